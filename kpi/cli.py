@@ -1,0 +1,242 @@
+"""The command line: parses options, prints, and sets exit codes. Nothing else happens here."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import signal
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, ParamSpec
+
+import typer
+
+from kpi import __version__
+from kpi.errors import ExitCode, InputRejected, KpiError, UsageProblem
+
+P = ParamSpec("P")
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,  # never print locals (data) into a terminal or cron mail
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Outcome KPIs, budget execution and evaluation tables of an R&D fund programme.",
+)
+
+
+class Format(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+
+
+class Lang(StrEnum):
+    ja = "ja"
+    en = "en"
+
+
+class LogFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the process is so that open transactions roll back."""
+
+
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="Database file. [default: $KPI_DB, else ./kpi.duckdb]", show_default=False)
+]
+WaitOption = Annotated[
+    float | None,
+    typer.Option(
+        "--wait", help="Seconds to wait for a busy database. [default: $KPI_WAIT, else 30]", show_default=False
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="Fiscal year: 2025, R7 or 令和7年度. [default: the current fiscal year]", show_default=False
+    ),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+LangOption = Annotated[Lang, typer.Option("--lang", help="Language of labels.")]
+
+_log_format = LogFormat.text
+
+
+def say(message: str) -> None:
+    """A message for the person or the log: always stderr, so stdout carries only data."""
+    if not message:
+        return
+    if _log_format is LogFormat.json:
+        sys.stderr.write(json.dumps({"level": "info", "message": message}, ensure_ascii=False) + "\n")
+    else:
+        sys.stderr.write(message.rstrip("\n") + "\n")
+
+
+def out(text: str) -> None:
+    """Data for stdout (a report, JSON, CSV)."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _wait(option: float | None) -> float:
+    from kpi.store import DEFAULT_WAIT
+
+    if option is not None:
+        return option
+    env = os.environ.get("KPI_WAIT")
+    try:
+        return float(env) if env else DEFAULT_WAIT
+    except ValueError:
+        raise UsageProblem(f"$KPI_WAIT must be a number of seconds, not {env!r}") from None
+
+
+def _as_of(option: str | None) -> int:
+    from kpi.fiscal import current_fy, parse_fy
+
+    if option is None:
+        return current_fy()
+    try:
+        return parse_fy(option)
+    except ValueError as exc:
+        raise UsageProblem(f"--as-of: {exc}") from None
+
+
+def _fail(message: str, code: int, failures: list[Any] | None = None) -> NoReturn:
+    if _log_format is LogFormat.json:
+        for f in failures or []:
+            record = {
+                "level": "error",
+                "file": f.file,
+                "line": f.line,
+                "column": f.column,
+                "value": f.value,
+                "rule": f.rule,
+            }
+            sys.stderr.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stderr.write(
+            json.dumps({"level": "error", "message": message, "exit_code": int(code)}, ensure_ascii=False) + "\n"
+        )
+    else:
+        if failures:
+            from kpi.render import failures_table
+
+            sys.stderr.write(failures_table(failures) + "\n")
+        sys.stderr.write(f"kpi: {message}\n")
+    sys.exit(int(code))
+
+
+def handled(command: Callable[P, None]) -> Callable[P, None]:
+    """Map every outcome of a command to one message and one exit code (README, 'Exit codes')."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        debug = "--debug" in sys.argv
+        try:
+            command(*args, **kwargs)
+        except KeyboardInterrupt:
+            _fail("interrupted (Ctrl-C); nothing was written", ExitCode.INTERRUPTED)
+        except Terminated:
+            _fail("terminated (SIGTERM); nothing was written", ExitCode.TERMINATED)
+        except InputRejected as exc:
+            _fail(str(exc), exc.exit_code, exc.failures)
+        except KpiError as exc:
+            if debug:
+                raise
+            _fail(str(exc), exc.exit_code)
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # a bug: one line for the user, the traceback only with --debug
+            if debug:
+                raise
+            _fail(
+                f"internal error: {type(exc).__name__}: {exc} (run again with --debug for details)", ExitCode.INTERNAL
+            )
+
+    return run
+
+
+@app.callback()
+def _options(
+    log_format: Annotated[
+        LogFormat, typer.Option("--log-format", help="Messages on stderr as text or one JSON object per line.")
+    ] = LogFormat.text,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    global _log_format
+    _log_format = log_format
+    if version:
+        out(f"kpi {__version__}\n")
+        raise typer.Exit()
+
+
+@app.command()
+@handled
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to load.", show_default=False)],
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="themes, budget, followups or programme (else from each file's name).")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="CSV encoding (utf-8, utf-8-sig, cp932). [default: detected]")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+    db: DbOption = None,
+    wait: WaitOption = None,
+) -> None:
+    """Load themes, budget, follow-up surveys and programme settings: all files or none.
+
+    Every row is checked against the input contract (README); if any row of any file
+    fails, nothing is written and every failure is listed with its file and line.
+
+    Example: kpi load sample_data/
+    """
+    from kpi import ingest, render, store
+
+    batch = ingest.read_files(paths, kind, encoding)
+    with store.open_for_write(store.db_path(str(db) if db else None), _wait(wait)) as con:
+        results = ingest.load_files(con, batch)
+    if not quiet:
+        say(render.load_results(results, batch.skipped))
+
+
+@app.command()
+@handled
+def report(
+    as_of: AsOfOption = None,
+    fmt: FormatOption = Format.table,
+    lang: LangOption = Lang.ja,
+    db: DbOption = None,
+    wait: WaitOption = None,
+) -> None:
+    """Print the outcome KPIs, status tables, budget execution, trend and theme lists.
+
+    Example: kpi report --as-of 2025 --format json
+    """
+    from kpi import metrics, render, store
+
+    fy = _as_of(as_of)
+    with store.open_for_read(store.db_path(str(db) if db else None), _wait(wait)) as con:
+        if not metrics.has_data(con):
+            raise InputRejected("the database holds no themes or budget yet; load data first: kpi load sample_data/")
+        result = metrics.report(con, fy)
+    out(render.report(result, fmt.value, lang.value))
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+def main() -> None:
+    """Entry point of the `kpi` command."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    app()

@@ -1,0 +1,68 @@
+"""Fiscal years (April–March) and their 和暦 spellings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polars as pl
+
+MIN_FY, MAX_FY = 2000, 2100
+ERAS = {"令和": 2018, "R": 2018, "平成": 1988, "H": 1988}
+
+# One pattern for every spelling the input contract accepts, applied after NFKC:
+# 2023, 2023年度, R5, R5年度, 令和5, 令和5年度, 令和元年度, 平成31年度.
+FY_PATTERN = r"^(?:(\d{4})|(令和|平成|R|H)(\d{1,2}|元))(?:年度?)?$"
+_FY_RE = re.compile(FY_PATTERN, re.IGNORECASE)
+
+
+def parse_fy(text: str | int) -> int:
+    """Parse a fiscal year spelling into its Western year; ValueError if it is none."""
+    value = unicodedata.normalize("NFKC", str(text)).strip()
+    m = _FY_RE.match(value)
+    if not m:
+        raise ValueError(f"not a fiscal year: {text!r} (use 2025, R7 or 令和7年度)")
+    if m.group(1):
+        year = int(m.group(1))
+    else:
+        era = m.group(2).upper() if m.group(2) in ("r", "h") else m.group(2)
+        n = 1 if m.group(3) == "元" else int(m.group(3))
+        year = ERAS[era] + n
+    if not MIN_FY <= year <= MAX_FY:
+        raise ValueError(f"fiscal year {year} is outside {MIN_FY}–{MAX_FY}")
+    return year
+
+
+def wareki(fy: int) -> str:
+    """令和N年度 (or 平成N年度) for a Western fiscal year."""
+    if fy >= 2019:
+        n = fy - 2018
+        return f"令和{'元' if n == 1 else n}年度"
+    return f"平成{fy - 1988}年度"
+
+
+def fiscal_year_of(day: dt.date) -> int:
+    """The fiscal year containing a date: January–March belong to the year before."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def current_fy() -> int:
+    """The fiscal year containing today."""
+    return fiscal_year_of(dt.date.today())
+
+
+def fy_expr(value: pl.Expr) -> pl.Expr:
+    """A polars expression turning fiscal-year spellings into Int32 (null where unparseable)."""
+    import polars as pl
+
+    text = value.str.normalize("NFKC").str.strip_chars()
+    parts = text.str.extract_groups("(?i)" + FY_PATTERN)
+    western = parts.struct.field("1").cast(pl.Int32, strict=False)
+    era = parts.struct.field("2").str.to_uppercase()
+    n = pl.when(parts.struct.field("3") == "元").then(pl.lit("1")).otherwise(parts.struct.field("3"))
+    offset = pl.when(era.is_in(["令和", "R"])).then(2018).when(era.is_in(["平成", "H"])).then(1988)
+    year = pl.coalesce(western, offset + n.cast(pl.Int32, strict=False)).cast(pl.Int32)
+    return pl.when(year.is_between(MIN_FY, MAX_FY)).then(year).otherwise(None)

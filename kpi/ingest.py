@@ -1,0 +1,334 @@
+"""Reading input files into polars frames of trimmed text, and `kpi load` (load_files) around them."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kpi.errors import Failure, InputRejected, UsageProblem
+
+if TYPE_CHECKING:
+    import duckdb
+    import polars as pl
+
+    from schemas.common import KindSpec
+
+# Kinds in the order they are written: followups refer to themes loaded in the same command.
+KIND_ORDER = ["programme", "themes", "budget", "followups"]
+TABLE_SUFFIXES = {".csv", ".xlsx", ".parquet"}
+UNIT_SUFFIX = re.compile(r"\s*[(\[](億円|円|yen|oku yen|oku_yen)[)\]]\s*$", re.IGNORECASE)
+BOM = "\ufeff"
+
+
+@dataclass
+class SourceFile:
+    """One input file, read and checked: its text frame, or the failures that stop it."""
+
+    path: Path
+    kind: str
+    sha256: str
+    frame: Any = None  # pl.DataFrame of text, with _line
+    units: dict[str, str] = field(default_factory=dict)
+    encoding: str | None = None
+    settings: dict[str, str] | None = None  # programme settings (kind 'programme')
+
+
+@dataclass
+class FileResult:
+    """What a load did with one file."""
+
+    file: str
+    kind: str
+    rows: int
+    inserted: int
+    updated: int
+    load_id: int | None
+    note: str = ""
+
+
+def kind_of(path: Path, kind: str | None) -> str | None:
+    """The kind a file holds: --kind, else its name's stem (themes*.csv, budget*.xlsx, programme*.toml)."""
+    if kind:
+        return kind
+    stem = path.stem.lower()
+    if path.suffix.lower() == ".toml":
+        return "programme" if stem.startswith("programme") else None
+    if path.suffix.lower() not in TABLE_SUFFIXES:
+        return None
+    return next((k for k in KIND_ORDER if k != "programme" and stem.startswith(k)), None)
+
+
+def find_files(paths: list[Path], kind: str | None) -> tuple[list[tuple[Path, str]], list[Path]]:
+    """Expand folders into the files they hold; return (recognised files with kinds, skipped files)."""
+    found: list[tuple[Path, str]] = []
+    skipped: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise InputRejected(f"{path}: no such file or folder")
+        members = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+        for member in members:
+            k = kind_of(member, kind if not path.is_dir() else None)
+            if k is None:
+                if path.is_dir():
+                    skipped.append(member)
+                    continue
+                raise UsageProblem(
+                    f"{member}: cannot tell what it holds from its name; "
+                    "name it themes*.csv, budget*.csv, followups*.csv or pass --kind"
+                )
+            found.append((member, k))
+    found.sort(key=lambda pk: KIND_ORDER.index(pk[1]) if pk[1] in KIND_ORDER else len(KIND_ORDER))
+    return found, skipped
+
+
+def decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
+    """Text of a CSV file and the encoding used: BOM, else strict UTF-8, else CP932, unless told."""
+    if encoding:
+        try:
+            return data.decode(encoding).removeprefix(BOM), encoding
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputRejected(f"{path}: cannot decode as {encoding}: {exc}") from exc
+    candidates = ["utf-8-sig"] if data.startswith(b"\xef\xbb\xbf") else ["utf-8", "cp932"]
+    for name in candidates:
+        try:
+            return data.decode(name), name
+        except UnicodeDecodeError:
+            continue
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputRejected(
+            f"{path}: line {line}: neither UTF-8 nor CP932 (byte 0x{data[exc.start]:02x}); "
+            "save it as UTF-8 or pass --encoding"
+        ) from exc
+    raise AssertionError("unreachable")
+
+
+def row_lines(text: str, n_rows: int) -> list[int]:
+    """The line each data row starts on (as an editor numbers lines), header on line 1."""
+    body_lines = text.count("\n") + (0 if text.endswith("\n") else 1) - 1
+    if body_lines == n_rows:
+        return list(range(2, n_rows + 2))
+    # Quoted fields hold line breaks: follow the records with the csv module (slow path, rare).
+    reader = csv.reader(io.StringIO(text))
+    next(reader, None)
+    lines, previous_end = [], reader.line_num
+    for _ in reader:
+        lines.append(previous_end + 1)
+        previous_end = reader.line_num
+    return lines[:n_rows] + list(range(previous_end + 1, previous_end + 1 + n_rows - len(lines)))
+
+
+def _normalise_header(name: str) -> tuple[str, str | None]:
+    """NFKC, trimmed, lower-case header text and the unit it names, if any."""
+    text = unicodedata.normalize("NFKC", str(name)).strip().lstrip(BOM)
+    unit = None
+    if m := UNIT_SUFFIX.search(text):
+        unit = "yen" if m.group(1) in ("円", "yen") else "oku_yen"
+        text = text[: m.start()].strip()
+    return text.lower(), unit
+
+
+def map_headers(path: Path, headers: list[str], spec: KindSpec) -> tuple[dict[str, str], dict[str, str]]:
+    """Canonical name of each header, and units; reject unknown, duplicated and missing columns."""
+    aliases = {}
+    for canonical, names in spec.COLUMNS.items():
+        for name in [canonical, *names]:
+            aliases[_normalise_header(name)[0]] = canonical
+    mapping: dict[str, str] = {}
+    units: dict[str, str] = {}
+    failures: list[Failure] = []
+    seen: dict[str, str] = {}
+    for header in headers:
+        key, unit = _normalise_header(header)
+        canonical = aliases.get(key) or aliases.get(key.replace(" ", "_"))
+        if canonical is None:
+            expected = ", ".join(f"{c} [{n[0]}]" if n else c for c, n in spec.COLUMNS.items())
+            failures.append(Failure(str(path), 1, header, header, f"unknown column; expected: {expected}"))
+            continue
+        if canonical in seen:
+            failures.append(
+                Failure(str(path), 1, header, header, f"duplicate column: {seen[canonical]!r} is also {canonical}")
+            )
+            continue
+        seen[canonical] = header
+        mapping[header] = canonical
+        if unit:
+            units[canonical] = unit
+    for canonical in spec.COLUMNS:
+        if canonical not in seen and canonical not in spec.OPTIONAL:  # type: ignore[attr-defined]
+            names = spec.COLUMNS[canonical]
+            failures.append(
+                Failure(
+                    str(path),
+                    1,
+                    canonical,
+                    None,
+                    f"required column missing ({canonical} or {names[0] if names else canonical})",
+                )
+            )
+    if failures:
+        raise InputRejected(f"{path}: the header row does not match the {spec.KIND} contract", failures)
+    return mapping, units
+
+
+def read_table(path: Path, encoding: str | None) -> tuple[pl.DataFrame, list[int], str | None]:
+    """A file's cells as text (nothing inferred), the line of each row, and the encoding used."""
+    import polars as pl
+
+    suffix = path.suffix.lower()
+    data = path.read_bytes()
+    if not data.strip(b" \t\r\n\x00" + BOM.encode()):
+        raise InputRejected(f"{path}: the file is empty; an export that came out empty is refused")
+    try:
+        if suffix == ".csv":
+            text, used = decode(path, data, encoding)
+            if BOM in text:
+                line = text[: text.index(BOM)].count("\n") + 1
+                raise InputRejected(
+                    f"{path}: line {line}: a byte-order mark (BOM) inside the file; files were joined without removing it"
+                )
+            if "\x00" in text:
+                raise InputRejected(f"{path}: holds binary data (NUL bytes); is it really a CSV file?")
+            df = pl.read_csv(text.encode("utf-8"), infer_schema=False, raise_if_empty=False)
+            return df, row_lines(text, df.height), used
+        if suffix == ".xlsx":
+            df = pl.read_excel(path, engine="calamine", infer_schema_length=0, raise_if_empty=False)
+            return df, list(range(2, df.height + 2)), None
+        if suffix == ".parquet":
+            df = pl.read_parquet(path)
+            return df.cast(pl.String), list(range(1, df.height + 1)), None
+    except InputRejected:
+        raise
+    except Exception as exc:  # polars and fastexcel raise many types for malformed files
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputRejected(f"{path}: cannot read as {suffix[1:].upper()}: {first}") from exc
+    raise UsageProblem(f"{path}: unsupported file type {suffix!r} (use .csv, .xlsx or .parquet)")
+
+
+def read_source(path: Path, kind: str, encoding: str | None) -> SourceFile:
+    """Read one file of a known kind into a text frame with canonical column names and `_line`."""
+    import polars as pl
+
+    from schemas import KINDS
+    from schemas.common import LINE
+
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    if kind == "programme":
+        return SourceFile(path, kind, sha, settings=read_programme(path))
+    if kind not in KINDS:
+        raise UsageProblem(f"unknown kind {kind!r}; use one of: {', '.join(KIND_ORDER)}")
+    spec = KINDS[kind]
+    raw, lines, used = read_table(path, encoding)
+    mapping, units = map_headers(path, raw.columns, spec)
+    free_text = spec.FREE_TEXT  # type: ignore[attr-defined]
+    text = pl.col(pl.String)
+    frame = raw.rename(mapping).with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
+    frame = frame.with_columns(
+        *(
+            (pl.col(c).str.strip_chars() if c in free_text else pl.col(c).str.normalize("NFKC").str.strip_chars())
+            for c in mapping.values()
+        )
+    ).with_columns(pl.when(text.str.len_chars() > 0).then(text).otherwise(None))
+    frame = frame.filter(~pl.all_horizontal(pl.col(c).is_null() for c in mapping.values()))
+    if frame.height == 0:
+        raise InputRejected(f"{path}: no rows, only a header; an export that came out empty is refused")
+    missing = [c for c in spec.COLUMNS if c not in frame.columns]
+    frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in missing)
+    frame = frame.select(*spec.COLUMNS, LINE)
+    return SourceFile(path, kind, sha, frame=frame, units=units, encoding=used)
+
+
+PROGRAMME_KEYS = {
+    "name": str,
+    "project_id": int,
+    "short_term_target": str,
+    "long_term_target": str,
+    "followup_horizon_years": int,
+    "long_term_judged_from_fy": int,
+}
+
+
+def read_programme(path: Path) -> dict[str, str]:
+    """The programme's settings from a TOML file, checked key by key."""
+    from kpi.fiscal import parse_fy
+    from kpi.metrics import parse_target
+
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputRejected(f"{path}: not valid TOML: {exc}") from exc
+    failures = []
+    for key in raw:
+        if key not in PROGRAMME_KEYS:
+            failures.append(
+                Failure(str(path), None, key, str(raw[key]), f"unknown setting; expected: {', '.join(PROGRAMME_KEYS)}")
+            )
+    for key in PROGRAMME_KEYS:
+        if key not in raw:
+            failures.append(Failure(str(path), None, key, None, "required setting missing"))
+    settings = {k: str(v) for k, v in raw.items() if k in PROGRAMME_KEYS}
+    checks = {
+        "short_term_target": parse_target,
+        "long_term_target": parse_target,
+        "long_term_judged_from_fy": parse_fy,
+        "project_id": int,
+        "followup_horizon_years": lambda v: int(v) if 0 <= int(v) <= 30 else int("x"),
+    }
+    for key, check in checks.items():
+        if key in settings:
+            try:
+                check(settings[key])
+            except (ValueError, ZeroDivisionError) as exc:
+                failures.append(Failure(str(path), None, key, settings[key], str(exc) or "invalid value"))
+    if failures:
+        raise InputRejected(f"{path}: programme settings rejected", failures)
+    settings["long_term_judged_from_fy"] = str(parse_fy(settings["long_term_judged_from_fy"]))
+    return settings
+
+
+@dataclass
+class Batch:
+    """The files of one `kpi load`, read and checked on their own (before the database is opened)."""
+
+    sources: list[SourceFile]
+    skipped: list[Path]
+    failures: list[Failure]
+    records: dict[int, Any]
+
+
+def read_files(paths: list[Path], kind: str | None = None, encoding: str | None = None) -> Batch:
+    """Read and validate every file; collect every failure instead of stopping at the first."""
+    from kpi import validate
+
+    found, skipped = find_files(paths, kind)
+    if not found:
+        raise InputRejected(
+            "no loadable files found (expected themes*.csv, budget*.csv, followups*.csv, programme*.toml)"
+        )
+    sources, failures = [], []
+    for path, k in found:
+        try:
+            sources.append(read_source(path, k, encoding))
+        except InputRejected as exc:
+            failures.extend(exc.failures or [Failure(str(path), None, "", None, str(exc).removeprefix(f"{path}: "))])
+    records = validate.validate_sources(sources, failures)
+    return Batch(sources, skipped, failures, records)
+
+
+def load_files(con: duckdb.DuckDBPyConnection, batch: Batch) -> list[FileResult]:
+    """Check a batch against what is stored, then write it in one transaction: all of it, or nothing."""
+    from kpi import store, validate
+
+    failures = batch.failures + validate.check_references(con, batch.sources, batch.records)
+    if failures:
+        raise InputRejected(f"{len(failures)} problem(s) found; nothing was loaded", failures)
+    return store.write_sources(con, batch.sources, batch.records)

@@ -1,0 +1,290 @@
+"""The programme's figures, computed in SQL as pure functions of a connection and an as-of fiscal year.
+
+Every rule here is written out in the README ('How the figures are computed'); keep the two in step.
+Results are plain dicts of ints, Fractions-derived floats and strings, ready for kpi.render.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import duckdb
+
+from kpi.store import fetch_one
+
+LEADING_ITEM = 3  # 先導研究: excluded from every outcome figure and from the status tables
+STATUS_GROUPS = {
+    "achieved": "achieved",
+    "on_track": "on_track",
+    "delayed": "delayed_or_not_achieved",
+    "not_achieved": "delayed_or_not_achieved",
+}
+
+# Adopted, non-leading themes as of the year bound to $as_of: the population of every outcome figure.
+POPULATION = f"(SELECT * FROM themes WHERE item <> {LEADING_ITEM} AND (start_fy IS NULL OR start_fy <= $as_of))"
+
+
+def parse_target(text: str) -> Fraction:
+    """'80%', '0.8' or '4/5' as an exact fraction between 0 and 1."""
+    value = str(text).strip()
+    try:
+        target = Fraction(value[:-1].strip()) / 100 if value.endswith("%") else Fraction(value)
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ValueError(f"not a target: {text!r} (write it as 80% or 0.8)") from exc
+    if not 0 <= target <= 1:
+        raise ValueError(f"target {text!r} is outside 0–100%")
+    return target
+
+
+def ratio(numerator: int | Decimal, denominator: int | Decimal) -> float | None:
+    """numerator / denominator as a number, or None when the denominator is 0."""
+    if not denominator:
+        return None
+    return float(Fraction(numerator) / Fraction(denominator))
+
+
+def meets(numerator: int, denominator: int, target: Fraction | None) -> bool | None:
+    """Whether numerator / denominator ≥ target, compared exactly; None when not measurable."""
+    if not denominator or target is None:
+        return None
+    return Fraction(numerator, denominator) >= target
+
+
+def programme(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    """The programme's settings as loaded from programme.toml (None if never loaded)."""
+    rows = dict(con.execute("SELECT key, value FROM programme").fetchall())
+    if not rows:
+        return None
+    return {
+        "name": rows["name"],
+        "project_id": int(rows["project_id"]),
+        "short_term_target": rows["short_term_target"],
+        "long_term_target": rows["long_term_target"],
+        "followup_horizon_years": int(rows["followup_horizon_years"]),
+        "long_term_judged_from_fy": int(rows["long_term_judged_from_fy"]),
+    }
+
+
+def _target(settings: dict[str, Any] | None, key: str) -> Fraction | None:
+    return parse_target(settings[key]) if settings else None
+
+
+def short_term(con: duckdb.DuckDBPyConnection, as_of: int, settings: dict[str, Any] | None) -> dict[str, Any]:
+    """Achieved / completed: completed = ended by as_of with a final result (目標達成 or 目標未達)."""
+    row = fetch_one(con, 
+        f"""
+        SELECT
+          count(*) FILTER (end_fy <= $as_of AND status = 'achieved'),
+          count(*) FILTER (end_fy <= $as_of AND status IN ('achieved', 'not_achieved')),
+          count(*) FILTER (status = 'delayed'),
+          count(*) FILTER (end_fy <= $as_of AND status = 'on_track'),
+          count(*) FILTER (end_fy <= $as_of AND status = 'not_achieved')
+        FROM {POPULATION}
+        """,
+        {"as_of": as_of},
+    )
+    achieved, completed, delayed, awaiting, not_achieved = (int(v) for v in row or (0, 0, 0, 0, 0))
+    target = _target(settings, "short_term_target")
+    return {
+        "achieved": achieved,
+        "completed": completed,
+        "ratio": ratio(achieved, completed),
+        "target": float(target) if target is not None else None,
+        "target_text": settings["short_term_target"] if settings else None,
+        "met": meets(achieved, completed, target),
+        "delayed": delayed,
+        "awaiting_final": awaiting,
+        "not_achieved": not_achieved,
+    }
+
+
+def long_term(con: duckdb.DuckDBPyConnection, as_of: int, settings: dict[str, Any] | None) -> dict[str, Any]:
+    """Commercialised (a survey by as_of records 製品化 or 上市) / adopted; also over matured themes."""
+    horizon = settings["followup_horizon_years"] if settings else 3
+    row = fetch_one(con, 
+        f"""
+        WITH surveyed AS (
+          SELECT theme_id, bool_or(stage IN ('製品化', '上市')) AS commercialised
+          FROM followups WHERE survey_fy <= $as_of GROUP BY theme_id),
+        p AS (
+          SELECT p.*, coalesce(s.commercialised, false) AS commercialised,
+                 p.end_fy + $horizon <= $as_of AS matured
+          FROM {POPULATION} p LEFT JOIN surveyed s USING (theme_id))
+        SELECT count(*) FILTER (commercialised), count(*),
+               count(*) FILTER (matured), count(*) FILTER (matured AND commercialised),
+               (SELECT count(*) FROM surveyed)
+        FROM p
+        """,
+        {"as_of": as_of, "horizon": horizon},
+    )
+    commercialised, adopted, matured, matured_comm, surveyed = (int(v) for v in row or (0, 0, 0, 0, 0))
+    target = _target(settings, "long_term_target")
+    has_data = surveyed > 0
+    return {
+        "commercialised": commercialised if has_data else None,
+        "adopted": adopted,
+        "ratio": ratio(commercialised, adopted) if has_data else None,
+        "target": float(target) if target is not None else None,
+        "target_text": settings["long_term_target"] if settings else None,
+        "met": meets(commercialised, adopted, target) if has_data else None,
+        "matured": matured,
+        "matured_commercialised": matured_comm if has_data else None,
+        "matured_ratio": ratio(matured_comm, matured) if has_data else None,
+        "matured_met": meets(matured_comm, matured, target) if has_data else None,
+        "not_yet_measurable": adopted - matured,
+        "horizon_years": horizon,
+        "judged_from_fy": settings["long_term_judged_from_fy"] if settings else None,
+        "surveyed_themes": surveyed,
+        "has_followups": has_data,
+    }
+
+
+def exclusions(con: duckdb.DuckDBPyConnection, as_of: int) -> dict[str, int]:
+    """Themes left out of every outcome figure, by reason."""
+    row = fetch_one(con, 
+        f"""
+        SELECT count(*) FILTER (item = {LEADING_ITEM}),
+               count(*) FILTER (item <> {LEADING_ITEM} AND start_fy > $as_of),
+               count(*)
+        FROM themes
+        """,
+        {"as_of": as_of},
+    )
+    leading, not_adopted, total = (int(v) for v in row or (0, 0, 0))
+    return {"leading_research": leading, "not_yet_adopted": not_adopted, "themes_loaded": total}
+
+
+def _money(value: Decimal | None) -> int | float | None:
+    """億円 for JSON: an int when whole, else a float (values are stored exactly as DECIMAL)."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def budget(con: duckdb.DuckDBPyConnection, as_of: int) -> dict[str, Any]:
+    """Per-year and cumulative execution / budget up to as_of; a fund may execute more than a year's budget."""
+    rows = con.execute(
+        """
+        SELECT fy, budget, executed,
+               sum(budget) OVER w, sum(executed) OVER w
+        FROM budget WHERE fy <= $as_of
+        WINDOW w AS (ORDER BY fy ROWS UNBOUNDED PRECEDING)
+        ORDER BY fy
+        """,
+        {"as_of": as_of},
+    ).fetchall()
+    years = []
+    for fy, bud, exe, cum_bud, cum_exe in rows:
+        years.append(
+            {
+                "fy": int(fy),
+                "budget": _money(bud),
+                "executed": _money(exe),
+                "ratio": ratio(exe, bud) if exe is not None else None,
+                "cumulative_budget": _money(cum_bud),
+                "cumulative_executed": _money(cum_exe),
+                "cumulative_ratio": ratio(cum_exe, cum_bud) if cum_exe is not None else None,
+                "draws_on_earlier": exe is not None and exe > bud,
+            }
+        )
+    total_budget = sum((r[1] for r in rows), Decimal(0))
+    total_exec = sum((r[2] for r in rows if r[2] is not None), Decimal(0))
+    return {
+        "unit": "oku_yen",
+        "years": years,
+        "total": {
+            "budget": _money(total_budget),
+            "executed": _money(total_exec),
+            "ratio": ratio(total_exec, total_budget),
+        },
+    }
+
+
+def _group_counts() -> str:
+    return """
+        count(*) FILTER (status = 'achieved') AS achieved,
+        count(*) FILTER (status = 'on_track') AS on_track,
+        count(*) FILTER (status IN ('delayed', 'not_achieved')) AS delayed_or_not_achieved,
+        count(*) AS total
+    """
+
+
+def status_summary(con: duckdb.DuckDBPyConnection, as_of: int) -> dict[str, int]:
+    """Adopted non-leading themes by status group: 目標達成, 遅延なし (計画通り), 遅延・未達, total."""
+    row = fetch_one(con, f"SELECT {_group_counts()} FROM {POPULATION}", {"as_of": as_of})
+    keys = ["achieved", "on_track", "delayed_or_not_achieved", "total"]
+    return dict(zip(keys, (int(v) for v in row or (0, 0, 0, 0)), strict=True))
+
+
+def by_element(con: duckdb.DuckDBPyConnection, as_of: int) -> list[dict[str, Any]]:
+    """The status groups per research item and element letter (a, b, c…), as the working group asked."""
+    rows = con.execute(
+        f"""
+        SELECT item, left(element, 1) AS letter, {_group_counts()}
+        FROM {POPULATION} GROUP BY ALL ORDER BY item, letter
+        """,
+        {"as_of": as_of},
+    ).fetchall()
+    keys = ["item", "element", "achieved", "on_track", "delayed_or_not_achieved", "total"]
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def trend(con: duckdb.DuckDBPyConnection, as_of: int) -> list[dict[str, Any]]:
+    """The short-term ratio as it stood at the end of each fiscal year, from the first completion to as_of."""
+    rows = con.execute(
+        f"""
+        WITH done AS (SELECT end_fy, status FROM {POPULATION} WHERE status IN ('achieved', 'not_achieved')),
+        years AS (SELECT unnest(range((SELECT min(end_fy) FROM done), $as_of + 1)) AS fy)
+        SELECT y.fy,
+               count(d.end_fy) FILTER (d.status = 'achieved'),
+               count(d.end_fy)
+        FROM years y LEFT JOIN done d ON d.end_fy <= y.fy
+        GROUP BY y.fy ORDER BY y.fy
+        """,
+        {"as_of": as_of},
+    ).fetchall()
+    return [{"fy": int(fy), "achieved": int(a), "completed": int(c), "ratio": ratio(a, c)} for fy, a, c in rows]
+
+
+def theme_lists(con: duckdb.DuckDBPyConnection, as_of: int) -> dict[str, list[dict[str, Any]]]:
+    """The themes a reader acts on: delayed, awaiting a final result, not achieved."""
+    conditions = {
+        "delayed": "status = 'delayed'",
+        "awaiting_final": "status = 'on_track' AND end_fy <= $as_of",
+        "not_achieved": "status = 'not_achieved' AND end_fy <= $as_of",
+    }
+    lists = {}
+    for name, condition in conditions.items():
+        rows = con.execute(
+            f"""SELECT theme_id, item, element, organizations, title, end_fy, status
+                FROM {POPULATION} WHERE {condition} ORDER BY item, theme_id""",
+            {"as_of": as_of},
+        ).fetchall()
+        keys = ["theme_id", "item", "element", "organizations", "title", "end_fy", "status"]
+        lists[name] = [dict(zip(keys, r, strict=True)) for r in rows]
+    return lists
+
+
+def has_data(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether any theme or budget row is stored."""
+    row = fetch_one(con, "SELECT (SELECT count(*) FROM themes) + (SELECT count(*) FROM budget)")
+    return bool(row and row[0])
+
+
+def report(con: duckdb.DuckDBPyConnection, as_of: int) -> dict[str, Any]:
+    """Everything `kpi report` shows, as the documented JSON contract (README, 'kpi report --format json')."""
+    settings = programme(con)
+    return {
+        "as_of_fy": as_of,
+        "programme": settings,
+        "exclusions": exclusions(con, as_of),
+        "short_term": short_term(con, as_of, settings),
+        "long_term": long_term(con, as_of, settings),
+        "budget": budget(con, as_of),
+        "status_summary": status_summary(con, as_of),
+        "by_element": by_element(con, as_of),
+        "trend": trend(con, as_of),
+        "themes": theme_lists(con, as_of),
+    }

@@ -1,0 +1,134 @@
+"""Running the schemas/ on text frames and turning pandera's findings into row-level failures."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kpi.errors import Failure
+
+if TYPE_CHECKING:
+    import duckdb
+    import polars as pl
+
+    from kpi.ingest import SourceFile
+
+# pandera's names for its built-in checks, in the words the office reads.
+BUILTIN_RULES = {
+    "not_nullable": "required: the cell is empty",
+    "field_uniqueness": "must be unique: this value appears more than once in the file",
+    "column_in_dataframe": "required column missing",
+    "column_in_schema": "unknown column",
+}
+
+
+def check_frame(source: SourceFile) -> list[Failure]:
+    """Every rule a file's rows break (all of them, not just the first)."""
+    import pandera.errors
+
+    from schemas import KINDS
+    from schemas.common import LINE
+
+    spec = KINDS[source.kind]
+    df: pl.DataFrame = source.frame
+    try:
+        spec.SCHEMA.validate(df, lazy=True)  # an eager frame: a LazyFrame would skip the value checks
+    except pandera.errors.SchemaErrors as exc:
+        columns_of_checks = {c.error: c.name for c in spec.SCHEMA.checks if c.name}
+        failures = []
+        cases = exc.failure_cases.unique(maintain_order=True)
+        for case in cases.iter_rows(named=True):
+            rule = BUILTIN_RULES.get(str(case["check"]), str(case["check"]))
+            column = case["column"] or columns_of_checks.get(case["check"], "")
+            index = case["index"]
+            if index is None:
+                failures.append(Failure(str(source.path), None, column or "", case["failure_case"], rule))
+                continue
+            value = df[column][index] if column in df.columns else case["failure_case"]
+            failures.append(Failure(str(source.path), int(df[LINE][index]), column, value, rule))
+        return sorted(failures, key=lambda f: (f.line or 0, f.column))
+    return []
+
+
+def validate_sources(sources: list[SourceFile], failures: list[Failure]) -> dict[int, pl.DataFrame]:
+    """Typed records per source (keyed by position); appends every failure found to `failures`."""
+
+    from schemas import KINDS
+    from schemas.common import LINE
+
+    records: dict[int, pl.DataFrame] = {}
+    for i, source in enumerate(sources):
+        if source.frame is None:  # programme settings: checked when read
+            continue
+        found = check_frame(source)
+        failures.extend(found)
+        if not found:
+            spec = KINDS[source.kind]
+            records[i] = spec.to_records(source.frame, source.units).with_columns(source.frame[LINE])
+    failures.extend(_cross_file_duplicates(sources, records))
+    return records
+
+
+def check_references(
+    con: duckdb.DuckDBPyConnection, sources: list[SourceFile], records: dict[int, pl.DataFrame]
+) -> list[Failure]:
+    """Rules that need the database: follow-ups must name a known theme."""
+    return _unknown_themes(con, sources, records)
+
+
+def _cross_file_duplicates(sources: list[SourceFile], records: dict[int, pl.DataFrame]) -> list[Failure]:
+    """A key given by two files of one command is ambiguous (which should win?), so it is refused."""
+    import polars as pl
+
+    from schemas import KINDS
+
+    failures: list[Failure] = []
+    for kind in {sources[i].kind for i in records}:
+        key = KINDS[kind].KEY
+        parts = [
+            df.select(*key, "_line").with_columns(pl.lit(str(sources[i].path)).alias("_file"))
+            for i, df in records.items()
+            if sources[i].kind == kind
+        ]
+        if len(parts) < 2:
+            continue
+        both = pl.concat(parts).with_columns(pl.col("_file").n_unique().over(key).alias("_files"))
+        clashes = both.filter(pl.col("_files") > 1).sort("_file", "_line")
+        for row in clashes.iter_rows(named=True):
+            failures.append(
+                Failure(
+                    row["_file"],
+                    row["_line"],
+                    key[0],
+                    str(row[key[0]]),
+                    f"{'/'.join(key)} also given by another file of this load",
+                )
+            )
+    return failures
+
+
+def _unknown_themes(
+    con: duckdb.DuckDBPyConnection, sources: list[SourceFile], records: dict[int, pl.DataFrame]
+) -> list[Failure]:
+    """Follow-up rows must name a theme already stored or loaded by the same command."""
+    import polars as pl
+
+    followups = [(i, df) for i, df in records.items() if sources[i].kind == "followups"]
+    if not followups:
+        return []
+    stored = pl.DataFrame(con.sql("SELECT theme_id FROM themes"))["theme_id"]
+    loaded = [df["theme_id"] for i, df in records.items() if sources[i].kind == "themes"]
+    known = pl.concat([stored.cast(pl.String), *loaded])
+    failures = []
+    for i, df in followups:
+        unknown = df.filter(~pl.col("theme_id").is_in(known.implode()))
+        for theme_id, line in unknown.select("theme_id", "_line").iter_rows():
+            failures.append(
+                Failure(
+                    str(sources[i].path),
+                    line,
+                    "theme_id",
+                    theme_id,
+                    "unknown theme: load its themes file first (or in the same command)",
+                )
+            )
+    return failures

@@ -1,0 +1,93 @@
+"""Shared pieces of the schemas: text rules as polars expressions and the pandera checks built on them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+import pandera.polars as pa
+import polars as pl
+
+from kpi.fiscal import MAX_FY, MIN_FY, fy_expr
+
+LINE = "_line"  # the line of the file a row starts on, added by kpi.ingest before validation
+
+
+class KindSpec(Protocol):
+    """What every schemas/<kind>.py module provides."""
+
+    KIND: str
+    TABLE: str
+    KEY: list[str]
+    COLUMNS: dict[str, list[str]]
+    SCHEMA: pa.DataFrameSchema
+
+    def to_records(self, df: pl.DataFrame, units: dict[str, str]) -> pl.DataFrame: ...
+
+
+def text_check(make: Callable[[pl.Expr], pl.Expr], rule: str) -> pa.Check:
+    """A row-wise check on a text column: `make(col)` is true where the value follows `rule`; nulls pass."""
+
+    def check(data: pa.PolarsData) -> pl.LazyFrame:
+        col = pl.col(data.key)
+        return data.lazyframe.select(make(col).fill_null(False) | col.is_null())
+
+    return pa.Check(check, error=rule)
+
+
+def row_check(make: Callable[[], pl.Expr], rule: str) -> pa.Check:
+    """A row-wise check across columns: `make()` is true (or null) where the row follows `rule`."""
+
+    def check(data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(make().fill_null(True).alias("ok"))
+
+    return pa.Check(check, error=rule)
+
+
+FY_RULE = f"fiscal year such as 2025, R7, 令和7年度 or 平成31年度, within {MIN_FY}–{MAX_FY}"
+
+
+def fiscal_year_column(required: bool = True) -> pa.Column:
+    """A fiscal-year column in any accepted spelling."""
+    return pa.Column(
+        str,
+        nullable=not required,
+        required=required,
+        checks=text_check(lambda c: fy_expr(c).is_not_null(), FY_RULE),
+    )
+
+
+def text_column(required: bool = True, unique: bool = False) -> pa.Column:
+    """A free-text column (already trimmed and NFKC-normalised by kpi.ingest)."""
+    return pa.Column(str, nullable=not required, required=required, unique=unique)
+
+
+def choice(mapping: dict[str, str], value: pl.Expr) -> pl.Expr:
+    """Map accepted spellings (compared case-insensitively) to canonical codes; null if none matches."""
+    key = value.str.to_lowercase().str.replace_all(r"[\s_]+", " ")
+    return key.replace_strict({k.lower(): v for k, v in mapping.items()}, default=None, return_dtype=pl.String)
+
+
+AMOUNT_PATTERN = r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$"
+AMOUNT_RULE = "non-negative amount such as 1,100 or 151.5, digits only (no unit words)"
+
+
+def amount_column(required: bool = True) -> pa.Column:
+    """A money column: digits with optional thousands separators and decimals, never negative."""
+    return pa.Column(
+        str,
+        nullable=not required,
+        required=required,
+        checks=text_check(lambda c: c.str.contains(AMOUNT_PATTERN), AMOUNT_RULE),
+    )
+
+
+OKU = 100_000_000  # yen per 億円
+
+
+def amount_expr(column: str, units: dict[str, str]) -> pl.Expr:
+    """Exact 億円 as Decimal(24, 8): a header marked (円) means yen."""
+    value = pl.col(column).str.replace_all(",", "").cast(pl.Decimal(38, 8))
+    if units.get(column) == "yen":
+        value = value / pl.lit(OKU).cast(pl.Decimal(38, 0))
+    return value.cast(pl.Decimal(24, 8))

@@ -1,0 +1,144 @@
+"""themes: every funded theme with its item, element, end year and result (the report's section 3-3)."""
+
+from __future__ import annotations
+
+import pandera.polars as pa
+import polars as pl
+
+from kpi.fiscal import fy_expr
+from schemas.common import LINE, choice, fiscal_year_column, row_check, text_check, text_column
+
+KIND = "themes"
+TABLE = "themes"
+KEY = ["theme_id"]
+COLUMNS = {
+    "theme_id": ["テーマID", "テーマ番号"],
+    "item": ["研究開発項目", "項目"],
+    "funding": ["契約形態"],
+    "element": ["基盤要素"],
+    "organizations": ["機関名", "実施者"],
+    "title": ["開発テーマ名", "テーマ名"],
+    "start_fy": ["開始年度"],
+    "end_fy": ["終了年度"],
+    "status": ["結果/状況", "結果", "状況"],
+}
+OPTIONAL = {"start_fy", "end_fy"}
+FREE_TEXT = {"organizations", "title"}
+
+ITEM_NAMES = {"ポスト5G": 1, "先端半導体": 2, "先導半導体": 2, "先導研究": 3, "leading": 3}
+FUNDING = {"委託": "委託", "助成": "助成", "contract": "委託", "grant": "助成"}
+STATUS = {
+    "目標達成": "achieved",
+    "目標未達": "not_achieved",
+    "遅延": "delayed",
+    "計画通り": "on_track",
+    "遅延なし": "on_track",
+    "achieved": "achieved",
+    "not achieved": "not_achieved",
+    "delayed": "delayed",
+    "on track": "on_track",
+}
+# The report's own cell: 「令和5年度終了 目標達成」 (end year, then the result).
+STATUS_CELL = r"(?i)^(?:(\S+?)終了)?\s*(" + "|".join(sorted(STATUS, key=len, reverse=True)) + r")$"
+
+
+def item_expr(value: pl.Expr) -> pl.Expr:
+    """1, 2 or 3 from '1', '①' (NFKC makes it '1'), '①ポスト5G…(委託)' or an item's name."""
+    leading = value.str.extract(r"^([123])(?:\D|$)", 1).cast(pl.Int8, strict=False)
+    by_name = pl.lit(None, dtype=pl.Int8)
+    for name, code in reversed(ITEM_NAMES.items()):
+        by_name = (
+            pl.when(value.str.to_lowercase().str.contains(name, literal=True))
+            .then(pl.lit(code, pl.Int8))
+            .otherwise(by_name)
+        )
+    return pl.coalesce(leading, by_name)
+
+
+def status_expr(value: pl.Expr) -> pl.Expr:
+    """The canonical status code of a status cell (null if it is not one)."""
+    return choice(STATUS, value.str.extract(STATUS_CELL, 2).str.replace_all(r"[\s_]+", " "))
+
+
+def status_end_expr(value: pl.Expr) -> pl.Expr:
+    """The end year written inside a combined status cell, if any."""
+    return fy_expr(value.str.extract(STATUS_CELL, 1))
+
+
+def end_fy_expr() -> pl.Expr:
+    """end_fy from its column, else from the status cell."""
+    return pl.coalesce(fy_expr(pl.col("end_fy")), status_end_expr(pl.col("status")))
+
+
+SCHEMA = pa.DataFrameSchema(
+    {
+        "theme_id": text_column(unique=True),
+        "item": pa.Column(
+            str,
+            checks=text_check(
+                lambda c: item_expr(c).is_not_null(), "research item 1, 2 or 3 (①②③ or the item's name; 3 = 先導研究)"
+            ),
+        ),
+        "funding": pa.Column(
+            str, checks=text_check(lambda c: choice(FUNDING, c).is_not_null(), "委託 or 助成 (contract or grant)")
+        ),
+        "element": pa.Column(
+            str,
+            checks=text_check(
+                lambda c: c.str.to_lowercase().str.contains(r"^[a-z](?:\d+(?:-\d+)?)?$"),
+                "element: a letter a–z, optionally digits and -digits (a1, d2-1, b)",
+            ),
+        ),
+        "organizations": text_column(),
+        "title": text_column(),
+        "start_fy": fiscal_year_column(required=False),
+        "end_fy": fiscal_year_column(required=False),
+        "status": pa.Column(
+            str,
+            checks=[
+                text_check(
+                    lambda c: status_expr(c).is_not_null(),
+                    "status: 目標達成, 目標未達, 遅延, 計画通り or 遅延なし (or achieved, not achieved, delayed, on track), optionally after 令和N年度終了",
+                ),
+                text_check(
+                    lambda c: c.str.extract(STATUS_CELL, 1).is_null() | status_end_expr(c).is_not_null(),
+                    "the year in 「…年度終了」 must be a fiscal year such as 令和5年度",
+                ),
+            ],
+        ),
+        LINE: pa.Column(pl.Int64),
+    },
+    checks=[
+        row_check(
+            lambda: (
+                end_fy_expr().is_not_null()
+                | pl.col("end_fy").is_not_null()
+                | pl.col("status").str.extract(STATUS_CELL, 1).is_not_null()
+                | status_expr(pl.col("status")).is_null()
+            ),
+            "end year required: fill 終了年度 (end_fy) or write the status as 令和5年度終了 目標達成",
+        ),
+        row_check(
+            lambda: fy_expr(pl.col("end_fy")) == status_end_expr(pl.col("status")),
+            "end_fy disagrees with the year in the status cell",
+        ),
+        row_check(lambda: fy_expr(pl.col("start_fy")) <= end_fy_expr(), "start_fy must not be after end_fy"),
+    ],
+    strict=True,
+    name="themes",
+)
+
+
+def to_records(df: pl.DataFrame, units: dict[str, str]) -> pl.DataFrame:
+    """Typed rows for the themes table, from validated text."""
+    return df.select(
+        pl.col("theme_id"),
+        item_expr(pl.col("item")).alias("item"),
+        choice(FUNDING, pl.col("funding")).alias("funding"),
+        pl.col("element").str.to_lowercase().alias("element"),
+        pl.col("organizations"),
+        pl.col("title"),
+        fy_expr(pl.col("start_fy")).cast(pl.Int16).alias("start_fy"),
+        end_fy_expr().cast(pl.Int16).alias("end_fy"),
+        status_expr(pl.col("status")).alias("status"),
+    )
