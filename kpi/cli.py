@@ -164,8 +164,9 @@ def handled(command: Callable[P, None]) -> Callable[P, None]:
     return run
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _options(
+    ctx: typer.Context,
     log_format: Annotated[
         LogFormat, typer.Option("--log-format", help="Messages on stderr as text or one JSON object per line.")
     ] = LogFormat.text,
@@ -177,6 +178,8 @@ def _options(
     if version:
         out(f"kpi {__version__}\n")
         raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        out(ctx.get_help() + "\n")
 
 
 @app.command()
@@ -230,6 +233,76 @@ def report(
             raise InputRejected("the database holds no themes or budget yet; load data first: kpi load sample_data/")
         result = metrics.report(con, fy)
     out(render.report(result, fmt.value, lang.value))
+
+
+@app.command()
+@handled
+def check(
+    as_of: AsOfOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; only the exit code speaks.")] = False,
+    db: DbOption = None,
+    wait: WaitOption = None,
+) -> None:
+    """Exit 0 when every measurable KPI meets its target, 1 when one does not (for cron and schedulers).
+
+    Measured: the short-term ratio and the long-term ratio over themes past their follow-up
+    horizon; the official long-term ratio from its judging year (programme settings) on.
+    A KPI whose denominator is 0 is not measurable and does not fail.
+
+    Example: kpi check --as-of 2025 --quiet || echo "a KPI is below target"
+    """
+    from kpi import metrics, render, store
+
+    fy = _as_of(as_of)
+    with store.open_for_read(store.db_path(str(db) if db else None), _wait(wait)) as con:
+        if not metrics.has_data(con) or metrics.programme(con) is None:
+            raise InputRejected("no themes or programme settings loaded; load data first: kpi load sample_data/")
+        results = metrics.check(metrics.report(con, fy))
+    if not quiet:
+        out(render.check(fy, results, fmt))
+    if any(r["counts"] and r["met"] is False for r in results):
+        raise typer.Exit(ExitCode.TARGET_MISSED)
+
+
+@app.command()
+@handled
+def export(
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder to write the submission files into.", show_default=False)
+    ],
+    as_of: AsOfOption = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="csv (one file per table) or xlsx (one workbook).")
+    ] = "csv",
+    encoding: Annotated[str, typer.Option("--encoding", help="utf-8-sig (Excel), cp932 or utf-8.")] = "utf-8-sig",
+    lang: LangOption = Lang.ja,
+    force: Annotated[bool, typer.Option("--force", help="Replace files already in the folder.")] = False,
+    db: DbOption = None,
+    wait: WaitOption = None,
+) -> None:
+    """Write the ministry submission files for one fiscal year, with a manifest of checksums.
+
+    Files: outcome_kpis, status_summary, by_element, budget_execution, themes (.csv, CRLF,
+    UTF-8 with BOM by default) and manifest.json. Text that Excel would run as a formula
+    is written with a leading '.
+
+    Example: kpi export --as-of 2025 --out submission/
+    """
+    from kpi import export as exporter
+    from kpi import metrics, store
+
+    fy = _as_of(as_of)
+    if fmt not in ("csv", "xlsx"):
+        raise UsageProblem(f"--format must be csv or xlsx, not {fmt!r}")
+    with store.open_for_read(store.db_path(str(db) if db else None), _wait(wait)) as con:
+        if not metrics.has_data(con):
+            raise InputRejected("the database holds no themes or budget yet; load data first: kpi load sample_data/")
+        files = exporter.build_files(
+            metrics.report(con, fy), metrics.all_themes(con), metrics.sources(con), lang.value, encoding, fmt
+        )
+    written = exporter.write_files(out_dir, files, force)
+    say("\n".join(f"wrote {p}" for p in written))
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:

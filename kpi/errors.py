@@ -52,6 +52,12 @@ class NoData(KpiError):
     exit_code = ExitCode.INPUT_REJECTED
 
 
+class DatabaseUnreadable(KpiError):
+    """The file is not a DuckDB database kpi can open."""
+
+    exit_code = ExitCode.INPUT_REJECTED
+
+
 class SchemaTooNew(KpiError):
     """The database was written by a newer kpi."""
 

@@ -65,4 +65,4 @@ def fy_expr(value: pl.Expr) -> pl.Expr:
     n = pl.when(parts.struct.field("3") == "元").then(pl.lit("1")).otherwise(parts.struct.field("3"))
     offset = pl.when(era.is_in(["令和", "R"])).then(2018).when(era.is_in(["平成", "H"])).then(1988)
     year = pl.coalesce(western, offset + n.cast(pl.Int32, strict=False)).cast(pl.Int32)
-    return pl.when(year.is_between(MIN_FY, MAX_FY)).then(year).otherwise(None)
+    return pl.when(year.is_between(MIN_FY, MAX_FY)).then(year).otherwise(None).name.keep()

@@ -8,6 +8,7 @@ import io
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -139,10 +140,10 @@ def _normalise_header(name: str) -> tuple[str, str | None]:
 
 def map_headers(path: Path, headers: list[str], spec: KindSpec) -> tuple[dict[str, str], dict[str, str]]:
     """Canonical name of each header, and units; reject unknown, duplicated and missing columns."""
-    aliases = {}
-    for canonical, names in spec.COLUMNS.items():
-        for name in [canonical, *names]:
-            aliases[_normalise_header(name)[0]] = canonical
+    aliases: dict[str, str] = {}
+    for column, names in spec.COLUMNS.items():
+        for name in [column, *names]:
+            aliases[_normalise_header(name)[0]] = column
     mapping: dict[str, str] = {}
     units: dict[str, str] = {}
     failures: list[Failure] = []
@@ -276,12 +277,18 @@ def read_programme(path: Path) -> dict[str, str]:
         if key not in raw:
             failures.append(Failure(str(path), None, key, None, "required setting missing"))
     settings = {k: str(v) for k, v in raw.items() if k in PROGRAMME_KEYS}
-    checks = {
+    def horizon(value: str) -> int:
+        years = int(value)
+        if not 0 <= years <= 30:
+            raise ValueError("follow-up horizon must be 0–30 years")
+        return years
+
+    checks: dict[str, Callable[[str], object]] = {
         "short_term_target": parse_target,
         "long_term_target": parse_target,
         "long_term_judged_from_fy": parse_fy,
         "project_id": int,
-        "followup_horizon_years": lambda v: int(v) if 0 <= int(v) <= 30 else int("x"),
+        "followup_horizon_years": horizon,
     }
     for key, check in checks.items():
         if key in settings:

@@ -73,7 +73,8 @@ def _target(settings: dict[str, Any] | None, key: str) -> Fraction | None:
 
 def short_term(con: duckdb.DuckDBPyConnection, as_of: int, settings: dict[str, Any] | None) -> dict[str, Any]:
     """Achieved / completed: completed = ended by as_of with a final result (目標達成 or 目標未達)."""
-    row = fetch_one(con, 
+    row = fetch_one(
+        con,
         f"""
         SELECT
           count(*) FILTER (end_fy <= $as_of AND status = 'achieved'),
@@ -103,7 +104,8 @@ def short_term(con: duckdb.DuckDBPyConnection, as_of: int, settings: dict[str, A
 def long_term(con: duckdb.DuckDBPyConnection, as_of: int, settings: dict[str, Any] | None) -> dict[str, Any]:
     """Commercialised (a survey by as_of records 製品化 or 上市) / adopted; also over matured themes."""
     horizon = settings["followup_horizon_years"] if settings else 3
-    row = fetch_one(con, 
+    row = fetch_one(
+        con,
         f"""
         WITH surveyed AS (
           SELECT theme_id, bool_or(stage IN ('製品化', '上市')) AS commercialised
@@ -143,7 +145,8 @@ def long_term(con: duckdb.DuckDBPyConnection, as_of: int, settings: dict[str, An
 
 def exclusions(con: duckdb.DuckDBPyConnection, as_of: int) -> dict[str, int]:
     """Themes left out of every outcome figure, by reason."""
-    row = fetch_one(con, 
+    row = fetch_one(
+        con,
         f"""
         SELECT count(*) FILTER (item = {LEADING_ITEM}),
                count(*) FILTER (item <> {LEADING_ITEM} AND start_fy > $as_of),
@@ -288,3 +291,71 @@ def report(con: duckdb.DuckDBPyConnection, as_of: int) -> dict[str, Any]:
         "trend": trend(con, as_of),
         "themes": theme_lists(con, as_of),
     }
+
+
+def check(rep: dict[str, Any]) -> list[dict[str, Any]]:
+    """The KPIs `kpi check` measures against their targets, each with whether it counts toward the exit code.
+
+    Measured: the short-term ratio and the long-term matured ratio; the official long-term ratio only from
+    the settings' judging year (FY2030 for the sample programme). A denominator of 0 is not measurable.
+    """
+    s, lt = rep["short_term"], rep["long_term"]
+    judged_from = lt["judged_from_fy"]
+    official_due = judged_from is not None and rep["as_of_fy"] >= judged_from
+    rows = [
+        ("short_term", s["achieved"], s["completed"], s["ratio"], s["target"], s["target_text"], s["met"], True),
+        (
+            "long_term_matured",
+            lt["matured_commercialised"],
+            lt["matured"],
+            lt["matured_ratio"],
+            lt["target"],
+            lt["target_text"],
+            lt["matured_met"],
+            True,
+        ),
+        (
+            "long_term",
+            lt["commercialised"],
+            lt["adopted"],
+            lt["ratio"],
+            lt["target"],
+            lt["target_text"],
+            lt["met"],
+            official_due,
+        ),
+    ]
+    results = []
+    for name, num, den, value, target, target_text, met, due in rows:
+        measurable = met is not None
+        results.append(
+            {
+                "name": name,
+                "numerator": num,
+                "denominator": den,
+                "ratio": value,
+                "target": target,
+                "target_text": target_text,
+                "met": met,
+                "measurable": measurable,
+                "counts": due and measurable,
+            }
+        )
+    return results
+
+
+def all_themes(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every stored theme (leading research included) with its status, in a fixed order."""
+    keys = ["theme_id", "item", "funding", "element", "organizations", "title", "start_fy", "end_fy", "status"]
+    rows = con.execute(f"SELECT {', '.join(keys)} FROM themes ORDER BY item, theme_id").fetchall()
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def sources(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The audit trail of loads: file, sha256, kind, rows, time."""
+    keys = ["load_id", "file_name", "sha256", "kind", "row_count", "loaded_at"]
+    rows = con.execute(f"SELECT {', '.join(keys)} FROM loads ORDER BY load_id").fetchall()
+    return [
+        dict(zip(keys, (str(v) if k == "loaded_at" else v for k, v in zip(keys, r, strict=True)), strict=True))
+        for r in rows
+    ]

@@ -12,7 +12,7 @@ from typing import Any
 from kpi.errors import Failure
 from kpi.fiscal import wareki
 
-L = {
+L: dict[str, dict[str, Any]] = {
     "ja": {
         "as_of": "{fy}年度（{wareki}）時点",
         "headline": "アウトカム指標",
@@ -403,3 +403,30 @@ def load_results(results: list[Any], skipped: list[Any]) -> str:
     if skipped:
         text += "\nskipped (not a known kind): " + ", ".join(str(p) for p in skipped)
     return text
+
+
+CHECK_NAMES = {
+    "short_term": "short-term",
+    "long_term_matured": "long-term (matured)",
+    "long_term": "long-term (official)",
+}
+
+
+def check(as_of: int, results: list[dict[str, Any]], fmt: str) -> str:
+    """`kpi check` output: one line per KPI, or the same as one JSON object."""
+    if fmt == "json":
+        ok = not any(r["counts"] and r["met"] is False for r in results)
+        return to_json({"as_of_fy": as_of, "ok": ok, "kpis": results})
+    lines = []
+    for r in results:
+        if not r["measurable"]:
+            verdict = "not measurable"
+        else:
+            verdict = ("met" if r["met"] else "NOT MET") + (
+                "" if r["counts"] else " (not judged before its target year)"
+            )
+        fraction = f"{_num(r['numerator'])}/{_num(r['denominator'])}"
+        lines.append(
+            f"{CHECK_NAMES[r['name']]:<22} {fraction:>9}  {percent(r['numerator'], r['denominator']):>7}  target {r['target_text'] or '—'}  {verdict}"
+        )
+    return f"FY{as_of}\n" + "\n".join(lines) + "\n"

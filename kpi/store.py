@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from kpi.errors import DatabaseBusy, KpiError, NoData, SchemaTooNew
+from kpi.errors import DatabaseBusy, DatabaseUnreadable, NoData, SchemaTooNew
 
 if TYPE_CHECKING:
     from kpi.ingest import FileResult as FileResultLike
@@ -65,6 +65,10 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in text.lower() and ("Conflicting" in text or "Could not set lock" in text)
 
 
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
 def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
     """Open the file, retrying while another process holds it, for up to `wait` seconds."""
     deadline = time.monotonic() + max(wait, 0.0)
@@ -74,7 +78,7 @@ def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnect
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
-                raise KpiError(f"cannot open database {path}: {exc}") from exc
+                raise DatabaseUnreadable(f"cannot open database {path}: {_first_line(exc)}") from exc
             if time.monotonic() >= deadline:
                 m = _LOCK_HOLDER.search(str(exc))
                 holder = f" (held by {m.group(1)}, PID {m.group(2)})" if m else ""
@@ -85,7 +89,7 @@ def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnect
             time.sleep(delay)
             delay = min(delay * 1.5, 0.5)
         except duckdb.Error as exc:
-            raise KpiError(f"cannot open database {path}: {exc}") from exc
+            raise DatabaseUnreadable(f"cannot open database {path}: {_first_line(exc)}") from exc
 
 
 def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tuple[Any, ...] | None:
@@ -140,12 +144,13 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 @contextmanager
 def open_for_write(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection on an up-to-date schema; the file is created owner-only (0600)."""
-    created = not path.exists()
     old_umask = os.umask(0o077)
     try:
         con = _connect(path, read_only=False, wait=wait)
     finally:
         os.umask(old_umask)
+    # An empty file nobody has committed to yet is ours to remove if this first load fails.
+    created = fetch_one(con, "SELECT count(*) FROM information_schema.tables") == (0,)
     try:
         upgrade(con, path)
         yield con
@@ -200,7 +205,8 @@ def _record_load(con: duckdb.DuckDBPyConnection, source: SourceLike, rows: int, 
 
 
 def _previous_load(con: duckdb.DuckDBPyConnection, sha256: str) -> str:
-    row = fetch_one(con, 
+    row = fetch_one(
+        con,
         "SELECT load_id, strftime(loaded_at, '%Y-%m-%d %H:%M') FROM loads WHERE sha256 = ? ORDER BY load_id DESC LIMIT 1",
         [sha256],
     )
@@ -220,13 +226,13 @@ def _write_programme(con: duckdb.DuckDBPyConnection, source: SourceLike) -> File
     return FileResult(str(source.path), source.kind, len(settings), len(settings), 0, load_id)
 
 
-def _write_table(con: duckdb.DuckDBPyConnection, source: SourceLike, records: object) -> FileResultLike:
+def _write_table(con: duckdb.DuckDBPyConnection, source: SourceLike, records: Any) -> FileResultLike:
     """Insert new rows and replace changed ones by key; themes keep their old status in theme_history."""
     from kpi.ingest import FileResult
 
     table, key = source.kind, TABLE_KEYS[source.kind]
-    columns = [c for c in records.columns if c != "_line"]  # type: ignore[attr-defined]
-    records = records.drop("_line")  # type: ignore[attr-defined]
+    columns = [c for c in records.columns if c != "_line"]
+    records = records.drop("_line")
     con.register("incoming", con.from_arrow(records.__arrow_c_stream__()))
     on = " AND ".join(f"i.{k} = t.{k}" for k in key)
     differs = " OR ".join(f"i.{c} IS DISTINCT FROM t.{c}" for c in columns if c not in key)
@@ -236,7 +242,7 @@ def _write_table(con: duckdb.DuckDBPyConnection, source: SourceLike, records: ob
     )
     row = fetch_one(con, "SELECT count(*), count(*) FILTER (is_new) FROM changed")
     changed, inserted = (int(row[0]), int(row[1])) if row else (0, 0)
-    rows = int(records.height)  # type: ignore[attr-defined]
+    rows = int(records.height)
     if changed == 0:
         return FileResult(str(source.path), source.kind, rows, 0, 0, None, _previous_load(con, source.sha256))
     load_id = _record_load(con, source, rows, inserted, changed - inserted)

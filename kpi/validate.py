@@ -38,7 +38,10 @@ def check_frame(source: SourceFile) -> list[Failure]:
         cases = exc.failure_cases.unique(maintain_order=True)
         for case in cases.iter_rows(named=True):
             rule = BUILTIN_RULES.get(str(case["check"]), str(case["check"]))
-            column = case["column"] or columns_of_checks.get(case["check"], "")
+            if case["schema_context"] == "DataFrameSchema":
+                column = columns_of_checks.get(case["check"], "")
+            else:
+                column = case["column"] or ""
             index = case["index"]
             if index is None:
                 failures.append(Failure(str(source.path), None, column or "", case["failure_case"], rule))

@@ -27,7 +27,11 @@ SCHEMA = pa.DataFrameSchema(
         LINE: pa.Column(pl.Int64),
     },
     checks=[
-        row_check(lambda: ~fy_expr(pl.col("fy")).is_duplicated(), "one row per fiscal year (this year appears twice)"),
+        row_check(
+            lambda: ~fy_expr(pl.col("fy")).is_duplicated(),
+            "one row per fiscal year (this year appears twice)",
+            "fy",
+        ),
     ],
     strict=True,
     name="budget",

@@ -35,13 +35,16 @@ def text_check(make: Callable[[pl.Expr], pl.Expr], rule: str) -> pa.Check:
     return pa.Check(check, error=rule)
 
 
-def row_check(make: Callable[[], pl.Expr], rule: str) -> pa.Check:
-    """A row-wise check across columns: `make()` is true (or null) where the row follows `rule`."""
+def row_check(make: Callable[[], pl.Expr], rule: str, column: str) -> pa.Check:
+    """A row-wise check across columns: `make()` is true (or null) where the row follows `rule`.
+
+    `column` is the cell a failure points at (pandera itself only names the schema).
+    """
 
     def check(data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(make().fill_null(True).alias("ok"))
 
-    return pa.Check(check, error=rule)
+    return pa.Check(check, error=rule, name=column)
 
 
 FY_RULE = f"fiscal year such as 2025, R7, 令和7年度 or 平成31年度, within {MIN_FY}–{MAX_FY}"

@@ -52,6 +52,7 @@ SCHEMA = pa.DataFrameSchema(
         row_check(
             lambda: ~pl.struct(pl.col("theme_id"), fy_expr(pl.col("survey_fy"))).is_duplicated(),
             "one row per theme and survey year (this pair appears twice)",
+            "survey_fy",
         ),
     ],
     strict=True,

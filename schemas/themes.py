@@ -55,14 +55,23 @@ def item_expr(value: pl.Expr) -> pl.Expr:
     return pl.coalesce(leading, by_name)
 
 
+def _cell(value: pl.Expr, group: int) -> pl.Expr:
+    return value.str.replace_all(r"[\s_]+", " ").str.extract(STATUS_CELL, group)
+
+
 def status_expr(value: pl.Expr) -> pl.Expr:
     """The canonical status code of a status cell (null if it is not one)."""
-    return choice(STATUS, value.str.extract(STATUS_CELL, 2).str.replace_all(r"[\s_]+", " "))
+    return choice(STATUS, _cell(value, 2))
+
+
+def status_end_text(value: pl.Expr) -> pl.Expr:
+    """The text before 「終了」 in a combined status cell, if any."""
+    return _cell(value, 1)
 
 
 def status_end_expr(value: pl.Expr) -> pl.Expr:
     """The end year written inside a combined status cell, if any."""
-    return fy_expr(value.str.extract(STATUS_CELL, 1))
+    return fy_expr(status_end_text(value))
 
 
 def end_fy_expr() -> pl.Expr:
@@ -101,7 +110,7 @@ SCHEMA = pa.DataFrameSchema(
                     "status: 目標達成, 目標未達, 遅延, 計画通り or 遅延なし (or achieved, not achieved, delayed, on track), optionally after 令和N年度終了",
                 ),
                 text_check(
-                    lambda c: c.str.extract(STATUS_CELL, 1).is_null() | status_end_expr(c).is_not_null(),
+                    lambda c: status_end_text(c).is_null() | status_end_expr(c).is_not_null(),
                     "the year in 「…年度終了」 must be a fiscal year such as 令和5年度",
                 ),
             ],
@@ -113,16 +122,22 @@ SCHEMA = pa.DataFrameSchema(
             lambda: (
                 end_fy_expr().is_not_null()
                 | pl.col("end_fy").is_not_null()
-                | pl.col("status").str.extract(STATUS_CELL, 1).is_not_null()
+                | status_end_text(pl.col("status")).is_not_null()
                 | status_expr(pl.col("status")).is_null()
             ),
             "end year required: fill 終了年度 (end_fy) or write the status as 令和5年度終了 目標達成",
+            "end_fy",
         ),
         row_check(
             lambda: fy_expr(pl.col("end_fy")) == status_end_expr(pl.col("status")),
             "end_fy disagrees with the year in the status cell",
+            "end_fy",
         ),
-        row_check(lambda: fy_expr(pl.col("start_fy")) <= end_fy_expr(), "start_fy must not be after end_fy"),
+        row_check(
+            lambda: fy_expr(pl.col("start_fy")) <= end_fy_expr(),
+            "start_fy must not be after end_fy",
+            "start_fy",
+        ),
     ],
     strict=True,
     name="themes",

@@ -10,15 +10,17 @@ import sys
 from pathlib import Path
 
 SECTION = re.compile(r"^([①②③])(.+?)\s*[(（](委託|助成)[)）]")
-ROW = re.compile(r"^([a-g](?:\d+(?:-\d+)?)?)\t([^\t]+)\t([^\t]+)\t(令和\S+年度終了)\s*(目標達成|目標未達|計画通り|遅延)?")
+ROW = re.compile(
+    r"^([a-g](?:\d+(?:-\d+)?)?)\t([^\t]+)\t([^\t]+)\t(令和\S+年度終了)\s*(目標達成|目標未達|計画通り|遅延)?"
+)
 STATUS_ONLY = re.compile(r"^\t*(目標達成|目標未達|計画通り|遅延)\t")
 ITEM = {"①": 1, "②": 2, "③": 3}
 
 
 def main(src: str, dest: str = "sample_data/themes.csv") -> None:
     lines = Path(src).read_text(encoding="utf-8").splitlines()
-    start = next(i for i, l in enumerate(lines) if l.startswith("3-3. 研究開発計画① 進捗状況（1/11）"))
-    end = next(i for i, l in enumerate(lines) if l.startswith("3-3. 研究開発計画② 進捗管理"))
+    start = next(i for i, line in enumerate(lines) if line.startswith("3-3. 研究開発計画① 進捗状況（1/11）"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("3-3. 研究開発計画② 進捗管理"))
     rows, item, funding, seq = [], None, None, {1: 0, 2: 0, 3: 0}
     for i in range(start, end):
         line = lines[i]
@@ -30,10 +32,23 @@ def main(src: str, dest: str = "sample_data/themes.csv") -> None:
             if status is None:  # page 10 prints the result on the next line
                 status = STATUS_ONLY.match(lines[i + 1]).group(1)
             seq[item] += 1
-            rows.append([f"T{item}-{seq[item]:03d}", item, funding, element, orgs.strip(), title.strip(), "", f"{ended} {status}"])
+            rows.append(
+                [
+                    f"T{item}-{seq[item]:03d}",
+                    item,
+                    funding,
+                    element,
+                    orgs.strip(),
+                    title.strip(),
+                    "",
+                    f"{ended} {status}",
+                ]
+            )
     with open(dest, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["テーマID", "研究開発項目", "契約形態", "基盤要素", "機関名", "開発テーマ名", "開始年度", "結果/状況"])
+        w.writerow(
+            ["テーマID", "研究開発項目", "契約形態", "基盤要素", "機関名", "開発テーマ名", "開始年度", "結果/状況"]
+        )
         w.writerows(rows)
     print(len(rows), seq, file=sys.stderr)
 
