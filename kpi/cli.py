@@ -187,26 +187,37 @@ def _options(
 def load(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to load.", show_default=False)],
     kind: Annotated[
-        str | None, typer.Option("--kind", help="themes, budget, followups or programme (else from each file's name).")
+        str | None,
+        typer.Option(
+            "--kind",
+            help="themes, budget, followups, outputs, grants, stagegate, evaluation, published, rs or programme "
+            "(else from each file's name).",
+        ),
     ] = None,
     encoding: Annotated[
         str | None, typer.Option("--encoding", help="CSV encoding (utf-8, utf-8-sig, cp932). [default: detected]")
+    ] = None,
+    project_id: Annotated[
+        int | None, typer.Option("--project-id", help="RS files: the 予算事業ID to keep. [default: the programme's]")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
     db: DbOption = None,
     wait: WaitOption = None,
 ) -> None:
-    """Load themes, budget, follow-up surveys and programme settings: all files or none.
+    """Load the programme's records (themes, budget, follow-ups, outputs, …): all files or none.
 
     Every row is checked against the input contract (README); if any row of any file
     fails, nothing is written and every failure is listed with its file and line.
+
+    RS open-data files (2-1_RS_…, 3-1_RS_…) keep the rows of one project (--project-id).
 
     Example: kpi load sample_data/
     """
     from kpi import ingest, render, store
 
-    batch = ingest.read_files(paths, kind, encoding)
-    with store.open_for_write(store.db_path(str(db) if db else None), _wait(wait)) as con:
+    path = store.db_path(str(db) if db else None)
+    batch = ingest.read_files(paths, kind, encoding, project_id, lambda: store.stored_project_id(path, _wait(wait)))
+    with store.open_for_write(path, _wait(wait)) as con:
         results = ingest.load_files(con, batch)
     if not quiet:
         say(render.load_results(results, batch.skipped))
@@ -303,6 +314,56 @@ def export(
         )
     written = exporter.write_files(out_dir, files, force)
     say("\n".join(f"wrote {p}" for p in written))
+
+
+@app.command()
+@handled
+def stagegate(
+    as_of: AsOfOption = None,
+    fmt: FormatOption = Format.table,
+    lang: LangOption = Lang.ja,
+    db: DbOption = None,
+    wait: WaitOption = None,
+) -> None:
+    """List each reviewed theme's mean stage-gate score and the rule's decision.
+
+    Rule (3-3 ③): mean ≥ 60 continue in principle; 40 ≤ mean < 60 consider with the
+    special notes; mean < 40 terminate in principle. Themes with no review are listed too.
+
+    Example: kpi stagegate --as-of 2025
+    """
+    from kpi import metrics, render, store
+
+    fy = _as_of(as_of)
+    with store.open_for_read(store.db_path(str(db) if db else None), _wait(wait)) as con:
+        result = metrics.stage_gate(con, fy)
+    out(render.stage_gate(result, fmt.value, lang.value))
+
+
+@app.command()
+@handled
+def reconcile(
+    fmt: FormatOption = Format.table,
+    db: DbOption = None,
+    wait: WaitOption = None,
+) -> None:
+    """Compare the computed figures with the ones the evaluation report printed; exit 1 if any differ.
+
+    The published figures (sample_data/published.csv, loaded by kpi load) are snapshots:
+    each disagreement is shown with both numbers and the themes behind them.
+
+    Example: kpi reconcile --format json
+    """
+    from kpi import reconcile as reconciler
+    from kpi import render, store
+
+    with store.open_for_read(store.db_path(str(db) if db else None), _wait(wait)) as con:
+        results = reconciler.reconcile(con)
+    if not results:
+        raise InputRejected("no published figures loaded; load them first: kpi load sample_data/published.csv")
+    out(render.reconcile(results, fmt.value))
+    if not all(r["agree"] for r in results):
+        raise typer.Exit(ExitCode.TARGET_MISSED)
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:

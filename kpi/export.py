@@ -66,6 +66,8 @@ H: dict[str, dict[str, str]] = {
         "false": "未達",
         "none": "測定不能",
         "mark": "○",
+        "sheet": "RSシート年度",
+        "target_year": "目標年度",
     },
     "en": {
         "indicator": "indicator",
@@ -96,6 +98,8 @@ H: dict[str, dict[str, str]] = {
         "false": "no",
         "none": "not measurable",
         "mark": "yes",
+        "sheet": "rs_sheet_fy",
+        "target_year": "target_year",
     },
 }
 
@@ -232,7 +236,98 @@ def tables(rep: dict[str, Any], themes: list[dict[str, Any]], lang: str) -> list
         ],
         theme_rows,
     )
-    return [outcome, status, element, budget, theme_table]
+    o = rep["outputs"]
+    counts = ["papers", "presentations", "patents_domestic", "patents_foreign", "patents_pct"]
+    outputs = Table(
+        "outputs",
+        [h["fy"], h["wareki"], *t["output_cols"][1:]],
+        [[y["fy"], wareki(y["fy"]), *(y[c] for c in counts)] for y in o["years"]]
+        + ([[t["total_row"], None, *(o["total"][c] for c in counts)]] if o["years"] else []),
+    )
+    stage = Table(
+        "stage_gate",
+        t["sg_cols"],
+        [
+            [
+                r["theme_id"],
+                r["item"],
+                r["element"],
+                r["review_fy"],
+                r["reviewers"],
+                round(r["mean"], 6),
+                t["decisions"][r["decision"]],
+            ]
+            for r in rep["stage_gate"]["reviewed"]
+        ]
+        + [
+            [r["theme_id"], r["item"], r["element"], None, 0, None, t["not_reviewed_short"]]
+            for r in rep["stage_gate"]["not_reviewed"]
+        ],
+    )
+    ev = rep["evaluation"]
+    evaluation = Table(
+        "evaluation",
+        [t["criterion"], *ev["members"], t["score"]],
+        [
+            [
+                c["criterion"],
+                *(c["grades"].get(m) for m in ev["members"]),
+                None if c["score"] is None else round(c["score"], 6),
+            ]
+            for c in ev["criteria"]
+        ],
+    )
+    tables_ = [outcome, status, element, budget, theme_table, outputs, stage, evaluation]
+    if rep.get("rs"):
+        rs = rep["rs"]
+        keys = [
+            "budget_fy",
+            "initial",
+            "supplementary",
+            "carried_in",
+            "reserve",
+            "current",
+            "executed",
+            "execution_rate",
+            "carried_out",
+        ]
+        tables_.append(
+            Table(
+                "rs_appropriations",
+                [
+                    *t["rs_cols"][:1],
+                    h["wareki"],
+                    *(f"{c}（円）" if lang == "ja" and i not in (7,) else c for i, c in enumerate(t["rs_cols"][1:], 1)),
+                    h["sheet"],
+                ],
+                [
+                    [a["budget_fy"], wareki(a["budget_fy"]), *(a[k] for k in keys[1:]), a["sheet_fy"]]
+                    for a in rs["appropriations"]
+                ],
+            )
+        )
+        tables_.append(
+            Table(
+                "rs_indicators",
+                [*t["rs_ind_cols"][:4], h["target_year"], *t["rs_ind_cols"][4:]],
+                [
+                    [
+                        i["number"],
+                        i["kind"],
+                        i["period"],
+                        i["indicator"] or i["name"],
+                        h["mark"] if y["fy"] in i["target_years"] else "",
+                        y["fy"],
+                        y["target"],
+                        y["actual"],
+                        y["achievement_rate"],
+                    ]
+                    for i in rs["indicators"]
+                    for y in i["years"]
+                ],
+            )
+        )
+    return tables_
 
 
 def _ratio(value: float | None) -> float | None:

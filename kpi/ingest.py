@@ -22,7 +22,18 @@ if TYPE_CHECKING:
     from schemas.common import KindSpec
 
 # Kinds in the order they are written: followups refer to themes loaded in the same command.
-KIND_ORDER = ["programme", "themes", "budget", "followups"]
+KIND_ORDER = [
+    "programme",
+    "themes",
+    "budget",
+    "followups",
+    "outputs",
+    "grants",
+    "stagegate",
+    "evaluation",
+    "published",
+    "rs",
+]
 TABLE_SUFFIXES = {".csv", ".xlsx", ".parquet"}
 UNIT_SUFFIX = re.compile(r"\s*[(\[](億円|円|yen|oku yen|oku_yen)[)\]]\s*$", re.IGNORECASE)
 BOM = "\ufeff"
@@ -39,6 +50,7 @@ class SourceFile:
     units: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
     settings: dict[str, str] | None = None  # programme settings (kind 'programme')
+    rs: Any = None  # kpi.rs.RsData (kind 'rs')
 
 
 @dataclass
@@ -63,7 +75,9 @@ def kind_of(path: Path, kind: str | None) -> str | None:
         return "programme" if stem.startswith("programme") else None
     if path.suffix.lower() not in TABLE_SUFFIXES:
         return None
-    return next((k for k in KIND_ORDER if k != "programme" and stem.startswith(k)), None)
+    if "_rs_" in stem and path.suffix.lower() == ".csv":  # the government's files: 2-1_RS_2025_予算・執行_サマリ.csv
+        return "rs"
+    return next((k for k in KIND_ORDER if k not in ("programme", "rs") and stem.startswith(k)), None)
 
 
 def find_files(paths: list[Path], kind: str | None) -> tuple[list[tuple[Path, str]], list[Path]]:
@@ -256,12 +270,13 @@ PROGRAMME_KEYS = {
     "followup_horizon_years": int,
     "long_term_judged_from_fy": int,
 }
+OPTIONAL_PROGRAMME_KEYS = {"grade_points"}  # 評点法: "A=3, B=2, C=1, D=0" unless given
 
 
 def read_programme(path: Path) -> dict[str, str]:
     """The programme's settings from a TOML file, checked key by key."""
     from kpi.fiscal import parse_fy
-    from kpi.metrics import parse_target
+    from kpi.metrics import parse_grade_points, parse_target
 
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
@@ -269,14 +284,15 @@ def read_programme(path: Path) -> dict[str, str]:
         raise InputRejected(f"{path}: not valid TOML: {exc}") from exc
     failures = []
     for key in raw:
-        if key not in PROGRAMME_KEYS:
+        if key not in PROGRAMME_KEYS and key not in OPTIONAL_PROGRAMME_KEYS:
             failures.append(
                 Failure(str(path), None, key, str(raw[key]), f"unknown setting; expected: {', '.join(PROGRAMME_KEYS)}")
             )
     for key in PROGRAMME_KEYS:
         if key not in raw:
             failures.append(Failure(str(path), None, key, None, "required setting missing"))
-    settings = {k: str(v) for k, v in raw.items() if k in PROGRAMME_KEYS}
+    settings = {k: str(v) for k, v in raw.items() if k in PROGRAMME_KEYS or k in OPTIONAL_PROGRAMME_KEYS}
+
     def horizon(value: str) -> int:
         years = int(value)
         if not 0 <= years <= 30:
@@ -289,6 +305,7 @@ def read_programme(path: Path) -> dict[str, str]:
         "long_term_judged_from_fy": parse_fy,
         "project_id": int,
         "followup_horizon_years": horizon,
+        "grade_points": parse_grade_points,
     }
     for key, check in checks.items():
         if key in settings:
@@ -312,23 +329,53 @@ class Batch:
     records: dict[int, Any]
 
 
-def read_files(paths: list[Path], kind: str | None = None, encoding: str | None = None) -> Batch:
-    """Read and validate every file; collect every failure instead of stopping at the first."""
+def read_files(
+    paths: list[Path],
+    kind: str | None = None,
+    encoding: str | None = None,
+    project_id: int | None = None,
+    stored_project_id: Callable[[], int | None] = lambda: None,
+) -> Batch:
+    """Read and validate every file; collect every failure instead of stopping at the first.
+
+    RS files keep one project's rows: --project-id, else the programme settings of this load, else the stored ones.
+    """
     from kpi import validate
 
     found, skipped = find_files(paths, kind)
     if not found:
         raise InputRejected(
-            "no loadable files found (expected themes*.csv, budget*.csv, followups*.csv, programme*.toml)"
+            "no loadable files found (expected themes*.csv, budget*.csv, followups*.csv, programme*.toml, …)"
         )
-    sources, failures = [], []
+    sources: list[SourceFile] = []
+    failures: list[Failure] = []
     for path, k in found:
         try:
-            sources.append(read_source(path, k, encoding))
+            if k == "rs":
+                project_id = project_id or _programme_project_id(sources) or stored_project_id()
+                if project_id is None:
+                    raise UsageProblem(
+                        f"{path}: which project? pass --project-id (the 予算事業ID) or load programme.toml first"
+                    )
+                sources.append(read_rs_source(path, project_id, encoding))
+            else:
+                sources.append(read_source(path, k, encoding))
         except InputRejected as exc:
             failures.extend(exc.failures or [Failure(str(path), None, "", None, str(exc).removeprefix(f"{path}: "))])
     records = validate.validate_sources(sources, failures)
     return Batch(sources, skipped, failures, records)
+
+
+def _programme_project_id(sources: list[SourceFile]) -> int | None:
+    return next((int(s.settings["project_id"]) for s in sources if s.settings), None)
+
+
+def read_rs_source(path: Path, project_id: int, encoding: str | None) -> SourceFile:
+    """One RS open-data file (2-1 or 3-1), the project's rows only."""
+    from kpi.rs import read_rs
+
+    data = read_rs(path, project_id, encoding)
+    return SourceFile(path, "rs", data.sha256, encoding=data.encoding, rs=data)
 
 
 def load_files(con: duckdb.DuckDBPyConnection, batch: Batch) -> list[FileResult]:

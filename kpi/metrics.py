@@ -38,6 +38,22 @@ def parse_target(text: str) -> Fraction:
     return target
 
 
+DEFAULT_GRADE_POINTS = "A=3, B=2, C=1, D=0"  # the report's 評点法 note; programme.toml may set another
+
+
+def parse_grade_points(text: str) -> dict[str, Fraction]:
+    """'A=3, B=2, C=1, D=0' as a grade → points mapping."""
+    points: dict[str, Fraction] = {}
+    for part in str(text).split(","):
+        grade, sep, value = part.partition("=")
+        if not sep or grade.strip().upper() not in "ABCD" or not grade.strip():
+            raise ValueError(f"grade points must look like 'A=3, B=2, C=1, D=0', not {text!r}")
+        points[grade.strip().upper()] = Fraction(value.strip())
+    if sorted(points) != ["A", "B", "C", "D"]:
+        raise ValueError(f"grade points must give A, B, C and D, not {text!r}")
+    return points
+
+
 def ratio(numerator: int | Decimal, denominator: int | Decimal) -> float | None:
     """numerator / denominator as a number, or None when the denominator is 0."""
     if not denominator:
@@ -64,6 +80,7 @@ def programme(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
         "long_term_target": rows["long_term_target"],
         "followup_horizon_years": int(rows["followup_horizon_years"]),
         "long_term_judged_from_fy": int(rows["long_term_judged_from_fy"]),
+        "grade_points": rows.get("grade_points", DEFAULT_GRADE_POINTS),
     }
 
 
@@ -270,6 +287,185 @@ def theme_lists(con: duckdb.DuckDBPyConnection, as_of: int) -> dict[str, list[di
     return lists
 
 
+def outputs(con: duckdb.DuckDBPyConnection, as_of: int) -> dict[str, Any]:
+    """Papers, presentations and patent applications per year up to as_of, their totals, and the latest grants."""
+    counts = ["papers", "presentations", "patents_domestic", "patents_foreign", "patents_pct"]
+    rows = con.execute(
+        f"SELECT fy, {', '.join(counts)} FROM outputs WHERE fy <= $as_of ORDER BY fy", {"as_of": as_of}
+    ).fetchall()
+    years = [dict(zip(["fy", *counts], (int(v) for v in r), strict=True)) for r in rows]
+    total = {c: sum(y[c] for y in years) for c in counts}
+    latest = fetch_one(
+        con, "SELECT as_of_date, granted_domestic, granted_foreign FROM grants ORDER BY as_of_date DESC LIMIT 1"
+    )
+    grants = None
+    if latest:
+        day, domestic, foreign = latest
+        grants = {
+            "as_of_date": day.isoformat(),
+            "granted_domestic": int(domestic),
+            "granted_foreign": int(foreign),
+            "filed_domestic": total["patents_domestic"],
+            "filed_foreign": total["patents_foreign"],
+            "rate_domestic": ratio(domestic, total["patents_domestic"]),
+            "rate_foreign": ratio(foreign, total["patents_foreign"]),
+        }
+    return {"years": years, "total": total, "grants": grants}
+
+
+# The stage-gate rule (3-3 ③): mean ≥ 60 continue; 40 ≤ mean < 60 consider with the notes; < 40 terminate.
+CONTINUE_FROM, CONSIDER_FROM = Fraction(60), Fraction(40)
+
+
+def stage_gate_decision(mean: Fraction) -> str:
+    """The rule's decision for a mean score, compared exactly."""
+    if mean >= CONTINUE_FROM:
+        return "continue"
+    if mean >= CONSIDER_FROM:
+        return "consider"
+    return "terminate"
+
+
+def stage_gate(con: duckdb.DuckDBPyConnection, as_of: int) -> dict[str, Any]:
+    """Each theme's latest review up to as_of: mean score over reviewers and the rule's decision."""
+    rows = con.execute(
+        """
+        WITH latest AS (
+          SELECT theme_id, max(review_fy) AS review_fy FROM stagegate WHERE review_fy <= $as_of GROUP BY theme_id)
+        SELECT t.theme_id, t.item, t.element, t.title, l.review_fy, sum(s.score), count(s.score)
+        FROM themes t
+        LEFT JOIN latest l USING (theme_id)
+        LEFT JOIN stagegate s ON s.theme_id = l.theme_id AND s.review_fy = l.review_fy
+        GROUP BY ALL ORDER BY t.item, t.theme_id
+        """,
+        {"as_of": as_of},
+    ).fetchall()
+    reviewed, not_reviewed = [], []
+    for theme_id, item, element, title, review_fy, total, n in rows:
+        if not n:
+            not_reviewed.append({"theme_id": theme_id, "item": item, "element": element, "title": title})
+            continue
+        mean = Fraction(total) / n
+        reviewed.append(
+            {
+                "theme_id": theme_id,
+                "item": item,
+                "element": element,
+                "title": title,
+                "review_fy": int(review_fy),
+                "reviewers": int(n),
+                "mean": float(mean),
+                "decision": stage_gate_decision(mean),
+            }
+        )
+    return {"reviewed": reviewed, "not_reviewed": not_reviewed}
+
+
+def evaluation(con: duckdb.DuckDBPyConnection, settings: dict[str, Any] | None) -> dict[str, Any]:
+    """The working group's grades: a row per criterion, a column per member, and the mean points.
+
+    A missing grade is left out of the mean (it is not a D).
+    """
+    points = parse_grade_points(settings["grade_points"] if settings else DEFAULT_GRADE_POINTS)
+    rows = con.execute(
+        """SELECT criterion, member, grade,
+                  min(position) OVER (PARTITION BY criterion) AS c_pos, min(position) OVER (PARTITION BY member) AS m_pos
+           FROM evaluation ORDER BY c_pos, m_pos"""
+    ).fetchall()
+    members = sorted({(m_pos, member) for _, member, _, _, m_pos in rows})
+    criteria: dict[str, dict[str, str | None]] = {}
+    for criterion, member, grade, _, _ in rows:
+        criteria.setdefault(criterion, {})[member] = grade
+    result = []
+    for criterion, grades in criteria.items():
+        given = [points[g] for g in grades.values() if g]
+        mean = sum(given, Fraction(0)) / len(given) if given else None
+        result.append(
+            {
+                "criterion": criterion,
+                "grades": {m: grades.get(m) for _, m in members},
+                "score": float(mean) if mean is not None else None,
+                "graded_by": len(given),
+            }
+        )
+    return {
+        "members": [m for _, m in members],
+        "criteria": result,
+        "grade_points": {g: float(p) for g, p in points.items()},
+    }
+
+
+def rs(con: duckdb.DuckDBPyConnection, as_of: int, settings: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The government's RS open data for the programme's project: appropriations and published indicators.
+
+    For each budget year the newest sheet that reports its execution is used (a sheet reports execution only up
+    to the year before its own); RS 執行 of a fund is the transfer into the fund, not R&D spending.
+    """
+    if settings is None:
+        return None
+    project = settings["project_id"]
+    rows = con.execute(
+        """
+        SELECT budget_fy, sheet_fy, initial, supplementary, carried_in, reserve, "current", executed, execution_rate,
+               carried_out, execution_reported
+        FROM rs_budget WHERE project_id = $p AND budget_fy <= $as_of
+        QUALIFY row_number() OVER (PARTITION BY budget_fy ORDER BY execution_reported DESC, sheet_fy DESC) = 1
+        ORDER BY budget_fy
+        """,
+        {"p": project, "as_of": as_of},
+    ).fetchall()
+    keys = [
+        "budget_fy",
+        "sheet_fy",
+        "initial",
+        "supplementary",
+        "carried_in",
+        "reserve",
+        "current",
+        "executed",
+        "execution_rate",
+        "carried_out",
+        "execution_reported",
+    ]
+    appropriations = []
+    for r in rows:
+        row = dict(zip(keys, r, strict=True))
+        row["execution_rate"] = float(row["execution_rate"]) if row["execution_rate"] is not None else None
+        appropriations.append(row)
+    indicators = []
+    for seq, sheet_fy, number, kind, period, name, indicator, unit, target_years in con.execute(
+        """
+        SELECT seq, sheet_fy, number, kind, period, name, indicator, unit, target_years FROM rs_indicators
+        WHERE project_id = $p QUALIFY sheet_fy = max(sheet_fy) OVER () ORDER BY seq
+        """,
+        {"p": project},
+    ).fetchall():
+        values = con.execute(
+            "SELECT fy, target, actual, achievement_rate FROM rs_values WHERE project_id = $p AND sheet_fy = $s AND seq = $q ORDER BY fy",
+            {"p": project, "s": sheet_fy, "q": seq},
+        ).fetchall()
+        indicators.append(
+            {
+                "seq": int(seq),
+                "number": number,
+                "kind": kind,
+                "period": period,
+                "name": name,
+                "indicator": indicator,
+                "unit": unit,
+                "target_years": [int(y) for y in target_years or []],
+                "sheet_fy": int(sheet_fy),
+                "years": [
+                    {"fy": int(fy), "target": _money(t), "actual": _money(a), "achievement_rate": _money(rate)}
+                    for fy, t, a, rate in values
+                ],
+            }
+        )
+    if not appropriations and not indicators:
+        return None
+    return {"project_id": project, "unit": "yen", "appropriations": appropriations, "indicators": indicators}
+
+
 def has_data(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether any theme or budget row is stored."""
     row = fetch_one(con, "SELECT (SELECT count(*) FROM themes) + (SELECT count(*) FROM budget)")
@@ -290,6 +486,10 @@ def report(con: duckdb.DuckDBPyConnection, as_of: int) -> dict[str, Any]:
         "by_element": by_element(con, as_of),
         "trend": trend(con, as_of),
         "themes": theme_lists(con, as_of),
+        "outputs": outputs(con, as_of),
+        "stage_gate": stage_gate(con, as_of),
+        "evaluation": evaluation(con, settings),
+        "rs": rs(con, as_of, settings),
     }
 
 

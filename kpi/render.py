@@ -73,6 +73,38 @@ L: dict[str, dict[str, Any]] = {
         "programme_missing": "プログラム設定（programme.toml）が未登録: 目標値なし",
         "statuses": {"achieved": "目標達成", "not_achieved": "目標未達", "delayed": "遅延", "on_track": "計画通り"},
         "items": {1: "①", 2: "②", 3: "③"},
+        "outputs": "特許出願・論文発表等",
+        "output_cols": ["年度", "論文数", "発表", "国内特許出願", "国外特許出願", "PCT出願"],
+        "total_row": "計",
+        "grants_line": "権利化（{d}時点）: 国内 {gd}件 / 出願 {fd}件 = {rd}、国外 {gf}件 / 出願 {ff}件 = {rf}",
+        "no_grants": "権利化件数: 未登録",
+        "stage_gate": "ステージゲート審査",
+        "sg_cols": ["テーマID", "研究開発項目", "基盤要素", "審査年度", "委員数", "平均点", "判定"],
+        "decisions": {"continue": "原則継続", "consider": "特記事項を踏まえて継続可否を検討", "terminate": "原則終了"},
+        "not_reviewed": "審査記録のないテーマ: {n}件",
+        "not_reviewed_short": "審査記録なし",
+        "evaluation": "評点法による評価結果",
+        "criterion": "評価項目",
+        "score": "評点",
+        "points_note": "評点は {p} として換算し、評価した委員で平均（未記入は除く）。",
+        "rs": "歳出予算と執行（行政事業レビュー RS、予算事業ID {p}、億円）",
+        "rs_cols": [
+            "予算年度",
+            "当初",
+            "補正",
+            "前年度繰越",
+            "予備費等",
+            "歳出予算現額",
+            "執行額",
+            "執行率",
+            "翌年度繰越",
+        ],
+        "rs_note": "執行率 = 執行額 / 歳出予算現額（RSの定義）。基金事業のRS執行は基金への繰入れであり研究開発の支出ではないため、上の予算執行表とは別に示す。当年度の執行は未公表（0ではない）。",
+        "rs_indicators": "RSの成果指標（公表値、◎ = 目標年度）",
+        "rs_kinds": {"activity": "活動", "output": "アウトプット", "outcome": "アウトカム"},
+        "rs_periods": {"short": "短期", "medium": "中期", "long": "長期"},
+        "rs_ind_cols": ["番号", "種別", "期間", "指標", "年度", "目標", "実績", "達成率"],
+        "not_reported": "未公表",
     },
     "en": {
         "as_of": "as of FY{fy} ({wareki})",
@@ -139,6 +171,42 @@ L: dict[str, dict[str, Any]] = {
             "on_track": "on track",
         },
         "items": {1: "1", 2: "2", 3: "3"},
+        "outputs": "Outputs: papers, presentations and patent applications",
+        "output_cols": ["FY", "papers", "presentations", "patents (domestic)", "patents (foreign)", "PCT"],
+        "total_row": "total",
+        "grants_line": "granted as of {d}: domestic {gd} / filed {fd} = {rd}; foreign {gf} / filed {ff} = {rf}",
+        "no_grants": "granted patents: none loaded",
+        "stage_gate": "Stage-gate reviews",
+        "sg_cols": ["theme_id", "item", "element", "review FY", "reviewers", "mean", "decision"],
+        "decisions": {
+            "continue": "continue",
+            "consider": "consider with the special notes",
+            "terminate": "terminate in principle",
+        },
+        "not_reviewed": "themes without a review: {n}",
+        "not_reviewed_short": "not reviewed",
+        "evaluation": "Working-group scores (評点法)",
+        "criterion": "criterion",
+        "score": "score",
+        "points_note": "Grades count as {p}, averaged over the members who graded (blanks left out).",
+        "rs": "Appropriations (RS open data, 予算事業ID {p}, 100M yen)",
+        "rs_cols": [
+            "budget FY",
+            "initial",
+            "supplementary",
+            "carried in",
+            "reserve",
+            "current",
+            "executed",
+            "ratio",
+            "carried out",
+        ],
+        "rs_note": "ratio = executed / current appropriation, as RS defines it. For a fund, RS execution is the transfer into the fund, not R&D spending, so it is shown apart from the budget table above. The sheet's own year has no execution yet (not 0).",
+        "rs_indicators": "RS indicators (as published; ◎ = target year)",
+        "rs_kinds": {"activity": "activity", "output": "output", "outcome": "outcome"},
+        "rs_periods": {"short": "short", "medium": "medium", "long": "long"},
+        "rs_ind_cols": ["no.", "kind", "period", "indicator", "FY", "target", "actual", "achievement %"],
+        "not_reported": "not reported",
     },
 }
 
@@ -291,6 +359,110 @@ def list_rows(themes: list[dict[str, Any]], t: dict[str, Any]) -> tuple[list[str
     return [t["theme_id"], t["item"], t["element"], t["organizations"], t["title"], t["end_fy"], t["status"]], rows
 
 
+def outputs_rows(rep: dict[str, Any], t: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    o = rep["outputs"]
+    keys = ["papers", "presentations", "patents_domestic", "patents_foreign", "patents_pct"]
+    rows = [[y["fy"], *(_num(y[k]) for k in keys)] for y in o["years"]]
+    if rows:
+        rows.append([t["total_row"], *(_num(o["total"][k]) for k in keys)])
+    return t["output_cols"], rows
+
+
+def grants_line(rep: dict[str, Any], t: dict[str, Any]) -> str:
+    g = rep["outputs"]["grants"]
+    if g is None:
+        return t["no_grants"]
+    return t["grants_line"].format(
+        d=g["as_of_date"],
+        gd=g["granted_domestic"],
+        fd=_num(g["filed_domestic"]),
+        rd=percent(g["granted_domestic"], g["filed_domestic"]),
+        gf=g["granted_foreign"],
+        ff=_num(g["filed_foreign"]),
+        rf=percent(g["granted_foreign"], g["filed_foreign"]),
+    )
+
+
+def stage_gate_rows(rep: dict[str, Any], t: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    rows = [
+        [
+            r["theme_id"],
+            t["items"].get(r["item"], r["item"]),
+            r["element"],
+            r["review_fy"],
+            r["reviewers"],
+            _mean(r["mean"], 2),
+            t["decisions"][r["decision"]],
+        ]
+        for r in rep["stage_gate"]["reviewed"]
+    ]
+    return t["sg_cols"], rows
+
+
+def _mean(value: float | None, places: int) -> str:
+    """A mean for display, rounded half up (repr gives the shortest decimal that round-trips)."""
+    if value is None:
+        return "—"
+    return str(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))
+
+
+def evaluation_rows(rep: dict[str, Any], t: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    ev = rep["evaluation"]
+    rows = [
+        [c["criterion"], *((c["grades"].get(m) or "—") for m in ev["members"]), _mean(c["score"], 1)]
+        for c in ev["criteria"]
+    ]
+    return [t["criterion"], *ev["members"], t["score"]], rows
+
+
+def _oku(yen: int | None) -> str:
+    """Yen as 億円 with two decimals (exact: yen are integers)."""
+    if yen is None:
+        return "—"
+    return f"{(Decimal(yen) / Decimal(100_000_000)).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+
+
+def rs_rows(rep: dict[str, Any], t: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    rows = []
+    for a in (rep["rs"] or {}).get("appropriations", []):
+        executed = _oku(a["executed"]) if a["execution_reported"] else t["not_reported"]
+        rate = percent(Decimal(repr(a["execution_rate"])), 1) if a["execution_rate"] is not None else "—"
+        rows.append(
+            [
+                a["budget_fy"],
+                _oku(a["initial"]),
+                _oku(a["supplementary"]),
+                _oku(a["carried_in"]),
+                _oku(a["reserve"]),
+                _oku(a["current"]),
+                executed,
+                rate,
+                _oku(a["carried_out"]),
+            ]
+        )
+    return t["rs_cols"], rows
+
+
+def rs_indicator_rows(rep: dict[str, Any], t: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    rows = []
+    for ind in (rep["rs"] or {}).get("indicators", []):
+        for y in ind["years"]:
+            flag = " ◎" if y["fy"] in ind["target_years"] else ""
+            rows.append(
+                [
+                    ind["number"],
+                    t["rs_kinds"].get(ind["kind"], ind["kind"] or ""),
+                    t["rs_periods"].get(ind["period"], ""),
+                    _clip(ind["indicator"] or ind["name"], 30),
+                    f"{y['fy']}{flag}",
+                    _num(y["target"]),
+                    _num(y["actual"]),
+                    _num(y["achievement_rate"]),
+                ]
+            )
+    return t["rs_ind_cols"], rows
+
+
 def _table(headers: list[str], rows: list[list[Any]], fmt: str) -> str:
     from tabulate import tabulate
 
@@ -331,7 +503,40 @@ def report_text(rep: dict[str, Any], lang: str = "ja", fmt: str = "table") -> st
     for name, label in t["lists"].items():
         headers, rows = list_rows(rep["themes"][name], t)
         out += [f"{h}{label}（{len(rows)}）", _table(headers, rows, fmt) if rows else t["none"], ""]
+    out += figures_text(rep, t, fmt)
     return "\n".join(out).rstrip() + "\n"
+
+
+def figures_text(rep: dict[str, Any], t: dict[str, Any], fmt: str) -> list[str]:
+    """The evaluation's other figures: outputs and grants, stage-gate decisions, working-group scores."""
+    h = "## " if fmt == "markdown" else "■ "
+    out: list[str] = []
+    headers, rows = outputs_rows(rep, t)
+    out += [h + t["outputs"], _table(headers, rows, fmt) if rows else t["none"], grants_line(rep, t), ""]
+    headers, rows = stage_gate_rows(rep, t)
+    out += [h + t["stage_gate"], _table(headers, rows, fmt) if rows else t["none"]]
+    out += [t["not_reviewed"].format(n=len(rep["stage_gate"]["not_reviewed"])), ""]
+    headers, rows = evaluation_rows(rep, t)
+    points = ", ".join(
+        f"{g}={_num(int(p) if p == int(p) else p)}" for g, p in rep["evaluation"]["grade_points"].items()
+    )
+    out += [
+        h + t["evaluation"],
+        _table(headers, rows, fmt) if rows else t["none"],
+        t["points_note"].format(p=points),
+        "",
+    ]
+    if rep.get("rs"):
+        headers, rows = rs_rows(rep, t)
+        out += [
+            h + t["rs"].format(p=rep["rs"]["project_id"]),
+            _table(headers, rows, fmt) if rows else t["none"],
+            t["rs_note"],
+            "",
+        ]
+        headers, rows = rs_indicator_rows(rep, t)
+        out += [h + t["rs_indicators"], _table(headers, rows, fmt) if rows else t["none"], ""]
+    return out
 
 
 def report_csv(rep: dict[str, Any], lang: str = "ja") -> str:
@@ -350,6 +555,17 @@ def report_csv(rep: dict[str, Any], lang: str = "ja") -> str:
         (t["budget"], *budget_rows(rep, t, lang)),
         (t["trend"], *trend_rows(rep, t)),
         *((label, *list_rows(rep["themes"][name], t)) for name, label in t["lists"].items()),
+        (t["outputs"], *outputs_rows(rep, t)),
+        (t["stage_gate"], *stage_gate_rows(rep, t)),
+        (t["evaluation"], *evaluation_rows(rep, t)),
+        *(
+            (
+                (t["rs"].format(p=rep["rs"]["project_id"]), *rs_rows(rep, t)),
+                (t["rs_indicators"], *rs_indicator_rows(rep, t)),
+            )
+            if rep.get("rs")
+            else ()
+        ),
     ]
     for title, headers, rows in sections:
         w.writerow([title])
@@ -430,3 +646,47 @@ def check(as_of: int, results: list[dict[str, Any]], fmt: str) -> str:
             f"{CHECK_NAMES[r['name']]:<22} {fraction:>9}  {percent(r['numerator'], r['denominator']):>7}  target {r['target_text'] or '—'}  {verdict}"
         )
     return f"FY{as_of}\n" + "\n".join(lines) + "\n"
+
+
+def stage_gate(result: dict[str, Any], fmt: str, lang: str) -> str:
+    """`kpi stagegate`: reviewed themes with mean and decision, then the themes not reviewed."""
+    if fmt == "json":
+        return to_json(result)
+    t = L[lang]
+    headers, rows = stage_gate_rows({"stage_gate": result}, t)
+    missing = [
+        [r["theme_id"], t["items"].get(r["item"], r["item"]), r["element"], "", "", "", t["not_reviewed_short"]]
+        for r in result["not_reviewed"]
+    ]
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(headers)
+        w.writerows(rows + missing)
+        return buf.getvalue()
+    return _table(headers, rows + missing, fmt) + "\n"
+
+
+def reconcile(results: list[dict[str, Any]], fmt: str) -> str:
+    """`kpi reconcile`: figure, year, published, computed, agree, where, and the explanation."""
+    if fmt == "json":
+        return to_json({"agree": all(r["agree"] for r in results), "figures": results})
+    headers = ["figure", "FY", "published", "computed", "agree", "source"]
+    rows = [
+        [r["figure"], r["as_of_fy"], r["published"], r["computed"] or "—", "yes" if r["agree"] else "NO", r["source"]]
+        for r in results
+    ]
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow([*headers, "note"])
+        w.writerows([*row, r["note"]] for row, r in zip(rows, results, strict=True))
+        return buf.getvalue()
+    text = _table(headers, rows, fmt)
+    differing = [r for r in results if not r["agree"]]
+    lines = [text, "", f"{len(results) - len(differing)} of {len(results)} figures agree."]
+    for r in differing:
+        lines.append(
+            f"- {r['figure']} (FY{r['as_of_fy']}): published {r['published']}, computed {r['computed'] or '—'}: {r['note']}"
+        )
+    return "\n".join(lines) + "\n"

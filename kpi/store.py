@@ -49,6 +49,39 @@ MIGRATIONS: list[str] = [
         load_id INTEGER NOT NULL);
     CREATE TABLE programme (key VARCHAR NOT NULL, value VARCHAR NOT NULL, load_id INTEGER NOT NULL);
     """,
+    # 2: the evaluation's other figures: outputs and patents, grants, stage-gate scores, working-group grades.
+    """
+    CREATE TABLE outputs (
+        fy SMALLINT NOT NULL, papers BIGINT NOT NULL, presentations BIGINT NOT NULL,
+        patents_domestic BIGINT NOT NULL, patents_foreign BIGINT NOT NULL, patents_pct BIGINT NOT NULL,
+        load_id INTEGER NOT NULL);
+    CREATE TABLE grants (
+        as_of_date DATE NOT NULL, granted_domestic BIGINT NOT NULL, granted_foreign BIGINT NOT NULL,
+        load_id INTEGER NOT NULL);
+    CREATE TABLE stagegate (
+        theme_id VARCHAR NOT NULL, review_fy SMALLINT NOT NULL, reviewer VARCHAR NOT NULL,
+        score DECIMAL(5, 2) NOT NULL, load_id INTEGER NOT NULL);
+    CREATE TABLE evaluation (
+        criterion VARCHAR NOT NULL, member VARCHAR NOT NULL, grade VARCHAR, position INTEGER NOT NULL,
+        load_id INTEGER NOT NULL);
+    CREATE TABLE published (
+        figure VARCHAR NOT NULL, as_of_fy SMALLINT NOT NULL, value VARCHAR NOT NULL, source VARCHAR NOT NULL,
+        load_id INTEGER NOT NULL);
+    CREATE TABLE rs_budget (
+        sheet_fy BIGINT NOT NULL, project_id BIGINT NOT NULL, project_name VARCHAR, budget_fy BIGINT NOT NULL,
+        initial BIGINT, supplementary BIGINT, carried_in BIGINT, reserve BIGINT, "current" BIGINT, executed BIGINT,
+        execution_rate DECIMAL(38, 10), carried_out BIGINT, requested_next BIGINT, execution_reported BOOLEAN NOT NULL,
+        load_id INTEGER NOT NULL);
+    CREATE TABLE rs_indicators (
+        sheet_fy BIGINT NOT NULL, project_id BIGINT NOT NULL, project_name VARCHAR, seq BIGINT NOT NULL,
+        number BIGINT, kind VARCHAR, period VARCHAR, goal_type VARCHAR, name VARCHAR, indicator VARCHAR,
+        unit VARCHAR, direction VARCHAR, direction_text VARCHAR, source VARCHAR, target_years BIGINT[],
+        load_id INTEGER NOT NULL);
+    CREATE TABLE rs_values (
+        sheet_fy BIGINT NOT NULL, project_id BIGINT NOT NULL, seq BIGINT NOT NULL, number BIGINT, fy BIGINT NOT NULL,
+        target DECIMAL(38, 10), actual DECIMAL(38, 10), achievement_rate DECIMAL(38, 10), is_target_year BOOLEAN,
+        load_id INTEGER NOT NULL);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -187,7 +220,19 @@ def open_for_read(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[duckdb.Duc
 
 
 # The natural key of each table: a reload replaces the rows whose key it gives.
-TABLE_KEYS = {"themes": ["theme_id"], "budget": ["fy"], "followups": ["theme_id", "survey_fy"]}
+TABLE_KEYS = {
+    "themes": ["theme_id"],
+    "budget": ["fy"],
+    "followups": ["theme_id", "survey_fy"],
+    "outputs": ["fy"],
+    "grants": ["as_of_date"],
+    "stagegate": ["theme_id", "review_fy", "reviewer"],
+    "evaluation": ["criterion", "member"],
+    "published": ["figure", "as_of_fy"],
+    "rs_budget": ["project_id", "sheet_fy", "budget_fy"],
+    "rs_indicators": ["project_id", "sheet_fy", "seq"],
+    "rs_values": ["project_id", "sheet_fy", "seq", "fy"],
+}
 
 
 def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -226,39 +271,56 @@ def _write_programme(con: duckdb.DuckDBPyConnection, source: SourceLike) -> File
     return FileResult(str(source.path), source.kind, len(settings), len(settings), 0, load_id)
 
 
-def _write_table(con: duckdb.DuckDBPyConnection, source: SourceLike, records: Any) -> FileResultLike:
-    """Insert new rows and replace changed ones by key; themes keep their old status in theme_history."""
-    from kpi.ingest import FileResult
-
-    table, key = source.kind, TABLE_KEYS[source.kind]
-    columns = [c for c in records.columns if c != "_line"]
-    records = records.drop("_line")
+def _stage(con: duckdb.DuckDBPyConnection, table: str, records: Any) -> tuple[int, int]:
+    """Compare incoming rows with the table by key into a temp table `changed_<table>`: (changed, new)."""
+    key = TABLE_KEYS[table]
+    records = records.drop("_line", strict=False)
+    columns = list(records.columns)
     con.register("incoming", con.from_arrow(records.__arrow_c_stream__()))
     on = " AND ".join(f"i.{k} = t.{k}" for k in key)
-    differs = " OR ".join(f"i.{c} IS DISTINCT FROM t.{c}" for c in columns if c not in key)
+    differs = " OR ".join(f'i."{c}" IS DISTINCT FROM t."{c}"' for c in columns if c not in key)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE changed AS SELECT i.*, t.{key[0]} IS NULL AS is_new "
+        f"CREATE OR REPLACE TEMP TABLE changed_{table} AS SELECT i.*, t.{key[0]} IS NULL AS is_new "
         f"FROM incoming i LEFT JOIN {table} t ON {on} WHERE t.{key[0]} IS NULL OR {differs}"
     )
-    row = fetch_one(con, "SELECT count(*), count(*) FILTER (is_new) FROM changed")
-    changed, inserted = (int(row[0]), int(row[1])) if row else (0, 0)
-    rows = int(records.height)
-    if changed == 0:
-        return FileResult(str(source.path), source.kind, rows, 0, 0, None, _previous_load(con, source.sha256))
-    load_id = _record_load(con, source, rows, inserted, changed - inserted)
+    con.unregister("incoming")
+    row = fetch_one(con, f"SELECT count(*), count(*) FILTER (is_new) FROM changed_{table}")
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+def _apply(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], load_id: int) -> None:
+    """Replace the changed rows of `table` by key and insert the new ones, all tagged with the load."""
+    key = TABLE_KEYS[table]
+    on = " AND ".join(f"i.{k} = t.{k}" for k in key)
+    staged = f"changed_{table}"
     if table == "themes":
         con.execute(
-            "INSERT INTO theme_history SELECT t.theme_id, ?, t.status, c.status, t.end_fy, c.end_fy "
-            "FROM changed c JOIN themes t USING (theme_id) "
+            f"INSERT INTO theme_history SELECT t.theme_id, ?, t.status, c.status, t.end_fy, c.end_fy "
+            f"FROM {staged} c JOIN themes t USING (theme_id) "
             "WHERE c.status IS DISTINCT FROM t.status OR c.end_fy IS DISTINCT FROM t.end_fy",
             [load_id],
         )
-    if changed > inserted:
-        con.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM changed i WHERE NOT i.is_new AND {on})")
-    cols = ", ".join(columns)
-    con.execute(f"INSERT INTO {table} ({cols}, load_id) SELECT {cols}, ? FROM changed", [load_id])
-    con.execute("DROP TABLE changed")
-    con.unregister("incoming")
+    con.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM {staged} i WHERE NOT i.is_new AND {on})")
+    cols = ", ".join(f'"{c}"' for c in columns)
+    con.execute(f"INSERT INTO {table} ({cols}, load_id) SELECT {cols}, ? FROM {staged}", [load_id])
+    con.execute(f"DROP TABLE {staged}")
+
+
+def _write_tables(con: duckdb.DuckDBPyConnection, source: SourceLike, frames: dict[str, Any]) -> FileResultLike:
+    """Write one file's rows (one or more tables); an unchanged file records no load."""
+    from kpi.ingest import FileResult
+
+    counts = {table: _stage(con, table, frame) for table, frame in frames.items()}
+    changed = sum(c for c, _ in counts.values())
+    inserted = sum(n for _, n in counts.values())
+    rows = int(sum(frame.height for frame in frames.values()))
+    if changed == 0:
+        for table in frames:
+            con.execute(f"DROP TABLE changed_{table}")
+        return FileResult(str(source.path), source.kind, rows, 0, 0, None, _previous_load(con, source.sha256))
+    load_id = _record_load(con, source, rows, inserted, changed - inserted)
+    for table, frame in frames.items():
+        _apply(con, table, [c for c in frame.columns if c != "_line"], load_id)
     return FileResult(str(source.path), source.kind, rows, inserted, changed - inserted, load_id)
 
 
@@ -271,6 +333,23 @@ def write_sources(
         for i, source in enumerate(sources):
             if source.kind == "programme":
                 results.append(_write_programme(con, source))
+            elif source.kind == "rs":
+                rs = source.rs
+                frames = (
+                    {"rs_budget": rs.budget}
+                    if rs.budget is not None
+                    else {"rs_indicators": rs.indicators, "rs_values": rs.values}
+                )
+                results.append(_write_tables(con, source, frames))
             else:
-                results.append(_write_table(con, source, records[i]))
+                results.append(_write_tables(con, source, {source.kind: records[i]}))
     return results
+
+
+def stored_project_id(path: Path, wait: float = DEFAULT_WAIT) -> int | None:
+    """The 予算事業ID of the stored programme settings, if any (for RS files loaded without --project-id)."""
+    if not path.exists():
+        return None
+    with open_for_read(path, wait) as con:
+        row = fetch_one(con, "SELECT value FROM programme WHERE key = 'project_id'")
+    return int(row[0]) if row else None

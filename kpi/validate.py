@@ -48,7 +48,8 @@ def check_frame(source: SourceFile) -> list[Failure]:
                 continue
             value = df[column][index] if column in df.columns else case["failure_case"]
             failures.append(Failure(str(source.path), int(df[LINE][index]), column, value, rule))
-        return sorted(failures, key=lambda f: (f.line or 0, f.column))
+        order = {c: i for i, c in enumerate(spec.COLUMNS)}
+        return sorted(failures, key=lambda f: (f.line or 0, order.get(f.column, len(order))))
     return []
 
 
@@ -60,7 +61,7 @@ def validate_sources(sources: list[SourceFile], failures: list[Failure]) -> dict
 
     records: dict[int, pl.DataFrame] = {}
     for i, source in enumerate(sources):
-        if source.frame is None:  # programme settings: checked when read
+        if source.frame is None:  # programme settings and RS files: checked when read
             continue
         found = check_frame(source)
         failures.extend(found)
@@ -112,10 +113,10 @@ def _cross_file_duplicates(sources: list[SourceFile], records: dict[int, pl.Data
 def _unknown_themes(
     con: duckdb.DuckDBPyConnection, sources: list[SourceFile], records: dict[int, pl.DataFrame]
 ) -> list[Failure]:
-    """Follow-up rows must name a theme already stored or loaded by the same command."""
+    """Follow-up and stage-gate rows must name a theme already stored or loaded by the same command."""
     import polars as pl
 
-    followups = [(i, df) for i, df in records.items() if sources[i].kind == "followups"]
+    followups = [(i, df) for i, df in records.items() if sources[i].kind in ("followups", "stagegate")]
     if not followups:
         return []
     stored = pl.DataFrame(con.sql("SELECT theme_id FROM themes"))["theme_id"]

@@ -5,7 +5,10 @@ DataFrameSchema over the file's trimmed text, plus `_line`), and to_records() tu
 into the typed rows stored in DuckDB. Importing this package imports pandera: only `kpi load` does.
 """
 
-from schemas import budget, followups, themes
+from schemas import budget, evaluation, followups, grants, outputs, published, stagegate, themes
 from schemas.common import KindSpec
 
-KINDS: dict[str, KindSpec] = {spec.KIND: spec for spec in (themes, budget, followups)}  # type: ignore[misc]
+KINDS: dict[str, KindSpec] = {
+    spec.KIND: spec  # type: ignore[misc]
+    for spec in (themes, budget, followups, outputs, grants, stagegate, evaluation, published)
+}

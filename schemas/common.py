@@ -94,3 +94,27 @@ def amount_expr(column: str, units: dict[str, str]) -> pl.Expr:
     if units.get(column) == "yen":
         value = value / pl.lit(OKU).cast(pl.Decimal(38, 0))
     return value.cast(pl.Decimal(24, 8))
+
+
+COUNT_PATTERN = r"^(?:\d{1,3}(?:,\d{3})+|\d+)\s*件?$"
+COUNT_RULE = "a whole number of items such as 25, 1,056 or 1,056件"
+
+
+def count_column(required: bool = True) -> pa.Column:
+    """A count: a non-negative whole number, thousands separators and a trailing 件 allowed."""
+    return pa.Column(
+        str,
+        nullable=not required,
+        required=required,
+        checks=text_check(lambda c: c.str.contains(COUNT_PATTERN), COUNT_RULE),
+    )
+
+
+def count_expr(column: str) -> pl.Expr:
+    """A count column as Int64."""
+    return pl.col(column).str.replace_all(r"[,\s件]", "").cast(pl.Int64).alias(column)
+
+
+def unique_key_check(columns: list[str], rule: str, column: str) -> pa.Check:
+    """Each combination of `columns` appears once (compared after the text normalisation of kpi.ingest)."""
+    return row_check(lambda: ~pl.struct(*columns).is_duplicated(), rule, column)

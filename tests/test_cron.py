@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SAMPLE, theme, themes_csv, write
 
 
@@ -67,7 +66,10 @@ def test_crontab_line_mails_when_a_kpi_misses_its_target(home: Path, tmp_path: P
 
 def test_crontab_line_is_silent_when_every_target_is_met(home: Path, tmp_path: Path) -> None:
     shutil.copy(SAMPLE / "programme.toml", home / "inbox" / "programme.toml")
-    write(home / "inbox" / "themes.csv", themes_csv([theme(f"A{i}", end_fy=2023) for i in range(4)] + [theme("N1", end_fy=2023, status="目標未達")]))
+    write(
+        home / "inbox" / "themes.csv",
+        themes_csv([theme(f"A{i}", end_fy=2023) for i in range(4)] + [theme("N1", end_fy=2023, status="目標未達")]),
+    )
     code, mailed = run_cron(home, tmp_path)
     assert (code, mailed) == (0, "")
     code, mailed = run_cron(home, tmp_path)  # next month, same files: still fine (exports replaced with --force)
@@ -77,7 +79,7 @@ def test_crontab_line_is_silent_when_every_target_is_met(home: Path, tmp_path: P
 def test_crontab_line_mails_a_rejected_file(home: Path, tmp_path: Path) -> None:
     shutil.copy(SAMPLE / "programme.toml", home / "inbox" / "programme.toml")
     write(home / "inbox" / "themes.csv", themes_csv([theme("A1", item=9)]))
-    code, mailed = run_cron(home, tmp_path)
+    _, mailed = run_cron(home, tmp_path)
     assert mailed.startswith("-s kpi: exit 3 ")
     assert "research item 1, 2 or 3" in (tmp_path / "mail.body").read_text(encoding="utf-8")
     assert not (home / "exports").exists()

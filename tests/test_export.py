@@ -11,7 +11,16 @@ import pytest
 from conftest import ROOT, SAMPLE, theme, themes_csv, write
 
 GOLDEN = ROOT / "tests" / "golden" / "export_2025"
-CSV_FILES = ["outcome_kpis.csv", "status_summary.csv", "by_element.csv", "budget_execution.csv", "themes.csv"]
+CSV_FILES = [
+    "outcome_kpis.csv",
+    "status_summary.csv",
+    "by_element.csv",
+    "budget_execution.csv",
+    "themes.csv",
+    "outputs.csv",
+    "stage_gate.csv",
+    "evaluation.csv",
+]
 
 
 def export(kpi, db: Path, out: Path, *args: str) -> None:
@@ -115,7 +124,16 @@ def test_xlsx_workbook_has_a_sheet_per_table(kpi, sample_store: Path, tmp_path: 
     export(kpi, sample_store, tmp_path, "--format", "xlsx")
     book = tmp_path / "kpi_submission.xlsx"
     sheets = pl.read_excel(book, sheet_id=0)
-    assert list(sheets) == ["outcome_kpis", "status_summary", "by_element", "budget_execution", "themes"]
+    assert list(sheets) == [
+        "outcome_kpis",
+        "status_summary",
+        "by_element",
+        "budget_execution",
+        "themes",
+        "outputs",
+        "stage_gate",
+        "evaluation",
+    ]
     assert sheets["status_summary"].rows() == [("目標達成", 39), ("遅延なし", 58), ("遅延・未達", 18), ("合計", 115)]
     assert sheets["themes"].height == 144
 

@@ -1,0 +1,86 @@
+"""Refresh the README's transcripts from real runs: python tools/update_readme.py [--check].
+
+Each block between <!-- out:NAME --> and <!-- /out --> is replaced by what the commands print,
+run in a temporary folder holding a copy of sample_data/. --check exits 1 if a block is stale.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BAD_THEMES = (
+    "theme_id,item,funding,element,organizations,title,end_fy,status\n"
+    "T9,9,委託,a1,某社,題,2023,目標達成\n"
+    "T10,1,寄付,A-1,某社,題,令和x年度,完了\n"
+)
+TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+
+
+def kpi(folder: Path, *args: str, stream: str = "stdout") -> str:
+    """Run kpi in `folder` and return a transcript: the command, what it printed, its exit code if not 0."""
+    result = subprocess.run([sys.executable, "-m", "kpi", *args], cwd=folder, capture_output=True, text=True)
+    text = getattr(result, stream) if stream != "both" else result.stdout + result.stderr
+    return text
+
+
+def transcripts(folder: Path) -> dict[str, str]:
+    """Every README block, from real runs."""
+    shutil.copytree(ROOT / "sample_data", folder / "sample_data")
+    (folder / "themes_bad.csv").write_text(BAD_THEMES, encoding="utf-8")
+    out = {"load": kpi(folder, "load", "sample_data/", stream="stderr")}
+    out["reload"] = kpi(folder, "load", "sample_data/", stream="stderr")
+    out["report"] = kpi(folder, "report", "--as-of", "2025")
+    data = json.loads(kpi(folder, "report", "--as-of", "2025", "--format", "json"))
+    out["json"] = (
+        json.dumps({k: data[k] for k in ("as_of_fy", "short_term", "long_term")}, ensure_ascii=False, indent=2) + "\n"
+    )
+    out["bad"] = "$ kpi load themes_bad.csv\n" + kpi(folder, "load", "themes_bad.csv", stream="stderr")
+    out["check"] = "$ kpi check --as-of 2025\n" + kpi(folder, "check", "--as-of", "2025")
+    out["reconcile"] = "$ kpi reconcile\n" + kpi(folder, "reconcile")
+    out["export"] = "$ kpi export --as-of 2025 --out submission/\n" + kpi(
+        folder, "export", "--as-of", "2025", "--out", "submission/", stream="stderr"
+    )
+    kpi(folder, "load", "sample_data/illustrative/", stream="stderr")
+    out["stagegate"] = "$ kpi load sample_data/illustrative/ && kpi stagegate --as-of 2025 | head -6\n" + "".join(
+        kpi(folder, "stagegate", "--as-of", "2025").splitlines(keepends=True)[:6]
+    )
+    out["illustrative"] = (
+        "$ kpi report --as-of 2026 | head -9   # after loading sample_data/illustrative/ (invented follow-ups)\n"
+        + "".join(kpi(folder, "report", "--as-of", "2026").splitlines(keepends=True)[:9])
+    )
+    return out
+
+
+def render(readme: str, blocks: dict[str, str]) -> str:
+    """The README with every out-block replaced."""
+
+    def replace(m: re.Match[str]) -> str:
+        name, fence = m.group(1), m.group(2)
+        return f"<!-- out:{name} -->\n```{fence}\n{blocks[name].rstrip()}\n```\n<!-- /out -->"
+
+    return re.sub(r"<!-- out:(\w+) -->\n```(\w*)\n.*?\n```\n<!-- /out -->", replace, readme, flags=re.S)
+
+
+def main() -> int:
+    readme_path = ROOT / "README.md"
+    readme = readme_path.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = render(readme, transcripts(Path(tmp)))
+    if "--check" in sys.argv:
+        stale = TIMESTAMP.sub("T", fresh) != TIMESTAMP.sub("T", readme)
+        if stale:
+            print("README transcripts are stale: run python tools/update_readme.py", file=sys.stderr)
+        return int(stale)
+    readme_path.write_text(fresh, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
