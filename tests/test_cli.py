@@ -196,3 +196,12 @@ def test_version(kpi) -> None:
     from kpi import __version__
 
     assert kpi("--version").stdout.strip() == f"kpi {__version__}"
+
+
+def test_readme_transcripts_are_real_and_current() -> None:
+    """Every output block in the README is what the commands print today (tools/update_readme.py)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "update_readme.py"), "--check"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr

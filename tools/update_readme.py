@@ -59,13 +59,14 @@ def transcripts(folder: Path) -> dict[str, str]:
 
 
 def render(readme: str, blocks: dict[str, str]) -> str:
-    """The README with every out-block replaced."""
-
-    def replace(m: re.Match[str]) -> str:
-        name, fence = m.group(1), m.group(2)
-        return f"<!-- out:{name} -->\n```{fence}\n{blocks[name].rstrip()}\n```\n<!-- /out -->"
-
-    return re.sub(r"<!-- out:(\w+) -->\n```(\w*)\n.*?\n```\n<!-- /out -->", replace, readme, flags=re.S)
+    """The README with every out-block replaced (each block ends at the first <!-- /out --> after it)."""
+    parts = re.split(r"(<!-- out:\w+ -->\n```\w*\n)", readme)
+    out = [parts[0]]
+    for opening, rest in zip(parts[1::2], parts[2::2], strict=True):
+        name = re.match(r"<!-- out:(\w+) -->", opening).group(1)  # type: ignore[union-attr]
+        _, _, after = rest.partition("<!-- /out -->")
+        out.append(f"{opening}{blocks[name].rstrip()}\n```\n<!-- /out -->{after}")
+    return "".join(out)
 
 
 def main() -> int:
