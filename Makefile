@@ -1,15 +1,16 @@
 # One command checks everything: `make check` (format, lint, types, layering, tests).
 PY ?= python
+SRC := $(wildcard kpi schemas tests benchmarks tools)
 
 .PHONY: check format lint types layers test
 
 check: format lint types layers test
 
 format:
-	$(PY) -m ruff format --check kpi schemas tests benchmarks tools
+	$(PY) -m ruff format --check $(SRC)
 
 lint:
-	$(PY) -m ruff check kpi schemas tests benchmarks tools
+	$(PY) -m ruff check $(SRC)
 
 types:
 	$(PY) -m mypy kpi
