@@ -34,6 +34,7 @@ class Format(StrEnum):
     markdown = "markdown"
     csv = "csv"
     json = "json"
+    html = "html"
 
 
 class Lang(StrEnum):
@@ -97,6 +98,13 @@ def _wait(option: float | None) -> float:
         return float(env) if env else DEFAULT_WAIT
     except ValueError:
         raise UsageProblem(f"$KPI_WAIT must be a number of seconds, not {env!r}") from None
+
+
+def _need_charts() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None or importlib.util.find_spec("matplotlib_fontja") is None:
+        raise UsageProblem("charts need the charts extra: pip install 'kpi[charts]' (matplotlib and its Japanese font)")
 
 
 def _as_of(option: str | None) -> int:
@@ -229,21 +237,43 @@ def report(
     as_of: AsOfOption = None,
     fmt: FormatOption = Format.table,
     lang: LangOption = Lang.ja,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file instead of stdout (required for html).")
+    ] = None,
     db: DbOption = None,
     wait: WaitOption = None,
 ) -> None:
-    """Print the outcome KPIs, status tables, budget execution, trend and theme lists.
+    """Print the outcome KPIs, status tables, budget execution, trend, theme lists and other figures.
+
+    --format html --out report.html writes one self-contained page with charts
+    (needs the charts extra: pip install 'kpi[charts]').
 
     Example: kpi report --as-of 2025 --format json
     """
     from kpi import metrics, render, store
 
     fy = _as_of(as_of)
+    if fmt is Format.html:
+        if out_file is None:
+            raise UsageProblem("--format html writes a file: add --out report.html")
+        _need_charts()
     with store.open_for_read(store.db_path(str(db) if db else None), _wait(wait)) as con:
         if not metrics.has_data(con):
             raise InputRejected("the database holds no themes or budget yet; load data first: kpi load sample_data/")
         result = metrics.report(con, fy)
-    out(render.report(result, fmt.value, lang.value))
+        if fmt is Format.html:
+            from kpi import html_report
+
+            text = html_report.report_html(result, con, lang.value)
+        else:
+            text = render.report(result, fmt.value, lang.value)
+    if out_file is None:
+        out(text)
+    else:
+        from kpi import export
+
+        written = export.write_files(out_file.parent, {out_file.name: text.encode("utf-8")}, force=True)
+        say(f"wrote {written[0]}")
 
 
 @app.command()
@@ -364,6 +394,37 @@ def reconcile(
     out(render.reconcile(results, fmt.value))
     if not all(r["agree"] for r in results):
         raise typer.Exit(ExitCode.TARGET_MISSED)
+
+
+@app.command()
+@handled
+def chart(
+    name: Annotated[str, typer.Argument(help="short_term, long_term, budget or status.", show_default=False)],
+    out_file: Annotated[Path, typer.Option("--out", help="FILE.png (300 dpi) or FILE.svg.", show_default=False)],
+    as_of: AsOfOption = None,
+    lang: LangOption = Lang.ja,
+    db: DbOption = None,
+    wait: WaitOption = None,
+) -> None:
+    """Draw one chart for documents: the short-term trend, long-term maturity, budget, or status by element.
+
+    Needs the charts extra (pip install 'kpi[charts]'); the Japanese font ships with it.
+
+    Example: kpi chart short_term --as-of 2025 --out short_term.png
+    """
+    from kpi import charts, metrics, store
+
+    _need_charts()
+    if name not in charts.CHARTS:
+        raise UsageProblem(f"unknown chart {name!r}; use one of: {', '.join(charts.CHARTS)}")
+    if out_file.suffix.lower() not in charts.FORMATS:
+        raise UsageProblem(f"--out must end in {' or '.join(charts.FORMATS)}, not {out_file.name!r}")
+    fy = _as_of(as_of)
+    with store.open_for_read(store.db_path(str(db) if db else None), _wait(wait)) as con:
+        if not metrics.has_data(con):
+            raise InputRejected("the database holds no themes or budget yet; load data first: kpi load sample_data/")
+        written = charts.save_chart(metrics.report(con, fy), con, name, lang.value, out_file)
+    say(f"wrote {written}")
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:
