@@ -142,6 +142,31 @@ def row_lines(text: str, n_rows: int) -> list[int]:
     return lines[:n_rows] + list(range(previous_end + 1, previous_end + 1 + n_rows - len(lines)))
 
 
+def ragged_rows(path: Path, text: str) -> list[Failure]:
+    """Rows whose number of fields differs from the header's (polars would fill or reject them silently)."""
+    import polars as pl
+
+    header_fields = next(csv.reader(io.StringIO(text)), [])
+    width = len(header_fields)
+    if '"' in text:  # quoted fields may hold commas and line breaks: follow the records (slow path, rare)
+        reader = csv.reader(io.StringIO(text))
+        next(reader, None)
+        found, previous_end = [], reader.line_num
+        for record in reader:
+            if record and len(record) != width and any(cell.strip() for cell in record):
+                found.append((previous_end + 1, len(record)))
+            previous_end = reader.line_num
+    else:
+        lines = pl.Series(text.split("\n")).str.strip_chars_end("\r")
+        fields = lines.str.count_matches(",", literal=True) + 1
+        bad = ((fields != width) & (lines.str.strip_chars().str.len_chars() > 0)).arg_true()
+        found = [(int(i) + 1, int(fields[int(i)])) for i in bad if int(i) > 0]
+    return [
+        Failure(str(path), line, "", None, f"{n} fields where the header has {width} (a missing or extra comma?)")
+        for line, n in found
+    ]
+
+
 def _normalise_header(name: str) -> tuple[str, str | None]:
     """NFKC, trimmed, lower-case header text and the unit it names, if any."""
     text = unicodedata.normalize("NFKC", str(name)).strip().lstrip(BOM)
@@ -213,6 +238,8 @@ def read_table(path: Path, encoding: str | None) -> tuple[pl.DataFrame, list[int
                 )
             if "\x00" in text:
                 raise InputRejected(f"{path}: holds binary data (NUL bytes); is it really a CSV file?")
+            if ragged := ragged_rows(path, text):
+                raise InputRejected(f"{path}: rows with the wrong number of fields", ragged)
             df = pl.read_csv(text.encode("utf-8"), infer_schema=False, raise_if_empty=False)
             return df, row_lines(text, df.height), used
         if suffix == ".xlsx":

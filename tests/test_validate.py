@@ -57,7 +57,8 @@ CASES = [
     ("budget.csv", BUDGET + "2023,100億円,50\n", 2, "budget", "100億円", "no unit words"),
     ("budget.csv", BUDGET + "2023,1.2e3,50\n", 2, "budget", "1.2e3", "digits only"),
     ("budget.csv", BUDGET + "2023,,50\n", 2, "budget", None, "required"),
-    ("budget.csv", BUDGET + "2023,100,1,00\n", None, "", None, "cannot read as CSV"),
+    ("budget.csv", BUDGET + "2023,100,1,00\n", 2, "", None, "4 fields where the header has 3"),
+    ("budget.csv", BUDGET + "2022,5,5\n2023,100\n", 3, "", None, "2 fields where the header has 3"),
     (
         "followups.csv",
         FOLLOWUPS + "T1,2026,販売\n",
