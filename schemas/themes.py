@@ -48,7 +48,7 @@ def item_expr(value: pl.Expr) -> pl.Expr:
     by_name = pl.lit(None, dtype=pl.Int8)
     for name, code in reversed(ITEM_NAMES.items()):
         by_name = (
-            pl.when(value.str.to_lowercase().str.contains(name, literal=True))
+            pl.when(value.str.to_lowercase().str.contains(name.lower(), literal=True))
             .then(pl.lit(code, pl.Int8))
             .otherwise(by_name)
         )

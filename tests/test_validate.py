@@ -209,6 +209,8 @@ def test_status_spellings(status: str, expected: str, load) -> None:
         ("①ポスト5G情報通信システム開発(委託)", 1),
         ("先端半導体製造技術の開発", 2),
         ("先導研究", 3),
+        ("ポスト5G情報通信システムの開発", 1),
+        ("Leading research", 3),
     ],
 )
 def test_item_spellings(item: str, expected: int, load) -> None:
