@@ -240,6 +240,9 @@ def report(
     out_file: Annotated[
         Path | None, typer.Option("--out", help="Write to this file instead of stdout (required for html).")
     ] = None,
+    all_rows: Annotated[
+        bool, typer.Option("--all", help="List every theme in the theme lists (default: the first 100 of each).")
+    ] = False,
     db: DbOption = None,
     wait: WaitOption = None,
 ) -> None:
@@ -260,7 +263,7 @@ def report(
     with store.open_for_read(store.db_path(str(db) if db else None), _wait(wait)) as con:
         if not metrics.has_data(con):
             raise InputRejected("the database holds no themes or budget yet; load data first: kpi load sample_data/")
-        result = metrics.report(con, fy)
+        result = metrics.report(con, fy, None if all_rows else metrics.LIST_LIMIT)
         if fmt is Format.html:
             from kpi import html_report
 
@@ -366,7 +369,7 @@ def stagegate(
 
     fy = _as_of(as_of)
     with store.open_for_read(store.db_path(str(db) if db else None), _wait(wait)) as con:
-        result = metrics.stage_gate(con, fy)
+        result = metrics.stage_gate(con, fy, limit=None)
     out(render.stage_gate(result, fmt.value, lang.value))
 
 

@@ -305,10 +305,13 @@ def render_html(report: dict[str, Any], lang: str, charts_svg: dict[str, str]) -
     parts += ["</section>", '<section id="lists">', f"<h2>{e(h['lists'])}</h2>"]
     for name, label in t["lists"].items():
         headers, rows = list_rows(report["themes"][name], t)
+        total = report["theme_counts"][name]
         parts += [
-            f'<h3 id="list-{e(name)}">{e(label)}（{len(rows)}）</h3>',
+            f'<h3 id="list-{e(name)}">{e(label)}（{total}）</h3>',
             table(headers, rows, "themes") or f'<p class="none">{e(t["none"])}</p>',
         ]
+        if total > len(rows):
+            parts.append(f'<p class="note">{e(t["more"].format(n=total - len(rows)))}</p>')
     parts += ["</section>", '<section id="figures">', f"<h2>{e(h['figures'])}</h2>"]
     none = f'<p class="none">{e(t["none"])}</p>'
     headers, rows = outputs_rows(report, t)
@@ -319,7 +322,7 @@ def render_html(report: dict[str, Any], lang: str, charts_svg: dict[str, str]) -
     ]
     headers, rows = stage_gate_rows(report, t)
     parts += [f"<h3>{e(t['stage_gate'])}</h3>", table(headers, rows) or none]
-    parts.append(f'<p class="note">{e(t["not_reviewed"].format(n=len(report["stage_gate"]["not_reviewed"])))}</p>')
+    parts.append(f'<p class="note">{e(t["not_reviewed"].format(n=report["stage_gate"]["not_reviewed_count"]))}</p>')
     headers, rows = evaluation_rows(report, t)
     parts += [f"<h3>{e(t['evaluation'])}</h3>", table(headers, rows) or none]
     if report.get("rs"):

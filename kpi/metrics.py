@@ -268,8 +268,13 @@ def trend(con: duckdb.DuckDBPyConnection, as_of: int) -> list[dict[str, Any]]:
     return [{"fy": int(fy), "achieved": int(a), "completed": int(c), "ratio": ratio(a, c)} for fy, a, c in rows]
 
 
-def theme_lists(con: duckdb.DuckDBPyConnection, as_of: int) -> dict[str, list[dict[str, Any]]]:
-    """The themes a reader acts on: delayed, awaiting a final result, not achieved."""
+LIST_LIMIT = 100  # rows per theme list in the report; the counts are always complete (kpi export has every theme)
+
+
+def theme_lists(
+    con: duckdb.DuckDBPyConnection, as_of: int, limit: int | None = LIST_LIMIT
+) -> dict[str, list[dict[str, Any]]]:
+    """The themes a reader acts on: delayed, awaiting a final result, not achieved (the first `limit` of each)."""
     conditions = {
         "delayed": "status = 'delayed'",
         "awaiting_final": "status = 'on_track' AND end_fy <= $as_of",
@@ -279,12 +284,25 @@ def theme_lists(con: duckdb.DuckDBPyConnection, as_of: int) -> dict[str, list[di
     for name, condition in conditions.items():
         rows = con.execute(
             f"""SELECT theme_id, item, element, organizations, title, end_fy, status
-                FROM {POPULATION} WHERE {condition} ORDER BY item, theme_id""",
-            {"as_of": as_of},
+                FROM {POPULATION} WHERE {condition} ORDER BY item, theme_id LIMIT $limit""",
+            {"as_of": as_of, "limit": limit},
         ).fetchall()
         keys = ["theme_id", "item", "element", "organizations", "title", "end_fy", "status"]
         lists[name] = [dict(zip(keys, r, strict=True)) for r in rows]
     return lists
+
+
+def theme_counts(con: duckdb.DuckDBPyConnection, as_of: int) -> dict[str, int]:
+    """How many themes each list holds in full."""
+    row = fetch_one(
+        con,
+        f"""SELECT count(*) FILTER (status = 'delayed'),
+                   count(*) FILTER (status = 'on_track' AND end_fy <= $as_of),
+                   count(*) FILTER (status = 'not_achieved' AND end_fy <= $as_of)
+            FROM {POPULATION}""",
+        {"as_of": as_of},
+    )
+    return dict(zip(["delayed", "awaiting_final", "not_achieved"], (int(v) for v in row or (0, 0, 0)), strict=True))
 
 
 def outputs(con: duckdb.DuckDBPyConnection, as_of: int) -> dict[str, Any]:
@@ -326,8 +344,11 @@ def stage_gate_decision(mean: Fraction) -> str:
     return "terminate"
 
 
-def stage_gate(con: duckdb.DuckDBPyConnection, as_of: int) -> dict[str, Any]:
-    """Each theme's latest review up to as_of: mean score over reviewers and the rule's decision."""
+def stage_gate(con: duckdb.DuckDBPyConnection, as_of: int, limit: int | None = LIST_LIMIT) -> dict[str, Any]:
+    """Each theme's latest review up to as_of: mean score over reviewers and the rule's decision.
+
+    Themes without a review are counted in full and listed up to `limit`.
+    """
     rows = con.execute(
         """
         WITH latest AS (
@@ -358,7 +379,11 @@ def stage_gate(con: duckdb.DuckDBPyConnection, as_of: int) -> dict[str, Any]:
                 "decision": stage_gate_decision(mean),
             }
         )
-    return {"reviewed": reviewed, "not_reviewed": not_reviewed}
+    return {
+        "reviewed": reviewed,
+        "not_reviewed": not_reviewed[:limit] if limit is not None else not_reviewed,
+        "not_reviewed_count": len(not_reviewed),
+    }
 
 
 def evaluation(con: duckdb.DuckDBPyConnection, settings: dict[str, Any] | None) -> dict[str, Any]:
@@ -472,8 +497,11 @@ def has_data(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(row and row[0])
 
 
-def report(con: duckdb.DuckDBPyConnection, as_of: int) -> dict[str, Any]:
-    """Everything `kpi report` shows, as the documented JSON contract (README, 'kpi report --format json')."""
+def report(con: duckdb.DuckDBPyConnection, as_of: int, list_limit: int | None = LIST_LIMIT) -> dict[str, Any]:
+    """Everything `kpi report` shows, as the documented JSON contract (README, 'kpi report --format json').
+
+    Theme lists hold at most `list_limit` rows each (None: all); `theme_counts` gives their full sizes.
+    """
     settings = programme(con)
     return {
         "as_of_fy": as_of,
@@ -485,9 +513,10 @@ def report(con: duckdb.DuckDBPyConnection, as_of: int) -> dict[str, Any]:
         "status_summary": status_summary(con, as_of),
         "by_element": by_element(con, as_of),
         "trend": trend(con, as_of),
-        "themes": theme_lists(con, as_of),
+        "themes": theme_lists(con, as_of, list_limit),
+        "theme_counts": theme_counts(con, as_of),
         "outputs": outputs(con, as_of),
-        "stage_gate": stage_gate(con, as_of),
+        "stage_gate": stage_gate(con, as_of, list_limit),
         "evaluation": evaluation(con, settings),
         "rs": rs(con, as_of, settings),
     }

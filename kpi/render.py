@@ -70,6 +70,7 @@ L: dict[str, dict[str, Any]] = {
         "end_fy": "終了年度",
         "status": "結果/状況",
         "none": "（なし）",
+        "more": "… ほか{n}件（すべては kpi report --all、または kpi export の themes.csv）",
         "programme_missing": "プログラム設定（programme.toml）が未登録: 目標値なし",
         "statuses": {"achieved": "目標達成", "not_achieved": "目標未達", "delayed": "遅延", "on_track": "計画通り"},
         "items": {1: "①", 2: "②", 3: "③"},
@@ -163,6 +164,7 @@ L: dict[str, dict[str, Any]] = {
         "end_fy": "end FY",
         "status": "status",
         "none": "(none)",
+        "more": "… and {n} more (all of them: kpi report --all, or themes.csv of kpi export)",
         "programme_missing": "no programme settings loaded (programme.toml): no targets",
         "statuses": {
             "achieved": "achieved",
@@ -502,7 +504,9 @@ def report_text(rep: dict[str, Any], lang: str = "ja", fmt: str = "table") -> st
     out += [h + t["trend"], _table(headers, rows, fmt) if rows else t["none"], ""]
     for name, label in t["lists"].items():
         headers, rows = list_rows(rep["themes"][name], t)
-        out += [f"{h}{label}（{len(rows)}）", _table(headers, rows, fmt) if rows else t["none"], ""]
+        total = rep["theme_counts"][name]
+        more = [t["more"].format(n=total - len(rows))] if total > len(rows) else []
+        out += [f"{h}{label}（{total}）", _table(headers, rows, fmt) if rows else t["none"], *more, ""]
     out += figures_text(rep, t, fmt)
     return "\n".join(out).rstrip() + "\n"
 
@@ -515,7 +519,7 @@ def figures_text(rep: dict[str, Any], t: dict[str, Any], fmt: str) -> list[str]:
     out += [h + t["outputs"], _table(headers, rows, fmt) if rows else t["none"], grants_line(rep, t), ""]
     headers, rows = stage_gate_rows(rep, t)
     out += [h + t["stage_gate"], _table(headers, rows, fmt) if rows else t["none"]]
-    out += [t["not_reviewed"].format(n=len(rep["stage_gate"]["not_reviewed"])), ""]
+    out += [t["not_reviewed"].format(n=rep["stage_gate"]["not_reviewed_count"]), ""]
     headers, rows = evaluation_rows(rep, t)
     points = ", ".join(
         f"{g}={_num(int(p) if p == int(p) else p)}" for g, p in rep["evaluation"]["grade_points"].items()

@@ -271,3 +271,16 @@ def test_check_counts_the_official_long_term_ratio_only_from_its_year(load) -> N
     official = {r["name"]: r for r in metrics.check(report(db, 2029))}["long_term"]
     assert (official["met"], official["counts"]) == (True, False)  # 1/2 meets 50%, but not judged before FY2030
     assert {r["name"]: r for r in metrics.check(report(db, 2030))}["long_term"]["counts"] is True
+
+
+def test_theme_lists_are_capped_but_counted_in_full(load, kpi) -> None:
+    rows = [theme(f"D{i:03d}", end_fy=2024, status="遅延") for i in range(150)]
+    db = load({"programme.toml": PROGRAMME, "themes.csv": themes_csv(rows)})
+    rep = report(db, 2025)
+    assert (len(rep["themes"]["delayed"]), rep["theme_counts"]["delayed"]) == (100, 150)
+    text = kpi("report", "--db", str(db), "--as-of", "2025").stdout
+    assert "遅延しているテーマ（150）" in text and "… ほか50件" in text
+    full = kpi("report", "--db", str(db), "--as-of", "2025", "--all", "-f", "json").stdout
+    import json
+
+    assert len(json.loads(full)["themes"]["delayed"]) == 150
