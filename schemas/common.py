@@ -25,18 +25,50 @@ class KindSpec(Protocol):
     def to_records(self, df: pl.DataFrame, units: dict[str, str]) -> pl.DataFrame: ...
 
 
+def per_distinct(lf: pl.LazyFrame, exprs: dict[str, pl.Expr]) -> pl.LazyFrame:
+    """Row-wise expressions, each evaluated once per distinct value of the columns it reads, in row order.
+
+    The contract's coded columns (fiscal years, status cells, items, funding, elements) hold a bounded set of
+    spellings whatever the file's length, so parsing the distinct values and joining back costs one hash join
+    instead of a regex per row; on a column of distinct values it costs one join more than evaluating directly.
+    """
+    parts = []
+    for name, expr in exprs.items():
+        columns = list(dict.fromkeys(expr.meta.root_names()))
+        keys = lf.select(columns)
+        table = keys.unique().with_columns(expr.alias("__value"))
+        joined = keys.join(table, on=columns, how="left", nulls_equal=True, maintain_order="left")
+        parts.append(joined.select(pl.col("__value").alias(name)))
+    return pl.concat(parts, how="horizontal")
+
+
 def text_check(make: Callable[[pl.Expr], pl.Expr], rule: str) -> pa.Check:
-    """A row-wise check on a text column: `make(col)` is true where the value follows `rule`; nulls pass."""
+    """A row-wise check on a text column: `make(col)` is true where the value follows `rule`; nulls pass.
+
+    `make` must be row-wise (no aggregation such as is_duplicated): it is evaluated per distinct value.
+    """
 
     def check(data: pa.PolarsData) -> pl.LazyFrame:
         col = pl.col(data.key)
-        return data.lazyframe.select(make(col).fill_null(False) | col.is_null())
+        return per_distinct(data.lazyframe, {"ok": make(col).fill_null(False) | col.is_null()})
 
     return pa.Check(check, error=rule)
 
 
+def row_rule(make: Callable[[], pl.Expr], rule: str, column: str) -> pa.Check:
+    """A row-wise rule across columns, evaluated per distinct combination of the cells it reads (see row_check)."""
+
+    def check(data: pa.PolarsData) -> pl.LazyFrame:
+        return per_distinct(data.lazyframe, {"ok": make().fill_null(True)})
+
+    return pa.Check(check, error=rule, name=column)
+
+
 def row_check(make: Callable[[], pl.Expr], rule: str, column: str) -> pa.Check:
-    """A row-wise check across columns: `make()` is true (or null) where the row follows `rule`.
+    """A check across columns and rows: `make()` is true (or null) where the row follows `rule`.
+
+    Evaluated on the whole frame, so `make` may aggregate (is_duplicated); a purely row-wise rule is cheaper
+    as row_rule.
 
     `column` is the cell a failure points at (pandera itself only names the schema).
     """

@@ -6,7 +6,7 @@ import pandera.polars as pa
 import polars as pl
 
 from kpi.fiscal import fy_expr
-from schemas.common import LINE, choice, fiscal_year_column, row_check, text_check, text_column
+from schemas.common import LINE, choice, fiscal_year_column, per_distinct, row_rule, text_check, text_column
 
 KIND = "themes"
 TABLE = "themes"
@@ -118,7 +118,7 @@ SCHEMA = pa.DataFrameSchema(
         LINE: pa.Column(pl.Int64),
     },
     checks=[
-        row_check(
+        row_rule(
             lambda: (
                 end_fy_expr().is_not_null()
                 | pl.col("end_fy").is_not_null()
@@ -128,12 +128,12 @@ SCHEMA = pa.DataFrameSchema(
             "end year required: fill 終了年度 (end_fy) or write the status as 令和5年度終了 目標達成",
             "end_fy",
         ),
-        row_check(
+        row_rule(
             lambda: fy_expr(pl.col("end_fy")) == status_end_expr(pl.col("status")),
             "end_fy disagrees with the year in the status cell",
             "end_fy",
         ),
-        row_check(
+        row_rule(
             lambda: fy_expr(pl.col("start_fy")) <= end_fy_expr(),
             "start_fy must not be after end_fy",
             "start_fy",
@@ -145,15 +145,25 @@ SCHEMA = pa.DataFrameSchema(
 
 
 def to_records(df: pl.DataFrame, units: dict[str, str]) -> pl.DataFrame:
-    """Typed rows for the themes table, from validated text."""
+    """Typed rows for the themes table, from validated text (coded columns parsed once per distinct value)."""
+    parsed = per_distinct(
+        df.lazy(),
+        {
+            "item": item_expr(pl.col("item")),
+            "funding": choice(FUNDING, pl.col("funding")),
+            "start_fy": fy_expr(pl.col("start_fy")).cast(pl.Int16),
+            "end_fy": end_fy_expr().cast(pl.Int16),
+            "status": status_expr(pl.col("status")),
+        },
+    ).collect()
     return df.select(
         pl.col("theme_id"),
-        item_expr(pl.col("item")).alias("item"),
-        choice(FUNDING, pl.col("funding")).alias("funding"),
+        parsed["item"],
+        parsed["funding"],
         pl.col("element").str.to_lowercase().alias("element"),
         pl.col("organizations"),
         pl.col("title"),
-        fy_expr(pl.col("start_fy")).cast(pl.Int16).alias("start_fy"),
-        end_fy_expr().cast(pl.Int16).alias("end_fy"),
-        status_expr(pl.col("status")).alias("status"),
+        parsed["start_fy"],
+        parsed["end_fy"],
+        parsed["status"],
     )
