@@ -343,7 +343,7 @@ def export(
         if not metrics.has_data(con):
             raise InputRejected("the database holds no themes or budget yet; load data first: kpi load sample_data/")
         files = exporter.build_files(
-            metrics.report(con, fy), metrics.all_themes(con), metrics.sources(con), lang.value, encoding, fmt
+            metrics.report(con, fy, list_limit=None), metrics.all_themes(con), metrics.sources(con), lang.value, encoding, fmt
         )
     written = exporter.write_files(out_dir, files, force)
     say("\n".join(f"wrote {p}" for p in written))

@@ -272,11 +272,19 @@ def _write_programme(con: duckdb.DuckDBPyConnection, source: SourceLike) -> File
 
 
 def _stage(con: duckdb.DuckDBPyConnection, table: str, records: Any) -> tuple[int, int]:
-    """Compare incoming rows with the table by key into a temp table `changed_<table>`: (changed, new)."""
+    """Compare incoming rows with the table by key into `changed_<table>`: (changed, new).
+
+    An empty table takes every row as new: `changed_<table>` is then the incoming Arrow stream itself
+    (no join, no copy), which is what every first load of a large file does.
+    """
     key = TABLE_KEYS[table]
     records = records.drop("_line", strict=False)
     columns = list(records.columns)
-    con.register("incoming", con.from_arrow(records.__arrow_c_stream__()))
+    incoming = con.from_arrow(records.__arrow_c_stream__())
+    if fetch_one(con, f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 1)") == (0,):
+        con.register(f"changed_{table}", incoming.project(", ".join(f'"{c}"' for c in columns) + ", true AS is_new"))
+        return records.height, records.height
+    con.register("incoming", incoming)
     on = " AND ".join(f"i.{k} = t.{k}" for k in key)
     differs = " OR ".join(f'i."{c}" IS DISTINCT FROM t."{c}"' for c in columns if c not in key)
     con.execute(
@@ -288,22 +296,33 @@ def _stage(con: duckdb.DuckDBPyConnection, table: str, records: Any) -> tuple[in
     return (int(row[0]), int(row[1])) if row else (0, 0)
 
 
-def _apply(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], load_id: int) -> None:
+def _drop_staged(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    staged = f"changed_{table}"
+    if fetch_one(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND temporary", [staged]) == (1,):
+        con.execute(f"DROP TABLE {staged}")
+    else:
+        con.unregister(staged)
+
+
+def _apply(
+    con: duckdb.DuckDBPyConnection, table: str, columns: list[str], load_id: int, changed: int, new: int
+) -> None:
     """Replace the changed rows of `table` by key and insert the new ones, all tagged with the load."""
     key = TABLE_KEYS[table]
     on = " AND ".join(f"i.{k} = t.{k}" for k in key)
     staged = f"changed_{table}"
-    if table == "themes":
-        con.execute(
-            f"INSERT INTO theme_history SELECT t.theme_id, ?, t.status, c.status, t.end_fy, c.end_fy "
-            f"FROM {staged} c JOIN themes t USING (theme_id) "
-            "WHERE c.status IS DISTINCT FROM t.status OR c.end_fy IS DISTINCT FROM t.end_fy",
-            [load_id],
-        )
-    con.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM {staged} i WHERE NOT i.is_new AND {on})")
+    if changed > new:  # some rows replace stored ones: keep the old status, then remove them
+        if table == "themes":
+            con.execute(
+                f"INSERT INTO theme_history SELECT t.theme_id, ?, t.status, c.status, t.end_fy, c.end_fy "
+                f"FROM {staged} c JOIN themes t USING (theme_id) "
+                "WHERE c.status IS DISTINCT FROM t.status OR c.end_fy IS DISTINCT FROM t.end_fy",
+                [load_id],
+            )
+        con.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM {staged} i WHERE NOT i.is_new AND {on})")
     cols = ", ".join(f'"{c}"' for c in columns)
     con.execute(f"INSERT INTO {table} ({cols}, load_id) SELECT {cols}, ? FROM {staged}", [load_id])
-    con.execute(f"DROP TABLE {staged}")
+    _drop_staged(con, table)
 
 
 def _write_tables(con: duckdb.DuckDBPyConnection, source: SourceLike, frames: dict[str, Any]) -> FileResultLike:
@@ -316,11 +335,11 @@ def _write_tables(con: duckdb.DuckDBPyConnection, source: SourceLike, frames: di
     rows = int(sum(frame.height for frame in frames.values()))
     if changed == 0:
         for table in frames:
-            con.execute(f"DROP TABLE changed_{table}")
+            _drop_staged(con, table)
         return FileResult(str(source.path), source.kind, rows, 0, 0, None, _previous_load(con, source.sha256))
     load_id = _record_load(con, source, rows, inserted, changed - inserted)
     for table, frame in frames.items():
-        _apply(con, table, [c for c in frame.columns if c != "_line"], load_id)
+        _apply(con, table, [c for c in frame.columns if c != "_line"], load_id, *counts[table])
     return FileResult(str(source.path), source.kind, rows, inserted, changed - inserted, load_id)
 
 
