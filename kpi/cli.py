@@ -70,6 +70,7 @@ FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output for
 LangOption = Annotated[Lang, typer.Option("--lang", help="Language of labels.")]
 
 _log_format = LogFormat.text
+FAILURES_SHOWN = 200  # rows of the failure table on stderr; --log-format json writes every one
 
 
 def say(message: str) -> None:
@@ -137,9 +138,15 @@ def _fail(message: str, code: int, failures: list[Any] | None = None) -> NoRetur
         if failures:
             from kpi.render import failures_table
 
-            sys.stderr.write(failures_table(failures) + "\n")
+            sys.stderr.write(failures_table(failures, limit=FAILURES_SHOWN) + "\n")
         sys.stderr.write(f"kpi: {message}\n")
     sys.exit(int(code))
+
+
+def _written() -> str:
+    from kpi import store
+
+    return "the load had been committed: the data is stored" if store.committed() else "nothing was written"
 
 
 def handled(command: Callable[P, None]) -> Callable[P, None]:
@@ -151,9 +158,9 @@ def handled(command: Callable[P, None]) -> Callable[P, None]:
         try:
             command(*args, **kwargs)
         except KeyboardInterrupt:
-            _fail("interrupted (Ctrl-C); nothing was written", ExitCode.INTERRUPTED)
+            _fail(f"interrupted (Ctrl-C); {_written()}", ExitCode.INTERRUPTED)
         except Terminated:
-            _fail("terminated (SIGTERM); nothing was written", ExitCode.TERMINATED)
+            _fail(f"terminated (SIGTERM); {_written()}", ExitCode.TERMINATED)
         except InputRejected as exc:
             _fail(str(exc), exc.exit_code, exc.failures)
         except KpiError as exc:
@@ -343,7 +350,12 @@ def export(
         if not metrics.has_data(con):
             raise InputRejected("the database holds no themes or budget yet; load data first: kpi load sample_data/")
         files = exporter.build_files(
-            metrics.report(con, fy, list_limit=None), metrics.all_themes(con), metrics.sources(con), lang.value, encoding, fmt
+            metrics.report(con, fy, list_limit=None),
+            metrics.all_themes(con),
+            metrics.sources(con),
+            lang.value,
+            encoding,
+            fmt,
         )
     written = exporter.write_files(out_dir, files, force)
     say("\n".join(f"wrote {p}" for p in written))

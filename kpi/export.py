@@ -14,10 +14,9 @@ from typing import Any
 from kpi import __version__
 from kpi.errors import ExitCode, KpiError, UsageProblem
 from kpi.fiscal import wareki
-from kpi.render import L, percent
+from kpi.render import L, guard, percent
 
 ENCODINGS = {"utf-8-sig": "utf-8-sig", "utf-8": "utf-8", "cp932": "cp932"}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV injection: cells Excel would evaluate
 
 
 class CannotEncode(KpiError):
@@ -333,13 +332,6 @@ def tables(rep: dict[str, Any], themes: list[dict[str, Any]], lang: str) -> list
 def _ratio(value: float | None) -> float | None:
     """A ratio kept as a number (rounded to 6 places so files are stable across platforms)."""
     return None if value is None else round(value, 6)
-
-
-def guard(cell: Any) -> Any:
-    """Prefix ' to text Excel would evaluate as a formula; numbers stay numbers."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_START):
-        return "'" + cell
-    return cell
 
 
 def _cell_text(cell: Any) -> str:

@@ -113,9 +113,12 @@ def decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
     candidates = ["utf-8-sig"] if data.startswith(b"\xef\xbb\xbf") else ["utf-8", "cp932"]
     for name in candidates:
         try:
-            return data.decode(name), name
+            text = data.decode(name)
         except UnicodeDecodeError:
             continue
+        if name == "cp932":
+            _refuse_mixed_encodings(path, data)
+        return text, name
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -125,6 +128,25 @@ def decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
             "save it as UTF-8 or pass --encoding"
         ) from exc
     raise AssertionError("unreachable")
+
+
+def _refuse_mixed_encodings(path: Path, data: bytes) -> None:
+    """A file that is not UTF-8 as a whole but has UTF-8 lines was joined from two encodings: CP932 would
+    turn its UTF-8 lines into mojibake (日本 → 譌･譛ｬ), so it is refused."""
+    utf8_line = cp932_line = None
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if max(line, default=0) < 0x80:
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_line = utf8_line or number
+        except UnicodeDecodeError:
+            cp932_line = cp932_line or number
+        if utf8_line and cp932_line:
+            raise InputRejected(
+                f"{path}: mixed encodings: line {utf8_line} is UTF-8 but line {cp932_line} is not (CP932?); "
+                "save the whole file in one encoding (UTF-8)"
+            )
 
 
 def row_lines(data: bytes, n_rows: int) -> list[int]:
@@ -170,13 +192,18 @@ def ragged_rows(path: Path, data: bytes) -> list[Failure]:
             bad = ((fields != width) & (lines.str.strip_chars().str.len_chars() > 0)).arg_true()
             found = [(int(i) + 1, int(fields[int(i)])) for i in bad if int(i) > 0]
     if exact:
-        reader = csv.reader(io.StringIO(data.decode("utf-8")))
-        width = len(next(reader, []))
-        previous_end = reader.line_num
-        for record in reader:
-            if record and len(record) != width and any(cell.strip() for cell in record):
-                found.append((previous_end + 1, len(record)))
+        reader = csv.reader(io.StringIO(data.decode("utf-8")), strict=True)
+        previous_end = 0
+        try:
+            width = len(next(reader, []))
             previous_end = reader.line_num
+            for record in reader:
+                if record and len(record) != width and any(cell.strip() for cell in record):
+                    found.append((previous_end + 1, len(record)))
+                previous_end = reader.line_num
+        except csv.Error as exc:
+            rule = "a quote opened here is never closed" if "end of data" in str(exc) else f"malformed quoting: {exc}"
+            return [Failure(str(path), previous_end + 1, "", None, rule)]
     return [
         Failure(str(path), line, "", None, f"{n} fields where the header has {width} (a missing or extra comma?)")
         for line, n in found
@@ -236,6 +263,28 @@ def map_headers(path: Path, headers: list[str], spec: KindSpec) -> tuple[dict[st
     return mapping, units
 
 
+MAX_HEADER_BYTES, MAX_COLUMNS = 64 * 1024, 1000
+
+
+def check_header(path: Path, utf8: bytes) -> None:
+    """Refuse a header row that is absurdly long or names a column twice (polars would rename the copy)."""
+    end = utf8.find(b"\n")
+    first = utf8 if end < 0 else utf8[:end]
+    if len(first) > MAX_HEADER_BYTES:
+        raise InputRejected(f"{path}: line 1: the header row is {len(first):,} bytes long; is this really a table?")
+    header = next(csv.reader(io.StringIO(first.decode("utf-8"))), [])
+    if len(header) > MAX_COLUMNS:
+        raise InputRejected(f"{path}: line 1: the header row has {len(header):,} columns; is this really a table?")
+    seen: dict[str, str] = {}
+    for name in header:
+        key = _normalise_header(name)[0]
+        if key in seen:
+            raise InputRejected(
+                f"{path}: line 1: duplicate column {name!r}", [Failure(str(path), 1, name, name, "duplicate column")]
+            )
+        seen[key] = name
+
+
 def csv_bytes(path: Path, data: bytes, encoding: str | None) -> tuple[bytes, str]:
     """The file as UTF-8 bytes for polars and the encoding it was in; decoded in Python only when it is not UTF-8."""
     if encoding:
@@ -279,6 +328,7 @@ def read_table(path: Path, encoding: str | None, data: bytes) -> tuple[pl.DataFr
     try:
         if suffix == ".csv":
             utf8, used = csv_bytes(path, data, encoding)
+            check_header(path, utf8)
             if ragged := ragged_rows(path, utf8):
                 raise InputRejected(f"{path}: rows with the wrong number of fields", ragged)
             df = pl.read_csv(utf8, infer_schema=False, raise_if_empty=False)

@@ -543,6 +543,16 @@ def figures_text(rep: dict[str, Any], t: dict[str, Any], fmt: str) -> list[str]:
     return out
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV injection: cells Excel would evaluate
+
+
+def guard(cell: Any) -> Any:
+    """Prefix ' to text Excel would evaluate as a formula; numbers stay numbers."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_START):
+        return "'" + cell
+    return cell
+
+
 def report_csv(rep: dict[str, Any], lang: str = "ja") -> str:
     """The report's tables one after another, each headed by its title row and followed by a blank line."""
     t = L[lang]
@@ -572,9 +582,9 @@ def report_csv(rep: dict[str, Any], lang: str = "ja") -> str:
         ),
     ]
     for title, headers, rows in sections:
-        w.writerow([title])
-        w.writerow(headers)
-        w.writerows(rows)
+        w.writerow([guard(title)])
+        w.writerow([guard(h) for h in headers])
+        w.writerows([guard(c) for c in row] for row in rows)
         w.writerow([])
     return buf.getvalue()
 
@@ -598,10 +608,10 @@ def failures_table(failures: list[Failure], limit: int | None = None) -> str:
     from tabulate import tabulate
 
     shown = failures if limit is None else failures[:limit]
-    rows = [[f.file, f.line if f.line is not None else "", f.column, _clip(f.value), f.rule] for f in shown]
+    rows = [[f.file, f.line if f.line is not None else "", _clip(f.column, 30), _clip(f.value), f.rule] for f in shown]
     text = tabulate(rows, headers=["file", "line", "column", "value", "rule"], tablefmt="simple", disable_numparse=True)
     if limit is not None and len(failures) > limit:
-        text += f"\n… and {len(failures) - limit} more"
+        text += f"\n… and {len(failures) - limit} more (kpi --log-format json load … lists every one)"
     return text
 
 

@@ -85,6 +85,14 @@ MIGRATIONS: list[str] = [
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
+_commits = 0  # transactions committed by this process (a signal after one must not claim nothing was written)
+
+
+def committed() -> bool:
+    """Whether this process has committed a transaction."""
+    return _commits > 0
+
+
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 
 
@@ -102,8 +110,18 @@ def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
+def _refuse_non_database(path: Path) -> None:
+    """An existing file that is not a DuckDB database (DuckDB 2 would open a CSV as an in-memory view)."""
+    if path.exists() and path.stat().st_size > 0:
+        with open(path, "rb") as f:
+            head = f.read(12)
+        if head[8:12] != b"DUCK":
+            raise DatabaseUnreadable(f"cannot open database {path}: it is not a DuckDB database file")
+
+
 def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
     """Open the file, retrying while another process holds it, for up to `wait` seconds."""
+    _refuse_non_database(path)
     deadline = time.monotonic() + max(wait, 0.0)
     delay = 0.05
     while True:
@@ -155,7 +173,9 @@ def upgrade(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     _refuse_newer(path, version)
     if version == SCHEMA_VERSION:
         return
-    with transaction(con):
+    if version == 0 and fetch_one(con, "SELECT count(*) FROM information_schema.tables") != (0,):
+        raise DatabaseUnreadable(f"{path} is a DuckDB database but not kpi's (it has other tables); use another --db")
+    with transaction(con, data=False):
         for script in MIGRATIONS[version:]:
             for statement in filter(str.strip, script.split(";")):
                 con.execute(statement)
@@ -163,39 +183,48 @@ def upgrade(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+def transaction(con: duckdb.DuckDBPyConnection, data: bool = True) -> Iterator[None]:
     """BEGIN … COMMIT, or ROLLBACK on any exception (Ctrl-C and SIGTERM included)."""
+    global _commits
     con.execute("BEGIN TRANSACTION")
     try:
         yield
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    con.execute("COMMIT")
+    try:
+        con.execute("COMMIT")
+    except Exception:
+        raise  # the commit itself failed: nothing was written
+    except BaseException:
+        # Ctrl-C or SIGTERM raised once COMMIT had run (Python handles signals between steps): it is stored.
+        _commits += int(data)
+        raise
+    _commits += int(data)  # a schema upgrade alone writes no data
 
 
 @contextmanager
 def open_for_write(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection on an up-to-date schema; the file is created owner-only (0600)."""
-    old_umask = os.umask(0o077)
+    old_umask = os.umask(0o077)  # the database and its write-ahead log (which holds loaded rows) are owner-only
     try:
         con = _connect(path, read_only=False, wait=wait)
+        # An empty file nobody has committed to yet is ours to remove if this first load fails.
+        created = fetch_one(con, "SELECT count(*) FROM information_schema.tables") == (0,)
+        try:
+            upgrade(con, path)
+            yield con
+            con.execute("CHECKPOINT")
+        except BaseException:
+            con.close()
+            if created and not committed():
+                for leftover in (path, path.with_name(path.name + ".wal")):
+                    leftover.unlink(missing_ok=True)
+            raise
+        finally:
+            con.close()
     finally:
         os.umask(old_umask)
-    # An empty file nobody has committed to yet is ours to remove if this first load fails.
-    created = fetch_one(con, "SELECT count(*) FROM information_schema.tables") == (0,)
-    try:
-        upgrade(con, path)
-        yield con
-        con.execute("CHECKPOINT")
-    except BaseException:
-        con.close()
-        if created:  # a failed first load leaves no empty database behind
-            for leftover in (path, path.with_name(path.name + ".wal")):
-                leftover.unlink(missing_ok=True)
-        raise
-    finally:
-        con.close()
 
 
 @contextmanager

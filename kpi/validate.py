@@ -53,6 +53,21 @@ def check_frame(source: SourceFile) -> list[Failure]:
     return []
 
 
+def _amounts_too_large(source: SourceFile) -> list[Failure]:
+    """Amounts that would not fit once converted to 億円 (their unit is known only from the header)."""
+    import polars as pl
+
+    from schemas import KINDS
+    from schemas.common import AMOUNT_TOO_LARGE, LINE, amount_fits
+
+    failures = []
+    for column in getattr(KINDS[source.kind], "AMOUNTS", []):
+        bad = source.frame.filter(~amount_fits(column, source.units).fill_null(True))
+        for value, line in bad.select(pl.col(column), pl.col(LINE)).iter_rows():
+            failures.append(Failure(str(source.path), line, column, value, AMOUNT_TOO_LARGE))
+    return failures
+
+
 def validate_sources(sources: list[SourceFile], failures: list[Failure]) -> dict[int, pl.DataFrame]:
     """Typed records per source (keyed by position); appends every failure found to `failures`."""
 
@@ -63,7 +78,7 @@ def validate_sources(sources: list[SourceFile], failures: list[Failure]) -> dict
     for i, source in enumerate(sources):
         if source.frame is None:  # programme settings and RS files: checked when read
             continue
-        found = check_frame(source)
+        found = check_frame(source) or _amounts_too_large(source)
         failures.extend(found)
         if not found:
             spec = KINDS[source.kind]

@@ -18,6 +18,7 @@ COLUMNS = {
 }
 OPTIONAL = {"executed"}
 FREE_TEXT: set[str] = set()
+AMOUNTS = ["budget", "executed"]  # checked against their unit by kpi.validate (a yen column may be longer)
 
 SCHEMA = pa.DataFrameSchema(
     {

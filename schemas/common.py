@@ -107,17 +107,33 @@ AMOUNT_PATTERN = r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$"
 AMOUNT_RULE = "non-negative amount such as 1,100 or 151.5, digits only (no unit words)"
 
 
+MAX_DIGITS = 16  # DECIMAL(24, 8): 16 digits before the point (億円); a yen column may have 8 more
+AMOUNT_TOO_LARGE = f"amount too large: at most {MAX_DIGITS} digits before the point in 億円 ({MAX_DIGITS + 8} in yen)"
+
+
 def amount_column(required: bool = True) -> pa.Column:
     """A money column: digits with optional thousands separators and decimals, never negative."""
     return pa.Column(
         str,
         nullable=not required,
         required=required,
-        checks=text_check(lambda c: c.str.contains(AMOUNT_PATTERN), AMOUNT_RULE),
+        checks=[
+            text_check(lambda c: c.str.contains(AMOUNT_PATTERN), AMOUNT_RULE),
+            text_check(
+                lambda c: c.str.replace_all(",", "").str.extract(r"^(\d+)", 1).str.len_chars() <= MAX_DIGITS + 8,
+                AMOUNT_TOO_LARGE,
+            ),
+        ],
     )
 
 
 OKU = 100_000_000  # yen per 億円
+
+
+def amount_fits(column: str, units: dict[str, str]) -> pl.Expr:
+    """Whether an amount fits DECIMAL(24, 8) once in 億円 (a 億円 column allows 16 digits, a yen one 24)."""
+    digits = pl.col(column).str.replace_all(",", "").str.extract(r"^(\d+)", 1).str.len_chars()
+    return digits <= (MAX_DIGITS + 8 if units.get(column) == "yen" else MAX_DIGITS)
 
 
 def amount_expr(column: str, units: dict[str, str]) -> pl.Expr:
@@ -128,8 +144,8 @@ def amount_expr(column: str, units: dict[str, str]) -> pl.Expr:
     return value.cast(pl.Decimal(24, 8))
 
 
-COUNT_PATTERN = r"^(?:\d{1,3}(?:,\d{3})+|\d+)\s*件?$"
-COUNT_RULE = "a whole number of items such as 25, 1,056 or 1,056件"
+COUNT_PATTERN = r"^(?:\d{1,3}(?:,\d{3}){0,5}|\d{1,18})\s*件?$"  # at most 18 digits: BIGINT
+COUNT_RULE = "a whole number of items such as 25, 1,056 or 1,056件 (too large beyond 18 digits)"
 
 
 def count_column(required: bool = True) -> pa.Column:

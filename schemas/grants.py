@@ -35,10 +35,10 @@ def date_expr(value: pl.Expr) -> pl.Expr:
 
 def _valid_date(value: pl.Expr) -> pl.Expr:
     parts = value.str.extract_groups(DATE_PATTERN)
-    month = parts.struct.field("2").cast(pl.Int32, strict=False)
-    day = pl.coalesce(parts.struct.field("3").cast(pl.Int32, strict=False), pl.lit(1))
+    day = pl.coalesce(parts.struct.field("3"), pl.lit("1"))
+    text = pl.concat_str(parts.struct.field("1"), parts.struct.field("2"), day, separator="-")
     year = parts.struct.field("1").cast(pl.Int32, strict=False)
-    return year.is_between(2000, 2100) & month.is_between(1, 12) & day.is_between(1, 31)
+    return year.is_between(2000, 2100) & text.str.to_date("%Y-%m-%d", strict=False).is_not_null()
 
 
 SCHEMA = pa.DataFrameSchema(

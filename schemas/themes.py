@@ -44,7 +44,7 @@ STATUS_CELL = r"(?i)^(?:(\S+?)終了)?\s*(" + "|".join(sorted(STATUS, key=len, r
 
 def item_expr(value: pl.Expr) -> pl.Expr:
     """1, 2 or 3 from '1', '①' (NFKC makes it '1'), '①ポスト5G…(委託)' or an item's name."""
-    leading = value.str.extract(r"^([123])(?:\D|$)", 1).cast(pl.Int8, strict=False)
+    leading = value.str.extract(r"^([123])(?:\.0+)?(?:$|[^\d.,\-])", 1).cast(pl.Int8, strict=False)
     by_name = pl.lit(None, dtype=pl.Int8)
     for name, code in reversed(ITEM_NAMES.items()):
         by_name = (
