@@ -347,25 +347,22 @@ def stage_gate_decision(mean: Fraction) -> str:
 def stage_gate(con: duckdb.DuckDBPyConnection, as_of: int, limit: int | None = LIST_LIMIT) -> dict[str, Any]:
     """Each theme's latest review up to as_of: mean score over reviewers and the rule's decision.
 
-    Themes without a review are counted in full and listed up to `limit`.
+    Themes without a review are counted in full and listed up to `limit` (the listing stays in SQL).
     """
-    rows = con.execute(
-        """
+    latest = """
         WITH latest AS (
-          SELECT theme_id, max(review_fy) AS review_fy FROM stagegate WHERE review_fy <= $as_of GROUP BY theme_id)
+          SELECT theme_id, max(review_fy) AS review_fy FROM stagegate WHERE review_fy <= $as_of GROUP BY theme_id)"""
+    rows = con.execute(
+        f"""{latest}
         SELECT t.theme_id, t.item, t.element, t.title, l.review_fy, sum(s.score), count(s.score)
-        FROM themes t
-        LEFT JOIN latest l USING (theme_id)
-        LEFT JOIN stagegate s ON s.theme_id = l.theme_id AND s.review_fy = l.review_fy
+        FROM latest l JOIN themes t USING (theme_id)
+        JOIN stagegate s ON s.theme_id = l.theme_id AND s.review_fy = l.review_fy
         GROUP BY ALL ORDER BY t.item, t.theme_id
         """,
         {"as_of": as_of},
     ).fetchall()
-    reviewed, not_reviewed = [], []
+    reviewed = []
     for theme_id, item, element, title, review_fy, total, n in rows:
-        if not n:
-            not_reviewed.append({"theme_id": theme_id, "item": item, "element": element, "title": title})
-            continue
         mean = Fraction(total) / n
         reviewed.append(
             {
@@ -379,10 +376,19 @@ def stage_gate(con: duckdb.DuckDBPyConnection, as_of: int, limit: int | None = L
                 "decision": stage_gate_decision(mean),
             }
         )
+    unreviewed = (
+        f"{latest} SELECT {{}} FROM themes t WHERE NOT EXISTS (SELECT 1 FROM latest l WHERE l.theme_id = t.theme_id)"
+    )
+    count = fetch_one(con, unreviewed.format("count(*)"), {"as_of": as_of})
+    listed = con.execute(
+        unreviewed.format("theme_id, item, element, title") + " ORDER BY item, theme_id LIMIT $limit",
+        {"as_of": as_of, "limit": limit},
+    ).fetchall()
+    keys = ["theme_id", "item", "element", "title"]
     return {
         "reviewed": reviewed,
-        "not_reviewed": not_reviewed[:limit] if limit is not None else not_reviewed,
-        "not_reviewed_count": len(not_reviewed),
+        "not_reviewed": [dict(zip(keys, r, strict=True)) for r in listed],
+        "not_reviewed_count": int(count[0]) if count else 0,
     }
 
 
