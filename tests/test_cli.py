@@ -210,3 +210,35 @@ def test_readme_transcripts_are_real_and_current() -> None:
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_check_passes_at_exactly_80_and_50_percent_and_fails_below(kpi, tmp_path: Path) -> None:
+    from conftest import SAMPLE
+
+    programme = (SAMPLE / "programme.toml").read_text(encoding="utf-8")
+    rows = [theme(f"A{i}", end_fy=2021) for i in range(4)] + [theme("N1", end_fy=2021, status="目標未達")]
+    rows.append(theme("W1", end_fy=2021, status="計画通り"))  # awaiting its final result: matured all the same
+    followups = "theme_id,survey_fy,stage\nA0,2024,製品化\nA1,2024,上市\nA2,2024,開発\nN1,2024,中止\n"
+    passing = tmp_path / "pass"
+    passing.mkdir()
+    write(passing / "programme.toml", programme)
+    write(passing / "themes.csv", themes_csv(rows))
+    write(passing / "followups.csv", followups.replace("A2,2024,開発", "A2,2024,上市"))
+    db = tmp_path / "pass.duckdb"
+    assert kpi("load", "--db", str(db), str(passing)).returncode == 0
+    result = kpi("check", "--db", str(db), "--as-of", "2025", "-f", "json")
+    data = json.loads(result.stdout)
+    assert result.returncode == 0, result.stdout
+    by_name = {k["name"]: k for k in data["kpis"]}
+    assert (by_name["short_term"]["numerator"], by_name["short_term"]["denominator"]) == (4, 5)  # exactly 80%
+    assert (by_name["long_term_matured"]["numerator"], by_name["long_term_matured"]["denominator"]) == (3, 6)  # 50%
+    write(
+        passing / "followups.csv",
+        followups.replace("A1,2024,上市", "A1,2024,開発").replace("A2,2024,開発", "A2,2024,製品化"),
+    )
+    assert kpi("load", "--db", str(db), str(passing / "followups.csv")).returncode == 0
+    result = kpi("check", "--db", str(db), "--as-of", "2025", "-f", "json")
+    by_name = {k["name"]: k for k in json.loads(result.stdout)["kpis"]}
+    assert (by_name["long_term_matured"]["numerator"], by_name["long_term_matured"]["denominator"]) == (2, 6)
+    assert result.returncode == 1  # 2/6 < 50%
+    assert kpi("check", "--db", str(db), "--as-of", "2025", "--quiet").stdout == ""
