@@ -211,13 +211,14 @@ def open_for_write(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[duckdb.Du
         con = _connect(path, read_only=False, wait=wait)
         # An empty file nobody has committed to yet is ours to remove if this first load fails.
         created = fetch_one(con, "SELECT count(*) FROM information_schema.tables") == (0,)
+        commits_before = _commits
         try:
             upgrade(con, path)
             yield con
             con.execute("CHECKPOINT")
         except BaseException:
             con.close()
-            if created and not committed():
+            if created and _commits == commits_before:
                 for leftover in (path, path.with_name(path.name + ".wal")):
                     leftover.unlink(missing_ok=True)
             raise
