@@ -14,6 +14,7 @@ from typing import Any
 from kpi import __version__
 from kpi.errors import ExitCode, KpiError, UsageProblem
 from kpi.fiscal import wareki
+from kpi.metrics import RS_AMOUNTS
 from kpi.render import L, guard, percent
 
 ENCODINGS = {"utf-8-sig": "utf-8-sig", "utf-8": "utf-8", "cp932": "cp932"}
@@ -279,17 +280,7 @@ def tables(rep: dict[str, Any], themes: list[dict[str, Any]], lang: str) -> list
     tables_ = [outcome, status, element, budget, theme_table, outputs, stage, evaluation]
     if rep.get("rs"):
         rs = rep["rs"]
-        keys = [
-            "budget_fy",
-            "initial",
-            "supplementary",
-            "carried_in",
-            "reserve",
-            "current",
-            "executed",
-            "execution_rate",
-            "carried_out",
-        ]
+        keys = ["budget_fy", *RS_AMOUNTS]
         tables_.append(
             Table(
                 "rs_appropriations",

@@ -426,6 +426,19 @@ def evaluation(con: duckdb.DuckDBPyConnection, settings: dict[str, Any] | None) 
     }
 
 
+# An RS appropriation row's figures, in the order RS publishes them (yen, and the rate as published).
+RS_AMOUNTS = [
+    "initial",
+    "supplementary",
+    "carried_in",
+    "reserve",
+    "current",
+    "executed",
+    "execution_rate",
+    "carried_out",
+]
+
+
 def rs(con: duckdb.DuckDBPyConnection, as_of: int, settings: dict[str, Any] | None) -> dict[str, Any] | None:
     """The government's RS open data for the programme's project: appropriations and published indicators.
 
@@ -445,19 +458,7 @@ def rs(con: duckdb.DuckDBPyConnection, as_of: int, settings: dict[str, Any] | No
         """,
         {"p": project, "as_of": as_of},
     ).fetchall()
-    keys = [
-        "budget_fy",
-        "sheet_fy",
-        "initial",
-        "supplementary",
-        "carried_in",
-        "reserve",
-        "current",
-        "executed",
-        "execution_rate",
-        "carried_out",
-        "execution_reported",
-    ]
+    keys = ["budget_fy", "sheet_fy", *RS_AMOUNTS, "execution_reported"]
     appropriations = []
     for r in rows:
         row = dict(zip(keys, r, strict=True))
