@@ -134,8 +134,8 @@ def parse_number(raw: str) -> Decimal | None:
     return -value if m.group(1) in ("-", "△", "▲") else value
 
 
-def parse_amount(raw: str) -> int | None:
-    """Whole yen from an RS amount cell (`34482000.0` included); ValueError if fractional or not a number."""
+def parse_whole(raw: str) -> int | None:
+    """A whole number (yen, an indicator's number; `34482000.0` included); ValueError if fractional or not a number."""
     value = parse_number(raw)
     if value is None:
         return None
@@ -356,7 +356,7 @@ def _budget(path: Path, cells: _Cells, mine: list[tuple[int, list[str]]], projec
             "budget_fy": budget_fy,
         }
         for column in BUDGET_AMOUNTS:
-            record[column] = cells.convert(line, row, column, parse_amount, AMOUNT_RULE)
+            record[column] = cells.convert(line, row, column, parse_whole, AMOUNT_RULE)
         record["execution_rate"] = cells.convert(line, row, "execution_rate", parse_exact, RATE_RULE)
         reported = sheet_fy is not None and budget_fy is not None and budget_fy < sheet_fy
         record["execution_reported"] = reported
@@ -403,7 +403,7 @@ def _indicators(
     row_types: dict[tuple[int, str], int] = {}  # (seq, row type) -> line
     for line, row in mine:
         sheet_fy = cells.fy(line, row, "sheet_fy")
-        number = cells.convert(line, row, "number", _whole_number, "indicator number: a whole number such as 3 or 301")
+        number = cells.convert(line, row, "number", parse_whole, "indicator number: a whole number such as 3 or 301")
         kind = cells.choice(line, row, "kind", KINDS)
         period = cells.choice(line, row, "period", PERIODS)
         name = cells.text(row, "name")
@@ -536,16 +536,6 @@ def _indicators(
         pl.DataFrame(value_rows, schema=value_schema, orient="row") if value_rows else pl.DataFrame(schema=value_schema)
     )
     return frame, long
-
-
-def _whole_number(raw: str) -> int | None:
-    """A whole number (an indicator's number); ValueError otherwise."""
-    value = parse_number(raw)
-    if value is None:
-        return None
-    if value != value.to_integral_value():
-        raise ValueError(raw)
-    return int(value)
 
 
 def _flag(raw: str) -> bool:
