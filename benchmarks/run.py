@@ -377,7 +377,7 @@ def peer_load(csv_path: str, db_path: str) -> int:
 def kpi_validate(csv_path: str) -> int:
     """kpi's read + validate + typed records of one file, in process (no interpreter start, no imports, no write)."""
     import schemas  # noqa: F401  (imports pandera and polars before the clock starts)
-    from kpi import ingest, validate  # noqa: F401
+    from kpi.load import ingest, validate  # noqa: F401
 
     start = time.perf_counter()
     batch = ingest.read_files([Path(csv_path)], "themes")

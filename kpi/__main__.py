@@ -1,3 +1,3 @@
-from kpi.cli import main
+from kpi.entry import main
 
 main()

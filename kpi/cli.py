@@ -2,44 +2,52 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import os
-import signal
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, ParamSpec
 
 import typer
+from typer import _click as click  # typer 0.28 vendors click: its classes and exceptions live here
+from typer._click import exceptions as click_errors
+from typer.core import TyperCommand, TyperGroup
 
 from kpi import __version__
-from kpi.errors import ExitCode, InputRejected, KpiError, UsageProblem
+from kpi.errors import ExitCode, Failure, InputRejected, KpiError, NoData, NoSettings, Terminated, UsageProblem
+from kpi.present.catalogue import DEFAULT_LANG, Lang, Words
 
 P = ParamSpec("P")
 
-app = typer.Typer(
-    add_completion=False,
-    pretty_exceptions_enable=False,  # never print locals (data) into a terminal or cron mail
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    help="Outcome KPIs, budget execution and evaluation tables of an R&D fund programme.",
-)
+
+def _early(option: str, env: str, choices: Sequence[str]) -> str | None:
+    """An option's value read before parsing (help texts and usage errors need the language first): the
+    command line's when it is one of `choices`, else the environment's."""
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
+        value = (
+            args[i + 1]
+            if arg == option and i + 1 < len(args)
+            else arg.split("=", 1)[1]
+            if arg.startswith(option + "=")
+            else None
+        )
+        if value is not None and value.strip().lower() in choices:
+            return value.strip().lower()
+    value = os.environ.get(env, "").strip().lower()
+    return value if value in choices else None
 
 
-class Format(StrEnum):
-    table = "table"
-    markdown = "markdown"
-    csv = "csv"
-    json = "json"
-    html = "html"
+def _lang() -> Lang:
+    return Lang(_early("--lang", "KPI_LANG", list(Lang.__members__)) or DEFAULT_LANG)
 
 
-class Lang(StrEnum):
-    ja = "ja"
-    en = "en"
+W = Words(_lang())  # help and usage errors speak the language asked for on the command line or in $KPI_LANG
 
 
 class LogFormat(StrEnum):
@@ -47,38 +55,151 @@ class LogFormat(StrEnum):
     json = "json"
 
 
-class Terminated(BaseException):
-    """SIGTERM, raised where the process is so that open transactions roll back."""
+class ReportFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+    html = "html"
 
 
-DbOption = Annotated[
-    Path | None, typer.Option("--db", help="Database file. [default: $KPI_DB, else ./kpi.duckdb]", show_default=False)
-]
+class TableFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class OutEncoding(StrEnum):
+    utf_8_sig = "utf-8-sig"
+    cp932 = "cp932"
+    utf_8 = "utf-8"
+
+
+class InEncoding(StrEnum):
+    utf_8 = "utf-8"
+    utf_8_sig = "utf-8-sig"
+    cp932 = "cp932"
+
+
+class Kind(StrEnum):
+    themes = "themes"
+    budget = "budget"
+    followups = "followups"
+    outputs = "outputs"
+    grants = "grants"
+    stagegate = "stagegate"
+    evaluation = "evaluation"
+    published = "published"
+    rs = "rs"
+    programme = "programme"
+
+
+class ChartName(StrEnum):
+    short_term = "short_term"
+    long_term = "long_term"
+    budget = "budget"
+    status = "status"
+
+
+# ---------------------------------------------------------------------------- help in the user's language
+
+_CLICK_WORDS = {
+    "Options": "help.options",
+    "Arguments": "help.arguments",
+    "Commands": "help.commands",
+}
+
+
+class KpiHelpFormatter(click.HelpFormatter):
+    """click's help layout with its own words (headings, [default: …], [required]) from the catalogue."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, W("help.usage"))
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(W(_CLICK_WORDS[heading]) if heading in _CLICK_WORDS else heading)
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(term, _translate_help(text)) for term, text in rows], col_max, col_spacing)
+
+
+def _translate_help(text: str) -> str:
+    text = text.replace("Show this message and exit.", W("help.help"))
+    text = re.sub(r"\bdefault: ", W("help.default") + ": ", text)
+    text = re.sub(r"\benv var: ", W("help.env") + ": ", text)
+    return text.replace("[required]", f"[{W('help.required')}]")
+
+
+class KpiContext(click.Context):
+    formatter_class = KpiHelpFormatter
+
+
+class KpiGroup(TyperGroup):
+    context_class = KpiContext
+
+
+class KpiCommand(TyperCommand):
+    context_class = KpiContext
+
+
+app = typer.Typer(
+    cls=KpiGroup,
+    add_completion=False,
+    pretty_exceptions_enable=False,  # never print locals (data) into a terminal or cron mail
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=W("help.app"),
+    epilog=W("help.exit_codes"),
+)
+
+
+def command(name: str) -> Callable[[Callable[P, None]], Callable[P, None]]:
+    """A subcommand whose --help is its catalogue entry help.<name>."""
+    return app.command(name, cls=KpiCommand, help=W(f"help.{name}"))
+
+
+DbOption = Annotated[Path | None, typer.Option("--db", help=W("help.opt.db"), envvar="KPI_DB", show_default=False)]
 WaitOption = Annotated[
-    float | None,
-    typer.Option(
-        "--wait", help="Seconds to wait for a busy database. [default: $KPI_WAIT, else 30]", show_default=False
-    ),
+    float | None, typer.Option("--wait", help=W("help.opt.wait"), envvar="KPI_WAIT", show_default=False)
 ]
-AsOfOption = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of", help="Fiscal year: 2025, R7 or 令和7年度. [default: the current fiscal year]", show_default=False
-    ),
+AsOfOption = Annotated[str | None, typer.Option("--as-of", help=W("help.opt.as_of"), show_default=False)]
+LangOption = Annotated[
+    Lang | None, typer.Option("--lang", help=W("help.opt.lang"), envvar="KPI_LANG", show_default=False)
 ]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-LangOption = Annotated[Lang, typer.Option("--lang", help="Language of labels.")]
+LogOption = Annotated[
+    LogFormat | None,
+    typer.Option("--log-format", help=W("help.opt.log_format"), envvar="KPI_LOG_FORMAT", show_default=False),
+]
 
-_log_format = LogFormat.text
-FAILURES_SHOWN = 200  # rows of the failure table on stderr; --log-format json writes every one
+
+# ---------------------------------------------------------------------------- what goes to stdout and stderr
+
+
+class Output:
+    """Where messages go and in what language, as the options of the running command set them."""
+
+    log_format = LogFormat.text
+    words = W
 
 
 def say(message: str) -> None:
     """A message for the person or the log: always stderr, so stdout carries only data."""
     if not message:
         return
-    if _log_format is LogFormat.json:
-        sys.stderr.write(json.dumps({"level": "info", "message": message}, ensure_ascii=False) + "\n")
+    if Output.log_format is LogFormat.json:
+        _log({"level": "info", "message": message})
     else:
         sys.stderr.write(message.rstrip("\n") + "\n")
 
@@ -89,23 +210,81 @@ def out(text: str) -> None:
     sys.stdout.flush()
 
 
+def _log(record: dict[str, Any]) -> None:
+    stamped = {"time": dt.datetime.now().astimezone().isoformat(timespec="seconds"), **record}
+    sys.stderr.write(json.dumps(stamped, ensure_ascii=False) + "\n")
+
+
+def _fail(message: str, code: int, failures: list[Failure] | None = None) -> NoReturn:
+    from kpi.present.messages import failures_table, rule_text
+
+    w = Output.words
+    if Output.log_format is LogFormat.json:
+        for f in failures or []:
+            _log(
+                {
+                    "level": "error",
+                    "file": f.file,
+                    "line": f.line,
+                    "column": f.column,
+                    "value": f.value,
+                    "rule": rule_text(f, w),
+                }
+            )
+        _log({"level": "error", "message": message, "exit_code": int(code)})
+    else:
+        if failures:
+            sys.stderr.write(failures_table(failures, w) + "\n")
+        sys.stderr.write(w("cli.error", message=message) + "\n")
+    sys.exit(int(code))
+
+
+def _kept() -> str:
+    from kpi.db.connect import committed
+
+    return Output.words("cli.kept_commit" if committed() else "cli.kept_nothing")
+
+
+def handled(command: Callable[P, None]) -> Callable[P, None]:
+    """Map every outcome of a command to one message and one exit code (README, 'Exit codes')."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        from kpi.present.messages import error_text
+
+        lang, log_format = kwargs.get("lang"), kwargs.get("log_format")
+        if isinstance(lang, Lang):
+            Output.words = Words(lang)
+        if isinstance(log_format, LogFormat):
+            Output.log_format = log_format
+        w = Output.words
+        debug = "--debug" in sys.argv
+        try:
+            command(*args, **kwargs)
+        except KeyboardInterrupt:
+            _fail(w("cli.interrupted", kept=_kept()), ExitCode.INTERRUPTED)
+        except Terminated:
+            _fail(w("cli.terminated", kept=_kept()), ExitCode.TERMINATED)
+        except InputRejected as exc:
+            _fail(error_text(exc, w), exc.exit_code, exc.failures)
+        except KpiError as exc:
+            if debug:
+                raise
+            _fail(error_text(exc, w), exc.exit_code)
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # a bug: one line for the user, the traceback only with --debug
+            if debug:
+                raise
+            _fail(w("cli.internal", kind=type(exc).__name__, detail=exc), ExitCode.INTERNAL)
+
+    return run
+
+
 def _wait(option: float | None) -> float:
-    from kpi.store import DEFAULT_WAIT
+    from kpi.db.connect import DEFAULT_WAIT
 
-    if option is not None:
-        return option
-    env = os.environ.get("KPI_WAIT")
-    try:
-        return float(env) if env else DEFAULT_WAIT
-    except ValueError:
-        raise UsageProblem(f"$KPI_WAIT must be a number of seconds, not {env!r}") from None
-
-
-def _need_charts() -> None:
-    import importlib.util
-
-    if importlib.util.find_spec("matplotlib") is None or importlib.util.find_spec("matplotlib_fontja") is None:
-        raise UsageProblem("charts need the charts extra: pip install 'kpi[charts]' (matplotlib and its Japanese font)")
+    return DEFAULT_WAIT if option is None else option
 
 
 def _as_of(option: str | None) -> int:
@@ -115,338 +294,312 @@ def _as_of(option: str | None) -> int:
         return current_fy()
     try:
         return parse_fy(option)
-    except ValueError as exc:
-        raise UsageProblem(f"--as-of: {exc}") from None
+    except ValueError:
+        raise UsageProblem("cli.as_of_invalid", value=option) from None
 
 
-def _fail(message: str, code: int, failures: list[Any] | None = None) -> NoReturn:
-    if _log_format is LogFormat.json:
-        for f in failures or []:
-            record = {
-                "level": "error",
-                "file": f.file,
-                "line": f.line,
-                "column": f.column,
-                "value": f.value,
-                "rule": f.rule,
-            }
-            sys.stderr.write(json.dumps(record, ensure_ascii=False) + "\n")
-        sys.stderr.write(
-            json.dumps({"level": "error", "message": message, "exit_code": int(code)}, ensure_ascii=False) + "\n"
-        )
-    else:
-        if failures:
-            from kpi.render import failures_table
+def _need_charts() -> None:
+    import importlib.util
 
-            sys.stderr.write(failures_table(failures, limit=FAILURES_SHOWN) + "\n")
-        sys.stderr.write(f"kpi: {message}\n")
-    sys.exit(int(code))
+    if importlib.util.find_spec("matplotlib") is None or importlib.util.find_spec("matplotlib_fontja") is None:
+        raise UsageProblem("cli.charts_missing")
 
 
-def _written() -> str:
-    from kpi import store
+def _need_data(con: Any) -> None:
+    from kpi.figures.report import has_data
 
-    return "the load had been committed: the data is stored" if store.committed() else "nothing was written"
+    if not has_data(con):
+        raise NoData("db.no_themes")
 
 
-def handled(command: Callable[P, None]) -> Callable[P, None]:
-    """Map every outcome of a command to one message and one exit code (README, 'Exit codes')."""
-
-    @functools.wraps(command)
-    def run(*args: P.args, **kwargs: P.kwargs) -> None:
-        debug = "--debug" in sys.argv
-        try:
-            command(*args, **kwargs)
-        except KeyboardInterrupt:
-            _fail(f"interrupted (Ctrl-C); {_written()}", ExitCode.INTERRUPTED)
-        except Terminated:
-            _fail(f"terminated (SIGTERM); {_written()}", ExitCode.TERMINATED)
-        except InputRejected as exc:
-            _fail(str(exc), exc.exit_code, exc.failures)
-        except KpiError as exc:
-            if debug:
-                raise
-            _fail(str(exc), exc.exit_code)
-        except (typer.Exit, typer.Abort):
-            raise
-        except Exception as exc:  # a bug: one line for the user, the traceback only with --debug
-            if debug:
-                raise
-            _fail(
-                f"internal error: {type(exc).__name__}: {exc} (run again with --debug for details)", ExitCode.INTERNAL
-            )
-
-    return run
+# ---------------------------------------------------------------------------- the commands
 
 
 @app.callback(invoke_without_command=True)
 def _options(
     ctx: typer.Context,
     log_format: Annotated[
-        LogFormat, typer.Option("--log-format", help="Messages on stderr as text or one JSON object per line.")
+        LogFormat, typer.Option("--log-format", help=W("help.opt.log_format"), envvar="KPI_LOG_FORMAT")
     ] = LogFormat.text,
-    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    lang: LangOption = None,
+    debug: Annotated[bool, typer.Option("--debug", help=W("help.opt.debug"))] = False,
+    version: Annotated[bool, typer.Option("--version", help=W("help.opt.version"))] = False,
 ) -> None:
-    global _log_format
-    _log_format = log_format
+    Output.log_format = log_format
+    Output.words = Words(lang or W.lang)
     if version:
-        out(f"kpi {__version__}\n")
+        out(W("cli.version", version=__version__) + "\n")
         raise typer.Exit()
     if ctx.invoked_subcommand is None:
         out(ctx.get_help() + "\n")
 
 
-@app.command()
+@command("load")
 @handled
 def load(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders to load.", show_default=False)],
-    kind: Annotated[
-        str | None,
-        typer.Option(
-            "--kind",
-            help="themes, budget, followups, outputs, grants, stagegate, evaluation, published, rs or programme "
-            "(else from each file's name).",
-        ),
-    ] = None,
+    paths: Annotated[list[Path], typer.Argument(help=W("help.opt.paths"), show_default=False)],
+    kind: Annotated[Kind | None, typer.Option("--kind", help=W("help.opt.kind"), show_default=False)] = None,
     encoding: Annotated[
-        str | None, typer.Option("--encoding", help="CSV encoding (utf-8, utf-8-sig, cp932). [default: detected]")
+        InEncoding | None, typer.Option("--encoding", help=W("help.opt.encoding_in"), show_default=False)
     ] = None,
-    project_id: Annotated[
-        int | None, typer.Option("--project-id", help="RS files: the 予算事業ID to keep. [default: the programme's]")
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+    project_id: Annotated[int | None, typer.Option("--project-id", help=W("help.opt.project_id"))] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=W("help.opt.quiet"))] = False,
     db: DbOption = None,
     wait: WaitOption = None,
+    lang: LangOption = None,
+    log_format: LogOption = None,
 ) -> None:
-    """Load the programme's records (themes, budget, follow-ups, outputs, …): all files or none.
+    """kpi load → load.ingest.read_files() and load_files()."""
+    from kpi.db.connect import db_path, open_for_write, stored_project_id
+    from kpi.load import ingest
+    from kpi.present.messages import load_table
 
-    Every row is checked against the input contract (README); if any row of any file
-    fails, nothing is written and every failure is listed with its file and line.
-
-    RS open-data files (2-1_RS_…, 3-1_RS_…) keep the rows of one project (--project-id).
-
-    Example: kpi load sample_data/
-    """
-    from kpi import ingest, render, store
-
-    path = store.db_path(str(db) if db else None)
-    batch = ingest.read_files(paths, kind, encoding, project_id, lambda: store.stored_project_id(path, _wait(wait)))
-    with store.open_for_write(path, _wait(wait)) as con:
+    path = db_path(db)
+    batch = ingest.read_files(
+        paths, kind and str(kind), encoding and str(encoding), project_id, lambda: stored_project_id(path, _wait(wait))
+    )
+    with open_for_write(path, _wait(wait)) as con:
         results = ingest.load_files(con, batch)
     if not quiet:
-        say(render.load_results(results, batch.skipped))
+        say(load_table(results, batch.skipped, Output.words))
 
 
-@app.command()
+@command("report")
 @handled
 def report(
     as_of: AsOfOption = None,
-    fmt: FormatOption = Format.table,
-    lang: LangOption = Lang.ja,
-    out_file: Annotated[
-        Path | None, typer.Option("--out", help="Write to this file instead of stdout (required for html).")
-    ] = None,
-    all_rows: Annotated[
-        bool, typer.Option("--all", help="List every theme in the theme lists (default: the first 100 of each).")
-    ] = False,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help=W("help.opt.format"))] = ReportFormat.table,
+    out_file: Annotated[Path | None, typer.Option("--out", help=W("help.opt.out_report"))] = None,
+    all_rows: Annotated[bool, typer.Option("--all", help=W("help.opt.all"))] = False,
     db: DbOption = None,
     wait: WaitOption = None,
+    lang: LangOption = None,
+    log_format: LogOption = None,
 ) -> None:
-    """Print the outcome KPIs, status tables, budget execution, trend, theme lists and other figures.
-
-    --format html --out report.html writes one self-contained page with charts
-    (needs the charts extra: pip install 'kpi[charts]').
-
-    Example: kpi report --as-of 2025 --format json
-    """
-    from kpi import metrics, render, store
+    """kpi report → figures.report.report(), rendered by present.report, json_out or html."""
+    from kpi.db.connect import db_path, open_for_read
+    from kpi.figures.report import report as build
 
     fy = _as_of(as_of)
-    if fmt is Format.html:
+    if fmt is ReportFormat.html:
         if out_file is None:
-            raise UsageProblem("--format html writes a file: add --out report.html")
+            raise UsageProblem("cli.html_needs_out")
         _need_charts()
-    with store.open_for_read(store.db_path(str(db) if db else None), _wait(wait)) as con:
-        if not metrics.has_data(con):
-            raise InputRejected("the database holds no themes or budget yet; load data first: kpi load sample_data/")
-        result = metrics.report(con, fy, None if all_rows else metrics.LIST_LIMIT)
-        if fmt is Format.html:
-            from kpi import html_report
+    w = Output.words
+    with open_for_read(db_path(db), _wait(wait)) as con:
+        _need_data(con)
+        rep = build(con, fy, None if all_rows else 100)
+        if fmt is ReportFormat.html:
+            from kpi.figures.schedule import maturity_schedule
+            from kpi.present import charts, html
 
-            text = html_report.report_html(result, con, lang.value)
-        else:
-            text = render.report(result, fmt.value, lang.value)
+            schedule = maturity_schedule(con, fy, rep.outcome.horizon_years, rep.outcome.judged_from_fy)
+    if fmt is ReportFormat.html:
+        text = html.render_html(rep, w, charts.svgs(rep, w, schedule))
+    elif fmt is ReportFormat.json:
+        from kpi.present.json_out import dumps, report_json
+
+        text = dumps(report_json(rep))
+    elif fmt is ReportFormat.csv:
+        from kpi.present.report import report_csv
+
+        text = report_csv(rep, w)
+    else:
+        from kpi.present.report import report_text
+
+        text = report_text(rep, w, str(fmt))
+    _write_or_print(text, out_file)
+
+
+def _write_or_print(text: str, out_file: Path | None) -> None:
     if out_file is None:
         out(text)
-    else:
-        from kpi import export
+        return
+    from kpi.present.files import write_file
 
-        written = export.write_files(out_file.parent, {out_file.name: text.encode("utf-8")}, force=True)
-        say(f"wrote {written[0]}")
+    say(Output.words("export.wrote", path=write_file(out_file, text.encode("utf-8"))))
 
 
-@app.command()
+@command("check")
 @handled
 def check(
     as_of: AsOfOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; only the exit code speaks.")] = False,
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help=W("help.opt.format"))] = CheckFormat.text,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=W("help.opt.check_quiet"))] = False,
     db: DbOption = None,
     wait: WaitOption = None,
+    lang: LangOption = None,
+    log_format: LogOption = None,
 ) -> None:
-    """Exit 0 when every measurable KPI meets its target, 1 when one does not (for cron and schedulers).
-
-    Measured: the short-term ratio and the long-term ratio over themes past their follow-up
-    horizon; the official long-term ratio from its judging year (programme settings) on.
-    A KPI whose denominator is 0 is not measurable and does not fail.
-
-    Example: kpi check --as-of 2025 --quiet || echo "a KPI is below target"
-    """
-    from kpi import metrics, render, store
+    """kpi check → figures.kpis.outcome(), exit 1 only on a KPI judged not met."""
+    from kpi.db.connect import db_path, open_for_read
+    from kpi.figures.kpis import outcome
+    from kpi.figures.report import settings
+    from kpi.present.check import check_json, check_text, failed
 
     fy = _as_of(as_of)
-    with store.open_for_read(store.db_path(str(db) if db else None), _wait(wait)) as con:
-        if not metrics.has_data(con) or metrics.programme(con) is None:
-            raise InputRejected("no themes or programme settings loaded; load data first: kpi load sample_data/")
-        results = metrics.check(metrics.report(con, fy))
+    with open_for_read(db_path(db), _wait(wait)) as con:
+        _need_data(con)
+        programme = settings(con)
+        if programme is None:
+            raise NoSettings("db.no_settings")
+        result = outcome(con, fy, programme)
     if not quiet:
-        out(render.check(fy, results, fmt))
-    if any(r["counts"] and r["met"] is False for r in results):
+        out(check_json(result) if fmt is CheckFormat.json else check_text(result, Output.words))
+    if failed(result):
         raise typer.Exit(ExitCode.TARGET_MISSED)
 
 
-@app.command()
+@command("export")
 @handled
 def export(
-    out_dir: Annotated[
-        Path, typer.Option("--out", help="Folder to write the submission files into.", show_default=False)
-    ],
+    out_dir: Annotated[Path, typer.Option("--out", help=W("help.opt.out_dir"), show_default=False)],
     as_of: AsOfOption = None,
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="csv (one file per table) or xlsx (one workbook).")
-    ] = "csv",
-    encoding: Annotated[str, typer.Option("--encoding", help="utf-8-sig (Excel), cp932 or utf-8.")] = "utf-8-sig",
-    lang: LangOption = Lang.ja,
-    force: Annotated[bool, typer.Option("--force", help="Replace files already in the folder.")] = False,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help=W("help.opt.export_format"))] = ExportFormat.csv,
+    encoding: Annotated[
+        OutEncoding, typer.Option("--encoding", help=W("help.opt.encoding_out"))
+    ] = OutEncoding.utf_8_sig,
+    force: Annotated[bool, typer.Option("--force", help=W("help.opt.force"))] = False,
     db: DbOption = None,
     wait: WaitOption = None,
+    lang: LangOption = None,
+    log_format: LogOption = None,
 ) -> None:
-    """Write the ministry submission files for one fiscal year, with a manifest of checksums.
-
-    Files: outcome_kpis, status_summary, by_element, budget_execution, themes (.csv, CRLF,
-    UTF-8 with BOM by default) and manifest.json. Text that Excel would run as a formula
-    is written with a leading '.
-
-    Example: kpi export --as-of 2025 --out submission/
-    """
-    from kpi import export as exporter
-    from kpi import metrics, store
+    """kpi export → present.export.build_files() of figures.report.report(), written atomically."""
+    from kpi.db.connect import db_path, open_for_read
+    from kpi.figures.report import report as build
+    from kpi.figures.report import sources
+    from kpi.figures.status import all_themes
+    from kpi.present.export import build_files
+    from kpi.present.files import write_files
 
     fy = _as_of(as_of)
-    if fmt not in ("csv", "xlsx"):
-        raise UsageProblem(f"--format must be csv or xlsx, not {fmt!r}")
-    with store.open_for_read(store.db_path(str(db) if db else None), _wait(wait)) as con:
-        if not metrics.has_data(con):
-            raise InputRejected("the database holds no themes or budget yet; load data first: kpi load sample_data/")
-        files = exporter.build_files(
-            metrics.report(con, fy, list_limit=None),
-            metrics.all_themes(con),
-            metrics.sources(con),
-            lang.value,
-            encoding,
-            fmt,
-        )
-    written = exporter.write_files(out_dir, files, force)
-    say("\n".join(f"wrote {p}" for p in written))
+    with open_for_read(db_path(db), _wait(wait)) as con:
+        _need_data(con)
+        rep, themes, loaded = build(con, fy, list_limit=None), all_themes(con), sources(con)
+    files = build_files(rep, themes, loaded, Output.words, str(encoding), str(fmt))
+    written = write_files(out_dir, files, force)
+    say("\n".join(Output.words("export.wrote", path=p) for p in written))
 
 
-@app.command()
+@command("stagegate")
 @handled
 def stagegate(
     as_of: AsOfOption = None,
-    fmt: FormatOption = Format.table,
-    lang: LangOption = Lang.ja,
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f", help=W("help.opt.format"))] = TableFormat.table,
     db: DbOption = None,
     wait: WaitOption = None,
+    lang: LangOption = None,
+    log_format: LogOption = None,
 ) -> None:
-    """List each reviewed theme's mean stage-gate score and the rule's decision.
-
-    Rule (3-3 ③): mean ≥ 60 continue in principle; 40 ≤ mean < 60 consider with the
-    special notes; mean < 40 terminate in principle. Themes with no review are listed too.
-
-    Example: kpi stagegate --as-of 2025
-    """
-    from kpi import metrics, render, store
+    """kpi stagegate → figures.stagegate.stage_gate()."""
+    from kpi.db.connect import db_path, open_for_read
+    from kpi.figures.stagegate import stage_gate
+    from kpi.present.stagegate import stage_gate_output
 
     fy = _as_of(as_of)
-    with store.open_for_read(store.db_path(str(db) if db else None), _wait(wait)) as con:
-        result = metrics.stage_gate(con, fy, limit=None)
-    out(render.stage_gate(result, fmt.value, lang.value))
+    with open_for_read(db_path(db), _wait(wait)) as con:
+        result = stage_gate(con, fy, limit=None)
+    out(stage_gate_output(result, str(fmt), Output.words))
 
 
-@app.command()
+@command("reconcile")
 @handled
 def reconcile(
-    fmt: FormatOption = Format.table,
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f", help=W("help.opt.format"))] = TableFormat.table,
     db: DbOption = None,
     wait: WaitOption = None,
+    lang: LangOption = None,
+    log_format: LogOption = None,
 ) -> None:
-    """Compare the computed figures with the ones the evaluation report printed; exit 1 if any differ.
+    """kpi reconcile → figures.reconcile.reconcile(); exit 1 when a figure differs."""
+    from kpi.db.connect import db_path, open_for_read
+    from kpi.figures.reconcile import reconcile as compare
+    from kpi.present.reconcile import reconcile_csv, reconcile_json, reconcile_text
 
-    The published figures (sample_data/published.csv, loaded by kpi load) are snapshots:
-    each disagreement is shown with both numbers and the themes behind them.
-
-    Example: kpi reconcile --format json
-    """
-    from kpi import reconcile as reconciler
-    from kpi import render, store
-
-    with store.open_for_read(store.db_path(str(db) if db else None), _wait(wait)) as con:
-        results = reconciler.reconcile(con)
+    with open_for_read(db_path(db), _wait(wait)) as con:
+        results = compare(con)
     if not results:
-        raise InputRejected("no published figures loaded; load them first: kpi load sample_data/published.csv")
-    out(render.reconcile(results, fmt.value))
-    if not all(r["agree"] for r in results):
+        raise NoData("db.no_published")
+    w = Output.words
+    if fmt is TableFormat.json:
+        out(reconcile_json(results, w))
+    elif fmt is TableFormat.csv:
+        out(reconcile_csv(results, w))
+    else:
+        out(reconcile_text(results, w, str(fmt)))
+    if not all(r.agree for r in results):
         raise typer.Exit(ExitCode.TARGET_MISSED)
 
 
-@app.command()
+@command("chart")
 @handled
 def chart(
-    name: Annotated[str, typer.Argument(help="short_term, long_term, budget or status.", show_default=False)],
-    out_file: Annotated[Path, typer.Option("--out", help="FILE.png (300 dpi) or FILE.svg.", show_default=False)],
+    name: Annotated[ChartName, typer.Argument(help=W("help.opt.chart"), show_default=False)],
+    out_file: Annotated[Path, typer.Option("--out", help=W("help.opt.chart_out"), show_default=False)],
     as_of: AsOfOption = None,
-    lang: LangOption = Lang.ja,
     db: DbOption = None,
     wait: WaitOption = None,
+    lang: LangOption = None,
+    log_format: LogOption = None,
 ) -> None:
-    """Draw one chart for documents: the short-term trend, long-term maturity, budget, or status by element.
-
-    Needs the charts extra (pip install 'kpi[charts]'); the Japanese font ships with it.
-
-    Example: kpi chart short_term --as-of 2025 --out short_term.png
-    """
-    from kpi import charts, metrics, store
+    """kpi chart → present.charts.render() of figures.report.report()."""
+    from kpi.db.connect import db_path, open_for_read
+    from kpi.figures.report import report as build
+    from kpi.figures.schedule import maturity_schedule
+    from kpi.present import charts
+    from kpi.present.files import write_file
 
     _need_charts()
-    if name not in charts.CHARTS:
-        raise UsageProblem(f"unknown chart {name!r}; use one of: {', '.join(charts.CHARTS)}")
     if out_file.suffix.lower() not in charts.FORMATS:
-        raise UsageProblem(f"--out must end in {' or '.join(charts.FORMATS)}, not {out_file.name!r}")
+        raise UsageProblem("cli.chart_suffix", formats=" / ".join(charts.FORMATS), name=out_file.name)
     fy = _as_of(as_of)
-    with store.open_for_read(store.db_path(str(db) if db else None), _wait(wait)) as con:
-        if not metrics.has_data(con):
-            raise InputRejected("the database holds no themes or budget yet; load data first: kpi load sample_data/")
-        written = charts.save_chart(metrics.report(con, fy), con, name, lang.value, out_file)
-    say(f"wrote {written}")
+    with open_for_read(db_path(db), _wait(wait)) as con:
+        _need_data(con)
+        rep = build(con, fy)
+        schedule = maturity_schedule(con, fy, rep.outcome.horizon_years, rep.outcome.judged_from_fy)
+    data = charts.render(rep, str(name), Output.words, out_file.suffix.lower()[1:], schedule)
+    say(Output.words("chart.wrote", path=write_file(out_file, data)))
 
 
-def _on_sigterm(signum: int, frame: Any) -> None:
-    raise Terminated()
+# ---------------------------------------------------------------------------- running
 
 
-def main() -> None:
-    """Entry point of the `kpi` command."""
-    signal.signal(signal.SIGTERM, _on_sigterm)
-    app()
+def _usage_error(exc: click_errors.UsageError) -> str:
+    """A usage error in the user's language (click's own words are English)."""
+    if isinstance(exc, click_errors.NoSuchOption):
+        return W("usage.no_such_option", option=exc.option_name)
+    if isinstance(exc, click_errors.MissingParameter) and exc.param is not None:
+        return W("usage.missing", param=exc.param.opts[0] if exc.param.opts else exc.param.human_readable_name)
+    if isinstance(exc, click_errors.BadParameter) and exc.param is not None:
+        option = exc.param.opts[0] if exc.param.opts else exc.param.human_readable_name
+        choices = getattr(exc.param.type, "choices", None)
+        value = _bad_value(exc.message)
+        if choices and value is not None:
+            return W("usage.bad_choice", option=option, value=value, choices=", ".join(str(c) for c in choices))
+        return W("usage.bad_value", option=option, detail=exc.message)
+    if exc.message.startswith("No such command"):
+        return W("usage.no_such_command", name=exc.message.split("'")[1] if "'" in exc.message else exc.message)
+    return W("usage.other", detail=exc.message)
+
+
+def _bad_value(message: str) -> str | None:
+    m = re.search(r"'(.*?)' is not", message)
+    return m.group(1) if m else None
+
+
+def main(args: list[str] | None = None) -> None:
+    """Run `kpi` with its arguments; every outcome is an exit code (usage errors 2, in the user's language)."""
+    cli = typer.main.get_command(app)
+    try:
+        code = cli.main(args=args, prog_name="kpi", standalone_mode=False)
+    except click_errors.UsageError as exc:
+        hint = W("usage.hint", command=" ".join(exc.ctx.command_path.split()) if exc.ctx else "kpi")
+        if Output.log_format is LogFormat.json or _early("--log-format", "KPI_LOG_FORMAT", ["text", "json"]) == "json":
+            _log({"level": "error", "message": _usage_error(exc), "exit_code": int(ExitCode.USAGE)})
+        else:
+            sys.stderr.write(W("cli.error", message=_usage_error(exc)) + "\n" + hint + "\n")
+        sys.exit(ExitCode.USAGE)
+    except typer.Abort:
+        sys.exit(ExitCode.INTERRUPTED)
+    sys.exit(int(code or 0))

@@ -1,9 +1,14 @@
-"""The exception family of kpi and the exit codes it maps to."""
+"""The exception family of kpi and the exit codes it maps to.
+
+An error carries a message key and its parameters, never finished words: kpi.present.catalogue turns
+them into Japanese or English at the top, so every layer below stays free of the user's language.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -19,21 +24,30 @@ class ExitCode(IntEnum):
     TERMINATED = 143
 
 
-class KpiError(Exception):
-    """An error with a message for the user and an exit code."""
-
-    exit_code = ExitCode.INTERNAL
-
-
 @dataclass(frozen=True)
 class Failure:
-    """One broken rule: where it is and what was wrong."""
+    """One broken rule: where it is, what was wrong, and the rule (a catalogue key with its parameters)."""
 
     file: str
     line: int | None
     column: str
     value: str | None
     rule: str
+    params: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+class KpiError(Exception):
+    """An error with a message (catalogue key and parameters) for the user and an exit code."""
+
+    exit_code = ExitCode.INTERNAL
+
+    def __init__(self, key: str, /, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+    def __str__(self) -> str:  # for tracebacks under --debug; users read the catalogue's words
+        return f"{self.key} {self.params}" if self.params else self.key
 
 
 class InputRejected(KpiError):
@@ -41,13 +55,19 @@ class InputRejected(KpiError):
 
     exit_code = ExitCode.INPUT_REJECTED
 
-    def __init__(self, message: str, failures: list[Failure] | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, key: str, /, failures: list[Failure] | None = None, **params: Any) -> None:
+        super().__init__(key, **params)
         self.failures = failures or []
 
 
 class NoData(KpiError):
     """The database is missing or holds nothing to report on."""
+
+    exit_code = ExitCode.INPUT_REJECTED
+
+
+class NoSettings(KpiError):
+    """The programme settings (targets) were never loaded."""
 
     exit_code = ExitCode.INPUT_REJECTED
 
@@ -60,6 +80,12 @@ class DatabaseUnreadable(KpiError):
 
 class SchemaTooNew(KpiError):
     """The database was written by a newer kpi."""
+
+    exit_code = ExitCode.INPUT_REJECTED
+
+
+class CannotEncode(KpiError):
+    """A character has no form in the requested encoding (never written as '?')."""
 
     exit_code = ExitCode.INPUT_REJECTED
 
@@ -79,6 +105,10 @@ class DatabaseBusy(KpiError):
 class Interrupted(KpiError):
     """Ctrl-C or SIGTERM stopped the command; the transaction was rolled back."""
 
-    def __init__(self, message: str, exit_code: ExitCode) -> None:
-        super().__init__(message)
+    def __init__(self, key: str, /, exit_code: ExitCode, **params: Any) -> None:
+        super().__init__(key, **params)
         self.exit_code = exit_code
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the process is so that open transactions roll back (like KeyboardInterrupt)."""

@@ -18,7 +18,7 @@ COLUMNS = {
 }
 OPTIONAL = {"executed"}
 FREE_TEXT: set[str] = set()
-AMOUNTS = ["budget", "executed"]  # checked against their unit by kpi.validate (a yen column may be longer)
+AMOUNTS = ["budget", "executed"]  # checked against their unit by kpi.load.validate (a yen column may be longer)
 
 SCHEMA = pa.DataFrameSchema(
     {
@@ -30,7 +30,7 @@ SCHEMA = pa.DataFrameSchema(
     checks=[
         row_check(
             lambda: ~fy_expr(pl.col("fy")).is_duplicated(),
-            "one row per fiscal year (this year appears twice)",
+            "rule.one_row_per_year",
             "fy",
         ),
     ],

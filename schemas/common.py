@@ -8,9 +8,9 @@ from typing import Protocol
 import pandera.polars as pa
 import polars as pl
 
-from kpi.fiscal import MAX_FY, MIN_FY, fy_expr
+from kpi.fiscal import fy_expr
 
-LINE = "_line"  # the line of the file a row starts on, added by kpi.ingest before validation
+LINE = "_line"  # the line of the file a row starts on, added by kpi.load.tables before validation
 
 
 class KindSpec(Protocol):
@@ -20,6 +20,8 @@ class KindSpec(Protocol):
     TABLE: str
     KEY: list[str]
     COLUMNS: dict[str, list[str]]
+    OPTIONAL: set[str]
+    FREE_TEXT: set[str]
     SCHEMA: pa.DataFrameSchema
 
     def to_records(self, df: pl.DataFrame, units: dict[str, str]) -> pl.DataFrame: ...
@@ -43,7 +45,8 @@ def per_distinct(lf: pl.LazyFrame, exprs: dict[str, pl.Expr]) -> pl.LazyFrame:
 
 
 def text_check(make: Callable[[pl.Expr], pl.Expr], rule: str) -> pa.Check:
-    """A row-wise check on a text column: `make(col)` is true where the value follows `rule`; nulls pass.
+    """A row-wise check on a text column: `make(col)` is true where the value follows `rule` (a catalogue key);
+    nulls pass.
 
     `make` must be row-wise (no aggregation such as is_duplicated): it is evaluated per distinct value.
     """
@@ -79,7 +82,7 @@ def row_check(make: Callable[[], pl.Expr], rule: str, column: str) -> pa.Check:
     return pa.Check(check, error=rule, name=column)
 
 
-FY_RULE = f"fiscal year such as 2025, R7, 令和7年度 or 平成31年度, within {MIN_FY}–{MAX_FY}"
+FY_RULE = "rule.fiscal_year"  # 2025, R7, 令和7年度 or 平成31年度, within MIN_FY–MAX_FY
 
 
 def fiscal_year_column(required: bool = True) -> pa.Column:
@@ -93,7 +96,7 @@ def fiscal_year_column(required: bool = True) -> pa.Column:
 
 
 def text_column(required: bool = True, unique: bool = False) -> pa.Column:
-    """A free-text column (already trimmed and NFKC-normalised by kpi.ingest)."""
+    """A free-text column (already trimmed and NFKC-normalised by kpi.load.tables)."""
     return pa.Column(str, nullable=not required, required=required, unique=unique)
 
 
@@ -104,11 +107,11 @@ def choice(mapping: dict[str, str], value: pl.Expr) -> pl.Expr:
 
 
 AMOUNT_PATTERN = r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$"
-AMOUNT_RULE = "non-negative amount such as 1,100 or 151.5, digits only (no unit words)"
+AMOUNT_RULE = "rule.amount"
 
 
 MAX_DIGITS = 16  # DECIMAL(24, 8): 16 digits before the point (億円); a yen column may have 8 more
-AMOUNT_TOO_LARGE = f"amount too large: at most {MAX_DIGITS} digits before the point in 億円 ({MAX_DIGITS + 8} in yen)"
+AMOUNT_TOO_LARGE = "rule.amount_too_large"
 
 
 def amount_column(required: bool = True) -> pa.Column:
@@ -145,7 +148,7 @@ def amount_expr(column: str, units: dict[str, str]) -> pl.Expr:
 
 
 COUNT_PATTERN = r"^(?:\d{1,3}(?:,\d{3}){0,5}|\d{1,18})\s*件?$"  # at most 18 digits: BIGINT
-COUNT_RULE = "a whole number of items such as 25, 1,056 or 1,056件 (too large beyond 18 digits)"
+COUNT_RULE = "rule.count"
 
 
 def count_column(required: bool = True) -> pa.Column:
@@ -164,5 +167,5 @@ def count_expr(column: str) -> pl.Expr:
 
 
 def unique_key_check(columns: list[str], rule: str, column: str) -> pa.Check:
-    """Each combination of `columns` appears once (compared after the text normalisation of kpi.ingest)."""
+    """Each combination of `columns` appears once (compared after the text normalisation of kpi.load.tables)."""
     return row_check(lambda: ~pl.struct(*columns).is_duplicated(), rule, column)

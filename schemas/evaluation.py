@@ -26,16 +26,14 @@ SCHEMA = pa.DataFrameSchema(
         "grade": pa.Column(
             str,
             nullable=True,
-            checks=text_check(
-                lambda c: c.str.to_uppercase().is_in(["A", "B", "C", "D"]), "grade A, B, C or D (blank if not given)"
-            ),
+            checks=text_check(lambda c: c.str.to_uppercase().is_in(["A", "B", "C", "D"]), "rule.grade"),
         ),
         LINE: pa.Column(pl.Int64),
     },
     checks=[
         row_check(
             lambda: ~pl.struct("criterion", "member").is_duplicated(),
-            "one grade per criterion and member (this pair appears twice)",
+            "rule.one_grade",
             "member",
         )
     ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
+from kpi.codes import COMMERCIALISED  # noqa: F401  (re-exported: 実用化 = 製品化 or 上市)
 from kpi.fiscal import fy_expr
 from schemas.common import LINE, choice, fiscal_year_column, row_check, text_check, text_column
 
@@ -34,7 +35,6 @@ STAGES = {
     "discontinued": "中止",
     "suspended": "中断",
 }
-COMMERCIALISED = ("製品化", "上市")
 
 SCHEMA = pa.DataFrameSchema(
     {
@@ -42,16 +42,14 @@ SCHEMA = pa.DataFrameSchema(
         "survey_fy": fiscal_year_column(),
         "stage": pa.Column(
             str,
-            checks=text_check(
-                lambda c: choice(STAGES, c).is_not_null(), "stage: 研究, 開発, 製品化, 上市, 中止 or 中断"
-            ),
+            checks=text_check(lambda c: choice(STAGES, c).is_not_null(), "rule.stage"),
         ),
         LINE: pa.Column(pl.Int64),
     },
     checks=[
         row_check(
             lambda: ~pl.struct(pl.col("theme_id"), fy_expr(pl.col("survey_fy"))).is_duplicated(),
-            "one row per theme and survey year (this pair appears twice)",
+            "rule.one_survey_per_year",
             "survey_fy",
         ),
     ],

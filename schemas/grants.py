@@ -20,7 +20,7 @@ FREE_TEXT: set[str] = set()
 
 # 2026-05-31, 2026/5/31, 2026-05, 2026年5月, 2026年5月31日 (a month means its last day is not claimed: day 1)
 DATE_PATTERN = r"^(\d{4})[-/年](\d{1,2})(?:[-/月](\d{1,2})日?|月)?$"
-DATE_RULE = "a date such as 2026-05-31, 2026-05 or 2026年5月"
+DATE_RULE = "rule.date"
 
 
 def date_expr(value: pl.Expr) -> pl.Expr:
@@ -48,11 +48,7 @@ SCHEMA = pa.DataFrameSchema(
         "granted_foreign": count_column(),
         LINE: pa.Column(pl.Int64),
     },
-    checks=[
-        row_check(
-            lambda: ~pl.col("as_of_date").is_duplicated(), "one row per date (this date appears twice)", "as_of_date"
-        )
-    ],
+    checks=[row_check(lambda: ~pl.col("as_of_date").is_duplicated(), "rule.one_row_per_date", "as_of_date")],
     strict=True,
     name="grants",
 )

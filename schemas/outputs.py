@@ -29,11 +29,7 @@ SCHEMA = pa.DataFrameSchema(
         **{c: count_column() for c in COUNTS},
         LINE: pa.Column(pl.Int64),
     },
-    checks=[
-        row_check(
-            lambda: ~fy_expr(pl.col("fy")).is_duplicated(), "one row per fiscal year (this year appears twice)", "fy"
-        )
-    ],
+    checks=[row_check(lambda: ~fy_expr(pl.col("fy")).is_duplicated(), "rule.one_row_per_year", "fy")],
     strict=True,
     name="outputs",
 )

@@ -39,13 +39,13 @@ SCHEMA = pa.DataFrameSchema(
             str,
             checks=text_check(
                 lambda c: c.str.contains(FIGURE_PATTERN),
-                "a figure kpi computes, e.g. status_summary.achieved, short_term.ratio, evaluation.score:<criterion> (README, kpi reconcile)",
+                "rule.figure",
             ),
         ),
         "as_of_fy": fiscal_year_column(),
         "value": pa.Column(
             str,
-            checks=text_check(lambda c: c.str.contains(VALUE_PATTERN), "a number as printed: 45, 27,759, 2.8 or 80%"),
+            checks=text_check(lambda c: c.str.contains(VALUE_PATTERN), "rule.printed_value"),
         ),
         "source": text_column(),
         LINE: pa.Column(pl.Int64),
@@ -53,7 +53,7 @@ SCHEMA = pa.DataFrameSchema(
     checks=[
         row_check(
             lambda: ~pl.struct(pl.col("figure"), fy_expr(pl.col("as_of_fy"))).is_duplicated(),
-            "one value per figure and year (this pair appears twice)",
+            "rule.one_value",
             "figure",
         )
     ],

@@ -30,7 +30,7 @@ SCHEMA = pa.DataFrameSchema(
             str,
             checks=text_check(
                 lambda c: c.str.contains(SCORE_PATTERN) & (c.cast(pl.Float64, strict=False) <= 100),
-                "score between 0 and 100 (up to two decimals)",
+                "rule.score",
             ),
         ),
         LINE: pa.Column(pl.Int64),
@@ -38,7 +38,7 @@ SCHEMA = pa.DataFrameSchema(
     checks=[
         row_check(
             lambda: ~pl.struct(pl.col("theme_id"), fy_expr(pl.col("review_fy")), pl.col("reviewer")).is_duplicated(),
-            "one score per theme, review year and reviewer (this one appears twice)",
+            "rule.one_score",
             "reviewer",
         )
     ],

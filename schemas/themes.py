@@ -84,18 +84,14 @@ SCHEMA = pa.DataFrameSchema(
         "theme_id": text_column(unique=True),
         "item": pa.Column(
             str,
-            checks=text_check(
-                lambda c: item_expr(c).is_not_null(), "research item 1, 2 or 3 (①②③ or the item's name; 3 = 先導研究)"
-            ),
+            checks=text_check(lambda c: item_expr(c).is_not_null(), "rule.item"),
         ),
-        "funding": pa.Column(
-            str, checks=text_check(lambda c: choice(FUNDING, c).is_not_null(), "委託 or 助成 (contract or grant)")
-        ),
+        "funding": pa.Column(str, checks=text_check(lambda c: choice(FUNDING, c).is_not_null(), "rule.funding")),
         "element": pa.Column(
             str,
             checks=text_check(
                 lambda c: c.str.to_lowercase().str.contains(r"^[a-z](?:\d+(?:-\d+)?)?$"),
-                "element: a letter a–z, optionally digits and -digits (a1, d2-1, b)",
+                "rule.element",
             ),
         ),
         "organizations": text_column(),
@@ -107,11 +103,11 @@ SCHEMA = pa.DataFrameSchema(
             checks=[
                 text_check(
                     lambda c: status_expr(c).is_not_null(),
-                    "status: 目標達成, 目標未達, 遅延, 計画通り or 遅延なし (or achieved, not achieved, delayed, on track), optionally after 令和N年度終了",
+                    "rule.status",
                 ),
                 text_check(
                     lambda c: status_end_text(c).is_null() | status_end_expr(c).is_not_null(),
-                    "the year in 「…年度終了」 must be a fiscal year such as 令和5年度",
+                    "rule.status_year",
                 ),
             ],
         ),
@@ -125,17 +121,17 @@ SCHEMA = pa.DataFrameSchema(
                 | status_end_text(pl.col("status")).is_not_null()
                 | status_expr(pl.col("status")).is_null()
             ),
-            "end year required: fill 終了年度 (end_fy) or write the status as 令和5年度終了 目標達成",
+            "rule.end_year_required",
             "end_fy",
         ),
         row_rule(
             lambda: fy_expr(pl.col("end_fy")) == status_end_expr(pl.col("status")),
-            "end_fy disagrees with the year in the status cell",
+            "rule.end_year_disagrees",
             "end_fy",
         ),
         row_rule(
             lambda: fy_expr(pl.col("start_fy")) <= end_fy_expr(),
-            "start_fy must not be after end_fy",
+            "rule.start_after_end",
             "start_fy",
         ),
     ],

@@ -98,7 +98,7 @@ def _statement(sql: str) -> str:
 
 
 def _main() -> None:
-    import kpi.store as store
+    import kpi.db.connect as store
 
     pause_after = [os.environ.get("FAULTKIT_PAUSE_AFTER")]  # pauses once, then is cleared
 
@@ -139,7 +139,7 @@ def _main() -> None:
         return Announcing(con)
 
     store._connect = announcing_connect  # type: ignore[assignment]
-    from kpi.cli import main
+    from kpi.entry import main
 
     sys.argv = ["kpi", *sys.argv[1:]]
     announce("started")

@@ -1,0 +1,80 @@
+"""The tables of a kpi database, their versions, and the natural key of each table."""
+
+from __future__ import annotations
+
+# Each entry upgrades the schema by one version; SCHEMA_VERSION is how many there are.
+# A database is upgraded in one transaction on the first write; never edit a released entry.
+MIGRATIONS: list[str] = [
+    # 1: the registry (themes, budget, follow-up surveys), the programme's settings, the audit trail.
+    """
+    CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+    CREATE TABLE loads (
+        load_id INTEGER PRIMARY KEY, file_name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL, row_count BIGINT NOT NULL, inserted BIGINT NOT NULL,
+        updated BIGINT NOT NULL, loaded_at TIMESTAMP NOT NULL);
+    CREATE TABLE themes (
+        theme_id VARCHAR NOT NULL, item TINYINT NOT NULL, funding VARCHAR NOT NULL,
+        element VARCHAR NOT NULL, organizations VARCHAR NOT NULL, title VARCHAR NOT NULL,
+        start_fy SMALLINT, end_fy SMALLINT NOT NULL, status VARCHAR NOT NULL, load_id INTEGER NOT NULL);
+    CREATE TABLE theme_history (
+        theme_id VARCHAR NOT NULL, load_id INTEGER NOT NULL,
+        old_status VARCHAR NOT NULL, new_status VARCHAR NOT NULL,
+        old_end_fy SMALLINT NOT NULL, new_end_fy SMALLINT NOT NULL);
+    CREATE TABLE budget (
+        fy SMALLINT NOT NULL, budget DECIMAL(24, 8) NOT NULL, executed DECIMAL(24, 8),
+        load_id INTEGER NOT NULL);
+    CREATE TABLE followups (
+        theme_id VARCHAR NOT NULL, survey_fy SMALLINT NOT NULL, stage VARCHAR NOT NULL,
+        load_id INTEGER NOT NULL);
+    CREATE TABLE programme (key VARCHAR NOT NULL, value VARCHAR NOT NULL, load_id INTEGER NOT NULL);
+    """,
+    # 2: the evaluation's other figures: outputs and patents, grants, stage-gate scores, working-group grades.
+    """
+    CREATE TABLE outputs (
+        fy SMALLINT NOT NULL, papers BIGINT NOT NULL, presentations BIGINT NOT NULL,
+        patents_domestic BIGINT NOT NULL, patents_foreign BIGINT NOT NULL, patents_pct BIGINT NOT NULL,
+        load_id INTEGER NOT NULL);
+    CREATE TABLE grants (
+        as_of_date DATE NOT NULL, granted_domestic BIGINT NOT NULL, granted_foreign BIGINT NOT NULL,
+        load_id INTEGER NOT NULL);
+    CREATE TABLE stagegate (
+        theme_id VARCHAR NOT NULL, review_fy SMALLINT NOT NULL, reviewer VARCHAR NOT NULL,
+        score DECIMAL(5, 2) NOT NULL, load_id INTEGER NOT NULL);
+    CREATE TABLE evaluation (
+        criterion VARCHAR NOT NULL, member VARCHAR NOT NULL, grade VARCHAR, position INTEGER NOT NULL,
+        load_id INTEGER NOT NULL);
+    CREATE TABLE published (
+        figure VARCHAR NOT NULL, as_of_fy SMALLINT NOT NULL, value VARCHAR NOT NULL, source VARCHAR NOT NULL,
+        load_id INTEGER NOT NULL);
+    CREATE TABLE rs_budget (
+        sheet_fy BIGINT NOT NULL, project_id BIGINT NOT NULL, project_name VARCHAR, budget_fy BIGINT NOT NULL,
+        initial BIGINT, supplementary BIGINT, carried_in BIGINT, reserve BIGINT, "current" BIGINT, executed BIGINT,
+        execution_rate DECIMAL(38, 10), carried_out BIGINT, requested_next BIGINT, execution_reported BOOLEAN NOT NULL,
+        load_id INTEGER NOT NULL);
+    CREATE TABLE rs_indicators (
+        sheet_fy BIGINT NOT NULL, project_id BIGINT NOT NULL, project_name VARCHAR, seq BIGINT NOT NULL,
+        number BIGINT, kind VARCHAR, period VARCHAR, goal_type VARCHAR, name VARCHAR, indicator VARCHAR,
+        unit VARCHAR, direction VARCHAR, direction_text VARCHAR, source VARCHAR, target_years BIGINT[],
+        load_id INTEGER NOT NULL);
+    CREATE TABLE rs_values (
+        sheet_fy BIGINT NOT NULL, project_id BIGINT NOT NULL, seq BIGINT NOT NULL, number BIGINT, fy BIGINT NOT NULL,
+        target DECIMAL(38, 10), actual DECIMAL(38, 10), achievement_rate DECIMAL(38, 10), is_target_year BOOLEAN,
+        load_id INTEGER NOT NULL);
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# The natural key of each table: a reload replaces the rows whose key it gives.
+TABLE_KEYS = {
+    "themes": ["theme_id"],
+    "budget": ["fy"],
+    "followups": ["theme_id", "survey_fy"],
+    "outputs": ["fy"],
+    "grants": ["as_of_date"],
+    "stagegate": ["theme_id", "review_fy", "reviewer"],
+    "evaluation": ["criterion", "member"],
+    "published": ["figure", "as_of_fy"],
+    "rs_budget": ["project_id", "sheet_fy", "budget_fy"],
+    "rs_indicators": ["project_id", "sheet_fy", "seq"],
+    "rs_values": ["project_id", "sheet_fy", "seq", "fy"],
+}

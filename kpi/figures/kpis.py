@@ -1,0 +1,201 @@
+"""The outcome KPIs, each specified once: population, numerator, denominator, target and judging year.
+
+Every output (report, JSON, CSV, HTML, charts, export, `kpi check`) lists KPIS and reads each KPI's
+verdict from here. A new KPI is one KpiSpec below plus its name and definition in the catalogue
+(kpi/present/catalogue.py, keys kpi.<key>.name and kpi.<key>.definition).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import duckdb
+
+from kpi.db.connect import fetch_one
+from kpi.exact import ratio
+from kpi.figures.population import COMMERCIALISED_SQL, POPULATION
+from kpi.figures.verdict import Verdict, judge
+from kpi.settings import DEFAULT_HORIZON, Settings
+
+
+@dataclass(frozen=True)
+class KpiSpec:
+    """One KPI: which themes count in its numerator and denominator (SQL over KPI_ROWS), and its target.
+
+    `{as_of}` in a condition stands for the as-of year (a parameter, or each year of a trend). The conditions
+    read the columns of the population (status, end_fy, item, …) and two derived ones:
+    `commercialised` (a survey up to the as-of year records 製品化 or 上市) and `matured` (the follow-up
+    horizon has passed since the theme's end).
+    """
+
+    key: str
+    numerator: str
+    denominator: str
+    target: str  # the settings key of its target
+    judged_from: str | None = None  # the settings attribute naming the first fiscal year it is judged
+    needs_followups: bool = False  # its numerator is unknown (not 0) until a follow-up survey is loaded
+
+
+SHORT_TERM = KpiSpec(
+    "short_term",
+    numerator="end_fy <= {as_of} AND status = 'achieved'",
+    denominator="end_fy <= {as_of} AND status IN ('achieved', 'not_achieved')",
+    target="short_term_target",
+)
+LONG_TERM = KpiSpec(
+    "long_term",
+    numerator="commercialised",
+    denominator="true",
+    target="long_term_target",
+    judged_from="long_term_judged_from_fy",
+    needs_followups=True,
+)
+LONG_TERM_MATURED = KpiSpec(
+    "long_term_matured",
+    numerator="matured AND commercialised",
+    denominator="matured",
+    target="long_term_target",
+    needs_followups=True,
+)
+KPIS: tuple[KpiSpec, ...] = (SHORT_TERM, LONG_TERM, LONG_TERM_MATURED)
+
+# The population with the two derived columns the specs read.
+KPI_ROWS = f"""
+    WITH surveyed AS (
+      SELECT theme_id, bool_or(stage IN {COMMERCIALISED_SQL}) AS commercialised
+      FROM followups WHERE survey_fy <= $as_of GROUP BY theme_id),
+    kpi_rows AS (
+      SELECT p.*, coalesce(s.commercialised, false) AS commercialised, p.end_fy + $horizon <= $as_of AS matured
+      FROM {POPULATION} p LEFT JOIN surveyed s USING (theme_id))
+"""
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """A KPI as of a fiscal year: exact counts, its target and its verdict."""
+
+    spec: KpiSpec
+    numerator: int | None  # None: not measured yet (no follow-up survey loaded), which is not 0
+    denominator: int
+    target: Fraction | None
+    target_text: str | None
+    judged_from_fy: int | None
+    verdict: Verdict
+
+    @property
+    def key(self) -> str:
+        return self.spec.key
+
+    @property
+    def ratio(self) -> Fraction | None:
+        return ratio(self.numerator, self.denominator)
+
+    @property
+    def unmeasured_reason(self) -> str | None:
+        """Why the ratio cannot be computed: 'no_followups', 'denominator_zero', or None when it can."""
+        if self.numerator is None:
+            return "no_followups"
+        if self.denominator == 0:
+            return "denominator_zero"
+        return None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The outcome KPIs as of a fiscal year, with the counts the report prints beside them."""
+
+    as_of_fy: int
+    kpis: tuple[Kpi, ...]
+    delayed: int  # short-term: not completed, not in the denominator
+    awaiting_final: int  # short-term: ended, still on track: not in the denominator
+    not_achieved: int
+    not_yet_measurable: int  # long-term: adopted themes whose follow-up horizon has not passed
+    horizon_years: int
+    surveyed_themes: int
+
+    def __getitem__(self, key: str) -> Kpi:
+        return next(k for k in self.kpis if k.key == key)
+
+    @property
+    def has_followups(self) -> bool:
+        return self.surveyed_themes > 0
+
+    @property
+    def judged_from_fy(self) -> int | None:
+        return self[LONG_TERM.key].judged_from_fy
+
+
+def outcome(con: duckdb.DuckDBPyConnection, as_of: int, settings: Settings | None) -> Outcome:
+    """Every KPI of KPIS as of `as_of`, in one query over the population."""
+    horizon = settings.followup_horizon_years if settings else DEFAULT_HORIZON
+    counts = ", ".join(
+        f"count(*) FILTER ({s.numerator}), count(*) FILTER ({s.denominator})".format(as_of="$as_of") for s in KPIS
+    )
+    row = fetch_one(
+        con,
+        f"""{KPI_ROWS}
+        SELECT {counts},
+               count(*) FILTER (status = 'delayed'),
+               count(*) FILTER (end_fy <= $as_of AND status = 'on_track'),
+               count(*) FILTER (end_fy <= $as_of AND status = 'not_achieved'),
+               count(*) FILTER (NOT matured),
+               (SELECT count(*) FROM surveyed)
+        FROM kpi_rows""",
+        {"as_of": as_of, "horizon": horizon},
+    )
+    values = [int(v) for v in row] if row else [0] * (2 * len(KPIS) + 5)
+    delayed, awaiting, not_achieved, unmatured, surveyed = values[2 * len(KPIS) :]
+    kpis = []
+    for i, spec in enumerate(KPIS):
+        numerator: int | None = values[2 * i]
+        if spec.needs_followups and not surveyed:
+            numerator = None
+        target = settings.target(spec.target) if settings else None
+        judged_from = getattr(settings, spec.judged_from) if settings and spec.judged_from else None
+        kpis.append(
+            Kpi(
+                spec=spec,
+                numerator=numerator,
+                denominator=values[2 * i + 1],
+                target=target,
+                target_text=settings.target_text(spec.target) if settings else None,
+                judged_from_fy=judged_from,
+                verdict=judge(numerator, values[2 * i + 1], target, as_of, judged_from),
+            )
+        )
+    return Outcome(as_of, tuple(kpis), delayed, awaiting, not_achieved, unmatured, horizon, surveyed)
+
+
+@dataclass(frozen=True)
+class TrendYear:
+    """The short-term KPI as it stood at the end of one fiscal year."""
+
+    fy: int
+    achieved: int
+    completed: int
+    verdict: Verdict
+
+    @property
+    def ratio(self) -> Fraction | None:
+        return ratio(self.achieved, self.completed)
+
+
+def trend(con: duckdb.DuckDBPyConnection, as_of: int, settings: Settings | None) -> list[TrendYear]:
+    """The short-term KPI at the end of each fiscal year, from the first year a theme completed to `as_of`."""
+    spec = SHORT_TERM
+    first_done = spec.denominator.format(as_of="$as_of")
+    rows = con.execute(
+        f"""
+        WITH p AS {POPULATION},
+        years AS (SELECT unnest(range((SELECT min(end_fy) FROM p WHERE {first_done}), $as_of + 1)) AS fy)
+        SELECT y.fy,
+               count(p.theme_id) FILTER ({spec.numerator.format(as_of="y.fy")}),
+               count(p.theme_id) FILTER ({spec.denominator.format(as_of="y.fy")})
+        FROM years y LEFT JOIN p ON p.end_fy <= y.fy
+        GROUP BY y.fy ORDER BY y.fy
+        """,
+        {"as_of": as_of},
+    ).fetchall()
+    target = settings.target(spec.target) if settings else None
+    return [TrendYear(int(fy), int(a), int(c), judge(int(a), int(c), target, int(fy))) for fy, a, c in rows]

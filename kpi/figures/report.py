@@ -1,0 +1,85 @@
+"""Everything `kpi report` shows, as of one fiscal year, computed from one connection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from kpi.db.connect import fetch_one
+from kpi.figures.budget import Budget, budget
+from kpi.figures.evaluation import Evaluation, evaluation
+from kpi.figures.kpis import Outcome, TrendYear, outcome, trend
+from kpi.figures.outputs import Outputs, outputs
+from kpi.figures.rs import Rs, rs
+from kpi.figures.stagegate import StageGate, stage_gate
+from kpi.figures.status import (
+    LIST_LIMIT,
+    ElementCounts,
+    Exclusions,
+    StatusCounts,
+    ThemeList,
+    by_element,
+    exclusions,
+    status_summary,
+    theme_lists,
+)
+from kpi.settings import Settings
+
+
+@dataclass(frozen=True)
+class Report:
+    """The figures of one as-of year."""
+
+    as_of_fy: int
+    programme: Settings | None
+    exclusions: Exclusions
+    outcome: Outcome
+    budget: Budget
+    status_summary: StatusCounts
+    by_element: list[ElementCounts]
+    trend: list[TrendYear]
+    themes: dict[str, ThemeList]
+    outputs: Outputs
+    stage_gate: StageGate
+    evaluation: Evaluation
+    rs: Rs | None
+
+
+def settings(con: duckdb.DuckDBPyConnection) -> Settings | None:
+    """The programme's settings as loaded from programme.toml (None if never loaded)."""
+    return Settings.from_stored(dict(con.execute("SELECT key, value FROM programme").fetchall()))
+
+
+def has_data(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether any theme or budget row is stored."""
+    row = fetch_one(con, "SELECT (SELECT count(*) FROM themes) + (SELECT count(*) FROM budget)")
+    return bool(row and row[0])
+
+
+def report(con: duckdb.DuckDBPyConnection, as_of: int, list_limit: int | None = LIST_LIMIT) -> Report:
+    """Every figure as of `as_of`; theme lists hold at most `list_limit` rows each (None: all)."""
+    programme = settings(con)
+    return Report(
+        as_of_fy=as_of,
+        programme=programme,
+        exclusions=exclusions(con, as_of),
+        outcome=outcome(con, as_of, programme),
+        budget=budget(con, as_of),
+        status_summary=status_summary(con, as_of),
+        by_element=by_element(con, as_of),
+        trend=trend(con, as_of, programme),
+        themes=theme_lists(con, as_of, list_limit),
+        outputs=outputs(con, as_of),
+        stage_gate=stage_gate(con, as_of, list_limit),
+        evaluation=evaluation(con, programme),
+        rs=rs(con, as_of, programme),
+    )
+
+
+def sources(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The audit trail of loads: file, sha256, kind, rows, time."""
+    keys = ["load_id", "file_name", "sha256", "kind", "row_count", "loaded_at"]
+    rows = con.execute(f"SELECT {', '.join(keys)} FROM loads ORDER BY load_id").fetchall()
+    return [{k: (str(v) if k == "loaded_at" else v) for k, v in zip(keys, r, strict=True)} for r in rows]

@@ -1,0 +1,88 @@
+"""Stage-gate reviews: each theme's latest mean score and the rule's decision (3-3 ③), compared exactly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import duckdb
+
+from kpi.db.connect import fetch_one
+from kpi.figures.status import LIST_LIMIT
+
+# The rule (3-3 ③): mean ≥ 60 continue; 40 ≤ mean < 60 consider with the notes; < 40 terminate.
+CONTINUE_FROM, CONSIDER_FROM = Fraction(60), Fraction(40)
+
+
+def decision(mean: Fraction) -> str:
+    """The rule's decision for a mean score: continue, consider or terminate."""
+    if mean >= CONTINUE_FROM:
+        return "continue"
+    if mean >= CONSIDER_FROM:
+        return "consider"
+    return "terminate"
+
+
+@dataclass(frozen=True)
+class Review:
+    """A theme's latest review up to the as-of year."""
+
+    theme_id: str
+    item: int
+    element: str
+    title: str
+    review_fy: int
+    reviewers: int
+    mean: Fraction
+
+    @property
+    def decision(self) -> str:
+        return decision(self.mean)
+
+
+@dataclass(frozen=True)
+class Unreviewed:
+    """A theme with no review up to the as-of year."""
+
+    theme_id: str
+    item: int
+    element: str
+    title: str
+
+
+@dataclass(frozen=True)
+class StageGate:
+    """The reviewed themes, and the first unreviewed ones with how many there are in full."""
+
+    reviewed: tuple[Review, ...]
+    not_reviewed: tuple[Unreviewed, ...]
+    not_reviewed_count: int
+
+
+def stage_gate(con: duckdb.DuckDBPyConnection, as_of: int, limit: int | None = LIST_LIMIT) -> StageGate:
+    """Each theme's latest review up to as_of: mean score over reviewers and the rule's decision."""
+    latest = """
+        WITH latest AS (
+          SELECT theme_id, max(review_fy) AS review_fy FROM stagegate WHERE review_fy <= $as_of GROUP BY theme_id)"""
+    rows = con.execute(
+        f"""{latest}
+        SELECT t.theme_id, t.item, t.element, t.title, l.review_fy, sum(s.score), count(s.score)
+        FROM latest l JOIN themes t USING (theme_id)
+        JOIN stagegate s ON s.theme_id = l.theme_id AND s.review_fy = l.review_fy
+        GROUP BY ALL ORDER BY t.item, t.theme_id
+        """,
+        {"as_of": as_of},
+    ).fetchall()
+    reviewed = tuple(
+        Review(theme_id, int(item), element, title, int(fy), int(n), Fraction(total) / n)
+        for theme_id, item, element, title, fy, total, n in rows
+    )
+    unreviewed = (
+        f"{latest} SELECT {{}} FROM themes t WHERE NOT EXISTS (SELECT 1 FROM latest l WHERE l.theme_id = t.theme_id)"
+    )
+    count = fetch_one(con, unreviewed.format("count(*)"), {"as_of": as_of})
+    listed = con.execute(
+        unreviewed.format("theme_id, item, element, title") + " ORDER BY item, theme_id LIMIT $limit",
+        {"as_of": as_of, "limit": limit},
+    ).fetchall()
+    return StageGate(reviewed, tuple(Unreviewed(*r) for r in listed), int(count[0]) if count else 0)

@@ -1,0 +1,138 @@
+"""The status tables: themes by status group, overall and per item and element, and the lists to act on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from kpi.db.connect import fetch_one
+from kpi.figures.population import LEADING_ITEM, POPULATION
+
+GROUPS = ("achieved", "on_track", "delayed_or_not_achieved", "total")
+GROUP_COUNTS = """
+    count(*) FILTER (status = 'achieved') AS achieved,
+    count(*) FILTER (status = 'on_track') AS on_track,
+    count(*) FILTER (status IN ('delayed', 'not_achieved')) AS delayed_or_not_achieved,
+    count(*) AS total
+"""
+
+# The lists of themes a reader acts on, by the condition that puts a theme in each.
+LISTS = {
+    "delayed": "status = 'delayed'",
+    "awaiting_final": "status = 'on_track' AND end_fy <= $as_of",
+    "not_achieved": "status = 'not_achieved' AND end_fy <= $as_of",
+}
+LIST_LIMIT = 100  # rows per theme list in the report; the counts are always complete (kpi export has every theme)
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    """Themes by status group: 目標達成, 遅延なし (計画通り), 遅延・未達, and their total."""
+
+    achieved: int
+    on_track: int
+    delayed_or_not_achieved: int
+    total: int
+
+
+@dataclass(frozen=True)
+class ElementCounts:
+    """The status groups of one research item and element letter."""
+
+    item: int
+    element: str
+    achieved: int
+    on_track: int
+    delayed_or_not_achieved: int
+    total: int
+
+
+@dataclass(frozen=True)
+class ThemeRow:
+    """A theme as the lists show it."""
+
+    theme_id: str
+    item: int
+    element: str
+    organizations: str
+    title: str
+    end_fy: int
+    status: str
+
+
+@dataclass(frozen=True)
+class ThemeList:
+    """The first rows of one list and how many themes it holds in full."""
+
+    rows: tuple[ThemeRow, ...]
+    count: int
+
+
+@dataclass(frozen=True)
+class Exclusions:
+    """Themes left out of every outcome figure, by reason."""
+
+    leading_research: int
+    not_yet_adopted: int
+    themes_loaded: int
+
+
+def status_summary(con: duckdb.DuckDBPyConnection, as_of: int) -> StatusCounts:
+    """Adopted non-leading themes by status group."""
+    row = fetch_one(con, f"SELECT {GROUP_COUNTS} FROM {POPULATION}", {"as_of": as_of})
+    return StatusCounts(*(int(v) for v in row or (0, 0, 0, 0)))
+
+
+def by_element(con: duckdb.DuckDBPyConnection, as_of: int) -> list[ElementCounts]:
+    """The status groups per research item and element letter (a, b, c…), as the working group asked."""
+    rows = con.execute(
+        f"""
+        SELECT {GROUP_COUNTS}, item, left(element, 1) AS letter
+        FROM {POPULATION} GROUP BY item, letter ORDER BY item, letter
+        """,
+        {"as_of": as_of},
+    ).fetchall()
+    return [ElementCounts(int(r[4]), str(r[5]), *(int(v) for v in r[:4])) for r in rows]
+
+
+def theme_lists(con: duckdb.DuckDBPyConnection, as_of: int, limit: int | None = LIST_LIMIT) -> dict[str, ThemeList]:
+    """The themes a reader acts on: delayed, awaiting a final result, not achieved (the first `limit` of each)."""
+    counts = fetch_one(
+        con,
+        f"SELECT {', '.join(f'count(*) FILTER ({c})' for c in LISTS.values())} FROM {POPULATION}",
+        {"as_of": as_of},
+    ) or (0,) * len(LISTS)
+    lists = {}
+    for (name, condition), count in zip(LISTS.items(), counts, strict=True):
+        rows = con.execute(
+            f"""SELECT theme_id, item, element, organizations, title, end_fy, status
+                FROM {POPULATION} WHERE {condition} ORDER BY item, theme_id LIMIT $limit""",
+            {"as_of": as_of, "limit": limit},
+        ).fetchall()
+        lists[name] = ThemeList(tuple(ThemeRow(*r) for r in rows), int(count))
+    return lists
+
+
+def exclusions(con: duckdb.DuckDBPyConnection, as_of: int) -> Exclusions:
+    """Themes left out of every outcome figure, by reason."""
+    row = fetch_one(
+        con,
+        f"""
+        SELECT count(*) FILTER (item = {LEADING_ITEM}),
+               count(*) FILTER (item <> {LEADING_ITEM} AND start_fy > $as_of),
+               count(*)
+        FROM themes
+        """,
+        {"as_of": as_of},
+    )
+    return Exclusions(*(int(v) for v in row or (0, 0, 0)))
+
+
+THEME_COLUMNS = ("theme_id", "item", "funding", "element", "organizations", "title", "start_fy", "end_fy", "status")
+
+
+def all_themes(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
+    """Every stored theme (leading research included) with its status, in a fixed order."""
+    rows = con.execute(f"SELECT {', '.join(THEME_COLUMNS)} FROM themes ORDER BY item, theme_id").fetchall()
+    return [dict(zip(THEME_COLUMNS, r, strict=True)) for r in rows]

@@ -1,0 +1,113 @@
+"""`kpi load`: read and check every file, then write them all in one transaction, or none."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kpi.db.write import FileResult, Incoming, write_sources
+from kpi.errors import Failure, InputRejected, UsageProblem
+from kpi.load.files import KIND_ORDER, find_files
+from kpi.load.programme import read_programme
+from kpi.load.source import SourceFile
+
+if TYPE_CHECKING:
+    import duckdb
+
+
+@dataclass
+class Batch:
+    """The files of one `kpi load`, read and checked on their own (before the database is opened)."""
+
+    sources: list[SourceFile]
+    skipped: list[Path]
+    failures: list[Failure]
+    records: dict[int, Any]
+
+
+def read_source(path: Path, kind: str, encoding: str | None) -> SourceFile:
+    """Read one file of a known kind: programme settings, or a text frame with canonical columns and `_line`."""
+    from kpi.load.tables import text_frame
+    from schemas import KINDS
+
+    data = path.read_bytes()  # read once: hashed here, parsed below
+    sha = hashlib.sha256(data).hexdigest()
+    if kind == "programme":
+        return SourceFile(path, kind, sha, settings=read_programme(path, data))
+    if kind not in KINDS:
+        raise UsageProblem("load.unknown_kind", kind=kind, kinds=", ".join(KIND_ORDER))
+    frame, units, used = text_frame(path, data, KINDS[kind], encoding)
+    return SourceFile(path, kind, sha, frame=frame, units=units, encoding=used)
+
+
+def read_rs_source(path: Path, project_id: int, encoding: str | None) -> SourceFile:
+    """One RS open-data file (2-1 or 3-1), the project's rows only."""
+    from kpi.load.rs import read_rs
+
+    data = read_rs(path, project_id, encoding)
+    return SourceFile(path, "rs", data.sha256, encoding=data.encoding, rs=data)
+
+
+def read_files(
+    paths: list[Path],
+    kind: str | None = None,
+    encoding: str | None = None,
+    project_id: int | None = None,
+    stored_project_id: Callable[[], int | None] = lambda: None,
+) -> Batch:
+    """Read and validate every file; collect every failure instead of stopping at the first.
+
+    RS files keep one project's rows: --project-id, else the programme settings of this load, else the stored ones.
+    """
+    from kpi.load import validate
+
+    found, skipped = find_files(paths, kind)
+    if not found:
+        raise InputRejected("load.no_files")
+    sources: list[SourceFile] = []
+    failures: list[Failure] = []
+    for path, k in found:
+        try:
+            if k == "rs":
+                project_id = project_id or _programme_project_id(sources) or stored_project_id()
+                if project_id is None:
+                    raise UsageProblem("load.rs_which_project", path=str(path))
+                sources.append(read_rs_source(path, project_id, encoding))
+            else:
+                sources.append(read_source(path, k, encoding))
+        except InputRejected as exc:
+            failures.extend(exc.failures or [Failure(str(path), None, "", None, exc.key, exc.params)])
+    records = validate.validate_sources(sources, failures)
+    return Batch(sources, skipped, failures, records)
+
+
+def _programme_project_id(sources: list[SourceFile]) -> int | None:
+    return next((int(s.settings["project_id"]) for s in sources if s.settings), None)
+
+
+def _incoming(source: SourceFile, records: Any) -> Incoming:
+    """What the database writes for one checked file."""
+    if source.settings is not None:
+        return Incoming(source.path, source.kind, source.sha256, settings=source.settings)
+    if source.rs is not None:
+        rs = source.rs
+        tables = (
+            {"rs_budget": rs.budget}
+            if rs.budget is not None
+            else {"rs_indicators": rs.indicators, "rs_values": rs.values}
+        )
+        return Incoming(source.path, source.kind, source.sha256, tables=tables)
+    return Incoming(source.path, source.kind, source.sha256, tables={source.kind: records})
+
+
+def load_files(con: duckdb.DuckDBPyConnection, batch: Batch) -> list[FileResult]:
+    """Check a batch against what is stored, then write it in one transaction: all of it, or nothing."""
+    from kpi.load import validate
+
+    failures = batch.failures + validate.check_references(con, batch.sources, batch.records)
+    if failures:
+        raise InputRejected("load.problems", failures, count=len(failures))
+    return write_sources(con, [_incoming(s, batch.records.get(i)) for i, s in enumerate(batch.sources)])

@@ -1,0 +1,21 @@
+"""One input file as read: its kind, checksum, and its text frame, settings or RS data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class SourceFile:
+    """One input file, read and checked on its own."""
+
+    path: Path
+    kind: str
+    sha256: str
+    frame: Any = None  # pl.DataFrame of text, with _line
+    units: dict[str, str] = field(default_factory=dict)
+    encoding: str | None = None
+    settings: dict[str, str] | None = None  # programme settings (kind 'programme')
+    rs: Any = None  # kpi.load.rs.RsData (kind 'rs')

@@ -1,0 +1,135 @@
+"""A table file (CSV, xlsx, parquet) as a polars frame of trimmed text with the contract's column names and
+the line each row starts on (`_line`); nothing is inferred or typed here."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kpi.errors import Failure, InputRejected, UsageProblem
+from kpi.load.decode import BOM, check_header, csv_bytes, normalise_header, ragged_rows, row_lines
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from schemas.common import KindSpec
+
+UNIT_SUFFIX = re.compile(r"\s*[(\[](億円|円|yen|oku yen|oku_yen)[)\]]\s*$", re.IGNORECASE)
+
+
+def header_and_unit(name: str) -> tuple[str, str | None]:
+    """A header cell as compared (NFKC, trimmed, lower-case) and the unit it names, if any."""
+    text = normalise_header(name)
+    unit = None
+    if m := UNIT_SUFFIX.search(text):
+        unit = "yen" if m.group(1) in ("円", "yen") else "oku_yen"
+        text = text[: m.start()].strip()
+    return text, unit
+
+
+def map_headers(path: Path, headers: list[str], spec: KindSpec) -> tuple[dict[str, str], dict[str, str]]:
+    """Canonical name of each header, and units; reject unknown, duplicated and missing columns."""
+    aliases: dict[str, str] = {}
+    for column, names in spec.COLUMNS.items():
+        for name in [column, *names]:
+            aliases[header_and_unit(name)[0]] = column
+    mapping: dict[str, str] = {}
+    units: dict[str, str] = {}
+    failures: list[Failure] = []
+    seen: dict[str, str] = {}
+    for header in headers:
+        key, unit = header_and_unit(header)
+        canonical = aliases.get(key) or aliases.get(key.replace(" ", "_"))
+        if canonical is None:
+            expected = ", ".join(f"{c} [{n[0]}]" if n else c for c, n in spec.COLUMNS.items())
+            failures.append(Failure(str(path), 1, header, header, "rule.unknown_column", {"expected": expected}))
+            continue
+        if canonical in seen:
+            failures.append(
+                Failure(
+                    str(path),
+                    1,
+                    header,
+                    header,
+                    "rule.duplicate_alias",
+                    {"other": seen[canonical], "column": canonical},
+                )
+            )
+            continue
+        seen[canonical] = header
+        mapping[header] = canonical
+        if unit:
+            units[canonical] = unit
+    for canonical in spec.COLUMNS:
+        if canonical not in seen and canonical not in spec.OPTIONAL:
+            names = spec.COLUMNS[canonical]
+            failures.append(
+                Failure(
+                    str(path),
+                    1,
+                    canonical,
+                    None,
+                    "rule.column_missing",
+                    {"column": canonical, "alias": names[0] if names else canonical},
+                )
+            )
+    if failures:
+        raise InputRejected("load.header_mismatch", failures, kind=spec.KIND)
+    return mapping, units
+
+
+def read_table(path: Path, encoding: str | None, data: bytes) -> tuple[pl.DataFrame, list[int], str | None]:
+    """A file's cells as text (nothing inferred), the line of each row, and the encoding used."""
+    import polars as pl
+
+    suffix = path.suffix.lower()
+    if not data.strip(b" \t\r\n\x00" + BOM.encode()):
+        raise InputRejected("load.empty")
+    try:
+        if suffix == ".csv":
+            utf8, used = csv_bytes(path, data, encoding)
+            check_header(path, utf8)
+            if ragged := ragged_rows(path, utf8):
+                raise InputRejected("load.ragged", ragged)
+            df = pl.read_csv(utf8, infer_schema=False, raise_if_empty=False)
+            return df, row_lines(utf8, df.height), used
+        if suffix == ".xlsx":
+            df = pl.read_excel(path, engine="calamine", infer_schema_length=0, raise_if_empty=False)
+            return df, list(range(2, df.height + 2)), None
+        if suffix == ".parquet":
+            df = pl.read_parquet(path)
+            return df.cast(pl.String), list(range(1, df.height + 1)), None
+    except InputRejected:
+        raise
+    except Exception as exc:  # polars and fastexcel raise many types for malformed files
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputRejected("load.cannot_read", format=suffix[1:].upper(), detail=first) from exc
+    raise UsageProblem("load.unsupported_type", path=str(path), suffix=suffix)
+
+
+def text_frame(
+    path: Path, data: bytes, spec: KindSpec, encoding: str | None
+) -> tuple[pl.DataFrame, dict[str, str], str | None]:
+    """The file's rows as trimmed text under the contract's column names, with `_line`; its units and encoding."""
+    import polars as pl
+
+    from schemas.common import LINE
+
+    raw, lines, used = read_table(path, encoding, data)
+    mapping, units = map_headers(path, raw.columns, spec)
+    free_text = spec.FREE_TEXT
+    text = pl.col(pl.String)
+    frame = raw.rename(mapping).with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
+    frame = frame.with_columns(
+        *(
+            (pl.col(c).str.strip_chars() if c in free_text else pl.col(c).str.normalize("NFKC").str.strip_chars())
+            for c in mapping.values()
+        )
+    ).with_columns(pl.when(text.str.len_chars() > 0).then(text).otherwise(None))
+    frame = frame.filter(~pl.all_horizontal(pl.col(c).is_null() for c in mapping.values()))
+    if frame.height == 0:
+        raise InputRejected("load.header_only")
+    missing = [c for c in spec.COLUMNS if c not in frame.columns]
+    frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in missing)
+    return frame.select(*spec.COLUMNS, LINE), units, used

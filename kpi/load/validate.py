@@ -1,0 +1,155 @@
+"""Running schemas/ on text frames and turning pandera's findings into row-level failures (rules as catalogue keys)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kpi.db.write import stored_theme_ids
+from kpi.errors import Failure
+
+if TYPE_CHECKING:
+    import duckdb
+    import polars as pl
+
+    from kpi.load.source import SourceFile
+
+# pandera's names for its built-in checks, as catalogue keys.
+BUILTIN_RULES = {
+    "not_nullable": "rule.required",
+    "field_uniqueness": "rule.unique",
+    "column_in_dataframe": "rule.column_missing_plain",
+    "column_in_schema": "rule.unknown_column_plain",
+}
+
+
+def check_frame(source: SourceFile) -> list[Failure]:
+    """Every rule a file's rows break (all of them, not just the first)."""
+    import pandera.errors
+
+    from schemas import KINDS
+    from schemas.common import LINE
+
+    spec = KINDS[source.kind]
+    df: pl.DataFrame = source.frame
+    try:
+        spec.SCHEMA.validate(df, lazy=True)  # an eager frame: a LazyFrame would skip the value checks
+    except pandera.errors.SchemaErrors as exc:
+        columns_of_checks = {c.error: c.name for c in spec.SCHEMA.checks if c.name}
+        failures = []
+        cases = exc.failure_cases.unique(maintain_order=True)
+        for case in cases.iter_rows(named=True):
+            rule = BUILTIN_RULES.get(str(case["check"]), str(case["check"]))
+            if case["schema_context"] == "DataFrameSchema":
+                column = columns_of_checks.get(case["check"], "")
+            else:
+                column = case["column"] or ""
+            index = case["index"]
+            if index is None:
+                failures.append(Failure(str(source.path), None, column or "", case["failure_case"], rule))
+                continue
+            value = df[column][index] if column in df.columns else case["failure_case"]
+            failures.append(Failure(str(source.path), int(df[LINE][index]), column, value, rule))
+        order = {c: i for i, c in enumerate(spec.COLUMNS)}
+        return sorted(failures, key=lambda f: (f.line or 0, order.get(f.column, len(order))))
+    return []
+
+
+def _amounts_too_large(source: SourceFile) -> list[Failure]:
+    """Amounts that would not fit once converted to 億円 (their unit is known only from the header)."""
+    import polars as pl
+
+    from schemas import KINDS
+    from schemas.common import AMOUNT_TOO_LARGE, LINE, amount_fits
+
+    failures = []
+    for column in getattr(KINDS[source.kind], "AMOUNTS", []):
+        bad = source.frame.filter(~amount_fits(column, source.units).fill_null(True))
+        for value, line in bad.select(pl.col(column), pl.col(LINE)).iter_rows():
+            failures.append(Failure(str(source.path), line, column, value, AMOUNT_TOO_LARGE))
+    return failures
+
+
+def validate_sources(sources: list[SourceFile], failures: list[Failure]) -> dict[int, pl.DataFrame]:
+    """Typed records per source (keyed by position); appends every failure found to `failures`."""
+
+    from schemas import KINDS
+    from schemas.common import LINE
+
+    records: dict[int, pl.DataFrame] = {}
+    for i, source in enumerate(sources):
+        if source.frame is None:  # programme settings and RS files: checked when read
+            continue
+        found = check_frame(source) or _amounts_too_large(source)
+        failures.extend(found)
+        if not found:
+            spec = KINDS[source.kind]
+            records[i] = spec.to_records(source.frame, source.units).with_columns(source.frame[LINE])
+    failures.extend(_cross_file_duplicates(sources, records))
+    return records
+
+
+def check_references(
+    con: duckdb.DuckDBPyConnection, sources: list[SourceFile], records: dict[int, pl.DataFrame]
+) -> list[Failure]:
+    """Rules that need the database: follow-ups must name a known theme."""
+    return _unknown_themes(con, sources, records)
+
+
+def _cross_file_duplicates(sources: list[SourceFile], records: dict[int, pl.DataFrame]) -> list[Failure]:
+    """A key given by two files of one command is ambiguous (which should win?), so it is refused."""
+    import polars as pl
+
+    from schemas import KINDS
+
+    failures: list[Failure] = []
+    for kind in {sources[i].kind for i in records}:
+        key = KINDS[kind].KEY
+        parts = [
+            df.select(*key, "_line").with_columns(pl.lit(str(sources[i].path)).alias("_file"))
+            for i, df in records.items()
+            if sources[i].kind == kind
+        ]
+        if len(parts) < 2:
+            continue
+        both = pl.concat(parts).with_columns(pl.col("_file").n_unique().over(key).alias("_files"))
+        clashes = both.filter(pl.col("_files") > 1).sort("_file", "_line")
+        for row in clashes.iter_rows(named=True):
+            failures.append(
+                Failure(
+                    row["_file"],
+                    row["_line"],
+                    key[0],
+                    str(row[key[0]]),
+                    "rule.key_in_two_files",
+                    {"key": "/".join(key)},
+                )
+            )
+    return failures
+
+
+def _unknown_themes(
+    con: duckdb.DuckDBPyConnection, sources: list[SourceFile], records: dict[int, pl.DataFrame]
+) -> list[Failure]:
+    """Follow-up and stage-gate rows must name a theme already stored or loaded by the same command."""
+    import polars as pl
+
+    followups = [(i, df) for i, df in records.items() if sources[i].kind in ("followups", "stagegate")]
+    if not followups:
+        return []
+    stored = pl.DataFrame(stored_theme_ids(con))["theme_id"]
+    loaded = [df["theme_id"] for i, df in records.items() if sources[i].kind == "themes"]
+    known = pl.concat([stored.cast(pl.String), *loaded])
+    failures = []
+    for i, df in followups:
+        unknown = df.filter(~pl.col("theme_id").is_in(known.implode()))
+        for theme_id, line in unknown.select("theme_id", "_line").iter_rows():
+            failures.append(
+                Failure(
+                    str(sources[i].path),
+                    line,
+                    "theme_id",
+                    theme_id,
+                    "rule.unknown_theme",
+                )
+            )
+    return failures

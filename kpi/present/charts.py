@@ -1,0 +1,503 @@
+"""The report's four charts (matplotlib, bundled Japanese font, Okabe–Ito colours) as PNG or SVG.
+
+matplotlib and matplotlib-fontja are imported inside the functions only, so that every other command
+starts without them. Each chart is drawn from a figures.report.Report; the long-term chart also needs the
+maturity schedule (figures.schedule).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from kpi.figures.kpis import LONG_TERM, LONG_TERM_MATURED, SHORT_TERM
+from kpi.figures.report import Report
+from kpi.figures.schedule import Schedule
+from kpi.figures.verdict import Verdict
+from kpi.fiscal import wareki
+from kpi.present.catalogue import Words
+from kpi.present.numbers import percent
+
+if TYPE_CHECKING:
+    from fractions import Fraction
+
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+CHARTS: tuple[str, ...] = ("short_term", "long_term", "budget", "status")
+FORMATS: tuple[str, ...] = (".png", ".svg")
+DPI = 300
+FONT_FAMILY = "IPAexGothic"  # shipped by matplotlib-fontja (IPAexゴシック)
+
+# Okabe & Ito (2008), a palette told apart with every common colour-vision deficiency.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+STATUS_COLOURS = {
+    "achieved": OKABE_ITO["bluish_green"],
+    "on_track": OKABE_ITO["sky_blue"],
+    "delayed_or_not_achieved": OKABE_ITO["vermillion"],
+}
+SIZES = {"short_term": (6.4, 3.6), "long_term": (6.4, 4.8), "budget": (6.4, 3.6), "status": (6.4, 4.8)}
+
+
+def title(report: Report, name: str, w: Words) -> str:
+    """The title drawn at the top of a chart."""
+    if name not in CHARTS:
+        raise ValueError(f"unknown chart {name!r} (use one of: {', '.join(CHARTS)})")
+    return w(f"chart.{name}", horizon=report.outcome.horizon_years)
+
+
+def _fy_tick(fy: int, w: Words) -> str:
+    era = f"R{fy - 2018}" if fy >= 2019 else f"H{fy - 1988}"
+    return w("chart.fy_tick", fy=fy, era=era)
+
+
+def _rc() -> dict[str, Any]:
+    """matplotlib settings of every chart: the bundled font first, DejaVu Sans for any symbol it lacks."""
+    return {
+        "font.family": [FONT_FAMILY, "DejaVu Sans"],
+        "font.size": 9,
+        "axes.titlesize": 11,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.edgecolor": "#444444",
+        "axes.labelcolor": "#222222",
+        "xtick.color": "#222222",
+        "ytick.color": "#222222",
+        "legend.frameon": False,
+        "svg.fonttype": "path",  # glyphs as outlines: the SVG needs no font on the reader's machine
+        "svg.hashsalt": "kpi",  # stable ids, so the same data gives the same file
+        "figure.dpi": 100,
+    }
+
+
+def font_path() -> str:
+    """The TrueType file of the bundled Japanese font, registered with matplotlib."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib_fontja
+    from matplotlib import font_manager
+
+    path = str(matplotlib_fontja.get_font_ttf_path())
+    if not any(f.fname == path for f in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(path)
+    return path
+
+
+def _new_figure(
+    report: Report,
+    name: str,
+    w: Words,
+    rows: int = 1,
+    notes: tuple[str, ...] = (),
+    height_ratios: list[float] | None = None,
+) -> tuple[Figure, list[Axes]]:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=SIZES[name], layout="constrained")
+    fig.suptitle(title(report, name, w), fontsize=11)
+    axes = list(fig.subplots(rows, 1, squeeze=False, height_ratios=height_ratios)[:, 0])
+    fy = report.as_of_fy
+    as_of = w("report.as_of", fy=fy, wareki=wareki(fy))
+    source = f"{as_of}  ·  {report.programme.name}" if report.programme else as_of
+    # A footer inside the layout (constrained layout makes room for it): notes, then the as-of year and source.
+    fig.supxlabel("\n".join([*notes, source]), x=0.995, ha="right", fontsize=5.5, color="#555555", linespacing=1.4)
+    return fig, axes
+
+
+def _empty(ax: Axes, text: str) -> None:
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, fontsize=10, color="#555555")
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def _percent_axis(ax: Axes, top: float = 1.0) -> None:
+    from matplotlib.ticker import PercentFormatter
+
+    ax.set_ylim(0, top)
+    ax.set_yticks([i / 5 for i in range(6)])  # 0–100%; the room above is for the labels of points near 100%
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def _target_line(ax: Axes, target: Fraction | None, text: str | None, w: Words) -> None:
+    if target is None:
+        return
+    ax.axhline(
+        float(target),
+        color=OKABE_ITO["black"],
+        linestyle=(0, (4, 3)),
+        linewidth=1.1,
+        zorder=2,
+        label=w("chart.target_line", target=text or percent(target, 0)),
+    )
+
+
+def _ratio_series(
+    ax: Axes,
+    xs: list[int],
+    points: list[tuple[int, int, Verdict]],
+    label: str,
+    w: Words,
+) -> None:
+    """A ratio per year as a line (points: numerator, denominator, verdict); years whose verdict is not met drawn
+    as vermillion triangles and labelled underneath."""
+    from matplotlib.lines import Line2D
+
+    ratios = [n / d for n, d, _ in points]
+    ax.plot(xs, ratios, color=OKABE_ITO["blue"], linewidth=2, zorder=3)
+    any_below = False
+    for x, (n, d, verdict), r in zip(xs, points, ratios, strict=True):
+        below = verdict is Verdict.NOT_MET
+        any_below = any_below or below
+        ax.plot(
+            x,
+            r,
+            marker="v" if below else "o",
+            markersize=7,
+            color=OKABE_ITO["vermillion"] if below else OKABE_ITO["blue"],
+            zorder=4,
+        )
+        under = below and r >= 0.3  # labelled underneath, unless that would run into the axis
+        from fractions import Fraction
+
+        ax.annotate(
+            f"{percent(Fraction(n, d))}\n{n}/{d}",
+            xy=(x, r),
+            xytext=(0, -8 if under else 8),
+            textcoords="offset points",
+            ha="center",
+            va="top" if under else "bottom",
+            fontsize=7.5,
+            zorder=5,
+        )
+    handles: list[Any] = [Line2D([], [], color=OKABE_ITO["blue"], marker="o", linewidth=2, label=label)]
+    if any_below:
+        handles.append(
+            Line2D(
+                [], [], color=OKABE_ITO["vermillion"], marker="v", markersize=7, linestyle="", label=w("chart.below")
+            )
+        )
+    handles += ax.get_legend_handles_labels()[0]  # the target line, the only artist labelled so far
+    # One row above the plot, where it can hide no point.
+    ax.legend(
+        handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(handles), fontsize=7, borderaxespad=0.2
+    )
+
+
+def short_term_figure(report: Report, w: Words) -> Figure:
+    """(1) The short-term ratio at each fiscal year's end, against the target line."""
+    fig, (ax,) = _new_figure(report, "short_term", w)
+    years = [y for y in report.trend if y.ratio is not None]
+    if not years:
+        _empty(ax, w("chart.no_data"))
+        return fig
+    xs = list(range(len(years)))
+    st = report.outcome[SHORT_TERM.key]
+    _percent_axis(ax, 1.27)
+    _target_line(ax, st.target, st.target_text, w)
+    _ratio_series(ax, xs, [(y.achieved, y.completed, y.verdict) for y in years], w("chart.ratio_line"), w)
+    ax.set_xticks(xs, [_fy_tick(y.fy, w) for y in years])
+    ax.set_xlim(-0.5, len(xs) - 0.5)
+    ax.set_ylabel(w("chart.ratio_axis"))
+    return fig
+
+
+def long_term_figure(report: Report, w: Words, schedule: Schedule) -> Figure:
+    """(2) The matured long-term ratio by year against its target, and themes reaching their horizon point per year."""
+    from kpi.figures.verdict import judge
+
+    fig, (top, bottom) = _new_figure(report, "long_term", w, rows=2, height_ratios=[1, 1.3])
+    matured_kpi = report.outcome[LONG_TERM_MATURED.key]
+    h = schedule.horizon_years
+    years = schedule.years
+    xs = list(range(len(years)))
+    labels = [_fy_tick(y.fy, w) for y in years]
+    later = schedule.later
+    if later:
+        xs_all = [*xs, len(xs)]
+        labels = [*labels, w("chart.later", fy=schedule.until_fy + 1)]
+    else:
+        xs_all = xs
+
+    # Top: commercialised / matured, years to as_of.
+    _percent_axis(top, 1.27)
+    top.set_ylabel(w("chart.matured_axis"))
+    points = [(x, y) for x, y in zip(xs, years, strict=True) if y.ratio is not None]
+    if not report.outcome.has_followups:
+        top.text(0.5, 0.5, w("chart.no_followups"), ha="center", va="center", transform=top.transAxes, fontsize=9)
+    elif not points:
+        top.text(0.5, 0.5, w("chart.no_matured", horizon=h), ha="center", va="center", transform=top.transAxes)
+    else:
+        _target_line(top, matured_kpi.target, matured_kpi.target_text, w)
+        series = [
+            (int(y.commercialised or 0), y.matured, judge(y.commercialised, y.matured, matured_kpi.target, y.fy))
+            for _, y in points
+        ]
+        _ratio_series(top, [x for x, _ in points], series, w("chart.matured_line", horizon=h), w)
+    top.set_xticks(xs_all, labels)
+    top.tick_params(axis="x", labelbottom=False)  # the years are read off the panel below
+    top.set_xlim(-0.6, len(xs_all) - 0.4)
+
+    # Bottom: how many themes reach the point each year, and the running total.
+    reaching = [y.reaching for y in years]
+    total = max([*(y.matured for y in years), later, 1])
+    bars = bottom.bar(xs, reaching, color=OKABE_ITO["sky_blue"], label=w("chart.reaching", horizon=h), zorder=2)
+    # Counts inside the bars that have room, so that the running total's markers never cover them.
+    tall = [v >= total * 0.08 for v in reaching]
+    inside = [str(v) if fits else "" for v, fits in zip(reaching, tall, strict=True)]
+    bottom.bar_label(bars, labels=inside, label_type="center", fontsize=7)
+    bottom.bar_label(
+        bars, labels=["" if fits else str(v) for v, fits in zip(reaching, tall, strict=True)], fontsize=7, padding=5
+    )
+    if later:
+        extra = bottom.bar(
+            [len(xs)], [later], color="white", edgecolor=OKABE_ITO["sky_blue"], hatch="///", linewidth=1, zorder=2
+        )
+        bottom.bar_label(extra, fontsize=7, padding=1)
+    bottom.plot(
+        xs,
+        [y.matured for y in years],
+        color=OKABE_ITO["orange"],
+        marker="s",
+        markersize=4,
+        linewidth=1.6,
+        label=w("chart.cumulative", horizon=h),
+        zorder=3,
+    )
+    judged = report.outcome[LONG_TERM.key].judged_from_fy
+    for x, y in zip(xs, years, strict=True):
+        if y.fy == judged:
+            for ax in (top, bottom):
+                ax.axvline(x, color="#777777", linestyle=":", linewidth=1, zorder=1)
+            bottom.annotate(
+                f"{w('chart.judged', fy=judged)}: {y.matured}",
+                xy=(x, y.matured),
+                xytext=(-4, 2),
+                textcoords="offset points",
+                ha="right",
+                va="bottom",
+                fontsize=7,
+                color="#333333",
+            )
+    bottom.set_ylim(0, total * 1.18)
+    bottom.set_xticks(xs_all, labels)
+    bottom.set_xlim(-0.6, len(xs_all) - 0.4)
+    bottom.set_ylabel(w("chart.themes_axis"))
+    bottom.grid(axis="y", color="#dddddd", linewidth=0.6)
+    bottom.set_axisbelow(True)
+    bottom.legend(loc="upper left", fontsize=7.5)
+    return fig
+
+
+def budget_figure(report: Report, w: Words) -> Figure:
+    """(3) Budget and execution by fiscal year (bars) with the cumulative execution ratio (line, right axis)."""
+    years = report.budget.years
+    notes = (w("chart.draws"),) if any(y.draws_on_earlier for y in years) else ()
+    fig, (ax,) = _new_figure(report, "budget", w, notes=notes)
+    if not years:
+        _empty(ax, w("chart.no_data"))
+        return fig
+    xs = list(range(len(years)))
+    width = 0.38
+    ax.bar(
+        [x - width / 2 for x in xs],
+        [float(y.budget) for y in years],
+        width,
+        color=OKABE_ITO["sky_blue"],
+        label=w("chart.budget_bar"),
+        zorder=2,
+    )
+    executed = [(x, y) for x, y in zip(xs, years, strict=True) if y.executed is not None]
+    ax.bar(
+        [x + width / 2 for x, _ in executed],
+        [float(y.executed or 0) for _, y in executed],
+        width,
+        color=OKABE_ITO["blue"],
+        label=w("chart.executed_bar"),
+        zorder=2,
+    )
+    top = max(max(float(y.budget), float(y.executed or 0)) for y in years) or 1.0
+    for x, y in executed:
+        if y.draws_on_earlier:
+            ax.annotate(
+                w("mark.draws"),
+                xy=(x + width / 2, float(y.executed or 0)),
+                xytext=(0, 1),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=9,
+            )
+    ax.set_ylim(0, top * 1.25)
+    ax.set_ylabel(w("chart.oku_yen"))
+    ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.set_xticks(xs, [_fy_tick(y.fy, w) for y in years])
+
+    right = ax.twinx()
+    right.spines["right"].set_visible(True)
+    cum = [(x, y) for x, y in zip(xs, years, strict=True) if y.cumulative_ratio is not None]
+    peak = max([float(y.cumulative_ratio or 0) for _, y in cum] + [1.0])
+    right.set_ylim(0, peak * 1.25)
+    from matplotlib.ticker import PercentFormatter
+
+    right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    right.plot(
+        [x for x, _ in cum],
+        [float(y.cumulative_ratio or 0) for _, y in cum],
+        color=OKABE_ITO["vermillion"],
+        marker="D",
+        markersize=4,
+        linewidth=1.8,
+        label=w("chart.cumulative_ratio"),
+        zorder=4,
+    )
+    for x, y in cum[-1:]:
+        right.annotate(
+            percent(y.cumulative_ratio),
+            xy=(x, float(y.cumulative_ratio or 0)),
+            xytext=(-6, 4),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color=OKABE_ITO["vermillion"],
+        )
+    handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, loc="upper left", fontsize=7.5)
+    return fig
+
+
+def status_figure(report: Report, w: Words) -> Figure:
+    """(4) Theme status per research item and element letter as horizontal stacked bars."""
+    from kpi.present.rows import item_label
+
+    fig, (ax,) = _new_figure(report, "status", w)
+    rows = report.by_element
+    if not rows:
+        _empty(ax, w("chart.no_data"))
+        return fig
+    # One bar per item and element, items separated by a gap, first row at the top.
+    positions: list[float] = []
+    names: list[str] = []
+    previous: int | None = None
+    y = 0.0
+    for r in rows:
+        if previous is not None and r.item != previous:
+            y += 0.6
+        positions.append(y)
+        names.append(w("chart.item_element", item=item_label(r.item, w), element=r.element))
+        previous = r.item
+        y += 1
+    left = [0] * len(rows)
+    widest = max(r.total for r in rows) or 1
+    for key, colour in STATUS_COLOURS.items():
+        values = [int(getattr(r, key)) for r in rows]
+        bars = ax.barh(positions, values, 0.75, left=left, color=colour, label=w(f"group.{key}"), zorder=2)
+        labels = [str(v) if v and v >= widest * 0.035 else "" for v in values]
+        ax.bar_label(
+            bars, labels=labels, label_type="center", fontsize=6.5, color="white" if key != "on_track" else "black"
+        )
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    for pos, total in zip(positions, left, strict=True):
+        ax.text(total + widest * 0.01, pos, str(total), va="center", fontsize=6.5, color="#333333")
+    ax.set_yticks(positions, names)
+    ax.invert_yaxis()
+    ax.set_xlim(0, widest * 1.08)
+    ax.set_xlabel(w("chart.themes_axis"))
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.tick_params(axis="y", length=0)
+    ax.legend(loc="lower right", fontsize=7.5)
+    return fig
+
+
+def figure(report: Report, name: str, w: Words, schedule: Schedule | None = None) -> Figure:
+    """The named chart as a matplotlib Figure (call inside charts.style(), as render does)."""
+    if name not in CHARTS:
+        raise ValueError(f"unknown chart {name!r} (use one of: {', '.join(CHARTS)})")
+    if name == "short_term":
+        return short_term_figure(report, w)
+    if name == "long_term":
+        if schedule is None:
+            raise ValueError("the long_term chart needs the maturity schedule (figures.schedule)")
+        return long_term_figure(report, w, schedule)
+    if name == "budget":
+        return budget_figure(report, w)
+    return status_figure(report, w)
+
+
+@contextmanager
+def style() -> Iterator[None]:
+    """Agg backend, the bundled font and the charts' rc settings, for the duration of a with block."""
+    import matplotlib
+
+    font_path()
+    settings: Any = _rc()  # matplotlib types the keys as a Literal of every rc name
+    with matplotlib.rc_context(settings):
+        yield
+
+
+def render(report: Report, name: str, w: Words, fmt: str, schedule: Schedule | None = None) -> bytes:
+    """The named chart as PNG (300 dpi) or SVG bytes; fmt is 'png' or 'svg'."""
+    if fmt not in ("png", "svg"):
+        raise ValueError(f"unknown chart format {fmt!r} (use png or svg)")
+    with style():
+        fig = figure(report, name, w, schedule)
+        buf = io.BytesIO()
+        metadata: dict[str, Any] = {"Software": "kpi"} if fmt == "png" else {"Date": None, "Creator": "kpi"}
+        fig.savefig(buf, format=fmt, dpi=DPI, metadata=metadata, facecolor="white")
+    return buf.getvalue()
+
+
+_XML_PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
+_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def inline_svg(svg: str, prefix: str, label: str) -> str:
+    """matplotlib's SVG made to sit inside HTML: no prologue or metadata, ids prefixed, sized by CSS, labelled."""
+    from html import escape
+
+    body = _METADATA.sub("", _XML_PROLOGUE.sub("", svg, count=1), count=1).strip()
+    ids = sorted(set(_ID.findall(body)), key=len, reverse=True)
+    if ids:
+        names = "|".join(re.escape(i) for i in ids)
+        body = re.sub(rf'\bid="({names})"', lambda m: f'id="{prefix}-{m.group(1)}"', body)
+        body = re.sub(rf"#({names})(?=[\")\s])", lambda m: f"#{prefix}-{m.group(1)}", body)
+    # The HTML parser puts <svg> and xlink:href in their namespaces itself; the viewBox keeps the proportions
+    # once the fixed width and height (pt) are gone, so CSS can size the chart.
+    start = re.match(r"<svg\b[^>]*>", body)
+    if not start:
+        raise ValueError("not an SVG document")
+    viewbox = re.search(r'viewBox="([^"]+)"', start.group(0))
+    opening = (
+        f'<svg viewBox="{viewbox.group(1) if viewbox else ""}" role="img" aria-label="{escape(label)}"'
+        f' class="kpi-chart" id="{escape(prefix)}">'
+    )
+    return opening + body[start.end() :]
+
+
+def svgs(report: Report, w: Words, schedule: Schedule) -> dict[str, str]:
+    """Every chart as an SVG string ready to inline in HTML, keyed by chart name."""
+    return {
+        name: inline_svg(
+            render(report, name, w, "svg", schedule).decode("utf-8"), f"kpi-{name}", title(report, name, w)
+        )
+        for name in CHARTS
+    }

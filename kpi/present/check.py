@@ -1,0 +1,37 @@
+"""`kpi check`: one line per KPI with its verdict, or the same as one JSON object."""
+
+from __future__ import annotations
+
+from kpi.figures.kpis import Outcome
+from kpi.figures.verdict import Verdict
+from kpi.fiscal import wareki
+from kpi.present.catalogue import Words
+from kpi.present.json_out import dumps, kpi_json
+from kpi.present.numbers import number, percent
+from kpi.present.rows import verdict_text
+from kpi.present.tables import table
+
+
+def failed(outcome: Outcome) -> bool:
+    """Whether any KPI is judged and below its target: the only outcome that makes `kpi check` exit 1."""
+    return any(k.verdict is Verdict.NOT_MET for k in outcome.kpis)
+
+
+def check_text(outcome: Outcome, w: Words) -> str:
+    """The year, then a line per KPI: name, fraction, ratio, target and verdict."""
+    rows = [
+        [
+            w(f"check.name.{k.key}", horizon=outcome.horizon_years),
+            f"{number(k.numerator)}/{number(k.denominator)}",
+            percent(k.ratio),
+            f"{w('col.target')} {k.target_text or '—'}",
+            verdict_text(k, w),
+        ]
+        for k in outcome.kpis
+    ]
+    heading = w("check.heading", fy=outcome.as_of_fy, wareki=wareki(outcome.as_of_fy))
+    return heading + "\n" + table([], rows, "plain") + "\n"
+
+
+def check_json(outcome: Outcome) -> str:
+    return dumps({"as_of_fy": outcome.as_of_fy, "ok": not failed(outcome), "kpis": [kpi_json(k) for k in outcome.kpis]})

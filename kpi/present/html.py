@@ -1,0 +1,250 @@
+"""The report as one self-contained HTML page: inline CSS, the four charts as inline SVG, no script, no URL.
+
+The tables are those of the text report (kpi.present.rows), so the two never disagree. Every text value is
+escaped: theme titles and organisations come from user files.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from kpi import __version__
+from kpi.figures.kpis import Kpi
+from kpi.figures.report import Report
+from kpi.figures.verdict import Verdict
+from kpi.fiscal import wareki
+from kpi.present import rows
+from kpi.present.catalogue import Words
+from kpi.present.numbers import number, percent
+
+CHARTS: tuple[str, ...] = ("short_term", "long_term", "budget", "status")
+LISTS = ("delayed", "awaiting_final", "not_achieved")
+
+# Nothing may be fetched: no script, no font, no image, no frame; styles only from the page itself.
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+CSS = """
+:root { --ink: #1a1a1a; --muted: #555; --line: #d0d0d0; --bg-soft: #f5f6f7;
+  --met: #00664a; --met-bg: #e3f4ee; --not: #a33a00; --not-bg: #fbe7dc; --na: #4d4d4d; --na-bg: #ececec; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
+body { margin: 0 auto; max-width: 1120px; padding: 16px; color: var(--ink); background: #fff; line-height: 1.6;
+  font-family: "Hiragino Sans", "Hiragino Kaku Gothic ProN", "Yu Gothic UI", "Yu Gothic", YuGothic, Meiryo,
+    "Noto Sans JP", "Noto Sans CJK JP", "IPAexGothic", "IPAGothic", sans-serif; font-size: 15px; }
+h1 { font-size: 1.35rem; line-height: 1.4; margin: 0 0 .25rem; }
+h2 { font-size: 1.15rem; border-bottom: 2px solid var(--ink); padding-bottom: .2rem; margin: 2rem 0 .8rem;
+  break-after: avoid; }
+h3 { font-size: 1rem; margin: 1.4rem 0 .4rem; break-after: avoid; }
+.asof { color: var(--muted); margin: 0; }
+nav { margin: .8rem 0 0; font-size: .9rem; color: var(--muted); }
+nav a { color: inherit; margin-right: .9rem; }
+.kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(230px, 1fr)); gap: 12px; margin: 1rem 0; }
+.kpi { border: 1px solid var(--line); border-left: 8px solid var(--na); border-radius: 6px; padding: .7rem .9rem;
+  break-inside: avoid; background: #fff; }
+.kpi.met { border-left-color: var(--met); }
+.kpi.not-met { border-left-color: var(--not); }
+.kpi .label { font-size: .88rem; color: var(--muted); margin: 0; min-height: 2.6em; }
+.kpi .value { font-size: 2.5rem; font-weight: 700; line-height: 1.15; margin: .2rem 0 0;
+  font-variant-numeric: tabular-nums; }
+.kpi .frac { font-size: .9rem; color: var(--muted); margin: 0; }
+.kpi .target { font-size: .95rem; margin: .3rem 0 0; }
+.verdict { display: inline-block; font-weight: 700; font-size: 1.05rem; padding: .1rem .6rem; border-radius: 4px;
+  margin-top: .35rem; color: var(--na); background: var(--na-bg); }
+.met .verdict { color: var(--met); background: var(--met-bg); }
+.not-met .verdict { color: var(--not); background: var(--not-bg); }
+.notes { font-size: .88rem; color: var(--muted); margin: .4rem 0 0; padding-left: 1.2rem; }
+.charts { display: grid; grid-template-columns: minmax(0, 1fr); gap: 16px; max-width: 960px; }
+figure.chart { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; background: #fff;
+  break-inside: avoid; page-break-inside: avoid; }
+figure.chart svg { display: block; width: 100%; height: auto; }
+figure.chart figcaption { font-size: .85rem; color: var(--muted); margin-top: .3rem; }
+.scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+table { border-collapse: collapse; font-size: .9rem; margin: .3rem 0 .4rem; min-width: 50%; }
+th, td { border: 1px solid var(--line); padding: .3rem .55rem; text-align: left; vertical-align: top; }
+th { background: var(--bg-soft); font-weight: 600; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+p.total, p.note { font-size: .88rem; margin: .2rem 0 0; }
+p.none { color: var(--muted); }
+footer { margin-top: 2.5rem; font-size: .8rem; color: var(--muted); border-top: 1px solid var(--line); padding-top: .5rem; }
+table.themes { width: 100%; }
+table.themes td:nth-child(4) { min-width: 9em; }
+table.themes td:nth-child(5) { min-width: 16em; }
+@media (max-width: 600px) {
+  body { padding: 10px; font-size: 14px; }
+  .kpis { grid-template-columns: 1fr 1fr; gap: 8px; }
+  .kpi { padding: .5rem .6rem; border-left-width: 6px; }
+  .kpi .value { font-size: 1.9rem; }
+  .verdict { font-size: .95rem; padding: .1rem .4rem; }
+  table { font-size: .8rem; }
+  table.themes td:nth-child(5) { min-width: 12em; }
+}
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  nav { display: none; }
+  .kpis { grid-template-columns: repeat(4, 1fr); gap: 3mm; }
+  .kpi { padding: 2mm 3mm; }
+  .kpi .value { font-size: 20pt; }
+  .verdict { font-size: 10pt; }
+  .charts { display: block; max-width: none; }
+  figure.chart { margin: 0 0 5mm; border: none; padding: 0; }
+  table { font-size: 8.5pt; }
+  a { color: inherit; text-decoration: none; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"""
+
+
+def e(value: Any) -> str:
+    """A value as escaped HTML text ('' for None)."""
+    return "" if value is None else escape(str(value), quote=True)
+
+
+def table(headers: list[str], body: list[list[str]], css_class: str | None = None) -> str:
+    """An HTML table; columns whose every cell is a number are right-aligned."""
+    from kpi.present.tables import alignments
+
+    if not body:
+        return ""
+    cls = [' class="num"' if a == "right" else "" for a in alignments(body, len(headers))]
+    head = "".join(f'<th scope="col"{c}>{e(h)}</th>' for h, c in zip(headers, cls, strict=True))
+    lines = "\n".join(
+        "<tr>" + "".join(f"<td{c}>{e(v)}</td>" for v, c in zip(r, cls, strict=True)) + "</tr>" for r in body
+    )
+    attr = f' class="{e(css_class)}"' if css_class else ""
+    return f'<div class="scroll"><table{attr}><thead><tr>{head}</tr></thead>\n<tbody>\n{lines}\n</tbody></table></div>'
+
+
+VERDICT_CLASS = {Verdict.MET: "met", Verdict.NOT_MET: "not-met"}
+VERDICT_MARK = {Verdict.MET: "✓ ", Verdict.NOT_MET: "✗ "}  # so that met / not met never rests on colour alone
+
+
+def card(kpi: Kpi, label: str, target: str, verdict: str, w: Words) -> str:
+    """One KPI as a large card: value, numerator / denominator, target, verdict."""
+    frac = w("html.fraction", n=number(kpi.numerator), d=number(kpi.denominator)) if kpi.numerator is not None else ""
+    return (
+        f'<div class="kpi {VERDICT_CLASS.get(kpi.verdict, "na")}" data-verdict="{e(kpi.verdict)}">'
+        f'<p class="label">{e(label)}</p>'
+        f'<p class="value">{e(percent(kpi.ratio))}</p>'
+        f'<p class="frac">{e(frac)}</p>'
+        f'<p class="target">{e(w("col.target"))}: {e(target)}</p>'
+        f'<span class="verdict">{e(VERDICT_MARK.get(kpi.verdict, ""))}{e(verdict)}</span>'
+        "</div>"
+    )
+
+
+def kpi_cards(report: Report, w: Words) -> str:
+    """The headline indicators as large cards, then the cumulative execution ratio (no target)."""
+    _, headline = rows.headline(report, w)
+    cards = [
+        card(kpi, label, target, verdict, w)
+        for kpi, (label, _, _, _, target, verdict) in zip(report.outcome.kpis, headline, strict=True)
+    ]
+    b = report.budget
+    if b.years:
+        sub = w("html.cumulative_execution_sub", executed=number(b.total_executed), budget=number(b.total_budget))
+        cards.append(
+            '<div class="kpi na">'
+            f'<p class="label">{e(w("html.cumulative_execution"))}</p>'
+            f'<p class="value">{e(percent(b.ratio))}</p>'
+            f'<p class="frac">{e(sub)}</p>'
+            "</div>"
+        )
+    return '<div class="kpis">' + "\n".join(cards) + "</div>"
+
+
+def charts_section(report: Report, w: Words, charts_svg: dict[str, str]) -> str:
+    """The four charts, each an inline SVG in a figure with a one-line caption."""
+    figures = []
+    for name in CHARTS:
+        svg = charts_svg.get(name)
+        if svg is None:
+            continue
+        note = w(f"html.chart_note.{name}", horizon=report.outcome.horizon_years)
+        figures.append(
+            f'<figure class="chart" id="chart-{e(name)}">\n{svg}\n<figcaption>{e(note)}</figcaption></figure>'
+        )
+    return '<div class="charts">\n' + "\n".join(figures) + "\n</div>"
+
+
+def render_html(report: Report, w: Words, charts_svg: dict[str, str]) -> str:
+    """The whole report as one HTML document; charts_svg maps chart names to inline SVG (kpi.present.charts.svgs)."""
+    prog = report.programme
+    fy = report.as_of_fy
+    as_of = w("report.as_of", fy=fy, wareki=wareki(fy))
+    heading = prog.name if prog else w("report.no_programme")
+    sub = f"{w('html.project_id')} {prog.project_id} · {as_of}" if prog else as_of
+    none = f'<p class="none">{e(w("none"))}</p>'
+
+    def section_table(title: str, table_rows: rows.Table, css_class: str | None = None) -> list[str]:
+        headers, body = table_rows
+        return [f"<h3>{e(title)}</h3>", table(headers, body, css_class) or none]
+
+    parts: list[str] = [
+        "<!DOCTYPE html>",
+        f'<html lang="{e(w.lang)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{e(CSP)}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="referrer" content="no-referrer">',
+        f'<meta name="generator" content="kpi {e(__version__)}">',
+        f"<title>{e(w('html.title'))} {e(as_of)} — {e(heading)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        "<header>",
+        f"<h1>{e(heading)}</h1>",
+        f'<p class="asof">{e(sub)}</p>',
+        f'<nav aria-label="{e(w("html.contents"))}"><a href="#headline">{e(w("section.headline"))}</a>'
+        f'<a href="#charts">{e(w("html.charts"))}</a><a href="#tables">{e(w("html.tables"))}</a>'
+        f'<a href="#lists">{e(w("html.lists"))}</a><a href="#figures">{e(w("html.figures"))}</a></nav>',
+        "</header>",
+        "<main>",
+        '<section id="headline">',
+        f"<h2>{e(w('section.headline'))}</h2>",
+        kpi_cards(report, w),
+        '<ul class="notes">' + "".join(f"<li>{e(n)}</li>" for n in rows.headline_notes(report, w)) + "</ul>",
+        "</section>",
+        '<section id="charts">',
+        f"<h2>{e(w('html.charts'))}</h2>",
+        charts_section(report, w, charts_svg),
+        "</section>",
+        '<section id="tables">',
+        f"<h2>{e(w('html.tables'))}</h2>",
+    ]
+    parts += section_table(w("section.status_summary"), rows.status(report, w))
+    parts += section_table(w("section.by_element"), rows.element(report, w))
+    parts += section_table(w("section.budget"), rows.budget(report, w))
+    parts.append(f'<p class="total">{e(rows.budget_total(report, w))}</p>')
+    if any(y.draws_on_earlier for y in report.budget.years):
+        parts.append(f'<p class="note">{e(w("note.draws"))}</p>')
+    parts += section_table(w("section.trend"), rows.trend(report, w))
+    parts += ["</section>", '<section id="lists">', f"<h2>{e(w('html.lists'))}</h2>"]
+    for name in LISTS:
+        themes = report.themes[name]
+        headers, body = rows.theme_list(themes, w)
+        label = w("list.heading", label=w(f"list.{name}"), n=themes.count)
+        parts += [f'<h3 id="list-{e(name)}">{e(label)}</h3>', table(headers, body, "themes") or none]
+        if themes.count > len(body):
+            parts.append(f'<p class="note">{e(w("list.more", n=themes.count - len(body)))}</p>')
+    parts += ["</section>", '<section id="figures">', f"<h2>{e(w('html.figures'))}</h2>"]
+    parts += section_table(w("section.outputs"), rows.outputs(report, w))
+    parts.append(f'<p class="total">{e(rows.grants_line(report, w))}</p>')
+    parts += section_table(w("section.stage_gate"), rows.stage_gate(report.stage_gate, w))
+    parts.append(f'<p class="note">{e(w("stagegate.not_reviewed_count", n=report.stage_gate.not_reviewed_count))}</p>')
+    parts += section_table(w("section.evaluation"), rows.evaluation(report, w))
+    if report.rs:
+        parts += section_table(w("section.rs", project_id=report.rs.project_id), rows.rs_appropriations(report, w))
+        parts.append(f'<p class="note">{e(w("rs.note"))}</p>')
+        parts += section_table(w("section.rs_indicators"), rows.rs_indicators(report, w))
+    parts += [
+        "</section>",
+        "</main>",
+        f"<footer>{e(as_of)} · {e(w('html.generated', version=__version__))}</footer>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(parts) + "\n"

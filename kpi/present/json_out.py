@@ -1,0 +1,217 @@
+"""The report as the documented JSON contract (README, 'kpi report --format json'): numbers made from the
+exact values at the edge, ratios in 0–1 (null when not computable), money in 億円, verdicts by name."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kpi.figures.kpis import LONG_TERM, LONG_TERM_MATURED, SHORT_TERM, Kpi
+from kpi.figures.report import Report
+from kpi.figures.stagegate import StageGate
+from kpi.figures.status import GROUPS, ThemeList
+from kpi.present.numbers import as_float
+
+LISTS = ("delayed", "awaiting_final", "not_achieved")
+
+
+def dumps(data: Any) -> str:
+    """Pretty JSON, Japanese kept readable."""
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def kpi_json(k: Kpi) -> dict[str, Any]:
+    """One KPI in the generic form `kpi check` and the `kpis` list use."""
+    return {
+        "name": k.key,
+        "numerator": k.numerator,
+        "denominator": k.denominator,
+        "ratio": as_float(k.ratio),
+        "target": as_float(k.target),
+        "target_text": k.target_text,
+        "met": k.verdict.met,
+        "verdict": str(k.verdict),
+        "judged_from_fy": k.judged_from_fy,
+    }
+
+
+def short_term(rep: Report) -> dict[str, Any]:
+    o = rep.outcome
+    k = o[SHORT_TERM.key]
+    return {
+        "achieved": k.numerator,
+        "completed": k.denominator,
+        "ratio": as_float(k.ratio),
+        "target": as_float(k.target),
+        "target_text": k.target_text,
+        "met": k.verdict.met,
+        "verdict": str(k.verdict),
+        "delayed": o.delayed,
+        "awaiting_final": o.awaiting_final,
+        "not_achieved": o.not_achieved,
+    }
+
+
+def long_term(rep: Report) -> dict[str, Any]:
+    o = rep.outcome
+    official, matured = o[LONG_TERM.key], o[LONG_TERM_MATURED.key]
+    return {
+        "commercialised": official.numerator,
+        "adopted": official.denominator,
+        "ratio": as_float(official.ratio),
+        "target": as_float(official.target),
+        "target_text": official.target_text,
+        "met": official.verdict.met,
+        "verdict": str(official.verdict),
+        "matured": matured.denominator,
+        "matured_commercialised": matured.numerator,
+        "matured_ratio": as_float(matured.ratio),
+        "matured_met": matured.verdict.met,
+        "matured_verdict": str(matured.verdict),
+        "not_yet_measurable": o.not_yet_measurable,
+        "horizon_years": o.horizon_years,
+        "judged_from_fy": official.judged_from_fy,
+        "surveyed_themes": o.surveyed_themes,
+        "has_followups": o.has_followups,
+    }
+
+
+def budget(rep: Report) -> dict[str, Any]:
+    b = rep.budget
+    return {
+        "unit": "oku_yen",
+        "years": [
+            {
+                "fy": y.fy,
+                "budget": as_float(y.budget),
+                "executed": as_float(y.executed),
+                "ratio": as_float(y.ratio),
+                "cumulative_budget": as_float(y.cumulative_budget),
+                "cumulative_executed": as_float(y.cumulative_executed),
+                "cumulative_ratio": as_float(y.cumulative_ratio),
+                "draws_on_earlier": y.draws_on_earlier,
+            }
+            for y in b.years
+        ],
+        "total": {
+            "budget": as_float(b.total_budget),
+            "executed": as_float(b.total_executed),
+            "ratio": as_float(b.ratio),
+        },
+    }
+
+
+def theme_list(themes: ThemeList) -> list[dict[str, Any]]:
+    return [r.__dict__.copy() for r in themes.rows]
+
+
+def stage_gate(sg: StageGate) -> dict[str, Any]:
+    return {
+        "reviewed": [
+            {
+                "theme_id": r.theme_id,
+                "item": r.item,
+                "element": r.element,
+                "title": r.title,
+                "review_fy": r.review_fy,
+                "reviewers": r.reviewers,
+                "mean": as_float(r.mean),
+                "decision": r.decision,
+            }
+            for r in sg.reviewed
+        ],
+        "not_reviewed": [r.__dict__.copy() for r in sg.not_reviewed],
+        "not_reviewed_count": sg.not_reviewed_count,
+    }
+
+
+def outputs(rep: Report) -> dict[str, Any]:
+    o = rep.outputs
+    g = o.grants
+    return {
+        "years": [y.__dict__.copy() for y in o.years],
+        "total": o.total,
+        "grants": None
+        if g is None
+        else {
+            "as_of_date": g.as_of_date.isoformat(),
+            "granted_domestic": g.granted_domestic,
+            "granted_foreign": g.granted_foreign,
+            "filed_domestic": g.filed_domestic,
+            "filed_foreign": g.filed_foreign,
+            "rate_domestic": as_float(g.rate_domestic),
+            "rate_foreign": as_float(g.rate_foreign),
+        },
+    }
+
+
+def evaluation(rep: Report) -> dict[str, Any]:
+    ev = rep.evaluation
+    return {
+        "members": list(ev.members),
+        "criteria": [
+            {"criterion": c.criterion, "grades": c.grades, "score": as_float(c.score), "graded_by": c.graded_by}
+            for c in ev.criteria
+        ],
+        "grade_points": {g: as_float(p) for g, p in ev.grade_points.items()},
+    }
+
+
+def rs(rep: Report) -> dict[str, Any] | None:
+    if rep.rs is None:
+        return None
+    return {
+        "project_id": rep.rs.project_id,
+        "unit": "yen",
+        "appropriations": [{**a.__dict__, "execution_rate": as_float(a.execution_rate)} for a in rep.rs.appropriations],
+        "indicators": [
+            {
+                "seq": i.seq,
+                "number": i.number,
+                "kind": i.kind,
+                "period": i.period,
+                "name": i.name,
+                "indicator": i.indicator,
+                "unit": i.unit,
+                "target_years": list(i.target_years),
+                "sheet_fy": i.sheet_fy,
+                "years": [
+                    {
+                        "fy": y.fy,
+                        "target": as_float(y.target),
+                        "actual": as_float(y.actual),
+                        "achievement_rate": as_float(y.achievement_rate),
+                    }
+                    for y in i.years
+                ],
+            }
+            for i in rep.rs.indicators
+        ],
+    }
+
+
+def report_json(rep: Report) -> dict[str, Any]:
+    """Everything `kpi report` shows, as the JSON contract."""
+    return {
+        "as_of_fy": rep.as_of_fy,
+        "programme": rep.programme.as_json() if rep.programme else None,
+        "exclusions": rep.exclusions.__dict__.copy(),
+        "short_term": short_term(rep),
+        "long_term": long_term(rep),
+        "kpis": [kpi_json(k) for k in rep.outcome.kpis],
+        "budget": budget(rep),
+        "status_summary": {g: getattr(rep.status_summary, g) for g in GROUPS},
+        "by_element": [
+            {"item": r.item, "element": r.element, **{g: getattr(r, g) for g in GROUPS}} for r in rep.by_element
+        ],
+        "trend": [
+            {"fy": y.fy, "achieved": y.achieved, "completed": y.completed, "ratio": as_float(y.ratio)}
+            for y in rep.trend
+        ],
+        "themes": {name: theme_list(rep.themes[name]) for name in LISTS},
+        "theme_counts": {name: rep.themes[name].count for name in LISTS},
+        "outputs": outputs(rep),
+        "stage_gate": stage_gate(rep.stage_gate),
+        "evaluation": evaluation(rep),
+        "rs": rs(rep),
+    }

@@ -1,0 +1,79 @@
+"""Messages for stderr: errors, the failures of a refused load, and what a load did, in the user's language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from kpi.db.write import FileResult
+from kpi.errors import Failure, KpiError
+from kpi.present.catalogue import Words
+from kpi.present.rows import clip
+from kpi.present.tables import table
+
+FAILURES_SHOWN = 200  # rows of the failure table on stderr; --log-format json writes every one
+
+
+def _holder(w: Words, p: Mapping[str, Any]) -> dict[str, str]:
+    return {"holder_text": w("db.holder", holder=p["holder"], pid=p["pid"]) if p.get("holder") else ""}
+
+
+def _more(w: Words, p: Mapping[str, Any]) -> dict[str, str]:
+    return {"more_text": w("load.rs.more", more=p["more"]) if p.get("more") else ""}
+
+
+# Parameters some messages compose from others (a clause that is there or not).
+DERIVED: dict[str, Callable[[Words, Mapping[str, Any]], dict[str, str]]] = {
+    "db.busy": _holder,
+    "load.rs.project_absent": _more,
+}
+
+
+def message(key: str, params: Mapping[str, Any], w: Words) -> str:
+    """A message from its key and parameters."""
+    extra = DERIVED[key](w, params) if key in DERIVED else {}
+    return w(key, **params, **extra)
+
+
+def error_text(exc: KpiError, w: Words) -> str:
+    return message(exc.key, exc.params, w)
+
+
+def rule_text(failure: Failure, w: Words) -> str:
+    """A failure's rule in words (a key pandera reports that the catalogue lacks is shown as it is)."""
+    return message(failure.rule, failure.params, w) if w.has(failure.rule) else failure.rule
+
+
+def failures_table(failures: list[Failure], w: Words, limit: int | None = FAILURES_SHOWN) -> str:
+    """Every broken rule as file | line | column | value | rule."""
+    shown = failures if limit is None else failures[:limit]
+    rows = [
+        [f.file, "" if f.line is None else str(f.line), clip(f.column, 30), clip(f.value), rule_text(f, w)]
+        for f in shown
+    ]
+    headers = [w(k) for k in ("col.file", "col.line", "col.column", "col.value", "col.rule")]
+    text = table(headers, rows)
+    if limit is not None and len(failures) > limit:
+        text += "\n" + w("failures.more", n=len(failures) - limit)
+    return text
+
+
+def load_note(r: FileResult, w: Words) -> str:
+    if r.load_id is not None:
+        return w("load.number", n=r.load_id)
+    if r.same_as is not None:
+        return w("load.unchanged_as", n=r.same_as[0], at=r.same_as[1])
+    return w("load.unchanged")
+
+
+def load_table(results: list[FileResult], skipped: list[Path], w: Words) -> str:
+    """What `kpi load` did: per file, rows read, inserted, updated, or why nothing changed."""
+    rows = [
+        [r.file, w(f"kind.{r.kind}"), str(r.rows), str(r.inserted), str(r.updated), load_note(r, w)] for r in results
+    ]
+    headers = [w(k) for k in ("col.file", "col.kind", "col.rows", "col.inserted", "col.updated", "col.load")]
+    text = table(headers, rows)
+    if skipped:
+        text += "\n" + w("load.skipped", files=", ".join(str(p) for p in skipped))
+    return text

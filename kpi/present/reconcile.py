@@ -1,0 +1,92 @@
+"""`kpi reconcile`: published against computed, as a table with the explanations, CSV or JSON."""
+
+from __future__ import annotations
+
+from kpi.figures.reconcile import Comparison, Note
+from kpi.present.catalogue import Words
+from kpi.present.csvfile import csv_text
+from kpi.present.json_out import dumps
+from kpi.present.numbers import DASH, as_float
+from kpi.present.tables import table
+
+
+def computed_text(c: Comparison) -> str:
+    """The computed value written the way the report wrote its own (precision, separators, %)."""
+    if c.computed is None:
+        return DASH
+    text = f"{c.computed:,}" if c.grouped else str(c.computed)
+    return text + ("%" if c.percent else "")
+
+
+def note_text(notes: tuple[Note, ...], w: Words) -> str:
+    def one(n: Note) -> str:
+        params = dict(n.params)
+        if "scope" in params:
+            params["scope"] = w(f"reconcile.scope.{params['scope']}")
+        elif "element" in params and n.key == "reconcile.group":
+            params["scope"] = w("reconcile.scope.element", item=params["item"], element=params["element"])
+        return w(n.key, **params)
+
+    return " ".join(one(n) for n in notes)
+
+
+def reconcile_text(results: list[Comparison], w: Words, fmt: str = "table") -> str:
+    headers = [w(k) for k in ("col.figure", "col.fy", "col.published", "col.computed", "col.agree", "col.source")]
+    rows = [
+        [c.figure, str(c.as_of_fy), c.published, computed_text(c), w("agree.yes" if c.agree else "agree.no"), c.source]
+        for c in results
+    ]
+    differing = [c for c in results if not c.agree]
+    lines = [table(headers, rows, fmt), "", w("reconcile.summary", n=len(results) - len(differing), total=len(results))]
+    for c in differing:
+        lines.append(
+            w(
+                "reconcile.difference",
+                figure=c.figure,
+                fy=c.as_of_fy,
+                published=c.published,
+                computed=computed_text(c),
+                note=note_text(c.notes, w),
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+def reconcile_csv(results: list[Comparison], w: Words, line_end: str = "\n") -> str:
+    headers = [
+        w(k) for k in ("col.figure", "col.fy", "col.published", "col.computed", "col.agree", "col.source", "col.note")
+    ]
+    rows = [
+        [
+            c.figure,
+            c.as_of_fy,
+            c.published,
+            computed_text(c),
+            w("agree.yes" if c.agree else "agree.no"),
+            c.source,
+            note_text(c.notes, w),
+        ]
+        for c in results
+    ]
+    return csv_text([headers, *rows], line_end)
+
+
+def reconcile_json(results: list[Comparison], w: Words) -> str:
+    return dumps(
+        {
+            "agree": all(c.agree for c in results),
+            "figures": [
+                {
+                    "figure": c.figure,
+                    "as_of_fy": c.as_of_fy,
+                    "published": c.published,
+                    "computed": None if c.computed is None else computed_text(c),
+                    "computed_exact": as_float(c.exact),
+                    "agree": c.agree,
+                    "source": c.source,
+                    "note": note_text(c.notes, w),
+                }
+                for c in results
+            ],
+        }
+    )

@@ -1,0 +1,18 @@
+"""`kpi stagegate`: reviewed themes with their mean and decision, then the themes not reviewed."""
+
+from __future__ import annotations
+
+from kpi.figures.stagegate import StageGate
+from kpi.present import json_out, rows
+from kpi.present.catalogue import Words
+from kpi.present.csvfile import csv_text
+from kpi.present.tables import table
+
+
+def stage_gate_output(sg: StageGate, fmt: str, w: Words, line_end: str = "\n") -> str:
+    if fmt == "json":
+        return json_out.dumps(json_out.stage_gate(sg))
+    headers, body = rows.stage_gate(sg, w, unreviewed=True)
+    if fmt == "csv":
+        return csv_text([headers, *body], line_end)
+    return table(headers, body, fmt) + "\n"

@@ -1,0 +1,191 @@
+"""The programme settings contract: the targets and rules a programme.toml gives, and how they are checked.
+
+The programme's rules are data: another fund is a settings file, not a code change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from kpi.fiscal import parse_fy
+
+DEFAULT_GRADE_POINTS = "A=3, B=2, C=1, D=0"  # the report's 評点法 note; programme.toml may set another
+DEFAULT_HORIZON = 3  # years after a theme's end until its follow-up survey measures practical use
+MAX_HORIZON = 30
+
+# Every setting: required or not, in the order a template lists them.
+REQUIRED = (
+    "name",
+    "project_id",
+    "short_term_target",
+    "long_term_target",
+    "followup_horizon_years",
+    "long_term_judged_from_fy",
+)
+OPTIONAL = ("grade_points",)
+
+
+def parse_target(text: str) -> Fraction:
+    """'80%', '0.8' or '4/5' as an exact fraction between 0 and 1; ValueError (a rule key) otherwise."""
+    value = str(text).strip()
+    try:
+        target = Fraction(value[:-1].strip()) / 100 if value.endswith("%") else Fraction(value)
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ValueError("rule.setting.target") from exc
+    if not 0 <= target <= 1:
+        raise ValueError("rule.setting.target_range")
+    return target
+
+
+def parse_grade_points(text: str) -> dict[str, Fraction]:
+    """'A=3, B=2, C=1, D=0' as a grade → points mapping; ValueError (a rule key) otherwise."""
+    points: dict[str, Fraction] = {}
+    for part in str(text).split(","):
+        grade, sep, value = part.partition("=")
+        if not sep or not grade.strip() or grade.strip().upper() not in "ABCD":
+            raise ValueError("rule.setting.grade_points")
+        try:
+            points[grade.strip().upper()] = Fraction(value.strip())
+        except (ValueError, ZeroDivisionError) as exc:
+            raise ValueError("rule.setting.grade_points") from exc
+    if sorted(points) != ["A", "B", "C", "D"]:
+        raise ValueError("rule.setting.grade_points")
+    return points
+
+
+def _horizon(value: str) -> int:
+    try:
+        years = int(value)
+    except ValueError as exc:
+        raise ValueError("rule.setting.whole_number") from exc
+    if not 0 <= years <= MAX_HORIZON:
+        raise ValueError("rule.setting.horizon")
+    return years
+
+
+def _project_id(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ValueError("rule.setting.whole_number") from exc
+
+
+def _fy(value: str) -> int:
+    try:
+        return parse_fy(value)
+    except ValueError as exc:
+        if value.strip().isdigit():
+            raise ValueError("rule.setting.year_range") from exc
+        raise ValueError("rule.fiscal_year") from exc
+
+
+def _name(value: str) -> str:
+    if not value.strip():
+        raise ValueError("rule.setting.empty")
+    return value
+
+
+CHECKS: dict[str, Callable[[str], object]] = {
+    "name": _name,
+    "project_id": _project_id,
+    "short_term_target": parse_target,
+    "long_term_target": parse_target,
+    "followup_horizon_years": _horizon,
+    "long_term_judged_from_fy": _fy,
+    "grade_points": parse_grade_points,
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A setting that breaks the contract: its key, its value (None when missing) and the rule's key."""
+
+    key: str
+    value: str | None
+    rule: str
+
+
+def problems(raw: Mapping[str, Any]) -> list[Problem]:
+    """Every way a settings mapping (as read from TOML) breaks the contract; [] when it is sound."""
+    found = [Problem(k, str(v), "rule.setting.unknown") for k, v in raw.items() if k not in CHECKS]
+    found += [Problem(k, None, "rule.setting.missing") for k in REQUIRED if k not in raw]
+    for key, check in CHECKS.items():
+        if key in raw:
+            value = raw[key]
+            if isinstance(value, dict | list):
+                found.append(Problem(key, str(value), "rule.setting.not_a_value"))
+                continue
+            try:
+                check(str(value))
+            except ValueError as exc:
+                found.append(Problem(key, str(value), str(exc)))
+    return found
+
+
+def normalise(raw: Mapping[str, Any]) -> dict[str, str]:
+    """The settings as stored (text), the judging year in its Western form; call after problems() is []."""
+    stored = {k: str(v) for k, v in raw.items() if k in CHECKS}
+    stored["long_term_judged_from_fy"] = str(parse_fy(stored["long_term_judged_from_fy"]))
+    return stored
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The programme's settings as loaded."""
+
+    name: str
+    project_id: int
+    short_term_target_text: str
+    long_term_target_text: str
+    followup_horizon_years: int
+    long_term_judged_from_fy: int
+    grade_points_text: str
+
+    @property
+    def short_term_target(self) -> Fraction:
+        return parse_target(self.short_term_target_text)
+
+    @property
+    def long_term_target(self) -> Fraction:
+        return parse_target(self.long_term_target_text)
+
+    @property
+    def grade_points(self) -> dict[str, Fraction]:
+        return parse_grade_points(self.grade_points_text)
+
+    def target(self, key: str) -> Fraction:
+        """A target by its settings key (short_term_target, long_term_target)."""
+        return parse_target(getattr(self, f"{key}_text"))
+
+    def target_text(self, key: str) -> str:
+        return str(getattr(self, f"{key}_text"))
+
+    @classmethod
+    def from_stored(cls, stored: Mapping[str, str]) -> Settings | None:
+        """Settings from the stored key/value rows; None when none were ever loaded."""
+        if not stored:
+            return None
+        return cls(
+            name=stored["name"],
+            project_id=int(stored["project_id"]),
+            short_term_target_text=stored["short_term_target"],
+            long_term_target_text=stored["long_term_target"],
+            followup_horizon_years=int(stored["followup_horizon_years"]),
+            long_term_judged_from_fy=int(stored["long_term_judged_from_fy"]),
+            grade_points_text=stored.get("grade_points", DEFAULT_GRADE_POINTS),
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        """The settings in the report's JSON contract."""
+        return {
+            "name": self.name,
+            "project_id": self.project_id,
+            "short_term_target": self.short_term_target_text,
+            "long_term_target": self.long_term_target_text,
+            "followup_horizon_years": self.followup_horizon_years,
+            "long_term_judged_from_fy": self.long_term_judged_from_fy,
+            "grade_points": self.grade_points_text,
+        }

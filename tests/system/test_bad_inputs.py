@@ -1,0 +1,214 @@
+"""The bad-input corpus (tests/bad_inputs/): every file is refused with exit 3, its message, and no change.
+
+Each case of tests/bad_inputs/cases.toml is loaded by the real `kpi load` in a subprocess into its own copy
+of a database that already holds sample_data/. The cases run two at a time (they are independent
+processes on independent files); each parametrised test then checks its own case: exit 3, the message
+fragments on stderr (on the named line), one closing `kpi:` line, no traceback, nothing on stdout, a
+bounded stderr, and every table of the database unchanged (a checksum of all tables before and after).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from faultkit import kpi_env, rows, table_checksums
+from kit import TESTS, run_kpi
+
+CORPUS = TESTS / "bad_inputs"
+MANIFEST = tomllib.loads((CORPUS / "cases.toml").read_text(encoding="utf-8"))
+CASES: list[dict[str, Any]] = MANIFEST["case"]
+ACCEPTED: list[dict[str, Any]] = MANIFEST["accepted"]
+MAX_STDERR = 64 * 1024  # one bad file is a screenful of failures, not a flood into a cron mail
+
+
+def single_line_50mb(folder: Path) -> Path:
+    """50 MB with no line break (a log, a dump or a file whose line ends were lost)."""
+    path = folder / "themes_single_line_50mb.csv"
+    with path.open("wb") as f:
+        for _ in range(50):
+            f.write(b"A" * 1_000_000)
+    return path
+
+
+def header_of_20000_columns(folder: Path) -> Path:
+    """A first line of 20,000 empty column names (a sheet whose used range ran off to the right)."""
+    path = folder / "themes_header_of_20000_columns.csv"
+    path.write_text("," * 20_000 + "\n", encoding="utf-8")
+    return path
+
+
+GENERATORS = {"single_line_50mb": single_line_50mb, "header_of_20000_columns": header_of_20000_columns}
+
+
+def case_id(case: dict[str, Any]) -> str:
+    if "files" in case:
+        return "+".join(Path(f).stem for f in case["files"])
+    return Path(case["file"]).stem if "file" in case else case["generate"]
+
+
+def fragments(case: dict[str, Any]) -> list[str]:
+    value = case["fragment"]
+    return [value] if isinstance(value, str) else list(value)
+
+
+def param(case: dict[str, Any]) -> Any:
+    marks = [pytest.mark.xfail(strict=True, reason=f"defect: {case['defect']}")] if "defect" in case else []
+    if "generate" in case:
+        marks.append(pytest.mark.slow)
+    return pytest.param(case, id=case_id(case), marks=marks)
+
+
+@dataclass
+class Outcome:
+    returncode: int
+    stdout: str
+    stderr: str
+    stderr_bytes: int
+    before: dict[str, tuple[int, str]]
+    after: dict[str, tuple[int, str]]
+    paths: list[Path]
+    seconds: float
+
+
+def _materialise(case: dict[str, Any], folder: Path) -> list[Path]:
+    if "generate" in case:
+        return [GENERATORS[case["generate"]](folder)]
+    return [CORPUS / name for name in case.get("files", [case.get("file")])]
+
+
+def _read_capped(path: Path, head: int = 2_000_000, tail: int = 65_536) -> str:
+    """stderr as text, or its head and tail when it is huge (the size is checked separately)."""
+    with path.open("rb") as f:
+        if path.stat().st_size <= head + tail:
+            data = f.read()
+        else:
+            data = f.read(head) + b"\n[...]\n"
+            f.seek(-tail, os.SEEK_END)
+            data += f.read()
+    return data.decode("utf-8", errors="replace")
+
+
+def _run_case(case: dict[str, Any], folder: Path, sample_db: Path, before: dict[str, tuple[int, str]]) -> Outcome:
+    folder.mkdir(parents=True)
+    db = folder / "kpi.duckdb"
+    shutil.copy(sample_db, db)
+    paths = _materialise(case, folder)
+    kind = ["--kind", case["kind"]] if "kind" in case else []
+    err = folder / "stderr.txt"
+    started = time.monotonic()
+    with err.open("wb") as stderr:
+        result = subprocess.run(
+            [sys.executable, "-m", "kpi", "load", "--db", str(db), *kind, *map(str, paths)],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            env={**kpi_env(), "KPI_LANG": "en"},  # the corpus's fragments are the English words of each rule
+            timeout=300,
+        )
+    seconds = time.monotonic() - started
+    stderr_text = _read_capped(err)
+    for path in paths:  # a fragment must be found in the message, not in the name of the file it is about
+        stderr_text = stderr_text.replace(str(path), "#" * len(str(path)))
+    return Outcome(
+        result.returncode,
+        result.stdout.decode("utf-8", errors="replace"),
+        stderr_text,
+        err.stat().st_size,
+        before,
+        table_checksums(db),
+        paths,
+        seconds,
+    )
+
+
+@pytest.fixture(scope="module")
+def outcomes(
+    request: pytest.FixtureRequest, _sample_db: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Outcome]:
+    """Run every selected case of the corpus, two processes at a time."""
+    selected = [
+        item.callspec.params["case"]
+        for item in request.session.items
+        if getattr(item, "originalname", "") == "test_bad_input_is_refused_and_changes_nothing"
+    ]
+    root = tmp_path_factory.mktemp("bad_inputs")
+    before = table_checksums(_sample_db)
+    ids = [case_id(c) for c in selected]
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        done = pool.map(lambda c: _run_case(c, root / case_id(c), _sample_db, before), selected)
+        return dict(zip(ids, done, strict=True))
+
+
+def _failure_rows(stderr: str) -> tuple[int, int] | None:
+    """Where the line column of the failures table starts and ends (the header row gives the offsets)."""
+    for text in stderr.splitlines():
+        m = re.match(r"^file\s+(line)\s+(column)\s+value\s+rule", text)
+        if m:
+            return m.start(1), m.start(2)
+    return None
+
+
+def names_line(stderr: str, fragment: str, line: int) -> bool:
+    """Some line of stderr holds the fragment and points at `line`: in the table's line column, or as 'line N'."""
+    span = _failure_rows(stderr)
+    for text in stderr.splitlines():
+        if fragment not in text:
+            continue
+        if re.search(rf"\bline {line}\b", text):
+            return True
+        if span and text[span[0] : span[1]].strip() == str(line):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("case", [param(c) for c in CASES])
+def test_bad_input_is_refused_and_changes_nothing(case: dict[str, Any], outcomes: dict[str, Outcome]) -> None:
+    result = outcomes[case_id(case)]
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert result.returncode == 3, f"exit {result.returncode}: {result.stderr[-3000:]}"
+    assert result.stdout == ""
+    assert result.after == result.before, "a refused load changed the database"
+    assert result.stderr_bytes <= MAX_STDERR, f"{result.stderr_bytes:,} bytes of stderr for one bad file"
+    for fragment in fragments(case):
+        assert fragment in result.stderr, f"{fragment!r} not in:\n{result.stderr[-3000:]}"
+    if "line" in case:
+        assert any(names_line(result.stderr, f, case["line"]) for f in fragments(case)), (
+            f"no message names line {case['line']}:\n{result.stderr[-3000:]}"
+        )
+    last = result.stderr.rstrip("\n").splitlines()[-1]
+    assert last.startswith("kpi: "), f"the last line should be kpi's one-line summary, not {last!r}"
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=case_id(c)) for c in ACCEPTED])
+def test_awkward_but_valid_input_loads(case: dict[str, Any], sample_store: Path) -> None:
+    result = run_kpi("load", "--db", str(sample_store), "--kind", case["kind"], str(CORPUS / case["file"]))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert [list(r) for r in rows(sample_store, case["query"])] == case["rows"]
+    report = run_kpi("report", "--db", str(sample_store), "--as-of", "2025", "--format", "json")
+    assert report.returncode == 0, report.stderr
+
+
+def test_the_corpus_is_complete_and_every_file_is_a_case() -> None:
+    named = {f for c in CASES for f in c.get("files", [c.get("file")]) if f} | {c["file"] for c in ACCEPTED}
+    on_disk = {p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*") if p.is_file() and p.name != "cases.toml"}
+    assert named == on_disk, {"in the manifest only": named - on_disk, "on disk only": on_disk - named}
+    assert len(CASES) >= 40
+    assert len({case_id(c) for c in CASES}) == len(CASES), "case ids must be unique"
+    for case in CASES:
+        assert case.get("fragment") and case.get("breaks"), case
+        assert set(case) <= {"file", "files", "generate", "kind", "fragment", "line", "breaks", "defect"}, case
+        assert case.get("generate", "single_line_50mb") in GENERATORS, case
+    # every kind of the input contract (issue 2) has cases; the later kinds are a TODO in cases.toml
+    kinds = {c.get("kind") for c in CASES}
+    assert {"themes", "budget", "followups", "programme"} <= kinds

@@ -1,0 +1,112 @@
+"""Four commands on one database at once: two loads of different files, a report and an export.
+
+Every process ends with exit 0, or 75 if it gave up waiting for the busy file (with a message saying so);
+the readers see the database before or after each load, never in between; and the final database holds
+both loads exactly once. The race runs in a few start orders, one with readers that barely wait.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from faultkit import kpi_env, rows
+from kit import run_kpi
+
+pytestmark = pytest.mark.slow
+
+NEW_THEMES = 1500
+FOLLOWUPS = 120  # follow-up surveys of sample themes
+
+
+def themes_file(path: Path) -> Path:
+    lines = ["theme_id,item,funding,element,organizations,title,start_fy,end_fy,status"]
+    lines += [
+        f"CC-{i:05d},{1 + i % 3},委託,b{i % 5},並行試験株式会社,並行読込テーマ{i},,2024,目標達成"
+        for i in range(NEW_THEMES)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def followups_file(path: Path, sample_ids: list[str]) -> Path:
+    lines = ["theme_id,survey_fy,stage"]
+    lines += [
+        f"{theme_id},2025,{'上市' if i % 3 == 0 else '研究'}" for i, theme_id in enumerate(sample_ids[:FOLLOWUPS])
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def start(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "kpi", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=kpi_env()
+    )
+
+
+ORDERS = {
+    "all-at-once": ["load-themes", "load-followups", "report", "export"],
+    "readers-first": ["report", "export", "load-themes", "load-followups"],
+    "impatient-readers": ["load-themes", "report", "load-followups", "export"],
+}
+
+
+@pytest.mark.parametrize("order", list(ORDERS))
+def test_two_loads_a_report_and_an_export_at_once(sample_store: Path, tmp_path: Path, order: str) -> None:
+    db = str(sample_store)
+    sample_ids = [r[0] for r in rows(sample_store, "SELECT theme_id FROM themes ORDER BY theme_id")]
+    themes = themes_file(tmp_path / "themes_concurrent.csv")
+    followups = followups_file(tmp_path / "followups_concurrent.csv", sample_ids)
+    base = len(sample_ids)
+    reader_wait = "0.2" if order == "impatient-readers" else "60"
+    commands = {
+        "load-themes": ["load", "--db", db, "--wait", "60", str(themes)],
+        "load-followups": ["load", "--db", db, "--wait", "60", str(followups)],
+        "report": ["report", "--db", db, "--wait", reader_wait, "--as-of", "2025", "--format", "json"],
+        "export": ["export", "--db", db, "--wait", reader_wait, "--as-of", "2025", "--out", str(tmp_path / "out")],
+    }
+    procs = {}
+    for name in ORDERS[order]:
+        procs[name] = start(*commands[name])
+        time.sleep(0.02)
+    outputs = {name: p.communicate(timeout=240) for name, p in procs.items()}
+    results = {name: (procs[name].returncode, *outputs[name]) for name in procs}
+
+    for name, (code, _out, err) in results.items():
+        assert "Traceback" not in err, (name, err)
+        assert code in (0, 75), (name, code, err)
+        if code == 75:
+            assert "は使用中です" in err and "待ちましたがあきらめました" in err, (name, err)
+    # the loads waited for each other; neither gave up (they wait a minute)
+    assert results["load-themes"][0] == 0 and results["load-followups"][0] == 0, results
+
+    code, out, _ = results["report"]
+    if code == 0:  # the report saw the database before or after the themes load, never half of it
+        assert json.loads(out)["exclusions"]["themes_loaded"] in (base, base + NEW_THEMES)
+    code, _, _ = results["export"]
+    if code == 0:
+        manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+        for name, digest in manifest["files"].items():
+            assert hashlib.sha256((tmp_path / "out" / name).read_bytes()).hexdigest() == digest
+        exported = (tmp_path / "out" / "themes.csv").read_text(encoding="utf-8-sig").splitlines()
+        assert len(exported) - 1 in (base, base + NEW_THEMES)
+
+    # both loads, exactly once
+    assert rows(sample_store, "SELECT count(*), count(DISTINCT theme_id) FROM themes") == [
+        (base + NEW_THEMES, base + NEW_THEMES)
+    ]
+    assert rows(sample_store, "SELECT count(*), count(DISTINCT (theme_id, survey_fy)) FROM followups") == [
+        (FOLLOWUPS, FOLLOWUPS)
+    ]
+    assert rows(
+        sample_store,
+        "SELECT file_name, count(*) FROM loads WHERE file_name LIKE '%_concurrent.csv' GROUP BY ALL ORDER BY 1",
+    ) == [("followups_concurrent.csv", 1), ("themes_concurrent.csv", 1)]
+    final = run_kpi("report", "--db", db, "--as-of", "2025", "--format", "json")
+    assert final.returncode == 0, final.stderr
+    assert json.loads(final.stdout)["exclusions"]["themes_loaded"] == base + NEW_THEMES

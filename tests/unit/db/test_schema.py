@@ -1,0 +1,213 @@
+"""Schema versions: a version-1 file (tests/fixtures/schema_v1.duckdb, written by kpi's real CLI at schema
+version 1; see tests/fixtures/make_schema_v1.py) is upgraded in one transaction on its first write and
+keeps every row; a newer file, a file that is not a DuckDB database and a DuckDB database that is not
+kpi's are refused with exit 3 and a message, and left as they were.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+from pathlib import Path
+
+import duckdb
+import pytest
+from faultkit import rows, spy, table_checksums, wait_for
+from kit import SAMPLE, TESTS, run_kpi, run_kpi_en
+
+from kpi.db import connect, schema
+
+FIXTURE = TESTS / "fixtures" / "schema_v1.duckdb"
+V1_TABLES = ["budget", "followups", "loads", "meta", "programme", "theme_history", "themes"]
+
+
+def version(db: Path) -> int:
+    return int(rows(db, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0])
+
+
+def columns(db: Path) -> dict[str, list[tuple[str, str]]]:
+    found: dict[str, list[tuple[str, str]]] = {}
+    for table, column, kind in rows(
+        db,
+        "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position",
+    ):
+        found.setdefault(table, []).append((column, kind))
+    return found
+
+
+def v1_data(db: Path) -> dict[str, list[tuple]]:
+    """The rows of every version-1 table, in version 1's columns (meta left out: its version changes)."""
+    shape = columns(FIXTURE)
+    return {
+        table: rows(db, f"SELECT {', '.join(c for c, _ in shape[table])} FROM {table} ORDER BY ALL")
+        for table in V1_TABLES
+        if table != "meta"
+    }
+
+
+@pytest.fixture
+def v1(tmp_path: Path) -> Path:
+    """A private copy of the version-1 fixture."""
+    path = tmp_path / "v1.duckdb"
+    shutil.copy(FIXTURE, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def current_shape(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[str, str]]]:
+    """The tables and columns of a database created by this kpi."""
+    path = tmp_path_factory.mktemp("fresh") / "fresh.duckdb"
+    assert run_kpi("load", "--db", str(path), str(SAMPLE / "themes.csv")).returncode == 0
+    return columns(path)
+
+
+def test_the_fixture_is_a_version_1_database_with_rows_in_every_table() -> None:
+    assert version(FIXTURE) == 1
+    assert sorted(columns(FIXTURE)) == V1_TABLES
+    counts = {t: rows(FIXTURE, f"SELECT count(*) FROM {t}")[0][0] for t in V1_TABLES}
+    assert counts == {
+        "budget": 7,
+        "followups": 10,
+        "loads": 5,
+        "meta": 1,
+        "programme": 6,
+        "theme_history": 1,
+        "themes": 144,
+    }
+
+
+def test_opening_the_v1_fixture_for_a_write_upgrades_it_and_keeps_the_v1_data(
+    v1: Path, current_shape: dict[str, list[tuple[str, str]]]
+) -> None:
+    before = v1_data(v1)
+    with connect.open_for_write(v1, wait=5):
+        pass
+    assert version(v1) == schema.SCHEMA_VERSION
+    assert v1_data(v1) == before
+    assert columns(v1) == current_shape
+
+
+def test_a_failing_upgrade_leaves_the_file_exactly_at_version_1(v1: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The upgrade is one transaction: a migration that fails halfway leaves no table of any later version."""
+    before = table_checksums(v1)
+    broken = "CREATE TABLE half_done (x INTEGER); INSERT INTO half_done VALUES (1); SELECT * FROM no_such_table"
+    monkeypatch.setattr(connect, "MIGRATIONS", [*schema.MIGRATIONS, broken])
+    monkeypatch.setattr(connect, "SCHEMA_VERSION", len(schema.MIGRATIONS) + 1)
+    with pytest.raises(duckdb.Error), connect.open_for_write(v1, wait=5):
+        pass
+    assert table_checksums(v1) == before
+    assert version(v1) == 1
+
+
+def test_a_report_on_the_v1_file_upgrades_it_first_and_reports_its_data(v1: Path) -> None:
+    before = v1_data(v1)
+    result = run_kpi("report", "--db", str(v1), "--as-of", "2025", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert '"themes_loaded": 144' in result.stdout
+    assert version(v1) == schema.SCHEMA_VERSION
+    assert v1_data(v1) == before
+
+
+def test_a_load_into_the_v1_file_upgrades_it_and_adds_to_its_data(v1: Path, tmp_path: Path) -> None:
+    before = v1_data(v1)
+    followups = tmp_path / "followups_2025.csv"
+    followups.write_text("theme_id,survey_fy,stage\nT1-011,2025,上市\nT1-012,2025,研究\n", encoding="utf-8")
+    result = run_kpi("load", "--db", str(v1), str(followups))
+    assert result.returncode == 0, result.stderr
+    assert version(v1) == schema.SCHEMA_VERSION
+    after = v1_data(v1)
+    for table in ("themes", "theme_history", "budget", "programme"):
+        assert after[table] == before[table], table
+    assert set(before["followups"]) < set(after["followups"]) and len(after["followups"]) == 12
+    assert set(before["loads"]) < set(after["loads"]) and len(after["loads"]) == 6
+
+
+@pytest.mark.slow
+def test_sigkill_during_the_upgrade_leaves_version_1_or_the_upgraded_file(v1: Path) -> None:
+    before = v1_data(v1)
+    proc = spy("report", "--db", str(v1), "--as-of", "2025")
+    try:
+        wait_for(proc, "before INSERT OR REPLACE")  # the last statement of the upgrade's transaction
+    finally:
+        proc.kill()
+        proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert version(v1) in (1, schema.SCHEMA_VERSION)
+    assert v1_data(v1) == before
+    result = run_kpi("report", "--db", str(v1), "--as-of", "2025")
+    assert result.returncode == 0, result.stderr
+    assert version(v1) == schema.SCHEMA_VERSION
+
+
+COMMANDS = {
+    "load": ["load", str(SAMPLE / "budget.csv")],
+    "report": ["report", "--as-of", "2025"],
+    "check": ["check", "--as-of", "2025"],
+    "export": ["export", "--as-of", "2025", "--out", "{out}"],
+}
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_a_newer_schema_is_refused_by_every_command_and_left_untouched(
+    sample_store: Path, tmp_path: Path, command: str
+) -> None:
+    con = duckdb.connect(str(sample_store))
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(schema.SCHEMA_VERSION + 1)])
+    con.close()
+    data = sample_store.read_bytes()
+    args = [a.replace("{out}", str(tmp_path / "out")) for a in COMMANDS[command]]
+    result = run_kpi_en(*args[:1], "--db", str(sample_store), *args[1:])
+    assert result.returncode == 3, result.stderr
+    assert f"schema version {schema.SCHEMA_VERSION + 1}, newer than this kpi knows" in result.stderr
+    ja = run_kpi(*args[:1], "--db", str(sample_store), *args[1:])
+    assert ja.returncode == 3 and f"スキーマ版 {schema.SCHEMA_VERSION + 1} はこの kpi が知る版" in ja.stderr
+    assert "Traceback" not in result.stderr
+    assert sample_store.read_bytes() == data
+    assert not (tmp_path / "out").exists()
+
+
+NOT_DATABASES = {
+    "a-csv-file": ("notes.csv", b"fy,budget\n2025,1\n"),
+    "a-text-file": ("notes.duckdb", b"not a database\n"),
+    "an-empty-file": ("empty.duckdb", b""),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "command"),
+    [
+        ("a-csv-file", "load"),
+        ("a-csv-file", "report"),
+        ("a-text-file", "load"),
+        ("an-empty-file", "load"),
+        ("an-empty-file", "report"),
+    ],
+)
+def test_a_db_path_that_is_not_a_duckdb_file_is_refused_and_left_untouched(
+    tmp_path: Path, name: str, command: str
+) -> None:
+    file_name, content = NOT_DATABASES[name]
+    path = tmp_path / file_name
+    path.write_bytes(content)
+    args = ["load", str(SAMPLE / "budget.csv")] if command == "load" else ["report"]
+    result = run_kpi_en(args[0], "--db", str(path), *args[1:])
+    assert result.returncode == 3, result.stderr
+    assert "cannot open database" in result.stderr or "not a" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert path.read_bytes() == content
+    assert not path.with_name(path.name + ".wal").exists()
+
+
+def test_a_duckdb_database_that_is_not_kpis_is_refused_with_exit_3(tmp_path: Path) -> None:
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE themes (name VARCHAR)")
+    con.execute("INSERT INTO themes VALUES ('someone else''s data')")
+    con.close()
+    before = table_checksums(other)
+    result = run_kpi("load", "--db", str(other), str(SAMPLE / "themes.csv"))
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 3, result.stderr
+    assert "kpi" in result.stderr and str(other) in result.stderr
+    assert table_checksums(other) == before

@@ -1,0 +1,127 @@
+"""The catalogue: every entry in both languages with the same placeholders, every key the code uses present."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import pytest
+from kit import ROOT
+
+from kpi.codes import STATUSES
+from kpi.figures.kpis import KPIS
+from kpi.figures.status import GROUPS, LISTS
+from kpi.figures.verdict import Verdict
+from kpi.load.files import KIND_ORDER
+from kpi.present.catalogue import WORDS, Lang, Words, lang_from_env, placeholders, text
+
+# Entries whose two languages are rightly the same text (symbols, numbers, names).
+SAME_IN_BOTH = {
+    "load.number",
+    "html.fraction",
+    "cli.version",
+    "cli.error",
+    "kind.rs",
+    "chart.wrote",
+    "col.rs.yen",
+}
+# Literals that look like keys but are data: figure identifiers of `kpi reconcile`, the default file name.
+NOT_KEYS = {
+    "kpi.duckdb",
+    "rs.appropriation",
+    "rs.long_term.target",
+    "rs.long_term.target_year",
+    "rs.short_term.actual",
+    "rs.short_term.target",
+}
+
+
+@pytest.mark.parametrize("key", sorted(WORDS))
+def test_every_entry_has_both_languages_with_the_same_placeholders(key: str) -> None:
+    ja, en = WORDS[key]
+    assert ja.strip() and en.strip(), f"{key}: a language is empty"
+    assert placeholders(ja) == placeholders(en), f"{key}: {placeholders(ja)} ≠ {placeholders(en)}"
+
+
+def test_japanese_is_written_in_japanese() -> None:
+    """An entry copied from English into the Japanese column is a missing translation."""
+    untranslated = [
+        k for k, (ja, en) in WORDS.items() if ja == en and k not in SAME_IN_BOTH and re.search(r"[a-z]{3}", en)
+    ]
+    assert untranslated == []
+
+
+def test_a_missing_language_fails_the_check() -> None:
+    """The check above is not blind: an entry without English, or with other placeholders, is caught."""
+    with pytest.raises(AssertionError):
+        WORDS["test.broken"] = ("{n}件", "")
+        try:
+            test_every_entry_has_both_languages_with_the_same_placeholders("test.broken")
+        finally:
+            del WORDS["test.broken"]
+    with pytest.raises(AssertionError):
+        WORDS["test.broken"] = ("{n}件", "{count} items")
+        try:
+            test_every_entry_has_both_languages_with_the_same_placeholders("test.broken")
+        finally:
+            del WORDS["test.broken"]
+
+
+def _literal_keys() -> set[str]:
+    """Every string literal in kpi/ and schemas/ that reads as a catalogue key (a known prefix and a dot)."""
+    prefixes = {key.split(".")[0] for key in WORDS}
+    found: set[str] = set()
+    for path in [*(ROOT / "kpi").rglob("*.py"), *(ROOT / "schemas").rglob("*.py")]:
+        if path.name == "catalogue.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                value = node.value
+                if re.fullmatch(r"[a-z_]+(\.[a-z0-9_]+)+", value) and value.split(".")[0] in prefixes:
+                    found.add(value)
+    return found
+
+
+def test_every_key_written_in_the_code_is_in_the_catalogue() -> None:
+    keys = _literal_keys()
+    assert len(keys) > 100  # the scan finds the keys (rules, messages, labels)
+    assert sorted(k for k in keys - NOT_KEYS if k not in WORDS) == []
+
+
+def test_every_key_built_from_a_code_is_in_the_catalogue() -> None:
+    """Keys composed at run time (a KPI, a verdict, a status, a kind…) exist for every value they are built from."""
+    built = [
+        *(f"kpi.{spec.key}.{form}" for spec in KPIS for form in ("name", "title", "definition")),
+        *(f"check.name.{spec.key}" for spec in KPIS),
+        *(f"verdict.{v}" for v in Verdict),
+        *(f"status.{s}" for s in STATUSES),
+        *(f"group.{g}" for g in GROUPS),
+        *(f"list.{name}" for name in LISTS),
+        *(f"kind.{k}" for k in KIND_ORDER),
+        *(f"decision.{d}" for d in ("continue", "consider", "terminate")),
+        *(f"chart.{c}" for c in ("short_term", "long_term", "budget", "status")),
+        *(f"html.chart_note.{c}" for c in ("short_term", "long_term", "budget", "status")),
+        *(f"help.{c}" for c in ("load", "report", "check", "export", "stagegate", "reconcile", "chart")),
+        *(f"reason.{r}" for r in ("no_followups", "denominator_zero")),
+    ]
+    assert [k for k in built if k not in WORDS] == []
+
+
+def test_words_fill_their_placeholders_in_the_language_asked() -> None:
+    assert text("db.missing", "ja", path="x.duckdb").startswith("x.duckdb にデータベースがありません")
+    assert (
+        text("db.missing", Lang.en, path="x.duckdb")
+        == "no database at x.duckdb; load data first: kpi load sample_data/"
+    )
+    assert Words("en")("verdict.not_judged_yet", fy=2030) == "judged from FY2030"
+    with pytest.raises(ValueError):
+        Words("fr")
+
+
+def test_kpi_lang_chooses_english_and_anything_else_is_japanese(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KPI_LANG", "en")
+    assert lang_from_env() is Lang.en
+    monkeypatch.setenv("KPI_LANG", "fr")
+    assert lang_from_env() is Lang.ja
+    monkeypatch.delenv("KPI_LANG")
+    assert lang_from_env() is Lang.ja
