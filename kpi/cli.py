@@ -105,6 +105,18 @@ class Kind(StrEnum):
     programme = "programme"
 
 
+class DueFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ChangesFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+
+
 class ChartName(StrEnum):
     short_term = "short_term"
     long_term = "long_term"
@@ -298,6 +310,16 @@ def _as_of(option: str | None) -> int:
         raise UsageProblem("cli.as_of_invalid", value=option) from None
 
 
+def _date(option: str | None, name: str) -> dt.date | None:
+    """A YYYY-MM-DD option as a date (exit 2 when it is none)."""
+    if option is None:
+        return None
+    try:
+        return dt.date.fromisoformat(option.strip())
+    except ValueError:
+        raise UsageProblem("cli.not_a_date", option=name, value=option) from None
+
+
 def _need_charts() -> None:
     import importlib.util
 
@@ -343,6 +365,7 @@ def load(
         InEncoding | None, typer.Option("--encoding", help=W("help.opt.encoding_in"), show_default=False)
     ] = None,
     project_id: Annotated[int | None, typer.Option("--project-id", help=W("help.opt.project_id"))] = None,
+    snapshot: Annotated[str | None, typer.Option("--snapshot", help=W("help.opt.snapshot"), show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=W("help.opt.quiet"))] = False,
     db: DbOption = None,
     wait: WaitOption = None,
@@ -356,7 +379,12 @@ def load(
 
     path = db_path(db)
     batch = ingest.read_files(
-        paths, kind and str(kind), encoding and str(encoding), project_id, lambda: stored_project_id(path, _wait(wait))
+        paths,
+        kind and str(kind),
+        encoding and str(encoding),
+        project_id,
+        lambda: stored_project_id(path, _wait(wait)),
+        _date(snapshot, "--snapshot"),
     )
     with open_for_write(path, _wait(wait)) as con:
         results = ingest.load_files(con, batch)
@@ -390,10 +418,10 @@ def report(
         _need_data(con)
         rep = build(con, fy, None if all_rows else 100)
         if fmt is ReportFormat.html:
-            from kpi.figures.schedule import maturity_schedule
+            from kpi.figures.report import schedule as schedule_of
             from kpi.present import charts, html
 
-            schedule = maturity_schedule(con, fy, rep.outcome.horizon_years, rep.outcome.judged_from_fy)
+            schedule = schedule_of(con, rep)
     if fmt is ReportFormat.html:
         text = html.render_html(rep, w, charts.svgs(rep, w, schedule))
     elif fmt is ReportFormat.json:
@@ -434,6 +462,7 @@ def check(
     """kpi check → figures.kpis.outcome(), exit 1 only on a KPI judged not met."""
     from kpi.db.connect import db_path, open_for_read
     from kpi.figures.kpis import outcome
+    from kpi.figures.lists import in_force, list_id
     from kpi.figures.report import settings
     from kpi.present.check import check_json, check_text, failed
 
@@ -443,9 +472,10 @@ def check(
         programme = settings(con)
         if programme is None:
             raise NoSettings("db.no_settings")
-        result = outcome(con, fy, programme)
+        snapshot = in_force(con, fy)
+        result = outcome(con, fy, programme, list_id(snapshot))
     if not quiet:
-        out(check_json(result) if fmt is CheckFormat.json else check_text(result, Output.words))
+        out(check_json(result, snapshot) if fmt is CheckFormat.json else check_text(result, snapshot, Output.words))
     if failed(result):
         raise typer.Exit(ExitCode.TARGET_MISSED)
 
@@ -467,6 +497,7 @@ def export(
 ) -> None:
     """kpi export → present.export.build_files() of figures.report.report(), written atomically."""
     from kpi.db.connect import db_path, open_for_read
+    from kpi.figures.lists import list_id
     from kpi.figures.report import report as build
     from kpi.figures.report import sources
     from kpi.figures.status import all_themes
@@ -476,7 +507,8 @@ def export(
     fy = _as_of(as_of)
     with open_for_read(db_path(db), _wait(wait)) as con:
         _need_data(con)
-        rep, themes, loaded = build(con, fy, list_limit=None), all_themes(con), sources(con)
+        rep = build(con, fy, list_limit=None)
+        themes, loaded = all_themes(con, list_id(rep.snapshot)), sources(con)
     files = build_files(rep, themes, loaded, Output.words, str(encoding), str(fmt))
     written = write_files(out_dir, files, force)
     say("\n".join(Output.words("export.wrote", path=p) for p in written))
@@ -494,12 +526,13 @@ def stagegate(
 ) -> None:
     """kpi stagegate → figures.stagegate.stage_gate()."""
     from kpi.db.connect import db_path, open_for_read
+    from kpi.figures.lists import in_force, list_id
     from kpi.figures.stagegate import stage_gate
     from kpi.present.stagegate import stage_gate_output
 
     fy = _as_of(as_of)
     with open_for_read(db_path(db), _wait(wait)) as con:
-        result = stage_gate(con, fy, limit=None)
+        result = stage_gate(con, fy, list_id(in_force(con, fy)), limit=None)
     out(stage_gate_output(result, str(fmt), Output.words))
 
 
@@ -546,7 +579,7 @@ def chart(
     """kpi chart → present.charts.render() of figures.report.report()."""
     from kpi.db.connect import db_path, open_for_read
     from kpi.figures.report import report as build
-    from kpi.figures.schedule import maturity_schedule
+    from kpi.figures.report import schedule as schedule_of
     from kpi.present import charts
     from kpi.present.files import write_file
 
@@ -557,9 +590,71 @@ def chart(
     with open_for_read(db_path(db), _wait(wait)) as con:
         _need_data(con)
         rep = build(con, fy)
-        schedule = maturity_schedule(con, fy, rep.outcome.horizon_years, rep.outcome.judged_from_fy)
+        schedule = schedule_of(con, rep)
     data = charts.render(rep, str(name), Output.words, out_file.suffix.lower()[1:], schedule)
     say(Output.words("chart.wrote", path=write_file(out_file, data)))
+
+
+@command("changes")
+@handled
+def changes(
+    since: Annotated[str | None, typer.Option("--from", help=W("help.opt.since"), show_default=False)] = None,
+    until: Annotated[str | None, typer.Option("--to", help=W("help.opt.until"), show_default=False)] = None,
+    fmt: Annotated[ChangesFormat, typer.Option("--format", "-f", help=W("help.opt.format"))] = ChangesFormat.table,
+    db: DbOption = None,
+    wait: WaitOption = None,
+    lang: LangOption = None,
+    log_format: LogOption = None,
+) -> None:
+    """kpi changes → figures.changes.changes() between two dated theme lists."""
+    from kpi.db.connect import db_path, open_for_read
+    from kpi.figures.changes import changes as compare
+    from kpi.figures.changes import pick
+    from kpi.figures.report import settings
+    from kpi.present.changes import changes_json, changes_text
+
+    with open_for_read(db_path(db), _wait(wait)) as con:
+        before, after = pick(con, _date(since, "--from"), _date(until, "--to"))
+        result = compare(con, settings(con), before, after)
+    out(changes_json(result) if fmt is ChangesFormat.json else changes_text(result, Output.words, str(fmt)))
+
+
+followups_app = typer.Typer(cls=KpiGroup, help=W("help.followups"), no_args_is_help=True)
+app.add_typer(followups_app, name="followups")
+
+
+@followups_app.command("due", cls=KpiCommand, help=W("help.followups_due"))
+@handled
+def followups_due(
+    fy: Annotated[str | None, typer.Option("--fy", help=W("help.opt.fy"), show_default=False)] = None,
+    fmt: Annotated[DueFormat, typer.Option("--format", "-f", help=W("help.opt.format"))] = DueFormat.table,
+    out_file: Annotated[Path | None, typer.Option("--out", help=W("help.opt.out_sheet"), show_default=False)] = None,
+    db: DbOption = None,
+    wait: WaitOption = None,
+    lang: LangOption = None,
+    log_format: LogOption = None,
+) -> None:
+    """kpi followups due → figures.followups.due(), as a table, JSON or the survey sheet."""
+    from kpi.db.connect import db_path, open_for_read
+    from kpi.figures.followups import due
+    from kpi.figures.report import settings
+    from kpi.present.followups import due_json, due_sheet, due_text
+
+    year = _as_of(fy)
+    with open_for_read(db_path(db), _wait(wait)) as con:
+        _need_data(con)
+        result = due(con, year, settings(con))
+    w = Output.words
+    if fmt is DueFormat.csv:
+        if out_file is None:
+            out(due_sheet(result, w, "\n"))
+            return
+        from kpi.present.csvfile import excel_bytes
+        from kpi.present.files import write_file
+
+        say(w("export.wrote", path=write_file(out_file, excel_bytes(due_sheet(result, w)))))
+        return
+    _write_or_print(due_json(result) if fmt is DueFormat.json else due_text(result, w), out_file)
 
 
 # ---------------------------------------------------------------------------- running

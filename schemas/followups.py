@@ -16,9 +16,16 @@ COLUMNS = {
     "theme_id": ["テーマID", "テーマ番号"],
     "survey_fy": ["調査年度"],
     "stage": ["段階", "実用化段階"],
+    # The context columns of the survey sheet `kpi followups due` writes: accepted as they are, not stored.
+    "organizations": ["機関名"],
+    "title": ["開発テーマ名"],
+    "end_fy": ["終了年度"],
+    "due_fy": ["調査予定年度"],
+    "overdue": ["期限超過"],
 }
-OPTIONAL: set[str] = set()
-FREE_TEXT: set[str] = set()
+CONTEXT = {"organizations", "title", "end_fy", "due_fy", "overdue"}
+OPTIONAL: set[str] = set(CONTEXT)
+FREE_TEXT: set[str] = set(CONTEXT)
 
 # NEDO's survey stages; 実用化 (practical use) means 製品化 or 上市.
 STAGES = {
@@ -44,6 +51,7 @@ SCHEMA = pa.DataFrameSchema(
             str,
             checks=text_check(lambda c: choice(STAGES, c).is_not_null(), "rule.stage"),
         ),
+        **{column: pa.Column(str, nullable=True, required=False) for column in CONTEXT},
         LINE: pa.Column(pl.Int64),
     },
     checks=[

@@ -10,6 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
 SAMPLE = ROOT / "sample_data"
+SAMPLE_THEMES = SAMPLE / "themes_2026-03-31.csv"  # the evaluation's theme list, as of the end of FY2025
 THEMES_HEADER = "theme_id,item,funding,element,organizations,title,start_fy,end_fy,status"
 
 

@@ -1,4 +1,4 @@
-"""Extract the theme table of section 3-3 from the report's text into sample_data/themes.csv.
+"""Extract the theme table of section 3-3 from the report's text into sample_data/themes_2026-03-31.csv.
 
 Run once by hand from the project root: python tools/extract_themes.py ../shared/seed/000_e25c639a4b7dbaa6.txt
 Cells are kept as printed (the PDF's letter spacing included); only the theme_id is ours.
@@ -17,7 +17,7 @@ STATUS_ONLY = re.compile(r"^\t*(目標達成|目標未達|計画通り|遅延)\t
 ITEM = {"①": 1, "②": 2, "③": 3}
 
 
-def main(src: str, dest: str = "sample_data/themes.csv") -> None:
+def main(src: str, dest: str = "sample_data/themes_2026-03-31.csv") -> None:
     lines = Path(src).read_text(encoding="utf-8").splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("3-3. 研究開発計画① 進捗状況（1/11）"))
     end = next(i for i, line in enumerate(lines) if line.startswith("3-3. 研究開発計画② 進捗管理"))

@@ -55,7 +55,45 @@ def transcripts(folder: Path) -> dict[str, str]:
         "$ kpi report --as-of 2026 | head -9   # after loading sample_data/illustrative/ (invented follow-ups)\n"
         + "".join(kpi(folder, "report", "--as-of", "2026").splitlines(keepends=True)[:9])
     )
+    (folder / "themes_2026-04-30.csv").write_text(april_list(), encoding="utf-8")
+    kpi(folder, "load", "themes_2026-04-30.csv", stream="stderr")
+    out["changes"] = "$ kpi load themes_2026-04-30.csv && kpi changes   # an invented April list\n" + kpi(
+        folder, "changes"
+    )
+    out["followups"] = (
+        "$ kpi followups due --fy 2026 | head -6\n"
+        + "".join(kpi(folder, "followups", "due", "--fy", "2026").splitlines(keepends=True)[:6])
+        + "\n$ kpi followups due --fy 2026 --format csv --out followups_2026.csv\n"
+        + kpi(
+            folder,
+            "followups",
+            "due",
+            "--fy",
+            "2026",
+            "--format",
+            "csv",
+            "--out",
+            "followups_2026.csv",
+            stream="stderr",
+        )
+    )
     return out
+
+
+def april_list() -> str:
+    """The sample's list, a month on (invented): two themes reach their final result, one is added, one is gone."""
+    lines = (ROOT / "sample_data" / "themes_2026-03-31.csv").read_text(encoding="utf-8-sig").splitlines()
+    moved = {"T1-065": "目標達成", "T1-066": "目標未達"}
+    kept = []
+    for line in lines:
+        theme_id = line.split(",", 1)[0]
+        if theme_id == "T2-011":
+            continue
+        if theme_id in moved:
+            line = line.replace("計画通り", moved[theme_id])
+        kept.append(line)
+    kept.append("T9-001,2,助成,b9,新規株式会社,新しい研究開発テーマ,,令和9年度終了 計画通り")
+    return "\n".join(kept) + "\n"
 
 
 def render(readme: str, blocks: dict[str, str]) -> str:

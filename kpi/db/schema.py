@@ -61,12 +61,35 @@ MIGRATIONS: list[str] = [
         target DECIMAL(38, 10), actual DECIMAL(38, 10), achievement_rate DECIMAL(38, 10), is_target_year BOOLEAN,
         load_id INTEGER NOT NULL);
     """,
+    # 3: dated theme lists. A themes file is the programme's list as known on a date (its snapshot); each list
+    # keeps its own rows, and `themes` becomes a view: every theme ever listed, as its latest list has it. The
+    # statuses stored so far become one list dated by the last themes load. theme_history is kept as it was
+    # (the lists hold the history from now on).
+    """
+    CREATE TABLE theme_lists (
+        list_id INTEGER PRIMARY KEY, snapshot DATE NOT NULL UNIQUE, load_id INTEGER NOT NULL);
+    CREATE TABLE theme_rows (
+        list_id INTEGER NOT NULL, theme_id VARCHAR NOT NULL, item TINYINT NOT NULL, funding VARCHAR NOT NULL,
+        element VARCHAR NOT NULL, organizations VARCHAR NOT NULL, title VARCHAR NOT NULL,
+        start_fy SMALLINT, end_fy SMALLINT NOT NULL, status VARCHAR NOT NULL, load_id INTEGER NOT NULL);
+    INSERT INTO theme_lists
+        SELECT 1, CAST(max(l.loaded_at) AS DATE), max(l.load_id) FROM loads l
+        WHERE l.kind = 'themes' AND EXISTS (SELECT 1 FROM themes) HAVING count(*) > 0;
+    INSERT INTO theme_rows
+        SELECT 1, theme_id, item, funding, element, organizations, title, start_fy, end_fy, status, load_id
+        FROM themes WHERE EXISTS (SELECT 1 FROM theme_lists);
+    DROP TABLE themes;
+    CREATE VIEW themes AS
+        SELECT r.theme_id, r.item, r.funding, r.element, r.organizations, r.title, r.start_fy, r.end_fy, r.status,
+               r.load_id, l.snapshot
+        FROM theme_rows r JOIN theme_lists l USING (list_id)
+        QUALIFY row_number() OVER (PARTITION BY r.theme_id ORDER BY l.snapshot DESC) = 1;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # The natural key of each table: a reload replaces the rows whose key it gives.
 TABLE_KEYS = {
-    "themes": ["theme_id"],
     "budget": ["fy"],
     "followups": ["theme_id", "survey_fy"],
     "outputs": ["fy"],
@@ -78,3 +101,6 @@ TABLE_KEYS = {
     "rs_indicators": ["project_id", "sheet_fy", "seq"],
     "rs_values": ["project_id", "sheet_fy", "seq", "fy"],
 }
+
+# The columns of a theme as a list stores it (between list_id and load_id).
+THEME_COLUMNS = ("theme_id", "item", "funding", "element", "organizations", "title", "start_fy", "end_fy", "status")

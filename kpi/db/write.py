@@ -1,31 +1,60 @@
-"""Writing one `kpi load` into the database: every file in one transaction, each row replacing its key."""
+"""Writing one `kpi load` into the database: every file in one transaction.
+
+A themes file is a dated list (theme_lists, theme_rows): a new date adds a list, the same date replaces that
+date's list, the same content changes nothing. Every other kind replaces its rows by their natural key.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from kpi.db.connect import fetch_one, transaction
-from kpi.db.schema import TABLE_KEYS
+from kpi.db.schema import TABLE_KEYS, THEME_COLUMNS
+
+MISSING_LISTED = 20  # theme ids named in a load's result when themes are missing from a newer list
 
 
 @dataclass(frozen=True)
 class Incoming:
-    """One checked file ready to be written: its rows per table (polars frames), or programme settings."""
+    """One checked file ready to be written: its rows per table (polars frames), or programme settings.
+
+    A themes file carries the date its list describes (`snapshot`); `skipped` counts rows the reader left out on
+    purpose (a survey sheet's unanswered rows).
+    """
 
     path: Path
     kind: str
     sha256: str
     tables: dict[str, Any] = field(default_factory=dict)
     settings: dict[str, str] | None = None
+    snapshot: dt.date | None = None
+    skipped: int = 0
+
+
+@dataclass(frozen=True)
+class ListChange:
+    """What a themes list is against the list before it: replaced or new, and the themes it no longer has."""
+
+    snapshot: dt.date
+    replaced: bool
+    previous: dt.date | None
+    missing: int
+    missing_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class FileResult:
-    """What a load did with one file; `same_as` names the earlier load of the same content when nothing changed."""
+    """What a load did with one file; `same_as` names the earlier load of the same content when nothing changed.
+
+    For a themes file, inserted and updated count the themes new to its list's predecessor and those whose status
+    or end year changed; `list_change` says which list it wrote.
+    """
 
     file: str
     kind: str
@@ -34,6 +63,9 @@ class FileResult:
     updated: int
     load_id: int | None
     same_as: tuple[int, str] | None = None
+    snapshot: dt.date | None = None
+    list_change: ListChange | None = None
+    skipped: int = 0
 
 
 def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -60,7 +92,17 @@ def _previous_load(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[int, st
 
 
 def _unchanged(con: duckdb.DuckDBPyConnection, source: Incoming, rows: int) -> FileResult:
-    return FileResult(str(source.path), source.kind, rows, 0, 0, None, _previous_load(con, source.sha256))
+    return FileResult(
+        str(source.path),
+        source.kind,
+        rows,
+        0,
+        0,
+        None,
+        _previous_load(con, source.sha256),
+        snapshot=source.snapshot,
+        skipped=source.skipped,
+    )
 
 
 def _write_programme(con: duckdb.DuckDBPyConnection, source: Incoming) -> FileResult:
@@ -114,14 +156,7 @@ def _apply(
     key = TABLE_KEYS[table]
     on = " AND ".join(f"i.{k} = t.{k}" for k in key)
     staged = f"changed_{table}"
-    if changed > new:  # some rows replace stored ones: keep the old status, then remove them
-        if table == "themes":
-            con.execute(
-                f"INSERT INTO theme_history SELECT t.theme_id, ?, t.status, c.status, t.end_fy, c.end_fy "
-                f"FROM {staged} c JOIN themes t USING (theme_id) "
-                "WHERE c.status IS DISTINCT FROM t.status OR c.end_fy IS DISTINCT FROM t.end_fy",
-                [load_id],
-            )
+    if changed > new:  # some rows replace stored ones
         con.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM {staged} i WHERE NOT i.is_new AND {on})")
     cols = ", ".join(f'"{c}"' for c in columns)
     con.execute(f"INSERT INTO {table} ({cols}, load_id) SELECT {cols}, ? FROM {staged}", [load_id])
@@ -142,21 +177,128 @@ def _write_tables(con: duckdb.DuckDBPyConnection, source: Incoming) -> FileResul
     load_id = _record_load(con, source, rows, inserted, changed - inserted)
     for table, frame in frames.items():
         _apply(con, table, [c for c in frame.columns if c != "_line"], load_id, *counts[table])
-    return FileResult(str(source.path), source.kind, rows, inserted, changed - inserted, load_id)
+    return FileResult(
+        str(source.path), source.kind, rows, inserted, changed - inserted, load_id, skipped=source.skipped
+    )
+
+
+def _list_at(con: duckdb.DuckDBPyConnection, snapshot: dt.date) -> int | None:
+    row = fetch_one(con, "SELECT list_id FROM theme_lists WHERE snapshot = ?", [snapshot])
+    return int(row[0]) if row else None
+
+
+def _list_before(con: duckdb.DuckDBPyConnection, snapshot: dt.date) -> tuple[int, dt.date] | None:
+    row = fetch_one(
+        con, "SELECT list_id, snapshot FROM theme_lists WHERE snapshot < ? ORDER BY snapshot DESC LIMIT 1", [snapshot]
+    )
+    return (int(row[0]), row[1]) if row else None
+
+
+def _write_theme_list(con: duckdb.DuckDBPyConnection, parts: list[Incoming]) -> list[FileResult]:
+    """The themes files of one date as that date's list: new, replacing the stored one, or unchanged."""
+    snapshot = parts[0].snapshot
+    assert snapshot is not None
+    cols = ", ".join(THEME_COLUMNS)
+    for i, part in enumerate(parts):
+        con.register(f"incoming_{i}", con.from_arrow(part.tables["themes"].select(THEME_COLUMNS).__arrow_c_stream__()))
+    union = " UNION ALL ".join(f"SELECT {cols} FROM incoming_{i}" for i in range(len(parts)))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE incoming_list AS {union}")
+    for i in range(len(parts)):
+        con.unregister(f"incoming_{i}")
+    try:
+        stored = _list_at(con, snapshot)
+        if stored is not None:
+            differs = fetch_one(
+                con,
+                f"""SELECT (SELECT count(*) FROM (SELECT {cols} FROM incoming_list
+                                                 EXCEPT ALL SELECT {cols} FROM theme_rows WHERE list_id = $l))
+                         + (SELECT count(*) FROM (SELECT {cols} FROM theme_rows WHERE list_id = $l
+                                                 EXCEPT ALL SELECT {cols} FROM incoming_list))""",
+                {"l": stored},
+            )
+            if differs == (0,):
+                return [_unchanged(con, part, part.tables["themes"].height) for part in parts]
+        previous = _list_before(con, snapshot)
+        results = []
+        load_ids = []
+        for part in parts:
+            new, changed = _against(con, part, previous)
+            load_ids.append(_record_load(con, part, part.tables["themes"].height, new, changed))
+            results.append((part, new, changed))
+        if stored is None:
+            list_id = int((fetch_one(con, "SELECT coalesce(max(list_id), 0) + 1 FROM theme_lists") or (1,))[0])
+            con.execute("INSERT INTO theme_lists VALUES (?, ?, ?)", [list_id, snapshot, load_ids[0]])
+        else:
+            list_id = stored
+            con.execute("DELETE FROM theme_rows WHERE list_id = ?", [list_id])
+            con.execute("UPDATE theme_lists SET load_id = ? WHERE list_id = ?", [load_ids[0], list_id])
+        con.execute(
+            f"INSERT INTO theme_rows (list_id, {cols}, load_id) SELECT ?, {cols}, ? FROM incoming_list",
+            [list_id, load_ids[0]],
+        )
+        missing_ids: list[str] = []
+        missing = 0
+        if previous is not None:
+            gone = "SELECT theme_id FROM theme_rows WHERE list_id = $p EXCEPT SELECT theme_id FROM incoming_list"
+            missing = int((fetch_one(con, f"SELECT count(*) FROM ({gone})", {"p": previous[0]}) or (0,))[0])
+            ids = con.execute(f"{gone} ORDER BY theme_id LIMIT {MISSING_LISTED}", {"p": previous[0]}).fetchall()
+            missing_ids = [str(i) for (i,) in ids]
+        change = ListChange(
+            snapshot, stored is not None, previous[1] if previous else None, missing, tuple(missing_ids)
+        )
+        return [
+            FileResult(
+                str(part.path), part.kind, part.tables["themes"].height, new, changed, load_id, None, snapshot, change
+            )
+            for (part, new, changed), load_id in zip(results, load_ids, strict=True)
+        ]
+    finally:
+        con.execute("DROP TABLE IF EXISTS incoming_list")
+
+
+def _against(con: duckdb.DuckDBPyConnection, part: Incoming, previous: tuple[int, dt.date] | None) -> tuple[int, int]:
+    """A file's themes new to the previous list, and those whose status or end year changed since it."""
+    rows = part.tables["themes"].height
+    if previous is None:
+        return rows, 0
+    con.register(
+        "part", con.from_arrow(part.tables["themes"].select("theme_id", "status", "end_fy").__arrow_c_stream__())
+    )
+    try:
+        row = fetch_one(
+            con,
+            """SELECT count(*) FILTER (r.theme_id IS NULL),
+                      count(*) FILTER (r.theme_id IS NOT NULL AND (r.status <> p.status OR r.end_fy <> p.end_fy))
+               FROM part p LEFT JOIN theme_rows r ON r.list_id = $l AND r.theme_id = p.theme_id""",
+            {"l": previous[0]},
+        )
+    finally:
+        con.unregister("part")
+    return (int(row[0]), int(row[1])) if row else (rows, 0)
 
 
 def write_sources(con: duckdb.DuckDBPyConnection, sources: list[Incoming]) -> list[FileResult]:
     """Write every checked file in one transaction: all of them, or (on any error) none."""
-    results = []
+    results: list[FileResult] = []
     with transaction(con):
-        for source in sources:
-            if source.settings is not None:
-                results.append(_write_programme(con, source))
-            else:
-                results.append(_write_tables(con, source))
+        for (kind, snapshot), group in groupby(sources, key=lambda s: (s.kind, s.snapshot)):
+            parts = list(group)
+            if kind == "themes" and snapshot is not None:
+                results += _write_theme_list(con, parts)
+                continue
+            for source in parts:
+                if source.settings is not None:
+                    results.append(_write_programme(con, source))
+                else:
+                    results.append(_write_tables(con, source))
     return results
 
 
 def stored_theme_ids(con: duckdb.DuckDBPyConnection) -> Any:
-    """Every stored theme_id, as a relation (follow-ups and stage-gate rows must name a known theme)."""
-    return con.sql("SELECT theme_id FROM themes")
+    """Every theme_id any list holds, as a relation (follow-ups and stage-gate rows must name a known theme)."""
+    return con.sql("SELECT DISTINCT theme_id FROM theme_rows")
+
+
+def stored_end_years(con: duckdb.DuckDBPyConnection) -> Any:
+    """Each listed theme's end year as its latest list has it (a survey must not predate the theme's end)."""
+    return con.sql("SELECT theme_id, end_fy FROM themes")

@@ -14,7 +14,8 @@ import duckdb
 
 from kpi.db.connect import fetch_one
 from kpi.exact import ratio
-from kpi.figures.population import COMMERCIALISED_SQL, POPULATION
+from kpi.figures.lists import IN_FORCE
+from kpi.figures.population import COMMERCIALISED_SQL, POPULATION, population
 from kpi.figures.verdict import Verdict, judge
 from kpi.settings import DEFAULT_HORIZON, Settings
 
@@ -126,8 +127,8 @@ class Outcome:
         return self[LONG_TERM.key].judged_from_fy
 
 
-def outcome(con: duckdb.DuckDBPyConnection, as_of: int, settings: Settings | None) -> Outcome:
-    """Every KPI of KPIS as of `as_of`, in one query over the population."""
+def outcome(con: duckdb.DuckDBPyConnection, as_of: int, settings: Settings | None, list_id: int) -> Outcome:
+    """Every KPI of KPIS as of `as_of` over the themes of one list, in one query."""
     horizon = settings.followup_horizon_years if settings else DEFAULT_HORIZON
     counts = ", ".join(
         f"count(*) FILTER ({s.numerator}), count(*) FILTER ({s.denominator})".format(as_of="$as_of") for s in KPIS
@@ -142,7 +143,7 @@ def outcome(con: duckdb.DuckDBPyConnection, as_of: int, settings: Settings | Non
                count(*) FILTER (NOT matured),
                (SELECT count(*) FROM surveyed)
         FROM kpi_rows""",
-        {"as_of": as_of, "horizon": horizon},
+        {"as_of": as_of, "horizon": horizon, "list": list_id},
     )
     values = [int(v) for v in row] if row else [0] * (2 * len(KPIS) + 5)
     delayed, awaiting, not_achieved, unmatured, surveyed = values[2 * len(KPIS) :]
@@ -182,17 +183,20 @@ class TrendYear:
 
 
 def trend(con: duckdb.DuckDBPyConnection, as_of: int, settings: Settings | None) -> list[TrendYear]:
-    """The short-term KPI at the end of each fiscal year, from the first year a theme completed to `as_of`."""
+    """The short-term KPI at the end of each fiscal year, each year from its own list (the list in force at that
+    year's end), from the first year a theme of `as_of`'s list completed to `as_of`."""
     spec = SHORT_TERM
     first_done = spec.denominator.format(as_of="$as_of")
     rows = con.execute(
         f"""
-        WITH p AS {POPULATION},
-        years AS (SELECT unnest(range((SELECT min(end_fy) FROM p WHERE {first_done}), $as_of + 1)) AS fy)
+        WITH years AS (
+          SELECT fy, {IN_FORCE.format(fy="fy")} AS list_id
+          FROM (SELECT unnest(range(
+            (SELECT min(end_fy) FROM {population(IN_FORCE.format(fy="$as_of"))} WHERE {first_done}), $as_of + 1)) AS fy))
         SELECT y.fy,
                count(p.theme_id) FILTER ({spec.numerator.format(as_of="y.fy")}),
                count(p.theme_id) FILTER ({spec.denominator.format(as_of="y.fy")})
-        FROM years y LEFT JOIN p ON p.end_fy <= y.fy
+        FROM years y LEFT JOIN LATERAL {population("y.list_id", "y.fy")} p ON p.end_fy <= y.fy
         GROUP BY y.fy ORDER BY y.fy
         """,
         {"as_of": as_of},

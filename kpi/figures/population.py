@@ -1,10 +1,20 @@
-"""The themes every status-based figure counts: adopted by the as-of year, leading research left out."""
+"""The themes every status-based figure counts: those of one dated list, adopted by the as-of year, leading
+research left out."""
 
 from __future__ import annotations
 
 from kpi.codes import COMMERCIALISED, LEADING_ITEM
 
-# Adopted, non-leading themes as of the year bound to $as_of: the population of every outcome figure.
-POPULATION = f"(SELECT * FROM themes WHERE item <> {LEADING_ITEM} AND (start_fy IS NULL OR start_fy <= $as_of))"
+
+def population(list_expr: str = "$list", as_of_expr: str = "$as_of") -> str:
+    """The adopted non-leading themes of a list, as a subquery (a theme without start_fy counts as adopted)."""
+    return (
+        f"(SELECT * FROM theme_rows WHERE list_id = {list_expr} AND item <> {LEADING_ITEM}"
+        f" AND (start_fy IS NULL OR start_fy <= {as_of_expr}))"
+    )
+
+
+# The population of the list bound to $list as of the year bound to $as_of.
+POPULATION = population()
 
 COMMERCIALISED_SQL = "(" + ", ".join(f"'{stage}'" for stage in COMMERCIALISED) + ")"

@@ -18,6 +18,7 @@ import duckdb
 from kpi.exact import round_half_up
 from kpi.figures.budget import budget
 from kpi.figures.kpis import SHORT_TERM, trend
+from kpi.figures.lists import in_force, list_id
 from kpi.figures.population import POPULATION
 from kpi.figures.report import Report, report, settings
 from kpi.figures.rs import Indicator, rs
@@ -80,9 +81,9 @@ def compare(
 
 
 def _status_counts(con: duckdb.DuckDBPyConnection, as_of: int, where: str, params: dict[str, Any]) -> dict[str, int]:
-    rows = con.execute(
-        f"SELECT status, count(*) FROM {POPULATION} WHERE {where} GROUP BY status", {"as_of": as_of, **params}
-    ).fetchall()
+    """The themes of the year's list that meet `where`, by status."""
+    params = {"as_of": as_of, "list": list_id(in_force(con, as_of)), **params}
+    rows = con.execute(f"SELECT status, count(*) FROM {POPULATION} WHERE {where} GROUP BY status", params).fetchall()
     counts = {status: int(n) for status, n in rows}
     return {s: counts.get(s, 0) for s in STATUSES}
 
@@ -91,14 +92,17 @@ def _group_note(con: duckdb.DuckDBPyConnection, as_of: int, where: str, params: 
     """How the theme list splits a group: its counts by status and the themes not achieved or delayed."""
     ids = con.execute(
         f"SELECT theme_id FROM {POPULATION} WHERE {where} AND status IN ('delayed', 'not_achieved') ORDER BY theme_id",
-        {"as_of": as_of, **params},
+        {"as_of": as_of, "list": list_id(in_force(con, as_of)), **params},
     ).fetchall()
     counts = _status_counts(con, as_of, where, params)
     return Note("reconcile.group", {**label, **counts, "ids": " ".join(i for (i,) in ids) or "—"})
 
 
 def _year_note(con: duckdb.DuckDBPyConnection, fy: int) -> Note:
-    return Note("reconcile.year", {"fy": fy, **_status_counts(con, fy, "end_fy = $fy", {"fy": fy})})
+    """The themes of the year's list that ended in that year, by status, and the date of that list."""
+    snapshot = in_force(con, fy)
+    counts = _status_counts(con, fy, "end_fy = $fy", {"fy": fy})
+    return Note("reconcile.year", {"fy": fy, "snapshot": snapshot.date.isoformat() if snapshot else "—", **counts})
 
 
 def resolve(con: duckdb.DuckDBPyConnection, figure: str, rep: Report) -> tuple[Any, list[Note]]:

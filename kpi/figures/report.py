@@ -11,8 +11,10 @@ from kpi.db.connect import fetch_one
 from kpi.figures.budget import Budget, budget
 from kpi.figures.evaluation import Evaluation, evaluation
 from kpi.figures.kpis import Outcome, TrendYear, outcome, trend
+from kpi.figures.lists import Snapshot, in_force, list_id
 from kpi.figures.outputs import Outputs, outputs
 from kpi.figures.rs import Rs, rs
+from kpi.figures.schedule import Schedule, maturity_schedule
 from kpi.figures.stagegate import StageGate, stage_gate
 from kpi.figures.status import (
     LIST_LIMIT,
@@ -30,9 +32,10 @@ from kpi.settings import Settings
 
 @dataclass(frozen=True)
 class Report:
-    """The figures of one as-of year."""
+    """The figures of one as-of year, from the theme list in force at its end (`snapshot`)."""
 
     as_of_fy: int
+    snapshot: Snapshot | None
     programme: Settings | None
     exclusions: Exclusions
     outcome: Outcome
@@ -53,29 +56,38 @@ def settings(con: duckdb.DuckDBPyConnection) -> Settings | None:
 
 
 def has_data(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether any theme or budget row is stored."""
-    row = fetch_one(con, "SELECT (SELECT count(*) FROM themes) + (SELECT count(*) FROM budget)")
+    """Whether any themes list or budget row is stored."""
+    row = fetch_one(con, "SELECT (SELECT count(*) FROM theme_lists) + (SELECT count(*) FROM budget)")
     return bool(row and row[0])
 
 
 def report(con: duckdb.DuckDBPyConnection, as_of: int, list_limit: int | None = LIST_LIMIT) -> Report:
     """Every figure as of `as_of`; theme lists hold at most `list_limit` rows each (None: all)."""
     programme = settings(con)
+    snapshot = in_force(con, as_of)
+    listed = list_id(snapshot)
     return Report(
         as_of_fy=as_of,
+        snapshot=snapshot,
         programme=programme,
-        exclusions=exclusions(con, as_of),
-        outcome=outcome(con, as_of, programme),
+        exclusions=exclusions(con, as_of, listed),
+        outcome=outcome(con, as_of, programme, listed),
         budget=budget(con, as_of),
-        status_summary=status_summary(con, as_of),
-        by_element=by_element(con, as_of),
+        status_summary=status_summary(con, as_of, listed),
+        by_element=by_element(con, as_of, listed),
         trend=trend(con, as_of, programme),
-        themes=theme_lists(con, as_of, list_limit),
+        themes=theme_lists(con, as_of, listed, list_limit),
         outputs=outputs(con, as_of),
-        stage_gate=stage_gate(con, as_of, list_limit),
+        stage_gate=stage_gate(con, as_of, listed, list_limit),
         evaluation=evaluation(con, programme),
         rs=rs(con, as_of, programme),
     )
+
+
+def schedule(con: duckdb.DuckDBPyConnection, rep: Report) -> Schedule:
+    """The long-term chart's maturity schedule for a report (its year, list, horizon and judging year)."""
+    o = rep.outcome
+    return maturity_schedule(con, rep.as_of_fy, o.horizon_years, list_id(rep.snapshot), o.judged_from_fy)
 
 
 def sources(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

@@ -39,7 +39,9 @@ class Schedule:
     later: int
 
 
-def maturity_schedule(con: duckdb.DuckDBPyConnection, as_of: int, horizon: int, until: int | None = None) -> Schedule:
+def maturity_schedule(
+    con: duckdb.DuckDBPyConnection, as_of: int, horizon: int, list_id: int, until: int | None = None
+) -> Schedule:
     """Per year up to `until` (the judging year): themes reaching their horizon point, matured and commercialised.
 
     Years run from the first theme's point (as_of when there is none) to max(until, as_of). A theme reaches its
@@ -48,7 +50,7 @@ def maturity_schedule(con: duckdb.DuckDBPyConnection, as_of: int, horizon: int, 
     after as_of, and throughout when no follow-up survey is loaded (not measured is not 0%).
     """
     until = max(until or DEFAULT_JUDGED_FY, as_of)
-    params = {"as_of": as_of, "horizon": horizon, "until": until}
+    params = {"as_of": as_of, "horizon": horizon, "until": until, "list": list_id}
     rows = con.execute(
         f"""
         WITH p AS (SELECT theme_id, end_fy + $horizon AS point FROM {POPULATION}),

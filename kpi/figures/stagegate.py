@@ -59,30 +59,31 @@ class StageGate:
     not_reviewed_count: int
 
 
-def stage_gate(con: duckdb.DuckDBPyConnection, as_of: int, limit: int | None = LIST_LIMIT) -> StageGate:
-    """Each theme's latest review up to as_of: mean score over reviewers and the rule's decision."""
+def stage_gate(con: duckdb.DuckDBPyConnection, as_of: int, list_id: int, limit: int | None = LIST_LIMIT) -> StageGate:
+    """Each theme's latest review up to as_of (the themes of a list): mean score over reviewers and the decision."""
     latest = """
         WITH latest AS (
           SELECT theme_id, max(review_fy) AS review_fy FROM stagegate WHERE review_fy <= $as_of GROUP BY theme_id)"""
     rows = con.execute(
         f"""{latest}
         SELECT t.theme_id, t.item, t.element, t.title, l.review_fy, sum(s.score), count(s.score)
-        FROM latest l JOIN themes t USING (theme_id)
+        FROM latest l JOIN (SELECT * FROM theme_rows WHERE list_id = $list) t USING (theme_id)
         JOIN stagegate s ON s.theme_id = l.theme_id AND s.review_fy = l.review_fy
         GROUP BY ALL ORDER BY t.item, t.theme_id
         """,
-        {"as_of": as_of},
+        {"as_of": as_of, "list": list_id},
     ).fetchall()
     reviewed = tuple(
         Review(theme_id, int(item), element, title, int(fy), int(n), Fraction(total) / n)
         for theme_id, item, element, title, fy, total, n in rows
     )
     unreviewed = (
-        f"{latest} SELECT {{}} FROM themes t WHERE NOT EXISTS (SELECT 1 FROM latest l WHERE l.theme_id = t.theme_id)"
+        f"{latest} SELECT {{}} FROM theme_rows t WHERE t.list_id = $list"
+        " AND NOT EXISTS (SELECT 1 FROM latest l WHERE l.theme_id = t.theme_id)"
     )
-    count = fetch_one(con, unreviewed.format("count(*)"), {"as_of": as_of})
+    count = fetch_one(con, unreviewed.format("count(*)"), {"as_of": as_of, "list": list_id})
     listed = con.execute(
         unreviewed.format("theme_id, item, element, title") + " ORDER BY item, theme_id LIMIT $limit",
-        {"as_of": as_of, "limit": limit},
+        {"as_of": as_of, "list": list_id, "limit": limit},
     ).fetchall()
     return StageGate(reviewed, tuple(Unreviewed(*r) for r in listed), int(count[0]) if count else 0)

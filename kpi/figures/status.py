@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import duckdb
 
+from kpi.codes import LEADING_ITEM
 from kpi.db.connect import fetch_one
-from kpi.figures.population import LEADING_ITEM, POPULATION
+from kpi.figures.population import POPULATION
 
 GROUPS = ("achieved", "on_track", "delayed_or_not_achieved", "total")
 GROUP_COUNTS = """
@@ -78,53 +79,55 @@ class Exclusions:
     themes_loaded: int
 
 
-def status_summary(con: duckdb.DuckDBPyConnection, as_of: int) -> StatusCounts:
-    """Adopted non-leading themes by status group."""
-    row = fetch_one(con, f"SELECT {GROUP_COUNTS} FROM {POPULATION}", {"as_of": as_of})
+def status_summary(con: duckdb.DuckDBPyConnection, as_of: int, list_id: int) -> StatusCounts:
+    """Adopted non-leading themes of a list by status group."""
+    row = fetch_one(con, f"SELECT {GROUP_COUNTS} FROM {POPULATION}", {"as_of": as_of, "list": list_id})
     return StatusCounts(*(int(v) for v in row or (0, 0, 0, 0)))
 
 
-def by_element(con: duckdb.DuckDBPyConnection, as_of: int) -> list[ElementCounts]:
+def by_element(con: duckdb.DuckDBPyConnection, as_of: int, list_id: int) -> list[ElementCounts]:
     """The status groups per research item and element letter (a, b, c…), as the working group asked."""
     rows = con.execute(
         f"""
         SELECT {GROUP_COUNTS}, item, left(element, 1) AS letter
         FROM {POPULATION} GROUP BY item, letter ORDER BY item, letter
         """,
-        {"as_of": as_of},
+        {"as_of": as_of, "list": list_id},
     ).fetchall()
     return [ElementCounts(int(r[4]), str(r[5]), *(int(v) for v in r[:4])) for r in rows]
 
 
-def theme_lists(con: duckdb.DuckDBPyConnection, as_of: int, limit: int | None = LIST_LIMIT) -> dict[str, ThemeList]:
+def theme_lists(
+    con: duckdb.DuckDBPyConnection, as_of: int, list_id: int, limit: int | None = LIST_LIMIT
+) -> dict[str, ThemeList]:
     """The themes a reader acts on: delayed, awaiting a final result, not achieved (the first `limit` of each)."""
     counts = fetch_one(
         con,
         f"SELECT {', '.join(f'count(*) FILTER ({c})' for c in LISTS.values())} FROM {POPULATION}",
-        {"as_of": as_of},
+        {"as_of": as_of, "list": list_id},
     ) or (0,) * len(LISTS)
     lists = {}
     for (name, condition), count in zip(LISTS.items(), counts, strict=True):
         rows = con.execute(
             f"""SELECT theme_id, item, element, organizations, title, end_fy, status
                 FROM {POPULATION} WHERE {condition} ORDER BY item, theme_id LIMIT $limit""",
-            {"as_of": as_of, "limit": limit},
+            {"as_of": as_of, "list": list_id, "limit": limit},
         ).fetchall()
         lists[name] = ThemeList(tuple(ThemeRow(*r) for r in rows), int(count))
     return lists
 
 
-def exclusions(con: duckdb.DuckDBPyConnection, as_of: int) -> Exclusions:
-    """Themes left out of every outcome figure, by reason."""
+def exclusions(con: duckdb.DuckDBPyConnection, as_of: int, list_id: int) -> Exclusions:
+    """Themes of a list left out of every outcome figure, by reason."""
     row = fetch_one(
         con,
         f"""
         SELECT count(*) FILTER (item = {LEADING_ITEM}),
                count(*) FILTER (item <> {LEADING_ITEM} AND start_fy > $as_of),
                count(*)
-        FROM themes
+        FROM theme_rows WHERE list_id = $list
         """,
-        {"as_of": as_of},
+        {"as_of": as_of, "list": list_id},
     )
     return Exclusions(*(int(v) for v in row or (0, 0, 0)))
 
@@ -132,7 +135,9 @@ def exclusions(con: duckdb.DuckDBPyConnection, as_of: int) -> Exclusions:
 THEME_COLUMNS = ("theme_id", "item", "funding", "element", "organizations", "title", "start_fy", "end_fy", "status")
 
 
-def all_themes(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
-    """Every stored theme (leading research included) with its status, in a fixed order."""
-    rows = con.execute(f"SELECT {', '.join(THEME_COLUMNS)} FROM themes ORDER BY item, theme_id").fetchall()
+def all_themes(con: duckdb.DuckDBPyConnection, list_id: int) -> list[dict[str, object]]:
+    """Every theme of a list (leading research included) with its status, in a fixed order."""
+    rows = con.execute(
+        f"SELECT {', '.join(THEME_COLUMNS)} FROM theme_rows WHERE list_id = ? ORDER BY item, theme_id", [list_id]
+    ).fetchall()
     return [dict(zip(THEME_COLUMNS, r, strict=True)) for r in rows]

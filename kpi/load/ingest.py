@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +30,31 @@ class Batch:
     records: dict[int, Any]
 
 
+DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def snapshot_of(path: Path, option: dt.date | None, today: dt.date) -> dt.date:
+    """The date a themes file's list describes: --snapshot, else a date in its name (themes_2026-03-31.csv), else
+    today. A name's date that is no date, or lies in the future, is refused (exit 2)."""
+    if option is not None:
+        return option
+    m = DATE_IN_NAME.search(path.stem)
+    if m is None:
+        return today
+    try:
+        day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        raise UsageProblem("load.snapshot_name_not_a_date", path=str(path), text=m.group(0)) from None
+    if day > today:
+        raise UsageProblem("load.snapshot_name_future", path=str(path), date=day.isoformat())
+    return day
+
+
 def read_source(path: Path, kind: str, encoding: str | None) -> SourceFile:
-    """Read one file of a known kind: programme settings, or a text frame with canonical columns and `_line`."""
+    """Read one file of a known kind: programme settings, or a text frame with canonical columns and `_line`.
+
+    A follow-up survey sheet's rows whose 段階 is still blank (not answered yet) are left out and counted.
+    """
     from kpi.load.tables import text_frame
     from schemas import KINDS
 
@@ -40,7 +65,15 @@ def read_source(path: Path, kind: str, encoding: str | None) -> SourceFile:
     if kind not in KINDS:
         raise UsageProblem("load.unknown_kind", kind=kind, kinds=", ".join(KIND_ORDER))
     frame, units, used = text_frame(path, data, KINDS[kind], encoding)
-    return SourceFile(path, kind, sha, frame=frame, units=units, encoding=used)
+    skipped = 0
+    if kind == "followups":
+        import polars as pl
+
+        answered = frame.filter(pl.col("stage").is_not_null())
+        skipped, frame = frame.height - answered.height, answered
+        if frame.height == 0:
+            raise InputRejected("load.no_answers", skipped=skipped)
+    return SourceFile(path, kind, sha, frame=frame, units=units, encoding=used, skipped=skipped)
 
 
 def read_rs_source(path: Path, project_id: int, encoding: str | None) -> SourceFile:
@@ -57,16 +90,25 @@ def read_files(
     encoding: str | None = None,
     project_id: int | None = None,
     stored_project_id: Callable[[], int | None] = lambda: None,
+    snapshot: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> Batch:
     """Read and validate every file; collect every failure instead of stopping at the first.
 
     RS files keep one project's rows: --project-id, else the programme settings of this load, else the stored ones.
+    Each themes file is the list of one date (`snapshot_of`); lists are written oldest first.
     """
     from kpi.load import validate
 
     found, skipped = find_files(paths, kind)
     if not found:
         raise InputRejected("load.no_files")
+    today = today or dt.date.today()
+    if snapshot is not None and snapshot > today:
+        raise UsageProblem("load.snapshot_future", date=snapshot.isoformat())
+    dates = {path: snapshot_of(path, snapshot, today) for path, k in found if k == "themes"}
+    order = {k: i for i, k in enumerate(KIND_ORDER)}
+    found.sort(key=lambda pk: (order.get(pk[1], len(order)), dates.get(pk[0], dt.date.min)))
     sources: list[SourceFile] = []
     failures: list[Failure] = []
     for path, k in found:
@@ -77,7 +119,9 @@ def read_files(
                     raise UsageProblem("load.rs_which_project", path=str(path))
                 sources.append(read_rs_source(path, project_id, encoding))
             else:
-                sources.append(read_source(path, k, encoding))
+                source = read_source(path, k, encoding)
+                source.snapshot = dates.get(path)
+                sources.append(source)
         except InputRejected as exc:
             failures.extend(exc.failures or [Failure(str(path), None, "", None, exc.key, exc.params)])
     records = validate.validate_sources(sources, failures)
@@ -100,7 +144,14 @@ def _incoming(source: SourceFile, records: Any) -> Incoming:
             else {"rs_indicators": rs.indicators, "rs_values": rs.values}
         )
         return Incoming(source.path, source.kind, source.sha256, tables=tables)
-    return Incoming(source.path, source.kind, source.sha256, tables={source.kind: records})
+    return Incoming(
+        source.path,
+        source.kind,
+        source.sha256,
+        tables={source.kind: records},
+        snapshot=source.snapshot,
+        skipped=source.skipped,
+    )
 
 
 def load_files(con: duckdb.DuckDBPyConnection, batch: Batch) -> list[FileResult]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,3 +20,5 @@ class SourceFile:
     encoding: str | None = None
     settings: dict[str, str] | None = None  # programme settings (kind 'programme')
     rs: Any = None  # kpi.load.rs.RsData (kind 'rs')
+    snapshot: dt.date | None = None  # themes: the date the list describes
+    skipped: int = 0  # rows left out on purpose (a survey sheet's rows whose 段階 is still blank)

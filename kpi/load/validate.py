@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kpi.db.write import stored_theme_ids
+from kpi.db.write import stored_end_years, stored_theme_ids
 from kpi.errors import Failure
 
 if TYPE_CHECKING:
@@ -70,7 +70,12 @@ def _amounts_too_large(source: SourceFile) -> list[Failure]:
 
 
 def validate_sources(sources: list[SourceFile], failures: list[Failure]) -> dict[int, pl.DataFrame]:
-    """Typed records per source (keyed by position); appends every failure found to `failures`."""
+    """Typed records per source (keyed by position); appends every failure found to `failures`.
+
+    A file with failing rows still gives the records of its sound rows, so that the rules across files and
+    against the database report their failures too (nothing is written while any failure stands).
+    """
+    import polars as pl
 
     from schemas import KINDS
     from schemas.common import LINE
@@ -81,9 +86,11 @@ def validate_sources(sources: list[SourceFile], failures: list[Failure]) -> dict
             continue
         found = check_frame(source) or _amounts_too_large(source)
         failures.extend(found)
-        if not found:
-            spec = KINDS[source.kind]
-            records[i] = spec.to_records(source.frame, source.units).with_columns(source.frame[LINE])
+        if any(f.line is None for f in found):
+            continue  # a fault of the file as a whole (a column missing): no row can be read
+        sound = source.frame.filter(~pl.col(LINE).is_in([f.line for f in found])) if found else source.frame
+        if sound.height:
+            records[i] = KINDS[source.kind].to_records(sound, source.units).with_columns(sound[LINE])
     failures.extend(_cross_file_duplicates(sources, records))
     return records
 
@@ -91,8 +98,8 @@ def validate_sources(sources: list[SourceFile], failures: list[Failure]) -> dict
 def check_references(
     con: duckdb.DuckDBPyConnection, sources: list[SourceFile], records: dict[int, pl.DataFrame]
 ) -> list[Failure]:
-    """Rules that need the database: follow-ups must name a known theme."""
-    return _unknown_themes(con, sources, records)
+    """Rules that need the database: follow-ups must name a known theme and not predate its end."""
+    return _unknown_themes(con, sources, records) + _surveys_before_the_end(con, sources, records)
 
 
 def _cross_file_duplicates(sources: list[SourceFile], records: dict[int, pl.DataFrame]) -> list[Failure]:
@@ -105,13 +112,16 @@ def _cross_file_duplicates(sources: list[SourceFile], records: dict[int, pl.Data
     for kind in {sources[i].kind for i in records}:
         key = KINDS[kind].KEY
         parts = [
-            df.select(*key, "_line").with_columns(pl.lit(str(sources[i].path)).alias("_file"))
+            df.select(*key, "_line").with_columns(
+                pl.lit(str(sources[i].path)).alias("_file"), pl.lit(str(sources[i].snapshot)).alias("_list")
+            )
             for i, df in records.items()
             if sources[i].kind == kind
         ]
         if len(parts) < 2:
             continue
-        both = pl.concat(parts).with_columns(pl.col("_file").n_unique().over(key).alias("_files"))
+        # two themes files of different dates are two lists: a theme may be in both
+        both = pl.concat(parts).with_columns(pl.col("_file").n_unique().over(*key, "_list").alias("_files"))
         clashes = both.filter(pl.col("_files") > 1).sort("_file", "_line")
         for row in clashes.iter_rows(named=True):
             failures.append(
@@ -150,6 +160,48 @@ def _unknown_themes(
                     "theme_id",
                     theme_id,
                     "rule.unknown_theme",
+                )
+            )
+    return failures
+
+
+def _surveys_before_the_end(
+    con: duckdb.DuckDBPyConnection, sources: list[SourceFile], records: dict[int, pl.DataFrame]
+) -> list[Failure]:
+    """A follow-up survey of a year before its theme ended is an error in the sheet (a year or a theme mistyped).
+
+    The theme's end year is the one its newest list in this load gives, else its latest stored list's.
+    """
+    import polars as pl
+
+    surveys = [(i, df) for i, df in records.items() if sources[i].kind == "followups"]
+    if not surveys:
+        return []
+    loaded = [
+        df.select("theme_id", "end_fy").with_columns(pl.lit(str(sources[i].snapshot)).alias("_list"))
+        for i, df in records.items()
+        if sources[i].kind == "themes"
+    ]
+    stored = pl.DataFrame(stored_end_years(con)).select(
+        pl.col("theme_id").cast(pl.String), pl.col("end_fy").cast(pl.Int16), pl.lit("").alias("_list")
+    )
+    ends = (
+        pl.concat([stored, *(frame.with_columns(pl.col("end_fy").cast(pl.Int16)) for frame in loaded)])
+        .sort("_list")
+        .unique("theme_id", keep="last")
+    )
+    failures = []
+    for i, df in surveys:
+        early = df.join(ends, on="theme_id", how="inner").filter(pl.col("survey_fy") < pl.col("end_fy"))
+        for survey_fy, end_fy, line in early.select("survey_fy", "end_fy", "_line").iter_rows():
+            failures.append(
+                Failure(
+                    str(sources[i].path),
+                    line,
+                    "survey_fy",
+                    str(survey_fy),
+                    "rule.survey_before_end",
+                    {"end_fy": end_fy},
                 )
             )
     return failures

@@ -28,6 +28,12 @@ WORDS: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ the report: heading and outcome KPIs
     "report.title": ("{name}（予算事業ID {project_id}）", "{name} (budget project ID {project_id})"),
     "report.as_of": ("{fy}年度（{wareki}）時点", "as of FY{fy} ({wareki})"),
+    "report.snapshot": ("テーマ一覧: {date} 現在", "theme list as of {date}"),
+    "report.no_list": ("テーマ一覧: 未登録", "theme list: none loaded"),
+    "note.snapshot_fallback": (
+        "{fy}年度末（{year_end}）までの日付のテーマ一覧がないため、最も古い一覧（{date} 現在）の状況を使用。",
+        "No theme list is dated on or before the end of FY{fy} ({year_end}): the earliest list (as of {date}) is used.",
+    ),
     "report.no_programme": (
         "プログラム設定（programme.toml）が未登録: 目標値なし",
         "no programme settings loaded (programme.toml): no targets",
@@ -329,6 +335,37 @@ WORDS: dict[str, tuple[str, str]] = {
     "col.inserted": ("追加", "inserted"),
     "col.updated": ("更新", "updated"),
     "col.load": ("読込", "load"),
+    "col.snapshot": ("一覧の日付", "list date"),
+    "load.list_replaced": ("{date} の一覧を置き換えました。", "replaced the list of {date}."),
+    "load.missing": (
+        "{date} の一覧には、前の一覧（{previous}）にあったテーマ {n}件がありません（最後の状態のまま保持）: {ids}",
+        "{n} themes of the list of {previous} are missing from the list of {date} (kept with their last known "
+        "status): {ids}",
+    ),
+    "load.unanswered": (
+        "{file}: 段階が空欄の行 {n}件は未回答として読み込んでいません。",
+        "{file}: {n} rows whose 段階 is blank were left out (not answered yet).",
+    ),
+    "load.no_answers": (
+        "段階が記入された行がありません（未回答の行 {skipped}件）。回答を記入してから読み込んでください",
+        "no row has its 段階 filled in ({skipped} rows not answered yet); fill in the answers, then load it",
+    ),
+    "load.snapshot_future": (
+        "--snapshot {date} は未来の日付です。一覧が現在を表す日付（今日以前）を指定してください",
+        "--snapshot {date} lies in the future; give the date the list describes (today or earlier)",
+    ),
+    "load.snapshot_name_future": (
+        "{path}: ファイル名の日付 {date} は未来の日付です。名前を直すか --snapshot で日付を指定してください",
+        "{path}: the date in the file's name, {date}, lies in the future; rename it or pass --snapshot",
+    ),
+    "load.snapshot_name_not_a_date": (
+        "{path}: ファイル名の {text} は日付ではありません。名前を直すか --snapshot で日付を指定してください",
+        "{path}: {text} in the file's name is not a date; rename it or pass --snapshot",
+    ),
+    "rule.survey_before_end": (
+        "調査年度がテーマの終了年度（{end_fy}年度）より前です",
+        "the survey year is before the theme ended (FY{end_fy})",
+    ),
     "col.line": ("行", "line"),
     "col.column": ("列", "column"),
     "col.value": ("値", "value"),
@@ -650,6 +687,33 @@ WORDS: dict[str, tuple[str, str]] = {
         "公表値が未登録です。先に読み込んでください: kpi load sample_data/published.csv",
         "no published figures loaded; load them first: kpi load sample_data/published.csv",
     ),
+    # ------------------------------------------------------------------ kpi changes and kpi followups due
+    "changes.title": (
+        "テーマ一覧の変化: {before} → {after}",
+        "What changed between the theme lists of {before} and {after}",
+    ),
+    "changes.moved": ("結果/状況が変わったテーマ（{n}）", "Themes whose status changed ({n})"),
+    "changes.added": ("追加されたテーマ（{n}）", "Themes added ({n})"),
+    "changes.missing": (
+        "新しい一覧にないテーマ（{n}）（最後の状態のまま保持）",
+        "Themes missing from the newer list ({n}) (kept with their last known status)",
+    ),
+    "changes.kpis": ("アウトカム指標の変化", "Outcome indicators, before and after"),
+    "changes.col_before": ("変更前（{date} の一覧、{fy}年度）", "before ({date} list, FY{fy})"),
+    "changes.col_after": ("変更後（{date} の一覧、{fy}年度）", "after ({date} list, FY{fy})"),
+    "changes.two_lists": (
+        "比べるには日付の異なるテーマ一覧が2つ必要です（登録済みの一覧: {lists}）。kpi load --snapshot YYYY-MM-DD themes.csv で読み込んでください",
+        "comparing needs two theme lists of different dates (lists loaded: {lists}); load one with "
+        "kpi load --snapshot YYYY-MM-DD themes.csv",
+    ),
+    "col.before": ("変更前", "before"),
+    "col.after": ("変更後", "after"),
+    "followups.heading": (
+        "{fy}年度に実施する追跡調査: {n}件（終了後{horizon}年時点の調査）",
+        "Follow-up surveys due in FY{fy}: {n} (the survey {horizon} years after each theme's end)",
+    ),
+    "col.due_fy": ("調査予定年度", "due FY"),
+    "col.overdue": ("期限超過", "overdue"),
     # ------------------------------------------------------------------ kpi check
     "check.heading": ("{fy}年度（{wareki}）", "FY{fy} ({wareki})"),
     "check.line": (
@@ -681,9 +745,9 @@ WORDS: dict[str, tuple[str, str]] = {
         "not_achieved {not_achieved}; delayed or not achieved: {ids}",
     ),
     "reconcile.year": (
-        "{fy}年度終了のテーマ（一覧の結果/状況別）: 目標達成 {achieved}、目標未達 {not_achieved}、計画通り {on_track}、遅延 {delayed}（計画通りのものは最終評価待ち）",
-        "themes ending in FY{fy} by status in the list: achieved {achieved}, not_achieved {not_achieved}, "
-        "on_track {on_track}, delayed {delayed} (those still 'on_track' await their final result)",
+        "{fy}年度終了のテーマ（{snapshot} の一覧の結果/状況別）: 目標達成 {achieved}、目標未達 {not_achieved}、計画通り {on_track}、遅延 {delayed}（計画通りのものは最終評価待ち）",
+        "themes ending in FY{fy} by status in the list of {snapshot}: achieved {achieved}, not_achieved "
+        "{not_achieved}, on_track {on_track}, delayed {delayed} (those still 'on_track' await their final result)",
     ),
     "reconcile.short_term": ("{n}/{d}。", "{n}/{d};"),
     "reconcile.budget_total": ("{fy}年度までの予算表の合計", "sum of the budget table up to FY{fy}"),
@@ -702,7 +766,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "the published element breakdown differs in item {item} element {element}: published {published}, "
         "list {computed}.",
     ),
-    "reconcile.rs_trend": ("テーマ一覧から {n}/{d}。", "{n}/{d} from the theme list;"),
+    "reconcile.rs_trend": ("各年度末の一覧から {n}/{d}。", "{n}/{d} from the list of each year's end;"),
     "reconcile.rs_target": ("programme.toml の {key}", "programme.toml {key}"),
     "reconcile.rs_target_year": (
         "RSは{year}年度を目標年度とする。programme.toml は公式の長期指標を{judged}年度から判定（報告書は長期目標 2030年度）",
@@ -730,6 +794,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "cli.wait_not_a_number": (
         "$KPI_WAIT は秒数で指定してください（{value!r} ではなく）",
         "$KPI_WAIT must be a number of seconds, not {value!r}",
+    ),
+    "cli.not_a_date": (
+        "{option}: 日付ではありません: {value!r}（2026-03-31 のように指定）",
+        "{option}: not a date: {value!r} (use 2026-03-31)",
     ),
     "cli.as_of_invalid": (
         "--as-of: 年度ではありません: {value!r}（2025、R7、令和7年度 のように指定）",
@@ -811,6 +879,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "help.opt.debug": ("内部エラーのトレースバックを表示します。", "Show a traceback on internal errors."),
     "help.opt.version": ("版を表示して終了します。", "Print the version and exit."),
     "help.opt.quiet": ("成功時は何も表示しません。", "Print nothing on success."),
+    "help.opt.snapshot": (
+        "テーマ一覧が表す日付 YYYY-MM-DD。[既定値: ファイル名の日付（themes_2026-03-31.csv）、なければ今日]",
+        "The date a themes list describes, YYYY-MM-DD. [default: the date in the file's name "
+        "(themes_2026-03-31.csv), else today]",
+    ),
     "help.opt.check_quiet": ("何も表示せず、終了コードだけで伝えます。", "Print nothing; only the exit code speaks."),
     "help.opt.paths": ("読み込むファイルまたはフォルダ。", "Files or folders to load."),
     "help.opt.kind": (
@@ -841,6 +914,22 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "help.opt.encoding_out": ("utf-8-sig（Excel向け）、cp932、utf-8。", "utf-8-sig (Excel), cp932 or utf-8."),
     "help.opt.force": ("フォルダ内の既存ファイルを置き換えます。", "Replace files already in the folder."),
+    "help.opt.since": (
+        "この日付に有効な一覧から比べます（YYYY-MM-DD）。[既定値: 最新の一つ前の一覧]",
+        "Compare from the list in force on this date (YYYY-MM-DD). [default: the list before the latest]",
+    ),
+    "help.opt.until": (
+        "この日付に有効な一覧まで比べます（YYYY-MM-DD）。[既定値: 最新の一覧]",
+        "Compare up to the list in force on this date (YYYY-MM-DD). [default: the latest list]",
+    ),
+    "help.opt.fy": (
+        "調査する年度: 2026、R8、令和8年度。[既定値: 今日を含む年度]",
+        "The survey year: 2026, R8 or 令和8年度. [default: the current fiscal year]",
+    ),
+    "help.opt.out_sheet": (
+        "調査票をこのファイルに書き出します（BOM付きUTF-8、CRLF: Excel でそのまま開けます）。",
+        "Write to this file (UTF-8 with BOM, CRLF: Excel opens it as is).",
+    ),
     "help.opt.chart": (
         "short_term、long_term、budget、status のいずれか。",
         "short_term, long_term, budget or status.",
@@ -908,6 +997,29 @@ WORDS: dict[str, tuple[str, str]] = {
         "The published figures (sample_data/published.csv, loaded by kpi load) are snapshots: each "
         "disagreement is shown with both numbers and the themes behind them.\n\n"
         "Example: kpi reconcile --format json",
+    ),
+    "help.changes": (
+        "日付の異なる2つのテーマ一覧の間で変わったことを示します: 結果/状況の変化、追加・消えたテーマ、各アウトカム指標の変更前と変更後。\n\n"
+        "既定では最新の2つの一覧を比べます。各一覧の指標は、その一覧の日付を含む年度の時点で計算します。\n\n"
+        "例: kpi changes --format markdown",
+        "Show what changed between two dated theme lists: statuses, themes added and missing, and every outcome "
+        "indicator before and after.\n\nBy default the last two lists are compared; each list's indicators are "
+        "computed as of the fiscal year containing its date.\n\nExample: kpi changes --format markdown",
+    ),
+    "help.followups": (
+        "追跡調査の手順: 調査するテーマと調査票。",
+        "The follow-up survey loop: whom to survey, and the survey sheet.",
+    ),
+    "help.followups_due": (
+        "その年度に追跡調査（終了後の実用化の調査）を行うテーマを一覧にします。\n\n"
+        "最新のテーマ一覧のうち先導研究以外で、終了年度 + 追跡年数 ≤ 年度 のテーマ。その年度以降の調査が未登録で、"
+        "製品化・上市がまだ記録されていないもの。--format csv --out で調査票を書き出し、段階を記入して kpi load で読み込めます。\n\n"
+        "例: kpi followups due --fy 2026 --format csv --out followups_2026.csv",
+        "List the themes whose follow-up survey (of practical use after the end) is due in a fiscal year.\n\n"
+        "Non-leading themes of the latest theme list with end year + horizon ≤ the year, no survey recorded in "
+        "or after that year, and no 製品化 or 上市 recorded yet. --format csv --out writes the survey sheet; "
+        "fill in 段階 and load it back with kpi load.\n\n"
+        "Example: kpi followups due --fy 2026 --format csv --out followups_2026.csv",
     ),
     "help.chart": (
         "文書用のグラフを1つ描きます: 短期の推移、長期の到達、予算、基盤要素別の状況。\n\n"

@@ -110,8 +110,11 @@ def _new_figure(
     fig.suptitle(title(report, name, w), fontsize=11)
     axes = list(fig.subplots(rows, 1, squeeze=False, height_ratios=height_ratios)[:, 0])
     fy = report.as_of_fy
-    as_of = w("report.as_of", fy=fy, wareki=wareki(fy))
+    from kpi.present.rows import fallback_note, snapshot_line
+
+    as_of = f"{w('report.as_of', fy=fy, wareki=wareki(fy))}  ·  {snapshot_line(report.snapshot, w)}"
     source = f"{as_of}  ·  {report.programme.name}" if report.programme else as_of
+    notes = (*notes, *fallback_note(fy, report.snapshot, w))
     # A footer inside the layout (constrained layout makes room for it): notes, then the as-of year and source.
     fig.supxlabel("\n".join([*notes, source]), x=0.995, ha="right", fontsize=5.5, color="#555555", linespacing=1.4)
     return fig, axes

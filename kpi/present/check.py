@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from kpi.figures.kpis import Outcome
+from kpi.figures.lists import Snapshot
 from kpi.figures.verdict import Verdict
 from kpi.fiscal import wareki
 from kpi.present.catalogue import Words
 from kpi.present.json_out import dumps, kpi_json
 from kpi.present.numbers import number, percent
-from kpi.present.rows import verdict_text
+from kpi.present.rows import fallback_note, snapshot_line, verdict_text
 from kpi.present.tables import table
 
 
@@ -17,8 +18,8 @@ def failed(outcome: Outcome) -> bool:
     return any(k.verdict is Verdict.NOT_MET for k in outcome.kpis)
 
 
-def check_text(outcome: Outcome, w: Words) -> str:
-    """The year, then a line per KPI: name, fraction, ratio, target and verdict."""
+def check_text(outcome: Outcome, snapshot: Snapshot | None, w: Words) -> str:
+    """The year and its theme list, then a line per KPI: name, fraction, ratio, target and verdict."""
     rows = [
         [
             w(f"check.name.{k.key}", horizon=outcome.horizon_years),
@@ -30,8 +31,17 @@ def check_text(outcome: Outcome, w: Words) -> str:
         for k in outcome.kpis
     ]
     heading = w("check.heading", fy=outcome.as_of_fy, wareki=wareki(outcome.as_of_fy))
-    return heading + "\n" + table([], rows, "plain") + "\n"
+    notes = fallback_note(outcome.as_of_fy, snapshot, w)
+    return "\n".join([f"{heading} · {snapshot_line(snapshot, w)}", table([], rows, "plain"), *notes]) + "\n"
 
 
-def check_json(outcome: Outcome) -> str:
-    return dumps({"as_of_fy": outcome.as_of_fy, "ok": not failed(outcome), "kpis": [kpi_json(k) for k in outcome.kpis]})
+def check_json(outcome: Outcome, snapshot: Snapshot | None) -> str:
+    return dumps(
+        {
+            "as_of_fy": outcome.as_of_fy,
+            "snapshot": snapshot.date.isoformat() if snapshot else None,
+            "snapshot_fallback": snapshot.fallback if snapshot else False,
+            "ok": not failed(outcome),
+            "kpis": [kpi_json(k) for k in outcome.kpis],
+        }
+    )

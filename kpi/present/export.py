@@ -248,6 +248,8 @@ def build_files(
     manifest = {
         "as_of_fy": rep.as_of_fy,
         "as_of_wareki": wareki(rep.as_of_fy),
+        "snapshot": rep.snapshot.date.isoformat() if rep.snapshot else None,
+        "snapshot_fallback": rep.snapshot.fallback if rep.snapshot else False,
         "tool": "kpi",
         "version": __version__,
         "format": fmt,

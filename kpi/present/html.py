@@ -175,7 +175,8 @@ def render_html(report: Report, w: Words, charts_svg: dict[str, str]) -> str:
     fy = report.as_of_fy
     as_of = w("report.as_of", fy=fy, wareki=wareki(fy))
     heading = prog.name if prog else w("report.no_programme")
-    sub = f"{w('html.project_id')} {prog.project_id} · {as_of}" if prog else as_of
+    listed = rows.snapshot_line(report.snapshot, w)
+    sub = f"{w('html.project_id')} {prog.project_id} · {as_of} · {listed}" if prog else f"{as_of} · {listed}"
     none = f'<p class="none">{e(w("none"))}</p>'
 
     def section_table(title: str, table_rows: rows.Table, css_class: str | None = None) -> list[str]:

@@ -194,6 +194,8 @@ def report_json(rep: Report) -> dict[str, Any]:
     """Everything `kpi report` shows, as the JSON contract."""
     return {
         "as_of_fy": rep.as_of_fy,
+        "snapshot": rep.snapshot.date.isoformat() if rep.snapshot else None,
+        "snapshot_fallback": rep.snapshot.fallback if rep.snapshot else False,
         "programme": rep.programme.as_json() if rep.programme else None,
         "exclusions": rep.exclusions.__dict__.copy(),
         "short_term": short_term(rep),

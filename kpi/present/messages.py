@@ -68,12 +68,42 @@ def load_note(r: FileResult, w: Words) -> str:
 
 
 def load_table(results: list[FileResult], skipped: list[Path], w: Words) -> str:
-    """What `kpi load` did: per file, rows read, inserted, updated, or why nothing changed."""
+    """What `kpi load` did: per file, the date of its list (themes), rows read, inserted, updated, or why nothing
+    changed; then which lists were replaced, which themes a newer list no longer has, and the rows left out."""
     rows = [
-        [r.file, w(f"kind.{r.kind}"), str(r.rows), str(r.inserted), str(r.updated), load_note(r, w)] for r in results
+        [
+            r.file,
+            w(f"kind.{r.kind}"),
+            r.snapshot.isoformat() if r.snapshot else "",
+            str(r.rows),
+            str(r.inserted),
+            str(r.updated),
+            load_note(r, w),
+        ]
+        for r in results
     ]
-    headers = [w(k) for k in ("col.file", "col.kind", "col.rows", "col.inserted", "col.updated", "col.load")]
-    text = table(headers, rows)
+    keys = ("col.file", "col.kind", "col.snapshot", "col.rows", "col.inserted", "col.updated", "col.load")
+    lines = [table([w(k) for k in keys], rows)]
+    seen: set[object] = set()
+    for r in results:
+        change = r.list_change
+        if change is not None and change.snapshot not in seen:
+            seen.add(change.snapshot)
+            if change.replaced:
+                lines.append(w("load.list_replaced", date=change.snapshot.isoformat()))
+            if change.missing:
+                listed = ", ".join(change.missing_ids) + (" …" if change.missing > len(change.missing_ids) else "")
+                lines.append(
+                    w(
+                        "load.missing",
+                        n=change.missing,
+                        date=change.snapshot.isoformat(),
+                        previous=change.previous.isoformat() if change.previous else "—",
+                        ids=listed,
+                    )
+                )
+        if r.skipped:
+            lines.append(w("load.unanswered", file=r.file, n=r.skipped))
     if skipped:
-        text += "\n" + w("load.skipped", files=", ".join(str(p) for p in skipped))
-    return text
+        lines.append(w("load.skipped", files=", ".join(str(p) for p in skipped)))
+    return "\n".join(lines)

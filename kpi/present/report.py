@@ -13,10 +13,11 @@ LISTS = ("delayed", "awaiting_final", "not_achieved")
 
 
 def heading(rep: Report, w: Words) -> tuple[str, str]:
-    """The report's title (programme and 予算事業ID) and its as-of line."""
+    """The report's title (programme and 予算事業ID) and its as-of line with the date of its theme list."""
     prog = rep.programme
     title = w("report.title", name=prog.name, project_id=prog.project_id) if prog else w("report.no_programme")
-    return title, w("report.as_of", fy=rep.as_of_fy, wareki=wareki(rep.as_of_fy))
+    as_of = w("report.as_of", fy=rep.as_of_fy, wareki=wareki(rep.as_of_fy))
+    return title, f"{as_of} · {rows.snapshot_line(rep.snapshot, w)}"
 
 
 def report_text(rep: Report, w: Words, fmt: str = "table") -> str:
@@ -58,8 +59,10 @@ def report_text(rep: Report, w: Words, fmt: str = "table") -> str:
 
 def report_csv(rep: Report, w: Words, line_end: str = "\n") -> str:
     """The report's tables one after another, each headed by its title row and followed by a blank line."""
+    title, as_of = heading(rep, w)
     sections = [
         (w("section.headline"), rows.headline(rep, w)),
+        (w("notes"), ([as_of], [[note] for note in rows.headline_notes(rep, w)])),
         (w("section.status_summary"), rows.status(rep, w)),
         (w("section.by_element"), rows.element(rep, w)),
         (w("section.budget"), rows.budget(rep, w)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kpi.figures.kpis import Kpi
+from kpi.figures.lists import Snapshot, year_end
 from kpi.figures.report import Report
 from kpi.figures.stagegate import StageGate
 from kpi.figures.status import GROUPS, ThemeList
@@ -51,10 +52,29 @@ def headline(rep: Report, w: Words) -> Table:
     return [*headers, w("col.verdict")], rows
 
 
+def snapshot_line(snapshot: Snapshot | None, w: Words) -> str:
+    """Which dated theme list the figures come from."""
+    return w("report.snapshot", date=snapshot.date.isoformat()) if snapshot else w("report.no_list")
+
+
+def fallback_note(as_of: int, snapshot: Snapshot | None, w: Words) -> list[str]:
+    """The note every output carries when the year had no list of its own and the earliest one stands in."""
+    if snapshot is None or not snapshot.fallback:
+        return []
+    return [
+        w(
+            "note.snapshot_fallback",
+            fy=as_of,
+            year_end=year_end(as_of).isoformat(),
+            date=snapshot.date.isoformat(),
+        )
+    ]
+
+
 def headline_notes(rep: Report, w: Words) -> list[str]:
     """The exclusions and caveats printed under the outcome indicators."""
     ex, o = rep.exclusions, rep.outcome
-    notes = [w("note.excluded", n=ex.leading_research)]
+    notes = [*fallback_note(rep.as_of_fy, rep.snapshot, w), w("note.excluded", n=ex.leading_research)]
     if ex.not_yet_adopted:
         notes.append(w("note.not_adopted", n=ex.not_yet_adopted, fy=rep.as_of_fy))
     notes.append(w("note.short_term", delayed=o.delayed, awaiting=o.awaiting_final))

@@ -61,8 +61,8 @@ def test_kpi_wait_environment_variable(kpi, sample_store: Path) -> None:
 
 
 def test_two_loads_started_together_both_land(db: Path, tmp_path: Path) -> None:
-    a = write(tmp_path / "themes_a.csv", themes_csv([theme(f"A{i}") for i in range(200)]))
-    b = write(tmp_path / "themes_b.csv", themes_csv([theme(f"B{i}") for i in range(300)]))
+    a = write(tmp_path / "themes_a_2026-03-31.csv", themes_csv([theme(f"A{i}") for i in range(200)]))
+    b = write(tmp_path / "themes_b_2026-04-30.csv", themes_csv([theme(f"B{i}") for i in range(300)]))
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "kpi", "load", "--db", str(db), str(path)], stderr=subprocess.PIPE, text=True
@@ -74,7 +74,11 @@ def test_two_loads_started_together_both_land(db: Path, tmp_path: Path) -> None:
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*), count(DISTINCT theme_id) FROM themes").fetchall() == [(500, 500)]
     assert con.execute("SELECT file_name, row_count FROM loads ORDER BY file_name").fetchall() == [
-        ("themes_a.csv", 200),
-        ("themes_b.csv", 300),
+        ("themes_a_2026-03-31.csv", 200),
+        ("themes_b_2026-04-30.csv", 300),
+    ]
+    assert con.execute("SELECT snapshot::VARCHAR FROM theme_lists ORDER BY 1").fetchall() == [
+        ("2026-03-31",),
+        ("2026-04-30",),
     ]
     con.close()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from faultkit import kpi_env, rows
-from kit import run_kpi
+from kit import SAMPLE_THEMES, run_kpi
 
 pytestmark = pytest.mark.slow
 
@@ -25,9 +25,11 @@ FOLLOWUPS = 120  # follow-up surveys of sample themes
 
 
 def themes_file(path: Path) -> Path:
-    lines = ["theme_id,item,funding,element,organizations,title,start_fy,end_fy,status"]
+    """The sample's list of 2026-03-31 as a corrected file of the same date: its themes and NEW_THEMES more
+    (loaded, it replaces that date's list)."""
+    lines = SAMPLE_THEMES.read_text(encoding="utf-8-sig").splitlines()
     lines += [
-        f"CC-{i:05d},{1 + i % 3},委託,b{i % 5},並行試験株式会社,並行読込テーマ{i},,2024,目標達成"
+        f"CC-{i:05d},{1 + i % 3},委託,b{i % 5},並行試験株式会社,並行読込テーマ{i},,令和6年度終了 目標達成"
         for i in range(NEW_THEMES)
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -37,7 +39,8 @@ def themes_file(path: Path) -> Path:
 def followups_file(path: Path, sample_ids: list[str]) -> Path:
     lines = ["theme_id,survey_fy,stage"]
     lines += [
-        f"{theme_id},2025,{'上市' if i % 3 == 0 else '研究'}" for i, theme_id in enumerate(sample_ids[:FOLLOWUPS])
+        f"{theme_id},2030,{'上市' if i % 3 == 0 else '研究'}"  # after every sample theme's end (2029 at the latest)
+        for i, theme_id in enumerate(sample_ids[:FOLLOWUPS])
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -60,7 +63,7 @@ ORDERS = {
 def test_two_loads_a_report_and_an_export_at_once(sample_store: Path, tmp_path: Path, order: str) -> None:
     db = str(sample_store)
     sample_ids = [r[0] for r in rows(sample_store, "SELECT theme_id FROM themes ORDER BY theme_id")]
-    themes = themes_file(tmp_path / "themes_concurrent.csv")
+    themes = themes_file(tmp_path / "themes_concurrent_2026-03-31.csv")
     followups = followups_file(tmp_path / "followups_concurrent.csv", sample_ids)
     base = len(sample_ids)
     reader_wait = "0.2" if order == "impatient-readers" else "60"
@@ -105,8 +108,8 @@ def test_two_loads_a_report_and_an_export_at_once(sample_store: Path, tmp_path: 
     ]
     assert rows(
         sample_store,
-        "SELECT file_name, count(*) FROM loads WHERE file_name LIKE '%_concurrent.csv' GROUP BY ALL ORDER BY 1",
-    ) == [("followups_concurrent.csv", 1), ("themes_concurrent.csv", 1)]
+        "SELECT file_name, count(*) FROM loads WHERE file_name LIKE '%_concurrent%' GROUP BY ALL ORDER BY 1",
+    ) == [("followups_concurrent.csv", 1), ("themes_concurrent_2026-03-31.csv", 1)]
     final = run_kpi("report", "--db", db, "--as-of", "2025", "--format", "json")
     assert final.returncode == 0, final.stderr
     assert json.loads(final.stdout)["exclusions"]["themes_loaded"] == base + NEW_THEMES

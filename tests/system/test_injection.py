@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from faultkit import kpi_env, rows, spy, table_checksums, wait_for
-from kit import SAMPLE, run_kpi
+from kit import SAMPLE_THEMES, run_kpi
 
 HEADER = "theme_id,item,funding,element,organizations,title,start_fy,end_fy,status"
 
@@ -50,7 +50,7 @@ def record(theme_id: str, organizations: str = "某社", title: str = "テーマ
 
 @pytest.fixture
 def nasty_store(sample_store: Path, tmp_path: Path) -> Path:
-    """The sample database plus themes whose ids, organisations and titles look like SQL."""
+    """The sample database plus a list of today of themes whose ids, organisations and titles look like SQL."""
     source = tmp_path / "themes_nasty.csv"
     source.write_text(
         csv_text([record(t, organizations=f"{t} 株式会社", title=f"題名 {t}") for t in NASTY_IDS]), encoding="utf-8"
@@ -71,14 +71,14 @@ def test_sql_looking_values_are_stored_exactly_and_nothing_else_happens(nasty_st
 
 
 def test_sql_looking_values_come_back_unchanged_in_json_and_in_the_export(nasty_store: Path, tmp_path: Path) -> None:
-    report = run_kpi("report", "--db", str(nasty_store), "--as-of", "2025", "--format", "json")
+    report = run_kpi("report", "--db", str(nasty_store), "--format", "json")  # this year: the list of today
     assert report.returncode == 0, report.stderr
     delayed = json.loads(report.stdout)["themes"]["delayed"]
     listed = {r["theme_id"]: (r["organizations"], r["title"]) for r in delayed}
     for theme_id in NASTY_IDS:
         assert listed[theme_id] == (f"{theme_id} 株式会社", f"題名 {theme_id}")
     out = tmp_path / "out"
-    export = run_kpi("export", "--db", str(nasty_store), "--as-of", "2025", "--out", str(out))
+    export = run_kpi("export", "--db", str(nasty_store), "--out", str(out))
     assert export.returncode == 0, export.stderr
     with (out / "themes.csv").open(encoding="utf-8-sig", newline="") as f:
         exported = {r[0]: r for r in csv.reader(f)}
@@ -99,7 +99,7 @@ def test_reloading_the_same_sql_looking_file_is_idempotent(nasty_store: Path, tm
     [
         ["report", "--as-of", "2025'; DROP TABLE themes; --"],
         ["check", "--as-of", "R7); DROP TABLE themes; --"],
-        ["load", "--kind", "themes'; DROP TABLE themes; --", str(SAMPLE / "themes.csv")],
+        ["load", "--kind", "themes'; DROP TABLE themes; --", str(SAMPLE_THEMES)],
         ["export", "--as-of", "2025", "--encoding", "utf-8'; DROP TABLE themes; --", "--out", "{out}"],
     ],
     ids=["report-as-of", "check-as-of", "load-kind", "export-encoding"],
@@ -120,7 +120,7 @@ def test_sql_in_the_database_path_and_in_a_file_name_is_just_a_name(tmp_path: Pa
     folder.mkdir()
     db = folder / "kpi'; DROP TABLE loads; --.duckdb"
     source = folder / "themes_'); DROP TABLE loads; --.csv"
-    shutil.copy(SAMPLE / "themes.csv", source)
+    shutil.copy(SAMPLE_THEMES, source)
     result = run_kpi("load", "--db", str(db), str(source))
     assert result.returncode == 0, result.stderr
     assert rows(db, "SELECT file_name, row_count FROM loads") == [(source.name, 144)]
@@ -160,7 +160,7 @@ def assert_guarded(cells: list[str], where: str) -> None:
 
 def test_the_csv_export_guards_formula_text(formula_store: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = run_kpi("export", "--db", str(formula_store), "--as-of", "2025", "--out", str(out))
+    result = run_kpi("export", "--db", str(formula_store), "--out", str(out))
     assert result.returncode == 0, result.stderr
     with (out / "themes.csv").open(encoding="utf-8-sig", newline="") as f:
         cells = [c for r in csv.reader(f) for c in r]
@@ -169,7 +169,7 @@ def test_the_csv_export_guards_formula_text(formula_store: Path, tmp_path: Path)
 
 def test_the_xlsx_export_writes_formula_text_as_text(formula_store: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = run_kpi("export", "--db", str(formula_store), "--as-of", "2025", "--out", str(out), "--format", "xlsx")
+    result = run_kpi("export", "--db", str(formula_store), "--out", str(out), "--format", "xlsx")
     assert result.returncode == 0, result.stderr
     with zipfile.ZipFile(out / "kpi_submission.xlsx") as book:
         sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/")]
@@ -185,7 +185,7 @@ def test_the_xlsx_export_writes_formula_text_as_text(formula_store: Path, tmp_pa
 
 
 def test_the_csv_report_guards_formula_text(formula_store: Path) -> None:
-    result = run_kpi("report", "--db", str(formula_store), "--as-of", "2025", "--format", "csv")
+    result = run_kpi("report", "--db", str(formula_store), "--format", "csv")
     assert result.returncode == 0, result.stderr
     cells = [c for r in csv.reader(io.StringIO(result.stdout)) for c in r]
     assert_guarded(cells, "kpi report --format csv")
@@ -195,7 +195,7 @@ def test_the_csv_report_guards_formula_text(formula_store: Path) -> None:
 def test_a_new_database_is_readable_by_its_owner_only(tmp_path: Path, umask: int) -> None:
     db = tmp_path / "kpi.duckdb"
     result = subprocess.run(
-        [sys.executable, "-m", "kpi", "load", "--db", str(db), str(SAMPLE / "themes.csv")],
+        [sys.executable, "-m", "kpi", "load", "--db", str(db), str(SAMPLE_THEMES)],
         capture_output=True,
         text=True,
         env=kpi_env(),

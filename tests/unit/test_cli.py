@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from kit import ROOT, SAMPLE, theme, themes_csv, write
+from kit import ROOT, SAMPLE, SAMPLE_THEMES, theme, themes_csv, write
 from typer.testing import CliRunner
 
 from kpi.cli import app
@@ -112,10 +112,20 @@ def test_japanese_columns_line_up_text_left_numbers_right(kpi, sample_store: Pat
 def test_exit_0_and_summary_on_stderr(kpi, kpi_en, db: Path) -> None:
     result = kpi("load", "--db", str(db), str(SAMPLE))
     assert result.returncode == 0 and result.stdout == ""
-    assert "themes.csv" in result.stderr and "144" in result.stderr
-    assert result.stderr.splitlines()[0].split() == ["ファイル", "種類", "行数", "追加", "更新", "読込"]
+    assert "themes_2026-03-31.csv" in result.stderr and "144" in result.stderr
+    assert result.stderr.splitlines()[0].split() == ["ファイル", "種類", "一覧の日付", "行数", "追加", "更新", "読込"]
+    assert re.search(r"themes_2026-03-31\.csv +テーマ +2026-03-31 +144 +144 +0 +#2", result.stderr)
     again = kpi_en("load", "--db", str(db), str(SAMPLE))
-    assert again.stderr.splitlines()[0].split() == ["file", "kind", "rows", "inserted", "updated", "load"]
+    assert again.stderr.splitlines()[0].split() == [
+        "file",
+        "kind",
+        "list",
+        "date",
+        "rows",
+        "inserted",
+        "updated",
+        "load",
+    ]
     assert "unchanged: same content as load #2" in again.stderr
 
 
@@ -192,8 +202,8 @@ def test_exit_1_when_a_target_is_missed(kpi, kpi_en, sample_store: Path) -> None
 def test_check_without_settings_exits_3_saying_how_to_add_them(kpi, kpi_en, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    for name in ("themes.csv", "budget.csv"):
-        (folder / name).write_bytes((SAMPLE / name).read_bytes())
+    for source in (SAMPLE_THEMES, SAMPLE / "budget.csv"):
+        (folder / source.name).write_bytes(source.read_bytes())
     write(folder / "followups.csv", "theme_id,survey_fy,stage\nT1-001,2026,上市\n")
     db = tmp_path / "k.duckdb"
     assert kpi("load", "--db", str(db), str(folder)).returncode == 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from kit import SAMPLE, english
+from kit import SAMPLE_THEMES, english
 
 from kpi.db import connect, schema
 from kpi.errors import NoData, SchemaTooNew
@@ -22,7 +22,7 @@ def rows(db: Path, sql: str) -> list[tuple]:
 
 
 def test_database_file_is_owner_only(kpi, db: Path) -> None:
-    assert kpi("load", "--db", str(db), str(SAMPLE / "themes.csv")).returncode == 0
+    assert kpi("load", "--db", str(db), str(SAMPLE_THEMES)).returncode == 0
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from faultkit import rows, spy, table_checksums, wait_for
-from kit import SAMPLE, TESTS, run_kpi, run_kpi_en
+from kit import SAMPLE, SAMPLE_THEMES, TESTS, run_kpi, run_kpi_en
 
 from kpi.db import connect, schema
 
@@ -58,7 +58,7 @@ def v1(tmp_path: Path) -> Path:
 def current_shape(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[str, str]]]:
     """The tables and columns of a database created by this kpi."""
     path = tmp_path_factory.mktemp("fresh") / "fresh.duckdb"
-    assert run_kpi("load", "--db", str(path), str(SAMPLE / "themes.csv")).returncode == 0
+    assert run_kpi("load", "--db", str(path), str(SAMPLE_THEMES)).returncode == 0
     return columns(path)
 
 
@@ -206,7 +206,7 @@ def test_a_duckdb_database_that_is_not_kpis_is_refused_with_exit_3(tmp_path: Pat
     con.execute("INSERT INTO themes VALUES ('someone else''s data')")
     con.close()
     before = table_checksums(other)
-    result = run_kpi("load", "--db", str(other), str(SAMPLE / "themes.csv"))
+    result = run_kpi("load", "--db", str(other), str(SAMPLE_THEMES))
     assert "Traceback" not in result.stderr
     assert result.returncode == 3, result.stderr
     assert "kpi" in result.stderr and str(other) in result.stderr

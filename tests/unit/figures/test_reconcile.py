@@ -53,10 +53,10 @@ def test_reconcile_table(kpi, kpi_en, sample_store: Path) -> None:
 
 
 def test_reconcile_without_published_figures_is_no_data(kpi, tmp_path: Path) -> None:
-    from kit import SAMPLE
+    from kit import SAMPLE_THEMES
 
     db = tmp_path / "k.duckdb"
-    assert kpi("load", "--db", str(db), str(SAMPLE / "themes.csv")).returncode == 0
+    assert kpi("load", "--db", str(db), str(SAMPLE_THEMES)).returncode == 0
     result = kpi("reconcile", "--db", str(db))
     assert (
         result.returncode == 3

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from kit import SAMPLE, THEMES_HEADER, english, theme, themes_csv, write
+from kit import SAMPLE_THEMES, THEMES_HEADER, english, theme, themes_csv, write
 
 from kpi.errors import InputRejected
 from kpi.load import files, ingest
@@ -38,7 +38,7 @@ def test_headers_are_matched_after_nfkc(load) -> None:
 
 
 def test_sample_themes_use_the_reports_own_japanese_headers_and_status_cells(load) -> None:
-    db = load({"themes.csv": (SAMPLE / "themes.csv").read_text(encoding="utf-8")})
+    db = load({"themes.csv": (SAMPLE_THEMES).read_text(encoding="utf-8")})
     assert stored(db, "SELECT count(*), min(end_fy), max(end_fy) FROM themes") == [(144, 2022, 2029)]
 
 

@@ -16,9 +16,9 @@ from kit import ROOT
 from PIL import Image
 
 from kpi.db.connect import open_for_read
-from kpi.figures.report import Report
+from kpi.figures.report import Report, schedule
 from kpi.figures.report import report as build
-from kpi.figures.schedule import Schedule, maturity_schedule
+from kpi.figures.schedule import Schedule
 from kpi.present import charts
 from kpi.present.catalogue import WORDS, Words
 
@@ -41,7 +41,7 @@ def figures(db: Path, as_of: int) -> tuple[Report, Schedule]:
     """The report and the long-term schedule of one as-of year."""
     with open_for_read(db) as con:
         rep = build(con, as_of)
-        return rep, maturity_schedule(con, as_of, rep.outcome.horizon_years, rep.outcome.judged_from_fy)
+        return rep, schedule(con, rep)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from kit import ROOT, SAMPLE, theme, themes_csv, write
+from kit import ROOT, SAMPLE_THEMES, theme, themes_csv, write
 
 GOLDEN = ROOT / "tests" / "golden" / "export_2025"
 CSV_FILES = [
@@ -67,7 +67,7 @@ def test_manifest_lists_checksums_of_outputs_and_sources(kpi, sample_store: Path
     for name in CSV_FILES:
         assert manifest["files"][name] == hashlib.sha256((tmp_path / name).read_bytes()).hexdigest()
     sources = {s["file_name"]: s["sha256"] for s in manifest["sources"]}
-    assert sources["themes.csv"] == hashlib.sha256((SAMPLE / "themes.csv").read_bytes()).hexdigest()
+    assert sources["themes_2026-03-31.csv"] == hashlib.sha256(SAMPLE_THEMES.read_bytes()).hexdigest()
     assert manifest["written_at"].endswith("+00:00")
 
 

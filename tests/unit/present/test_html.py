@@ -14,7 +14,7 @@ from kit import ROOT
 
 from kpi.db.connect import open_for_read
 from kpi.figures.report import report as build
-from kpi.figures.schedule import maturity_schedule
+from kpi.figures.report import schedule
 from kpi.present import charts, html
 from kpi.present.catalogue import Words
 
@@ -39,12 +39,12 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     db = load_sample(tmp_path_factory.mktemp("html-db"))
     with open_for_read(db) as con:
         rep = build(con, AS_OF)
-        schedule = maturity_schedule(con, AS_OF, rep.outcome.horizon_years, rep.outcome.judged_from_fy)
-    svgs = charts.svgs(rep, Words("ja"), schedule)
+        long_term = schedule(con, rep)
+    svgs = charts.svgs(rep, Words("ja"), long_term)
     return {
         "db": db,
         "report": rep,
-        "schedule": schedule,
+        "schedule": long_term,
         "svgs": svgs,
         "page": html.render_html(rep, Words("ja"), svgs),
     }

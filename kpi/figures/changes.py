@@ -1,0 +1,118 @@
+"""What moved between two dated theme lists: statuses, themes added and missing, and every KPI before and after.
+
+Each side's KPIs are computed from its own list as of the fiscal year containing the list's date, so a list
+dated 2026-03-31 gives the FY2025 figures as they stood on that day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+
+from kpi.errors import NoData
+from kpi.figures.kpis import Kpi, outcome
+from kpi.figures.lists import Snapshot, at_or_before, latest
+from kpi.fiscal import fiscal_year_of
+from kpi.settings import DEFAULT_HORIZON, Settings
+
+THEME = "theme_id, item, element, organizations, title, end_fy, status"
+
+
+@dataclass(frozen=True)
+class ListedTheme:
+    """A theme as one list has it."""
+
+    theme_id: str
+    item: int
+    element: str
+    organizations: str
+    title: str
+    end_fy: int
+    status: str
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A theme whose status differs between the two lists."""
+
+    theme: ListedTheme  # as the newer list has it
+    before: str
+
+
+@dataclass(frozen=True)
+class KpiChange:
+    """A KPI from the older list and from the newer one."""
+
+    before: Kpi
+    after: Kpi
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Everything that moved from one list to another."""
+
+    before: Snapshot
+    after: Snapshot
+    status_changes: tuple[StatusChange, ...]
+    added: tuple[ListedTheme, ...]
+    missing: tuple[ListedTheme, ...]
+    kpis: tuple[KpiChange, ...]
+    horizon_years: int
+
+    @property
+    def before_fy(self) -> int:
+        return fiscal_year_of(self.before.date)
+
+    @property
+    def after_fy(self) -> int:
+        return fiscal_year_of(self.after.date)
+
+
+def pick(con: duckdb.DuckDBPyConnection, since: dt.date | None, until: dt.date | None) -> tuple[Snapshot, Snapshot]:
+    """The two lists to compare: the lists in force on `since` and `until`, by default the last two lists."""
+    newest = latest(con, 2)
+    after = at_or_before(con, until) if until else (newest[0] if newest else None)
+    if since:
+        before = at_or_before(con, since)
+    else:
+        older = [s for s in newest if after and s.date < after.date]
+        before = older[0] if older else None
+    if before is None or after is None or before.list_id == after.list_id:
+        lists = [s.date.isoformat() for s in latest(con, 100)]
+        raise NoData("changes.two_lists", lists=", ".join(sorted(lists)) or "—")
+    return before, after
+
+
+def _themes(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, int]) -> tuple[ListedTheme, ...]:
+    return tuple(ListedTheme(*row) for row in con.execute(sql, params).fetchall())
+
+
+def changes(con: duckdb.DuckDBPyConnection, settings: Settings | None, before: Snapshot, after: Snapshot) -> Changes:
+    """Statuses moved, themes added and missing, and each KPI from `before` to `after`."""
+    ids = {"b": before.list_id, "a": after.list_id}
+    moved = con.execute(
+        f"""SELECT {", ".join(f"a.{c.strip()}" for c in THEME.split(","))}, b.status
+            FROM theme_rows a JOIN theme_rows b ON a.theme_id = b.theme_id AND b.list_id = $b
+            WHERE a.list_id = $a AND a.status <> b.status ORDER BY a.item, a.theme_id""",
+        ids,
+    ).fetchall()
+    only = "SELECT {cols} FROM theme_rows x WHERE x.list_id = ${one} AND NOT EXISTS (SELECT 1 FROM theme_rows y WHERE y.list_id = ${other} AND y.theme_id = x.theme_id) ORDER BY item, theme_id"
+    kpis = tuple(
+        KpiChange(b, a)
+        for b, a in zip(
+            outcome(con, fiscal_year_of(before.date), settings, before.list_id).kpis,
+            outcome(con, fiscal_year_of(after.date), settings, after.list_id).kpis,
+            strict=True,
+        )
+    )
+    return Changes(
+        before,
+        after,
+        tuple(StatusChange(ListedTheme(*r[:-1]), r[-1]) for r in moved),
+        _themes(con, only.format(cols=THEME, one="a", other="b"), ids),
+        _themes(con, only.format(cols=THEME, one="b", other="a"), ids),
+        kpis,
+        settings.followup_horizon_years if settings else DEFAULT_HORIZON,
+    )

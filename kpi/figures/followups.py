@@ -1,0 +1,59 @@
+"""The follow-up survey loop: whose measuring survey is due in a fiscal year.
+
+A theme's measuring survey is due in end_fy + the follow-up horizon. It is due in fiscal year F when that year
+has come (end_fy + horizon ≤ F), no survey is recorded in or after it, and no survey already records practical
+use (製品化 or 上市). The themes are those of the latest list, leading research left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from kpi.codes import LEADING_ITEM
+from kpi.figures.lists import Snapshot, latest, list_id
+from kpi.figures.population import COMMERCIALISED_SQL
+from kpi.settings import DEFAULT_HORIZON, Settings
+
+
+@dataclass(frozen=True)
+class DueSurvey:
+    """A theme to survey: its measuring survey falls due in `due_fy` (overdue when that was before the year)."""
+
+    theme_id: str
+    organizations: str
+    title: str
+    end_fy: int
+    due_fy: int
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Due:
+    """The surveys due in a fiscal year, from the latest theme list."""
+
+    fy: int
+    horizon_years: int
+    snapshot: Snapshot | None
+    surveys: tuple[DueSurvey, ...]
+
+
+DUE = f"""
+    SELECT t.theme_id, t.organizations, t.title, t.end_fy, t.end_fy + $h AS due_fy, t.end_fy + $h < $fy AS overdue
+    FROM theme_rows t
+    WHERE t.list_id = $list AND t.item <> {LEADING_ITEM} AND t.end_fy + $h <= $fy
+      AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.theme_id = t.theme_id AND f.survey_fy >= t.end_fy + $h)
+      AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.theme_id = t.theme_id AND f.stage IN {COMMERCIALISED_SQL})
+"""
+
+
+def due(con: duckdb.DuckDBPyConnection, fy: int, settings: Settings | None) -> Due:
+    """The themes whose measuring survey is due in `fy` (overdue ones first, then by due year and theme)."""
+    horizon = settings.followup_horizon_years if settings else DEFAULT_HORIZON
+    newest = latest(con, 1)
+    snapshot = newest[0] if newest else None
+    rows = con.execute(
+        DUE + " ORDER BY due_fy, t.item, t.theme_id", {"h": horizon, "fy": fy, "list": list_id(snapshot)}
+    ).fetchall()
+    return Due(fy, horizon, snapshot, tuple(DueSurvey(*r) for r in rows))

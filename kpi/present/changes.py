@@ -1,0 +1,74 @@
+"""`kpi changes`: what moved between two theme lists, as tables (text or markdown) or JSON."""
+
+from __future__ import annotations
+
+from kpi.figures.changes import Changes, ListedTheme
+from kpi.figures.kpis import Kpi
+from kpi.present import rows
+from kpi.present.catalogue import Words
+from kpi.present.json_out import dumps, kpi_json
+from kpi.present.numbers import number, percent
+from kpi.present.tables import table
+
+THEME_KEYS = ("col.theme_id", "col.item", "col.element", "col.organizations", "col.title", "col.end_fy")
+
+
+def _theme_cells(t: ListedTheme, w: Words) -> list[str]:
+    return [t.theme_id, rows.item_label(t.item, w), t.element, t.organizations, t.title, str(t.end_fy)]
+
+
+def _figure(k: Kpi) -> str:
+    return f"{number(k.numerator)}/{number(k.denominator)} ({percent(k.ratio)})"
+
+
+def changes_text(c: Changes, w: Words, fmt: str = "table") -> str:
+    h = "## " if fmt == "markdown" else "■ "
+    none = w("none")
+    out = [w("changes.title", before=c.before.date.isoformat(), after=c.after.date.isoformat()), ""]
+    moved = [
+        [*_theme_cells(s.theme, w), w(f"status.{s.before}"), w(f"status.{s.theme.status}")] for s in c.status_changes
+    ]
+    headers = [*(w(k) for k in THEME_KEYS), w("col.before"), w("col.after")]
+    out += [h + w("changes.moved", n=len(moved)), table(headers, moved, fmt) if moved else none, ""]
+    for key, themes in (("changes.added", c.added), ("changes.missing", c.missing)):
+        body = [[*_theme_cells(t, w), w(f"status.{t.status}")] for t in themes]
+        headers = [*(w(k) for k in THEME_KEYS), w("col.status")]
+        out += [h + w(key, n=len(themes)), table(headers, body, fmt) if body else none, ""]
+    kpi_rows = [
+        [
+            rows.kpi_name(k.after, c.horizon_years, w),
+            _figure(k.before),
+            _figure(k.after),
+            f"{rows.verdict_text(k.before, w)} → {rows.verdict_text(k.after, w)}",
+        ]
+        for k in c.kpis
+    ]
+    headers = [
+        w("col.indicator"),
+        w("changes.col_before", fy=c.before_fy, date=c.before.date.isoformat()),
+        w("changes.col_after", fy=c.after_fy, date=c.after.date.isoformat()),
+        w("col.verdict"),
+    ]
+    out += [h + w("changes.kpis"), table(headers, kpi_rows, fmt)]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _theme_json(t: ListedTheme) -> dict[str, object]:
+    return dict(t.__dict__)
+
+
+def changes_json(c: Changes) -> str:
+    return dumps(
+        {
+            "from": c.before.date.isoformat(),
+            "to": c.after.date.isoformat(),
+            "from_fy": c.before_fy,
+            "to_fy": c.after_fy,
+            "status_changes": [
+                {"theme_id": s.theme.theme_id, "before": s.before, "after": s.theme.status} for s in c.status_changes
+            ],
+            "added": [_theme_json(t) for t in c.added],
+            "missing": [_theme_json(t) for t in c.missing],
+            "kpis": {k.after.key: {"before": kpi_json(k.before), "after": kpi_json(k.after)} for k in c.kpis},
+        }
+    )

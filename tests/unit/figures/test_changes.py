@@ -1,0 +1,49 @@
+"""`kpi changes`: exactly the themes that moved, were added and went missing between two lists, and every KPI
+before and after."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from programmes import LISTS, load_lists
+
+
+def test_changes_between_the_last_two_lists_name_exactly_what_moved(kpi, db: Path, tmp_path: Path) -> None:
+    load_lists(kpi, db, tmp_path / "in", list(LISTS))
+    data = json.loads(kpi("changes", "--db", str(db), "--format", "json").stdout)
+    assert (data["from"], data["to"], data["from_fy"], data["to_fy"]) == ("2025-03-31", "2026-04-30", 2024, 2026)
+    assert data["status_changes"] == [
+        {"theme_id": "B1", "before": "on_track", "after": "delayed"},
+        {"theme_id": "W2", "before": "on_track", "after": "not_achieved"},
+    ]
+    assert [t["theme_id"] for t in data["added"]] == ["C1"]
+    assert [t["theme_id"] for t in data["missing"]] == ["N1"]
+    short = data["kpis"]["short_term"]
+    assert (short["before"]["numerator"], short["before"]["denominator"]) == (5, 6)  # FY2024 from the 2025 list
+    assert (short["after"]["numerator"], short["after"]["denominator"]) == (5, 6)  # FY2026 from the April list
+    assert set(data["kpis"]) == {"short_term", "long_term", "long_term_matured"}
+
+
+def test_from_and_to_pick_the_lists_in_force_on_those_dates(kpi, db: Path, tmp_path: Path) -> None:
+    load_lists(kpi, db, tmp_path / "in", list(LISTS))
+    data = json.loads(
+        kpi("changes", "--db", str(db), "--from", "2024-12-01", "--to", "2025-06-30", "--format", "json").stdout
+    )
+    assert (data["from"], data["to"]) == ("2024-03-31", "2025-03-31")
+    assert data["status_changes"] == [{"theme_id": "W1", "before": "on_track", "after": "achieved"}]
+    assert [t["theme_id"] for t in data["added"]] == ["B1"] and data["missing"] == []
+    text = kpi("changes", "--db", str(db), "--from", "2024-12-01", "--to", "2025-06-30").stdout
+    assert "結果/状況が変わったテーマ（1）" in text and "計画通り  目標達成" in text
+
+
+def test_with_one_list_there_is_nothing_to_compare(kpi, kpi_en, db: Path, tmp_path: Path) -> None:
+    load_lists(kpi, db, tmp_path / "in", ["2024-03-31"])
+    result = kpi("changes", "--db", str(db))
+    assert (
+        result.returncode == 3
+        and "日付の異なるテーマ一覧が2つ必要です" in result.stderr
+        and "2024-03-31" in result.stderr
+    )
+    assert "comparing needs two theme lists" in kpi_en("changes", "--db", str(db)).stderr
+    assert kpi("changes", "--db", str(db), "--from", "someday").returncode == 2
