@@ -369,8 +369,8 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "load.unknown_kind": ("不明な種類 {kind!r}。使える種類: {kinds}", "unknown kind {kind!r}; use one of: {kinds}"),
     "load.unsupported_type": (
-        "{path}: 対応していないファイル形式 {suffix!r}（.csv、.xlsx、.parquet を使ってください）",
-        "{path}: unsupported file type {suffix!r} (use .csv, .xlsx or .parquet)",
+        "{path}: 対応していないファイル形式 {suffix!r}（.csv、.tsv、.txt、.xlsx、.xls、.ods、.parquet を使ってください）",
+        "{path}: unsupported file type {suffix!r} (use .csv, .tsv, .txt, .xlsx, .xls, .ods or .parquet)",
     ),
     "load.rs_which_project": (
         "{path}: どの事業か分かりません。--project-id（予算事業ID）を指定するか、先に programme.toml を読み込んでください",
@@ -819,8 +819,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "(else from each file's name).",
     ),
     "help.opt.encoding_in": (
-        "CSVの文字コード（utf-8、utf-8-sig、cp932）。[既定値: 自動判定]",
-        "CSV encoding (utf-8, utf-8-sig, cp932). [default: detected]",
+        "CSV・テキストの文字コード（utf-8、utf-8-sig、cp932）。[既定値: 自動判定。BOM付きUTF-16も]",
+        "Encoding of CSV and text files (utf-8, utf-8-sig, cp932). [default: detected, UTF-16 with BOM too]",
     ),
     "help.opt.project_id": (
         "RSファイル: 残す予算事業ID。[既定値: プログラム設定の値]",
@@ -916,6 +916,31 @@ WORDS: dict[str, tuple[str, str]] = {
         "Draw one chart for documents: the short-term trend, long-term maturity, budget, or status by element.\n\n"
         "Needs the charts extra (pip install 'kpi[charts]'); the Japanese font ships with it.\n\n"
         "Example: kpi chart short_term --as-of 2025 --out short_term.png",
+    ),
+    # ---- Excel files and shell conventions (#14)
+    "load.separator_semicolon": (
+        "列がカンマ（,）ではなくセミコロン（;）で区切られています。Excel で「名前を付けて保存」→ ファイルの種類"
+        "「CSV UTF-8 (コンマ区切り) (*.csv)」で保存し直してください（区切り記号が ; の地域設定の Excel では"
+        "「Unicode テキスト (*.txt)」で保存すれば、そのまま読み込めます）",
+        "fields are separated by semicolons (;), not commas. In Excel, Save As → “CSV UTF-8 (Comma "
+        "delimited) (*.csv)” (an Excel whose regional list separator is ; writes ; again: save as “Unicode Text "
+        "(*.txt)” instead, which kpi loads as it is)",
+    ),
+    "load.separator_tab": (
+        "列がカンマ（,）ではなくタブで区切られています。タブ区切りのまま読み込むには拡張子を .txt か .tsv に"
+        "してください。CSV にするには Excel で「名前を付けて保存」→「CSV UTF-8 (コンマ区切り) (*.csv)」",
+        "fields are separated by tabs, not commas. To load it as it is, name it .txt or .tsv; to make it "
+        "a CSV, in Excel Save As → “CSV UTF-8 (Comma delimited) (*.csv)”",
+    ),
+    "load.not_tab_separated": (
+        "{suffix} ファイルはタブ区切りのテキストとして読みますが、タブがありません。Excel で「名前を付けて保存」→"
+        "「Unicode テキスト (*.txt)」か「テキスト (タブ区切り) (*.txt)」で保存してください",
+        "a {suffix} file is read as tab-separated text, but there is no tab. In Excel, Save As → "
+        "“Unicode Text (*.txt)” or “Text (Tab delimited) (*.txt)”",
+    ),
+    "load.not_tab_separated_commas": (
+        "{suffix} ファイルはタブ区切りのテキストとして読みますが、カンマ区切りです。拡張子を .csv にしてください",
+        "a {suffix} file is read as tab-separated text, but this one is comma-separated: name it .csv",
     ),
 }
 
