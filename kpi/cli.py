@@ -562,6 +562,24 @@ def chart(
     say(Output.words("chart.wrote", path=write_file(out_file, data)))
 
 
+@command("init")
+@handled
+def init(
+    out_file: Annotated[Path, typer.Option("--out", help=W("help.opt.init_out"))] = Path("programme.toml"),
+    force: Annotated[bool, typer.Option("--force", help=W("help.opt.init_force"))] = False,
+    lang: LangOption = None,
+    log_format: LogOption = None,
+) -> None:
+    """kpi init → the catalogue's settings template, written atomically; an existing file only with --force."""
+    from kpi.load.files import kind_of
+    from kpi.present.files import write_files
+
+    if kind_of(out_file, None) != "programme":
+        raise UsageProblem("cli.init_name", name=out_file.name)
+    template = Output.words("init.template").encode("utf-8")
+    say(Output.words("init.wrote", path=write_files(out_file.parent, {out_file.name: template}, force)[0]))
+
+
 # ---------------------------------------------------------------------------- running
 
 

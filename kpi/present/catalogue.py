@@ -942,6 +942,113 @@ WORDS: dict[str, tuple[str, str]] = {
         "{suffix} ファイルはタブ区切りのテキストとして読みますが、カンマ区切りです。拡張子を .csv にしてください",
         "a {suffix} file is read as tab-separated text, but this one is comma-separated: name it .csv",
     ),
+    "init.template": (
+        """# kpi のプログラム設定（programme.toml）。kpi init が作成しました。
+# kpi はアウトカム指標の目標と判定の決まりをこのファイルから読みます（コードには書いていません）。
+# 値は事業の評価報告書（中間評価・終了時評価）から写します。例はポスト5G基金事業
+# （ポスト5G情報通信システム基盤強化研究開発事業、2026年6月の中間評価報告書）の値です。
+#
+# まず name と project_id の2行を記入し、保存してから読み込みます:
+#     kpi load programme.toml
+# 記入するまで kpi load はこのファイルを受け付けず、記入が必要な行を示します。
+# 文字コードは UTF-8 のままにしてください。
+
+# 事業名（必須）: 報告書の表紙、または【事業情報】の「事業名」をそのまま。
+# 例: name = "ポスト5G情報通信システム基盤強化研究開発事業（AI基盤モデル及び先端半導体関連技術開発事業）"
+name = ""
+
+# 予算事業ID（必須）: 【事業情報】の「予算事業ID」（行政事業レビューの事業番号）。半角の整数で。
+# RS（行政事業レビュー）のファイルを読み込むとき、この番号の行だけを残します。
+# 例: project_id = 3522
+project_id = ""
+
+# 短期目標: 「2-1 アウトカム指標及び目標値」の短期目標の値。
+# 指標は 開発テーマごとに設定した目標を達成したテーマ数 / 当該時点までに研究開発を完了したテーマ数。
+# "80%"、"0.8"、"4/5" のどの形でも書けます。ポスト5G: 80%（毎年度）
+short_term_target = "80%"
+
+# 長期目標: 「2-1 アウトカム指標及び目標値」の長期目標の値。
+# 指標は 開発した技術が実用化に至ったテーマ数 / 先導研究以外の採択テーマ数。ポスト5G: 50%
+long_term_target = "50%"
+
+# 追跡調査の時点（年）: 長期目標を測る時点が「各採択テーマ終了後 何年」か（2-1 の長期目標の注）。
+# この年数を過ぎたテーマで実用化の割合を毎年度みます。ポスト5G:「終了後概ね3年時点」→ 3
+followup_horizon_years = 3
+
+# 長期目標の判定年度: 長期目標の達成年度（2-1 の長期目標「2030年度」）。この年度から公式の長期指標を判定します。
+# 2030、R12、令和12年度 のどの形でも書けます。ポスト5G: 2030
+long_term_judged_from_fy = 2030
+
+# 評点法の換算（省略可）: 「第1章 1. 評点法による評価結果」の注にある換算（事務局が評価を数値に換算して平均）。
+# この行がなければ A=3, B=2, C=1, D=0。ポスト5G: A=3, B=2, C=1, D=0
+grade_points = "A=3, B=2, C=1, D=0"
+""",
+        """# kpi programme settings (programme.toml), written by kpi init.
+# kpi reads the targets and the rules of the outcome KPIs from this file, not from its code.
+# Copy the values from the programme's evaluation report (interim or final). The examples are those of
+# the Post-5G fund (ポスト5G情報通信システム基盤強化研究開発事業, interim evaluation report of June 2026).
+#
+# Fill in the two lines name and project_id, save, then load it:
+#     kpi load programme.toml
+# Until they are filled in, kpi load refuses this file and names the lines to fill.
+# Keep the file in UTF-8.
+
+# Programme name (required): as on the report's cover or under 事業名 in 【事業情報】.
+# Example: name = "ポスト5G情報通信システム基盤強化研究開発事業（AI基盤モデル及び先端半導体関連技術開発事業）"
+name = ""
+
+# Budget project ID (required): 予算事業ID in 【事業情報】 (the administrative project review number), a
+# whole number. When RS (行政事業レビュー) files are loaded, only this project's rows are kept.
+# Example: project_id = 3522
+project_id = ""
+
+# Short-term target: the short-term target in 2-1 (アウトカム指標及び目標値).
+# The KPI is themes that met their goals / themes that completed R&D by then.
+# Write "80%", "0.8" or "4/5". Post-5G: 80% (every year)
+short_term_target = "80%"
+
+# Long-term target: the long-term target in 2-1.
+# The KPI is themes whose technology reached practical use / adopted themes other than leading research. Post-5G: 50%
+long_term_target = "50%"
+
+# Follow-up point (years): how many years after each theme's end the long-term target is measured (the note
+# to the long-term target in 2-1). The share in practical use is followed every year among the themes past
+# that point. Post-5G: 「終了後概ね3年時点」 (about 3 years after the end) → 3
+followup_horizon_years = 3
+
+# Judging year of the long-term target: the year the long-term target is to be met (2-1: 2030年度). The official
+# long-term KPI is judged from this fiscal year on. Write 2030, R12 or 令和12年度. Post-5G: 2030
+long_term_judged_from_fy = 2030
+
+# Grade points of the 評点法 (optional): the conversion in the note to 第1章 1. 評点法による評価結果.
+# Without this line: A=3, B=2, C=1, D=0.
+grade_points = "A=3, B=2, C=1, D=0"
+""",
+    ),
+    "init.wrote": (
+        "書き出し: {path}\n次に name と project_id を記入して保存し、読み込んでください: kpi load {path}",
+        "wrote {path}\nNext, fill in name and project_id, save it, and load it: kpi load {path}",
+    ),
+    "help.init": (
+        "プログラム設定のひな形（programme.toml）を書き出します。各項目の意味と評価報告書のどこにあるかを"
+        "日本語のコメントで示し、ポスト5G基金事業の値を例として入れてあります。\n\n"
+        "name と project_id の2行を記入すれば kpi load で読み込めます。記入するまでは、記入が必要な行を示して"
+        "読み込みを断ります。\n\n"
+        "例: kpi init --out programme.toml",
+        "Write a programme settings template (programme.toml): what each setting means and where in an "
+        "evaluation report to find it, in comments (Japanese by default, --lang en for English), with the Post-5G "
+        "fund's values as examples.\n\n"
+        "It loads with kpi load as soon as the two lines name and project_id are filled in; until then kpi load "
+        "refuses it, naming the lines to fill.\n\n"
+        "Example: kpi init --out programme.toml",
+    ),
+    "help.opt.init_out": ("書き出すファイル。", "File to write."),
+    "help.opt.init_force": ("既存のファイルを置き換えます。", "Replace the file if it exists."),
+    "cli.init_name": (
+        "--out のファイル名は programme で始まり .toml で終わるようにしてください（{name!r} ではなく）。"
+        "kpi load はファイルの種類を名前から判断します",
+        "--out must name a file programme*.toml, not {name!r}: kpi load tells a file's kind by its name",
+    ),
 }
 
 _FIELDS = string.Formatter()

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from kpi.cli import app
 
 runner = CliRunner()
-COMMANDS = ["load", "report", "check", "export", "stagegate", "reconcile", "chart"]
+COMMANDS = ["load", "report", "check", "export", "stagegate", "reconcile", "chart", "init"]
 
 
 def test_report_json_contract(kpi, sample_store: Path) -> None:
@@ -319,3 +319,71 @@ def test_check_passes_at_exactly_80_and_50_percent_and_fails_below(kpi, tmp_path
     assert (by_name["long_term_matured"]["numerator"], by_name["long_term_matured"]["denominator"]) == (2, 6)
     assert result.returncode == 1  # 2/6 < 50%
     assert kpi("check", "--db", str(db), "--as-of", "2025", "--quiet").stdout == ""
+
+
+# ---------------------------------------------------------------------------- kpi init
+
+
+def test_init_then_two_lines_filled_then_load(kpi, kpi_en, tmp_path: Path) -> None:
+    """The template is refused naming the two lines to fill; once they are filled it loads."""
+    made = kpi("init", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert "kpi load programme.toml" in made.stderr and made.stdout == ""
+    path = tmp_path / "programme.toml"
+    text = path.read_text(encoding="utf-8")
+    assert "# 予算事業ID（必須）" in text and "例: project_id = 3522" in text
+    lines = text.splitlines()
+    name_line, id_line = lines.index('name = ""') + 1, lines.index('project_id = ""') + 1
+
+    refused = kpi_en("load", "programme.toml", cwd=tmp_path)
+    assert refused.returncode == 3
+    assert re.search(rf"programme\.toml\s+{name_line}\s+name\s+empty: fill in a value", refused.stderr)
+    assert re.search(rf"programme\.toml\s+{id_line}\s+project_id\s+empty: fill in a value", refused.stderr)
+    assert not (tmp_path / "kpi.duckdb").exists()
+
+    text = text.replace('name = ""', 'name = "テスト事業"').replace('project_id = ""', "project_id = 1234")
+    path.write_text(text, encoding="utf-8")
+    loaded = kpi("load", "programme.toml", cwd=tmp_path)
+    assert loaded.returncode == 0, loaded.stderr
+    write(tmp_path / "themes.csv", themes_csv([theme("T1")]))
+    assert kpi("load", "themes.csv", cwd=tmp_path).returncode == 0
+    data = json.loads(kpi("report", "--as-of", "2025", "-f", "json", cwd=tmp_path).stdout)
+    assert data["programme"]["name"] == "テスト事業" and data["programme"]["project_id"] == 1234
+    assert data["short_term"]["target_text"] == "80%"
+
+
+def test_init_never_overwrites_without_force_and_speaks_english_when_asked(kpi, kpi_en, tmp_path: Path) -> None:
+    out = tmp_path / "settings" / "programme_fund2.toml"
+    assert kpi_en("init", "--out", str(out)).returncode == 0
+    assert out.read_text(encoding="utf-8").startswith("# kpi programme settings (programme.toml)")
+    again = kpi("init", "--out", str(out))
+    assert again.returncode == 2 and "--force" in again.stderr
+    assert kpi("init", "--out", str(out), "--force").returncode == 0
+    assert out.read_text(encoding="utf-8").startswith("# kpi のプログラム設定")
+    wrong = kpi_en("init", "--out", str(tmp_path / "settings.toml"))
+    assert wrong.returncode == 2 and "programme*.toml" in wrong.stderr
+    assert not (tmp_path / "settings.toml").exists()
+
+
+# ---------------------------------------------------------------------------- files as Excel saves them
+
+
+def test_load_takes_xls_ods_and_unicode_text_by_name(kpi, db: Path, tmp_path: Path) -> None:
+    fixtures = ROOT / "tests" / "fixtures"
+    (tmp_path / "themes.xls").write_bytes((fixtures / "themes.xls").read_bytes())
+    rows = (SAMPLE / "budget.csv").read_text(encoding="utf-8").replace(",", "\t").splitlines()
+    (tmp_path / "budget.txt").write_bytes("\r\n".join(rows).encode("utf-16"))
+    result = kpi("load", "--db", str(db), str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"themes\.xls\s+テーマ\s+144\s+144", result.stderr)
+    assert re.search(r"budget\.txt\s+予算\s+7\s+7", result.stderr)
+    (tmp_path / "themes.ods").write_bytes((fixtures / "themes.ods").read_bytes())
+    again = kpi("load", "--db", str(db), str(tmp_path / "themes.ods"))
+    assert again.returncode == 0 and "変更なし" in again.stderr  # the same themes as the .xls
+
+
+def test_a_semicolon_csv_is_refused_naming_the_separator(kpi, db: Path, tmp_path: Path) -> None:
+    path = write(tmp_path / "themes.csv", themes_csv([theme("T1")]).replace(",", ";"))
+    result = kpi("load", "--db", str(db), str(path))
+    assert result.returncode == 3
+    assert "セミコロン（;）で区切られています" in result.stderr and "CSV UTF-8 (コンマ区切り)" in result.stderr
