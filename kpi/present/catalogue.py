@@ -1049,6 +1049,32 @@ grade_points = "A=3, B=2, C=1, D=0"
         "kpi load はファイルの種類を名前から判断します",
         "--out must name a file programme*.toml, not {name!r}: kpi load tells a file's kind by its name",
     ),
+    "sheet.summary": ("概要", "About"),
+    "sheet.outcome_kpis": ("アウトカム指標", "Outcome KPIs"),
+    "sheet.status_summary": ("研究開発の状況", "Status summary"),
+    "sheet.by_element": ("基盤要素別", "By element"),
+    "sheet.budget_execution": ("予算執行", "Budget execution"),
+    "sheet.themes": ("テーマ一覧", "Themes"),
+    "sheet.outputs": ("特許出願・論文発表等", "Outputs"),
+    "sheet.stage_gate": ("ステージゲート審査", "Stage gate"),
+    "sheet.evaluation": ("評点法による評価", "Evaluation"),
+    "sheet.rs_appropriations": ("RS予算・執行", "RS appropriations"),
+    "sheet.rs_indicators": ("RS成果指標", "RS indicators"),
+    "col.summary_item": ("項目", "item"),
+    "col.summary_value": ("内容", "value"),
+    "summary.programme": ("事業名", "programme"),
+    "summary.no_programme": (
+        "プログラム設定（programme.toml）が未登録",
+        "no programme settings loaded (programme.toml)",
+    ),
+    "summary.as_of": ("時点", "as of"),
+    "summary.version": ("作成ツール", "made with"),
+    "summary.written_at": ("書き出し日時", "written at"),
+    "summary.source": ("読み込んだファイル", "source file"),
+    "summary.source_value": (
+        "読込 #{n} {file}（{kind}、{rows}行、{at}）",
+        "load #{n} {file} ({kind}, {rows} rows, {at})",
+    ),
 }
 
 _FIELDS = string.Formatter()
