@@ -403,21 +403,24 @@ def report(
     elif fmt is ReportFormat.csv:
         from kpi.present.report import report_csv
 
-        text = report_csv(rep, w)
+        text = report_csv(rep, w, "\r\n" if out_file else "\n")  # a file as kpi export writes one; a pipe plain
     else:
         from kpi.present.report import report_text
 
         text = report_text(rep, w, str(fmt))
-    _write_or_print(text, out_file)
+    _write_or_print(text, out_file, excel=fmt is ReportFormat.csv)
 
 
-def _write_or_print(text: str, out_file: Path | None) -> None:
+def _write_or_print(text: str, out_file: Path | None, excel: bool = False) -> None:
+    """Data to stdout as UTF-8, or to a file; a CSV file as Excel opens it (BOM, CRLF; the text is guarded)."""
     if out_file is None:
         out(text)
         return
+    from kpi.present.csvfile import excel_bytes
     from kpi.present.files import write_file
 
-    say(Output.words("export.wrote", path=write_file(out_file, text.encode("utf-8"))))
+    data = excel_bytes(text) if excel else text.encode("utf-8")
+    say(Output.words("export.wrote", path=write_file(out_file, data)))
 
 
 @command("check")

@@ -387,3 +387,17 @@ def test_a_semicolon_csv_is_refused_naming_the_separator(kpi, db: Path, tmp_path
     result = kpi("load", "--db", str(db), str(path))
     assert result.returncode == 3
     assert "セミコロン（;）で区切られています" in result.stderr and "CSV UTF-8 (コンマ区切り)" in result.stderr
+
+
+def test_report_csv_file_opens_in_excel_stdout_stays_plain(kpi, sample_store: Path, tmp_path: Path) -> None:
+    """--out writes what kpi export writes (UTF-8 with BOM, CRLF); stdout is plain UTF-8 with LF for pipes."""
+    args = ["report", "--db", str(sample_store), "--as-of", "2025", "--format", "csv"]
+    piped = kpi(*args).stdout
+    assert not piped.startswith("\ufeff") and "\r" not in piped
+    result = kpi(*args, "--out", str(tmp_path / "report.csv"))
+    assert result.returncode == 0 and result.stdout == ""
+    data = (tmp_path / "report.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\r\n") == data.count(b"\n")
+    assert data[3:].decode("utf-8") == piped.replace("\n", "\r\n")
+    markdown = kpi("report", "--db", str(sample_store), "--format", "markdown", "--out", str(tmp_path / "r.md"))
+    assert markdown.returncode == 0 and not (tmp_path / "r.md").read_bytes().startswith(b"\xef\xbb\xbf")
