@@ -16,7 +16,7 @@ from typing import Annotated, Any, NoReturn, ParamSpec
 import typer
 from typer import _click as click  # typer 0.28 vendors click: its classes and exceptions live here
 from typer._click import exceptions as click_errors
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from kpi import __version__
 from kpi.errors import ExitCode, Failure, InputRejected, KpiError, NoData, NoSettings, Terminated, UsageProblem
@@ -155,7 +155,7 @@ class KpiCommand(TyperCommand):
 
 app = typer.Typer(
     cls=KpiGroup,
-    add_completion=False,
+    add_completion=True,  # kpi --install-completion; its options' words are ours (command_line())
     pretty_exceptions_enable=False,  # never print locals (data) into a terminal or cron mail
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -190,7 +190,7 @@ LogOption = Annotated[
 class Output:
     """Where messages go and in what language, as the options of the running command set them."""
 
-    log_format = LogFormat.text
+    log_format = LogFormat(_early("--log-format", "KPI_LOG_FORMAT", list(LogFormat.__members__)) or LogFormat.text)
     words = W
 
 
@@ -201,13 +201,32 @@ def say(message: str) -> None:
     if Output.log_format is LogFormat.json:
         _log({"level": "info", "message": message})
     else:
-        sys.stderr.write(message.rstrip("\n") + "\n")
+        _stderr(message.rstrip("\n") + "\n")
 
 
 def out(text: str) -> None:
     """Data for stdout (a report, JSON, CSV)."""
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def _stderr(text: str) -> None:
+    """Text lines for stderr. When stderr is a file (cron's `2>> kpi.log`), each line starts with the local time
+    (ISO 8601, as the JSON lines' `time`); a terminal, or a pipe whose reader keeps its own time (journald, cron's
+    mail, a script), gets the lines as they are."""
+    if _stderr_is_a_file():
+        stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        text = "".join(f"{stamp} {line}" for line in text.splitlines(keepends=True))
+    sys.stderr.write(text)
+
+
+def _stderr_is_a_file() -> bool:
+    import stat
+
+    try:
+        return stat.S_ISREG(os.fstat(sys.stderr.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError):  # no descriptor (a test runner's buffer): not a file
+        return False
 
 
 def _log(record: dict[str, Any]) -> None:
@@ -234,8 +253,8 @@ def _fail(message: str, code: int, failures: list[Failure] | None = None) -> NoR
         _log({"level": "error", "message": message, "exit_code": int(code)})
     else:
         if failures:
-            sys.stderr.write(failures_table(failures, w) + "\n")
-        sys.stderr.write(w("cli.error", message=message) + "\n")
+            _stderr(failures_table(failures, w) + "\n")
+        _stderr(w("cli.error", message=message) + "\n")
     sys.exit(int(code))
 
 
@@ -609,9 +628,54 @@ def _bad_value(message: str) -> str | None:
     return m.group(1) if m else None
 
 
+def _shell(value: Any) -> str:
+    """The shell completion is for: the one named, else the one kpi runs in; a usage error if none kpi knows."""
+    from typer._completion_shared import Shells, _get_shell_name
+
+    shell = value if isinstance(value, str) else _get_shell_name()
+    if shell not in {s.value for s in Shells}:
+        _fail(W("cli.completion_shell", shell=shell or "?", shells=", ".join(s.value for s in Shells)), ExitCode.USAGE)
+    return shell
+
+
+def _install_completion(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer._completion_shared import install
+
+    shell, path = install(shell=_shell(value), prog_name="kpi")
+    say(W("cli.completion_installed", shell=shell, path=path))
+    raise typer.Exit()
+
+
+def _show_completion(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer._completion_shared import get_completion_script
+
+    out(get_completion_script(prog_name="kpi", complete_var="_KPI_COMPLETE", shell=_shell(value)) + "\n")
+    raise typer.Exit()
+
+
+COMPLETION_OPTIONS = {
+    "install_completion": ("help.opt.install_completion", _install_completion),
+    "show_completion": ("help.opt.show_completion", _show_completion),
+}
+
+
+def command_line() -> click.Command:
+    """`kpi` as a click command, with the completion options typer adds speaking the user's language."""
+    cli = typer.main.get_command(app)
+    for param in cli.params:
+        if param.name in COMPLETION_OPTIONS and isinstance(param, TyperOption):
+            key, callback = COMPLETION_OPTIONS[param.name]
+            param.help, param.callback = W(key), callback
+    return cli
+
+
 def main(args: list[str] | None = None) -> None:
     """Run `kpi` with its arguments; every outcome is an exit code (usage errors 2, in the user's language)."""
-    cli = typer.main.get_command(app)
+    cli = command_line()
     try:
         code = cli.main(args=args, prog_name="kpi", standalone_mode=False)
     except click_errors.UsageError as exc:
@@ -619,7 +683,7 @@ def main(args: list[str] | None = None) -> None:
         if Output.log_format is LogFormat.json or _early("--log-format", "KPI_LOG_FORMAT", ["text", "json"]) == "json":
             _log({"level": "error", "message": _usage_error(exc), "exit_code": int(ExitCode.USAGE)})
         else:
-            sys.stderr.write(W("cli.error", message=_usage_error(exc)) + "\n" + hint + "\n")
+            _stderr(W("cli.error", message=_usage_error(exc)) + "\n" + hint + "\n")
         sys.exit(ExitCode.USAGE)
     except typer.Abort:
         sys.exit(ExitCode.INTERRUPTED)

@@ -1030,14 +1030,14 @@ grade_points = "A=3, B=2, C=1, D=0"
         "wrote {path}\nNext, fill in name and project_id, save it, and load it: kpi load {path}",
     ),
     "help.init": (
-        "プログラム設定のひな形（programme.toml）を書き出します。各項目の意味と評価報告書のどこにあるかを"
-        "日本語のコメントで示し、ポスト5G基金事業の値を例として入れてあります。\n\n"
+        "プログラム設定のひな形（programme.toml）を書き出します。\n\n"
+        "各項目の意味と評価報告書のどこにあるかを日本語のコメントで示し、ポスト5G基金事業の値を例として入れてあります。\n\n"
         "name と project_id の2行を記入すれば kpi load で読み込めます。記入するまでは、記入が必要な行を示して"
         "読み込みを断ります。\n\n"
         "例: kpi init --out programme.toml",
-        "Write a programme settings template (programme.toml): what each setting means and where in an "
-        "evaluation report to find it, in comments (Japanese by default, --lang en for English), with the Post-5G "
-        "fund's values as examples.\n\n"
+        "Write a programme settings template (programme.toml).\n\n"
+        "What each setting means and where in an evaluation report to find it are said in comments (Japanese by "
+        "default, --lang en for English), with the Post-5G fund's values as examples.\n\n"
         "It loads with kpi load as soon as the two lines name and project_id are filled in; until then kpi load "
         "refuses it, naming the lines to fill.\n\n"
         "Example: kpi init --out programme.toml",
@@ -1074,6 +1074,22 @@ grade_points = "A=3, B=2, C=1, D=0"
     "summary.source_value": (
         "読込 #{n} {file}（{kind}、{rows}行、{at}）",
         "load #{n} {file} ({kind}, {rows} rows, {at})",
+    ),
+    "help.opt.install_completion": (
+        "使っているシェル（bash、zsh、fish、PowerShell）に kpi の補完を設定します。",
+        "Install completion of kpi for the current shell (bash, zsh, fish, PowerShell).",
+    ),
+    "help.opt.show_completion": (
+        "使っているシェル向けの補完スクリプトを表示します（自分で設定するとき）。",
+        "Print the completion script for the current shell, to install it yourself.",
+    ),
+    "cli.completion_installed": (
+        "{shell} の補完を {path} に設定しました。新しく開いた端末から有効になります",
+        "{shell} completion installed in {path}; it works in terminals opened from now on",
+    ),
+    "cli.completion_shell": (
+        "補完を設定できるシェルが分かりません（{shell}）。使えるシェル: {shells}",
+        "cannot tell which shell to complete for ({shell}); completion works in: {shells}",
     ),
 }
 

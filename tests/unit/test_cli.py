@@ -401,3 +401,139 @@ def test_report_csv_file_opens_in_excel_stdout_stays_plain(kpi, sample_store: Pa
     assert data[3:].decode("utf-8") == piped.replace("\n", "\r\n")
     markdown = kpi("report", "--db", str(sample_store), "--format", "markdown", "--out", str(tmp_path / "r.md"))
     assert markdown.returncode == 0 and not (tmp_path / "r.md").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+# ---------------------------------------------------------------------------- shell conventions
+
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d ")
+
+
+def test_help_shows_the_exit_codes_the_environment_and_completion(kpi) -> None:
+    top = kpi("--help").stdout
+    assert "終了コード: 0 成功" in top and "75 データベース使用中" in top
+    assert "--install-completion" in top and "補完を設定します" in top and "Install completion" not in top
+    assert "環境変数: KPI_LOG_FORMAT" in " ".join(top.split())
+    report = " ".join(kpi("report", "--help").stdout.split())
+    for variable in ("KPI_DB", "KPI_WAIT", "KPI_LANG", "KPI_LOG_FORMAT"):
+        assert f"環境変数: {variable}" in report, variable
+
+
+def test_environment_variables_are_read_through_the_options(kpi, sample_store: Path, tmp_path: Path) -> None:
+    env = {"KPI_DB": str(sample_store), "KPI_LANG": "en", "KPI_LOG_FORMAT": "json", "KPI_WAIT": "0.5"}
+    result = kpi("check", "--as-of", "2025", env=env, cwd=tmp_path)
+    assert result.returncode == 1 and "short-term" in result.stdout
+    bad = kpi("report", "--as-of", "1999", env=env, cwd=tmp_path)
+    assert bad.returncode == 2 and json.loads(bad.stderr)["message"].startswith("--as-of: not a fiscal year")
+    wait = kpi("report", env={**env, "KPI_WAIT": "soon"}, cwd=tmp_path)
+    assert wait.returncode == 2 and "--wait" in json.loads(wait.stderr)["message"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "--log-format", "json", "--bogus"],
+        ["report", "--bogus", "--log-format", "json"],
+        ["report", "--as-of", "1999", "--log-format=json"],
+        ["load", "--log-format", "json"],
+        ["--log-format", "json", "nosuchcommand"],
+    ],
+)
+def test_usage_errors_are_one_json_object_wherever_log_format_is_given(kpi, args: list[str], tmp_path: Path) -> None:
+    result = kpi(*args, cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    record = json.loads(line)
+    assert record["level"] == "error" and record["exit_code"] == 2 and record["message"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", record["time"])
+
+
+def test_log_format_json_after_the_subcommand(kpi, db: Path, tmp_path: Path) -> None:
+    bad = write(tmp_path / "themes.csv", themes_csv([theme("T1", item=9)]))
+    result = kpi("load", "--db", str(db), str(bad), "--log-format", "json")
+    records = [json.loads(line) for line in result.stderr.splitlines()]
+    assert result.returncode == 3 and records[0]["line"] == 2 and records[-1]["exit_code"] == 3
+    assert all("time" in r for r in records)
+
+
+def test_text_log_lines_carry_the_time_when_stderr_is_a_file(db: Path, tmp_path: Path) -> None:
+    """A file (cron's 2>> kpi.log): every line starts with the local time. A pipe or a terminal: plain lines."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    args = [sys.executable, "-m", "kpi", "load", "--db", str(db), str(SAMPLE / "themes.csv")]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KPI_")}
+    log = tmp_path / "kpi.log"
+    with log.open("ab") as stderr:
+        assert subprocess.run(args, stderr=stderr, env=env, timeout=120).returncode == 0
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3 and all(STAMP.match(line) for line in lines), lines
+    assert lines[0].split()[1:] == ["ファイル", "種類", "行数", "追加", "更新", "読込"]  # columns still line up
+
+    piped = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
+    assert piped.stderr.splitlines()[0].split()[0] == "ファイル"
+
+    leader, follower = pty.openpty()
+    try:
+        with subprocess.Popen(args, stderr=follower, env=env) as proc:
+            os.close(follower)
+            chunks = []
+            while True:
+                try:
+                    chunk = os.read(leader, 4096)
+                except OSError:  # the terminal closed with the process
+                    break
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        assert proc.returncode == 0
+    finally:
+        os.close(leader)
+    terminal = b"".join(chunks).decode("utf-8").splitlines()
+    assert terminal[0].split()[0] == "ファイル" and not any(STAMP.match(line) for line in terminal)
+
+
+def test_completion_of_commands_and_choices(kpi) -> None:
+    env = {"_KPI_COMPLETE": "complete_bash", "COMP_WORDS": "kpi rep", "COMP_CWORD": "1"}
+    assert kpi(env=env).stdout.split() == ["report"]
+    env = {"_KPI_COMPLETE": "complete_bash", "COMP_WORDS": "kpi export --format ", "COMP_CWORD": "3"}
+    assert kpi(env=env).stdout.split() == ["csv", "xlsx"]
+
+
+def test_install_completion_writes_the_shells_script(tmp_path: Path) -> None:
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("bash") is None:
+        pytest.skip("no bash on this machine")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KPI_")} | {"HOME": str(tmp_path)}
+    command = f"'{sys.executable}' -m kpi --install-completion; echo exit=$?"  # bash stays kpi's parent
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env, timeout=120)
+    assert "exit=0" in result.stdout, result.stderr
+    assert "bash の補完を" in result.stderr and ".bash_completions/kpi.sh" in result.stderr
+    assert "_KPI_COMPLETE=complete_bash" in (tmp_path / ".bash_completions" / "kpi.sh").read_text(encoding="utf-8")
+    assert "kpi.sh" in (tmp_path / ".bashrc").read_text(encoding="utf-8")
+    refused = subprocess.run(["sh", "-c", command], capture_output=True, text=True, env=env, timeout=120)
+    if "exit=2" in refused.stdout:  # sh is not bash here (Debian's dash): kpi says which shells it knows
+        assert "bash, zsh, fish" in refused.stderr
+
+
+def test_the_command_reference_is_every_help_as_printed_today() -> None:
+    """docs/commands.md is written only by tools/update_commands.py; it fails here as soon as a --help changes."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "update_commands.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    reference = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    for name in COMMANDS:
+        assert f"### kpi {name}\n" in reference and f"### kpi {name}（日本語）\n" in reference, name
+    assert "(docs/commands.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
