@@ -850,11 +850,13 @@ WORDS: dict[str, tuple[str, str]] = {
         "プログラムの記録（テーマ、予算、追跡調査、成果…）を読み込みます。全ファイルを読み込むか、何も読み込まないかのどちらかです。\n\n"
         "すべての行を入力規約（README）で検査し、どのファイルのどの行かが一つでも規約に反すれば何も書き込まず、"
         "すべての問題をファイルと行とともに示します。\n\n"
+        "形式: .csv、タブ区切りの .txt と .tsv（Excel の「Unicode テキスト」も）、.xlsx、.xls、.ods、.parquet。\n\n"
         "RSオープンデータ（2-1_RS_…、3-1_RS_…）は1事業の行だけを残します（--project-id）。\n\n"
         "例: kpi load sample_data/",
         "Load the programme's records (themes, budget, follow-ups, outputs, …): all files or none.\n\n"
         "Every row is checked against the input contract (README); if any row of any file fails, nothing is "
         "written and every failure is listed with its file and line.\n\n"
+        "Formats: .csv, tab-separated .txt and .tsv (Excel's Unicode text too), .xlsx, .xls, .ods, .parquet.\n\n"
         "RS open-data files (2-1_RS_…, 3-1_RS_…) keep the rows of one project (--project-id).\n\n"
         "Example: kpi load sample_data/",
     ),
@@ -883,10 +885,13 @@ WORDS: dict[str, tuple[str, str]] = {
         "1年度分の省庁提出ファイルを、チェックサムのマニフェストとともに書き出します。\n\n"
         "ファイル: outcome_kpis、status_summary、by_element、budget_execution、themes など（.csv、CRLF、"
         "既定は BOM付きUTF-8）と manifest.json。Excel が数式として実行する文字列は先頭に ' を付けて書きます。\n\n"
+        "--format xlsx は書式付きの1つのブック（概要シートと表ごとのシート、シート名と列名は選んだ言語）。\n\n"
         "例: kpi export --as-of 2025 --out submission/",
         "Write the ministry submission files for one fiscal year, with a manifest of checksums.\n\n"
         "Files: outcome_kpis, status_summary, by_element, budget_execution, themes, … (.csv, CRLF, UTF-8 with "
         "BOM by default) and manifest.json. Text that Excel would run as a formula is written with a leading '.\n\n"
+        "--format xlsx writes one formatted workbook (an About sheet, then a sheet per table, named in the "
+        "chosen language).\n\n"
         "Example: kpi export --as-of 2025 --out submission/",
     ),
     "help.stagegate": (
