@@ -16,7 +16,7 @@ from typing import Annotated, Any, NoReturn, ParamSpec
 import typer
 from typer import _click as click  # typer 0.28 vendors click: its classes and exceptions live here
 from typer._click import exceptions as click_errors
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from kpi import __version__
 from kpi.errors import ExitCode, Failure, InputRejected, KpiError, NoData, NoSettings, Terminated, UsageProblem
@@ -167,7 +167,7 @@ class KpiCommand(TyperCommand):
 
 app = typer.Typer(
     cls=KpiGroup,
-    add_completion=False,
+    add_completion=True,  # kpi --install-completion; its options' words are ours (command_line())
     pretty_exceptions_enable=False,  # never print locals (data) into a terminal or cron mail
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -202,7 +202,7 @@ LogOption = Annotated[
 class Output:
     """Where messages go and in what language, as the options of the running command set them."""
 
-    log_format = LogFormat.text
+    log_format = LogFormat(_early("--log-format", "KPI_LOG_FORMAT", list(LogFormat.__members__)) or LogFormat.text)
     words = W
 
 
@@ -213,13 +213,32 @@ def say(message: str) -> None:
     if Output.log_format is LogFormat.json:
         _log({"level": "info", "message": message})
     else:
-        sys.stderr.write(message.rstrip("\n") + "\n")
+        _stderr(message.rstrip("\n") + "\n")
 
 
 def out(text: str) -> None:
     """Data for stdout (a report, JSON, CSV)."""
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def _stderr(text: str) -> None:
+    """Text lines for stderr. When stderr is a file (cron's `2>> kpi.log`), each line starts with the local time
+    (ISO 8601, as the JSON lines' `time`); a terminal, or a pipe whose reader keeps its own time (journald, cron's
+    mail, a script), gets the lines as they are."""
+    if _stderr_is_a_file():
+        stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        text = "".join(f"{stamp} {line}" for line in text.splitlines(keepends=True))
+    sys.stderr.write(text)
+
+
+def _stderr_is_a_file() -> bool:
+    import stat
+
+    try:
+        return stat.S_ISREG(os.fstat(sys.stderr.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError):  # no descriptor (a test runner's buffer): not a file
+        return False
 
 
 def _log(record: dict[str, Any]) -> None:
@@ -246,8 +265,8 @@ def _fail(message: str, code: int, failures: list[Failure] | None = None) -> NoR
         _log({"level": "error", "message": message, "exit_code": int(code)})
     else:
         if failures:
-            sys.stderr.write(failures_table(failures, w) + "\n")
-        sys.stderr.write(w("cli.error", message=message) + "\n")
+            _stderr(failures_table(failures, w) + "\n")
+        _stderr(w("cli.error", message=message) + "\n")
     sys.exit(int(code))
 
 
@@ -431,21 +450,24 @@ def report(
     elif fmt is ReportFormat.csv:
         from kpi.present.report import report_csv
 
-        text = report_csv(rep, w)
+        text = report_csv(rep, w, "\r\n" if out_file else "\n")  # a file as kpi export writes one; a pipe plain
     else:
         from kpi.present.report import report_text
 
         text = report_text(rep, w, str(fmt))
-    _write_or_print(text, out_file)
+    _write_or_print(text, out_file, excel=fmt is ReportFormat.csv)
 
 
-def _write_or_print(text: str, out_file: Path | None) -> None:
+def _write_or_print(text: str, out_file: Path | None, excel: bool = False) -> None:
+    """Data to stdout as UTF-8, or to a file; a CSV file as Excel opens it (BOM, CRLF; the text is guarded)."""
     if out_file is None:
         out(text)
         return
+    from kpi.present.csvfile import excel_bytes
     from kpi.present.files import write_file
 
-    say(Output.words("export.wrote", path=write_file(out_file, text.encode("utf-8"))))
+    data = excel_bytes(text) if excel else text.encode("utf-8")
+    say(Output.words("export.wrote", path=write_file(out_file, data)))
 
 
 @command("check")
@@ -657,6 +679,24 @@ def followups_due(
     _write_or_print(due_json(result) if fmt is DueFormat.json else due_text(result, w), out_file)
 
 
+@command("init")
+@handled
+def init(
+    out_file: Annotated[Path, typer.Option("--out", help=W("help.opt.init_out"))] = Path("programme.toml"),
+    force: Annotated[bool, typer.Option("--force", help=W("help.opt.init_force"))] = False,
+    lang: LangOption = None,
+    log_format: LogOption = None,
+) -> None:
+    """kpi init → the catalogue's settings template, written atomically; an existing file only with --force."""
+    from kpi.load.files import kind_of
+    from kpi.present.files import write_files
+
+    if kind_of(out_file, None) != "programme":
+        raise UsageProblem("cli.init_name", name=out_file.name)
+    template = Output.words("init.template").encode("utf-8")
+    say(Output.words("init.wrote", path=write_files(out_file.parent, {out_file.name: template}, force)[0]))
+
+
 # ---------------------------------------------------------------------------- running
 
 
@@ -683,9 +723,54 @@ def _bad_value(message: str) -> str | None:
     return m.group(1) if m else None
 
 
+def _shell(value: Any) -> str:
+    """The shell completion is for: the one named, else the one kpi runs in; a usage error if none kpi knows."""
+    from typer._completion_shared import Shells, _get_shell_name
+
+    shell = value if isinstance(value, str) else _get_shell_name()
+    if shell not in {s.value for s in Shells}:
+        _fail(W("cli.completion_shell", shell=shell or "?", shells=", ".join(s.value for s in Shells)), ExitCode.USAGE)
+    return shell
+
+
+def _install_completion(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer._completion_shared import install
+
+    shell, path = install(shell=_shell(value), prog_name="kpi")
+    say(W("cli.completion_installed", shell=shell, path=path))
+    raise typer.Exit()
+
+
+def _show_completion(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer._completion_shared import get_completion_script
+
+    out(get_completion_script(prog_name="kpi", complete_var="_KPI_COMPLETE", shell=_shell(value)) + "\n")
+    raise typer.Exit()
+
+
+COMPLETION_OPTIONS = {
+    "install_completion": ("help.opt.install_completion", _install_completion),
+    "show_completion": ("help.opt.show_completion", _show_completion),
+}
+
+
+def command_line() -> click.Command:
+    """`kpi` as a click command, with the completion options typer adds speaking the user's language."""
+    cli = typer.main.get_command(app)
+    for param in cli.params:
+        if param.name in COMPLETION_OPTIONS and isinstance(param, TyperOption):
+            key, callback = COMPLETION_OPTIONS[param.name]
+            param.help, param.callback = W(key), callback
+    return cli
+
+
 def main(args: list[str] | None = None) -> None:
     """Run `kpi` with its arguments; every outcome is an exit code (usage errors 2, in the user's language)."""
-    cli = typer.main.get_command(app)
+    cli = command_line()
     try:
         code = cli.main(args=args, prog_name="kpi", standalone_mode=False)
     except click_errors.UsageError as exc:
@@ -693,7 +778,7 @@ def main(args: list[str] | None = None) -> None:
         if Output.log_format is LogFormat.json or _early("--log-format", "KPI_LOG_FORMAT", ["text", "json"]) == "json":
             _log({"level": "error", "message": _usage_error(exc), "exit_code": int(ExitCode.USAGE)})
         else:
-            sys.stderr.write(W("cli.error", message=_usage_error(exc)) + "\n" + hint + "\n")
+            _stderr(W("cli.error", message=_usage_error(exc)) + "\n" + hint + "\n")
         sys.exit(ExitCode.USAGE)
     except typer.Abort:
         sys.exit(ExitCode.INTERRUPTED)

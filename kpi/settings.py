@@ -118,6 +118,9 @@ def problems(raw: Mapping[str, Any]) -> list[Problem]:
             if isinstance(value, dict | list):
                 found.append(Problem(key, str(value), "rule.setting.not_a_value"))
                 continue
+            if not str(value).strip():  # a line of a template (kpi init) still to be filled in
+                found.append(Problem(key, str(value), "rule.setting.empty"))
+                continue
             try:
                 check(str(value))
             except ValueError as exc:

@@ -1,17 +1,23 @@
-"""A CSV file's bytes as UTF-8: the encoding detected (BOM, UTF-8, CP932), and the faults of its layout
-(a BOM or NUL inside, a header that is not one, rows with the wrong number of fields), each with its line."""
+"""A delimited text file's bytes as UTF-8: the encoding detected (BOM, UTF-8, CP932, UTF-16 with BOM), its row
+ends made LF, its separator (comma for .csv, tab for .tsv and .txt), and the faults of its layout (a BOM or NUL
+inside, a header that is not one, rows with the wrong number of fields), each with its line."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from pathlib import Path
 
 from kpi.errors import Failure, InputRejected
 
 BOM = "\ufeff"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Excel's 「Unicode テキスト」: UTF-16 (LE) with BOM, tab-separated
 MAX_HEADER_BYTES, MAX_COLUMNS = 64 * 1024, 1000
+TAB_SUFFIXES = (".tsv", ".txt")  # tab-separated text; .csv is comma-separated
+# A .csv split on another separator is refused naming it (the key of the message that says how to save it).
+OTHER_SEPARATORS = {";": "load.separator_semicolon", "\t": "load.separator_tab"}
 
 
 def decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
@@ -54,13 +60,13 @@ def _refuse_mixed_encodings(data: bytes) -> None:
             raise InputRejected("load.mixed_encodings", utf8_line=utf8_line, other_line=cp932_line)
 
 
-def row_lines(data: bytes, n_rows: int) -> list[int]:
+def row_lines(data: bytes, n_rows: int, sep: str = ",") -> list[int]:
     """The line each data row starts on (as an editor numbers lines), header on line 1; `data` is UTF-8."""
     body_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - 1
     if body_lines == n_rows:
         return list(range(2, n_rows + 2))
     # Quoted fields hold line breaks: follow the records with the csv module (slow path, rare).
-    reader = csv.reader(io.StringIO(data.decode("utf-8")))
+    reader = csv.reader(io.StringIO(data.decode("utf-8")), delimiter=sep)
     next(reader, None)
     lines, previous_end = [], reader.line_num
     for _ in reader:
@@ -72,32 +78,32 @@ def row_lines(data: bytes, n_rows: int) -> list[int]:
 QUOTED_FIELD = r'"(?:[^"]|"")*"'
 
 
-def ragged_rows(path: Path, data: bytes) -> list[Failure]:
+def ragged_rows(path: Path, data: bytes, sep: str = ",") -> list[Failure]:
     """Rows whose number of fields differs from the header's (polars would fill or reject them silently).
 
-    Fast path: the file's lines as one polars column, quoted fields removed, commas counted. A quoted field
+    Fast path: the file's lines as one polars column, quoted fields removed, separators counted. A quoted field
     that spans lines sends the file to the exact path (the csv module, record by record).
     """
     import polars as pl
 
-    separator = next((c for c in "\x1f\x1e\x1d\x1c" if c.encode() not in data), None)
+    line_sep = next((c for c in "\x1f\x1e\x1d\x1c" if c.encode() not in data), None)
     found: list[tuple[int, int]] = []
     width = 0
-    exact = separator is None
-    if separator is not None:
+    exact = line_sep is None
+    if line_sep is not None:
         lines = pl.read_csv(
-            data, has_header=False, separator=separator, quote_char=None, infer_schema=False, new_columns=["l"]
+            data, has_header=False, separator=line_sep, quote_char=None, infer_schema=False, new_columns=["l"]
         )["l"]
         cells = lines.str.replace_all(QUOTED_FIELD, "")
         if cells.str.contains('"', literal=True).any():
             exact = True
         else:
-            fields = cells.str.count_matches(",", literal=True) + 1
+            fields = cells.str.count_matches(sep, literal=True) + 1
             width = int(fields[0])
             bad = ((fields != width) & (lines.str.strip_chars().str.len_chars() > 0)).arg_true()
             found = [(int(i) + 1, int(fields[int(i)])) for i in bad if int(i) > 0]
     if exact:
-        reader = csv.reader(io.StringIO(data.decode("utf-8")), strict=True)
+        reader = csv.reader(io.StringIO(data.decode("utf-8")), delimiter=sep, strict=True)
         previous_end = 0
         try:
             width = len(next(reader, []))
@@ -118,15 +124,43 @@ def normalise_header(name: str) -> str:
     return unicodedata.normalize("NFKC", str(name)).strip().lstrip(BOM).lower()
 
 
-def check_header(path: Path, utf8: bytes) -> None:
-    """Refuse a header row that is absurdly long or names a column twice (polars would rename the copy)."""
+def _first_line(utf8: bytes) -> bytes:
     end = utf8.find(b"\n")
-    first = utf8 if end < 0 else utf8[:end]
+    return utf8 if end < 0 else utf8[:end]
+
+
+def separator(path: Path, utf8: bytes) -> str:
+    """The field separator: a tab for .tsv and .txt, else a comma. A .csv whose header splits on ';' or tabs
+    (a European Excel, a renamed text export) and a .txt or .tsv without a tab in its header are refused,
+    saying what was found and how to save the sheet."""
+    first = _first_line(utf8)[:MAX_HEADER_BYTES].decode("utf-8", errors="replace")
+    fields = {sep: len(next(csv.reader([first], delimiter=sep), [])) for sep in (",", ";", "\t")}
+    suffix = path.suffix.lower()
+    if suffix in TAB_SUFFIXES:
+        if fields["\t"] > 1:
+            return "\t"
+        key = "load.not_tab_separated_commas" if fields[","] > 1 else "load.not_tab_separated"
+        raise InputRejected(key, [Failure(str(path), 1, "", None, key, {"suffix": suffix})], suffix=suffix)
+    other = max(OTHER_SEPARATORS, key=lambda sep: fields[sep])
+    if fields[other] > max(fields[","], 1):
+        key = OTHER_SEPARATORS[other]
+        raise InputRejected(key, [Failure(str(path), 1, "", None, key)])
+    return ","
+
+
+def check_header(path: Path, utf8: bytes, sep: str = ",") -> None:
+    """Refuse a header row that is absurdly long or names a column twice (polars would rename the copy)."""
+    first = _first_line(utf8)
     if len(first) > MAX_HEADER_BYTES:
         raise InputRejected("load.header_too_long", bytes=f"{len(first):,}")
-    header = next(csv.reader(io.StringIO(first.decode("utf-8"))), [])
+    header = next(csv.reader(io.StringIO(first.decode("utf-8")), delimiter=sep), [])
     if len(header) > MAX_COLUMNS:
         raise InputRejected("load.too_many_columns", columns=f"{len(header):,}")
+    check_names(path, header)
+
+
+def check_names(path: Path, header: list[str]) -> None:
+    """Refuse a header that names a column twice (after NFKC, trimming and case)."""
     seen: dict[str, str] = {}
     for name in header:
         key = normalise_header(name)
@@ -140,10 +174,16 @@ def check_header(path: Path, utf8: bytes) -> None:
 
 
 def csv_bytes(path: Path, data: bytes, encoding: str | None) -> tuple[bytes, str]:
-    """The file as UTF-8 bytes for polars and the encoding it was in; decoded in Python only when it is not UTF-8."""
+    """The file as UTF-8 bytes with LF or CRLF row ends for polars, and the encoding it was in; decoded in Python
+    only when it is not UTF-8."""
     if encoding:
         text, used = decode(path, data, encoding)
         utf8 = text.encode("utf-8")
+    elif data.startswith(UTF16_BOMS):
+        try:
+            utf8, used = data.decode("utf-16").removeprefix(BOM).encode("utf-8"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise InputRejected("load.cannot_decode", encoding="UTF-16", detail=str(exc)) from exc
     elif data.startswith(BOM.encode()):
         utf8, used = data[3:], "utf-8-sig"
     else:
@@ -156,7 +196,16 @@ def csv_bytes(path: Path, data: bytes, encoding: str | None) -> tuple[bytes, str
         raise InputRejected("load.bom_inside", line=line)
     if b"\x00" in utf8:
         raise InputRejected("load.binary")
-    return utf8, used
+    return lf_rows(utf8), used
+
+
+def lf_rows(utf8: bytes) -> bytes:
+    """Rows ended by CR alone (Excel for Mac's 「CSV（Macintosh）」) ended by LF instead, so that lines are counted
+    as in any other file; a file whose first row ends otherwise is left as it is."""
+    end = re.search(rb"\r\n?|\n", utf8)
+    if end is None or end.group() != b"\r":
+        return utf8
+    return re.sub(rb"\r(?!\n)", b"\n", utf8)
 
 
 def is_utf8(data: bytes) -> bool:

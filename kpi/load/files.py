@@ -19,7 +19,8 @@ KIND_ORDER = [
     "published",
     "rs",
 ]
-TABLE_SUFFIXES = {".csv", ".xlsx", ".parquet"}
+# Every way Excel saves a sheet (kpi.load.tables), and parquet.
+TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods", ".parquet"}
 
 
 def kind_of(path: Path, kind: str | None) -> str | None:

@@ -1,5 +1,9 @@
-"""A table file (CSV, xlsx, parquet) as a polars frame of trimmed text with the contract's column names and
-the line each row starts on (`_line`); nothing is inferred or typed here."""
+"""A table file as a polars frame of trimmed text with the contract's column names and the line each row starts
+on (`_line`, as a spreadsheet numbers rows: the header is row 1); nothing is inferred or typed here.
+
+Every way Excel saves a sheet: .csv (comma-separated; UTF-8, UTF-8 with BOM or CP932; LF, CRLF or CR-only
+rows), .tsv and .txt (tab-separated, the same encodings and UTF-16 with BOM: 「Unicode テキスト」), .xlsx,
+.xls and .ods (read with calamine), and .parquet."""
 
 from __future__ import annotations
 
@@ -8,13 +12,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kpi.errors import Failure, InputRejected, UsageProblem
-from kpi.load.decode import BOM, check_header, csv_bytes, normalise_header, ragged_rows, row_lines
+from kpi.load.decode import (
+    BOM,
+    TAB_SUFFIXES,
+    check_header,
+    check_names,
+    csv_bytes,
+    normalise_header,
+    ragged_rows,
+    row_lines,
+    separator,
+)
 
 if TYPE_CHECKING:
     import polars as pl
 
     from schemas.common import KindSpec
 
+DELIMITED = (".csv", *TAB_SUFFIXES)
+SPREADSHEETS = (".xlsx", ".xls", ".ods")
 UNIT_SUFFIX = re.compile(r"\s*[(\[](億円|円|yen|oku yen|oku_yen)[)\]]\s*$", re.IGNORECASE)
 
 
@@ -87,16 +103,11 @@ def read_table(path: Path, encoding: str | None, data: bytes) -> tuple[pl.DataFr
     if not data.strip(b" \t\r\n\x00" + BOM.encode()):
         raise InputRejected("load.empty")
     try:
-        if suffix == ".csv":
-            utf8, used = csv_bytes(path, data, encoding)
-            check_header(path, utf8)
-            if ragged := ragged_rows(path, utf8):
-                raise InputRejected("load.ragged", ragged)
-            df = pl.read_csv(utf8, infer_schema=False, raise_if_empty=False)
-            return df, row_lines(utf8, df.height), used
-        if suffix == ".xlsx":
-            df = pl.read_excel(path, engine="calamine", infer_schema_length=0, raise_if_empty=False)
-            return df, list(range(2, df.height + 2)), None
+        if suffix in DELIMITED:
+            return delimited(path, data, encoding)
+        if suffix in SPREADSHEETS:
+            frame, lines = spreadsheet(path, data)
+            return frame, lines, None
         if suffix == ".parquet":
             df = pl.read_parquet(path)
             return df.cast(pl.String), list(range(1, df.height + 1)), None
@@ -106,6 +117,44 @@ def read_table(path: Path, encoding: str | None, data: bytes) -> tuple[pl.DataFr
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputRejected("load.cannot_read", format=suffix[1:].upper(), detail=first) from exc
     raise UsageProblem("load.unsupported_type", path=str(path), suffix=suffix)
+
+
+def delimited(path: Path, data: bytes, encoding: str | None) -> tuple[pl.DataFrame, list[int], str | None]:
+    """A comma- or tab-separated file: decoded, its layout checked, its rows with the line each starts on."""
+    import polars as pl
+
+    utf8, used = csv_bytes(path, data, encoding)
+    sep = separator(path, utf8)
+    check_header(path, utf8, sep)
+    if ragged := ragged_rows(path, utf8, sep):
+        raise InputRejected("load.ragged", ragged)
+    df = pl.read_csv(utf8, separator=sep, infer_schema=False, raise_if_empty=False)
+    return df, row_lines(utf8, df.height, sep), used
+
+
+def spreadsheet(path: Path, data: bytes) -> tuple[pl.DataFrame, list[int]]:
+    """The first sheet of a workbook (.xlsx, .xls, .ods) as text, with each row's number as the sheet shows it.
+
+    The sheet is read whole, from row 1, as text (calamine turns numbers and dates into their text): the first
+    row holding anything is the header, blank rows keep their numbers, a column with neither a header nor a
+    value is dropped.
+    """
+    import fastexcel
+    import polars as pl
+
+    grid = fastexcel.read_excel(data).load_sheet(0, header_row=None, skip_rows=0, dtypes="string").to_polars()
+    filled = grid.select((pl.col(c).str.strip_chars().str.len_chars() > 0).fill_null(False) for c in grid.columns)
+    rows_filled = filled.select(pl.any_horizontal(pl.all())).to_series().to_list() if grid.width else []
+    if not any(rows_filled):
+        raise InputRejected("load.empty")
+    top = rows_filled.index(True)
+    header = ["" if cell is None else str(cell) for cell in grid.row(top)]
+    body, body_filled = grid.slice(top + 1), filled.slice(top + 1)
+    keep = [i for i, name in enumerate(header) if name.strip() or body_filled[:, i].any()]
+    names = [header[i] if header[i].strip() else f"__UNNAMED__{i}" for i in keep]
+    check_names(path, names)
+    frame = body.select(pl.col(grid.columns[i]).alias(name) for i, name in zip(keep, names, strict=True))
+    return frame, list(range(top + 2, top + 2 + frame.height))
 
 
 def text_frame(

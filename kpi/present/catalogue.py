@@ -406,8 +406,8 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "load.unknown_kind": ("不明な種類 {kind!r}。使える種類: {kinds}", "unknown kind {kind!r}; use one of: {kinds}"),
     "load.unsupported_type": (
-        "{path}: 対応していないファイル形式 {suffix!r}（.csv、.xlsx、.parquet を使ってください）",
-        "{path}: unsupported file type {suffix!r} (use .csv, .xlsx or .parquet)",
+        "{path}: 対応していないファイル形式 {suffix!r}（.csv、.tsv、.txt、.xlsx、.xls、.ods、.parquet を使ってください）",
+        "{path}: unsupported file type {suffix!r} (use .csv, .tsv, .txt, .xlsx, .xls, .ods or .parquet)",
     ),
     "load.rs_which_project": (
         "{path}: どの事業か分かりません。--project-id（予算事業ID）を指定するか、先に programme.toml を読み込んでください",
@@ -892,8 +892,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "(else from each file's name).",
     ),
     "help.opt.encoding_in": (
-        "CSVの文字コード（utf-8、utf-8-sig、cp932）。[既定値: 自動判定]",
-        "CSV encoding (utf-8, utf-8-sig, cp932). [default: detected]",
+        "CSV・テキストの文字コード（utf-8、utf-8-sig、cp932）。[既定値: 自動判定。BOM付きUTF-16も]",
+        "Encoding of CSV and text files (utf-8, utf-8-sig, cp932). [default: detected, UTF-16 with BOM too]",
     ),
     "help.opt.project_id": (
         "RSファイル: 残す予算事業ID。[既定値: プログラム設定の値]",
@@ -939,11 +939,13 @@ WORDS: dict[str, tuple[str, str]] = {
         "プログラムの記録（テーマ、予算、追跡調査、成果…）を読み込みます。全ファイルを読み込むか、何も読み込まないかのどちらかです。\n\n"
         "すべての行を入力規約（README）で検査し、どのファイルのどの行かが一つでも規約に反すれば何も書き込まず、"
         "すべての問題をファイルと行とともに示します。\n\n"
+        "形式: .csv、タブ区切りの .txt と .tsv（Excel の「Unicode テキスト」も）、.xlsx、.xls、.ods、.parquet。\n\n"
         "RSオープンデータ（2-1_RS_…、3-1_RS_…）は1事業の行だけを残します（--project-id）。\n\n"
         "例: kpi load sample_data/",
         "Load the programme's records (themes, budget, follow-ups, outputs, …): all files or none.\n\n"
         "Every row is checked against the input contract (README); if any row of any file fails, nothing is "
         "written and every failure is listed with its file and line.\n\n"
+        "Formats: .csv, tab-separated .txt and .tsv (Excel's Unicode text too), .xlsx, .xls, .ods, .parquet.\n\n"
         "RS open-data files (2-1_RS_…, 3-1_RS_…) keep the rows of one project (--project-id).\n\n"
         "Example: kpi load sample_data/",
     ),
@@ -972,10 +974,13 @@ WORDS: dict[str, tuple[str, str]] = {
         "1年度分の省庁提出ファイルを、チェックサムのマニフェストとともに書き出します。\n\n"
         "ファイル: outcome_kpis、status_summary、by_element、budget_execution、themes など（.csv、CRLF、"
         "既定は BOM付きUTF-8）と manifest.json。Excel が数式として実行する文字列は先頭に ' を付けて書きます。\n\n"
+        "--format xlsx は書式付きの1つのブック（概要シートと表ごとのシート、シート名と列名は選んだ言語）。\n\n"
         "例: kpi export --as-of 2025 --out submission/",
         "Write the ministry submission files for one fiscal year, with a manifest of checksums.\n\n"
         "Files: outcome_kpis, status_summary, by_element, budget_execution, themes, … (.csv, CRLF, UTF-8 with "
         "BOM by default) and manifest.json. Text that Excel would run as a formula is written with a leading '.\n\n"
+        "--format xlsx writes one formatted workbook (an About sheet, then a sheet per table, named in the "
+        "chosen language).\n\n"
         "Example: kpi export --as-of 2025 --out submission/",
     ),
     "help.stagegate": (
@@ -1028,6 +1033,180 @@ WORDS: dict[str, tuple[str, str]] = {
         "Draw one chart for documents: the short-term trend, long-term maturity, budget, or status by element.\n\n"
         "Needs the charts extra (pip install 'kpi[charts]'); the Japanese font ships with it.\n\n"
         "Example: kpi chart short_term --as-of 2025 --out short_term.png",
+    ),
+    # ---- Excel files and shell conventions (#14)
+    "load.separator_semicolon": (
+        "列がカンマ（,）ではなくセミコロン（;）で区切られています。Excel で「名前を付けて保存」→ ファイルの種類"
+        "「CSV UTF-8 (コンマ区切り) (*.csv)」で保存し直してください（区切り記号が ; の地域設定の Excel では"
+        "「Unicode テキスト (*.txt)」で保存すれば、そのまま読み込めます）",
+        "fields are separated by semicolons (;), not commas. In Excel, Save As → “CSV UTF-8 (Comma "
+        "delimited) (*.csv)” (an Excel whose regional list separator is ; writes ; again: save as “Unicode Text "
+        "(*.txt)” instead, which kpi loads as it is)",
+    ),
+    "load.separator_tab": (
+        "列がカンマ（,）ではなくタブで区切られています。タブ区切りのまま読み込むには拡張子を .txt か .tsv に"
+        "してください。CSV にするには Excel で「名前を付けて保存」→「CSV UTF-8 (コンマ区切り) (*.csv)」",
+        "fields are separated by tabs, not commas. To load it as it is, name it .txt or .tsv; to make it "
+        "a CSV, in Excel Save As → “CSV UTF-8 (Comma delimited) (*.csv)”",
+    ),
+    "load.not_tab_separated": (
+        "{suffix} ファイルはタブ区切りのテキストとして読みますが、タブがありません。Excel で「名前を付けて保存」→"
+        "「Unicode テキスト (*.txt)」か「テキスト (タブ区切り) (*.txt)」で保存してください",
+        "a {suffix} file is read as tab-separated text, but there is no tab. In Excel, Save As → "
+        "“Unicode Text (*.txt)” or “Text (Tab delimited) (*.txt)”",
+    ),
+    "load.not_tab_separated_commas": (
+        "{suffix} ファイルはタブ区切りのテキストとして読みますが、カンマ区切りです。拡張子を .csv にしてください",
+        "a {suffix} file is read as tab-separated text, but this one is comma-separated: name it .csv",
+    ),
+    "init.template": (
+        """# kpi のプログラム設定（programme.toml）。kpi init が作成しました。
+# kpi はアウトカム指標の目標と判定の決まりをこのファイルから読みます（コードには書いていません）。
+# 値は事業の評価報告書（中間評価・終了時評価）から写します。例はポスト5G基金事業
+# （ポスト5G情報通信システム基盤強化研究開発事業、2026年6月の中間評価報告書）の値です。
+#
+# まず name と project_id の2行を記入し、保存してから読み込みます:
+#     kpi load programme.toml
+# 記入するまで kpi load はこのファイルを受け付けず、記入が必要な行を示します。
+# 文字コードは UTF-8 のままにしてください。
+
+# 事業名（必須）: 報告書の表紙、または【事業情報】の「事業名」をそのまま。
+# 例: name = "ポスト5G情報通信システム基盤強化研究開発事業（AI基盤モデル及び先端半導体関連技術開発事業）"
+name = ""
+
+# 予算事業ID（必須）: 【事業情報】の「予算事業ID」（行政事業レビューの事業番号）。半角の整数で。
+# RS（行政事業レビュー）のファイルを読み込むとき、この番号の行だけを残します。
+# 例: project_id = 3522
+project_id = ""
+
+# 短期目標: 「2-1 アウトカム指標及び目標値」の短期目標の値。
+# 指標は 開発テーマごとに設定した目標を達成したテーマ数 / 当該時点までに研究開発を完了したテーマ数。
+# "80%"、"0.8"、"4/5" のどの形でも書けます。ポスト5G: 80%（毎年度）
+short_term_target = "80%"
+
+# 長期目標: 「2-1 アウトカム指標及び目標値」の長期目標の値。
+# 指標は 開発した技術が実用化に至ったテーマ数 / 先導研究以外の採択テーマ数。ポスト5G: 50%
+long_term_target = "50%"
+
+# 追跡調査の時点（年）: 長期目標を測る時点が「各採択テーマ終了後 何年」か（2-1 の長期目標の注）。
+# この年数を過ぎたテーマで実用化の割合を毎年度みます。ポスト5G:「終了後概ね3年時点」→ 3
+followup_horizon_years = 3
+
+# 長期目標の判定年度: 長期目標の達成年度（2-1 の長期目標「2030年度」）。この年度から公式の長期指標を判定します。
+# 2030、R12、令和12年度 のどの形でも書けます。ポスト5G: 2030
+long_term_judged_from_fy = 2030
+
+# 評点法の換算（省略可）: 「第1章 1. 評点法による評価結果」の注にある換算（事務局が評価を数値に換算して平均）。
+# この行がなければ A=3, B=2, C=1, D=0。ポスト5G: A=3, B=2, C=1, D=0
+grade_points = "A=3, B=2, C=1, D=0"
+""",
+        """# kpi programme settings (programme.toml), written by kpi init.
+# kpi reads the targets and the rules of the outcome KPIs from this file, not from its code.
+# Copy the values from the programme's evaluation report (interim or final). The examples are those of
+# the Post-5G fund (ポスト5G情報通信システム基盤強化研究開発事業, interim evaluation report of June 2026).
+#
+# Fill in the two lines name and project_id, save, then load it:
+#     kpi load programme.toml
+# Until they are filled in, kpi load refuses this file and names the lines to fill.
+# Keep the file in UTF-8.
+
+# Programme name (required): as on the report's cover or under 事業名 in 【事業情報】.
+# Example: name = "ポスト5G情報通信システム基盤強化研究開発事業（AI基盤モデル及び先端半導体関連技術開発事業）"
+name = ""
+
+# Budget project ID (required): 予算事業ID in 【事業情報】 (the administrative project review number), a
+# whole number. When RS (行政事業レビュー) files are loaded, only this project's rows are kept.
+# Example: project_id = 3522
+project_id = ""
+
+# Short-term target: the short-term target in 2-1 (アウトカム指標及び目標値).
+# The KPI is themes that met their goals / themes that completed R&D by then.
+# Write "80%", "0.8" or "4/5". Post-5G: 80% (every year)
+short_term_target = "80%"
+
+# Long-term target: the long-term target in 2-1.
+# The KPI is themes whose technology reached practical use / adopted themes other than leading research. Post-5G: 50%
+long_term_target = "50%"
+
+# Follow-up point (years): how many years after each theme's end the long-term target is measured (the note
+# to the long-term target in 2-1). The share in practical use is followed every year among the themes past
+# that point. Post-5G: 「終了後概ね3年時点」 (about 3 years after the end) → 3
+followup_horizon_years = 3
+
+# Judging year of the long-term target: the year the long-term target is to be met (2-1: 2030年度). The official
+# long-term KPI is judged from this fiscal year on. Write 2030, R12 or 令和12年度. Post-5G: 2030
+long_term_judged_from_fy = 2030
+
+# Grade points of the 評点法 (optional): the conversion in the note to 第1章 1. 評点法による評価結果.
+# Without this line: A=3, B=2, C=1, D=0.
+grade_points = "A=3, B=2, C=1, D=0"
+""",
+    ),
+    "init.wrote": (
+        "書き出し: {path}\n次に name と project_id を記入して保存し、読み込んでください: kpi load {path}",
+        "wrote {path}\nNext, fill in name and project_id, save it, and load it: kpi load {path}",
+    ),
+    "help.init": (
+        "プログラム設定のひな形（programme.toml）を書き出します。\n\n"
+        "各項目の意味と評価報告書のどこにあるかを日本語のコメントで示し、ポスト5G基金事業の値を例として入れてあります。\n\n"
+        "name と project_id の2行を記入すれば kpi load で読み込めます。記入するまでは、記入が必要な行を示して"
+        "読み込みを断ります。\n\n"
+        "例: kpi init --out programme.toml",
+        "Write a programme settings template (programme.toml).\n\n"
+        "What each setting means and where in an evaluation report to find it are said in comments (Japanese by "
+        "default, --lang en for English), with the Post-5G fund's values as examples.\n\n"
+        "It loads with kpi load as soon as the two lines name and project_id are filled in; until then kpi load "
+        "refuses it, naming the lines to fill.\n\n"
+        "Example: kpi init --out programme.toml",
+    ),
+    "help.opt.init_out": ("書き出すファイル。", "File to write."),
+    "help.opt.init_force": ("既存のファイルを置き換えます。", "Replace the file if it exists."),
+    "cli.init_name": (
+        "--out のファイル名は programme で始まり .toml で終わるようにしてください（{name!r} ではなく）。"
+        "kpi load はファイルの種類を名前から判断します",
+        "--out must name a file programme*.toml, not {name!r}: kpi load tells a file's kind by its name",
+    ),
+    "sheet.summary": ("概要", "About"),
+    "sheet.outcome_kpis": ("アウトカム指標", "Outcome KPIs"),
+    "sheet.status_summary": ("研究開発の状況", "Status summary"),
+    "sheet.by_element": ("基盤要素別", "By element"),
+    "sheet.budget_execution": ("予算執行", "Budget execution"),
+    "sheet.themes": ("テーマ一覧", "Themes"),
+    "sheet.outputs": ("特許出願・論文発表等", "Outputs"),
+    "sheet.stage_gate": ("ステージゲート審査", "Stage gate"),
+    "sheet.evaluation": ("評点法による評価", "Evaluation"),
+    "sheet.rs_appropriations": ("RS予算・執行", "RS appropriations"),
+    "sheet.rs_indicators": ("RS成果指標", "RS indicators"),
+    "col.summary_item": ("項目", "item"),
+    "col.summary_value": ("内容", "value"),
+    "summary.programme": ("事業名", "programme"),
+    "summary.no_programme": (
+        "プログラム設定（programme.toml）が未登録",
+        "no programme settings loaded (programme.toml)",
+    ),
+    "summary.as_of": ("時点", "as of"),
+    "summary.version": ("作成ツール", "made with"),
+    "summary.written_at": ("書き出し日時", "written at"),
+    "summary.source": ("読み込んだファイル", "source file"),
+    "summary.source_value": (
+        "読込 #{n} {file}（{kind}、{rows}行、{at}）",
+        "load #{n} {file} ({kind}, {rows} rows, {at})",
+    ),
+    "help.opt.install_completion": (
+        "使っているシェル（bash、zsh、fish、PowerShell）に kpi の補完を設定します。",
+        "Install completion of kpi for the current shell (bash, zsh, fish, PowerShell).",
+    ),
+    "help.opt.show_completion": (
+        "使っているシェル向けの補完スクリプトを表示します（自分で設定するとき）。",
+        "Print the completion script for the current shell, to install it yourself.",
+    ),
+    "cli.completion_installed": (
+        "{shell} の補完を {path} に設定しました。新しく開いた端末から有効になります",
+        "{shell} completion installed in {path}; it works in terminals opened from now on",
+    ),
+    "cli.completion_shell": (
+        "補完を設定できるシェルが分かりません（{shell}）。使えるシェル: {shells}",
+        "cannot tell which shell to complete for ({shell}); completion works in: {shells}",
     ),
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kpi import __version__
@@ -16,20 +16,27 @@ from kpi.figures.status import GROUPS
 from kpi.fiscal import wareki
 from kpi.present.catalogue import Words
 from kpi.present.csvfile import csv_text
-from kpi.present.numbers import percent
-from kpi.present.rows import OUTPUT_COLUMNS, RS_COLUMNS, kpi_name, verdict_text
+from kpi.present.numbers import Percent
+from kpi.present.rows import OUTPUT_COLUMNS, RS_COLUMNS, fallback_note, kpi_name, verdict_text
 
 ENCODINGS = ("utf-8-sig", "utf-8", "cp932")
 
 
 @dataclass
 class Table:
-    """One submission table: a file name, headers and rows of cells (str, int, float, Decimal or None)."""
+    """One submission table: a file name, headers and rows of cells (str, int, float, Decimal, Percent or None).
+
+    `formats` says what each column's numbers are (kpi.present.xlsx.NUMBER_FORMATS: year, count, oku, yen,
+    percent, mean, score, id; "" for text and general numbers): a workbook shows them so, a CSV file ignores it.
+    `title` is the sheet's name in the user's language.
+    """
 
     name: str
     headers: list[str]
     rows: list[list[Any]]
     key_column: int = 0  # the cell that names a row in error messages (a theme_id, a year)
+    formats: list[str] = field(default_factory=list)
+    title: str = ""
 
 
 def _ratio(value: Any) -> float | None:
@@ -49,7 +56,7 @@ def outcome_table(rep: Report, w: Words) -> Table:
                 kpi_name(k, horizon, w, "title"),
                 kpi_name(k, horizon, w, "definition"),
                 k.target_text,
-                percent(k.ratio) if k.ratio is not None else None,
+                Percent(k.ratio) if k.ratio is not None else None,
                 k.numerator,
                 k.denominator,
                 verdict_text(k, w),
@@ -58,6 +65,7 @@ def outcome_table(rep: Report, w: Words) -> Table:
             ]
             for k in rep.outcome.kpis
         ],
+        formats=["", "", "", "percent", "count", "count", "", "year", ""],
     )
 
 
@@ -68,11 +76,13 @@ def tables(rep: Report, themes: list[dict[str, Any]], w: Words) -> list[Table]:
         "status_summary",
         [w("col.group"), w("col.count")],
         [[name, getattr(rep.status_summary, g)] for name, g in zip(group_names, GROUPS, strict=True)],
+        formats=["", "count"],
     )
     element = Table(
         "by_element",
         [w("col.item"), w("col.element"), *group_names],
         [[r.item, r.element, *(getattr(r, g) for g in GROUPS)] for r in rep.by_element],
+        formats=["", "", *("count" for _ in GROUPS)],
     )
     budget_keys = [
         "col.fy",
@@ -102,6 +112,7 @@ def tables(rep: Report, themes: list[dict[str, Any]], w: Words) -> list[Table]:
             ]
             for y in rep.budget.years
         ],
+        formats=["year", "", "oku", "oku", "percent", "oku", "oku", "percent", ""],
     )
     theme_keys = [
         "col.theme_id",
@@ -135,6 +146,7 @@ def tables(rep: Report, themes: list[dict[str, Any]], w: Words) -> list[Table]:
             ]
             for r in themes
         ],
+        formats=["", "", "", "", "", "", "year", "", "year", "", ""],
     )
     o = rep.outputs
     outputs = Table(
@@ -142,6 +154,7 @@ def tables(rep: Report, themes: list[dict[str, Any]], w: Words) -> list[Table]:
         [w("col.fy"), w("col.wareki"), *(w(f"col.{c}") for c in OUTPUT_COLUMNS)],
         [[y.fy, wareki(y.fy), *(getattr(y, c) for c in OUTPUT_COLUMNS)] for y in o.years]
         + ([[w("row.total"), None, *(o.total[c] for c in OUTPUT_COLUMNS)]] if o.years else []),
+        formats=["year", "", *("count" for _ in OUTPUT_COLUMNS)],
     )
     sg = rep.stage_gate
     sg_keys = ["col.theme_id", "col.item", "col.element", "col.review_fy", "col.reviewers", "col.mean", "col.decision"]
@@ -153,16 +166,20 @@ def tables(rep: Report, themes: list[dict[str, Any]], w: Words) -> list[Table]:
             for r in sg.reviewed
         ]
         + [[r.theme_id, r.item, r.element, None, 0, None, w("stagegate.not_reviewed")] for r in sg.not_reviewed],
+        formats=["", "", "", "year", "count", "mean", ""],
     )
     ev = rep.evaluation
     evaluation = Table(
         "evaluation",
         [w("col.criterion"), *ev.members, w("col.score")],
         [[c.criterion, *(c.grades.get(m) for m in ev.members), _ratio(c.score)] for c in ev.criteria],
+        formats=["", *("" for _ in ev.members), "score"],
     )
     built = [outcome_table(rep, w), status, element, budget, theme_table, outputs, stage, evaluation]
     if rep.rs:
         built += rs_tables(rep, w)
+    for table in built:
+        table.title = w(f"sheet.{table.name}")
     return built
 
 
@@ -179,6 +196,7 @@ def rs_tables(rep: Report, w: Words) -> list[Table]:
             [a.budget_fy, wareki(a.budget_fy), *(getattr(a, k) for k in RS_AMOUNTS), a.sheet_fy]
             for a in rep.rs.appropriations
         ],
+        formats=["year", "", *("percent" if k == "execution_rate" else "yen" for k in RS_AMOUNTS), "year"],
     )
     keys = ["col.rs.number", "col.rs.kind", "col.rs.period", "col.indicator", "col.rs.target_year", "col.fy"]
     indicators = Table(
@@ -199,6 +217,7 @@ def rs_tables(rep: Report, w: Words) -> list[Table]:
             for i in rep.rs.indicators
             for y in i.years
         ],
+        formats=["", "", "", "", "", "year", "", "", ""],
     )
     return [appropriations, indicators]
 
@@ -232,16 +251,56 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def summary_rows(
+    rep: Report, sources: list[dict[str, Any]], w: Words, written_at: dt.datetime
+) -> list[tuple[str, Any]]:
+    """The workbook's first sheet as (label, value) rows: programme, 予算事業ID, as-of year, the date of the theme
+    list used, kpi's version, the export time and every source file loaded (from the manifest's sources)."""
+    prog = rep.programme
+    rows: list[tuple[str, Any]] = [
+        (w("summary.programme"), prog.name if prog else w("summary.no_programme")),
+        (w("html.project_id"), prog.project_id if prog else None),
+        (w("summary.as_of"), w("report.as_of", fy=rep.as_of_fy, wareki=wareki(rep.as_of_fy))),
+        (w("col.snapshot"), rep.snapshot.date.isoformat() if rep.snapshot else None),
+        *((w("notes"), note) for note in fallback_note(rep.as_of_fy, rep.snapshot, w)),
+        (w("summary.version"), f"kpi {__version__}"),
+        (w("summary.written_at"), written_at.astimezone().isoformat(sep=" ", timespec="seconds")),
+    ]
+    rows += [
+        (
+            w("summary.source"),
+            w(
+                "summary.source_value",
+                n=s["load_id"],
+                file=s["file_name"],
+                kind=w(f"kind.{s['kind']}") if w.has(f"kind.{s['kind']}") else s["kind"],
+                rows=s["row_count"],
+                at=str(s["loaded_at"])[:16],
+            ),
+        )
+        for s in sources
+    ]
+    return rows
+
+
+def summary_table(rows: list[tuple[str, Any]], w: Words) -> Table:
+    """The (label, value) rows as the workbook's first sheet."""
+    return Table("summary", [w("col.summary_item"), w("col.summary_value")], [list(r) for r in rows], 0, ["", "id"])
+
+
 def build_files(
     rep: Report, themes: list[dict[str, Any]], sources: list[dict[str, Any]], w: Words, encoding: str, fmt: str
 ) -> dict[str, bytes]:
     """Every file of the submission, as bytes, before anything touches the disk."""
     built = tables(rep, themes, w)
+    written_at = dt.datetime.now(dt.UTC)
     files: dict[str, bytes] = {}
     if fmt == "xlsx":
         from kpi.present.xlsx import workbook
 
-        files["kpi_submission.xlsx"] = workbook(built)
+        summary = summary_table(summary_rows(rep, sources, w, written_at), w)
+        summary.title = w("sheet.summary")
+        files["kpi_submission.xlsx"] = workbook(built, summary)
     else:
         for table in built:
             files[f"{table.name}.csv"] = encode(table, csv_text([table.headers, *table.rows]), encoding, w)
@@ -257,7 +316,7 @@ def build_files(
         "lang": str(w.lang),
         "files": {name: _sha256(data) for name, data in sorted(files.items())},
         "sources": sources,
-        "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "written_at": written_at.isoformat(timespec="seconds"),
     }
     files["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return files

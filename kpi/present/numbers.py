@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
@@ -16,6 +17,19 @@ def percent(value: Fraction | Decimal | None, places: int = 1) -> str:
     if value is None:
         return DASH
     return f"{round_half_up(value * 100, places)}%"
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A ratio that a CSV cell shows as its percentage text (69.6%) and a workbook keeps as a number (0.0%)."""
+
+    value: Fraction | Decimal
+
+    def __str__(self) -> str:
+        return percent(self.value)
+
+    def __float__(self) -> float:
+        return float(self.value)
 
 
 def number(value: int | Decimal | Fraction | None) -> str:

@@ -5,6 +5,7 @@ of a database that already holds sample_data/. The cases run two at a time (they
 processes on independent files); each parametrised test then checks its own case: exit 3, the message
 fragments on stderr (on the named line), one closing `kpi:` line, no traceback, nothing on stdout, a
 bounded stderr, and every table of the database unchanged (a checksum of all tables before and after).
+stderr goes to a file, as in cron: its lines carry the time, which is checked and then set aside.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ MANIFEST = tomllib.loads((CORPUS / "cases.toml").read_text(encoding="utf-8"))
 CASES: list[dict[str, Any]] = MANIFEST["case"]
 ACCEPTED: list[dict[str, Any]] = MANIFEST["accepted"]
 MAX_STDERR = 64 * 1024  # one bad file is a screenful of failures, not a flood into a cron mail
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d ", re.M)  # a text log line written to a file
 
 
 def single_line_50mb(folder: Path) -> Path:
@@ -74,6 +76,7 @@ class Outcome:
     returncode: int
     stdout: str
     stderr: str
+    stamped: bool
     stderr_bytes: int
     before: dict[str, tuple[int, str]]
     after: dict[str, tuple[int, str]]
@@ -116,13 +119,16 @@ def _run_case(case: dict[str, Any], folder: Path, sample_db: Path, before: dict[
             timeout=300,
         )
     seconds = time.monotonic() - started
-    stderr_text = _read_capped(err)
+    raw = _read_capped(err)
+    stamped = bool(raw.strip()) and all(STAMP.match(line) for line in raw.rstrip("\n").splitlines()[-3:])
+    stderr_text = STAMP.sub("", raw)
     for path in paths:  # a fragment must be found in the message, not in the name of the file it is about
         stderr_text = stderr_text.replace(str(path), "#" * len(str(path)))
     return Outcome(
         result.returncode,
         result.stdout.decode("utf-8", errors="replace"),
         stderr_text,
+        stamped,
         err.stat().st_size,
         before,
         table_checksums(db),
@@ -187,6 +193,7 @@ def test_bad_input_is_refused_and_changes_nothing(case: dict[str, Any], outcomes
         )
     last = result.stderr.rstrip("\n").splitlines()[-1]
     assert last.startswith("kpi: "), f"the last line should be kpi's one-line summary, not {last!r}"
+    assert result.stamped, "stderr went to a file: its last lines should start with the time"
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=case_id(c)) for c in ACCEPTED])

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from kit import ROOT, SAMPLE, SAMPLE_THEMES, theme, themes_csv, write
 
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d ")
+
 
 def crontab() -> tuple[dict[str, str], list[str]]:
     """The environment lines and the commands of the README's crontab block, with cron's \\% unescaped."""
@@ -90,8 +92,14 @@ def test_crontab_line_is_silent_when_every_target_is_met(home: Path, tmp_path: P
     )
     code, mailed = run_cron(home, tmp_path)
     assert (code, mailed) == (0, "")
+    first = (home / "kpi.log").read_text(encoding="utf-8")
     code, mailed = run_cron(home, tmp_path)  # next month, same files: still fine (exports replaced with --force)
     assert (code, mailed) == (0, "")
+    log = (home / "kpi.log").read_text(encoding="utf-8")
+    assert log.startswith(first) and len(log) == 2 * len(first)  # appended, never overwritten
+    messages = [line for line in log.splitlines() if "outcome_kpis.csv" in line]
+    assert len(messages) == 2 and all(STAMP.match(line) for line in messages)  # kpi's messages carry the time
+    assert (home / "last-run.log").read_text(encoding="utf-8").count("outcome_kpis.csv") == 1
 
 
 def test_crontab_line_mails_a_rejected_file(home: Path, tmp_path: Path) -> None:
@@ -99,7 +107,11 @@ def test_crontab_line_mails_a_rejected_file(home: Path, tmp_path: Path) -> None:
     write(home / "inbox" / "themes.csv", themes_csv([theme("A1", item=9)]))
     _, mailed = run_cron(home, tmp_path)
     assert mailed.startswith("-s kpi: exit 3 ")
-    assert "研究開発項目: 1、2、3" in (tmp_path / "mail.0.body").read_text(encoding="utf-8")
+    body = (tmp_path / "mail.0.body").read_text(encoding="utf-8")
+    assert "研究開発項目: 1、2、3" in body
+    _, mailed = run_cron(home, tmp_path)  # the next month fails again: the mail holds that run only
+    assert (tmp_path / "mail.0.body").read_text(encoding="utf-8").count("研究開発項目: 1、2、3") == 1
+    assert (home / "kpi.log").read_text(encoding="utf-8").count("研究開発項目: 1、2、3") == 2
     assert not (home / "exports").exists()
     assert os.path.exists(home / "inbox" / "themes.csv")
 

@@ -127,7 +127,7 @@ def verdicts(output: str, db: Path, as_of: int, tmp_path: Path) -> dict[str, str
 
         out = tmp_path / "xlsx"
         assert run_kpi("export", *base, "--out", str(out), "--format", "xlsx").returncode == 0
-        sheet = openpyxl.load_workbook(out / "kpi_submission.xlsx").worksheets[0]
+        sheet = openpyxl.load_workbook(out / "kpi_submission.xlsx")["アウトカム指標"]
         cells = [[str(c.value) if c.value is not None else "" for c in row] for row in sheet.iter_rows()]
         header = next(r for r in cells if "判定" in r)
         return from_rows(cells, NAMES["export"], header.index("判定"))

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from kpi.cli import app
 
 runner = CliRunner()
-COMMANDS = ["load", "report", "check", "export", "stagegate", "reconcile", "chart"]
+COMMANDS = ["load", "report", "check", "export", "stagegate", "reconcile", "chart", "init"]
 
 
 def test_report_json_contract(kpi, sample_store: Path) -> None:
@@ -329,3 +329,221 @@ def test_check_passes_at_exactly_80_and_50_percent_and_fails_below(kpi, tmp_path
     assert (by_name["long_term_matured"]["numerator"], by_name["long_term_matured"]["denominator"]) == (2, 6)
     assert result.returncode == 1  # 2/6 < 50%
     assert kpi("check", "--db", str(db), "--as-of", "2025", "--quiet").stdout == ""
+
+
+# ---------------------------------------------------------------------------- kpi init
+
+
+def test_init_then_two_lines_filled_then_load(kpi, kpi_en, tmp_path: Path) -> None:
+    """The template is refused naming the two lines to fill; once they are filled it loads."""
+    made = kpi("init", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert "kpi load programme.toml" in made.stderr and made.stdout == ""
+    path = tmp_path / "programme.toml"
+    text = path.read_text(encoding="utf-8")
+    assert "# 予算事業ID（必須）" in text and "例: project_id = 3522" in text
+    lines = text.splitlines()
+    name_line, id_line = lines.index('name = ""') + 1, lines.index('project_id = ""') + 1
+
+    refused = kpi_en("load", "programme.toml", cwd=tmp_path)
+    assert refused.returncode == 3
+    assert re.search(rf"programme\.toml\s+{name_line}\s+name\s+empty: fill in a value", refused.stderr)
+    assert re.search(rf"programme\.toml\s+{id_line}\s+project_id\s+empty: fill in a value", refused.stderr)
+    assert not (tmp_path / "kpi.duckdb").exists()
+
+    text = text.replace('name = ""', 'name = "テスト事業"').replace('project_id = ""', "project_id = 1234")
+    path.write_text(text, encoding="utf-8")
+    loaded = kpi("load", "programme.toml", cwd=tmp_path)
+    assert loaded.returncode == 0, loaded.stderr
+    write(tmp_path / "themes.csv", themes_csv([theme("T1")]))
+    assert kpi("load", "themes.csv", cwd=tmp_path).returncode == 0
+    data = json.loads(kpi("report", "--as-of", "2025", "-f", "json", cwd=tmp_path).stdout)
+    assert data["programme"]["name"] == "テスト事業" and data["programme"]["project_id"] == 1234
+    assert data["short_term"]["target_text"] == "80%"
+
+
+def test_init_never_overwrites_without_force_and_speaks_english_when_asked(kpi, kpi_en, tmp_path: Path) -> None:
+    out = tmp_path / "settings" / "programme_fund2.toml"
+    assert kpi_en("init", "--out", str(out)).returncode == 0
+    assert out.read_text(encoding="utf-8").startswith("# kpi programme settings (programme.toml)")
+    again = kpi("init", "--out", str(out))
+    assert again.returncode == 2 and "--force" in again.stderr
+    assert kpi("init", "--out", str(out), "--force").returncode == 0
+    assert out.read_text(encoding="utf-8").startswith("# kpi のプログラム設定")
+    wrong = kpi_en("init", "--out", str(tmp_path / "settings.toml"))
+    assert wrong.returncode == 2 and "programme*.toml" in wrong.stderr
+    assert not (tmp_path / "settings.toml").exists()
+
+
+# ---------------------------------------------------------------------------- files as Excel saves them
+
+
+def test_load_takes_xls_ods_and_unicode_text_by_name(kpi, db: Path, tmp_path: Path) -> None:
+    fixtures = ROOT / "tests" / "fixtures"
+    (tmp_path / "themes.xls").write_bytes((fixtures / "themes.xls").read_bytes())
+    rows = (SAMPLE / "budget.csv").read_text(encoding="utf-8").replace(",", "\t").splitlines()
+    (tmp_path / "budget.txt").write_bytes("\r\n".join(rows).encode("utf-16"))
+    result = kpi("load", "--db", str(db), str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"themes\.xls\s+テーマ\s+\d{4}-\d\d-\d\d\s+144\s+144", result.stderr)
+    assert re.search(r"budget\.txt\s+予算\s+7\s+7", result.stderr)
+    (tmp_path / "themes.ods").write_bytes((fixtures / "themes.ods").read_bytes())
+    again = kpi("load", "--db", str(db), str(tmp_path / "themes.ods"))
+    assert again.returncode == 0 and "変更なし" in again.stderr  # the same themes as the .xls
+
+
+def test_a_semicolon_csv_is_refused_naming_the_separator(kpi, db: Path, tmp_path: Path) -> None:
+    path = write(tmp_path / "themes.csv", themes_csv([theme("T1")]).replace(",", ";"))
+    result = kpi("load", "--db", str(db), str(path))
+    assert result.returncode == 3
+    assert "セミコロン（;）で区切られています" in result.stderr and "CSV UTF-8 (コンマ区切り)" in result.stderr
+
+
+def test_report_csv_file_opens_in_excel_stdout_stays_plain(kpi, sample_store: Path, tmp_path: Path) -> None:
+    """--out writes what kpi export writes (UTF-8 with BOM, CRLF); stdout is plain UTF-8 with LF for pipes."""
+    args = ["report", "--db", str(sample_store), "--as-of", "2025", "--format", "csv"]
+    piped = kpi(*args).stdout
+    assert not piped.startswith("\ufeff") and "\r" not in piped
+    result = kpi(*args, "--out", str(tmp_path / "report.csv"))
+    assert result.returncode == 0 and result.stdout == ""
+    data = (tmp_path / "report.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\r\n") == data.count(b"\n")
+    assert data[3:].decode("utf-8") == piped.replace("\n", "\r\n")
+    markdown = kpi("report", "--db", str(sample_store), "--format", "markdown", "--out", str(tmp_path / "r.md"))
+    assert markdown.returncode == 0 and not (tmp_path / "r.md").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+# ---------------------------------------------------------------------------- shell conventions
+
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d ")
+
+
+def test_help_shows_the_exit_codes_the_environment_and_completion(kpi) -> None:
+    top = kpi("--help").stdout
+    assert "終了コード: 0 成功" in top and "75 データベース使用中" in top
+    assert "--install-completion" in top and "補完を設定します" in top and "Install completion" not in top
+    assert "環境変数: KPI_LOG_FORMAT" in " ".join(top.split())
+    report = " ".join(kpi("report", "--help").stdout.split())
+    for variable in ("KPI_DB", "KPI_WAIT", "KPI_LANG", "KPI_LOG_FORMAT"):
+        assert f"環境変数: {variable}" in report, variable
+
+
+def test_environment_variables_are_read_through_the_options(kpi, sample_store: Path, tmp_path: Path) -> None:
+    env = {"KPI_DB": str(sample_store), "KPI_LANG": "en", "KPI_LOG_FORMAT": "json", "KPI_WAIT": "0.5"}
+    result = kpi("check", "--as-of", "2025", env=env, cwd=tmp_path)
+    assert result.returncode == 1 and "short-term" in result.stdout
+    bad = kpi("report", "--as-of", "1999", env=env, cwd=tmp_path)
+    assert bad.returncode == 2 and json.loads(bad.stderr)["message"].startswith("--as-of: not a fiscal year")
+    wait = kpi("report", env={**env, "KPI_WAIT": "soon"}, cwd=tmp_path)
+    assert wait.returncode == 2 and "--wait" in json.loads(wait.stderr)["message"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "--log-format", "json", "--bogus"],
+        ["report", "--bogus", "--log-format", "json"],
+        ["report", "--as-of", "1999", "--log-format=json"],
+        ["load", "--log-format", "json"],
+        ["--log-format", "json", "nosuchcommand"],
+    ],
+)
+def test_usage_errors_are_one_json_object_wherever_log_format_is_given(kpi, args: list[str], tmp_path: Path) -> None:
+    result = kpi(*args, cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    record = json.loads(line)
+    assert record["level"] == "error" and record["exit_code"] == 2 and record["message"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", record["time"])
+
+
+def test_log_format_json_after_the_subcommand(kpi, db: Path, tmp_path: Path) -> None:
+    bad = write(tmp_path / "themes.csv", themes_csv([theme("T1", item=9)]))
+    result = kpi("load", "--db", str(db), str(bad), "--log-format", "json")
+    records = [json.loads(line) for line in result.stderr.splitlines()]
+    assert result.returncode == 3 and records[0]["line"] == 2 and records[-1]["exit_code"] == 3
+    assert all("time" in r for r in records)
+
+
+def test_text_log_lines_carry_the_time_when_stderr_is_a_file(db: Path, tmp_path: Path) -> None:
+    """A file (cron's 2>> kpi.log): every line starts with the local time. A pipe or a terminal: plain lines."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    args = [sys.executable, "-m", "kpi", "load", "--db", str(db), str(SAMPLE_THEMES)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KPI_")}
+    log = tmp_path / "kpi.log"
+    with log.open("ab") as stderr:
+        assert subprocess.run(args, stderr=stderr, env=env, timeout=120).returncode == 0
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3 and all(STAMP.match(line) for line in lines), lines
+    assert lines[0].split()[1:] == ["ファイル", "種類", "一覧の日付", "行数", "追加", "更新", "読込"]  # columns line up
+
+    piped = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
+    assert piped.stderr.splitlines()[0].split()[0] == "ファイル"
+
+    leader, follower = pty.openpty()
+    try:
+        with subprocess.Popen(args, stderr=follower, env=env) as proc:
+            os.close(follower)
+            chunks = []
+            while True:
+                try:
+                    chunk = os.read(leader, 4096)
+                except OSError:  # the terminal closed with the process
+                    break
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        assert proc.returncode == 0
+    finally:
+        os.close(leader)
+    terminal = b"".join(chunks).decode("utf-8").splitlines()
+    assert terminal[0].split()[0] == "ファイル" and not any(STAMP.match(line) for line in terminal)
+
+
+def test_completion_of_commands_and_choices(kpi) -> None:
+    env = {"_KPI_COMPLETE": "complete_bash", "COMP_WORDS": "kpi rep", "COMP_CWORD": "1"}
+    assert kpi(env=env).stdout.split() == ["report"]
+    env = {"_KPI_COMPLETE": "complete_bash", "COMP_WORDS": "kpi export --format ", "COMP_CWORD": "3"}
+    assert kpi(env=env).stdout.split() == ["csv", "xlsx"]
+
+
+def test_install_completion_writes_the_shells_script(tmp_path: Path) -> None:
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("bash") is None:
+        pytest.skip("no bash on this machine")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KPI_")} | {"HOME": str(tmp_path)}
+    command = f"'{sys.executable}' -m kpi --install-completion; echo exit=$?"  # bash stays kpi's parent
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env, timeout=120)
+    assert "exit=0" in result.stdout, result.stderr
+    assert "bash の補完を" in result.stderr and ".bash_completions/kpi.sh" in result.stderr
+    assert "_KPI_COMPLETE=complete_bash" in (tmp_path / ".bash_completions" / "kpi.sh").read_text(encoding="utf-8")
+    assert "kpi.sh" in (tmp_path / ".bashrc").read_text(encoding="utf-8")
+    refused = subprocess.run(["sh", "-c", command], capture_output=True, text=True, env=env, timeout=120)
+    if "exit=2" in refused.stdout:  # sh is not bash here (Debian's dash): kpi says which shells it knows
+        assert "bash, zsh, fish" in refused.stderr
+
+
+def test_the_command_reference_is_every_help_as_printed_today() -> None:
+    """docs/commands.md is written only by tools/update_commands.py; it fails here as soon as a --help changes."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "update_commands.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    reference = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    for name in COMMANDS:
+        assert f"### kpi {name}\n" in reference and f"### kpi {name}（日本語）\n" in reference, name
+    assert "(docs/commands.md)" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -41,6 +41,8 @@ def test_sound_settings_have_no_problem_and_store_the_western_year() -> None:
         ({"long_term_judged_from_fy": 1990}, "long_term_judged_from_fy", "rule.setting.year_range"),
         ({"long_term_judged_from_fy": "いつか"}, "long_term_judged_from_fy", "rule.fiscal_year"),
         ({"name": "  "}, "name", "rule.setting.empty"),
+        ({"project_id": ""}, "project_id", "rule.setting.empty"),  # a line of kpi init's template, not filled in
+        ({"short_term_target": ""}, "short_term_target", "rule.setting.empty"),
         ({"grade_points": "A=3, B=2"}, "grade_points", "rule.setting.grade_points"),
         ({"colour": "blue"}, "colour", "rule.setting.unknown"),
         ({"project_id": {"a": 1}}, "project_id", "rule.setting.not_a_value"),

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from kit import SAMPLE_THEMES, THEMES_HEADER, english, theme, themes_csv, write
+from kit import SAMPLE_THEMES, TESTS, THEMES_HEADER, english, in_english, theme, themes_csv, write
 
 from kpi.errors import InputRejected
 from kpi.load import files, ingest
@@ -164,3 +164,193 @@ def test_empty_exports_are_refused(content: str, message: str, tmp_path: Path) -
     with pytest.raises(InputRejected) as refused:
         ingest.read_source(write(tmp_path / "themes.csv", content), "themes", None)
     assert message in english(refused.value)
+
+
+# ---------------------------------------------------------------------------- every way Excel saves a sheet
+
+FIXTURES = TESTS / "fixtures"  # themes*.xls and *.ods: tests/fixtures/make_spreadsheets.py
+
+
+def sample_rows() -> list[list[str]]:
+    import csv
+
+    with SAMPLE_THEMES.open(encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
+
+
+def delimited_text(rows: list[list[str]], separator: str, line_end: str) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=separator, lineterminator=line_end).writerows(rows)
+    return buf.getvalue()
+
+
+def xlsx_bytes(rows: list[list[str]], path: Path) -> bytes:
+    """A workbook as an office types it: whole numbers as numbers, blank cells blank (rows [] stay blank rows)."""
+    import xlsxwriter
+
+    with xlsxwriter.Workbook(str(path)) as book:
+        sheet = book.add_worksheet("テーマ一覧")
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                if text.isdigit():
+                    sheet.write_number(r, c, int(text))
+                elif text:
+                    sheet.write_string(r, c, text)
+    return path.read_bytes()
+
+
+def saved_as(form: str, rows: list[list[str]], tmp_path: Path, stem: str) -> Path:
+    """The rows as Excel saves them in one of its forms, under a name that says the kind (themes…)."""
+    made: dict[str, tuple[str, bytes]] = {
+        "csv (UTF-8, LF)": (".csv", delimited_text(rows, ",", "\n").encode("utf-8")),
+        "csv (CP932, CRLF: CSV (コンマ区切り))": (".csv", delimited_text(rows, ",", "\r\n").encode("cp932")),
+        "csv (UTF-8 with BOM, CR only: CSV (Macintosh))": (
+            ".csv",
+            b"\xef\xbb\xbf" + delimited_text(rows, ",", "\r").encode("utf-8"),
+        ),
+        "tsv (UTF-8)": (".tsv", delimited_text(rows, "\t", "\n").encode("utf-8")),
+        "txt (UTF-16 with BOM, tabs, CRLF: Unicode テキスト)": (
+            ".txt",
+            delimited_text(rows, "\t", "\r\n").encode("utf-16"),
+        ),
+        "txt (CP932, tabs: テキスト (タブ区切り))": (".txt", delimited_text(rows, "\t", "\r\n").encode("cp932")),
+    }
+    if form in made:
+        suffix, data = made[form]
+        path = tmp_path / f"{stem}{suffix}"
+        path.write_bytes(data)
+        return path
+    if form == "xlsx":
+        path = tmp_path / f"{stem}.xlsx"
+        xlsx_bytes(rows, path)
+        return path
+    path = tmp_path / f"{stem}.{form}"  # xls, ods: committed fixtures
+    path.write_bytes((FIXTURES / f"{stem}.{form}").read_bytes())
+    return path
+
+
+FORMS = [
+    "csv (UTF-8, LF)",
+    "csv (CP932, CRLF: CSV (コンマ区切り))",
+    "csv (UTF-8 with BOM, CR only: CSV (Macintosh))",
+    "tsv (UTF-8)",
+    "txt (UTF-16 with BOM, tabs, CRLF: Unicode テキスト)",
+    "txt (CP932, tabs: テキスト (タブ区切り))",
+    "xlsx",
+    "xls",
+    "ods",
+]
+
+
+def stored_themes(paths: list[Path], db_path: Path) -> list[tuple]:
+    """The themes as stored (every column a list keeps, the list's date and load left out)."""
+    from kpi.db.connect import open_for_write
+    from kpi.db.schema import THEME_COLUMNS
+
+    batch = ingest.read_files(paths)
+    with open_for_write(db_path, wait=5) as con:
+        ingest.load_files(con, batch)
+    return stored(db_path, f"SELECT {', '.join(THEME_COLUMNS)} FROM theme_rows ORDER BY theme_id")
+
+
+@pytest.fixture(scope="module")
+def sample_themes_stored(tmp_path_factory: pytest.TempPathFactory) -> list[tuple]:
+    folder = tmp_path_factory.mktemp("reference")
+    rows = stored_themes([SAMPLE_THEMES], folder / "kpi.duckdb")
+    assert len(rows) == 144
+    return rows
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_every_way_excel_saves_a_sheet_stores_the_same_themes(
+    form: str, tmp_path: Path, sample_themes_stored: list[tuple]
+) -> None:
+    path = saved_as(form, sample_rows(), tmp_path, "themes")
+    assert files.kind_of(path, None) == "themes"
+    assert stored_themes([path], tmp_path / "kpi.duckdb") == sample_themes_stored
+
+
+BAD_ROWS = [
+    ["theme_id", "item", "funding", "element", "organizations", "title", "start_fy", "end_fy", "status"],
+    ["B1", "1", "委託", "a1", "某社", "題", "", "2023", "目標達成"],
+    [],
+    ["B2", "9", "委託", "a1", "某社", "題", "", "2023", "目標達成"],
+]
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_failure_names_the_row_as_the_spreadsheet_numbers_it(form: str, tmp_path: Path) -> None:
+    """Header row 1, a good row 2, a blank row 3, item 9 on row 4: every form says row 4."""
+    path = saved_as(form, BAD_ROWS, tmp_path, "themes_bad")
+    with pytest.raises(InputRejected) as refused:
+        stored_themes([path], tmp_path / "kpi.duckdb")
+    assert [(f.line, f.column, f.value) for f in refused.value.failures] == [(4, "item", "9")]
+
+
+def test_a_sheet_whose_table_starts_lower_down_keeps_the_sheets_row_numbers(tmp_path: Path) -> None:
+    rows = [[], [], *BAD_ROWS]  # two blank rows above the header: the header is row 3, item 9 is on row 6
+    with pytest.raises(InputRejected) as refused:
+        stored_themes([saved_as("xlsx", rows, tmp_path, "themes")], tmp_path / "kpi.duckdb")
+    assert [(f.line, f.column) for f in refused.value.failures] == [(6, "item")]
+
+
+def test_the_first_sheet_is_read_and_empty_unnamed_columns_are_ignored(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "themes.xlsx"
+    with xlsxwriter.Workbook(str(path)) as book:
+        first, notes = book.add_worksheet("一覧"), book.add_worksheet("メモ")
+        first.write_row(0, 1, BAD_ROWS[0])  # the table starts in column B
+        first.write_row(1, 1, BAD_ROWS[1])
+        first.write_string(1, 12, "")  # an empty string far to the right (a cleared cell)
+        notes.write_string(0, 0, "ここは読まない")
+    assert stored_themes([path], tmp_path / "kpi.duckdb")[0][0] == "B1"
+
+
+def test_a_sheet_naming_a_column_twice_is_refused(tmp_path: Path) -> None:
+    rows = [[*BAD_ROWS[0], "Theme_ID "], [*BAD_ROWS[1], "B1"]]
+    with pytest.raises(InputRejected) as refused:
+        ingest.read_source(saved_as("xlsx", rows, tmp_path, "themes"), "themes", None)
+    assert "duplicate column 'Theme_ID '" in english(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("separator", "words"),
+    [(";", "separated by semicolons (;), not commas"), ("\t", "separated by tabs, not commas")],
+)
+@pytest.mark.parametrize("encoding", ["utf-8", "cp932", "utf-16"])
+def test_a_csv_split_on_another_separator_is_refused_naming_it(
+    separator: str, words: str, encoding: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "themes.csv"
+    path.write_bytes(delimited_text(BAD_ROWS[:2], separator, "\r\n").encode(encoding))
+    with pytest.raises(InputRejected) as refused:
+        ingest.read_source(path, "themes", None)
+    failure = refused.value.failures[0]
+    assert failure.line == 1
+    assert words in in_english([failure])[0].rule
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (delimited_text(BAD_ROWS[:2], ",", "\n"), "a .txt file is read as tab-separated text, but this one is comma"),
+        ("テーマ一覧のメモ\n来週までに確認\n", "a .txt file is read as tab-separated text, but there is no tab"),
+    ],
+)
+def test_a_txt_that_is_not_tab_separated_says_what_it_is(text: str, words: str, tmp_path: Path) -> None:
+    with pytest.raises(InputRejected) as refused:
+        ingest.read_source(write(tmp_path / "themes.txt", text), "themes", None)
+    assert words in in_english(refused.value.failures)[0].rule
+
+
+def test_cr_only_rows_with_line_breaks_inside_cells(tmp_path: Path) -> None:
+    """Excel for Mac ends rows with CR and writes a line break inside a cell as LF, quoted."""
+    text = THEMES_HEADER + '\rT1,1,委託,a1,"某社\n別社",題,,2023,目標達成\rT2,9,委託,a1,某社,題,,2023,目標達成\r'
+    path = write(tmp_path / "themes.csv", text)
+    with pytest.raises(InputRejected) as refused:
+        stored_themes([path], tmp_path / "kpi.duckdb")
+    assert [(f.line, f.column) for f in refused.value.failures] == [(4, "item")]  # as an editor counts lines

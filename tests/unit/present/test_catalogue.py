@@ -101,7 +101,7 @@ def test_every_key_built_from_a_code_is_in_the_catalogue() -> None:
         *(f"decision.{d}" for d in ("continue", "consider", "terminate")),
         *(f"chart.{c}" for c in ("short_term", "long_term", "budget", "status")),
         *(f"html.chart_note.{c}" for c in ("short_term", "long_term", "budget", "status")),
-        *(f"help.{c}" for c in ("load", "report", "check", "export", "stagegate", "reconcile", "chart")),
+        *(f"help.{c}" for c in ("load", "report", "check", "export", "stagegate", "reconcile", "chart", "init")),
         *(f"reason.{r}" for r in ("no_followups", "denominator_zero")),
     ]
     assert [k for k in built if k not in WORDS] == []
@@ -125,3 +125,29 @@ def test_kpi_lang_chooses_english_and_anything_else_is_japanese(monkeypatch: pyt
     assert lang_from_env() is Lang.ja
     monkeypatch.delenv("KPI_LANG")
     assert lang_from_env() is Lang.ja
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+def test_the_settings_template_sets_every_setting_once_and_waits_for_two(lang: Lang) -> None:
+    """kpi init's template (both languages): valid TOML with every setting, only name and project_id empty."""
+    import tomllib
+
+    from kpi import settings
+
+    template = Words(lang)("init.template")
+    raw = tomllib.loads(template)
+    assert list(raw) == [*settings.REQUIRED, *settings.OPTIONAL]
+    assert [(p.key, p.rule) for p in settings.problems(raw)] == [
+        ("name", "rule.setting.empty"),
+        ("project_id", "rule.setting.empty"),
+    ]
+    filled = {**raw, "name": "ポスト5G", "project_id": 3522}
+    assert settings.problems(filled) == []
+    assert settings.normalise(filled)["short_term_target"] == "80%"
+    blocks = template.split("\n\n")[1:]  # after the heading: one block per setting, its comments above it
+    assert [b.splitlines()[-1].split(" =")[0] for b in blocks] == list(raw)
+    for block in blocks:
+        comments = block.splitlines()[:-1]
+        assert len(comments) >= 2 and all(c.startswith("#") for c in comments), block
+        if lang is Lang.ja:
+            assert re.search(r"[ぁ-んァ-ヶ]", comments[0]), block  # explained in Japanese

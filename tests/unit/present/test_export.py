@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -120,24 +121,145 @@ def test_existing_files_need_force(kpi, sample_store: Path, tmp_path: Path) -> N
     assert not list(tmp_path.glob(".*.tmp"))
 
 
-def test_xlsx_workbook_has_a_sheet_per_table(kpi, sample_store: Path, tmp_path: Path) -> None:
-    import polars as pl
+SHEETS_JA = [
+    "概要",
+    "アウトカム指標",
+    "研究開発の状況",
+    "基盤要素別",
+    "予算執行",
+    "テーマ一覧",
+    "特許出願・論文発表等",
+    "ステージゲート審査",
+    "評点法による評価",
+]
+SHEETS_EN = [
+    "About",
+    "Outcome KPIs",
+    "Status summary",
+    "By element",
+    "Budget execution",
+    "Themes",
+    "Outputs",
+    "Stage gate",
+    "Evaluation",
+]
 
-    export(kpi, sample_store, tmp_path, "--format", "xlsx")
-    book = tmp_path / "kpi_submission.xlsx"
-    sheets = pl.read_excel(book, sheet_id=0)
-    assert list(sheets) == [
-        "outcome_kpis",
-        "status_summary",
-        "by_element",
-        "budget_execution",
-        "themes",
-        "outputs",
-        "stage_gate",
-        "evaluation",
-    ]
-    assert sheets["status_summary"].rows() == [("目標達成", 39), ("遅延なし", 58), ("遅延・未達", 18), ("合計", 115)]
-    assert sheets["themes"].height == 144
+
+def widths(sheet) -> dict[str, float]:
+    """Every column's width by letter (openpyxl groups neighbouring columns of one width)."""
+    from openpyxl.utils import get_column_letter
+
+    found = {}
+    for dim in sheet.column_dimensions.values():
+        for index in range(dim.min, dim.max + 1):
+            found[get_column_letter(index)] = dim.width
+    return found
+
+
+@pytest.fixture(scope="module")
+def workbook_ja(_sample_db: Path, tmp_path_factory: pytest.TempPathFactory):
+    import openpyxl
+    from kit import run_kpi
+
+    out = tmp_path_factory.mktemp("xlsx")
+    export(run_kpi, _sample_db, out, "--format", "xlsx")
+    return openpyxl.load_workbook(out / "kpi_submission.xlsx")
+
+
+def test_xlsx_has_japanese_sheets_after_a_summary_sheet(workbook_ja) -> None:
+    assert workbook_ja.sheetnames == SHEETS_JA
+    rows = [[c.value for c in row] for row in workbook_ja["研究開発の状況"].iter_rows()]
+    assert rows == [["区分", "件数"], ["目標達成", 39], ["遅延なし", 58], ["遅延・未達", 18], ["合計", 115]]
+    assert workbook_ja["テーマ一覧"].max_row == 145
+
+
+def test_xlsx_numbers_are_formatted_as_an_office_would(workbook_ja) -> None:
+    outcome = workbook_ja["アウトカム指標"]
+    assert [c.value for c in outcome[1]][:4] == ["指標", "定義", "目標", "実績"]
+    actual = outcome["D2"]
+    assert (round(actual.value, 6), actual.number_format) == (0.696429, "0.0%")
+    assert (outcome["E2"].value, outcome["E2"].number_format) == (39, "#,##0")
+    budget = workbook_ja["予算執行"]
+    fy2025 = [c for c in budget[8]]
+    assert [c.value for c in fy2025[:4]] == [2025, "令和7年度", 3134, 12662]
+    assert [c.number_format for c in fy2025[:5]] == ["0", "General", "#,##0", "#,##0", "0.0%"]
+    assert round(fy2025[4].value, 4) == 4.0402  # 404.0%: a fund draws on earlier years
+    assert (budget["F8"].value, budget["F8"].number_format) == (27759, "#,##0")
+    assert workbook_ja["評点法による評価"]["G2"].number_format == "0.0"
+    assert workbook_ja["テーマ一覧"]["I2"].number_format == "0"  # a year: 2023, not 2,023
+
+
+def test_xlsx_header_frozen_and_filterable_columns_fitted(workbook_ja) -> None:
+    for name in SHEETS_JA[1:]:
+        sheet = workbook_ja[name]
+        assert sheet.freeze_panes == "A2", name
+        assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}", name
+        assert sheet["A1"].font.b, name
+    themes = widths(workbook_ja["テーマ一覧"])
+    assert int(themes["A"]) == 12  # テーマID: 8 columns, the filter button 3, a margin 1 (T1-001 is narrower)
+    assert int(themes["D"]) == 12  # 基盤要素: the header is full-width, the values (a1) are not
+    assert int(themes["F"]) == 60  # 開発テーマ名: long titles are capped
+    budget = widths(workbook_ja["予算執行"])
+    assert int(budget["I"]) == 2 * len("前年度までの予算を充当") + 3 + 1  # a header of 11 full-width characters
+    assert int(budget["C"]) == 8  # 予算: 4 full-width columns + 3 + 1; the amounts (27,759) are narrower
+
+
+def test_column_widths_count_east_asian_characters_twice() -> None:
+    from kpi.present.numbers import Percent
+    from kpi.present.xlsx import column_widths
+
+    rows = [["日本電気株式会社", 1234567, Percent(Fraction(39, 56)), "x"], ["NEC", 5, None, "a\nlonger line"]]
+    assert column_widths(["機関名", "件数", "実績", "memo"], rows, ["", "count", "percent", ""]) == [17, 10, 8, 12]
+
+
+def test_xlsx_summary_sheet_says_what_the_workbook_is(workbook_ja) -> None:
+    from kpi import __version__
+
+    rows = {row[0]: row[1] for row in workbook_ja["概要"].iter_rows(min_row=2, values_only=True) if row[0]}
+    assert rows["事業名"].startswith("ポスト5G情報通信システム基盤強化研究開発事業")
+    assert rows["予算事業ID"] == 3522
+    assert rows["時点"] == "2025年度（令和7年度）時点"
+    assert rows["一覧の日付"] == "2026-03-31"  # the theme list the figures read
+    assert rows["作成ツール"] == f"kpi {__version__}"
+    assert rows["書き出し日時"][:4].isdigit()
+    sources = [row[1] for row in workbook_ja["概要"].iter_rows(values_only=True) if row[0] == "読み込んだファイル"]
+    assert len(sources) == 7 and sources[1].startswith("読込 #2 themes_2026-03-31.csv（テーマ、144行、")
+
+
+def test_xlsx_in_english(kpi, sample_store: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    export(kpi, sample_store, tmp_path, "--format", "xlsx", "--lang", "en")
+    book = openpyxl.load_workbook(tmp_path / "kpi_submission.xlsx")
+    assert book.sheetnames == SHEETS_EN
+    assert [c.value for c in book["Outcome KPIs"][1]][:4] == ["indicator", "definition", "target", "actual"]
+    assert book["About"]["A2"].value == "programme"
+
+
+def test_xlsx_text_that_looks_like_a_formula_stays_text(kpi, db: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    rows = [theme("T1").replace("某社", "=1+1"), theme("T2").replace("テーマT2", "0123")]
+    assert kpi("load", "--db", str(db), str(write(tmp_path / "themes.csv", themes_csv(rows)))).returncode == 0
+    export(kpi, db, tmp_path / "out", "--format", "xlsx")
+    themes = openpyxl.load_workbook(tmp_path / "out" / "kpi_submission.xlsx")["テーマ一覧"]
+    assert [themes["E2"].value, themes["F3"].value] == ["'=1+1", "0123"]
+    assert themes["E2"].data_type == "s" and themes["F3"].data_type == "s"
+
+
+def test_every_sheet_name_is_one_excel_accepts() -> None:
+    import re
+
+    from kpi.present.catalogue import WORDS
+    from kpi.present.xlsx import sheet_name
+
+    names = {key: pair for key, pair in WORDS.items() if key.startswith("sheet.")}
+    assert len(names) == 11
+    for key, pair in names.items():
+        for title in pair:
+            assert len(title) <= 31 and not re.search(r"[\[\]:*?/\\]", title), key
+            assert sheet_name(title) == title
+    assert sheet_name("a/b:c[d]*?" + "x" * 40) == "a_b_c_d___" + "x" * 21
 
 
 @pytest.mark.parametrize("encoding", ["latin-1", "shift_jis"])
