@@ -15,6 +15,7 @@ import duckdb
 from kpi.db.connect import fetch_one
 from kpi.exact import ratio
 from kpi.figures.lists import IN_FORCE
+from kpi.figures.outlook import Pending, ToReach, pending_outlook, to_reach
 from kpi.figures.population import COMMERCIALISED_SQL, POPULATION, population
 from kpi.figures.verdict import Verdict, judge
 from kpi.settings import DEFAULT_HORIZON, Settings
@@ -25,9 +26,10 @@ class KpiSpec:
     """One KPI: which themes count in its numerator and denominator (SQL over KPI_ROWS), and its target.
 
     `{as_of}` in a condition stands for the as-of year (a parameter, or each year of a trend). The conditions
-    read the columns of the population (status, end_fy, item, …) and two derived ones:
-    `commercialised` (a survey up to the as-of year records 製品化 or 上市) and `matured` (the follow-up
-    horizon has passed since the theme's end).
+    read the columns of the population (status, end_fy, item, …) and three derived ones:
+    `commercialised` (a survey up to the as-of year records 製品化 or 上市), `matured` (the follow-up horizon
+    has passed since the theme's end) and `measured` (a survey in or after the year the horizon ends is
+    recorded). Its outlook (kpi.figures.outlook) is declared by one of `pending` or `to_measure`.
     """
 
     key: str
@@ -36,6 +38,8 @@ class KpiSpec:
     target: str  # the settings key of its target
     judged_from: str | None = None  # the settings attribute naming the first fiscal year it is judged
     needs_followups: bool = False  # its numerator is unknown (not 0) until a follow-up survey is loaded
+    pending: str | None = None  # themes whose result is still to come and will join the denominator
+    to_measure: str | None = None  # themes in the denominator whose measuring survey is still to come
 
 
 SHORT_TERM = KpiSpec(
@@ -43,6 +47,7 @@ SHORT_TERM = KpiSpec(
     numerator="end_fy <= {as_of} AND status = 'achieved'",
     denominator="end_fy <= {as_of} AND status IN ('achieved', 'not_achieved')",
     target="short_term_target",
+    pending="end_fy <= {as_of} AND status IN ('on_track', 'delayed')",
 )
 LONG_TERM = KpiSpec(
     "long_term",
@@ -51,6 +56,7 @@ LONG_TERM = KpiSpec(
     target="long_term_target",
     judged_from="long_term_judged_from_fy",
     needs_followups=True,
+    to_measure="NOT measured AND NOT commercialised",
 )
 LONG_TERM_MATURED = KpiSpec(
     "long_term_matured",
@@ -61,13 +67,14 @@ LONG_TERM_MATURED = KpiSpec(
 )
 KPIS: tuple[KpiSpec, ...] = (SHORT_TERM, LONG_TERM, LONG_TERM_MATURED)
 
-# The population with the two derived columns the specs read.
+# The population with the three derived columns the specs read.
 KPI_ROWS = f"""
     WITH surveyed AS (
-      SELECT theme_id, bool_or(stage IN {COMMERCIALISED_SQL}) AS commercialised
+      SELECT theme_id, bool_or(stage IN {COMMERCIALISED_SQL}) AS commercialised, max(survey_fy) AS last_survey
       FROM followups WHERE survey_fy <= $as_of GROUP BY theme_id),
     kpi_rows AS (
-      SELECT p.*, coalesce(s.commercialised, false) AS commercialised, p.end_fy + $horizon <= $as_of AS matured
+      SELECT p.*, coalesce(s.commercialised, false) AS commercialised, p.end_fy + $horizon <= $as_of AS matured,
+             coalesce(s.last_survey >= p.end_fy + $horizon, false) AS measured
       FROM {POPULATION} p LEFT JOIN surveyed s USING (theme_id))
 """
 
@@ -83,6 +90,7 @@ class Kpi:
     target_text: str | None
     judged_from_fy: int | None
     verdict: Verdict
+    outlook: Pending | ToReach | None = None  # what the KPI can still become, as its spec declares
 
     @property
     def key(self) -> str:
@@ -131,7 +139,9 @@ def outcome(con: duckdb.DuckDBPyConnection, as_of: int, settings: Settings | Non
     """Every KPI of KPIS as of `as_of` over the themes of one list, in one query."""
     horizon = settings.followup_horizon_years if settings else DEFAULT_HORIZON
     counts = ", ".join(
-        f"count(*) FILTER ({s.numerator}), count(*) FILTER ({s.denominator})".format(as_of="$as_of") for s in KPIS
+        f"count(*) FILTER ({s.numerator}), count(*) FILTER ({s.denominator}), "
+        f"count(*) FILTER ({s.pending or s.to_measure or 'false'})".format(as_of="$as_of")
+        for s in KPIS
     )
     row = fetch_one(
         con,
@@ -145,24 +155,29 @@ def outcome(con: duckdb.DuckDBPyConnection, as_of: int, settings: Settings | Non
         FROM kpi_rows""",
         {"as_of": as_of, "horizon": horizon, "list": list_id},
     )
-    values = [int(v) for v in row] if row else [0] * (2 * len(KPIS) + 5)
-    delayed, awaiting, not_achieved, unmatured, surveyed = values[2 * len(KPIS) :]
+    values = [int(v) for v in row] if row else [0] * (3 * len(KPIS) + 5)
+    delayed, awaiting, not_achieved, unmatured, surveyed = values[3 * len(KPIS) :]
     kpis = []
     for i, spec in enumerate(KPIS):
-        numerator: int | None = values[2 * i]
-        if spec.needs_followups and not surveyed:
-            numerator = None
+        counted, denominator, still = values[3 * i : 3 * i + 3]
+        numerator: int | None = None if spec.needs_followups and not surveyed else counted
         target = settings.target(spec.target) if settings else None
         judged_from = getattr(settings, spec.judged_from) if settings and spec.judged_from else None
+        outlook: Pending | ToReach | None = None
+        if spec.pending:
+            outlook = pending_outlook(counted, denominator, still, target)
+        elif spec.to_measure:
+            outlook = to_reach(numerator, denominator, target, as_of, judged_from, still)
         kpis.append(
             Kpi(
                 spec=spec,
                 numerator=numerator,
-                denominator=values[2 * i + 1],
+                denominator=denominator,
                 target=target,
                 target_text=settings.target_text(spec.target) if settings else None,
                 judged_from_fy=judged_from,
-                verdict=judge(numerator, values[2 * i + 1], target, as_of, judged_from),
+                verdict=judge(numerator, denominator, target, as_of, judged_from),
+                outlook=outlook,
             )
         )
     return Outcome(as_of, tuple(kpis), delayed, awaiting, not_achieved, unmatured, horizon, surveyed)

@@ -105,6 +105,52 @@ WORDS: dict[str, tuple[str, str]] = {
         "Targets come from the programme settings (programme.toml); none are loaded, so nothing is judged: "
         "kpi load programme.toml",
     ),
+    # ------------------------------------------------------------------ the outlook (what the KPIs can still become)
+    "section.outlook": ("見通し", "Outlook"),
+    "reach.secured": ("達成確定", "secured"),
+    "reach.open": ("未確定", "open"),
+    "reach.out_of_reach": ("達成不能", "out of reach"),
+    "outlook.short.out_of_reach": (
+        "短期: 最終評価待ち・遅延{pending}件が全て目標達成でも {best}（目標{target}に届かない）",
+        "short-term: even if all {pending} themes awaiting their result or delayed meet their goals, {best} (below "
+        "the {target} target)",
+    ),
+    "outlook.short.secured": (
+        "短期: 最終評価待ち・遅延{pending}件が全て目標未達でも {worst}（目標{target}以上を確保）",
+        "short-term: even if none of the {pending} themes awaiting their result or delayed meets its goal, {worst} "
+        "(the {target} target is secured)",
+    ),
+    "outlook.short.open": (
+        "短期: 目標{target}には、最終評価待ち・遅延{pending}件のうち{needed}件以上の目標達成が必要（全件達成なら {best}、全件未達なら {worst}）",
+        "short-term: the {target} target needs {needed} of the {pending} themes awaiting their result or delayed to "
+        "meet their goals ({best} if all do, {worst} if none does)",
+    ),
+    "outlook.short.no_target": (
+        "短期: 最終評価待ち・遅延{pending}件の結果により {worst}〜{best}",
+        "short-term: {worst}–{best}, as the {pending} themes awaiting their result or delayed turn out",
+    ),
+    "outlook.short.settled": (
+        "短期: 結果待ちのテーマはなし（{ratio}）",
+        "short-term: no theme awaits its result ({ratio})",
+    ),
+    "outlook.long": (
+        "長期: 目標{target}には実用化（製品化・上市）があと{needed}件必要（採択{adopted}件のうち実用化{commercialised}件）。判定（{fy}年度）まであと{years}年、実用化の調査が未了のテーマ{due}件。",
+        "long-term: the {target} target needs {needed} more themes in practical use (製品化 or 上市; "
+        "{commercialised} of {adopted} adopted so far); {years} years to the judging year (FY{fy}); {due} themes "
+        "still to be surveyed.",
+    ),
+    "outlook.long.reached": (
+        "長期: 実用化{commercialised}件で目標{target}に達している（採択{adopted}件）。判定（{fy}年度）まであと{years}年。",
+        "long-term: {commercialised} themes in practical use reach the {target} target ({adopted} adopted); {years} "
+        "years to the judging year (FY{fy}).",
+    ),
+    "col.outlook": ("見通し", "outlook"),
+    "col.best": ("全件達成なら", "if all pending meet their goals"),
+    "col.worst": ("全件未達なら", "if none does"),
+    "col.needed": ("必要件数", "needed"),
+    "chart.outlook": ("{fy}年度の見通し {worst}〜{best}", "FY{fy} outlook {worst}–{best}"),
+    "changes.outlook": ("見通し（{name}）: {before} → {after}", "outlook ({name}): {before} → {after}"),
+    "outlook.brief.needed": ("あと{n}件", "{n} more"),
     # ------------------------------------------------------------------ status tables
     "section.status_summary": ("研究開発の状況（先導研究除く）", "Status of themes (leading research excluded)"),
     "group.achieved": ("目標達成", "achieved"),

@@ -50,6 +50,11 @@ def changes_text(c: Changes, w: Words, fmt: str = "table") -> str:
         w("col.verdict"),
     ]
     out += [h + w("changes.kpis"), table(headers, kpi_rows, fmt)]
+    for k in c.kpis:
+        before, after = rows.outlook_brief(k.before, w), rows.outlook_brief(k.after, w)
+        if before or after:
+            name = rows.kpi_name(k.after, c.horizon_years, w)
+            out.append(w("changes.outlook", name=name, before=before or "—", after=after or "—"))
     return "\n".join(out).rstrip() + "\n"
 
 

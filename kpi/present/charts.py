@@ -213,10 +213,49 @@ def short_term_figure(report: Report, w: Words) -> Figure:
     _percent_axis(ax, 1.27)
     _target_line(ax, st.target, st.target_text, w)
     _ratio_series(ax, xs, [(y.achieved, y.completed, y.verdict) for y in years], w("chart.ratio_line"), w)
+    _outlook_range(ax, xs, years, st, report.as_of_fy, w)
     ax.set_xticks(xs, [_fy_tick(y.fy, w) for y in years])
-    ax.set_xlim(-0.5, len(xs) - 0.5)
+    ax.set_xlim(-0.5, len(xs) - 0.3)
     ax.set_ylabel(w("chart.ratio_axis"))
     return fig
+
+
+def _outlook_range(ax: Axes, xs: list[int], years: list[Any], kpi: Any, as_of: int, w: Words) -> None:
+    """The as-of year's best–worst range: where the ratio can end once its pending themes are judged."""
+    from kpi.figures.outlook import Pending
+
+    o = kpi.outlook
+    if not isinstance(o, Pending) or o.pending == 0 or not years or years[-1].fy != as_of:
+        return
+    if o.best is None or o.worst is None:
+        return
+    x = xs[-1] + 0.22
+    label = w("chart.outlook", fy=as_of, worst=percent(o.worst), best=percent(o.best))
+    ax.vlines(
+        x, float(o.worst), float(o.best), color=OKABE_ITO["orange"], linewidth=5, alpha=0.8, zorder=3, label=label
+    )
+    for end, place in ((o.worst, "top"), (o.best, "bottom")):  # clear of the target line between them
+        ax.annotate(
+            percent(end),
+            xy=(x, float(end)),
+            xytext=(5, 2 if place == "bottom" else -2),
+            textcoords="offset points",
+            ha="left",
+            va=place,
+            fontsize=6.5,
+            color="#333333",
+        )
+    handles, labels = ax.get_legend_handles_labels()
+    legend = ax.get_legend()
+    if legend is not None:
+        ax.legend(
+            handles=[*legend.legend_handles, handles[labels.index(label)]],
+            loc="lower left",
+            bbox_to_anchor=(0, 1.0),
+            ncols=2,  # two rows: the range's label is long
+            fontsize=7,
+            borderaxespad=0.2,
+        )
 
 
 def long_term_figure(report: Report, w: Words, schedule: Schedule) -> Figure:

@@ -9,7 +9,7 @@ from kpi.fiscal import wareki
 from kpi.present.catalogue import Words
 from kpi.present.json_out import dumps, kpi_json
 from kpi.present.numbers import number, percent
-from kpi.present.rows import fallback_note, snapshot_line, verdict_text
+from kpi.present.rows import fallback_note, outlook_lines, snapshot_line, verdict_text
 from kpi.present.tables import table
 
 
@@ -32,7 +32,10 @@ def check_text(outcome: Outcome, snapshot: Snapshot | None, w: Words) -> str:
     ]
     heading = w("check.heading", fy=outcome.as_of_fy, wareki=wareki(outcome.as_of_fy))
     notes = fallback_note(outcome.as_of_fy, snapshot, w)
-    return "\n".join([f"{heading} · {snapshot_line(snapshot, w)}", table([], rows, "plain"), *notes]) + "\n"
+    lines = [f"{heading} · {snapshot_line(snapshot, w)}", table([], rows, "plain"), *notes]
+    if outlook := outlook_lines(outcome, w):
+        lines += [f"{w('section.outlook')}:", *(f"  {line}" for line in outlook)]
+    return "\n".join(lines) + "\n"
 
 
 def check_json(outcome: Outcome, snapshot: Snapshot | None) -> str:

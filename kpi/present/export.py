@@ -10,6 +10,8 @@ from typing import Any
 
 from kpi import __version__
 from kpi.errors import CannotEncode
+from kpi.figures.kpis import Kpi
+from kpi.figures.outlook import Pending, ToReach
 from kpi.figures.report import Report
 from kpi.figures.rs import RS_AMOUNTS
 from kpi.figures.status import GROUPS
@@ -17,7 +19,7 @@ from kpi.fiscal import wareki
 from kpi.present.catalogue import Words
 from kpi.present.csvfile import csv_text
 from kpi.present.numbers import Percent
-from kpi.present.rows import OUTPUT_COLUMNS, RS_COLUMNS, fallback_note, kpi_name, verdict_text
+from kpi.present.rows import OUTPUT_COLUMNS, RS_COLUMNS, fallback_note, kpi_name, outlook_line, verdict_text
 
 ENCODINGS = ("utf-8-sig", "utf-8", "cp932")
 
@@ -44,13 +46,23 @@ def _ratio(value: Any) -> float | None:
     return None if value is None else round(float(value), 6)
 
 
+def _outlook_cells(k: Kpi, w: Words) -> list[Any]:
+    """What a KPI can still become: the sentence, the best and worst ratios (pending themes), the themes needed."""
+    o = k.outlook
+    best = Percent(o.best) if isinstance(o, Pending) and o.best is not None else None
+    worst = Percent(o.worst) if isinstance(o, Pending) and o.worst is not None else None
+    needed = o.needed if isinstance(o, Pending | ToReach) else None
+    return [outlook_line(k, w), best, worst, needed]
+
+
 def outcome_table(rep: Report, w: Words) -> Table:
-    """The outcome KPIs as the report's アウトカム指標 table, one row per KPI."""
+    """The outcome KPIs as the report's アウトカム指標 table, one row per KPI, with each one's outlook."""
     fy, horizon = rep.as_of_fy, rep.outcome.horizon_years
     keys = ["col.indicator", "col.definition", "col.target", "col.actual", "col.numerator", "col.denominator"]
+    outlook = ["col.outlook", "col.best", "col.worst", "col.needed"]
     return Table(
         "outcome_kpis",
-        [*(w(k) for k in keys), w("col.verdict"), w("col.as_of"), w("col.as_of_wareki")],
+        [*(w(k) for k in keys), w("col.verdict"), w("col.as_of"), w("col.as_of_wareki"), *(w(k) for k in outlook)],
         [
             [
                 kpi_name(k, horizon, w, "title"),
@@ -62,10 +74,11 @@ def outcome_table(rep: Report, w: Words) -> Table:
                 verdict_text(k, w),
                 fy,
                 wareki(fy),
+                *_outlook_cells(k, w),
             ]
             for k in rep.outcome.kpis
         ],
-        formats=["", "", "", "percent", "count", "count", "", "year", ""],
+        formats=["", "", "", "percent", "count", "count", "", "year", "", "", "percent", "percent", "count"],
     )
 
 

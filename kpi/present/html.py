@@ -53,6 +53,8 @@ nav a { color: inherit; margin-right: .9rem; }
   margin-top: .35rem; color: var(--na); background: var(--na-bg); }
 .met .verdict { color: var(--met); background: var(--met-bg); }
 .not-met .verdict { color: var(--not); background: var(--not-bg); }
+.kpi .outlook { font-size: .85rem; margin: .45rem 0 0; color: var(--ink); border-top: 1px dashed var(--line);
+  padding-top: .35rem; }
 .notes { font-size: .88rem; color: var(--muted); margin: .4rem 0 0; padding-left: 1.2rem; }
 .charts { display: grid; grid-template-columns: minmax(0, 1fr); gap: 16px; max-width: 960px; }
 figure.chart { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; background: #fff;
@@ -122,8 +124,15 @@ VERDICT_MARK = {Verdict.MET: "✓ ", Verdict.NOT_MET: "✗ "}  # so that met / n
 
 
 def card(kpi: Kpi, label: str, target: str, verdict: str, w: Words) -> str:
-    """One KPI as a large card: value, numerator / denominator, target, verdict."""
+    """One KPI as a large card: value, numerator / denominator, target, verdict, and what it can still become."""
     frac = w("html.fraction", n=number(kpi.numerator), d=number(kpi.denominator)) if kpi.numerator is not None else ""
+    outlook = rows.outlook_line(kpi, w)
+    reach = getattr(kpi.outlook, "reach", None)
+    note = (
+        f'<p class="outlook" data-outlook="{e(reach or "count")}">{e(outlook.split(": ", 1)[-1])}</p>'
+        if outlook
+        else ""
+    )
     return (
         f'<div class="kpi {VERDICT_CLASS.get(kpi.verdict, "na")}" data-verdict="{e(kpi.verdict)}">'
         f'<p class="label">{e(label)}</p>'
@@ -131,6 +140,7 @@ def card(kpi: Kpi, label: str, target: str, verdict: str, w: Words) -> str:
         f'<p class="frac">{e(frac)}</p>'
         f'<p class="target">{e(w("col.target"))}: {e(target)}</p>'
         f'<span class="verdict">{e(VERDICT_MARK.get(kpi.verdict, ""))}{e(verdict)}</span>'
+        f"{note}"
         "</div>"
     )
 

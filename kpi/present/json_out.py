@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from kpi.figures.kpis import LONG_TERM, LONG_TERM_MATURED, SHORT_TERM, Kpi
+from kpi.figures.outlook import Pending, ToReach
 from kpi.figures.report import Report
 from kpi.figures.stagegate import StageGate
 from kpi.figures.status import GROUPS, ThemeList
@@ -18,6 +19,22 @@ LISTS = ("delayed", "awaiting_final", "not_achieved")
 def dumps(data: Any) -> str:
     """Pretty JSON, Japanese kept readable."""
     return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def outlook_json(k: Kpi) -> dict[str, Any] | None:
+    """A KPI's outlook in the JSON contract (null where nothing is measurable)."""
+    o = k.outlook
+    if isinstance(o, Pending):
+        return {
+            "pending": o.pending,
+            "best": {"achieved": o.best_achieved, "completed": o.total, "ratio": as_float(o.best)},
+            "worst": {"achieved": o.achieved, "completed": o.total, "ratio": as_float(o.worst)},
+            "needed": o.needed,
+            "verdict": str(o.reach) if o.reach else None,
+        }
+    if isinstance(o, ToReach):
+        return {"needed": o.needed, "years_left": o.years_left, "surveys_due": o.surveys_due}
+    return None
 
 
 def kpi_json(k: Kpi) -> dict[str, Any]:
@@ -32,6 +49,7 @@ def kpi_json(k: Kpi) -> dict[str, Any]:
         "met": k.verdict.met,
         "verdict": str(k.verdict),
         "judged_from_fy": k.judged_from_fy,
+        "outlook": outlook_json(k),
     }
 
 
@@ -49,6 +67,7 @@ def short_term(rep: Report) -> dict[str, Any]:
         "delayed": o.delayed,
         "awaiting_final": o.awaiting_final,
         "not_achieved": o.not_achieved,
+        "outlook": outlook_json(k),
     }
 
 
@@ -73,6 +92,7 @@ def long_term(rep: Report) -> dict[str, Any]:
         "judged_from_fy": official.judged_from_fy,
         "surveyed_themes": o.surveyed_themes,
         "has_followups": o.has_followups,
+        "outlook": outlook_json(official),
     }
 
 

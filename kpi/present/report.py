@@ -33,6 +33,8 @@ def report_text(rep: Report, w: Words, fmt: str = "table") -> str:
     out = [("# " if fmt == "markdown" else "") + title, as_of, ""]
     out += [h + w("section.headline"), table(*rows.headline(rep, w), fmt)]
     out += [f"{w('notes')}:", *(f"  - {note}" for note in rows.headline_notes(rep, w)), ""]
+    if outlook := rows.outlook_lines(rep.outcome, w):
+        out += [h + w("section.outlook"), *(f"- {line}" if fmt == "markdown" else line for line in outlook), ""]
     out += block(w("section.status_summary"), rows.status(rep, w))
     out += block(w("section.by_element"), rows.element(rep, w))
     draws = [w("note.draws")] if any(y.draws_on_earlier for y in rep.budget.years) else []
@@ -63,6 +65,7 @@ def report_csv(rep: Report, w: Words, line_end: str = "\n") -> str:
     sections = [
         (w("section.headline"), rows.headline(rep, w)),
         (w("notes"), ([as_of], [[note] for note in rows.headline_notes(rep, w)])),
+        (w("section.outlook"), ([w("section.outlook")], [[line] for line in rows.outlook_lines(rep.outcome, w)])),
         (w("section.status_summary"), rows.status(rep, w)),
         (w("section.by_element"), rows.element(rep, w)),
         (w("section.budget"), rows.budget(rep, w)),

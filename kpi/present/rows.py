@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from kpi.figures.kpis import Kpi
+from kpi.figures.kpis import Kpi, Outcome
 from kpi.figures.lists import Snapshot, year_end
+from kpi.figures.outlook import Pending, Reach, ToReach
 from kpi.figures.report import Report
 from kpi.figures.stagegate import StageGate
 from kpi.figures.status import GROUPS, ThemeList
@@ -85,6 +86,49 @@ def headline_notes(rep: Report, w: Words) -> list[str]:
     if rep.programme is None:
         notes.append(w("note.no_settings"))
     return notes
+
+
+def outlook_line(kpi: Kpi, w: Words) -> str | None:
+    """One sentence a person reads at a glance: what a KPI can still become (None for a KPI without an outlook)."""
+    o = kpi.outlook
+    target = kpi.target_text or ""
+    if isinstance(o, Pending):
+        best, worst = percent(o.best), percent(o.worst)
+        if o.pending == 0:
+            return w("outlook.short.settled", ratio=percent(kpi.ratio))
+        if o.reach is None:
+            return w("outlook.short.no_target", pending=o.pending, best=best, worst=worst)
+        if o.reach is Reach.OPEN:
+            return w("outlook.short.open", target=target, pending=o.pending, needed=o.needed, best=best, worst=worst)
+        return w(f"outlook.short.{o.reach}", target=target, pending=o.pending, best=best, worst=worst)
+    if isinstance(o, ToReach) and o.needed is not None:
+        params = {
+            "target": target,
+            "needed": o.needed,
+            "adopted": number(kpi.denominator),
+            "commercialised": number(kpi.numerator or 0),
+            "fy": kpi.judged_from_fy,
+            "years": o.years_left,
+            "due": number(o.surveys_due),
+        }
+        return w("outlook.long.reached" if o.needed == 0 else "outlook.long", **params)
+    return None
+
+
+def outlook_brief(kpi: Kpi, w: Words) -> str | None:
+    """A few words for a table cell: the reach of a pending outlook, or the themes still needed."""
+    o = kpi.outlook
+    if isinstance(o, Pending) and o.reach is not None:
+        more = f"（{w('outlook.brief.needed', n=o.needed)}）" if o.reach is Reach.OPEN else ""
+        return w(f"reach.{o.reach}") + more
+    if isinstance(o, ToReach) and o.needed is not None:
+        return w("outlook.brief.needed", n=o.needed)
+    return None
+
+
+def outlook_lines(outcome: Outcome, w: Words) -> list[str]:
+    """The outlook of every KPI that has one."""
+    return [line for k in outcome.kpis if (line := outlook_line(k, w))]
 
 
 def status(rep: Report, w: Words) -> Table:

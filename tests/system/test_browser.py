@@ -284,7 +284,7 @@ def test_browser_screenshot(desktop: dict[str, Any], tmp_path: Path) -> None:
     assert len(colours) > 50  # text, charts and tables, not an empty white page
     (tmp_path / "report.png").write_bytes(desktop["screenshot"])
     out = os.environ.get("KPI_REPORT_SCREENSHOT")
-    if out:  # KPI_REPORT_SCREENSHOT=docs/report.png pytest tests/test_html.py -k screenshot
+    if out:  # KPI_REPORT_SCREENSHOT=docs/report.png pytest tests/system/test_browser.py -k screenshot
         top = shot.crop((0, 0, 1200, min(shot.height, 1900)))  # the headline and the first charts
         small = top.resize((720, round(top.height * 720 / 1200)), Image.Resampling.LANCZOS)
         small.quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(out, optimize=True)
