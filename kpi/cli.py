@@ -712,6 +712,9 @@ def _usage_error(exc: click_errors.UsageError) -> str:
         value = _bad_value(exc.message)
         if choices and value is not None:
             return W("usage.bad_choice", option=option, value=value, choices=", ".join(str(c) for c in choices))
+        kind = getattr(exc.param.type, "name", "")
+        if value is not None and kind in ("integer", "float"):
+            return W("usage.bad_type", option=option, value=value, kind=W(f"usage.type.{kind}"))
         return W("usage.bad_value", option=option, detail=exc.message)
     if exc.message.startswith("No such command"):
         return W("usage.no_such_command", name=exc.message.split("'")[1] if "'" in exc.message else exc.message)

@@ -218,8 +218,8 @@ def rs_tables(rep: Report, w: Words) -> list[Table]:
         [
             [
                 i.number,
-                i.kind,
-                i.period,
+                w(f"rs.kind.{i.kind}") if w.has(f"rs.kind.{i.kind}") else i.kind,
+                w(f"rs.period.{i.period}") if w.has(f"rs.period.{i.period}") else i.period,
                 i.indicator or i.name,
                 w("mark.yes") if y.fy in i.target_years else "",
                 y.fy,

@@ -189,6 +189,16 @@ def test_an_option_with_fixed_choices_refuses_any_other_value_listing_them(
     assert "is not one of" in kpi_en(*args, cwd=tmp_path).stderr
 
 
+def test_a_number_option_given_text_says_so_in_the_users_language(kpi, kpi_en, tmp_path: Path) -> None:
+    result = kpi("report", "--wait", "soon", cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines()[0] == "kpi: --wait の値 'soon' は数値ではありません"
+    assert "is not a valid" not in result.stderr and not (tmp_path / "kpi.duckdb").exists()
+    assert (
+        kpi_en("report", "--wait", "soon", cwd=tmp_path).stderr.splitlines()[0] == "kpi: --wait: 'soon' is not a number"
+    )
+
+
 def test_exit_1_when_a_target_is_missed(kpi, kpi_en, sample_store: Path) -> None:
     result = kpi("check", "--db", str(sample_store), "--as-of", "2025")
     assert result.returncode == 1

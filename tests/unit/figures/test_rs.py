@@ -109,4 +109,6 @@ def test_export_writes_the_rs_tables(rs_store: Path, kpi, tmp_path: Path) -> Non
     assert kpi("export", "--db", str(rs_store), "--as-of", "2025", "--out", str(tmp_path)).returncode == 0
     text = (tmp_path / "rs_appropriations.csv").read_text(encoding="utf-8-sig")
     assert "2025,令和7年度,161700000000,153656459250,0,0,315356459250,,,,2025" in text
-    assert ",○,2029,80,," in (tmp_path / "rs_indicators.csv").read_text(encoding="utf-8-sig")
+    indicators = (tmp_path / "rs_indicators.csv").read_text(encoding="utf-8-sig")
+    assert ",○,2029,80,," in indicators
+    assert ",アウトカム,短期," in indicators and ",アウトカム,長期," in indicators and ",outcome," not in indicators
