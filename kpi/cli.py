@@ -21,6 +21,7 @@ from typer.core import TyperCommand, TyperGroup, TyperOption
 from kpi import __version__
 from kpi.errors import ExitCode, Failure, InputRejected, KpiError, NoData, NoSettings, Terminated, UsageProblem
 from kpi.present.catalogue import DEFAULT_LANG, Lang, Words
+from kpi.present.wrap import first_sentence, wrap, wrap_paragraphs
 
 P = ParamSpec("P")
 
@@ -142,8 +143,26 @@ class KpiHelpFormatter(click.HelpFormatter):
     def write_heading(self, heading: str) -> None:
         super().write_heading(W(_CLICK_WORDS[heading]) if heading in _CLICK_WORDS else heading)
 
+    def write_text(self, text: str) -> None:
+        self.write(wrap_paragraphs(text, self.width, " " * self.current_indent) + "\n")
+
     def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
-        super().write_dl([(term, _translate_help(text)) for term, text in rows], col_max, col_spacing)
+        """click's definition list, its second column wrapped by display width."""
+        rows = [(term, _translate_help(text)) for term, text in rows]
+        first_col = min(max((len(term) for term, _ in rows), default=0), col_max) + col_spacing
+        indent = " " * self.current_indent
+        for term, text in rows:
+            self.write(f"{indent}{term}")
+            if not text:
+                self.write("\n")
+                continue
+            if len(term) <= first_col - col_spacing:
+                self.write(" " * (first_col - len(term)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            lines = wrap(text, max(self.width - first_col - 2, 10)) or [""]
+            pad = " " * (first_col + self.current_indent)
+            self.write("".join(f"{line if i == 0 else pad + line}\n" for i, line in enumerate(lines)))
 
 
 def _translate_help(text: str) -> str:
@@ -179,7 +198,7 @@ app = typer.Typer(
 
 def command(name: str) -> Callable[[Callable[P, None]], Callable[P, None]]:
     """A subcommand whose --help is its catalogue entry help.<name>."""
-    return app.command(name, cls=KpiCommand, help=W(f"help.{name}"))
+    return app.command(name, cls=KpiCommand, help=W(f"help.{name}"), short_help=first_sentence(W(f"help.{name}")))
 
 
 DbOption = Annotated[Path | None, typer.Option("--db", help=W("help.opt.db"), envvar="KPI_DB", show_default=False)]
@@ -379,7 +398,9 @@ def _options(
 @handled
 def load(
     paths: Annotated[list[Path], typer.Argument(help=W("help.opt.paths"), show_default=False)],
-    kind: Annotated[Kind | None, typer.Option("--kind", help=W("help.opt.kind"), show_default=False)] = None,
+    kind: Annotated[
+        Kind | None, typer.Option("--kind", help=W("help.opt.kind"), metavar="<kind>", show_default=False)
+    ] = None,
     encoding: Annotated[
         InEncoding | None, typer.Option("--encoding", help=W("help.opt.encoding_in"), show_default=False)
     ] = None,
@@ -641,11 +662,24 @@ def changes(
     out(changes_json(result) if fmt is ChangesFormat.json else changes_text(result, Output.words, str(fmt)))
 
 
-followups_app = typer.Typer(cls=KpiGroup, help=W("help.followups"), no_args_is_help=True)
+followups_app = typer.Typer(
+    cls=KpiGroup, help=W("help.followups"), short_help=first_sentence(W("help.followups")), no_args_is_help=True
+)
 app.add_typer(followups_app, name="followups")
 
 
-@followups_app.command("due", cls=KpiCommand, help=W("help.followups_due"))
+@followups_app.callback()
+def _followups_options(lang: LangOption = None, log_format: LogOption = None) -> None:
+    """--lang and --log-format are accepted wherever a user writes them, before or after `followups`."""
+    if log_format is not None:
+        Output.log_format = log_format
+    if lang is not None:
+        Output.words = Words(lang)
+
+
+@followups_app.command(
+    "due", cls=KpiCommand, help=W("help.followups_due"), short_help=first_sentence(W("help.followups_due"))
+)
 @handled
 def followups_due(
     fy: Annotated[str | None, typer.Option("--fy", help=W("help.opt.fy"), show_default=False)] = None,

@@ -898,11 +898,29 @@ WORDS: dict[str, tuple[str, str]] = {
         "R&D基金事業のアウトカムKPI・予算執行・評価表をコマンドラインで。",
         "Outcome KPIs, budget execution and evaluation tables of an R&D fund programme, from the command line.",
     ),
-    "help.exit_codes": (
-        "終了コード: 0 成功 · 1 KPIが目標未達（kpi check）· 2 使い方の誤り · 3 入力の拒否またはデータなし（何も書き込まない）· "
-        "70 内部エラー · 75 データベース使用中 · 130/143 Ctrl-C/SIGTERM で中断",
-        "Exit codes: 0 success · 1 a KPI below its target (kpi check) · 2 usage error · 3 input rejected or no "
-        "data (nothing written) · 70 internal error · 75 database busy · 130/143 interrupted by Ctrl-C/SIGTERM",
+    "help.exit_codes": (  # \b: kept line by line, one code a line
+        (
+            "\b\n"
+            "終了コード:\n"
+            "  0       成功\n"
+            "  1       KPIが目標未達（kpi check）\n"
+            "  2       使い方の誤り\n"
+            "  3       入力の拒否またはデータなし（何も書き込まない）\n"
+            "  70      内部エラー\n"
+            "  75      データベース使用中\n"
+            "  130/143 Ctrl-C/SIGTERM で中断"
+        ),
+        (
+            "\b\n"
+            "Exit codes:\n"
+            "  0       success\n"
+            "  1       a KPI below its target (kpi check)\n"
+            "  2       usage error\n"
+            "  3       input rejected or no data (nothing written)\n"
+            "  70      internal error\n"
+            "  75      database busy\n"
+            "  130/143 interrupted by Ctrl-C/SIGTERM"
+        ),
     ),
     "help.opt.db": (
         "データベースファイル。[既定値: $KPI_DB、なければ ./kpi.duckdb]",

@@ -273,6 +273,18 @@ def test_every_command_has_help_with_an_example_in_both_languages(kpi, kpi_en, c
     assert english.returncode == 0 and "Example: kpi " in english.stdout and "Usage: kpi" in english.stdout
 
 
+@pytest.mark.parametrize("command", [[], ["followups"], ["followups", "due"], *([c] for c in COMMANDS)])
+def test_help_fits_an_80_column_terminal_in_both_languages(kpi, kpi_en, command: list[str]) -> None:
+    """click wraps by characters; a Japanese character takes two columns, so kpi wraps by display width."""
+    from kpi.present.wrap import width
+
+    for run in (kpi, kpi_en):
+        text = run(*command, "--help", env={"COLUMNS": "80"}).stdout
+        assert text.strip() and all(width(line) <= 80 for line in text.splitlines()), text
+        summaries = [line for line in text.splitlines() if not line.startswith(("使い方", "Usage"))]
+        assert not any(line.endswith("...") for line in summaries), text  # each command's summary is a sentence
+
+
 def test_help_speaks_japanese_by_default_and_english_when_asked(kpi, kpi_en) -> None:
     ja = kpi("--help").stdout
     assert "R&D基金事業のアウトカムKPI" in ja and "コマンド:" in ja and "終了コード:" in ja
@@ -430,7 +442,7 @@ STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d ")
 
 def test_help_shows_the_exit_codes_the_environment_and_completion(kpi) -> None:
     top = kpi("--help").stdout
-    assert "終了コード: 0 成功" in top and "75 データベース使用中" in top
+    assert re.search(r"終了コード:\n\s+0\s+成功\n", top) and re.search(r"\n\s+75\s+データベース使用中\n", top)
     assert "--install-completion" in top and "補完を設定します" in top and "Install completion" not in top
     assert "環境変数: KPI_LOG_FORMAT" in " ".join(top.split())
     report = " ".join(kpi("report", "--help").stdout.split())
