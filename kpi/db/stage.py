@@ -154,38 +154,41 @@ def recode(
     codes: Any,
     fallback: tuple[str, Any] | None = None,
 ) -> None:
-    """Give a text column its stored type and values: `codes` is an Arrow stream of (raw, value), one row per
-    distinct spelling. With `fallback` (another text column and its codes), a row whose own value codes to null
-    takes the other column's code instead (end_fy from the year written in the status cell).
+    """Give a text column its stored values and type: `codes` is an Arrow stream of (raw, value), one row per
+    distinct spelling, the value as text. With `fallback` (another text column and its codes), a row whose own
+    value is null takes the other column's code instead (end_fy from the year written in the status cell).
 
-    Each spelling becomes a member of a transient ENUM, so each row costs one hash lookup and one index into the
-    list of values, and only this column is rewritten.
+    Only the rows whose spelling is not already their stored value are rewritten (an UPDATE joined to the codes),
+    then a plain cast gives the column its type: statements whose log replays as data and casts, so that a file
+    whose write-ahead log is replayed after a crash needs no function beyond the core.
     """
     kind = dict((n, k) for n, k, _ in _layout(con, "theme_rows"))[column]
-    lookups = []
-    for n, (source, stream) in enumerate([(column, codes), *([fallback] if fallback else [])]):
-        con.register(f"kpi_stream_{n}", con.from_arrow(stream))
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE kpi_codes_{n} AS "
-            f"SELECT raw, value, row_number() OVER () - 1 AS i FROM kpi_stream_{n} WHERE raw IS NOT NULL"
-        )
-        con.unregister(f"kpi_stream_{n}")
-        con.execute(f"CREATE TYPE kpi_spelling_{n} AS ENUM (SELECT raw FROM kpi_codes_{n} ORDER BY i)")
-        con.execute(f"SET VARIABLE kpi_values_{n} = (SELECT list(value::{kind} ORDER BY i) FROM kpi_codes_{n})")
-        lookups.append(f"getvariable('kpi_values_{n}')[enum_code(\"{source}\"::kpi_spelling_{n}) + 1]")
+    steps = [(column, codes, ""), *([(fallback[0], fallback[1], f'AND s."{column}" IS NULL')] if fallback else [])]
     try:
-        con.execute(f'ALTER TABLE {staged.table} ALTER "{column}" TYPE {kind} USING (coalesce({", ".join(lookups)}))')
+        for n, (source, stream, only) in enumerate(steps):
+            con.register("kpi_stream", con.from_arrow(stream))
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE kpi_codes_{n} AS SELECT raw, CAST(value AS VARCHAR) AS value "
+                f"FROM kpi_stream WHERE raw IS NOT NULL AND raw IS DISTINCT FROM CAST(value AS VARCHAR)"
+                + (" AND value IS NOT NULL" if only else "")
+            )
+            con.unregister("kpi_stream")
+            con.execute(
+                f'UPDATE {staged.table} AS s SET "{column}" = c.value FROM kpi_codes_{n} c '
+                f'WHERE s."{source}" = c.raw {only}'
+            )
+        if kind != "VARCHAR":
+            con.execute(f'ALTER TABLE {staged.table} ALTER "{column}" TYPE {kind}')
     finally:
-        for n in range(len(lookups)):
-            con.execute(f"DROP TYPE IF EXISTS kpi_spelling_{n}")
-            con.execute(f"RESET VARIABLE kpi_values_{n}")
+        for n in range(len(steps)):
             con.execute(f"DROP TABLE IF EXISTS kpi_codes_{n}")
 
 
 def cast(con: duckdb.DuckDBPyConnection, staged: Staged, column: str) -> None:
     """Give a text column its stored type by a plain cast (every spelling is already its stored value)."""
     kind = dict((n, k) for n, k, _ in _layout(con, "theme_rows"))[column]
-    con.execute(f'ALTER TABLE {staged.table} ALTER "{column}" TYPE {kind}')
+    if kind != "VARCHAR":
+        con.execute(f'ALTER TABLE {staged.table} ALTER "{column}" TYPE {kind}')
 
 
 def finish(con: duckdb.DuckDBPyConnection, staged: Staged, list_id: int, load_id: int) -> bool:

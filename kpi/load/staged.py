@@ -64,38 +64,39 @@ def _header(path: Path) -> tuple[str, list[str], str]:
     return sep, next(csv.reader(io.StringIO(text), delimiter=sep), []), used
 
 
-class _Helper(threading.Thread):
-    """While DuckDB parses the file: import the schemas (pandera, polars), then hash the file and look for the
-    bytes DuckDB would accept but the contract refuses (NUL, a BOM after the start)."""
+class _Staging(threading.Thread):
+    """DuckDB parsing the file into the staged table, off the main thread: the main thread meanwhile imports the
+    schemas (pandera, polars) and hashes the file, and stays where a signal (Ctrl-C, SIGTERM) is handled."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, sep: str, positions: dict[str, int], width: int):
         super().__init__(daemon=True)
-        self.path = path
-        self.sha256 = ""
-        self.refused = ""
+        self.args = (con, path, sep, positions, width)
+        self.staged: stage.Staged | None = None
         self.error: BaseException | None = None
 
     def run(self) -> None:
+        from schemas.themes_columns import FREE_TEXT
+
         try:
-            import polars  # noqa: F401
-
-            from schemas import KINDS  # noqa: F401
-
-            digest = hashlib.sha256()
-            tail = b""
-            with open(self.path, "rb") as f:
-                first = True
-                while chunk := f.read(CHUNK):
-                    digest.update(chunk)
-                    body = chunk[3:] if first and chunk.startswith(UTF8_BOM) else chunk
-                    if b"\x00" in body:
-                        self.refused = "NUL"
-                    if UTF8_BOM in tail + body:
-                        self.refused = "BOM"
-                    tail, first = body[-2:], False
-            self.sha256 = digest.hexdigest()
+            self.staged = stage.stage_csv(*self.args, FREE_TEXT | {"theme_id"})
         except BaseException as exc:  # handed to the main thread
             self.error = exc
+
+
+def _hash_and_scan(path: Path) -> tuple[str, str]:
+    """The file's sha256, and what DuckDB would accept but the contract refuses: a NUL byte, a BOM after the start."""
+    digest = hashlib.sha256()
+    refused, tail, first = "", b"", True
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            digest.update(chunk)
+            body = chunk[3:] if first and chunk.startswith(UTF8_BOM) else chunk
+            if b"\x00" in body:
+                refused = "NUL"
+            if UTF8_BOM in tail + body[:2] or UTF8_BOM in body:
+                refused = "BOM"
+            tail, first = body[-2:], False
+    return digest.hexdigest(), refused
 
 
 def read(con: duckdb.DuckDBPyConnection, path: Path, progress: Any = None) -> SourceFile:
@@ -103,6 +104,8 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, progress: Any = None) -> So
 
     A DuckDB error aborts the transaction, so the caller starts the load again without this path.
     """
+    import duckdb
+
     from schemas import themes_columns
 
     sep, header, used = _header(path)
@@ -112,21 +115,29 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, progress: Any = None) -> So
         raise NotStaged(str(exc)) from exc
     positions = {canonical: header.index(name) for name, canonical in mapping.items()}
     before = os.stat(path)
-    helper = _Helper(path)
-    helper.start()
-    import duckdb
-
+    staging = _Staging(con, path, sep, positions, len(header))
+    staging.start()
     try:
-        staged = stage.stage_csv(con, path, sep, positions, len(header), themes_columns.FREE_TEXT | {"theme_id"})
-    except duckdb.Error as exc:
-        raise NotStaged(str(exc).splitlines()[0]) from exc
-    finally:
-        helper.join()
-    if helper.error is not None:
-        raise helper.error
+        import polars  # noqa: F401
+
+        from schemas import KINDS  # noqa: F401  (pandera, while DuckDB parses)
+
+        sha256, refused = _hash_and_scan(path)
+        while staging.is_alive():
+            staging.join(0.1)
+    except BaseException:
+        con.interrupt()
+        staging.join(5)
+        raise
+    if isinstance(staging.error, duckdb.Error):
+        raise NotStaged(str(staging.error).splitlines()[0]) from staging.error
+    if staging.error is not None:
+        raise staging.error
+    staged = staging.staged
+    assert staged is not None
     after = os.stat(path)
-    if helper.refused or (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
-        raise NotStaged(helper.refused or "changed while read")
+    if refused or (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
+        raise NotStaged(refused or "changed while read")
     if staged.height == 0:
         raise NotStaged("no rows")
     if progress:
@@ -135,7 +146,7 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, progress: Any = None) -> So
         _check_and_recode(con, staged)
     except duckdb.Error as exc:
         raise NotStaged(str(exc).splitlines()[0]) from exc
-    source = SourceFile(path, "themes", helper.sha256, encoding=used)
+    source = SourceFile(path, "themes", sha256, encoding=used)
     source.staged = staged
     return source
 
@@ -194,12 +205,12 @@ def _check_and_recode(con: duckdb.DuckDBPyConnection, staged: stage.Staged) -> N
         codes = texts[column].with_columns(themes.PARSERS[column](pl.col("text")).alias("value"))
         fallback = None
         if column == "end_fy":
-            ends = texts["status"].with_columns(themes.STATUS_END(pl.col("text")).alias("value"))
+            ends = texts["status"].with_columns(themes.STATUS_END(pl.col("text")).cast(pl.String).alias("value"))
             if ends["value"].is_not_null().any():
                 fallback = ("status", ends.select("raw", "value").__arrow_c_stream__())
-        if fallback is None and codes.filter(pl.col("raw").ne_missing(pl.col("value").cast(pl.String))).is_empty():
-            if codes["value"].dtype != pl.String:
-                stage.cast(con, staged, column)
+        codes = codes.select("raw", pl.col("value").cast(pl.String))
+        if fallback is None and codes.filter(pl.col("raw").ne_missing(pl.col("value"))).is_empty():
+            stage.cast(con, staged, column)
             continue  # every spelling is already its stored value
-        stage.recode(con, staged, column, codes.select("raw", "value").__arrow_c_stream__(), fallback)
+        stage.recode(con, staged, column, codes.__arrow_c_stream__(), fallback)
     staged.recoded = True
