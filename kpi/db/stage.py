@@ -102,23 +102,14 @@ def distinct_values(
     con: duckdb.DuckDBPyConnection, staged: Staged, single: list[str], together: list[str]
 ) -> dict[str, list[Any]]:
     """The distinct values of each column in `single`, and the distinct combinations of the columns in `together`
-    (as one list per column, row-aligned), from one scan."""
-    sets = [f'("{c}")' for c in single] + ["(" + ", ".join(f'"{c}"' for c in together) + ")"]
-    columns = [*single, *together]
-    flags = ", ".join(f'grouping("{c}")' for c in single)
-    rows = con.execute(
-        f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in columns)}, {flags} FROM {staged.table} "
-        f"GROUP BY GROUPING SETS ({', '.join(sets)})"
-    ).fetchall()
-    found: dict[str, list[Any]] = {c: [] for c in columns}
-    for row in rows:
-        values, grouped = row[: len(columns)], row[len(columns) :]
-        alone = [c for c, g in zip(single, grouped, strict=True) if g == 0]
-        if len(alone) == 1:
-            found[alone[0]].append(values[columns.index(alone[0])])
-        else:
-            for c in together:
-                found[c].append(values[columns.index(c)])
+    (as one list per column, row-aligned)."""
+    found: dict[str, list[Any]] = {}
+    for column in single:
+        found[column] = [v for (v,) in con.execute(f'SELECT DISTINCT "{column}" FROM {staged.table}').fetchall()]
+    names = ", ".join(f'"{c}"' for c in together)
+    rows = con.execute(f"SELECT DISTINCT {names} FROM {staged.table}").fetchall()
+    for i, column in enumerate(together):
+        found[column] = [row[i] for row in rows]
     return found
 
 
