@@ -48,7 +48,8 @@ def _layout(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str, 
 
 def _trimmed(column: str) -> str:
     """A cell as polars' strip_chars() leaves it, blank as null (the full trim only for a cell with a white end)."""
-    white_end = f"list_contains($ws, unicode({column})) OR list_contains($ws, unicode({column}[-1:]))"
+    codes = ", ".join(str(ord(c)) for c in WHITESPACE)
+    white_end = f"unicode({column}) IN ({codes}) OR unicode(right({column}, 1)) IN ({codes})"
     return f"nullif(CASE WHEN {white_end} THEN trim({column}, $chars) ELSE {column} END, '')"
 
 
@@ -93,24 +94,15 @@ def stage_csv(
         f"INSERT INTO {STAGED} SELECT {', '.join(select)} FROM read_csv($path, header = false, skip = 1, "
         f"auto_detect = false, delim = $sep, quote = '\"', escape = '\"', strict_mode = true, "
         f"null_padding = false, encoding = 'utf-8', columns = {{{spec}}}) WHERE NOT ({empty})",
-        {"path": str(path), "sep": separator, "chars": WHITESPACE, "ws": [ord(c) for c in WHITESPACE]},
+        {"path": str(path), "sep": separator, "chars": WHITESPACE},
     )
     return Staged(STAGED, path, int(row[0]) if row else 0)
 
 
-def distinct_values(
-    con: duckdb.DuckDBPyConnection, staged: Staged, single: list[str], together: list[str]
-) -> dict[str, list[Any]]:
-    """The distinct values of each column in `single`, and the distinct combinations of the columns in `together`
-    (as one list per column, row-aligned)."""
-    found: dict[str, list[Any]] = {}
-    for column in single:
-        found[column] = [v for (v,) in con.execute(f'SELECT DISTINCT "{column}" FROM {staged.table}').fetchall()]
-    names = ", ".join(f'"{c}"' for c in together)
-    rows = con.execute(f"SELECT DISTINCT {names} FROM {staged.table}").fetchall()
-    for i, column in enumerate(together):
-        found[column] = [row[i] for row in rows]
-    return found
+def distinct(con: duckdb.DuckDBPyConnection, staged: Staged, columns: list[str]) -> duckdb.DuckDBPyRelation:
+    """The distinct values (combinations) of columns of the staged table, as a relation."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    return con.sql(f"SELECT DISTINCT {names} FROM {staged.table}")
 
 
 def non_ascii(con: duckdb.DuckDBPyConnection, staged: Staged, column: str) -> list[str]:

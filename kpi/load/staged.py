@@ -17,6 +17,7 @@ import io
 import os
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,23 +65,43 @@ def _header(path: Path) -> tuple[str, list[str], str]:
     return sep, next(csv.reader(io.StringIO(text), delimiter=sep), []), used
 
 
-class _Staging(threading.Thread):
-    """DuckDB parsing the file into the staged table, off the main thread: the main thread meanwhile imports the
-    schemas (pandera, polars) and hashes the file, and stays where a signal (Ctrl-C, SIGTERM) is handled."""
+class _Worker(threading.Thread):
+    """DuckDB work off the main thread, so that the main thread can do its own meanwhile (imports, hashing, the
+    schema's checks) and stays where a signal (Ctrl-C, SIGTERM) is handled."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, sep: str, positions: dict[str, int], width: int):
+    def __init__(self, con: duckdb.DuckDBPyConnection, work: Callable[[], Any]) -> None:
         super().__init__(daemon=True)
-        self.args = (con, path, sep, positions, width)
-        self.staged: stage.Staged | None = None
+        self.con, self.work = con, work
+        self.result: Any = None
         self.error: BaseException | None = None
+        self.start()
 
     def run(self) -> None:
-        from schemas.themes_columns import FREE_TEXT
-
         try:
-            self.staged = stage.stage_csv(*self.args, FREE_TEXT | {"theme_id"})
-        except BaseException as exc:  # handed to the main thread
+            self.result = self.work()
+        except BaseException as exc:  # handed to the main thread by outcome()
             self.error = exc
+
+    def wait(self) -> None:
+        """Wait for the work; on a signal (or any error) in the main thread, interrupt DuckDB first."""
+        try:
+            while self.is_alive():
+                self.join(0.1)
+        except BaseException:
+            self.con.interrupt()
+            self.join(5)
+            raise
+
+    def outcome(self) -> Any:
+        """The work's result; NotStaged for a DuckDB error (the transaction is then aborted)."""
+        import duckdb
+
+        self.wait()
+        if isinstance(self.error, duckdb.Error):
+            raise NotStaged(str(self.error).splitlines()[0]) from self.error
+        if self.error is not None:
+            raise self.error
+        return self.result
 
 
 def _hash_and_scan(path: Path) -> tuple[str, str]:
@@ -115,26 +136,18 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, progress: Any = None) -> So
         raise NotStaged(str(exc)) from exc
     positions = {canonical: header.index(name) for name, canonical in mapping.items()}
     before = os.stat(path)
-    staging = _Staging(con, path, sep, positions, len(header))
-    staging.start()
+    text = themes_columns.FREE_TEXT | {"theme_id"}
+    staging = _Worker(con, lambda: stage.stage_csv(con, path, sep, positions, len(header), text))
     try:
         import polars  # noqa: F401
 
         from schemas import KINDS  # noqa: F401  (pandera, while DuckDB parses)
 
         sha256, refused = _hash_and_scan(path)
-        while staging.is_alive():
-            staging.join(0.1)
     except BaseException:
-        con.interrupt()
-        staging.join(5)
+        staging.wait()
         raise
-    if isinstance(staging.error, duckdb.Error):
-        raise NotStaged(str(staging.error).splitlines()[0]) from staging.error
-    if staging.error is not None:
-        raise staging.error
-    staged = staging.staged
-    assert staged is not None
+    staged: stage.Staged = staging.outcome()
     after = os.stat(path)
     if refused or (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
         raise NotStaged(refused or "changed while read")
@@ -151,7 +164,7 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, progress: Any = None) -> So
     return source
 
 
-def _normalised(values: list[Any], free_text: bool = False) -> pl.DataFrame:
+def _normalised(values: Any, free_text: bool = False) -> pl.DataFrame:
     """Distinct raw cells and each one as the contract reads it (kpi.load.tables.cell_text)."""
     import polars as pl
 
@@ -166,6 +179,7 @@ def _check_and_recode(con: duckdb.DuckDBPyConnection, staged: stage.Staged) -> N
     import pandera.errors
     import polars as pl
 
+    from kpi.load.tables import cell_text
     from schemas import themes
     from schemas.common import LINE
 
@@ -175,42 +189,67 @@ def _check_and_recode(con: duckdb.DuckDBPyConnection, staged: stage.Staged) -> N
         stage.replace(
             con, staged, "theme_id", changed.select("raw", pl.col("text").alias("value")).__arrow_c_stream__()
         )
-    if stage.duplicated(con, staged, "theme_id"):
-        raise NotStaged("duplicate theme_id")
     single, together = ["item", "funding", "element"], ["start_fy", "end_fy", "status"]
-    found = stage.distinct_values(con, staged, single, together)
-    texts = {c: _normalised(found[c]) for c in single + together}
-    # One frame the schema can judge: each single column's distinct spellings, the distinct combinations of the
-    # columns the cross-column rules read, row-aligned (a shorter list repeats its first value); the text columns
-    # whose rules the staged table holds get values that pass.
-    height = max(len(found[c]) for c in [*single, together[0]])
+    text = [cell_text(c, free_text=False) for c in together]
+    combos = pl.DataFrame(stage.distinct(con, staged, together)).with_columns(text).unique()
+    texts = {c: _normalised(pl.DataFrame(stage.distinct(con, staged, [c]))[c]) for c in single}
+    texts |= {c: _normalised(pl.DataFrame(stage.distinct(con, staged, [c]))[c]) for c in together}
+    # One frame the schema can judge: the distinct spellings of each single column (as the contract reads them)
+    # and the distinct combinations of the columns the cross-column rules read, row-aligned (a shorter column
+    # repeats its first value); the text columns whose rules the staged table holds get values that pass.
+    height = max(combos.height, *(texts[c].height for c in single))
 
-    def filled(column: str) -> pl.Series:
-        text = dict(zip(texts[column]["raw"], texts[column]["text"], strict=True))
-        values = [text[v] for v in found[column]]
-        return pl.Series(column, values + [values[0]] * (height - len(values)), dtype=pl.String)
+    def filled(values: pl.Series) -> pl.Series:
+        return values.extend_constant(values[0], height - values.len())
 
     frame = pl.DataFrame(
         {
-            "theme_id": [str(i) for i in range(height)],
-            "organizations": ["-"] * height,
-            "title": ["-"] * height,
+            "theme_id": pl.int_range(height, eager=True).cast(pl.String),
+            "organizations": pl.repeat("-", height, eager=True),
+            "title": pl.repeat("-", height, eager=True),
+            **{c: filled(texts[c]["text"]) for c in single},
+            **{c: filled(combos[c]) for c in together},
+            LINE: pl.int_range(height, dtype=pl.Int64, eager=True),
         }
-    ).with_columns(*(filled(c) for c in single + together), pl.int_range(height, dtype=pl.Int64).alias(LINE))
+    )
+    # Every spelling's stored value, computed as to_records() computes it; the staged table is recoded (and its
+    # theme_id counted) by DuckDB while pandera judges the frame: a file that fails is rolled back anyway.
+    recodes = []
+    for column in single + together:
+        codes = texts[column].select("raw", themes.PARSERS[column](pl.col("text")).cast(pl.String).alias("value"))
+        fallback = None
+        if column == "end_fy":
+            ends = texts["status"].select("raw", themes.STATUS_END(pl.col("text")).cast(pl.String).alias("value"))
+            fallback = ends if ends["value"].is_not_null().any() else None
+        recodes.append((column, codes, fallback))
+    recoding = _Worker(con, lambda: _recode(con, staged, recodes))
     try:
         themes.SCHEMA.validate(frame.select(*themes.COLUMNS, LINE), lazy=True)
     except pandera.errors.SchemaErrors as exc:
+        recoding.wait()
         raise NotStaged("rules") from exc
-    for column in single + together:
-        codes = texts[column].with_columns(themes.PARSERS[column](pl.col("text")).alias("value"))
-        fallback = None
-        if column == "end_fy":
-            ends = texts["status"].with_columns(themes.STATUS_END(pl.col("text")).cast(pl.String).alias("value"))
-            if ends["value"].is_not_null().any():
-                fallback = ("status", ends.select("raw", "value").__arrow_c_stream__())
-        codes = codes.select("raw", pl.col("value").cast(pl.String))
-        if fallback is None and codes.filter(pl.col("raw").ne_missing(pl.col("value"))).is_empty():
-            stage.cast(con, staged, column)
-            continue  # every spelling is already its stored value
-        stage.recode(con, staged, column, codes.__arrow_c_stream__(), fallback)
+    except BaseException:
+        recoding.wait()
+        raise
+    if recoding.outcome():
+        raise NotStaged("duplicate theme_id")
     staged.recoded = True
+
+
+def _recode(con: duckdb.DuckDBPyConnection, staged: stage.Staged, recodes: list[tuple[str, Any, Any]]) -> int:
+    """Recode every coded column of the staged table; how many rows repeat a theme_id."""
+    import polars as pl
+
+    duplicated = stage.duplicated(con, staged, "theme_id")
+    for column, codes, fallback in recodes:
+        if fallback is None and codes.filter(pl.col("raw").ne_missing(pl.col("value"))).is_empty():
+            stage.cast(con, staged, column)  # every spelling is already its stored value
+            continue
+        stage.recode(
+            con,
+            staged,
+            column,
+            codes.__arrow_c_stream__(),
+            None if fallback is None else ("status", fallback.__arrow_c_stream__()),
+        )
+    return duplicated
