@@ -47,7 +47,7 @@ class Progress:
         with self._lock:
             if self._closed:
                 return
-            console = Console(file=self.stream, highlight=False, soft_wrap=True)
+            console = Console(file=self.stream, highlight=False, soft_wrap=True, force_terminal=True)
             self._live = Live(self._line(), console=console, transient=True, refresh_per_second=2, auto_refresh=False)
             self._live.start()
             self._tick()
