@@ -428,7 +428,7 @@ def plain_peer_load(csv_path: str, db_path: str) -> int:
 def floor_peer_same(python: Path, kpi_db: Path, peer_db: Path) -> None:
     """The plain peer stores exactly the rows kpi stores (EXCEPT both ways)."""
     code = (
-        "import sys, duckdb\ncon = duckdb.connect()\n"
+        "import sys, duckdb\ncon = duckdb.connect()\ncon.execute('SET enable_progress_bar = false')\n"
         "con.execute(f\"ATTACH '{sys.argv[1]}' AS k (READ_ONLY)\"); con.execute(f\"ATTACH '{sys.argv[2]}' AS p (READ_ONLY)\")\n"
         "cols = 'theme_id, item, funding, element, organizations, title, start_fy, end_fy, status'\n"
         "a = f'SELECT {cols} FROM k.theme_rows'; b = f'SELECT {cols} FROM p.themes'\n"
@@ -604,8 +604,13 @@ def benchmark(args: argparse.Namespace) -> dict:
 
 
 def count_rows(python: Path, db: Path) -> int:
-    """Themes stored in a database file."""
-    code = "import sys, duckdb; print(duckdb.connect(sys.argv[1], read_only=True).execute('SELECT count(*) FROM themes').fetchall()[0][0])"
+    """Themes stored in a database file (kpi's theme_rows, the others' themes)."""
+    code = (
+        "import sys, duckdb\ncon = duckdb.connect(sys.argv[1], read_only=True)\n"
+        "con.execute('SET enable_progress_bar = false')\n"
+        "t = 'theme_rows' if con.execute(\"SELECT count(*) FROM duckdb_tables() WHERE table_name = 'theme_rows'\").fetchall()[0][0] else 'themes'\n"
+        "print(con.execute(f'SELECT count(*) FROM {t}').fetchall()[0][0])\n"
+    )
     return int(run_quiet([str(python), "-c", code, str(db)]).strip())
 
 

@@ -124,6 +124,13 @@ def replace(con: duckdb.DuckDBPyConnection, staged: Staged, column: str, mapping
         con.unregister("kpi_replace")
 
 
+def containing(con: duckdb.DuckDBPyConnection, staged: Staged, columns: list[str], characters: list[str]) -> int:
+    """How many rows hold any of the characters in any of the columns."""
+    tests = " OR ".join(f'contains("{c}", ${i + 1})' for c in columns for i in range(len(characters)))
+    row = fetch_one(con, f"SELECT count(*) FILTER ({tests}) FROM {staged.table}", characters)
+    return int(row[0]) if row else 0
+
+
 def duplicated(con: duckdb.DuckDBPyConnection, staged: Staged, column: str) -> int:
     """How many rows repeat a value of the column."""
     row = fetch_one(con, f'SELECT count("{column}") - count(DISTINCT "{column}") FROM {staged.table}')
