@@ -7,6 +7,7 @@ import csv
 import random
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 # Canonical columns and the headers the office sends (the first alias of each column in schemas/).
@@ -231,8 +232,18 @@ def pad(value: str, rng: random.Random) -> str:
     return value
 
 
-def theme_rows(n: int, rng: random.Random, multiline: float = 0.0, exclude: frozenset[str] = frozenset()):
-    """Yield (row, theme_id, item, end_fy, status) for n themes; rows are in the header order."""
+def theme_rows(
+    n: int,
+    rng: random.Random,
+    multiline: float = 0.0,
+    exclude: frozenset[str] = frozenset(),
+    canonical: bool = False,
+):
+    """Yield (row, theme_id, item, end_fy, status) for n themes; rows are in the header order.
+
+    `canonical`: every cell in the contract's own spelling (1, 委託, a1, 2023, achieved), nothing padded, no
+    combined status cell — the file a user who follows the contract to the letter writes.
+    """
 
     def keep(spellings: dict) -> dict:
         return {k: [v for v in values if v not in exclude] or values for k, values in spellings.items()}
@@ -249,6 +260,18 @@ def theme_rows(n: int, rng: random.Random, multiline: float = 0.0, exclude: froz
         else:
             status = rng.choices(["on_track", "delayed"], [85, 15])[0]
         theme_id = f"T{item}-{i:0{digits}d}"
+        if canonical:
+            start_text = "" if rng.random() < 0.3 else str(start)
+            row = [
+                theme_id,
+                str(item),
+                funding,
+                unicodedata.normalize("NFKC", spell_element(rng)).lower(),
+                organizations(rng),
+                title(rng),
+            ]
+            yield [*row, start_text, str(end), status], theme_id, item, end, status
+            continue
         word = rng.choice(statuses[status])
         shape = rng.random()
         if shape < 0.45:  # the report's own cell: 令和5年度終了 目標達成, end_fy left blank
@@ -297,6 +320,7 @@ def generate(
     followup_share: float = 0.5,
     multiline: float = 0.0,
     exclude: frozenset[str] = frozenset(),
+    canonical: bool = False,
 ) -> dict[str, int]:
     """Write themes.csv, followups.csv and budget.csv for n themes into `out`; return their row counts."""
     rng = random.Random(seed)
@@ -304,7 +328,7 @@ def generate(
     ended: list[tuple[str, int]] = []
 
     def themes():
-        for row, theme_id, _item, end, _status in theme_rows(n, rng, multiline, exclude):
+        for row, theme_id, _item, end, _status in theme_rows(n, rng, multiline, exclude, canonical):
             if end <= 2025 and rng.random() < followup_share:
                 ended.append((theme_id, end))
             yield row
@@ -340,6 +364,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--headers", choices=["ja", "en"], default="ja", help="header language of themes and budget")
     parser.add_argument("--encoding", default="utf-8", help="utf-8 (default), utf-8-sig or cp932")
+    parser.add_argument(
+        "--canonical",
+        action="store_true",
+        help="themes in the contract's own spellings and English headers (1, 委託, a1, 2023, achieved)",
+    )
     parser.add_argument("--multiline", type=float, default=0.0, help="share of titles holding a line break")
     parser.add_argument(
         "--exclude", action="append", default=[], help="leave out one spelling (repeatable), e.g. to isolate a bug"
@@ -350,10 +379,11 @@ def main(argv: list[str] | None = None) -> int:
         args.n,
         args.out,
         args.seed,
-        args.headers,
+        "en" if args.canonical else args.headers,
         args.encoding,
         multiline=args.multiline,
         exclude=frozenset(args.exclude),
+        canonical=args.canonical,
     )
     took = time.perf_counter() - started
     print(f"wrote {counts} into {args.out} in {took:.1f} s", file=sys.stderr)

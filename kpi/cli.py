@@ -412,24 +412,37 @@ def load(
     lang: LangOption = None,
     log_format: LogOption = None,
 ) -> None:
-    """kpi load → load.ingest.read_files() and load_files()."""
-    from kpi.db.connect import db_path, open_for_write, stored_project_id
+    """kpi load → load.ingest.load(): read, check and write in one transaction, with progress on a terminal."""
+    from contextlib import nullcontext
+
+    from kpi.db.connect import db_path, open_for_write
     from kpi.load import ingest
     from kpi.present.messages import load_table
 
-    path = db_path(db)
-    batch = ingest.read_files(
-        paths,
-        kind and str(kind),
-        encoding and str(encoding),
-        project_id,
-        lambda: stored_project_id(path, _wait(wait)),
-        _date(snapshot, "--snapshot"),
-    )
-    with open_for_write(path, _wait(wait)) as con:
-        results = ingest.load_files(con, batch)
+    day = _date(snapshot, "--snapshot")
+    progress = _progress(quiet)
+    with open_for_write(db_path(db), _wait(wait)) as con, progress or nullcontext():
+        results, skipped = ingest.load(
+            con, paths, kind and str(kind), encoding and str(encoding), project_id, day, progress
+        )
     if not quiet:
-        say(load_table(results, batch.skipped, Output.words))
+        say(load_table(results, skipped, Output.words))
+
+
+def _progress(quiet: bool) -> Any:
+    """The progress line of a long load: on a terminal only, never with --quiet or JSON log lines."""
+    if quiet or Output.log_format is LogFormat.json or not _stderr_is_a_terminal():
+        return None
+    from kpi.present.progress import Progress
+
+    return Progress(Output.words, sys.stderr)
+
+
+def _stderr_is_a_terminal() -> bool:
+    try:
+        return os.isatty(sys.stderr.fileno())
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 @command("report")

@@ -2,13 +2,28 @@
 
 Each kind module defines KIND, TABLE, COLUMNS (canonical name → accepted headers), SCHEMA (a pandera
 DataFrameSchema over the file's trimmed text, plus `_line`), and to_records() turning validated text
-into the typed rows stored in DuckDB. Importing this package imports pandera: only `kpi load` does.
+into the typed rows stored in DuckDB. `KINDS` imports pandera, on first use (only `kpi load` uses it);
+`schemas.themes_columns` holds a themes file's headers without pandera.
 """
 
-from schemas import budget, evaluation, followups, grants, outputs, published, stagegate, themes
-from schemas.common import KindSpec
+from __future__ import annotations
 
-KINDS: dict[str, KindSpec] = {
-    spec.KIND: spec  # type: ignore[misc]
-    for spec in (themes, budget, followups, outputs, grants, stagegate, evaluation, published)
-}
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from schemas.common import KindSpec
+
+    KINDS: dict[str, KindSpec]
+
+
+def __getattr__(name: str) -> Any:
+    if name != "KINDS":
+        raise AttributeError(f"module 'schemas' has no attribute {name!r}")
+    from schemas import budget, evaluation, followups, grants, outputs, published, stagegate, themes
+
+    kinds = {
+        spec.KIND: spec  # type: ignore[misc]
+        for spec in (themes, budget, followups, outputs, grants, stagegate, evaluation, published)
+    }
+    globals()["KINDS"] = kinds
+    return kinds

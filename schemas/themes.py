@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandera.polars as pa
 import polars as pl
 
 from kpi.fiscal import fy_expr
 from schemas.common import LINE, choice, fiscal_year_column, per_distinct, row_rule, text_check, text_column
+from schemas.themes_columns import COLUMNS, FREE_TEXT, KEY, KIND, OPTIONAL, TABLE
 
-KIND = "themes"
-TABLE = "themes"
-KEY = ["theme_id"]
-COLUMNS = {
-    "theme_id": ["テーマID", "テーマ番号"],
-    "item": ["研究開発項目", "項目"],
-    "funding": ["契約形態"],
-    "element": ["基盤要素"],
-    "organizations": ["機関名", "実施者"],
-    "title": ["開発テーマ名", "テーマ名"],
-    "start_fy": ["開始年度"],
-    "end_fy": ["終了年度"],
-    "status": ["結果/状況", "結果", "状況"],
-}
-OPTIONAL = {"start_fy", "end_fy"}
-FREE_TEXT = {"organizations", "title"}
+__all__ = ["COLUMNS", "FREE_TEXT", "KEY", "KIND", "OPTIONAL", "SCHEMA", "TABLE", "to_records"]
 
 ITEM_NAMES = {"ポスト5G": 1, "先端半導体": 2, "先導半導体": 2, "先導研究": 3, "leading": 3}
 FUNDING = {"委託": "委託", "助成": "助成", "contract": "委託", "grant": "助成"}
@@ -140,23 +128,41 @@ SCHEMA = pa.DataFrameSchema(
 )
 
 
+# How each stored column is computed from its (normalised) text column, one column at a time, so that it can be
+# evaluated once per distinct spelling: to_records() here, and kpi.load.staged on a file DuckDB has staged. end_fy
+# falls back to the year written in the status cell (STATUS_END) where its own cell is blank.
+PARSERS: dict[str, Callable[[pl.Expr], pl.Expr]] = {
+    "item": item_expr,
+    "funding": lambda v: choice(FUNDING, v),
+    "element": lambda v: v.str.to_lowercase(),
+    "start_fy": lambda v: fy_expr(v).cast(pl.Int16),
+    "end_fy": lambda v: fy_expr(v).cast(pl.Int16),
+    "status": status_expr,
+}
+
+
+def STATUS_END(value: pl.Expr) -> pl.Expr:
+    """The end year written in a combined status cell, as stored."""
+    return status_end_expr(value).cast(pl.Int16)
+
+
 def to_records(df: pl.DataFrame, units: dict[str, str]) -> pl.DataFrame:
     """Typed rows for the themes table, from validated text (coded columns parsed once per distinct value)."""
     parsed = per_distinct(
         df.lazy(),
         {
-            "item": item_expr(pl.col("item")),
-            "funding": choice(FUNDING, pl.col("funding")),
-            "start_fy": fy_expr(pl.col("start_fy")).cast(pl.Int16),
-            "end_fy": end_fy_expr().cast(pl.Int16),
-            "status": status_expr(pl.col("status")),
+            "item": PARSERS["item"](pl.col("item")),
+            "funding": PARSERS["funding"](pl.col("funding")),
+            "start_fy": PARSERS["start_fy"](pl.col("start_fy")),
+            "end_fy": pl.coalesce(PARSERS["end_fy"](pl.col("end_fy")), STATUS_END(pl.col("status"))),
+            "status": PARSERS["status"](pl.col("status")),
         },
     ).collect()
     return df.select(
         pl.col("theme_id"),
         parsed["item"],
         parsed["funding"],
-        pl.col("element").str.to_lowercase().alias("element"),
+        PARSERS["element"](pl.col("element")).alias("element"),
         pl.col("organizations"),
         pl.col("title"),
         parsed["start_fy"],

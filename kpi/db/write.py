@@ -14,8 +14,10 @@ from typing import Any
 
 import duckdb
 
+from kpi.db import stage
 from kpi.db.connect import fetch_one, transaction
 from kpi.db.schema import TABLE_KEYS, THEME_COLUMNS
+from kpi.db.stage import Staged
 
 MISSING_LISTED = 20  # theme ids named in a load's result when themes are missing from a newer list
 
@@ -194,17 +196,51 @@ def _list_before(con: duckdb.DuckDBPyConnection, snapshot: dt.date) -> tuple[int
     return (int(row[0]), row[1]) if row else None
 
 
+def _rows_of(con: duckdb.DuckDBPyConnection, records: Any, name: str) -> str:
+    """Where a themes file's checked rows can be read in SQL: its staged table, or its polars frame registered as
+    `name` (read once)."""
+    if isinstance(records, Staged):
+        return records.table
+    con.register(name, con.from_arrow(records.select(THEME_COLUMNS).__arrow_c_stream__()))
+    return name
+
+
+def _first_list(con: duckdb.DuckDBPyConnection, parts: list[Incoming]) -> list[FileResult] | None:
+    """The first list of an empty database, staged by DuckDB: its staged table becomes theme_rows (no copy)."""
+    staged = parts[0].tables["themes"]
+    if len(parts) != 1 or not isinstance(staged, Staged) or not staged.recoded:
+        return None
+    if fetch_one(con, "SELECT (SELECT count(*) FROM theme_lists) + (SELECT count(*) FROM theme_rows)") != (0,):
+        return None
+    part, snapshot = parts[0], parts[0].snapshot
+    assert snapshot is not None
+    load_id = _record_load(con, part, staged.height, staged.height, 0)
+    list_id = 1
+    con.execute("INSERT INTO theme_lists VALUES (?, ?, ?)", [list_id, snapshot, load_id])
+    if stage.finish(con, staged, list_id, load_id):
+        stage.take_place(con, staged)
+    else:  # the staged table's layout is not theme_rows' (it always is): copy it
+        cols = ", ".join(THEME_COLUMNS)
+        con.execute(f"INSERT INTO theme_rows SELECT {list_id}, {cols}, {load_id} FROM {staged.table}")
+        stage.drop(con, staged)
+    change = ListChange(snapshot, False, None, 0, ())
+    return [FileResult(str(part.path), part.kind, staged.height, staged.height, 0, load_id, None, snapshot, change)]
+
+
 def _write_theme_list(con: duckdb.DuckDBPyConnection, parts: list[Incoming]) -> list[FileResult]:
     """The themes files of one date as that date's list: new, replacing the stored one, or unchanged."""
     snapshot = parts[0].snapshot
     assert snapshot is not None
+    first = _first_list(con, parts)
+    if first is not None:
+        return first
     cols = ", ".join(THEME_COLUMNS)
-    for i, part in enumerate(parts):
-        con.register(f"incoming_{i}", con.from_arrow(part.tables["themes"].select(THEME_COLUMNS).__arrow_c_stream__()))
-    union = " UNION ALL ".join(f"SELECT {cols} FROM incoming_{i}" for i in range(len(parts)))
+    names = [_rows_of(con, part.tables["themes"], f"incoming_{i}") for i, part in enumerate(parts)]
+    union = " UNION ALL ".join(f"SELECT {cols} FROM {name}" for name in names)
     con.execute(f"CREATE OR REPLACE TEMP TABLE incoming_list AS {union}")
-    for i in range(len(parts)):
-        con.unregister(f"incoming_{i}")
+    for name, part in zip(names, parts, strict=True):
+        if not isinstance(part.tables["themes"], Staged):
+            con.unregister(name)
     try:
         stored = _list_at(con, snapshot)
         if stored is not None:
@@ -254,6 +290,9 @@ def _write_theme_list(con: duckdb.DuckDBPyConnection, parts: list[Incoming]) -> 
         ]
     finally:
         con.execute("DROP TABLE IF EXISTS incoming_list")
+        for part in parts:
+            if isinstance(part.tables["themes"], Staged):
+                stage.drop(con, part.tables["themes"])
 
 
 def _against(con: duckdb.DuckDBPyConnection, part: Incoming, previous: tuple[int, dt.date] | None) -> tuple[int, int]:
@@ -261,37 +300,48 @@ def _against(con: duckdb.DuckDBPyConnection, part: Incoming, previous: tuple[int
     rows = part.tables["themes"].height
     if previous is None:
         return rows, 0
-    con.register(
-        "part", con.from_arrow(part.tables["themes"].select("theme_id", "status", "end_fy").__arrow_c_stream__())
-    )
+    records = part.tables["themes"]
+    name = _rows_of(con, records, "part")
     try:
         row = fetch_one(
             con,
-            """SELECT count(*) FILTER (r.theme_id IS NULL),
+            f"""SELECT count(*) FILTER (r.theme_id IS NULL),
                       count(*) FILTER (r.theme_id IS NOT NULL AND (r.status <> p.status OR r.end_fy <> p.end_fy))
-               FROM part p LEFT JOIN theme_rows r ON r.list_id = $l AND r.theme_id = p.theme_id""",
+               FROM {name} p LEFT JOIN theme_rows r ON r.list_id = $l AND r.theme_id = p.theme_id""",
             {"l": previous[0]},
         )
     finally:
-        con.unregister("part")
+        if not isinstance(records, Staged):
+            con.unregister(name)
     return (int(row[0]), int(row[1])) if row else (rows, 0)
 
 
 def write_sources(con: duckdb.DuckDBPyConnection, sources: list[Incoming]) -> list[FileResult]:
     """Write every checked file in one transaction: all of them, or (on any error) none."""
-    results: list[FileResult] = []
     with transaction(con):
-        for (kind, snapshot), group in groupby(sources, key=lambda s: (s.kind, s.snapshot)):
-            parts = list(group)
-            if kind == "themes" and snapshot is not None:
-                results += _write_theme_list(con, parts)
-                continue
-            for source in parts:
-                if source.settings is not None:
-                    results.append(_write_programme(con, source))
-                else:
-                    results.append(_write_tables(con, source))
+        return write_checked(con, sources)
+
+
+def write_checked(con: duckdb.DuckDBPyConnection, sources: list[Incoming]) -> list[FileResult]:
+    """Write every checked file, inside the caller's transaction."""
+    results: list[FileResult] = []
+    for (kind, snapshot), group in groupby(sources, key=lambda s: (s.kind, s.snapshot)):
+        parts = list(group)
+        if kind == "themes" and snapshot is not None:
+            results += _write_theme_list(con, parts)
+            continue
+        for source in parts:
+            if source.settings is not None:
+                results.append(_write_programme(con, source))
+            else:
+                results.append(_write_tables(con, source))
     return results
+
+
+def stored_project_id_in(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The 予算事業ID of the stored programme settings, if any (for RS files loaded without --project-id)."""
+    row = fetch_one(con, "SELECT value FROM programme WHERE key = 'project_id'")
+    return int(row[0]) if row else None
 
 
 def stored_theme_ids(con: duckdb.DuckDBPyConnection) -> Any:

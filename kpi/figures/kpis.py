@@ -16,7 +16,7 @@ from kpi.db.connect import fetch_one
 from kpi.exact import ratio
 from kpi.figures.lists import IN_FORCE
 from kpi.figures.outlook import Pending, ToReach, pending_outlook, to_reach
-from kpi.figures.population import COMMERCIALISED_SQL, POPULATION, population
+from kpi.figures.population import COMMERCIALISED_SQL, POPULATION, counted, population
 from kpi.figures.verdict import Verdict, judge
 from kpi.settings import DEFAULT_HORIZON, Settings
 
@@ -202,16 +202,22 @@ def trend(con: duckdb.DuckDBPyConnection, as_of: int, settings: Settings | None)
     year's end), from the first year a theme of `as_of`'s list completed to `as_of`."""
     spec = SHORT_TERM
     first_done = spec.denominator.format(as_of="$as_of")
+    # Each year's list is read once, as counts per (item, start_fy, end_fy, status): a handful of groups whatever
+    # the list's length, then joined to the years (a year's population and counts filter those groups).
     rows = con.execute(
         f"""
         WITH years AS (
           SELECT fy, {IN_FORCE.format(fy="fy")} AS list_id
           FROM (SELECT unnest(range(
-            (SELECT min(end_fy) FROM {population(IN_FORCE.format(fy="$as_of"))} WHERE {first_done}), $as_of + 1)) AS fy))
+            (SELECT min(end_fy) FROM {population(IN_FORCE.format(fy="$as_of"))} WHERE {first_done}), $as_of + 1)) AS fy)),
+        groups AS (
+          SELECT list_id, item, start_fy, end_fy, status, count(*) AS n FROM theme_rows
+          WHERE list_id IN (SELECT list_id FROM years) GROUP BY ALL)
         SELECT y.fy,
-               count(p.theme_id) FILTER ({spec.numerator.format(as_of="y.fy")}),
-               count(p.theme_id) FILTER ({spec.denominator.format(as_of="y.fy")})
-        FROM years y LEFT JOIN LATERAL {population("y.list_id", "y.fy")} p ON p.end_fy <= y.fy
+               coalesce(sum(p.n) FILTER ({spec.numerator.format(as_of="y.fy")}), 0),
+               coalesce(sum(p.n) FILTER ({spec.denominator.format(as_of="y.fy")}), 0)
+        FROM years y LEFT JOIN groups p
+          ON p.list_id = y.list_id AND {counted("y.fy")} AND p.end_fy <= y.fy
         GROUP BY y.fy ORDER BY y.fy
         """,
         {"as_of": as_of},

@@ -8,6 +8,7 @@ from fractions import Fraction
 import duckdb
 
 from kpi.db.connect import fetch_one
+from kpi.figures.population import first_rows
 from kpi.figures.status import LIST_LIMIT
 
 # The rule (3-3 ③): mean ≥ 60 continue; 40 ≤ mean < 60 consider with the notes; < 40 terminate.
@@ -61,9 +62,9 @@ class StageGate:
 
 def stage_gate(con: duckdb.DuckDBPyConnection, as_of: int, list_id: int, limit: int | None = LIST_LIMIT) -> StageGate:
     """Each theme's latest review up to as_of (the themes of a list): mean score over reviewers and the decision."""
-    latest = """
-        WITH latest AS (
+    latest_cte = """latest AS (
           SELECT theme_id, max(review_fy) AS review_fy FROM stagegate WHERE review_fy <= $as_of GROUP BY theme_id)"""
+    latest = f"WITH {latest_cte}"
     rows = con.execute(
         f"""{latest}
         SELECT t.theme_id, t.item, t.element, t.title, l.review_fy, sum(s.score), count(s.score)
@@ -77,13 +78,20 @@ def stage_gate(con: duckdb.DuckDBPyConnection, as_of: int, list_id: int, limit: 
         Review(theme_id, int(item), element, title, int(fy), int(n), Fraction(total) / n)
         for theme_id, item, element, title, fy, total, n in rows
     )
-    unreviewed = (
-        f"{latest} SELECT {{}} FROM theme_rows t WHERE t.list_id = $list"
-        " AND NOT EXISTS (SELECT 1 FROM latest l WHERE l.theme_id = t.theme_id)"
+    unreviewed = "(SELECT t.* FROM theme_rows t ANTI JOIN latest l USING (theme_id) WHERE t.list_id = $list)"
+    count = fetch_one(
+        con,
+        f"{latest} SELECT count(*) FROM theme_rows t ANTI JOIN latest l USING (theme_id) WHERE t.list_id = $list",
+        {"as_of": as_of, "list": list_id},
     )
-    count = fetch_one(con, unreviewed.format("count(*)"), {"as_of": as_of, "list": list_id})
     listed = con.execute(
-        unreviewed.format("theme_id, item, element, title") + " ORDER BY item, theme_id LIMIT $limit",
+        first_rows(
+            "theme_id, item, element, title",
+            unreviewed,
+            "true",
+            ctes=f"{latest_cte}, ",
+            rows_of="(SELECT * FROM theme_rows WHERE list_id = $list)",
+        ),
         {"as_of": as_of, "list": list_id, "limit": limit},
     ).fetchall()
     return StageGate(reviewed, tuple(Unreviewed(*r) for r in listed), int(count[0]) if count else 0)

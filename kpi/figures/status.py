@@ -8,7 +8,7 @@ import duckdb
 
 from kpi.codes import LEADING_ITEM
 from kpi.db.connect import fetch_one
-from kpi.figures.population import POPULATION
+from kpi.figures.population import POPULATION, first_rows
 
 GROUPS = ("achieved", "on_track", "delayed_or_not_achieved", "total")
 GROUP_COUNTS = """
@@ -109,8 +109,7 @@ def theme_lists(
     lists = {}
     for (name, condition), count in zip(LISTS.items(), counts, strict=True):
         rows = con.execute(
-            f"""SELECT theme_id, item, element, organizations, title, end_fy, status
-                FROM {POPULATION} WHERE {condition} ORDER BY item, theme_id LIMIT $limit""",
+            first_rows("theme_id, item, element, organizations, title, end_fy, status", POPULATION, condition),
             {"as_of": as_of, "list": list_id, "limit": limit},
         ).fetchall()
         lists[name] = ThemeList(tuple(ThemeRow(*r) for r in rows), int(count))

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kpi.db.write import FileResult, Incoming, write_sources
+from kpi.db.connect import transaction
+from kpi.db.write import FileResult, Incoming, stored_project_id_in, write_checked, write_sources
 from kpi.errors import Failure, InputRejected, UsageProblem
 from kpi.load.files import KIND_ORDER, find_files
 from kpi.load.programme import read_programme
@@ -18,6 +19,9 @@ from kpi.load.source import SourceFile
 
 if TYPE_CHECKING:
     import duckdb
+
+
+Progress = Callable[[str], None]  # told each phase of a load as it starts: "read", "check", "write"
 
 
 @dataclass
@@ -92,13 +96,19 @@ def read_files(
     stored_project_id: Callable[[], int | None] = lambda: None,
     snapshot: dt.date | None = None,
     today: dt.date | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    progress: Progress | None = None,
 ) -> Batch:
     """Read and validate every file; collect every failure instead of stopping at the first.
 
     RS files keep one project's rows: --project-id, else the programme settings of this load, else the stored ones.
     Each themes file is the list of one date (`snapshot_of`); lists are written oldest first.
+
+    With `con` (inside the load's transaction), a lone themes file in UTF-8 is staged by DuckDB in the database
+    (kpi.load.staged); when it cannot be accepted that way this raises staged.NotStaged, after which the load
+    starts again without `con`.
     """
-    from kpi.load import validate
+    from kpi.load import staged, validate
 
     found, skipped = find_files(paths, kind)
     if not found:
@@ -109,11 +119,19 @@ def read_files(
     dates = {path: snapshot_of(path, snapshot, today) for path, k in found if k == "themes"}
     order = {k: i for i, k in enumerate(KIND_ORDER)}
     found.sort(key=lambda pk: (order.get(pk[1], len(order)), dates.get(pk[0], dt.date.min)))
+    themes_files = [path for path, k in found if k == "themes"]
+    fast = con is not None and len(themes_files) == 1 and staged.eligible(themes_files[0], "themes", encoding)
     sources: list[SourceFile] = []
     failures: list[Failure] = []
+    if progress:
+        progress("read")
     for path, k in found:
         try:
-            if k == "rs":
+            if fast and con is not None and path == themes_files[0]:
+                source = staged.read(con, path, progress)
+                source.snapshot = dates.get(path)
+                sources.append(source)
+            elif k == "rs":
                 project_id = project_id or _programme_project_id(sources) or stored_project_id()
                 if project_id is None:
                     raise UsageProblem("load.rs_which_project", path=str(path))
@@ -124,6 +142,8 @@ def read_files(
                 sources.append(source)
         except InputRejected as exc:
             failures.extend(exc.failures or [Failure(str(path), None, "", None, exc.key, exc.params)])
+    if progress:
+        progress("check")
     records = validate.validate_sources(sources, failures)
     return Batch(sources, skipped, failures, records)
 
@@ -154,11 +174,58 @@ def _incoming(source: SourceFile, records: Any) -> Incoming:
     )
 
 
-def load_files(con: duckdb.DuckDBPyConnection, batch: Batch) -> list[FileResult]:
-    """Check a batch against what is stored, then write it in one transaction: all of it, or nothing."""
+def _checked(con: duckdb.DuckDBPyConnection, batch: Batch) -> list[Incoming]:
+    """A batch checked against what is stored, as the files to write; every failure refuses the whole load."""
     from kpi.load import validate
 
     failures = batch.failures + validate.check_references(con, batch.sources, batch.records)
     if failures:
         raise InputRejected("load.problems", failures, count=len(failures))
-    return write_sources(con, [_incoming(s, batch.records.get(i)) for i, s in enumerate(batch.sources)])
+    return [_incoming(s, batch.records.get(i)) for i, s in enumerate(batch.sources)]
+
+
+def load_files(con: duckdb.DuckDBPyConnection, batch: Batch) -> list[FileResult]:
+    """Check a batch against what is stored, then write it in one transaction: all of it, or nothing."""
+    return write_sources(con, _checked(con, batch))
+
+
+def load(
+    con: duckdb.DuckDBPyConnection,
+    paths: list[Path],
+    kind: str | None = None,
+    encoding: str | None = None,
+    project_id: int | None = None,
+    snapshot: dt.date | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[FileResult], list[Path]]:
+    """`kpi load`: read, check and write every file in one transaction, all of it or nothing; the results and the
+    files skipped.
+
+    A lone themes file is staged by DuckDB where it will be stored (kpi.load.staged); if it cannot be accepted
+    that way the transaction is rolled back and the load starts again, reading every file the ordinary way.
+    """
+    from kpi.load.staged import NotStaged
+
+    con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would go to stdout, which carries data
+
+    def attempt(stage: bool) -> tuple[list[FileResult], list[Path]]:
+        with transaction(con):
+            batch = read_files(
+                paths,
+                kind,
+                encoding,
+                project_id,
+                lambda: stored_project_id_in(con),
+                snapshot,
+                con=con if stage else None,
+                progress=progress,
+            )
+            incoming = _checked(con, batch)
+            if progress:
+                progress("write")
+            return write_checked(con, incoming), batch.skipped
+
+    try:
+        return attempt(stage=True)
+    except NotStaged:
+        return attempt(stage=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from kpi.errors import Failure, InputRejected, UsageProblem
 from kpi.load.decode import (
@@ -34,6 +34,14 @@ SPREADSHEETS = (".xlsx", ".xls", ".ods")
 UNIT_SUFFIX = re.compile(r"\s*[(\[](億円|円|yen|oku yen|oku_yen)[)\]]\s*$", re.IGNORECASE)
 
 
+class Columns(Protocol):
+    """A kind's columns and the headers accepted for them (a schemas/ module, or schemas.themes_columns)."""
+
+    KIND: str
+    COLUMNS: dict[str, list[str]]
+    OPTIONAL: set[str]
+
+
 def header_and_unit(name: str) -> tuple[str, str | None]:
     """A header cell as compared (NFKC, trimmed, lower-case) and the unit it names, if any."""
     text = normalise_header(name)
@@ -44,7 +52,7 @@ def header_and_unit(name: str) -> tuple[str, str | None]:
     return text, unit
 
 
-def map_headers(path: Path, headers: list[str], spec: KindSpec) -> tuple[dict[str, str], dict[str, str]]:
+def map_headers(path: Path, headers: list[str], spec: Columns) -> tuple[dict[str, str], dict[str, str]]:
     """Canonical name of each header, and units; reject unknown, duplicated and missing columns."""
     aliases: dict[str, str] = {}
     for column, names in spec.COLUMNS.items():
@@ -157,6 +165,15 @@ def spreadsheet(path: Path, data: bytes) -> tuple[pl.DataFrame, list[int]]:
     return frame, list(range(top + 2, top + 2 + frame.height))
 
 
+def cell_text(column: str, free_text: bool) -> pl.Expr:
+    """A cell as the contract reads it: trimmed (and NFKC-normalised unless it is free text), empty as null."""
+    import polars as pl
+
+    value = pl.col(column) if free_text else pl.col(column).str.normalize("NFKC")
+    value = value.str.strip_chars()
+    return pl.when(value.str.len_chars() > 0).then(value).otherwise(None).alias(column)
+
+
 def text_frame(
     path: Path, data: bytes, spec: KindSpec, encoding: str | None
 ) -> tuple[pl.DataFrame, dict[str, str], str | None]:
@@ -167,15 +184,8 @@ def text_frame(
 
     raw, lines, used = read_table(path, encoding, data)
     mapping, units = map_headers(path, raw.columns, spec)
-    free_text = spec.FREE_TEXT
-    text = pl.col(pl.String)
     frame = raw.rename(mapping).with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
-    frame = frame.with_columns(
-        *(
-            (pl.col(c).str.strip_chars() if c in free_text else pl.col(c).str.normalize("NFKC").str.strip_chars())
-            for c in mapping.values()
-        )
-    ).with_columns(pl.when(text.str.len_chars() > 0).then(text).otherwise(None))
+    frame = frame.with_columns(cell_text(c, c in spec.FREE_TEXT) for c in mapping.values())
     frame = frame.filter(~pl.all_horizontal(pl.col(c).is_null() for c in mapping.values()))
     if frame.height == 0:
         raise InputRejected("load.header_only")

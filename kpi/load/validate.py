@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from kpi.db import stage
+from kpi.db.stage import Staged
 from kpi.db.write import stored_end_years, stored_theme_ids
 from kpi.errors import Failure
 
@@ -82,6 +84,9 @@ def validate_sources(sources: list[SourceFile], failures: list[Failure]) -> dict
 
     records: dict[int, pl.DataFrame] = {}
     for i, source in enumerate(sources):
+        if source.staged is not None:  # checked as it was staged (kpi.load.staged)
+            records[i] = source.staged
+            continue
         if source.frame is None:  # programme settings and RS files: checked when read
             continue
         found = check_frame(source) or _amounts_too_large(source)
@@ -110,6 +115,8 @@ def _cross_file_duplicates(sources: list[SourceFile], records: dict[int, pl.Data
 
     failures: list[Failure] = []
     for kind in {sources[i].kind for i in records}:
+        if sum(sources[i].kind == kind for i in records) < 2:
+            continue
         key = KINDS[kind].KEY
         parts = [
             df.select(*key, "_line").with_columns(
@@ -118,8 +125,6 @@ def _cross_file_duplicates(sources: list[SourceFile], records: dict[int, pl.Data
             for i, df in records.items()
             if sources[i].kind == kind
         ]
-        if len(parts) < 2:
-            continue
         # two themes files of different dates are two lists: a theme may be in both
         both = pl.concat(parts).with_columns(pl.col("_file").n_unique().over(*key, "_list").alias("_files"))
         clashes = both.filter(pl.col("_files") > 1).sort("_file", "_line")
@@ -137,6 +142,15 @@ def _cross_file_duplicates(sources: list[SourceFile], records: dict[int, pl.Data
     return failures
 
 
+def _columns(con: duckdb.DuckDBPyConnection, records: Any, columns: list[str]) -> pl.DataFrame:
+    """Columns of a file's checked rows: its polars frame, or its staged table read back."""
+    import polars as pl
+
+    if isinstance(records, Staged):
+        return pl.DataFrame(stage.rows(con, records, columns))
+    return records.select(columns)
+
+
 def _unknown_themes(
     con: duckdb.DuckDBPyConnection, sources: list[SourceFile], records: dict[int, pl.DataFrame]
 ) -> list[Failure]:
@@ -147,7 +161,7 @@ def _unknown_themes(
     if not followups:
         return []
     stored = pl.DataFrame(stored_theme_ids(con))["theme_id"]
-    loaded = [df["theme_id"] for i, df in records.items() if sources[i].kind == "themes"]
+    loaded = [_columns(con, df, ["theme_id"])["theme_id"] for i, df in records.items() if sources[i].kind == "themes"]
     known = pl.concat([stored.cast(pl.String), *loaded])
     failures = []
     for i, df in followups:
@@ -178,7 +192,7 @@ def _surveys_before_the_end(
     if not surveys:
         return []
     loaded = [
-        df.select("theme_id", "end_fy").with_columns(pl.lit(str(sources[i].snapshot)).alias("_list"))
+        _columns(con, df, ["theme_id", "end_fy"]).with_columns(pl.lit(str(sources[i].snapshot)).alias("_list"))
         for i, df in records.items()
         if sources[i].kind == "themes"
     ]

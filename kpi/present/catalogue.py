@@ -526,6 +526,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "予算事業ID {project_id} には会計別の行（会計区分あり）しかなく、合計行（会計区分が空）がありません",
         "予算事業ID {project_id} has only per-account rows (会計区分 filled) and no total row (会計区分 empty) in this file",
     ),
+    # ---- loading at DuckDB's speed, progress (#13)
+    "progress.read": ("ファイルを読み込んでいます", "reading the files"),
+    "progress.check": ("全行を検査しています", "checking every row"),
+    "progress.write": ("データベースに書き込んでいます", "writing to the database"),
+    "progress.elapsed": ("{phase}…（{seconds}秒）", "{phase}… ({seconds} s)"),
     # ------------------------------------------------------------------ the rules of the input contract
     "rule.required": ("必須: セルが空です", "required: the cell is empty"),
     "rule.unique": (

@@ -1,0 +1,261 @@
+"""A themes file loaded at DuckDB's speed: DuckDB parses it into the database, the contract is checked once per
+distinct spelling, and the coded columns are recoded in place (kpi.db.stage).
+
+The same pandera schema judges the file (schemas.themes.SCHEMA): its row-wise rules see every distinct spelling
+of the coded columns and every distinct combination the cross-column rules read; the whole-column rules are
+held by the staged table itself (a required text column is NOT NULL) and by one count (a unique column). This path
+only ever accepts: a file it cannot accept as it is — a fault of layout, an encoding other than UTF-8, any rule
+broken — is read again the ordinary way (kpi.load.tables, kpi.load.validate), which finds and reports every
+failure with its line; so are the file types and encodings this path does not read.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kpi.db import stage
+from kpi.errors import InputRejected
+from kpi.load.decode import BOM, MAX_HEADER_BYTES, UTF16_BOMS, check_header, separator
+from kpi.load.source import SourceFile
+from kpi.load.tables import DELIMITED, map_headers
+
+if TYPE_CHECKING:
+    import duckdb
+    import polars as pl
+
+UTF8_BOM = BOM.encode()
+REFUSED = "[\x00\ufeff]"  # a NUL, a BOM (after the start of the file: the header's own BOM is not staged)
+CHUNK = 1 << 20
+
+
+class NotStaged(Exception):
+    """The file cannot be accepted as staged: read it the ordinary way (which reports why)."""
+
+
+def eligible(path: Path, kind: str, encoding: str | None) -> bool:
+    """Whether a file may take the staged path: a themes file, comma- or tab-separated, UTF-8 (or undeclared)."""
+    return kind == "themes" and path.suffix.lower() in DELIMITED and encoding in (None, "utf-8", "utf-8-sig")
+
+
+def _header(path: Path) -> tuple[str, list[str], str]:
+    """The file's separator, header cells and encoding, from its first line; NotStaged when it is not plain."""
+    with open(path, "rb") as f:
+        head = f.read(MAX_HEADER_BYTES + 4)
+    if head.startswith(UTF16_BOMS):
+        raise NotStaged("UTF-16")
+    used = "utf-8-sig" if head.startswith(UTF8_BOM) else "utf-8"
+    head = head.removeprefix(UTF8_BOM)
+    end = re.search(rb"\r\n?|\n", head)
+    if end is None or end.group() == b"\r":  # a single line, or rows ended by CR alone
+        raise NotStaged("line ends")
+    first = head[: end.start()]
+    try:
+        text = first.decode("utf-8")
+        sep = separator(path, first)
+        check_header(path, first, sep)
+    except (UnicodeDecodeError, InputRejected) as exc:
+        raise NotStaged(str(exc)) from exc
+    return sep, next(csv.reader(io.StringIO(text), delimiter=sep), []), used
+
+
+class _Worker(threading.Thread):
+    """DuckDB work off the main thread, so that the main thread can do its own meanwhile (imports, hashing, the
+    schema's checks) and stays where a signal (Ctrl-C, SIGTERM) is handled."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, work: Callable[[], Any]) -> None:
+        super().__init__(daemon=True)
+        self.con, self.work = con, work
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self.result = self.work()
+        except BaseException as exc:  # handed to the main thread by outcome()
+            self.error = exc
+
+    def wait(self) -> None:
+        """Wait for the work; on a signal (or any error) in the main thread, interrupt DuckDB first."""
+        try:
+            while self.is_alive():
+                self.join(0.1)
+        except BaseException:
+            self.con.interrupt()
+            self.join(5)
+            raise
+
+    def outcome(self) -> Any:
+        """The work's result; NotStaged for a DuckDB error (the transaction is then aborted)."""
+        import duckdb
+
+        self.wait()
+        if isinstance(self.error, duckdb.Error):
+            raise NotStaged(str(self.error).splitlines()[0]) from self.error
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+def _sha256(path: Path) -> str:
+    """The file's sha256 (read in chunks: the file is never held in memory whole)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read(con: duckdb.DuckDBPyConnection, path: Path, progress: Any = None) -> SourceFile:
+    """Stage and check a themes file in the load's transaction; NotStaged when it must be read the ordinary way.
+
+    A DuckDB error aborts the transaction, so the caller starts the load again without this path.
+    """
+    import duckdb
+
+    from schemas import themes_columns
+
+    sep, header, used = _header(path)
+    try:
+        mapping, _ = map_headers(path, header, themes_columns)
+    except InputRejected as exc:
+        raise NotStaged(str(exc)) from exc
+    positions = {canonical: header.index(name) for name, canonical in mapping.items()}
+    before = os.stat(path)
+    text = themes_columns.FREE_TEXT | {"theme_id"}
+    staging = _Worker(con, lambda: stage.stage_csv(con, path, sep, positions, len(header), text))
+    try:
+        import polars  # noqa: F401
+
+        from schemas import KINDS  # noqa: F401  (pandera, while DuckDB parses)
+
+        sha256 = _sha256(path)
+    except BaseException:
+        staging.wait()
+        raise
+    staged: stage.Staged = staging.outcome()
+    after = os.stat(path)
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
+        raise NotStaged("changed while read")
+    if staged.height == 0:
+        raise NotStaged("no rows")
+    if progress:
+        progress("check")
+    try:
+        _check_and_recode(con, staged)
+    except duckdb.Error as exc:
+        raise NotStaged(str(exc).splitlines()[0]) from exc
+    source = SourceFile(path, "themes", sha256, encoding=used)
+    source.staged = staged
+    return source
+
+
+def _normalised(values: Any, free_text: bool = False) -> pl.DataFrame:
+    """Distinct raw cells and each one as the contract reads it (kpi.load.tables.cell_text)."""
+    import polars as pl
+
+    from kpi.load.tables import cell_text
+
+    raw = pl.Series("raw", values, dtype=pl.String).unique(maintain_order=True)
+    return pl.DataFrame({"raw": raw}).with_columns(cell_text("raw", free_text).alias("text"))
+
+
+def _check_and_recode(con: duckdb.DuckDBPyConnection, staged: stage.Staged) -> None:
+    """The schema's rules on the distinct spellings; then every coded column recoded in place."""
+    import pandera.errors
+    import polars as pl
+
+    from kpi.load.tables import cell_text
+    from schemas import themes
+    from schemas.common import LINE
+
+    ids = _normalised(stage.non_ascii(con, staged, "theme_id"))
+    changed = ids.filter(pl.col("raw") != pl.col("text").fill_null(""))
+    if changed.height:
+        stage.replace(
+            con, staged, "theme_id", changed.select("raw", pl.col("text").alias("value")).__arrow_c_stream__()
+        )
+    single, together = ["item", "funding", "element"], ["start_fy", "end_fy", "status"]
+    text = [cell_text(c, free_text=False) for c in together]
+    combos = pl.DataFrame(stage.distinct(con, staged, together)).with_columns(text).unique()
+    texts = {c: _normalised(pl.DataFrame(stage.distinct(con, staged, [c]))[c]) for c in single}
+    texts |= {c: _normalised(pl.DataFrame(stage.distinct(con, staged, [c]))[c]) for c in together}
+    # Characters DuckDB reads as text but the contract refuses in a file (kpi.load.decode): a NUL, a BOM after
+    # the start (two files joined into one). The coded columns' spellings are looked at here, the text columns by
+    # DuckDB while it recodes.
+    if any(t["raw"].str.contains(REFUSED).any() for t in texts.values()):
+        raise NotStaged("NUL or BOM")
+    # One frame the schema can judge: the distinct spellings of each single column (as the contract reads them)
+    # and the distinct combinations of the columns the cross-column rules read, row-aligned (a shorter column
+    # repeats its first value); the text columns whose rules the staged table holds get values that pass.
+    height = max(combos.height, *(texts[c].height for c in single))
+
+    def filled(values: pl.Series) -> pl.Series:
+        return values.extend_constant(values[0], height - values.len())
+
+    frame = pl.DataFrame(
+        {
+            "theme_id": pl.int_range(height, eager=True).cast(pl.String),
+            "organizations": pl.repeat("-", height, eager=True),
+            "title": pl.repeat("-", height, eager=True),
+            **{c: filled(texts[c]["text"]) for c in single},
+            **{c: filled(combos[c]) for c in together},
+            LINE: pl.int_range(height, dtype=pl.Int64, eager=True),
+        }
+    )
+    # Every spelling's stored value, computed as to_records() computes it; the staged table is recoded (and its
+    # theme_id counted) by DuckDB while pandera judges the frame: a file that fails is rolled back anyway.
+    recodes = []
+    for column in single + together:
+        codes = texts[column].select("raw", themes.PARSERS[column](pl.col("text")).cast(pl.String).alias("value"))
+        fallback = None
+        if column == "end_fy":
+            ends = texts["status"].select("raw", themes.STATUS_END(pl.col("text")).cast(pl.String).alias("value"))
+            fallback = ends if ends["value"].is_not_null().any() else None
+        recodes.append((column, codes, fallback))
+    recoding = _Worker(con, lambda: _recode(con, staged, recodes))
+    try:
+        themes.SCHEMA.validate(frame.select(*themes.COLUMNS, LINE), lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        recoding.wait()
+        raise NotStaged("rules") from exc
+    except BaseException:
+        recoding.wait()
+        raise
+    duplicated, refused = recoding.outcome()
+    if duplicated or refused:
+        raise NotStaged("duplicate theme_id" if duplicated else "NUL or BOM")
+    staged.recoded = True
+
+
+def _recode(
+    con: duckdb.DuckDBPyConnection, staged: stage.Staged, recodes: list[tuple[str, Any, Any]]
+) -> tuple[int, int]:
+    """Recode every coded column of the staged table; how many rows repeat a theme_id, and how many text cells
+    hold a NUL or a BOM."""
+    import polars as pl
+
+    from schemas.themes_columns import FREE_TEXT
+
+    duplicated = stage.duplicated(con, staged, "theme_id")
+    refused = stage.containing(con, staged, ["theme_id", *sorted(FREE_TEXT)], ["\x00", BOM])
+    for column, codes, fallback in recodes:
+        if fallback is None and codes.filter(pl.col("raw").ne_missing(pl.col("value"))).is_empty():
+            stage.cast(con, staged, column)  # every spelling is already its stored value
+            continue
+        stage.recode(
+            con,
+            staged,
+            column,
+            codes.__arrow_c_stream__(),
+            None if fallback is None else ("status", fallback.__arrow_c_stream__()),
+        )
+    return duplicated, refused
