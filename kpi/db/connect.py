@@ -87,11 +87,14 @@ def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    """The schema version recorded in the file; 0 for a file without kpi's tables."""
-    has_meta = fetch_one(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'")
-    if not has_meta or has_meta[0] == 0:
+    """The schema version recorded in the file; 0 for a file without kpi's tables.
+
+    Asked of `meta` directly, outside any transaction: the catalogue views cost ~8 ms on every start.
+    """
+    try:
+        row = fetch_one(con, "SELECT value FROM meta WHERE key = 'schema_version'")
+    except duckdb.CatalogException:
         return 0
-    row = fetch_one(con, "SELECT value FROM meta WHERE key = 'schema_version'")
     return int(row[0]) if row else 0
 
 
