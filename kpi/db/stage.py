@@ -105,6 +105,26 @@ def distinct(con: duckdb.DuckDBPyConnection, staged: Staged, columns: list[str])
     return con.sql(f"SELECT DISTINCT {names} FROM {staged.table}")
 
 
+def distinct_kinds(con: duckdb.DuckDBPyConnection, staged: Staged, kinds: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """The distinct combinations of kinds in the staged rows: `kinds` maps columns to an Arrow stream of (raw,
+    kind), one row per distinct spelling (null included)."""
+    names = list(kinds)
+    try:
+        for i, column in enumerate(names):
+            con.register(f"kpi_kind_{i}", con.from_arrow(kinds[column]))
+        spelled = ", ".join(f'"{c}"' for c in names)
+        joins = " ".join(
+            f'LEFT JOIN kpi_kind_{i} k{i} ON s."{c}" IS NOT DISTINCT FROM k{i}.raw' for i, c in enumerate(names)
+        )
+        chosen = ", ".join(f"k{i}.kind" for i in range(len(names)))
+        return con.execute(
+            f"SELECT DISTINCT {chosen} FROM (SELECT DISTINCT {spelled} FROM {staged.table}) s {joins}"
+        ).fetchall()
+    finally:
+        for i in range(len(names)):
+            con.unregister(f"kpi_kind_{i}")
+
+
 def non_ascii(con: duckdb.DuckDBPyConnection, staged: Staged, column: str) -> list[str]:
     """The distinct values of a column that are not plain ASCII (the only ones NFKC can change)."""
     rows = con.execute(

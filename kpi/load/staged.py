@@ -168,12 +168,21 @@ def _normalised(values: Any, free_text: bool = False) -> pl.DataFrame:
     return pl.DataFrame({"raw": raw}).with_columns(cell_text("raw", free_text).alias("text"))
 
 
+def _kinds(texts: pl.DataFrame, inputs: Callable[[pl.Expr], list[pl.Expr]]) -> pl.DataFrame:
+    """Each distinct spelling (raw, text) with a number for what the rules read of it: alike spellings, alike kind."""
+    import polars as pl
+
+    key = pl.concat_str([e.cast(pl.String).fill_null("\x00") for e in inputs(pl.col("text"))], separator="\x1f")
+    keyed = texts.with_columns(key.alias("key"))
+    numbers = keyed.select("key").unique(maintain_order=True).with_row_index("kind")
+    return keyed.join(numbers, on="key", how="left")
+
+
 def _check_and_recode(con: duckdb.DuckDBPyConnection, staged: stage.Staged) -> None:
     """The schema's rules on the distinct spellings; then every coded column recoded in place."""
     import pandera.errors
     import polars as pl
 
-    from kpi.load.tables import cell_text
     from schemas import themes
     from schemas.common import LINE
 
@@ -184,10 +193,22 @@ def _check_and_recode(con: duckdb.DuckDBPyConnection, staged: stage.Staged) -> N
             con, staged, "theme_id", changed.select("raw", pl.col("text").alias("value")).__arrow_c_stream__()
         )
     single, together = ["item", "funding", "element"], ["start_fy", "end_fy", "status"]
-    text = [cell_text(c, free_text=False) for c in together]
-    combos = pl.DataFrame(stage.distinct(con, staged, together)).with_columns(text).unique()
-    texts = {c: _normalised(pl.DataFrame(stage.distinct(con, staged, [c]))[c]) for c in single}
-    texts |= {c: _normalised(pl.DataFrame(stage.distinct(con, staged, [c]))[c]) for c in together}
+    texts = {c: _normalised(pl.DataFrame(stage.distinct(con, staged, [c]))[c]) for c in single + together}
+    # The cross-column rules see one spelling of each kind (themes.RULE_INPUTS) in every combination of kinds the
+    # file holds: a few hundred rows, however many combinations of spellings it was written with.
+    kinds = {c: _kinds(texts[c], themes.RULE_INPUTS[c]) for c in together}
+    combos = pl.DataFrame(
+        stage.distinct_kinds(con, staged, {c: kinds[c].select("raw", "kind").__arrow_c_stream__() for c in together}),
+        schema={c: pl.UInt32 for c in together},
+        orient="row",
+    )
+    for c in together:
+        spelling = (
+            kinds[c]
+            .unique("kind", keep="first", maintain_order=True)
+            .select(pl.col("kind").alias(c), pl.col("text").alias("t"))
+        )
+        combos = combos.join(spelling, on=c, how="left").drop(c).rename({"t": c})
     # Characters DuckDB reads as text but the contract refuses in a file (kpi.load.decode): a NUL, a BOM after
     # the start (two files joined into one). The coded columns' spellings are looked at here, the text columns by
     # DuckDB while it recodes.

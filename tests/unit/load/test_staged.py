@@ -145,3 +145,83 @@ def test_the_first_list_becomes_theme_rows_with_its_constraints(tmp_path: Path) 
         assert con.execute(layout).fetchall() == before
         with pytest.raises(duckdb.ConstraintException):
             con.execute("INSERT INTO theme_rows (list_id, theme_id) VALUES (9, 'x')")
+
+
+def test_spellings_of_one_kind_pass_or_fail_every_rule_alike() -> None:
+    """The staged path judges one spelling of each kind (schemas.themes.RULE_INPUTS) in each combination of kinds:
+    sound only if the rules read nothing else of the cells. Every combination of these spellings is validated;
+    the combinations of one kind triple must all pass or all fail."""
+    import itertools
+
+    import pandera.errors
+    import polars as pl
+
+    from schemas import themes
+    from schemas.common import LINE
+
+    years = [
+        "",
+        "2023",
+        "２０２３",
+        "令和5年度",
+        "R5",
+        "2023年度",
+        "令和元年度",
+        "H31",
+        "2019",
+        "2030",
+        "1999",
+        "x5",
+        "令和99年度",
+    ]
+    statuses = [
+        "目標達成",
+        "achieved",
+        "Not Achieved",
+        "計画通り",
+        "遅延",
+        "令和5年度終了 目標達成",
+        "2023年度終了目標未達",
+        "令和元年度終了 遅延",
+        "R5終了 on track",
+        "令和九年度終了 目標達成",
+        "終わった",
+    ]
+    rows = list(itertools.product(years, years, statuses))
+    n = len(rows)
+    frame = pl.DataFrame(
+        {
+            "theme_id": [f"T{i}" for i in range(n)],
+            "item": ["1"] * n,
+            "funding": ["委託"] * n,
+            "element": ["a1"] * n,
+            "organizations": ["某社"] * n,
+            "title": ["題"] * n,
+            "start_fy": [r[0] or None for r in rows],
+            "end_fy": [r[1] or None for r in rows],
+            "status": [r[2] for r in rows],
+            LINE: list(range(n)),
+        }
+    )
+    try:
+        themes.SCHEMA.validate(frame, lazy=True)
+        failing: set[int] = set()
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases.filter(pl.col("index").is_not_null())
+        failing = set(cases["index"].cast(pl.Int64).to_list())
+    assert 0 < len(failing) < n  # both outcomes occur
+
+    kinds = {
+        c: dict(
+            staged._kinds(pl.DataFrame({"raw": frame[c], "text": frame[c]}).unique(), themes.RULE_INPUTS[c])
+            .select("raw", "kind")
+            .iter_rows()
+        )
+        for c in ("start_fy", "end_fy", "status")
+    }
+    outcome: dict[tuple[int, ...], set[bool]] = {}
+    for i, (start, end, status) in enumerate(rows):
+        key = (kinds["start_fy"][start or None], kinds["end_fy"][end or None], kinds["status"][status])
+        outcome.setdefault(key, set()).add(i in failing)
+    assert all(len(seen) == 1 for seen in outcome.values())
+    assert len(outcome) < n / 4  # the kinds do merge spellings
