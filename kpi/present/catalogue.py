@@ -713,6 +713,50 @@ WORDS: dict[str, tuple[str, str]] = {
         "RS 歳出予算現額 {current} 円（当初 {initial} + 補正 {supplementary}）。予算表は {budget} 億円",
         "RS 歳出予算現額 {current} yen (当初 {initial} + 補正 {supplementary}); the budget table gives {budget} 億円",
     ),
+    # ------------------------------------------------------------------ interrupts, a full disk, a damaged database (#15)
+    "io.disk_full": (
+        "{path} に書き込めません: ディスクの空きがありません（またはファイルの大きさの上限に達しました）。{kept_text}。空きを作ってからもう一度実行してください",
+        "cannot write {path}: the disk is full (or a file-size limit was reached); {kept_text}; "
+        "free some space and run it again",
+    ),
+    "io.disk_full_output": (
+        "出力を書き込めません: ディスクの空きがありません（またはファイルの大きさの上限に達しました）。{kept_text}",
+        "cannot write the output: the disk is full (or a file-size limit was reached); {kept_text}",
+    ),
+    "io.write_failed": (
+        "{path} に書き込めません: {detail}。{kept_text}",
+        "cannot write {path}: {detail}; {kept_text}",
+    ),
+    "io.kept_file": ("{path} は書き出し済みです", "{path} had been written"),
+    "io.kept_files": ("{folder} に {n} 個のファイルを書き出し済みです", "the {n} files in {folder} had been written"),
+    "db.damaged_after_commit": (
+        "読み込みは確定しましたが、その後データベース {path} に壊れた部分が見つかりました（{detail}）。"
+        "バックアップから戻すか、元のデータを新しい --db に読み込み直してください",
+        "the load was committed, but database {path} was then found damaged ({detail}); "
+        "restore it from a backup, or load your files again into a new --db",
+    ),
+    "db.is_folder": (
+        "--db {path} はフォルダです。データベースファイルを指定してください（例: --db {example}）",
+        "--db {path} is a folder; point --db (or $KPI_DB) at a database file, e.g. --db {example}",
+    ),
+    "db.cut_short": (
+        "データベース {path} は途中で切れています（{size} バイト、本来は {expected} バイト）。コピーの中断かディスクの障害です。"
+        "ファイルは変更していません。バックアップから戻すか、元のデータを新しい --db に読み込み直してください",
+        "database {path} is cut short ({size} bytes of {expected}): a copy was interrupted, or the disk failed. "
+        "The file was left as it is; restore it from a backup, or load your files again into a new --db",
+    ),
+    "db.damaged_short": (
+        "データベース {path} は途中で切れています（{detail}）。コピーの中断かディスクの障害です。"
+        "ファイルは変更していません。バックアップから戻すか、元のデータを新しい --db に読み込み直してください",
+        "database {path} is cut short ({detail}): a copy was interrupted, or the disk failed. "
+        "The file was left as it is; restore it from a backup, or load your files again into a new --db",
+    ),
+    "db.damaged_blocks": (
+        "データベース {path} の一部が壊れています（ブロックのチェックサムが合いません: {detail}）。ディスクの障害か、ほかのプログラムによる書き換えです。"
+        "ファイルは変更していません。バックアップから戻すか、元のデータを新しい --db に読み込み直してください",
+        "database {path} has damaged blocks (their checksums fail: {detail}): a disk error, or another program "
+        "wrote into it. The file was left as it is; restore it from a backup, or load your files again into a new --db",
+    ),
     # ------------------------------------------------------------------ the command line: messages
     "cli.error": ("kpi: {message}", "kpi: {message}"),
     "cli.internal": (
@@ -783,9 +827,11 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "help.exit_codes": (
         "終了コード: 0 成功 · 1 KPIが目標未達（kpi check）· 2 使い方の誤り · 3 入力の拒否またはデータなし（何も書き込まない）· "
-        "70 内部エラー · 75 データベース使用中 · 130/143 Ctrl-C/SIGTERM で中断",
+        "65 データベースの破損 · 70 内部エラー · 74 書き込めない（ディスクがいっぱい）· 75 データベース使用中 · "
+        "130/143 Ctrl-C/SIGTERM で中断",
         "Exit codes: 0 success · 1 a KPI below its target (kpi check) · 2 usage error · 3 input rejected or no "
-        "data (nothing written) · 70 internal error · 75 database busy · 130/143 interrupted by Ctrl-C/SIGTERM",
+        "data (nothing written) · 65 database damaged · 70 internal error · 74 cannot write (disk full) · "
+        "75 database busy · 130/143 interrupted by Ctrl-C/SIGTERM",
     ),
     "help.opt.db": (
         "データベースファイル。[既定値: $KPI_DB、なければ ./kpi.duckdb]",
