@@ -319,3 +319,15 @@ def test_check_passes_at_exactly_80_and_50_percent_and_fails_below(kpi, tmp_path
     assert (by_name["long_term_matured"]["numerator"], by_name["long_term_matured"]["denominator"]) == (2, 6)
     assert result.returncode == 1  # 2/6 < 50%
     assert kpi("check", "--db", str(db), "--as-of", "2025", "--quiet").stdout == ""
+
+
+def test_every_exit_code_is_documented_in_the_readme_and_in_help() -> None:
+    from kpi.errors import ExitCode
+    from kpi.present.catalogue import WORDS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
+    documented = {int(n) for pair in re.findall(r"^\| (\d+)(?: / (\d+))? \|", table, re.M) for n in pair if n}
+    assert documented == {int(code) for code in ExitCode}
+    for help_text in WORDS["help.exit_codes"]:
+        assert all(str(int(code)) in help_text for code in ExitCode), help_text
