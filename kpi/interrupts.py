@@ -55,11 +55,13 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
 
 
 def install() -> None:
-    """Take Ctrl-C and SIGTERM from here on, held until `release()` (the command line can then say what happened)."""
+    """Take Ctrl-C and SIGTERM from here on, held until `release()` (the command line can then say what happened).
+    A signal the process was started ignoring stays ignored (a shell's background job ignores Ctrl-C)."""
     global _holds
     _holds += 1
     for signum in SIGNALS:
-        _signal.signal(signum, _on_signal)
+        if _signal.getsignal(signum) != _signal.SIG_IGN:
+            _signal.signal(signum, _on_signal)
 
 
 def _raise_pending() -> None:

@@ -206,6 +206,19 @@ def cpu_burner() -> Iterator[subprocess.Popen[bytes]]:
 # ---------------------------------------------------------------------------- signals a process catches
 
 
+def default_signals(then: Callable[[], None] | None = None) -> Callable[[], None]:
+    """A preexec_fn giving the child Ctrl-C and SIGTERM as a terminal's foreground command gets them (a test
+    run in the background, e.g. from a non-interactive shell's `&`, would pass on an ignored SIGINT)."""
+
+    def preexec() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if then is not None:
+            then()
+
+    return preexec
+
+
 def caught_signals(pid: int) -> set[int]:
     """The signals a running process has a handler for (Linux: SigCgt in /proc/PID/status); empty once it is gone."""
     try:
@@ -243,7 +256,7 @@ class Spy:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,  # a pipe, not a file: a file-size limit on the process must not reach it
             env=full_env,
-            preexec_fn=preexec_fn,
+            preexec_fn=default_signals(preexec_fn),
         )
         assert self.proc.stdout is not None and self.proc.stderr is not None
         self._stderr: list[bytes] = []

@@ -7,6 +7,7 @@ result and time, and exits 1 unless every run passed. A suite that fails once in
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -16,8 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SUITES = ["tests/system/test_crash.py", "tests/system/test_signals.py", "tests/system/test_concurrency.py"]
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # the burner is stopped on the way out
+
+
 def main() -> int:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    signal.signal(signal.SIGTERM, _stop)
     burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     results: list[tuple[int, int, float, str]] = []
     try:

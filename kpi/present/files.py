@@ -15,14 +15,14 @@ def write_files(out: Path, files: dict[str, bytes], force: bool) -> list[Path]:
     """Write every file to a temporary name in `out`, then rename them all into place; refuse to overwrite
     without force. A failure (a full disk) or a signal before the renames leaves `out` as it was (a folder
     this call created is removed again); the renames run as one held section, so a signal waits for them."""
-    created = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)
     existing = [name for name in files if (out / name).exists()]
     if existing and not force:
         raise UsageProblem("cli.would_replace", folder=str(out), names=", ".join(existing))
+    created = not out.exists()
     temporary: dict[str, str] = {}
     writing = ""
     try:
+        out.mkdir(parents=True, exist_ok=True)
         for name, data in files.items():
             writing = name
             with interrupts.held():  # a temporary file is known (to be removed) as soon as it exists

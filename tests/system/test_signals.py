@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from faultkit import BigLoad, Spy, caught_signals, copy_db, cpu_burner, kpi_env, table_checksums
+from faultkit import BigLoad, Spy, caught_signals, copy_db, cpu_burner, default_signals, kpi_env, table_checksums
 from kit import SAMPLE, run_kpi
 
 pytestmark = pytest.mark.slow
@@ -125,6 +125,7 @@ def start_plain(db: Path, load: BigLoad) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         env=kpi_env(),
+        preexec_fn=default_signals(),
     )
 
 

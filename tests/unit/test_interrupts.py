@@ -25,9 +25,16 @@ def kill(signum=signal.SIGINT):
 """
 
 
+def default_signals() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # as a terminal's foreground command has it
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def run(code: str) -> subprocess.CompletedProcess[str]:
     script = PRELUDE + textwrap.dedent(code)
-    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60, preexec_fn=default_signals
+    )
 
 
 def test_the_first_signal_raises_stopped_where_the_process_is() -> None:
@@ -80,7 +87,12 @@ def test_the_hold_of_the_start_up_is_released_by_the_command_line() -> None:
             print("stopped on release")
     """
     result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, cwd=ROOT, timeout=60
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        preexec_fn=default_signals,
     )
     assert result.stdout.splitlines() == ["imports done", "stopped on release"], result.stderr
 
@@ -124,3 +136,25 @@ def test_what_was_kept_is_noted_in_order(signum: int) -> None:
         "[('cli.kept_commit', {}), ('io.kept_files', {'folder': 'out', 'n': 3})]",
         str(int(signum)),
     ], result.stderr
+
+
+def test_a_signal_the_process_was_started_ignoring_stays_ignored() -> None:
+    """A background job (`kpi load … &` in a script) ignores Ctrl-C, as Python itself leaves it."""
+    code = """
+        import os, signal, time
+        from kpi import interrupts
+        interrupts.install()
+        interrupts.release()
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
+        print(signal.getsignal(signal.SIGINT) == signal.SIG_IGN, interrupts.received())
+    """
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    assert result.stdout.strip() == "True None", result.stderr
