@@ -16,6 +16,7 @@ handlers are up; SIGTERM, which Python does not catch, is always sent at 5 ms.
 
 from __future__ import annotations
 
+import json
 import re
 import signal
 import subprocess
@@ -277,13 +278,45 @@ def test_a_signal_during_an_export_leaves_the_old_files_or_all_the_new_ones(
     assert folder_state(out) == (folder_state(old) if expected == "old" else new)
 
 
-def test_a_signal_during_a_report_says_nothing_was_written(big_load: BigLoad, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("signum", "code", "message"), SIGNALS)
+def test_a_signal_during_a_first_load_leaves_no_file(
+    big_load: BigLoad, tmp_path: Path, signum: int, code: int, message: str
+) -> None:
+    db = tmp_path / "new.duckdb"
+    # a new file: the first transaction creates kpi's tables, the second is the load's
+    with Spy("load", "--db", str(db), str(big_load.source), pause_at="after BEGIN TRANSACTION #2") as spy:
+        spy.wait_for("paused")
+        assert db.exists()
+        spy.send(signum)
+        returncode = spy.finish()
+    assert spy.landed_between("paused", None)
+    assert returncode == code, spy.stderr()
+    one_line(spy.stderr(), message, NOTHING)
+    assert not db.exists() and not db.with_name(db.name + ".wal").exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        pytest.param([], "kpi: 中断しました（Ctrl-C）。何も書き込んでいません", id="japanese"),
+        pytest.param(["--lang", "en"], "kpi: interrupted (Ctrl-C); nothing was written", id="english"),
+        pytest.param(["--log-format", "json"], "中断しました（Ctrl-C）。何も書き込んでいません", id="json-log"),
+    ],
+)
+def test_a_signal_during_a_report_says_so_in_the_users_language_and_log_format(
+    big_load: BigLoad, tmp_path: Path, options: list[str], expected: str
+) -> None:
     db = big_load.copy(tmp_path / "kpi.duckdb")
     before = db.read_bytes()
-    with Spy("report", "--db", str(db), "--as-of", "2025", pause_at="connected") as spy:
+    with Spy("report", "--db", str(db), "--as-of", "2025", *options, pause_at="connected") as spy:
         spy.wait_for("paused")
         spy.send(signal.SIGINT)
         returncode = spy.finish()
     assert returncode == 130
-    one_line(spy.stderr(), "kpi: 中断しました（Ctrl-C）。", NOTHING)
+    if "json" in options:
+        [line] = spy.stderr().splitlines()
+        record = json.loads(line)
+        assert (record["level"], record["message"], record["exit_code"]) == ("error", expected, 130)
+    else:
+        assert spy.stderr().splitlines() == [expected]
     assert db.read_bytes() == before
