@@ -2,7 +2,7 @@
 PY ?= python
 SRC := $(wildcard kpi schemas tests benchmarks tools)
 
-.PHONY: check format lint types layers test
+.PHONY: check format lint types layers test soak
 
 check: format lint types layers test
 
@@ -20,3 +20,7 @@ layers:
 
 test:
 	$(PY) -m pytest
+
+# The crash, signal and concurrency suites ten times in a row with a CPU kept busy (tools/soak.py).
+soak:
+	$(PY) tools/soak.py 10

@@ -18,8 +18,18 @@ from typer import _click as click  # typer 0.28 vendors click: its classes and e
 from typer._click import exceptions as click_errors
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
-from kpi import __version__
-from kpi.errors import ExitCode, Failure, InputRejected, KpiError, NoData, NoSettings, Terminated, UsageProblem
+from kpi import __version__, interrupts
+from kpi.errors import (
+    DISK_FULL,
+    CannotWrite,
+    ExitCode,
+    Failure,
+    InputRejected,
+    KpiError,
+    NoData,
+    NoSettings,
+    UsageProblem,
+)
 from kpi.present.catalogue import DEFAULT_LANG, Lang, Words
 from kpi.present.wrap import first_sentence, wrap, wrap_paragraphs
 
@@ -266,33 +276,47 @@ def _log(record: dict[str, Any]) -> None:
 
 
 def _fail(message: str, code: int, failures: list[Failure] | None = None) -> NoReturn:
-    from kpi.present.messages import failures_table, rule_text
-
+    """The one message of a failed command, then its exit code. From here on a signal changes nothing (the
+    outcome is decided), and nothing heavy is imported: this also reports a signal that cut an import short.
+    A message with nowhere to go (stderr on a full disk) is dropped: the exit code still tells."""
+    interrupts.finish()
     w = Output.words
-    if Output.log_format is LogFormat.json:
-        for f in failures or []:
-            _log(
-                {
-                    "level": "error",
-                    "file": f.file,
-                    "line": f.line,
-                    "column": f.column,
-                    "value": f.value,
-                    "rule": rule_text(f, w),
-                }
-            )
-        _log({"level": "error", "message": message, "exit_code": int(code)})
-    else:
-        if failures:
-            _stderr(failures_table(failures, w) + "\n")
-        _stderr(w("cli.error", message=message) + "\n")
+    try:
+        if Output.log_format is LogFormat.json:
+            if failures:
+                from kpi.present.messages import rule_text
+            for f in failures or []:
+                _log(
+                    {
+                        "level": "error",
+                        "file": f.file,
+                        "line": f.line,
+                        "column": f.column,
+                        "value": f.value,
+                        "rule": rule_text(f, w),
+                    }
+                )
+            _log({"level": "error", "message": message, "exit_code": int(code)})
+        else:
+            if failures:
+                from kpi.present.messages import failures_table
+
+                _stderr(failures_table(failures, w) + "\n")
+            _stderr(w("cli.error", message=message) + "\n")
+        sys.stderr.flush()
+    except OSError:
+        sys.stderr = None  # type: ignore[assignment]  # (nor is it flushed again at exit)
     sys.exit(int(code))
 
 
-def _kept() -> str:
-    from kpi.db.connect import committed
-
-    return Output.words("cli.kept_commit" if committed() else "cli.kept_nothing")
+def _stopped(signum: int) -> NoReturn:
+    """Ctrl-C or SIGTERM: one line saying what was kept (a committed load, written files), exit 130 / 143."""
+    w = Output.words
+    joiner = "、" if w.lang is Lang.ja else "; "
+    kept = joiner.join(w(key, **params) for key, params in interrupts.kept()) or w("cli.kept_nothing")
+    if signum == interrupts.SIGTERM:
+        _fail(w("cli.terminated", kept=kept), ExitCode.TERMINATED)
+    _fail(w("cli.interrupted", kept=kept), ExitCode.INTERRUPTED)
 
 
 def handled(command: Callable[P, None]) -> Callable[P, None]:
@@ -300,8 +324,6 @@ def handled(command: Callable[P, None]) -> Callable[P, None]:
 
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> None:
-        from kpi.present.messages import error_text
-
         lang, log_format = kwargs.get("lang"), kwargs.get("log_format")
         if isinstance(lang, Lang):
             Output.words = Words(lang)
@@ -311,21 +333,26 @@ def handled(command: Callable[P, None]) -> Callable[P, None]:
         debug = "--debug" in sys.argv
         try:
             command(*args, **kwargs)
-        except KeyboardInterrupt:
-            _fail(w("cli.interrupted", kept=_kept()), ExitCode.INTERRUPTED)
-        except Terminated:
-            _fail(w("cli.terminated", kept=_kept()), ExitCode.TERMINATED)
-        except InputRejected as exc:
-            _fail(error_text(exc, w), exc.exit_code, exc.failures)
-        except KpiError as exc:
-            if debug:
-                raise
-            _fail(error_text(exc, w), exc.exit_code)
         except (typer.Exit, typer.Abort):
             raise
-        except Exception as exc:  # a bug: one line for the user, the traceback only with --debug
+        except BaseException as exc:
+            signum = interrupts.received()
+            if signum is not None:  # Ctrl-C or SIGTERM, however it came up (DuckDB: "Query interrupted")
+                _stopped(signum)
+            if not isinstance(exc, Exception):
+                raise
+            from kpi.present.messages import error_text
+
+            if isinstance(exc, InputRejected):
+                _fail(error_text(exc, w), exc.exit_code, exc.failures)
             if debug:
                 raise
+            if isinstance(exc, KpiError):
+                _fail(error_text(exc, w), exc.exit_code)
+            if isinstance(exc, OSError) and exc.errno in DISK_FULL:  # stdout or stderr on a full disk
+                committed = any(key == "cli.kept_commit" for key, _ in interrupts.kept())
+                _fail(error_text(CannotWrite("io.disk_full_output", committed=committed), w), ExitCode.IO_ERROR)
+            # a bug: one line for the user, the traceback only with --debug
             _fail(w("cli.internal", kind=type(exc).__name__, detail=exc), ExitCode.INTERNAL)
 
     return run
@@ -819,11 +846,25 @@ def command_line() -> click.Command:
 
 
 def main(args: list[str] | None = None) -> None:
-    """Run `kpi` with its arguments; every outcome is an exit code (usage errors 2, in the user's language)."""
-    cli = command_line()
+    """Run `kpi` with its arguments; every outcome is an exit code (usage errors 2, in the user's language).
+
+    Ctrl-C and SIGTERM end it with 130 / 143 and one line wherever they land: the entry point holds them
+    during the imports, `interrupts.release()` raises one that arrived meanwhile, and once an outcome is
+    decided (`interrupts.finish()`) a signal no longer changes it."""
     try:
+        _main(args)
+    except interrupts.Stopped as stop:
+        _stopped(stop.signum)
+
+
+def _main(args: list[str] | None) -> None:
+    try:
+        interrupts.release()
+        cli = command_line()
         code = cli.main(args=args, prog_name="kpi", standalone_mode=False)
+        interrupts.finish()
     except click_errors.UsageError as exc:
+        interrupts.finish()
         hint = W("usage.hint", command=" ".join(exc.ctx.command_path.split()) if exc.ctx else "kpi")
         if Output.log_format is LogFormat.json or _early("--log-format", "KPI_LOG_FORMAT", ["text", "json"]) == "json":
             _log({"level": "error", "message": _usage_error(exc), "exit_code": int(ExitCode.USAGE)})
@@ -831,5 +872,9 @@ def main(args: list[str] | None = None) -> None:
             _stderr(W("cli.error", message=_usage_error(exc)) + "\n" + hint + "\n")
         sys.exit(ExitCode.USAGE)
     except typer.Abort:
+        interrupts.finish()
         sys.exit(ExitCode.INTERRUPTED)
+    signum = interrupts.received()
+    if signum is not None and code in (None, 0):  # a signal the command's own code swallowed
+        _stopped(signum)
     sys.exit(int(code or 0))

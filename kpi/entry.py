@@ -1,20 +1,17 @@
-"""The `kpi` command's entry point: signal handlers first, then the command line and its heavy imports."""
+"""The `kpi` command's entry point: Ctrl-C and SIGTERM handlers first, then the command line and its imports.
+
+Nothing heavy is imported before the handlers are in place; a signal during the imports is held and acted
+on by the command line once it can say, in the user's language, that nothing was written.
+"""
 
 from __future__ import annotations
 
-import signal
-from typing import Any
-
-
-def _on_sigterm(signum: int, frame: Any) -> None:
-    from kpi.errors import Terminated
-
-    raise Terminated()
+from kpi import interrupts
 
 
 def main() -> None:
     """Entry point of the `kpi` command."""
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    interrupts.install()  # held: released by kpi.cli.main
     from kpi.cli import main as run
 
     run()

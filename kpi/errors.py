@@ -6,9 +6,13 @@ them into Japanese or English at the top, so every layer below stays free of the
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
+
+# OS errors that mean the disk (or the file-size limit, or a quota) is full: exit 74 saying so.
+DISK_FULL = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
 
 
 class ExitCode(IntEnum):
@@ -18,7 +22,9 @@ class ExitCode(IntEnum):
     TARGET_MISSED = 1
     USAGE = 2
     INPUT_REJECTED = 3
+    DAMAGED = 65  # sysexits EX_DATAERR: the database file is damaged (cut short, bad blocks)
     INTERNAL = 70
+    IO_ERROR = 74  # sysexits EX_IOERR: a file could not be written (a full disk, a file-size limit)
     BUSY = 75
     INTERRUPTED = 130
     TERMINATED = 143
@@ -102,13 +108,13 @@ class DatabaseBusy(KpiError):
     exit_code = ExitCode.BUSY
 
 
-class Interrupted(KpiError):
-    """Ctrl-C or SIGTERM stopped the command; the transaction was rolled back."""
+class DatabaseDamaged(KpiError):
+    """The database file is damaged (cut short, or blocks whose checksum fails); it is left as it is."""
 
-    def __init__(self, key: str, /, exit_code: ExitCode, **params: Any) -> None:
-        super().__init__(key, **params)
-        self.exit_code = exit_code
+    exit_code = ExitCode.DAMAGED
 
 
-class Terminated(BaseException):
-    """SIGTERM, raised where the process is so that open transactions roll back (like KeyboardInterrupt)."""
+class CannotWrite(KpiError):
+    """A file could not be written (a full disk, a file-size limit); what was kept is in the message."""
+
+    exit_code = ExitCode.IO_ERROR

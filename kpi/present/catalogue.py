@@ -828,6 +828,50 @@ WORDS: dict[str, tuple[str, str]] = {
         "RS 歳出予算現額 {current} 円（当初 {initial} + 補正 {supplementary}）。予算表は {budget} 億円",
         "RS 歳出予算現額 {current} yen (当初 {initial} + 補正 {supplementary}); the budget table gives {budget} 億円",
     ),
+    # ------------------------------------------------------------------ interrupts, a full disk, a damaged database (#15)
+    "io.disk_full": (
+        "{path} に書き込めません: ディスクの空きがありません（またはファイルの大きさの上限に達しました）。{kept_text}。空きを作ってからもう一度実行してください",
+        "cannot write {path}: the disk is full (or a file-size limit was reached); {kept_text}; "
+        "free some space and run it again",
+    ),
+    "io.disk_full_output": (
+        "出力を書き込めません: ディスクの空きがありません（またはファイルの大きさの上限に達しました）。{kept_text}",
+        "cannot write the output: the disk is full (or a file-size limit was reached); {kept_text}",
+    ),
+    "io.write_failed": (
+        "{path} に書き込めません: {detail}。{kept_text}",
+        "cannot write {path}: {detail}; {kept_text}",
+    ),
+    "io.kept_file": ("{path} は書き出し済みです", "{path} had been written"),
+    "io.kept_files": ("{folder} に {n} 個のファイルを書き出し済みです", "the {n} files in {folder} had been written"),
+    "db.damaged_after_commit": (
+        "読み込みは確定しましたが、その後データベース {path} に壊れた部分が見つかりました（{detail}）。"
+        "バックアップから戻すか、元のデータを新しい --db に読み込み直してください",
+        "the load was committed, but database {path} was then found damaged ({detail}); "
+        "restore it from a backup, or load your files again into a new --db",
+    ),
+    "db.is_folder": (
+        "--db {path} はフォルダです。データベースファイルを指定してください（例: --db {example}）",
+        "--db {path} is a folder; point --db (or $KPI_DB) at a database file, e.g. --db {example}",
+    ),
+    "db.cut_short": (
+        "データベース {path} は途中で切れています（{size} バイト、本来は {expected} バイト）。コピーの中断かディスクの障害です。"
+        "ファイルは変更していません。バックアップから戻すか、元のデータを新しい --db に読み込み直してください",
+        "database {path} is cut short ({size} bytes of {expected}): a copy was interrupted, or the disk failed. "
+        "The file was left as it is; restore it from a backup, or load your files again into a new --db",
+    ),
+    "db.damaged_short": (
+        "データベース {path} は途中で切れています（{detail}）。コピーの中断かディスクの障害です。"
+        "ファイルは変更していません。バックアップから戻すか、元のデータを新しい --db に読み込み直してください",
+        "database {path} is cut short ({detail}): a copy was interrupted, or the disk failed. "
+        "The file was left as it is; restore it from a backup, or load your files again into a new --db",
+    ),
+    "db.damaged_blocks": (
+        "データベース {path} の一部が壊れています（ブロックのチェックサムが合いません: {detail}）。ディスクの障害か、ほかのプログラムによる書き換えです。"
+        "ファイルは変更していません。バックアップから戻すか、元のデータを新しい --db に読み込み直してください",
+        "database {path} has damaged blocks (their checksums fail: {detail}): a disk error, or another program "
+        "wrote into it. The file was left as it is; restore it from a backup, or load your files again into a new --db",
+    ),
     # ------------------------------------------------------------------ the command line: messages
     "cli.error": ("kpi: {message}", "kpi: {message}"),
     "cli.internal": (
@@ -911,7 +955,9 @@ WORDS: dict[str, tuple[str, str]] = {
             "  1       KPIが目標未達（kpi check）\n"
             "  2       使い方の誤り\n"
             "  3       入力の拒否またはデータなし（何も書き込まない）\n"
+            "  65      データベースの破損\n"
             "  70      内部エラー\n"
+            "  74      書き込めない（ディスクがいっぱい）\n"
             "  75      データベース使用中\n"
             "  130/143 Ctrl-C/SIGTERM で中断"
         ),
@@ -922,7 +968,9 @@ WORDS: dict[str, tuple[str, str]] = {
             "  1       a KPI below its target (kpi check)\n"
             "  2       usage error\n"
             "  3       input rejected or no data (nothing written)\n"
+            "  65      database damaged\n"
             "  70      internal error\n"
+            "  74      cannot write (disk full)\n"
             "  75      database busy\n"
             "  130/143 interrupted by Ctrl-C/SIGTERM"
         ),

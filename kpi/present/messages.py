@@ -23,10 +23,17 @@ def _more(w: Words, p: Mapping[str, Any]) -> dict[str, str]:
     return {"more_text": w("load.rs.more", more=p["more"]) if p.get("more") else ""}
 
 
+def _kept(w: Words, p: Mapping[str, Any]) -> dict[str, str]:
+    return {"kept_text": w("cli.kept_commit" if p.get("committed") else "cli.kept_nothing")}
+
+
 # Parameters some messages compose from others (a clause that is there or not).
 DERIVED: dict[str, Callable[[Words, Mapping[str, Any]], dict[str, str]]] = {
     "db.busy": _holder,
     "load.rs.project_absent": _more,
+    "io.disk_full": _kept,
+    "io.disk_full_output": _kept,
+    "io.write_failed": _kept,
 }
 
 

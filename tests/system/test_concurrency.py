@@ -1,8 +1,9 @@
 """Four commands on one database at once: two loads of different files, a report and an export.
 
-Every process ends with exit 0, or 75 if it gave up waiting for the busy file (with a message saying so);
-the readers see the database before or after each load, never in between; and the final database holds
-both loads exactly once. The race runs in a few start orders, one with readers that barely wait.
+Every process ends with exit 0, or 75 if it gave up waiting for the busy file, and each outcome is checked:
+a 75 says so in one line and printed or wrote nothing; a 0 report saw the database before or after the
+themes load, never in between, and a 0 export wrote every file its manifest lists and nothing else; the
+loads both succeed, and the final database holds both loads exactly once. The race runs in a few start orders, one with readers that barely wait.
 """
 
 from __future__ import annotations
@@ -80,24 +81,32 @@ def test_two_loads_a_report_and_an_export_at_once(sample_store: Path, tmp_path: 
     outputs = {name: p.communicate(timeout=240) for name, p in procs.items()}
     results = {name: (procs[name].returncode, *outputs[name]) for name in procs}
 
-    for name, (code, _out, err) in results.items():
+    for name, (code, printed, err) in results.items():
         assert "Traceback" not in err, (name, err)
         assert code in (0, 75), (name, code, err)
-        if code == 75:
+        if code == 75:  # gave up waiting, said so in one line, and printed or wrote nothing
             assert "は使用中です" in err and "待ちましたがあきらめました" in err, (name, err)
+            assert len(err.splitlines()) == 1 and printed == "", (name, err, printed)
     # the loads waited for each other; neither gave up (they wait a minute)
-    assert results["load-themes"][0] == 0 and results["load-followups"][0] == 0, results
+    for name in ("load-themes", "load-followups"):
+        code, _, err = results[name]
+        assert code == 0, (name, code, err)
+        assert "#" in err, (name, err)  # its load table: the file got a load number
 
     code, out, _ = results["report"]
     if code == 0:  # the report saw the database before or after the themes load, never half of it
         assert json.loads(out)["exclusions"]["themes_loaded"] in (base, base + NEW_THEMES)
     code, _, _ = results["export"]
+    exported_files = sorted(p.name for p in (tmp_path / "out").iterdir()) if (tmp_path / "out").exists() else []
     if code == 0:
         manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
         for name, digest in manifest["files"].items():
             assert hashlib.sha256((tmp_path / "out" / name).read_bytes()).hexdigest() == digest
         exported = (tmp_path / "out" / "themes.csv").read_text(encoding="utf-8-sig").splitlines()
         assert len(exported) - 1 in (base, base + NEW_THEMES)
+        assert exported_files == sorted([*manifest["files"], "manifest.json"])  # no temporary file left
+    else:  # it gave up before writing: no file at all, not even a temporary one
+        assert exported_files == [], exported_files
 
     # both loads, exactly once
     assert rows(sample_store, "SELECT count(*), count(DISTINCT theme_id) FROM themes") == [

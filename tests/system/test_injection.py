@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from faultkit import kpi_env, rows, spy, table_checksums, wait_for
+from faultkit import Spy, kpi_env, rows, table_checksums
 from kit import SAMPLE_THEMES, run_kpi
 
 HEADER = "theme_id,item,funding,element,organizations,title,start_fy,end_fy,status"
@@ -209,13 +209,9 @@ def test_the_write_ahead_log_is_readable_by_its_owner_only(sample_store: Path, t
     source = tmp_path / "themes_secret.csv"
     source.write_text(csv_text([record("SECRET-1", title="未公開の研究テーマ名")]), encoding="utf-8")
     wal = sample_store.with_name(sample_store.name + ".wal")
-    proc = spy("load", "--db", str(sample_store), str(source), pause_after="COMMIT")
-    try:
-        wait_for(proc, "paused")  # committed, not yet checkpointed: the rows are in the log
+    with Spy("load", "--db", str(sample_store), str(source), pause_at="after COMMIT") as spy:
+        spy.wait_for("paused")  # committed, not yet checkpointed: the rows are in the log
         assert wal.exists()
         assert "未公開の研究テーマ名".encode() in wal.read_bytes()
         mode = stat.S_IMODE(wal.stat().st_mode)
-    finally:
-        proc.kill()
-        proc.wait()
     assert mode == 0o600, oct(mode)

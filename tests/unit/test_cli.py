@@ -569,3 +569,15 @@ def test_the_command_reference_is_every_help_as_printed_today() -> None:
     for name in COMMANDS:
         assert f"### kpi {name}\n" in reference and f"### kpi {name}（日本語）\n" in reference, name
     assert "(docs/commands.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_exit_code_is_documented_in_the_readme_and_in_help() -> None:
+    from kpi.errors import ExitCode
+    from kpi.present.catalogue import WORDS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
+    documented = {int(n) for pair in re.findall(r"^\| (\d+)(?: / (\d+))? \|", table, re.M) for n in pair if n}
+    assert documented == {int(code) for code in ExitCode}
+    for help_text in WORDS["help.exit_codes"]:
+        assert all(str(int(code)) in help_text for code in ExitCode), help_text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import stat
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import pytest
 from kit import SAMPLE_THEMES, english
 
 from kpi.db import connect, schema
-from kpi.errors import NoData, SchemaTooNew
+from kpi.errors import CannotWrite, DatabaseDamaged, NoData, SchemaTooNew, UsageProblem
 
 
 def rows(db: Path, sql: str) -> list[tuple]:
@@ -48,3 +50,68 @@ def test_a_read_does_not_write(sample_store: Path, kpi) -> None:
     before = sample_store.stat().st_mtime_ns, sample_store.read_bytes()
     assert kpi("report", "--db", str(sample_store), "--as-of", "2025").returncode == 0
     assert (sample_store.stat().st_mtime_ns, sample_store.read_bytes()) == before
+
+
+def test_a_folder_is_not_a_database(tmp_path: Path) -> None:
+    for opening in (connect.open_for_read, connect.open_for_write):
+        with pytest.raises(UsageProblem) as refused, opening(tmp_path, wait=1):
+            pass
+        assert refused.value.key == "db.is_folder"
+        assert english(refused.value).startswith(f"--db {tmp_path} is a folder")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_cut_short_is_refused_before_anything_reads_or_writes_it(sample_store: Path) -> None:
+    size = sample_store.stat().st_size
+    os.truncate(sample_store, size - 262144)  # one block short
+    before = sample_store.read_bytes()
+    for opening in (connect.open_for_read, connect.open_for_write):
+        with pytest.raises(DatabaseDamaged) as damaged, opening(sample_store, wait=1):
+            pass
+        assert damaged.value.key == "db.cut_short" and damaged.value.exit_code == 65
+        assert damaged.value.params["size"] == f"{size - 262144:,}" and damaged.value.params["expected"] == f"{size:,}"
+    assert sample_store.read_bytes() == before
+    assert not sample_store.with_name(sample_store.name + ".wal").exists()
+
+
+def test_damaged_blocks_are_found_before_a_load_writes(sample_store: Path) -> None:
+    block = rows(sample_store, "SELECT max(block_id) FROM pragma_storage_info('theme_rows') WHERE block_id >= 0")[0][0]
+    data = bytearray(sample_store.read_bytes())
+    at = 3 * 4096 + block * 262144 + 512
+    data[at : at + 64] = bytes(64)
+    sample_store.write_bytes(bytes(data))
+    with pytest.raises(DatabaseDamaged) as damaged, connect.open_for_write(sample_store, wait=1):
+        pass
+    assert damaged.value.key == "db.damaged_blocks"
+    assert "Corrupt database file" in damaged.value.params["detail"]
+    assert sample_store.read_bytes() == bytes(data)
+
+
+def test_duckdb_and_os_errors_about_the_file_are_explained(tmp_path: Path) -> None:
+    db = tmp_path / "k.duckdb"
+    full = duckdb.IOException('IO Error: Could not write file "/x/k.duckdb.wal": No space left on device')
+    explained = connect.explain(full, db, committed=True)
+    assert isinstance(explained, CannotWrite) and explained.key == "io.disk_full"
+    assert explained.params["path"] == "/x/k.duckdb.wal" and explained.params["committed"] is True
+    other = connect.explain(duckdb.IOException('IO Error: Could not write file "/x/k": Input/output error'), db)
+    assert other is not None and other.key == "io.write_failed"
+    too_large = OSError(errno.EFBIG, "File too large", "/x/out.csv")
+    assert connect.explain(too_large, db) is not None
+    # the cause behind a failed ROLLBACK (an error raised while handling another) is found too
+    try:
+        try:
+            raise duckdb.IOException('IO Error: Could not read enough bytes from file "/x/k.duckdb"')
+        except duckdb.Error:
+            raise duckdb.TransactionException("cannot rollback") from None
+    except duckdb.Error as exc:
+        assert connect.explain(exc, db) is None  # `from None` cuts the chain: not guessed
+    try:
+        try:
+            raise duckdb.IOException('IO Error: Could not read enough bytes from file "/x/k.duckdb"')
+        except duckdb.Error:
+            raise duckdb.TransactionException("cannot rollback")  # noqa: B904 - the chain is the point
+    except duckdb.Error as exc:
+        damaged = connect.explain(exc, db)
+        assert damaged is not None and damaged.key == "db.damaged_short"
+    assert connect.explain(RuntimeError("Query interrupted"), db) is None
+    assert connect.explain(ValueError("a bug"), db) is None
