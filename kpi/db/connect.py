@@ -153,6 +153,7 @@ def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnect
             ) from exc
         try:
             _refuse_cut_short(con, path)
+            con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would go to stdout, which carries data
         except BaseException:
             con.close()
             raise
@@ -294,12 +295,3 @@ def open_for_read(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[duckdb.Duc
         raise explained from exc
     finally:
         _close(con)
-
-
-def stored_project_id(path: Path, wait: float = DEFAULT_WAIT) -> int | None:
-    """The 予算事業ID of the stored programme settings, if any (for RS files loaded without --project-id)."""
-    if not path.exists():
-        return None
-    with open_for_read(path, wait) as con:
-        row = fetch_one(con, "SELECT value FROM programme WHERE key = 'project_id'")
-    return int(row[0]) if row else None

@@ -206,8 +206,6 @@ def load(
     """
     from kpi.load.staged import NotStaged
 
-    con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would go to stdout, which carries data
-
     def attempt(stage: bool) -> tuple[list[FileResult], list[Path]]:
         with transaction(con):
             batch = read_files(
