@@ -1,6 +1,6 @@
 """The fault suites, again and again, with a CPU kept busy: python tools/soak.py [RUNS] (make soak: 10).
 
-Runs the crash, signal and concurrency suites RUNS times in a row while a second process keeps one CPU
+Runs the crash, signal, concurrency and progress suites RUNS times in a row while a second process keeps one CPU
 busy (a plain Python loop, started before the first run and stopped after the last), prints each run's
 result and time, and exits 1 unless every run passed. A suite that fails once in ten here is flaky.
 """
@@ -14,7 +14,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SUITES = ["tests/system/test_crash.py", "tests/system/test_signals.py", "tests/system/test_concurrency.py"]
+SUITES = [
+    "tests/system/test_crash.py",
+    "tests/system/test_signals.py",
+    "tests/system/test_concurrency.py",
+    "tests/system/test_progress.py",
+]
 
 
 def _stop(signum: int, frame: object) -> None:
