@@ -8,7 +8,9 @@ order (they are watched, not done early), and the statements, transactions and e
     handlers                      kpi has installed its Ctrl-C / SIGTERM handlers
     importing X / imported X      X in WATCHED (typer, the command line, duckdb, polars, pandera)
     begin read / end read         reading and checking the input files (kpi.load.ingest.read_files)
-    begin validate / end validate the pandera checks (kpi.load.validate.validate_sources)
+    begin check / end check       a staged themes file: pandera on its spellings, DuckDB recoding (kpi.load.staged)
+    begin validate / end validate the pandera checks of the files read the ordinary way, the rules across files
+                                  (kpi.load.validate.validate_sources; a staged file was checked in `check`)
     opening                       each attempt to open the database (twice or more: it is waiting)
     connected                     the database is open
     before S / after S            each SQL statement S (its first three words) sent to DuckDB
@@ -478,13 +480,15 @@ def _patch(name: str, module: Any) -> None:
         module._connect = announcing_connect
     elif name == "kpi.load.ingest" and hasattr(module, "read_files"):
         module.read_files = _phase(module.read_files, "read")
+    elif name == "kpi.load.staged" and hasattr(module, "_check_and_recode"):
+        module._check_and_recode = _phase(module._check_and_recode, "check")
     elif name == "kpi.load.validate" and hasattr(module, "validate_sources"):
         module.validate_sources = _phase(module.validate_sources, "validate")
     elif name == "kpi.present.files" and hasattr(module, "write_files"):
         module.write_files = _phase(module.write_files, "write files")
 
 
-PATCHED = ("duckdb", "kpi.db.connect", "kpi.load.ingest", "kpi.load.validate", "kpi.present.files")
+PATCHED = ("duckdb", "kpi.db.connect", "kpi.load.ingest", "kpi.load.staged", "kpi.load.validate", "kpi.present.files")
 
 
 class _Watch:

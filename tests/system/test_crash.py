@@ -27,7 +27,7 @@ from kit import SAMPLE, run_kpi
 
 pytestmark = pytest.mark.slow
 
-ATTEMPTS = 5  # a phase shorter than the test's reaction is tried again (each attempt proves where it stopped)
+ATTEMPTS = 10  # a phase shorter than the test's reaction is tried again (each attempt proves where it stopped)
 
 
 def kill_at(db: Path, load: BigLoad, *, pause_at: str | None = None, inside: tuple[str, str] | None = None) -> Spy:

@@ -32,7 +32,7 @@ from kit import SAMPLE, run_kpi
 
 pytestmark = pytest.mark.slow
 
-ATTEMPTS = 5  # a phase shorter than the test's reaction is tried again; each attempt proves where it stopped
+ATTEMPTS = 10  # a phase shorter than the test's reaction is tried again; each attempt proves where it stopped
 NOTHING = "何も書き込んでいません"
 COMMITTED = "読み込みは確定済みです: データは保存されています"
 SIGNALS = [
@@ -71,7 +71,9 @@ class Moment:
 MOMENTS = [
     Moment("importing", inside=("importing typer", "imported kpi.cli")),
     Moment("reading", inside=("begin read", "end read")),
-    Moment("validating", inside=("begin validate", "end validate")),
+    # a staged file's check and the rules across files are milliseconds long: held at their start, not raced
+    Moment("checking-spellings", pause_at="begin check"),
+    Moment("validating", pause_at="begin validate"),
     Moment("database-opened", pause_at="connected"),
     Moment("transaction-begun", pause_at="after BEGIN TRANSACTION"),
     Moment("inside-the-longest-statement", inside=("before {longest}", "after {longest}")),
