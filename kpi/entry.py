@@ -4,8 +4,6 @@ Nothing heavy is imported before the handlers are in place; a signal during the 
 on by the command line once it can say, in the user's language, that nothing was written.
 """
 
-from __future__ import annotations
-
 from kpi import interrupts
 
 

@@ -11,8 +11,6 @@ A second signal while the first one is being handled is ignored (the rollback is
 the process by the signal itself, for a person who really wants it gone.
 """
 
-from __future__ import annotations
-
 import _signal  # the C module under `signal`: importing `signal` (its enums) would cost ~3 ms before the handlers
 import os
 
@@ -30,7 +28,7 @@ _raised = False  # whether Stopped has been raised for it
 _count = 0  # signals that arrived
 _holds = 0  # depth of held() sections (the entry point starts one, the command line releases it)
 _finished = False  # the outcome is decided: from now on signals are only noted
-_kept: list[tuple[str, dict[str, Any]]] = []  # what was stored for good (catalogue keys), for the message
+_kept: "list[tuple[str, dict[str, Any]]]" = []  # what was stored for good (catalogue keys), for the message
 
 
 class Stopped(BaseException):
@@ -41,7 +39,7 @@ class Stopped(BaseException):
         self.signum = signum
 
 
-def _on_signal(signum: int, frame: FrameType | None) -> None:
+def _on_signal(signum: int, frame: "FrameType | None") -> None:
     global _received, _raised, _count
     _count += 1
     if _received is None and not _finished:
@@ -86,7 +84,7 @@ class held:
         _holds += 1
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: "TracebackType | None"
     ) -> None:
         global _holds
         _holds -= 1
@@ -106,11 +104,11 @@ def received() -> int | None:
     return _received
 
 
-def keep(key: str, /, **params: Any) -> None:
+def keep(key: str, /, **params: "Any") -> None:
     """Note something stored for good (a catalogue key), so that the message of a signal can say so."""
     _kept.append((key, params))
 
 
-def kept() -> list[tuple[str, dict[str, Any]]]:
+def kept() -> "list[tuple[str, dict[str, Any]]]":
     """What this process has stored for good, in order."""
     return list(_kept)
