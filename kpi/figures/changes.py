@@ -14,30 +14,16 @@ import duckdb
 from kpi.errors import NoData
 from kpi.figures.kpis import Kpi, outcome
 from kpi.figures.lists import Snapshot, at_or_before, latest
+from kpi.figures.status import THEME_ROW, ThemeRow
 from kpi.fiscal import fiscal_year_of
 from kpi.settings import DEFAULT_HORIZON, Settings
-
-THEME = "theme_id, item, element, organizations, title, end_fy, status"
-
-
-@dataclass(frozen=True)
-class ListedTheme:
-    """A theme as one list has it."""
-
-    theme_id: str
-    item: int
-    element: str
-    organizations: str
-    title: str
-    end_fy: int
-    status: str
 
 
 @dataclass(frozen=True)
 class StatusChange:
     """A theme whose status differs between the two lists."""
 
-    theme: ListedTheme  # as the newer list has it
+    theme: ThemeRow  # as the newer list has it
     before: str
 
 
@@ -56,8 +42,8 @@ class Changes:
     before: Snapshot
     after: Snapshot
     status_changes: tuple[StatusChange, ...]
-    added: tuple[ListedTheme, ...]
-    missing: tuple[ListedTheme, ...]
+    added: tuple[ThemeRow, ...]
+    missing: tuple[ThemeRow, ...]
     kpis: tuple[KpiChange, ...]
     horizon_years: int
 
@@ -85,15 +71,15 @@ def pick(con: duckdb.DuckDBPyConnection, since: dt.date | None, until: dt.date |
     return before, after
 
 
-def _themes(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, int]) -> tuple[ListedTheme, ...]:
-    return tuple(ListedTheme(*row) for row in con.execute(sql, params).fetchall())
+def _themes(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, int]) -> tuple[ThemeRow, ...]:
+    return tuple(ThemeRow(*row) for row in con.execute(sql, params).fetchall())
 
 
 def changes(con: duckdb.DuckDBPyConnection, settings: Settings | None, before: Snapshot, after: Snapshot) -> Changes:
     """Statuses moved, themes added and missing, and each KPI from `before` to `after`."""
     ids = {"b": before.list_id, "a": after.list_id}
     moved = con.execute(
-        f"""SELECT {", ".join(f"a.{c.strip()}" for c in THEME.split(","))}, b.status
+        f"""SELECT {", ".join(f"a.{c.strip()}" for c in THEME_ROW.split(","))}, b.status
             FROM theme_rows a JOIN theme_rows b ON a.theme_id = b.theme_id AND b.list_id = $b
             WHERE a.list_id = $a AND a.status <> b.status ORDER BY a.item, a.theme_id""",
         ids,
@@ -110,9 +96,9 @@ def changes(con: duckdb.DuckDBPyConnection, settings: Settings | None, before: S
     return Changes(
         before,
         after,
-        tuple(StatusChange(ListedTheme(*r[:-1]), r[-1]) for r in moved),
-        _themes(con, only.format(cols=THEME, one="a", other="b"), ids),
-        _themes(con, only.format(cols=THEME, one="b", other="a"), ids),
+        tuple(StatusChange(ThemeRow(*r[:-1]), r[-1]) for r in moved),
+        _themes(con, only.format(cols=THEME_ROW, one="a", other="b"), ids),
+        _themes(con, only.format(cols=THEME_ROW, one="b", other="a"), ids),
         kpis,
         settings.followup_horizon_years if settings else DEFAULT_HORIZON,
     )

@@ -49,6 +49,9 @@ class ElementCounts:
     total: int
 
 
+THEME_ROW = "theme_id, item, element, organizations, title, end_fy, status"  # a ThemeRow's columns, in order
+
+
 @dataclass(frozen=True)
 class ThemeRow:
     """A theme as the lists show it."""
@@ -109,7 +112,7 @@ def theme_lists(
     lists = {}
     for (name, condition), count in zip(LISTS.items(), counts, strict=True):
         rows = con.execute(
-            first_rows("theme_id, item, element, organizations, title, end_fy, status", POPULATION, condition),
+            first_rows(THEME_ROW, POPULATION, condition),
             {"as_of": as_of, "list": list_id, "limit": limit},
         ).fetchall()
         lists[name] = ThemeList(tuple(ThemeRow(*r) for r in rows), int(count))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from kpi.figures.changes import Changes, ListedTheme
+from kpi.figures.changes import Changes
 from kpi.figures.kpis import Kpi
+from kpi.figures.status import ThemeRow
 from kpi.present import rows
 from kpi.present.catalogue import Words
 from kpi.present.json_out import dumps, kpi_json
@@ -13,7 +14,7 @@ from kpi.present.tables import table
 THEME_KEYS = ("col.theme_id", "col.item", "col.element", "col.organizations", "col.title", "col.end_fy")
 
 
-def _theme_cells(t: ListedTheme, w: Words) -> list[str]:
+def _theme_cells(t: ThemeRow, w: Words) -> list[str]:
     return [t.theme_id, rows.item_label(t.item, w), t.element, t.organizations, t.title, str(t.end_fy)]
 
 
@@ -58,7 +59,7 @@ def changes_text(c: Changes, w: Words, fmt: str = "table") -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _theme_json(t: ListedTheme) -> dict[str, object]:
+def _theme_json(t: ThemeRow) -> dict[str, object]:
     return dict(t.__dict__)
 
 
