@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kpi import interrupts
 from kpi.db import stage
 from kpi.errors import InputRejected
 from kpi.load.decode import BOM, MAX_HEADER_BYTES, UTF16_BOMS, check_header, separator
@@ -68,14 +69,30 @@ def _header(path: Path) -> tuple[str, list[str], str]:
 
 class _Worker(threading.Thread):
     """DuckDB work off the main thread, so that the main thread can do its own meanwhile (imports, hashing, the
-    schema's checks) and stays where a signal (Ctrl-C, SIGTERM) is handled."""
+    schema's checks) and stays where a signal (Ctrl-C, SIGTERM) is handled. Used as `with _Worker(…) as w:`.
+
+    The work never outlives the block: whatever ends it early (a signal wherever it lands, an error) stops DuckDB
+    and waits for the thread. A process that exits while DuckDB still runs on a worker thread is aborted by the
+    C++ runtime as the interpreter finalises (SIGABRT, after kpi's own message)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, work: Callable[[], Any]) -> None:
         super().__init__(daemon=True)
         self.con, self.work = con, work
         self.result: Any = None
         self.error: BaseException | None = None
-        self.start()
+
+    def __enter__(self) -> _Worker:
+        try:
+            with interrupts.held():  # start() waits for the thread: a signal there would leave it running unseen
+                self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: Any) -> None:
+        if kind is not None:
+            self.stop()
 
     def run(self) -> None:
         try:
@@ -84,14 +101,20 @@ class _Worker(threading.Thread):
             self.error = exc
 
     def wait(self) -> None:
-        """Wait for the work; on a signal (or any error) in the main thread, interrupt DuckDB first."""
+        """Wait for the work; on a signal (or any error) in the main thread, stop it first."""
         try:
             while self.is_alive():
                 self.join(0.1)
         except BaseException:
-            self.con.interrupt()
-            self.join(5)
+            self.stop()
             raise
+
+    def stop(self) -> None:
+        """Interrupt DuckDB's work and wait until the thread has ended (a third signal still ends the process).
+        Interrupted again and again: an interruption that comes before a statement begins is lost with it."""
+        while self.is_alive():
+            self.con.interrupt()
+            self.join(0.05)
 
     def outcome(self) -> Any:
         """The work's result; NotStaged for a DuckDB error (the transaction is then aborted)."""
@@ -131,17 +154,13 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, progress: Any = None) -> So
     positions = {canonical: header.index(name) for name, canonical in mapping.items()}
     before = os.stat(path)
     text = themes_columns.FREE_TEXT | {"theme_id"}
-    staging = _Worker(con, lambda: stage.stage_csv(con, path, sep, positions, len(header), text))
-    try:
+    with _Worker(con, lambda: stage.stage_csv(con, path, sep, positions, len(header), text)) as staging:
         import polars  # noqa: F401
 
         from schemas import KINDS  # noqa: F401  (pandera, while DuckDB parses)
 
         sha256 = _sha256(path)
-    except BaseException:
-        staging.wait()
-        raise
-    staged: stage.Staged = staging.outcome()
+        staged: stage.Staged = staging.outcome()
     after = os.stat(path)
     if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
         raise NotStaged("changed while read")
@@ -242,16 +261,13 @@ def _check_and_recode(con: duckdb.DuckDBPyConnection, staged: stage.Staged) -> N
             ends = texts["status"].select("raw", themes.STATUS_END(pl.col("text")).cast(pl.String).alias("value"))
             fallback = ends if ends["value"].is_not_null().any() else None
         recodes.append((column, codes, fallback))
-    recoding = _Worker(con, lambda: _recode(con, staged, recodes))
-    try:
-        themes.SCHEMA.validate(frame.select(*themes.COLUMNS, LINE), lazy=True)
-    except pandera.errors.SchemaErrors as exc:
-        recoding.wait()
-        raise NotStaged("rules") from exc
-    except BaseException:
-        recoding.wait()
-        raise
-    duplicated, refused = recoding.outcome()
+    with _Worker(con, lambda: _recode(con, staged, recodes)) as recoding:
+        try:
+            themes.SCHEMA.validate(frame.select(*themes.COLUMNS, LINE), lazy=True)
+        except pandera.errors.SchemaErrors as exc:
+            recoding.wait()  # the recode ends as it would (no interruption), then the load starts again
+            raise NotStaged("rules") from exc
+        duplicated, refused = recoding.outcome()
     if duplicated or refused:
         raise NotStaged("duplicate theme_id" if duplicated else "NUL or BOM")
     staged.recoded = True

@@ -225,3 +225,48 @@ def test_spellings_of_one_kind_pass_or_fail_every_rule_alike() -> None:
         outcome.setdefault(key, set()).add(i in failing)
     assert all(len(seen) == 1 for seen in outcome.values())
     assert len(outcome) < n / 4  # the kinds do merge spellings
+
+
+WORKER_STOPPED_BY_A_SIGNAL = """
+import os, signal, threading, duckdb
+from kpi import interrupts
+from kpi.load.staged import _Worker
+
+interrupts.install()
+interrupts.release()
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
+
+def work():
+    os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C as the worker begins: it lands wherever the main thread is
+    return con.execute("SELECT count(*) FROM range(100000000000)").fetchall()
+
+try:
+    with _Worker(con, work) as worker:
+        worker.outcome()
+    print("finished")
+except interrupts.Stopped:
+    print("stopped", threading.active_count())
+"""
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_a_signal_as_duckdb_starts_on_the_worker_stops_it_before_the_process_goes_on(attempt: int) -> None:
+    """Wherever the signal lands (in the thread's start, in the block, as the result is asked for), DuckDB is
+    interrupted and the thread has ended when the exception leaves the block: a process exiting while DuckDB ran
+    on a worker thread was aborted (SIGABRT, "FATAL: exception not rethrown") after kpi's message."""
+    import signal
+    import subprocess
+    import sys
+
+    def ctrl_c_as_a_terminal_gives_it() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    result = subprocess.run(
+        [sys.executable, "-c", WORKER_STOPPED_BY_A_SIGNAL],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=ctrl_c_as_a_terminal_gives_it,
+    )
+    assert (result.returncode, result.stdout) == (0, "stopped 1\n"), result.stderr
