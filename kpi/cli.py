@@ -31,6 +31,7 @@ from kpi.errors import (
     UsageProblem,
 )
 from kpi.present.catalogue import DEFAULT_LANG, Lang, Words
+from kpi.present.formats import ListingFormat
 from kpi.present.wrap import first_sentence, wrap, wrap_paragraphs
 
 P = ParamSpec("P")
@@ -364,15 +365,22 @@ def _wait(option: float | None) -> float:
     return DEFAULT_WAIT if option is None else option
 
 
-def _as_of(option: str | None) -> int:
-    from kpi.fiscal import current_fy, parse_fy
+def _as_of(option: str | None) -> int | None:
+    """The fiscal year asked for (None: the current one, in the programme's calendar: figures.report.as_of_year)."""
+    from kpi.fiscal import parse_fy
 
     if option is None:
-        return current_fy()
+        return None
     try:
         return parse_fy(option)
     except ValueError:
         raise UsageProblem("cli.as_of_invalid", value=option) from None
+
+
+def _fiscal_year(con: Any, asked: int | None) -> int:
+    from kpi.figures.report import as_of_year
+
+    return as_of_year(con, asked)
 
 
 def _date(option: str | None, name: str) -> dt.date | None:
@@ -448,9 +456,10 @@ def load(
 
     day = _date(snapshot, "--snapshot")
     progress = _progress(quiet)
-    with open_for_write(db_path(db), _wait(wait)) as con, progress or nullcontext():
+    path = db_path(db)
+    with open_for_write(path, _wait(wait)) as con, progress or nullcontext():
         results, skipped = ingest.load(
-            con, paths, kind and str(kind), encoding and str(encoding), project_id, day, progress
+            con, paths, kind and str(kind), encoding and str(encoding), project_id, day, progress, db=path
         )
     if not quiet:
         say(load_table(results, skipped, Output.words))
@@ -488,13 +497,14 @@ def report(
     from kpi.db.connect import db_path, open_for_read
     from kpi.figures.report import report as build
 
-    fy = _as_of(as_of)
+    asked = _as_of(as_of)
     if fmt is ReportFormat.html:
         if out_file is None:
             raise UsageProblem("cli.html_needs_out")
         _need_charts()
     w = Output.words
     with open_for_read(db_path(db), _wait(wait)) as con:
+        fy = _fiscal_year(con, asked)
         _need_data(con)
         rep = build(con, fy, None if all_rows else 100)
         if fmt is ReportFormat.html:
@@ -549,8 +559,9 @@ def check(
     from kpi.figures.report import settings
     from kpi.present.check import check_json, check_text, failed
 
-    fy = _as_of(as_of)
+    asked = _as_of(as_of)
     with open_for_read(db_path(db), _wait(wait)) as con:
+        fy = _fiscal_year(con, asked)
         _need_data(con)
         programme = settings(con)
         if programme is None:
@@ -587,8 +598,9 @@ def export(
     from kpi.present.export import build_files
     from kpi.present.files import write_files
 
-    fy = _as_of(as_of)
+    asked = _as_of(as_of)
     with open_for_read(db_path(db), _wait(wait)) as con:
+        fy = _fiscal_year(con, asked)
         _need_data(con)
         rep = build(con, fy, list_limit=None)
         themes, loaded = all_themes(con, list_id(rep.snapshot)), sources(con)
@@ -613,8 +625,9 @@ def stagegate(
     from kpi.figures.stagegate import stage_gate
     from kpi.present.stagegate import stage_gate_output
 
-    fy = _as_of(as_of)
+    asked = _as_of(as_of)
     with open_for_read(db_path(db), _wait(wait)) as con:
+        fy = _fiscal_year(con, asked)
         result = stage_gate(con, fy, list_id(in_force(con, fy)), limit=None)
     out(stage_gate_output(result, str(fmt), Output.words))
 
@@ -669,8 +682,9 @@ def chart(
     _need_charts()
     if out_file.suffix.lower() not in charts.FORMATS:
         raise UsageProblem("cli.chart_suffix", formats=" / ".join(charts.FORMATS), name=out_file.name)
-    fy = _as_of(as_of)
+    asked = _as_of(as_of)
     with open_for_read(db_path(db), _wait(wait)) as con:
+        fy = _fiscal_year(con, asked)
         _need_data(con)
         rep = build(con, fy)
         schedule = schedule_of(con, rep)
@@ -736,8 +750,9 @@ def followups_due(
     from kpi.figures.report import settings
     from kpi.present.followups import due_json, due_sheet, due_text
 
-    year = _as_of(fy)
+    asked = _as_of(fy)
     with open_for_read(db_path(db), _wait(wait)) as con:
+        year = _fiscal_year(con, asked)
         _need_data(con)
         result = due(con, year, settings(con))
     w = Output.words
@@ -769,6 +784,95 @@ def init(
         raise UsageProblem("cli.init_name", name=out_file.name)
     template = Output.words("init.template").encode("utf-8")
     say(Output.words("init.wrote", path=write_files(out_file.parent, {out_file.name: template}, force)[0]))
+
+
+@command("backup")
+@handled
+def backup(
+    out_file: Annotated[Path | None, typer.Option("--out", help=W("help.opt.backup_out"), show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help=W("help.opt.backup_force"))] = False,
+    db: DbOption = None,
+    wait: WaitOption = None,
+    lang: LangOption = None,
+    log_format: LogOption = None,
+) -> None:
+    """kpi backup → db.backup.checked_copy(): a consistent copy, read back whole."""
+    from kpi.db.backup import checked_copy
+    from kpi.db.connect import db_path, open_for_write
+
+    path = db_path(db)
+    if not path.exists():
+        raise NoData("db.missing", path=str(path))
+    if out_file is not None:
+        _refuse_output(out_file, path, force)
+    with open_for_write(path, _wait(wait)) as con:
+        copy = checked_copy(con, path, out_file)
+    say(Output.words("backup.wrote", path=copy.path, size=f"{copy.size:,}", loads=copy.loads))
+
+
+def _refuse_output(target: Path, db: Path, force: bool) -> None:
+    if target.exists() and target.resolve() == db.resolve():
+        raise UsageProblem("restore.same_file", path=str(target))
+    if target.exists() and not force:
+        raise UsageProblem("cli.would_replace", folder=str(target.parent), names=target.name)
+
+
+@command("restore")
+@handled
+def restore(
+    backup_file: Annotated[Path, typer.Argument(help=W("help.opt.backup_file"), show_default=False)],
+    db: DbOption = None,
+    wait: WaitOption = None,
+    lang: LangOption = None,
+    log_format: LogOption = None,
+) -> None:
+    """kpi restore → db.backup.restore(): the backup checked whole, swapped in, the replaced file kept."""
+    from kpi.db.backup import restore as put_back
+    from kpi.db.connect import db_path
+    from kpi.fiscal import now_in
+
+    done = put_back(db_path(db), backup_file, _wait(wait), now_in())
+    w = Output.words
+    aside = w("restore.aside", aside=done.kept_aside) if done.kept_aside else ""
+    say(w("restore.done", db=done.db, backup=done.backup, aside_text=aside))
+
+
+@command("loads")
+@handled
+def loads(
+    fmt: Annotated[ListingFormat, typer.Option("--format", "-f", help=W("help.opt.format"))] = ListingFormat.table,
+    db: DbOption = None,
+    wait: WaitOption = None,
+    lang: LangOption = None,
+    log_format: LogOption = None,
+) -> None:
+    """kpi loads → figures.history.loads()."""
+    from kpi.db.connect import db_path, open_for_read
+    from kpi.figures.history import loads as loaded
+    from kpi.present.history import render_loads
+
+    with open_for_read(db_path(db), _wait(wait)) as con:
+        records = loaded(con)
+    out(render_loads(records, fmt, Output.words))
+
+
+@command("lists")
+@handled
+def lists(
+    fmt: Annotated[ListingFormat, typer.Option("--format", "-f", help=W("help.opt.format"))] = ListingFormat.table,
+    db: DbOption = None,
+    wait: WaitOption = None,
+    lang: LangOption = None,
+    log_format: LogOption = None,
+) -> None:
+    """kpi lists → figures.history.lists()."""
+    from kpi.db.connect import db_path, open_for_read
+    from kpi.figures.history import lists as dated
+    from kpi.present.history import render_lists
+
+    with open_for_read(db_path(db), _wait(wait)) as con:
+        records = dated(con)
+    out(render_lists(records, fmt, Output.words))
 
 
 # ---------------------------------------------------------------------------- running

@@ -10,6 +10,9 @@ from kpi import interrupts
 def main() -> None:
     """Entry point of the `kpi` command."""
     interrupts.install()  # held: released by kpi.cli.main
-    from kpi.cli import main as run
+    try:
+        from kpi.cli import main as run
 
-    run()
+        run()
+    finally:
+        interrupts.ignore()  # the outcome is decided (kpi.cli.main exits with it): nothing may change it now

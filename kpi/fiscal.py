@@ -49,9 +49,35 @@ def fiscal_year_of(day: dt.date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
-def current_fy() -> int:
-    """The fiscal year containing today."""
-    return fiscal_year_of(dt.date.today())
+DEFAULT_TIMEZONE = "Asia/Tokyo"  # the programme's calendar: a Japanese fund's days and years are Japan's
+
+
+def now_in(timezone: str = DEFAULT_TIMEZONE) -> dt.datetime:
+    """The time now in a time zone, without its offset (as the database stores times)."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo(timezone)).replace(tzinfo=None, microsecond=0)
+
+
+def today_in(timezone: str = DEFAULT_TIMEZONE) -> dt.date:
+    """Today's date in a time zone (a cron server on UTC is still in Japan's day: the programme's calendar)."""
+    return now_in(timezone).date()
+
+
+def current_fy(timezone: str = DEFAULT_TIMEZONE) -> int:
+    """The fiscal year containing today in a time zone."""
+    return fiscal_year_of(today_in(timezone))
+
+
+def is_timezone(name: str) -> bool:
+    """Whether a name is a time zone the IANA database knows (Asia/Tokyo, UTC, …)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def fy_expr(value: pl.Expr) -> pl.Expr:

@@ -98,6 +98,14 @@ def finish() -> None:
     _finished = True
 
 
+def ignore() -> None:
+    """The process is exiting: from here on Ctrl-C and SIGTERM are ignored. As Python finalises it gives every
+    signal with a Python handler back its default action, so a late signal would end the process by itself
+    (exit -2 or -15 instead of the command's own code)."""
+    for signum in SIGNALS:
+        _signal.signal(signum, _signal.SIG_IGN)
+
+
 def received() -> int | None:
     """The first signal that arrived before the outcome was decided, if any (it may have surfaced as another
     exception, e.g. DuckDB's `Query interrupted`)."""

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from kpi.fiscal import parse_fy
+from kpi.fiscal import DEFAULT_TIMEZONE, is_timezone, parse_fy
 
 DEFAULT_GRADE_POINTS = "A=3, B=2, C=1, D=0"  # the report's 評点法 note; programme.toml may set another
 DEFAULT_HORIZON = 3  # years after a theme's end until its follow-up survey measures practical use
 MAX_HORIZON = 30
+DEFAULT_BACKUPS = 3  # copies of the database kept before the loads that change it (kpi.duckdb.backups/)
+MAX_BACKUPS = 100
 
 # Every setting: required or not, in the order a template lists them.
 REQUIRED = (
@@ -25,7 +27,7 @@ REQUIRED = (
     "followup_horizon_years",
     "long_term_judged_from_fy",
 )
-OPTIONAL = ("grade_points",)
+OPTIONAL = ("grade_points", "backups", "timezone")
 
 
 def parse_target(text: str) -> Fraction:
@@ -82,6 +84,22 @@ def _fy(value: str) -> int:
         raise ValueError("rule.fiscal_year") from exc
 
 
+def _backups(value: str) -> int:
+    try:
+        count = int(value)
+    except ValueError as exc:
+        raise ValueError("rule.setting.whole_number") from exc
+    if not 0 <= count <= MAX_BACKUPS:
+        raise ValueError("rule.setting.backups")
+    return count
+
+
+def _timezone(value: str) -> str:
+    if not is_timezone(value.strip()):
+        raise ValueError("rule.setting.timezone")
+    return value.strip()
+
+
 def _name(value: str) -> str:
     if not value.strip():
         raise ValueError("rule.setting.empty")
@@ -96,6 +114,8 @@ CHECKS: dict[str, Callable[[str], object]] = {
     "followup_horizon_years": _horizon,
     "long_term_judged_from_fy": _fy,
     "grade_points": parse_grade_points,
+    "backups": _backups,
+    "timezone": _timezone,
 }
 
 
@@ -146,6 +166,8 @@ class Settings:
     followup_horizon_years: int
     long_term_judged_from_fy: int
     grade_points_text: str
+    backups: int = DEFAULT_BACKUPS
+    timezone: str = DEFAULT_TIMEZONE
 
     @property
     def short_term_target(self) -> Fraction:
@@ -179,6 +201,8 @@ class Settings:
             followup_horizon_years=int(stored["followup_horizon_years"]),
             long_term_judged_from_fy=int(stored["long_term_judged_from_fy"]),
             grade_points_text=stored.get("grade_points", DEFAULT_GRADE_POINTS),
+            backups=int(stored.get("backups", DEFAULT_BACKUPS)),
+            timezone=stored.get("timezone", DEFAULT_TIMEZONE).strip(),
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -191,4 +215,6 @@ class Settings:
             "followup_horizon_years": self.followup_horizon_years,
             "long_term_judged_from_fy": self.long_term_judged_from_fy,
             "grade_points": self.grade_points_text,
+            "backups": self.backups,
+            "timezone": self.timezone,
         }

@@ -17,6 +17,7 @@ order (they are watched, not done early), and the statements, transactions and e
     begin write files / end write files, temp NAME, before rename NAME / after rename NAME   output files
     signal SIGINT                 kpi's handler is running (where the signal landed, in the order above)
     paused                        see $FAULTKIT_PAUSE_AT
+    finalizing                    Python is finalising at exit (only with FAULTKIT_PAUSE_AT=finalizing)
 
 The phases a test names are the stable ones above (BEGIN, COMMIT, CHECKPOINT, reading, …), or a statement
 found by measuring a reference run (`Spy.durations`), never a table name written into a test.
@@ -26,7 +27,8 @@ one), the process says `paused` right after that announcement and waits there (u
 signal arrives, or until `Spy.resume()`): a signal sent then lands exactly at that point, every time, and a
 limit set on the paused process (`resource.prlimit`) applies from that point on. `Spy.stop_inside()` does
 the same for a phase without a pause: it freezes the process (SIGSTOP) as soon as the phase begins and
-proves it has not ended.
+proves it has not ended. `FAULTKIT_PAUSE_AT=finalizing` pauses the exiting process while Python finalises (after
+its signal handlers are gone) until the file $FAULTKIT_RESUME_FILE exists.
 """
 
 from __future__ import annotations
@@ -231,6 +233,20 @@ def caught_signals(pid: int) -> set[int]:
     return {n for n in range(1, 65) if mask & (1 << (n - 1))}
 
 
+def pending_signals(pid: int) -> set[int]:
+    """The signals waiting to be delivered to a process (Linux: SigPnd and ShdPnd in /proc/PID/status); an ignored
+    signal is discarded when sent, so it is never pending."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            masks = [int(line.split()[1], 16) for line in f if line.startswith(("SigPnd:", "ShdPnd:"))]
+    except OSError:
+        return set()
+    mask = 0
+    for m in masks:
+        mask |= m
+    return {n for n in range(1, 65) if mask & (1 << (n - 1))}
+
+
 def _state(pid: int) -> str:
     try:
         with open(f"/proc/{pid}/stat") as f:
@@ -315,10 +331,12 @@ class Spy:
                 )
             self._read(deadline - time.monotonic())
 
-    def stop_inside(self, begin: str, end: str, timeout: float = 120) -> bool:
-        """Freeze the process (SIGSTOP) as soon as `begin` is announced; True if `end` has not been announced
-        by then, i.e. the process is stopped inside the phase (a signal sent now lands there)."""
-        at = self.wait_for(begin, timeout)
+    def stop_inside(self, begin: str, end: str, timeout: float = 120, after: str | None = None) -> bool:
+        """Freeze the process (SIGSTOP) as soon as `begin` is announced (the first time after `after`, when given);
+        True if `end` has not been announced by then, i.e. the process is stopped inside the phase (a signal sent
+        now lands there)."""
+        start = self.wait_for(after, timeout) + 1 if after else 0
+        at = self.wait_for(begin, timeout, start)
         os.kill(self.pid, signal.SIGSTOP)
         self.stopped = True
         deadline = time.monotonic() + 10
@@ -376,9 +394,11 @@ class Spy:
         """The index of the `signal …` announcement (where kpi's handler first ran), if any."""
         return self.index("signal ")
 
-    def landed_between(self, begin: str, end: str | None) -> bool:
-        """Whether kpi's handler first ran after `begin` was announced and before `end` was (if ever)."""
-        at, start = self.landed(), self.index(begin)
+    def landed_between(self, begin: str, end: str | None, after: str | None = None) -> bool:
+        """Whether kpi's handler first ran after `begin` was announced and before `end` was (if ever); `begin`
+        the first time after the announcement `after`, when given."""
+        first = self.index(after) if after else 0
+        at, start = self.landed(), None if first is None else self.index(begin, first + 1 if after else 0)
         if at is None or start is None or at < start:
             return False
         stop = self.index(end, start + 1) if end else None
@@ -470,14 +490,14 @@ def _patch(name: str, module: Any) -> None:
 
         module.connect = announcing_open
     elif name == "kpi.db.connect":
-        connect = module._connect
+        connect = module.open_file
 
         def announcing_connect(*args: Any, **kwargs: Any) -> Any:
-            con = connect(*args, **kwargs)
+            con, absent = connect(*args, **kwargs)
             _announce("connected")
-            return _Announcing(con)
+            return _Announcing(con), absent
 
-        module._connect = announcing_connect
+        module.open_file = announcing_connect
     elif name == "kpi.load.ingest" and hasattr(module, "read_files"):
         module.read_files = _phase(module.read_files, "read")
     elif name == "kpi.load.staged" and hasattr(module, "_check_and_recode"):
@@ -566,8 +586,30 @@ def _resume(signum: int, frame: Any) -> None:
     _signalled[0] = True
 
 
+class _PauseWhileFinalising:
+    """`FAULTKIT_PAUSE_AT=finalizing`: says `finalizing` as Python tears the modules down at exit (after it has
+    given signals back their default actions) and waits there until the file $FAULTKIT_RESUME_FILE exists (a
+    signal handler cannot end this pause: Python's are gone by then)."""
+
+    def __init__(self, resume: str) -> None:
+        self.resume = resume
+        self.write, self.exists, self.sleep, self.clock = os.write, os.path.exists, time.sleep, time.monotonic
+
+    def __del__(self) -> None:
+        self.write(1, b"finalizing\n")
+        deadline = self.clock() + 60
+        while not self.exists(self.resume) and self.clock() < deadline:
+            self.sleep(0.002)
+
+
+_finalising: list[_PauseWhileFinalising] = []
+
+
 def _main() -> None:
     signal.signal(signal.SIGUSR1, _resume)
+    if _pause["at"] == "finalizing":
+        _pause["at"] = ""
+        _finalising.append(_PauseWhileFinalising(os.environ["FAULTKIT_RESUME_FILE"]))
     sys.meta_path.insert(0, _Watch())
     _announce_handlers()
     _announce_files()

@@ -20,7 +20,7 @@ BAD_THEMES = (
     "T9,9,委託,a1,某社,題,2023,目標達成\n"
     "T10,1,寄付,A-1,某社,題,令和x年度,完了\n"
 )
-TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}|\d{8}T\d{6}")  # a load's time; a backup's name
 
 
 def kpi(folder: Path, *args: str, stream: str = "stdout") -> str:
@@ -41,6 +41,9 @@ def transcripts(folder: Path) -> dict[str, str]:
     out["json"] = (
         json.dumps({k: data[k] for k in ("as_of_fy", "short_term", "long_term")}, ensure_ascii=False, indent=2) + "\n"
     )
+    out["loads"] = "$ kpi loads\n" + kpi(folder, "loads")
+    out["lists"] = "$ kpi lists\n" + kpi(folder, "lists")
+    out["backup"] = "$ kpi backup\n" + kpi(folder, "backup", stream="stderr")
     out["bad"] = "$ kpi load themes_bad.csv\n" + kpi(folder, "load", "themes_bad.csv", stream="stderr")
     out["check"] = "$ kpi check --as-of 2025\n" + kpi(folder, "check", "--as-of", "2025")
     out["reconcile"] = "$ kpi reconcile\n" + kpi(folder, "reconcile")

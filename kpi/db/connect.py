@@ -13,7 +13,8 @@ from typing import Any
 import duckdb
 
 from kpi import interrupts
-from kpi.db.schema import MIGRATIONS, SCHEMA_VERSION
+from kpi.db import backup_files
+from kpi.db.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
 from kpi.errors import (
     DISK_FULL,
     CannotWrite,
@@ -56,7 +57,12 @@ _DAMAGED = {
     "Could not read enough bytes": "db.damaged_short",
     "Corrupt database file": "db.damaged_blocks",
 }
-HEADER_BYTES = 3 * 4096  # a DuckDB file: its main header and two database headers, then the blocks
+ANYTHING = """SELECT (SELECT count(*) FROM duckdb_tables() WHERE NOT internal AND NOT temporary)
+    + (SELECT count(*) FROM duckdb_views() WHERE NOT internal AND NOT temporary)
+    + (SELECT count(*) FROM duckdb_sequences() WHERE NOT temporary)
+    + (SELECT count(*) FROM duckdb_functions() WHERE NOT internal AND function_type LIKE '%macro%')
+    + (SELECT count(*) FROM duckdb_types() WHERE NOT internal)"""
+KPI_TABLES_PRESENT = "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND schema_name = 'main' AND list_contains(?, table_name)"
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:
@@ -84,8 +90,12 @@ def explain(exc: BaseException, path: Path, committed: bool = False) -> KpiError
         if isinstance(cause, duckdb.Error):
             for words, key in _DAMAGED.items():
                 if words in text:  # (found after a commit, the message must not say the file is unchanged)
+                    newest = backup_files.newest(path)
                     return DatabaseDamaged(
-                        "db.damaged_after_commit" if committed else key, path=str(path), detail=first_line(cause)
+                        "db.damaged_after_commit" if committed else key,
+                        path=str(path),
+                        detail=first_line(cause),
+                        backup=None if newest is None else str(newest),
                     )
     return None
 
@@ -101,37 +111,32 @@ def _refuse_non_database(path: Path) -> None:
             raise DatabaseUnreadable("db.not_duckdb", path=str(path))
 
 
-def _refuse_cut_short(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """A file shorter than the blocks its header counts was cut short (a copy interrupted, a disk error):
-    refused before anything reads or writes past its end."""
-    row = fetch_one(
-        con, "SELECT block_size, total_blocks FROM pragma_database_size() WHERE database_name = current_database()"
-    )
-    expected = HEADER_BYTES + int(row[0]) * int(row[1]) if row else 0
-    size = path.stat().st_size
-    if row and int(row[1]) > 0 and size < expected:
-        raise DatabaseDamaged("db.cut_short", path=str(path), size=f"{size:,}", expected=f"{expected:,}")
+def read_whole(con: duckdb.DuckDBPyConnection) -> None:
+    """Read every block of every table of kpi's schema; DuckDB checks each block's checksum as it reads it and
+    raises on a block that is damaged or missing (a file cut short).
+
+    kpi's own tables only, by name through DuckDB's relational API (no name is pasted into SQL). A join can skip
+    the blocks it does not need, so a load's own reads are not enough: this costs ~35 ms for 200,000 themes.
+    """
+    present = {str(name) for (name,) in con.execute(KPI_TABLES_PRESENT, [list(TABLES)]).fetchall()}
+    for table in TABLES:
+        if table in present:
+            con.table(table).aggregate("min(COLUMNS(*))").fetchall()
 
 
-def _refuse_damaged_blocks(con: duckdb.DuckDBPyConnection) -> None:
-    """Read every block of every table (DuckDB checks a block's checksum when it reads it) before a load
-    writes anything: a load must not commit into a damaged file and leave it changed. (A join can skip the
-    blocks it does not need, so the load's own reads are not enough; this costs ~35 ms for 200,000 themes.)"""
-    tables = con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND schema_name = 'main'")
-    for (table,) in tables.fetchall():
-        con.execute(f'SELECT min(COLUMNS(*)) FROM "{table}"').fetchall()
-
-
-def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
-    """Open the file, retrying while another process holds it, for up to `wait` seconds."""
+def open_file(path: Path, read_only: bool, wait: float) -> tuple[duckdb.DuckDBPyConnection, bool]:
+    """Open the file, retrying while another process holds it, for up to `wait` seconds; whether the file was
+    absent just before the attempt that opened it (so that this process created it)."""
     _refuse_non_database(path)
     deadline = time.monotonic() + max(wait, 0.0)
     delay = 0.05
     while True:
+        absent = not path.exists()
         try:
             con = duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
+                _remove_if_new(path, absent, exc)
                 raise explain(exc, path) or DatabaseUnreadable(
                     "db.cannot_open", path=str(path), detail=first_line(exc)
                 ) from exc
@@ -152,12 +157,24 @@ def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnect
                 "db.cannot_open", path=str(path), detail=first_line(exc)
             ) from exc
         try:
-            _refuse_cut_short(con, path)
             con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would go to stdout, which carries data
         except BaseException:
             con.close()
             raise
-        return con
+        return con, absent
+
+
+def _remove_if_new(path: Path, absent: bool, exc: BaseException) -> None:
+    """A file that could not be created whole (a full disk while DuckDB wrote its header) is removed, when this
+    attempt created it (it held the lock)."""
+    if absent and isinstance(explain(exc, path), CannotWrite):
+        for leftover in (path, wal_of(path)):
+            leftover.unlink(missing_ok=True)
+
+
+def wal_of(path: Path) -> Path:
+    """The write-ahead log DuckDB keeps beside a database file."""
+    return path.with_name(path.name + ".wal")
 
 
 def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tuple[Any, ...] | None:
@@ -179,7 +196,7 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def _refuse_newer(path: Path, version: int) -> None:
+def refuse_newer(path: Path, version: int) -> None:
     if version > SCHEMA_VERSION:
         raise SchemaTooNew("db.too_new", path=str(path), version=version, known=SCHEMA_VERSION)
 
@@ -187,10 +204,10 @@ def _refuse_newer(path: Path, version: int) -> None:
 def upgrade(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Bring the schema to SCHEMA_VERSION in one transaction (nothing to do when current)."""
     version = schema_version(con)
-    _refuse_newer(path, version)
+    refuse_newer(path, version)
     if version == SCHEMA_VERSION:
         return
-    if version == 0 and fetch_one(con, "SELECT count(*) FROM information_schema.tables") != (0,):
+    if version == 0 and _holds_anything(con):
         raise DatabaseUnreadable("db.not_kpi", path=str(path))
     with transaction(con, data=False):
         for script in MIGRATIONS[version:]:
@@ -226,26 +243,31 @@ def transaction(con: duckdb.DuckDBPyConnection, data: bool = True) -> Iterator[N
             interrupts.keep("cli.kept_commit")
 
 
+def _holds_anything(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a file without kpi's schema holds anything of another program's (a table, a view, a macro …)."""
+    return fetch_one(con, ANYTHING) != (0,)
+
+
 @contextmanager
 def open_for_write(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection on an up-to-date schema; the file is created owner-only (0600)."""
+    """A read-write connection on an up-to-date schema, every block of its tables read first; the file is created
+    owner-only (0600). A file this call created is removed again when nothing was committed to it; no other file
+    is ever removed."""
     old_umask = os.umask(0o077)  # the database and its write-ahead log (which holds loaded rows) are owner-only
     try:
-        existed = path.exists()
-        try:
-            con = _connect(path, read_only=False, wait=wait)  # a signal while waiting for a busy file stops at once
-        except CannotWrite:  # a full disk while creating the file (it held the lock: the file was this load's)
-            if not existed:
-                for leftover in (path, path.with_name(path.name + ".wal")):
-                    leftover.unlink(missing_ok=True)
-            raise
+        con, absent = open_file(path, read_only=False, wait=wait)  # a signal while waiting stops at once
         created, commits_before = False, _commits
+        held = _hold(path)
         try:
             with interrupts.held():
-                # An empty file nobody has committed to yet is ours to remove if this first load fails.
-                created = fetch_one(con, "SELECT count(*) FROM information_schema.tables") == (0,)
-            if not created:
-                _refuse_damaged_blocks(con)
+                version = schema_version(con)
+                empty = version == 0 and not _holds_anything(con)
+                created = absent and empty  # ours to remove if this first load fails
+            refuse_newer(path, version)
+            if version == 0 and not empty:
+                raise DatabaseUnreadable("db.not_kpi", path=str(path))
+            if version > 0:
+                read_whole(con)
             upgrade(con, path)
             yield con
             con.execute("CHECKPOINT")
@@ -253,7 +275,7 @@ def open_for_write(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[duckdb.Du
             with interrupts.held():
                 _close(con)
                 if created and _commits == commits_before:
-                    for leftover in (path, path.with_name(path.name + ".wal")):
+                    for leftover in (path, wal_of(path)):
                         leftover.unlink(missing_ok=True)
             explained = explain(exc, path, committed=_commits > commits_before)
             if explained is not None:
@@ -261,8 +283,31 @@ def open_for_write(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[duckdb.Du
             raise
         finally:
             _close(con)
+            _release(path, held)  # only now: closing it while connected would drop DuckDB's lock (see _hold)
     finally:
         os.umask(old_umask)
+
+
+_held: dict[Path, int] = {}  # database files this process holds for writing → a descriptor open on each
+
+
+def _hold(path: Path) -> int:
+    """A descriptor on the database file, kept open for as long as the write connection: the file's bytes are
+    read through it (a backup), because on POSIX closing *any* descriptor of a file drops every lock the process
+    holds on it — DuckDB's own lock included — and another process could then write the file too."""
+    fd = os.open(path, os.O_RDONLY)
+    _held[path.resolve()] = fd
+    return fd
+
+
+def _release(path: Path, fd: int) -> None:
+    _held.pop(path.resolve(), None)
+    os.close(fd)
+
+
+def held_file(path: Path) -> int:
+    """The descriptor on a database file this process holds for writing (open_for_write); never close it."""
+    return _held[path.resolve()]
 
 
 def _close(con: duckdb.DuckDBPyConnection) -> None:
@@ -276,17 +321,17 @@ def open_for_read(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[duckdb.Duc
     """A read-only connection; a file of an older schema is upgraded first (the only write a read makes)."""
     if not path.exists():
         raise NoData("db.missing", path=str(path))
-    con = _connect(path, read_only=True, wait=wait)
+    con, _ = open_file(path, read_only=True, wait=wait)
     try:
         version = schema_version(con)
-        _refuse_newer(path, version)
+        refuse_newer(path, version)
         if version == 0:
             raise NoData("db.empty", path=str(path))
         if version < SCHEMA_VERSION:
             con.close()
             with open_for_write(path, wait):
                 pass
-            con = _connect(path, read_only=True, wait=wait)
+            con, _ = open_file(path, read_only=True, wait=wait)
         yield con
     except duckdb.Error as exc:
         explained = explain(exc, path)

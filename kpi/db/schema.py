@@ -85,8 +85,36 @@ MIGRATIONS: list[str] = [
         FROM theme_rows r JOIN theme_lists l USING (list_id)
         QUALIFY row_number() OVER (PARTITION BY r.theme_id ORDER BY l.snapshot DESC) = 1;
     """,
+    # 4: a load records the date of the list a themes file made or replaced, and where that date came from
+    # (--snapshot, the file's name, or today in the programme's calendar). Earlier loads get the date of the
+    # list they last wrote.
+    """
+    ALTER TABLE loads ADD COLUMN snapshot DATE;
+    ALTER TABLE loads ADD COLUMN snapshot_from VARCHAR;
+    UPDATE loads SET snapshot = l.snapshot FROM theme_lists l WHERE l.load_id = loads.load_id;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# Every table of the current schema (a damaged block is looked for in each of them before a load writes).
+TABLES = (
+    "meta",
+    "loads",
+    "programme",
+    "theme_lists",
+    "theme_rows",
+    "theme_history",
+    "budget",
+    "followups",
+    "outputs",
+    "grants",
+    "stagegate",
+    "evaluation",
+    "published",
+    "rs_budget",
+    "rs_indicators",
+    "rs_values",
+)
 
 # The natural key of each table: a reload replaces the rows whose key it gives.
 TABLE_KEYS = {

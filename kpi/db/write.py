@@ -7,7 +7,7 @@ date's list, the same content changes nothing. Every other kind replaces its row
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -26,16 +26,19 @@ MISSING_LISTED = 20  # theme ids named in a load's result when themes are missin
 class Incoming:
     """One checked file ready to be written: its rows per table (polars frames), or programme settings.
 
-    A themes file carries the date its list describes (`snapshot`); `skipped` counts rows the reader left out on
-    purpose (a survey sheet's unanswered rows).
+    A themes file carries the date its list describes (`snapshot`) and where that date came from (`snapshot_from`:
+    option, name or today); `skipped` counts rows the reader left out on purpose (a survey sheet's unanswered rows);
+    `loaded_at` is the load's time in the programme's calendar.
     """
 
     path: Path
     kind: str
     sha256: str
+    loaded_at: dt.datetime
     tables: dict[str, Any] = field(default_factory=dict)
     settings: dict[str, str] | None = None
     snapshot: dt.date | None = None
+    snapshot_from: str | None = None
     skipped: int = 0
 
 
@@ -68,6 +71,7 @@ class FileResult:
     snapshot: dt.date | None = None
     list_change: ListChange | None = None
     skipped: int = 0
+    snapshot_from: str | None = None
 
 
 def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -78,8 +82,20 @@ def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
 def _record_load(con: duckdb.DuckDBPyConnection, source: Incoming, rows: int, inserted: int, updated: int) -> int:
     load_id = _next_load_id(con)
     con.execute(
-        "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
-        [load_id, source.path.name, source.sha256, source.kind, rows, inserted, updated],
+        "INSERT INTO loads (load_id, file_name, sha256, kind, row_count, inserted, updated, loaded_at, snapshot, "
+        "snapshot_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            load_id,
+            source.path.name,
+            source.sha256,
+            source.kind,
+            rows,
+            inserted,
+            updated,
+            source.loaded_at,
+            source.snapshot,
+            source.snapshot_from,
+        ],
     )
     return load_id
 
@@ -104,6 +120,7 @@ def _unchanged(con: duckdb.DuckDBPyConnection, source: Incoming, rows: int) -> F
         _previous_load(con, source.sha256),
         snapshot=source.snapshot,
         skipped=source.skipped,
+        snapshot_from=source.snapshot_from,
     )
 
 
@@ -224,7 +241,8 @@ def _first_list(con: duckdb.DuckDBPyConnection, parts: list[Incoming]) -> list[F
         con.execute(f"INSERT INTO theme_rows SELECT {list_id}, {cols}, {load_id} FROM {staged.table}")
         stage.drop(con, staged)
     change = ListChange(snapshot, False, None, 0, ())
-    return [FileResult(str(part.path), part.kind, staged.height, staged.height, 0, load_id, None, snapshot, change)]
+    result = FileResult(str(part.path), part.kind, staged.height, staged.height, 0, load_id, None, snapshot, change)
+    return [replace(result, snapshot_from=part.snapshot_from)]
 
 
 def _write_theme_list(con: duckdb.DuckDBPyConnection, parts: list[Incoming]) -> list[FileResult]:
@@ -284,7 +302,16 @@ def _write_theme_list(con: duckdb.DuckDBPyConnection, parts: list[Incoming]) -> 
         )
         return [
             FileResult(
-                str(part.path), part.kind, part.tables["themes"].height, new, changed, load_id, None, snapshot, change
+                str(part.path),
+                part.kind,
+                part.tables["themes"].height,
+                new,
+                changed,
+                load_id,
+                None,
+                snapshot,
+                change,
+                snapshot_from=part.snapshot_from,
             )
             for (part, new, changed), load_id in zip(results, load_ids, strict=True)
         ]
@@ -338,10 +365,10 @@ def write_checked(con: duckdb.DuckDBPyConnection, sources: list[Incoming]) -> li
     return results
 
 
-def stored_project_id_in(con: duckdb.DuckDBPyConnection) -> int | None:
-    """The 予算事業ID of the stored programme settings, if any (for RS files loaded without --project-id)."""
-    row = fetch_one(con, "SELECT value FROM programme WHERE key = 'project_id'")
-    return int(row[0]) if row else None
+def stored_setting(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    """One of the stored programme settings (as text), if it was set."""
+    row = fetch_one(con, "SELECT value FROM programme WHERE key = ?", [key])
+    return str(row[0]) if row else None
 
 
 def stored_theme_ids(con: duckdb.DuckDBPyConnection) -> Any:

@@ -27,6 +27,7 @@ from kpi.figures.status import (
     status_summary,
     theme_lists,
 )
+from kpi.fiscal import DEFAULT_TIMEZONE, current_fy
 from kpi.settings import Settings
 
 
@@ -53,6 +54,14 @@ class Report:
 def settings(con: duckdb.DuckDBPyConnection) -> Settings | None:
     """The programme's settings as loaded from programme.toml (None if never loaded)."""
     return Settings.from_stored(dict(con.execute("SELECT key, value FROM programme").fetchall()))
+
+
+def as_of_year(con: duckdb.DuckDBPyConnection, asked: int | None) -> int:
+    """The fiscal year asked for, else the one containing today in the programme's calendar (its time zone)."""
+    if asked is not None:
+        return asked
+    programme = settings(con)
+    return current_fy(programme.timezone if programme else DEFAULT_TIMEZONE)
 
 
 def has_data(con: duckdb.DuckDBPyConnection) -> bool:

@@ -11,11 +11,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kpi.db.connect import transaction
-from kpi.db.write import FileResult, Incoming, stored_project_id_in, write_checked, write_sources
+from kpi.db.write import (
+    FileResult,
+    Incoming,
+    stored_setting,
+    write_checked,
+    write_sources,
+)
 from kpi.errors import Failure, InputRejected, UsageProblem
+from kpi.fiscal import DEFAULT_TIMEZONE, now_in, today_in
 from kpi.load.files import KIND_ORDER, find_files
 from kpi.load.programme import read_programme
 from kpi.load.source import SourceFile
+from kpi.settings import DEFAULT_BACKUPS
 
 if TYPE_CHECKING:
     import duckdb
@@ -37,21 +45,22 @@ class Batch:
 DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 
 
-def snapshot_of(path: Path, option: dt.date | None, today: dt.date) -> dt.date:
-    """The date a themes file's list describes: --snapshot, else a date in its name (themes_2026-03-31.csv), else
-    today. A name's date that is no date, or lies in the future, is refused (exit 2)."""
+def snapshot_of(path: Path, option: dt.date | None, today: dt.date) -> tuple[dt.date, str]:
+    """The date a themes file's list describes and where it came from: --snapshot ("option"), else a date in its
+    name ("name": themes_2026-03-31.csv), else today in the programme's calendar ("today"). A name's date that is
+    no date, or lies in the future, is refused (exit 2)."""
     if option is not None:
-        return option
+        return option, "option"
     m = DATE_IN_NAME.search(path.stem)
     if m is None:
-        return today
+        return today, "today"
     try:
         day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         raise UsageProblem("load.snapshot_name_not_a_date", path=str(path), text=m.group(0)) from None
     if day > today:
         raise UsageProblem("load.snapshot_name_future", path=str(path), date=day.isoformat())
-    return day
+    return day, "name"
 
 
 def read_source(path: Path, kind: str, encoding: str | None) -> SourceFile:
@@ -98,11 +107,13 @@ def read_files(
     today: dt.date | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
     progress: Progress | None = None,
+    stored_timezone: Callable[[], str | None] = lambda: None,
 ) -> Batch:
     """Read and validate every file; collect every failure instead of stopping at the first.
 
     RS files keep one project's rows: --project-id, else the programme settings of this load, else the stored ones.
-    Each themes file is the list of one date (`snapshot_of`); lists are written oldest first.
+    Each themes file is the list of one date (`snapshot_of`); lists are written oldest first. "Today" is the
+    programme's: in the time zone of this load's settings file, else of the stored settings, else Japan's.
 
     With `con` (inside the load's transaction), a lone themes file in UTF-8 is staged by DuckDB in the database
     (kpi.load.staged); when it cannot be accepted that way this raises staged.NotStaged, after which the load
@@ -113,23 +124,32 @@ def read_files(
     found, skipped = find_files(paths, kind)
     if not found:
         raise InputRejected("load.no_files")
-    today = today or dt.date.today()
+    sources: list[SourceFile] = []
+    failures: list[Failure] = []
+    for path, k in found:  # the settings first: their time zone dates the lists
+        if k == "programme":
+            try:
+                sources.append(read_source(path, k, encoding))
+            except InputRejected as exc:
+                failures.extend(exc.failures or [Failure(str(path), None, "", None, exc.key, exc.params)])
+    timezone = _programme_setting(sources, "timezone") or stored_timezone() or DEFAULT_TIMEZONE
+    today = today or today_in(timezone)
     if snapshot is not None and snapshot > today:
         raise UsageProblem("load.snapshot_future", date=snapshot.isoformat())
     dates = {path: snapshot_of(path, snapshot, today) for path, k in found if k == "themes"}
     order = {k: i for i, k in enumerate(KIND_ORDER)}
-    found.sort(key=lambda pk: (order.get(pk[1], len(order)), dates.get(pk[0], dt.date.min)))
+    found.sort(key=lambda pk: (order.get(pk[1], len(order)), dates.get(pk[0], (dt.date.min, ""))[0]))
     themes_files = [path for path, k in found if k == "themes"]
     fast = con is not None and len(themes_files) == 1 and staged.eligible(themes_files[0], "themes", encoding)
-    sources: list[SourceFile] = []
-    failures: list[Failure] = []
     if progress:
         progress("read")
     for path, k in found:
         try:
+            if k == "programme":
+                continue  # read above
             if fast and con is not None and path == themes_files[0]:
                 source = staged.read(con, path, progress)
-                source.snapshot = dates.get(path)
+                source.snapshot, source.snapshot_from = dates[path]
                 sources.append(source)
             elif k == "rs":
                 project_id = project_id or _programme_project_id(sources) or stored_project_id()
@@ -138,7 +158,7 @@ def read_files(
                 sources.append(read_rs_source(path, project_id, encoding))
             else:
                 source = read_source(path, k, encoding)
-                source.snapshot = dates.get(path)
+                source.snapshot, source.snapshot_from = dates.get(path, (None, None))
                 sources.append(source)
         except InputRejected as exc:
             failures.extend(exc.failures or [Failure(str(path), None, "", None, exc.key, exc.params)])
@@ -149,13 +169,24 @@ def read_files(
 
 
 def _programme_project_id(sources: list[SourceFile]) -> int | None:
-    return next((int(s.settings["project_id"]) for s in sources if s.settings), None)
+    value = _programme_setting(sources, "project_id")
+    return int(value) if value else None
 
 
-def _incoming(source: SourceFile, records: Any) -> Incoming:
-    """What the database writes for one checked file."""
+def _whole(value: str | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _programme_setting(sources: list[SourceFile], key: str) -> str | None:
+    """A setting of the programme file read in this load, if any."""
+    return next((s.settings.get(key) for s in sources if s.settings), None)
+
+
+def _incoming(source: SourceFile, records: Any, loaded_at: dt.datetime | None = None) -> Incoming:
+    """What the database writes for one checked file (at `loaded_at`, else now in Japan)."""
+    loaded_at = loaded_at or now_in()
     if source.settings is not None:
-        return Incoming(source.path, source.kind, source.sha256, settings=source.settings)
+        return Incoming(source.path, source.kind, source.sha256, loaded_at, settings=source.settings)
     if source.rs is not None:
         rs = source.rs
         tables = (
@@ -163,13 +194,15 @@ def _incoming(source: SourceFile, records: Any) -> Incoming:
             if rs.budget is not None
             else {"rs_indicators": rs.indicators, "rs_values": rs.values}
         )
-        return Incoming(source.path, source.kind, source.sha256, tables=tables)
+        return Incoming(source.path, source.kind, source.sha256, loaded_at, tables=tables)
     return Incoming(
         source.path,
         source.kind,
         source.sha256,
+        loaded_at,
         tables={source.kind: records},
         snapshot=source.snapshot,
+        snapshot_from=source.snapshot_from,
         skipped=source.skipped,
     )
 
@@ -181,7 +214,9 @@ def _checked(con: duckdb.DuckDBPyConnection, batch: Batch) -> list[Incoming]:
     failures = batch.failures + validate.check_references(con, batch.sources, batch.records)
     if failures:
         raise InputRejected("load.problems", failures, count=len(failures))
-    return [_incoming(s, batch.records.get(i)) for i, s in enumerate(batch.sources)]
+    timezone = _programme_setting(batch.sources, "timezone") or stored_setting(con, "timezone") or DEFAULT_TIMEZONE
+    loaded_at = now_in(timezone)
+    return [_incoming(s, batch.records.get(i), loaded_at) for i, s in enumerate(batch.sources)]
 
 
 def load_files(con: duckdb.DuckDBPyConnection, batch: Batch) -> list[FileResult]:
@@ -197,13 +232,17 @@ def load(
     project_id: int | None = None,
     snapshot: dt.date | None = None,
     progress: Progress | None = None,
+    db: Path | None = None,
 ) -> tuple[list[FileResult], list[Path]]:
     """`kpi load`: read, check and write every file in one transaction, all of it or nothing; the results and the
     files skipped.
 
     A lone themes file is staged by DuckDB where it will be stored (kpi.load.staged); if it cannot be accepted
     that way the transaction is rolled back and the load starts again, reading every file the ordinary way.
+    With `db` (the file `con` holds), the database as it was is kept in its backups folder first (the newest
+    `backups` of the settings); the copy of a load that changed nothing is removed again.
     """
+    from kpi.db import backup
     from kpi.load.staged import NotStaged
 
     def attempt(stage: bool) -> tuple[list[FileResult], list[Path]]:
@@ -213,17 +252,25 @@ def load(
                 kind,
                 encoding,
                 project_id,
-                lambda: stored_project_id_in(con),
+                lambda: _whole(stored_setting(con, "project_id")),
                 snapshot,
                 con=con if stage else None,
                 progress=progress,
+                stored_timezone=lambda: stored_setting(con, "timezone"),
             )
             incoming = _checked(con, batch)
             if progress:
                 progress("write")
             return write_checked(con, incoming), batch.skipped
 
+    keep = int(stored_setting(con, "backups") or DEFAULT_BACKUPS)
+    timezone = stored_setting(con, "timezone") or DEFAULT_TIMEZONE
+    kept = backup.before_load(con, db, keep, now_in(timezone)) if db is not None else None
     try:
-        return attempt(stage=True)
-    except NotStaged:
-        return attempt(stage=False)
+        try:
+            return attempt(stage=True)
+        except NotStaged:
+            return attempt(stage=False)
+    finally:
+        if db is not None:
+            backup.after_load(con, db, kept, keep)

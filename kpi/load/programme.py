@@ -19,7 +19,7 @@ def read_programme(path: Path, data: bytes) -> dict[str, str]:
     found = settings.problems(raw)
     if found:
         lines = _key_lines(text)
-        expected = ", ".join(settings.REQUIRED)
+        expected = ", ".join(settings.REQUIRED + settings.OPTIONAL)
         failures = [
             Failure(str(path), lines.get(p.key), p.key, p.value, p.rule, {"expected": expected, "value": p.value})
             for p in found

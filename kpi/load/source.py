@@ -21,5 +21,6 @@ class SourceFile:
     settings: dict[str, str] | None = None  # programme settings (kind 'programme')
     rs: Any = None  # kpi.load.rs.RsData (kind 'rs')
     snapshot: dt.date | None = None  # themes: the date the list describes
+    snapshot_from: str | None = None  # where that date came from: option, name or today
     skipped: int = 0  # rows left out on purpose (a survey sheet's rows whose 段階 is still blank)
     staged: Any = None  # kpi.db.stage.Staged: a themes file DuckDB has parsed into the database (kpi.load.staged)

@@ -382,6 +382,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "col.updated": ("更新", "updated"),
     "col.load": ("読込", "load"),
     "col.snapshot": ("一覧の日付", "list date"),
+    "load.snapshot_today": ("{date}（今日）", "{date} (today)"),
     "load.list_replaced": ("{date} の一覧を置き換えました。", "replaced the list of {date}."),
     "load.missing": (
         "{date} の一覧には、前の一覧（{previous}）にあったテーマ {n}件がありません（最後の状態のまま保持）: {ids}",
@@ -659,6 +660,14 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "rule.setting.whole_number": ("整数で書いてください", "write a whole number"),
     "rule.setting.horizon": ("追跡調査までの年数は 0–30年", "the follow-up horizon must be 0–30 years"),
+    "rule.setting.backups": (
+        "残すバックアップの数は 0–100（0 で作らない）",
+        "the number of backups to keep must be 0–100 (0 for none)",
+    ),
+    "rule.setting.timezone": (
+        "タイムゾーンの名前ではありません（例: Asia/Tokyo）",
+        "not the name of a time zone (e.g. Asia/Tokyo)",
+    ),
     "rule.rs.amount": (
         "円単位の整数の金額: 110003000000 や 34482000.0 など（負は - か △、空欄は未記入）",
         "amount in whole yen such as 110003000000 or 34482000.0 (negative with - or △; blank = not given)",
@@ -845,32 +854,32 @@ WORDS: dict[str, tuple[str, str]] = {
     "io.kept_file": ("{path} は書き出し済みです", "{path} had been written"),
     "io.kept_files": ("{folder} に {n} 個のファイルを書き出し済みです", "the {n} files in {folder} had been written"),
     "db.damaged_after_commit": (
-        "読み込みは確定しましたが、その後データベース {path} に壊れた部分が見つかりました（{detail}）。"
+        "読み込みは確定しましたが、その後データベース {path} に壊れた部分が見つかりました（{detail}）。{advice}",
+        "the load was committed, but database {path} was then found damaged ({detail}); {advice}",
+    ),
+    "db.advice_restore": (
+        "最新のバックアップから戻すには: {command}（または元のデータを新しい --db に読み込み直してください）",
+        "to restore the newest backup: {command} (or load your files again into a new --db)",
+    ),
+    "db.advice_reload": (
         "バックアップから戻すか、元のデータを新しい --db に読み込み直してください",
-        "the load was committed, but database {path} was then found damaged ({detail}); "
         "restore it from a backup, or load your files again into a new --db",
     ),
     "db.is_folder": (
         "--db {path} はフォルダです。データベースファイルを指定してください（例: --db {example}）",
         "--db {path} is a folder; point --db (or $KPI_DB) at a database file, e.g. --db {example}",
     ),
-    "db.cut_short": (
-        "データベース {path} は途中で切れています（{size} バイト、本来は {expected} バイト）。コピーの中断かディスクの障害です。"
-        "ファイルは変更していません。バックアップから戻すか、元のデータを新しい --db に読み込み直してください",
-        "database {path} is cut short ({size} bytes of {expected}): a copy was interrupted, or the disk failed. "
-        "The file was left as it is; restore it from a backup, or load your files again into a new --db",
-    ),
     "db.damaged_short": (
         "データベース {path} は途中で切れています（{detail}）。コピーの中断かディスクの障害です。"
-        "ファイルは変更していません。バックアップから戻すか、元のデータを新しい --db に読み込み直してください",
+        "ファイルは変更していません。{advice}",
         "database {path} is cut short ({detail}): a copy was interrupted, or the disk failed. "
-        "The file was left as it is; restore it from a backup, or load your files again into a new --db",
+        "The file was left as it is; {advice}",
     ),
     "db.damaged_blocks": (
         "データベース {path} の一部が壊れています（ブロックのチェックサムが合いません: {detail}）。ディスクの障害か、ほかのプログラムによる書き換えです。"
-        "ファイルは変更していません。バックアップから戻すか、元のデータを新しい --db に読み込み直してください",
+        "ファイルは変更していません。{advice}",
         "database {path} has damaged blocks (their checksums fail: {detail}): a disk error, or another program "
-        "wrote into it. The file was left as it is; restore it from a backup, or load your files again into a new --db",
+        "wrote into it. The file was left as it is; {advice}",
     ),
     # ------------------------------------------------------------------ the command line: messages
     "cli.error": ("kpi: {message}", "kpi: {message}"),
@@ -1219,6 +1228,15 @@ long_term_judged_from_fy = 2030
 # 評点法の換算（省略可）: 「第1章 1. 評点法による評価結果」の注にある換算（事務局が評価を数値に換算して平均）。
 # この行がなければ A=3, B=2, C=1, D=0。ポスト5G: A=3, B=2, C=1, D=0
 grade_points = "A=3, B=2, C=1, D=0"
+
+# バックアップの数（省略可）: kpi load はデータベースを変える前に、その時点のデータベースを
+# 隣のフォルダ（kpi.duckdb.backups/）に残します。残すのは新しいものからこの数まで。0 で作りません。
+# この行がなければ 3。
+backups = 3
+
+# タイムゾーン（省略可）: 「今日」と年度をどの地域の暦で数えるか。日付のないテーマ一覧は、
+# この地域の今日の日付の一覧になります（UTC のサーバーの cron でも日本の日付）。この行がなければ Asia/Tokyo。
+timezone = "Asia/Tokyo"
 """,
         """# kpi programme settings (programme.toml), written by kpi init.
 # kpi reads the targets and the rules of the outcome KPIs from this file, not from its code.
@@ -1260,6 +1278,14 @@ long_term_judged_from_fy = 2030
 # Grade points of the 評点法 (optional): the conversion in the note to 第1章 1. 評点法による評価結果.
 # Without this line: A=3, B=2, C=1, D=0.
 grade_points = "A=3, B=2, C=1, D=0"
+
+# Backups (optional): before a load changes the database, kpi load keeps the database as it was in the folder
+# beside it (kpi.duckdb.backups/), the newest this many. 0 for none. Without this line: 3.
+backups = 3
+
+# Time zone (optional): whose calendar "today" and the fiscal year are counted in. A theme list without a date
+# is the list of today in this zone (Japan's date even from cron on a UTC server). Without this line: Asia/Tokyo.
+timezone = "Asia/Tokyo"
 """,
     ),
     "init.wrote": (
@@ -1279,6 +1305,89 @@ grade_points = "A=3, B=2, C=1, D=0"
         "refuses it, naming the lines to fill.\n\n"
         "Example: kpi init --out programme.toml",
     ),
+    # ------------------------------------------------------------------ kpi backup, kpi restore
+    "help.backup": (
+        "データベースの一貫したコピーを作ります。作ったコピーは全ブロックを読み直して確かめてから完了とします。\n\n"
+        "読み込み中の処理があれば終わるまで待ちます（--wait）。既定の置き場所はデータベースの隣の "
+        "kpi.duckdb.backups/ で、ファイルは所有者だけが読めます（0600）。kpi load もデータベースを変える前に、"
+        "その時点のコピーを同じフォルダに残します（新しいものから既定で3つ、設定 backups）。\n\n"
+        "例: kpi backup --out /mnt/share/kpi-2026-12.duckdb",
+        "Take a consistent copy of the database, read back whole before it says it is done.\n\n"
+        "A load under way is waited for (--wait). By default the copy goes to kpi.duckdb.backups/ beside the "
+        "database, readable by its owner only (0600). kpi load, too, keeps the database as it was in that folder "
+        "before every load that changes it (the newest 3 by default: the setting backups).\n\n"
+        "Example: kpi backup --out /mnt/share/kpi-2026-12.duckdb",
+    ),
+    "help.opt.backup_out": (
+        "コピーを書き出すファイル（既定: kpi.duckdb.backups/ の中、時刻付きの名前）。",
+        "File to write the copy to (default: in kpi.duckdb.backups/, named by the time).",
+    ),
+    "help.opt.backup_force": ("--out の既存ファイルを置き換えます。", "Replace the --out file if it exists."),
+    "help.restore": (
+        "バックアップをデータベースの場所に戻します。\n\n"
+        "バックアップは全ブロックを読んで確かめてから、一度に入れ替えます。置き換えたファイルは "
+        "kpi.duckdb.replaced-日時 として残します。使用中のデータベースは待ちます（--wait）。\n\n"
+        "例: kpi restore kpi.duckdb.backups/20261202T083012_load-8.duckdb",
+        "Put a backup in the database's place.\n\n"
+        "The backup is read whole first, then swapped in at once; the replaced file is kept as "
+        "kpi.duckdb.replaced-TIME. A database in use is waited for (--wait).\n\n"
+        "Example: kpi restore kpi.duckdb.backups/20261202T083012_load-8.duckdb",
+    ),
+    "help.opt.backup_file": ("戻すバックアップのファイル。", "The backup file to restore."),
+    "backup.wrote": (
+        "バックアップを作成しました: {path}（{size} バイト、読込 {loads}件、全ブロックを読み直して確認済み）",
+        "backup written: {path} ({size} bytes, {loads} loads, read back whole)",
+    ),
+    "backup.not_a_file": (
+        "バックアップ {path} がありません（ファイルを指定してください）",
+        "backup {path}: no such file",
+    ),
+    "backup.damaged": (
+        "バックアップ {path} は壊れています（{detail}）。ほかのバックアップを指定してください",
+        "backup {path} is damaged ({detail}); choose another backup",
+    ),
+    "backup.not_kpi": (
+        "{path} は kpi のデータベースのバックアップではありません",
+        "{path} is not a backup of a kpi database",
+    ),
+    "restore.same_file": (
+        "{path} はデータベースそのものです。バックアップのファイルを指定してください",
+        "{path} is the database itself; name a backup file",
+    ),
+    "restore.done": (
+        "データベース {db} をバックアップ {backup} から戻しました。{aside_text}",
+        "restored database {db} from backup {backup}. {aside_text}",
+    ),
+    "restore.aside": ("置き換えたファイルは {aside} に残しています。", "The replaced file is kept as {aside}."),
+    "restore.kept": ("データベース {path} はバックアップから戻してあります", "database {path} had been restored"),
+    # ------------------------------------------------------------------ kpi loads, kpi lists
+    "help.loads": (
+        "これまでの読み込みを一覧にします: 番号、日時、ファイル、種類、テーマ一覧の日付、行数、追加、更新、sha256。\n\n"
+        "--format csv は Excel 向け、json はスクリプト向け（sha256 は全桁）。\n\n"
+        "例: kpi loads --format csv > loads.csv",
+        "List every load: number, time, file, kind, the date of a theme list, rows, inserted, updated, sha256.\n\n"
+        "--format csv for Excel, json for scripts (with the whole sha256).\n\n"
+        "Example: kpi loads --format csv > loads.csv",
+    ),
+    "help.lists": (
+        "日付ごとのテーマ一覧を示します: 日付、テーマ数、書き込んだ読込、その一覧で数える年度。\n\n"
+        "ある年度の数値は、その年度末（翌年3月31日）までの日付の最新の一覧で数えます。\n\n"
+        "例: kpi lists --format json",
+        "Show the dated theme lists: date, themes, the load that wrote it, and the fiscal years whose figures "
+        "read it.\n\nA fiscal year's figures read the latest list dated on or before its end (31 March).\n\n"
+        "Example: kpi lists --format json",
+    ),
+    "col.loaded_at": ("日時", "time"),
+    "col.sha256": ("ハッシュ（sha256）", "sha256"),
+    "col.themes": ("テーマ数", "themes"),
+    "col.stands_for": ("この一覧で数える年度", "fiscal years it stands for"),
+    "loads.none": ("読み込みはまだありません", "nothing loaded yet"),
+    "lists.none": ("テーマ一覧はまだ読み込まれていません", "no theme list loaded yet"),
+    "lists.year": ("{fy}年度（{wareki}）", "FY{fy} ({wareki})"),
+    "lists.years": ("{first}〜{last}年度", "FY{first}–{last}"),
+    "lists.years_onwards": ("{first}年度（{wareki}）以降", "FY{first} ({wareki}) onwards"),
+    "lists.superseded": ("なし（同じ年度のより新しい一覧があります）", "none (a newer list of the same year)"),
+    "lists.stands_in": ("（それより前の年度にも代用）", " (and standing in for earlier years)"),
     "help.opt.init_out": ("書き出すファイル。", "File to write."),
     "help.opt.init_force": ("既存のファイルを置き換えます。", "Replace the file if it exists."),
     "cli.init_name": (

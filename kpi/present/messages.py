@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,19 @@ def _kept(w: Words, p: Mapping[str, Any]) -> dict[str, str]:
     return {"kept_text": w("cli.kept_commit" if p.get("committed") else "cli.kept_nothing")}
 
 
+def _advice(w: Words, p: Mapping[str, Any]) -> dict[str, str]:
+    """What to do about a damaged database: the exact command restoring its newest backup, when there is one."""
+    if not p.get("backup"):
+        return {"advice": w("db.advice_reload")}
+    command = f"kpi restore --db {shlex.quote(str(p['path']))} {shlex.quote(str(p['backup']))}"
+    return {"advice": w("db.advice_restore", command=command)}
+
+
 # Parameters some messages compose from others (a clause that is there or not).
 DERIVED: dict[str, Callable[[Words, Mapping[str, Any]], dict[str, str]]] = {
+    "db.damaged_short": _advice,
+    "db.damaged_blocks": _advice,
+    "db.damaged_after_commit": _advice,
     "db.busy": _holder,
     "load.rs.project_absent": _more,
     "io.disk_full": _kept,
@@ -74,6 +86,15 @@ def load_note(r: FileResult, w: Words) -> str:
     return w("load.unchanged")
 
 
+def snapshot_text(r: FileResult, w: Words) -> str:
+    """The date of a themes file's list, saying so when it is today's (the file named no date)."""
+    if r.snapshot is None:
+        return ""
+    return (
+        w("load.snapshot_today", date=r.snapshot.isoformat()) if r.snapshot_from == "today" else r.snapshot.isoformat()
+    )
+
+
 def load_table(results: list[FileResult], skipped: list[Path], w: Words) -> str:
     """What `kpi load` did: per file, the date of its list (themes), rows read, inserted, updated, or why nothing
     changed; then which lists were replaced, which themes a newer list no longer has, and the rows left out."""
@@ -81,7 +102,7 @@ def load_table(results: list[FileResult], skipped: list[Path], w: Words) -> str:
         [
             r.file,
             w(f"kind.{r.kind}"),
-            r.snapshot.isoformat() if r.snapshot else "",
+            snapshot_text(r, w),
             str(r.rows),
             str(r.inserted),
             str(r.updated),

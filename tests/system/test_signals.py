@@ -27,7 +27,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from faultkit import BigLoad, Spy, caught_signals, copy_db, cpu_burner, default_signals, kpi_env, table_checksums
+from faultkit import (
+    BigLoad,
+    Spy,
+    caught_signals,
+    copy_db,
+    cpu_burner,
+    default_signals,
+    kpi_env,
+    pending_signals,
+    rows,
+    table_checksums,
+)
 from kit import SAMPLE, run_kpi
 
 pytestmark = pytest.mark.slow
@@ -55,17 +66,18 @@ def cpu(request: pytest.FixtureRequest) -> Iterator[str]:
 class Moment:
     name: str
     pause_at: str | None = None  # the process waits right after this announcement: the signal lands there
-    inside: tuple[str, str] | None = None  # (begin, end): frozen once `begin` is announced, before `end`
+    inside: tuple[str, ...] | None = None  # (begin, end[, after]): frozen once `begin` is announced, before `end`
     expected: str = "before"  # the state the load must leave: 'before' or 'after' it
 
-    def phase(self, longest: str) -> tuple[str, str | None]:
-        """Where kpi's handler must have run: after the first announcement, before the second (if any)."""
+    def phase(self, longest: str) -> tuple[str, str | None, str | None]:
+        """Where kpi's handler must have run: after the first announcement, before the second (if any), the first
+        such phase after the third (if any)."""
         if self.pause_at:
-            return "paused", None
+            return "paused", None, None
         assert self.inside is not None
-        begin, end = (part.format(longest=longest) for part in self.inside)
+        begin, end, *after = (part.format(longest=longest) for part in self.inside)
         # a signal held during COMMIT (kpi waits for it to end) may run its handler just after it
-        return begin, None if begin == "before COMMIT" else end
+        return begin, None if begin == "before COMMIT" else end, after[0] if after else None
 
 
 MOMENTS = [
@@ -75,14 +87,15 @@ MOMENTS = [
     Moment("checking-spellings", pause_at="begin check"),
     Moment("validating", pause_at="begin validate"),
     Moment("database-opened", pause_at="connected"),
+    Moment("keeping-a-backup", pause_at="temp "),  # the copy of the database kept before the load writes
     Moment("transaction-begun", pause_at="after BEGIN TRANSACTION"),
     Moment("inside-the-longest-statement", inside=("before {longest}", "after {longest}")),
     Moment("after-the-longest-statement", pause_at="after {longest}"),
     Moment("just-before-commit", pause_at="before COMMIT", expected="after"),
     Moment("inside-commit", inside=("before COMMIT", "after COMMIT"), expected="after"),
     Moment("just-after-commit", pause_at="after COMMIT", expected="after"),
-    Moment("inside-checkpoint", inside=("before CHECKPOINT", "after CHECKPOINT"), expected="after"),
-    Moment("after-checkpoint", pause_at="after CHECKPOINT", expected="after"),
+    Moment("inside-checkpoint", inside=("before CHECKPOINT", "after CHECKPOINT", "after COMMIT"), expected="after"),
+    Moment("after-checkpoint", pause_at="after CHECKPOINT #2", expected="after"),  # #1 is the backup's
 ]
 
 
@@ -106,19 +119,23 @@ def test_a_signal_at_a_moment_of_a_large_load(
                 inside = True
             else:
                 assert moment.inside is not None
-                begin, end = (part.format(longest=big_load.longest) for part in moment.inside)
-                inside = spy.stop_inside(begin, end)
+                begin, end, *after = (part.format(longest=big_load.longest) for part in moment.inside)
+                inside = spy.stop_inside(begin, end, after=after[0] if after else None)
             spy.send(signum)
             returncode = spy.finish()
         if inside:
             break
     else:
         raise AssertionError(f"in {ATTEMPTS} attempts the load never stopped inside {moment.inside}")
-    begin, end = moment.phase(big_load.longest)
-    assert spy.landed_between(begin, end), (begin, end, spy.lines[-12:])
+    begin, end, after = moment.phase(big_load.longest)
+    assert spy.landed_between(begin, end, after), (begin, end, spy.lines[-12:])
     assert returncode == code, spy.stderr()
     one_line(spy.stderr(), message, COMMITTED if moment.expected == "after" else NOTHING)
     assert big_load.state(db, command=False) == moment.expected
+    # the copy kept before the load stays only when the load was committed; no temporary file is left
+    backups = db.with_name(db.name + ".backups")
+    kept = sorted(p.name for p in backups.iterdir()) if backups.exists() else []
+    assert len(kept) == (1 if moment.expected == "after" else 0) and not any(n.endswith(".tmp") for n in kept), kept
 
 
 def start_plain(db: Path, load: BigLoad) -> subprocess.Popen[str]:
@@ -322,3 +339,33 @@ def test_a_signal_during_a_report_says_so_in_the_users_language_and_log_format(
     else:
         assert spy.stderr().splitlines() == [expected]
     assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize(("signum", "code", "message"), SIGNALS)
+@pytest.mark.parametrize("command", ["load", "report"])
+def test_a_signal_after_the_work_is_done_leaves_the_commands_own_exit_code(
+    _sample_db: Path, tmp_path: Path, signum: int, code: int, message: str, command: str
+) -> None:
+    """Ctrl-C or SIGTERM while Python finalises at exit (the result printed, the list stored): the command's own
+    exit code, not death by the signal (Python gives signals back their default action as it finalises)."""
+    db = copy_db(_sample_db, tmp_path / "kpi.duckdb")
+    corrected = tmp_path / "themes_2026-03-31.csv"
+    corrected.write_text(
+        (SAMPLE / "themes_2026-03-31.csv").read_text(encoding="utf-8-sig").replace("目標達成", "目標未達", 1),
+        encoding="utf-8",
+    )
+    args = ["load", str(corrected)] if command == "load" else ["report", "--as-of", "2025", "--format", "json"]
+    resume = tmp_path / "resume"
+    with Spy(*args, "--db", str(db), pause_at="finalizing", env={"FAULTKIT_RESUME_FILE": str(resume)}) as spy:
+        spy.wait_for("finalizing")
+        spy.send(signum)
+        deadline = time.monotonic() + 30
+        while spy.proc.poll() is None and signum in pending_signals(spy.pid) and time.monotonic() < deadline:
+            time.sleep(0.001)  # until the kernel has delivered it (or discarded it: an ignored signal is never pending)
+        resume.touch()
+        returncode = spy.finish()
+    assert returncode == 0, (returncode, spy.stderr())
+    assert "Traceback" not in spy.stderr()
+    if command == "load":
+        assert "2026-03-31 の一覧を置き換えました。" in spy.stderr()
+        assert rows(db, "SELECT count(*) FROM loads WHERE kind = 'themes'") == [(2,)]

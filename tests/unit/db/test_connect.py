@@ -61,17 +61,40 @@ def test_a_folder_is_not_a_database(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_file_cut_short_is_refused_before_anything_reads_or_writes_it(sample_store: Path) -> None:
+def test_a_file_cut_short_is_found_by_duckdbs_own_reads_and_left_as_it_is(sample_store: Path) -> None:
     size = sample_store.stat().st_size
-    os.truncate(sample_store, size - 262144)  # one block short
+    os.truncate(sample_store, size - 262144)  # one block short: DuckDB trims free blocks, so the last one is used
     before = sample_store.read_bytes()
-    for opening in (connect.open_for_read, connect.open_for_write):
-        with pytest.raises(DatabaseDamaged) as damaged, opening(sample_store, wait=1):
-            pass
-        assert damaged.value.key == "db.cut_short" and damaged.value.exit_code == 65
-        assert damaged.value.params["size"] == f"{size - 262144:,}" and damaged.value.params["expected"] == f"{size:,}"
+    with pytest.raises(DatabaseDamaged) as damaged, connect.open_for_write(sample_store, wait=1):
+        pass
+    assert damaged.value.key == "db.damaged_short" and damaged.value.exit_code == 65
+    assert "Could not read enough bytes" in damaged.value.params["detail"]
+    with pytest.raises(DatabaseDamaged) as read, connect.open_for_read(sample_store, wait=1) as con:
+        connect.read_whole(con)
+    assert read.value.key == "db.damaged_short"
     assert sample_store.read_bytes() == before
     assert not sample_store.with_name(sample_store.name + ".wal").exists()
+
+
+def test_a_healthy_file_shorter_than_its_header_counts_opens(sample_store: Path, tmp_path: Path) -> None:
+    """DuckDB trims free blocks off a file's end at a checkpoint while pragma_database_size still counts them: a
+    file shorter than total_blocks × block_size is healthy when DuckDB reads every block of it."""
+    from kpi.load import ingest
+
+    text = SAMPLE_THEMES.read_text(encoding="utf-8-sig")
+    for n in range(1, 7):  # same-date corrections, as an office makes them
+        corrected = tmp_path / f"in{n}" / SAMPLE_THEMES.name
+        corrected.parent.mkdir()
+        corrected.write_text(text.replace("目標達成", "目標未達", n), encoding="utf-8")
+        with connect.open_for_write(sample_store, wait=1) as con:
+            ingest.load(con, [corrected], db=sample_store)
+    [(block_size, total_blocks)] = rows(
+        sample_store, "SELECT block_size, total_blocks FROM pragma_database_size() WHERE database_name = 'sample'"
+    )
+    assert sample_store.stat().st_size < 3 * 4096 + block_size * total_blocks  # what the landed check refused
+    with connect.open_for_read(sample_store, wait=1) as con:
+        connect.read_whole(con)
+        assert con.execute("SELECT count(*) FROM theme_rows").fetchall() == [(144,)]
 
 
 def test_damaged_blocks_are_found_before_a_load_writes(sample_store: Path) -> None:

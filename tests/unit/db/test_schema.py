@@ -215,3 +215,29 @@ def test_a_duckdb_database_that_is_not_kpis_is_refused_with_exit_3(tmp_path: Pat
     assert result.returncode == 3, result.stderr
     assert "kpi" in result.stderr and str(other) in result.stderr
     assert table_checksums(other) == before
+
+
+def test_every_table_of_the_schema_is_listed_once_for_the_block_check(tmp_path: Path) -> None:
+    """schema.TABLES is what a load reads whole before it writes: exactly the tables the migrations create."""
+    db = tmp_path / "new.duckdb"
+    with connect.open_for_write(db, wait=1):
+        pass
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        created = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()}
+    finally:
+        con.close()
+    assert sorted(schema.TABLES) == sorted(created) and len(set(schema.TABLES)) == len(schema.TABLES)
+
+
+def test_the_v1_fixture_upgraded_records_the_date_of_the_list_its_last_themes_load_wrote(v1: Path) -> None:
+    with connect.open_for_write(v1, wait=1):
+        pass
+    con = duckdb.connect(str(v1), read_only=True)
+    try:
+        dated = con.execute(
+            "SELECT l.snapshot = t.snapshot FROM loads l JOIN theme_lists t USING (load_id) WHERE l.kind = 'themes'"
+        ).fetchall()
+    finally:
+        con.close()
+    assert dated == [(True,)]

@@ -1,0 +1,153 @@
+"""Backups: the copy a changing load keeps, how many stay, a copy read back whole, and a restore that keeps what
+it replaces."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from kit import SAMPLE, SAMPLE_THEMES, write
+
+from kpi.db import backup, backup_files, connect
+from kpi.errors import DatabaseBusy, DatabaseDamaged, DatabaseUnreadable, InputRejected, UsageProblem
+from kpi.load import ingest
+
+AT = dt.datetime(2026, 12, 2, 8, 30, 12)
+
+
+def load(db: Path, *paths: Path) -> list[int | None]:
+    """Load files with the library as `kpi load` does (backups included); the load numbers written."""
+    with connect.open_for_write(db, wait=5) as con:
+        results, _ = ingest.load(con, list(paths), db=db)
+    return [r.load_id for r in results]
+
+
+def corrected(folder: Path, n: int) -> Path:
+    folder.mkdir(exist_ok=True)
+    text = SAMPLE_THEMES.read_text(encoding="utf-8-sig").replace("目標達成", "目標未達", n)
+    return write(folder / SAMPLE_THEMES.name, text)
+
+
+def test_a_load_that_changes_the_database_keeps_it_as_it_was(sample_store: Path, tmp_path: Path) -> None:
+    before = connect_rows(sample_store, "SELECT count(*) FROM loads")
+    [load_id] = load(sample_store, corrected(tmp_path / "a", 1))
+    [kept] = backup_files.listed(sample_store)
+    assert kept.name.endswith(f"_load-{load_id}.duckdb")
+    assert connect_rows(kept, "SELECT count(*) FROM loads") == before  # the database before the load
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert stat.S_IMODE(kept.parent.stat().st_mode) == 0o700
+
+
+def test_an_unchanged_load_and_a_refused_one_leave_no_copy(sample_store: Path, tmp_path: Path) -> None:
+    assert load(sample_store, SAMPLE_THEMES) == [None]
+    bad = write(tmp_path / "themes_bad.csv", "theme_id,item\nX,9\n")
+    with pytest.raises(InputRejected), connect.open_for_write(sample_store, wait=5) as con:
+        ingest.load(con, [bad], db=sample_store)
+    assert backup_files.listed(sample_store) == []
+
+
+def test_the_first_load_of_a_new_database_keeps_no_copy(tmp_path: Path) -> None:
+    db = tmp_path / "new.duckdb"
+    load(db, SAMPLE_THEMES)
+    assert not backup_files.folder(db).exists()
+
+
+def test_the_newest_copies_are_kept_as_many_as_the_settings_say(tmp_path: Path) -> None:
+    db = tmp_path / "kpi.duckdb"
+    settings = (SAMPLE / "programme.toml").read_text(encoding="utf-8") + "backups = 2\n"
+    load(db, write(tmp_path / "programme.toml", settings), SAMPLE_THEMES)
+    numbers = [load(db, corrected(tmp_path / f"c{n}", n))[0] for n in range(1, 5)]
+    assert [p.name.split("_load-")[1] for p in backup_files.listed(db)] == [f"{n}.duckdb" for n in numbers[-2:]]
+    (tmp_path / "off").mkdir()
+    load(db, write(tmp_path / "off" / "programme.toml", settings.replace("backups = 2", "backups = 0")))
+    load(db, corrected(tmp_path / "c9", 9))
+    assert len(backup_files.listed(db)) == 2  # none taken with backups = 0 (the one kept before that load stays)
+
+
+def test_a_copy_is_read_back_whole_and_a_damaged_or_foreign_backup_is_refused(
+    sample_store: Path, tmp_path: Path
+) -> None:
+    with connect.open_for_write(sample_store, wait=5) as con:
+        copy = backup.checked_copy(con, sample_store, tmp_path / "copy.duckdb")
+    assert copy.loads == connect_rows(sample_store, "SELECT count(*) FROM loads")[0][0] and copy.size > 0
+    os.truncate(copy.path, copy.size // 2)
+    with pytest.raises(DatabaseDamaged) as damaged:
+        backup.check_whole(copy.path)
+    assert damaged.value.key == "backup.damaged" and damaged.value.exit_code == 65
+    foreign = tmp_path / "other.duckdb"
+    duckdb.connect(str(foreign)).execute("CREATE TABLE t (x INTEGER)").close()
+    with pytest.raises(DatabaseUnreadable) as not_kpi:
+        backup.check_whole(foreign)
+    assert not_kpi.value.key == "backup.not_kpi"
+    with pytest.raises(UsageProblem):
+        backup.check_whole(tmp_path / "none.duckdb")
+
+
+def test_a_restore_puts_the_backup_in_place_and_keeps_the_replaced_file_and_its_log(
+    sample_store: Path, tmp_path: Path
+) -> None:
+    with connect.open_for_write(sample_store, wait=5) as con:
+        copy = backup.checked_copy(con, sample_store, tmp_path / "copy.duckdb")
+    load(sample_store, corrected(tmp_path / "a", 2))
+    after = sample_store.read_bytes()
+    wal = sample_store.with_name(sample_store.name + ".wal")
+    wal.write_bytes(b"a log the replaced file left")
+    done = backup.restore(sample_store, copy.path, wait=5, at=AT)
+    assert done.kept_aside == sample_store.with_name("sample.duckdb.replaced-20261202T083012")
+    assert done.kept_aside.read_bytes() == after
+    assert Path(f"{done.kept_aside}.wal").read_bytes() == b"a log the replaced file left"
+    assert not wal.exists()
+    assert sample_store.read_bytes() == copy.path.read_bytes()
+    assert stat.S_IMODE(sample_store.stat().st_mode) == 0o600
+
+
+def test_a_restore_waits_for_a_busy_database_and_refuses_it_after_the_wait(sample_store: Path, tmp_path: Path) -> None:
+    with connect.open_for_write(sample_store, wait=5) as con:
+        copy = backup.checked_copy(con, sample_store, tmp_path / "copy.duckdb")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, sys; c = duckdb.connect({str(sample_store)!r}); print(1, flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == b"1"  # it holds the file now
+        before = sample_store.read_bytes()
+        with pytest.raises(DatabaseBusy):
+            backup.restore(sample_store, copy.path, wait=0.5, at=AT)
+        assert sample_store.read_bytes() == before
+    finally:
+        holder.communicate(b"")
+
+
+def test_a_backup_of_the_database_itself_is_refused(sample_store: Path) -> None:
+    with pytest.raises(UsageProblem) as same:
+        backup.restore(sample_store, sample_store, wait=1, at=AT)
+    assert same.value.key == "restore.same_file"
+
+
+def connect_rows(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_taking_a_copy_keeps_the_database_locked_against_other_writers(sample_store: Path, tmp_path: Path) -> None:
+    """On POSIX, closing any descriptor of a file drops the process's locks on it, DuckDB's included: the copy is
+    read through the descriptor open_for_write keeps, so another process still cannot open the file meanwhile."""
+    probe = f"import duckdb\ntry:\n    duckdb.connect({str(sample_store)!r})\n    print('opened')\nexcept duckdb.IOException as e:\n    print('locked' if 'lock' in str(e) else e)"
+    with connect.open_for_write(sample_store, wait=5) as con:
+        backup.take(con, sample_store, tmp_path / "copy.duckdb")
+        other = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert other.stdout.strip() == "locked", other.stdout + other.stderr
