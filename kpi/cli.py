@@ -220,6 +220,7 @@ AsOfOption = Annotated[str | None, typer.Option("--as-of", help=W("help.opt.as_o
 LangOption = Annotated[
     Lang | None, typer.Option("--lang", help=W("help.opt.lang"), envvar="KPI_LANG", show_default=False)
 ]
+ForceOption = Annotated[bool, typer.Option("--force", help=W("help.opt.force_out"))]
 LogOption = Annotated[
     LogFormat | None,
     typer.Option("--log-format", help=W("help.opt.log_format"), envvar="KPI_LOG_FORMAT", show_default=False),
@@ -345,7 +346,10 @@ def handled(command: Callable[P, None]) -> Callable[P, None]:
             from kpi.present.messages import error_text
 
             if isinstance(exc, InputRejected):
-                _fail(error_text(exc, w), exc.exit_code, exc.failures)
+                from kpi.present.messages import refusal_line
+
+                one = refusal_line(exc, w) if Output.log_format is LogFormat.text else None
+                _fail(one or error_text(exc, w), exc.exit_code, None if one else exc.failures)
             if debug:
                 raise
             if isinstance(exc, KpiError):
@@ -375,6 +379,21 @@ def _as_of(option: str | None) -> int | None:
         return parse_fy(option)
     except ValueError:
         raise UsageProblem("cli.as_of_invalid", value=option) from None
+
+
+SIZE_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+
+
+def _size(option: str | None) -> int:
+    """--max-file-size as bytes: 2G, 500M, 1000000 (exit 2 when it is none of these)."""
+    from kpi.load.files import MAX_FILE_BYTES
+
+    if option is None:
+        return MAX_FILE_BYTES
+    m = re.fullmatch(r"\s*(\d+)\s*([KMGT]?)i?B?\s*", option.upper())
+    if not m or int(m[1]) == 0:
+        raise UsageProblem("cli.bad_size", value=option)
+    return int(m[1]) * SIZE_UNITS[m[2]]
 
 
 def _fiscal_year(con: Any, asked: int | None) -> int:
@@ -442,6 +461,9 @@ def load(
     project_id: Annotated[int | None, typer.Option("--project-id", help=W("help.opt.project_id"))] = None,
     snapshot: Annotated[str | None, typer.Option("--snapshot", help=W("help.opt.snapshot"), show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=W("help.opt.quiet"))] = False,
+    max_file_size: Annotated[
+        str | None, typer.Option("--max-file-size", help=W("help.opt.max_file_size"), show_default=False)
+    ] = None,
     db: DbOption = None,
     wait: WaitOption = None,
     lang: LangOption = None,
@@ -455,11 +477,20 @@ def load(
     from kpi.present.messages import load_table
 
     day = _date(snapshot, "--snapshot")
+    limit = _size(max_file_size)
     progress = _progress(quiet)
     path = db_path(db)
     with open_for_write(path, _wait(wait)) as con, progress or nullcontext():
         results, skipped = ingest.load(
-            con, paths, kind and str(kind), encoding and str(encoding), project_id, day, progress, db=path
+            con,
+            paths,
+            kind and str(kind),
+            encoding and str(encoding),
+            project_id,
+            day,
+            progress,
+            db=path,
+            max_bytes=limit,
         )
     if not quiet:
         say(load_table(results, skipped, Output.words))
@@ -488,6 +519,7 @@ def report(
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help=W("help.opt.format"))] = ReportFormat.table,
     out_file: Annotated[Path | None, typer.Option("--out", help=W("help.opt.out_report"))] = None,
     all_rows: Annotated[bool, typer.Option("--all", help=W("help.opt.all"))] = False,
+    force: ForceOption = False,
     db: DbOption = None,
     wait: WaitOption = None,
     lang: LangOption = None,
@@ -502,6 +534,7 @@ def report(
         if out_file is None:
             raise UsageProblem("cli.html_needs_out")
         _need_charts()
+    _check_out(out_file, force, db)
     w = Output.words
     with open_for_read(db_path(db), _wait(wait)) as con:
         fy = _fiscal_year(con, asked)
@@ -526,10 +559,28 @@ def report(
         from kpi.present.report import report_text
 
         text = report_text(rep, w, str(fmt))
-    _write_or_print(text, out_file, excel=fmt is ReportFormat.csv)
+    _write_or_print(text, out_file, excel=fmt is ReportFormat.csv, force=force, db=db)
 
 
-def _write_or_print(text: str, out_file: Path | None, excel: bool = False) -> None:
+def _kept(db: Path | None) -> list[Path]:
+    """The database's own files (an output must never be one of them)."""
+    from kpi.db.backup_files import store_files
+    from kpi.db.connect import db_path
+
+    return store_files(db_path(db))
+
+
+def _check_out(out_file: Path | None, force: bool, db: Path | None) -> None:
+    """Refuse an --out file before any work is done (kpi.present.files.refuse_target)."""
+    if out_file is not None:
+        from kpi.present.files import refuse_target
+
+        refuse_target(out_file, force, _kept(db))
+
+
+def _write_or_print(
+    text: str, out_file: Path | None, excel: bool = False, force: bool = False, db: Path | None = None
+) -> None:
     """Data to stdout as UTF-8, or to a file; a CSV file as Excel opens it (BOM, CRLF; the text is guarded)."""
     if out_file is None:
         out(text)
@@ -538,7 +589,7 @@ def _write_or_print(text: str, out_file: Path | None, excel: bool = False) -> No
     from kpi.present.files import write_file
 
     data = excel_bytes(text) if excel else text.encode("utf-8")
-    say(Output.words("export.wrote", path=write_file(out_file, data)))
+    say(Output.words("export.wrote", path=write_file(out_file, data, force, _kept(db))))
 
 
 @command("check")
@@ -605,7 +656,7 @@ def export(
         rep = build(con, fy, list_limit=None)
         themes, loaded = all_themes(con, list_id(rep.snapshot)), sources(con)
     files = build_files(rep, themes, loaded, Output.words, str(encoding), str(fmt))
-    written = write_files(out_dir, files, force)
+    written = write_files(out_dir, files, force, _kept(db))
     say("\n".join(Output.words("export.wrote", path=p) for p in written))
 
 
@@ -667,6 +718,7 @@ def chart(
     name: Annotated[ChartName, typer.Argument(help=W("help.opt.chart"), show_default=False)],
     out_file: Annotated[Path, typer.Option("--out", help=W("help.opt.chart_out"), show_default=False)],
     as_of: AsOfOption = None,
+    force: ForceOption = False,
     db: DbOption = None,
     wait: WaitOption = None,
     lang: LangOption = None,
@@ -682,6 +734,7 @@ def chart(
     _need_charts()
     if out_file.suffix.lower() not in charts.FORMATS:
         raise UsageProblem("cli.chart_suffix", formats=" / ".join(charts.FORMATS), name=out_file.name)
+    _check_out(out_file, force, db)
     asked = _as_of(as_of)
     with open_for_read(db_path(db), _wait(wait)) as con:
         fy = _fiscal_year(con, asked)
@@ -689,7 +742,7 @@ def chart(
         rep = build(con, fy)
         schedule = schedule_of(con, rep)
     data = charts.render(rep, str(name), Output.words, out_file.suffix.lower()[1:], schedule)
-    say(Output.words("chart.wrote", path=write_file(out_file, data)))
+    say(Output.words("chart.wrote", path=write_file(out_file, data, force, _kept(db))))
 
 
 @command("changes")
@@ -739,6 +792,7 @@ def followups_due(
     fy: Annotated[str | None, typer.Option("--fy", help=W("help.opt.fy"), show_default=False)] = None,
     fmt: Annotated[DueFormat, typer.Option("--format", "-f", help=W("help.opt.format"))] = DueFormat.table,
     out_file: Annotated[Path | None, typer.Option("--out", help=W("help.opt.out_sheet"), show_default=False)] = None,
+    force: ForceOption = False,
     db: DbOption = None,
     wait: WaitOption = None,
     lang: LangOption = None,
@@ -750,6 +804,7 @@ def followups_due(
     from kpi.figures.report import settings
     from kpi.present.followups import due_json, due_sheet, due_text
 
+    _check_out(out_file, force, db)
     asked = _as_of(fy)
     with open_for_read(db_path(db), _wait(wait)) as con:
         year = _fiscal_year(con, asked)
@@ -763,9 +818,9 @@ def followups_due(
         from kpi.present.csvfile import excel_bytes
         from kpi.present.files import write_file
 
-        say(w("export.wrote", path=write_file(out_file, excel_bytes(due_sheet(result, w)))))
+        say(w("export.wrote", path=write_file(out_file, excel_bytes(due_sheet(result, w)), force, _kept(db))))
         return
-    _write_or_print(due_json(result) if fmt is DueFormat.json else due_text(result, w), out_file)
+    _write_or_print(due_json(result) if fmt is DueFormat.json else due_text(result, w), out_file, force=force, db=db)
 
 
 @command("init")
@@ -804,17 +859,13 @@ def backup(
     if not path.exists():
         raise NoData("db.missing", path=str(path))
     if out_file is not None:
-        _refuse_output(out_file, path, force)
+        from kpi.db.connect import wal_of
+        from kpi.present.files import refuse_target
+
+        refuse_target(out_file, force, [path, wal_of(path)])
     with open_for_write(path, _wait(wait)) as con:
         copy = checked_copy(con, path, out_file)
     say(Output.words("backup.wrote", path=copy.path, size=f"{copy.size:,}", loads=copy.loads))
-
-
-def _refuse_output(target: Path, db: Path, force: bool) -> None:
-    if target.exists() and target.resolve() == db.resolve():
-        raise UsageProblem("restore.same_file", path=str(target))
-    if target.exists() and not force:
-        raise UsageProblem("cli.would_replace", folder=str(target.parent), names=target.name)
 
 
 @command("restore")

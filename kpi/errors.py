@@ -13,6 +13,8 @@ from typing import Any
 
 # OS errors that mean the disk (or the file-size limit, or a quota) is full: exit 74 saying so.
 DISK_FULL = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
+# OS errors that mean a file may not be created or written here: exit 73 (an output) or 77 (the database).
+NOT_PERMITTED = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
 
 
 class ExitCode(IntEnum):
@@ -24,8 +26,10 @@ class ExitCode(IntEnum):
     INPUT_REJECTED = 3
     DAMAGED = 65  # sysexits EX_DATAERR: the database file is damaged (cut short, bad blocks)
     INTERNAL = 70
+    CANNOT_CREATE = 73  # sysexits EX_CANTCREAT: an output file cannot be created (a read-only folder, a device)
     IO_ERROR = 74  # sysexits EX_IOERR: a file could not be written (a full disk, a file-size limit)
     BUSY = 75
+    NO_PERMISSION = 77  # sysexits EX_NOPERM: the database cannot be opened or written for want of permission
     INTERRUPTED = 130
     TERMINATED = 143
 
@@ -96,6 +100,12 @@ class CannotEncode(KpiError):
     exit_code = ExitCode.INPUT_REJECTED
 
 
+class CannotExport(KpiError):
+    """A value cannot be written in the requested format as it is (a text longer than an Excel cell holds)."""
+
+    exit_code = ExitCode.INPUT_REJECTED
+
+
 class UsageProblem(KpiError):
     """An option or argument the command cannot use."""
 
@@ -112,6 +122,18 @@ class DatabaseDamaged(KpiError):
     """The database file is damaged (cut short, or blocks whose checksum fails); it is left as it is."""
 
     exit_code = ExitCode.DAMAGED
+
+
+class CannotCreate(KpiError):
+    """An output file cannot be created: its folder is read-only or not there, or permission is refused."""
+
+    exit_code = ExitCode.CANNOT_CREATE
+
+
+class NoPermission(KpiError):
+    """The database (or the folder that holds it) may not be opened or written by this user."""
+
+    exit_code = ExitCode.NO_PERMISSION
 
 
 class CannotWrite(KpiError):

@@ -12,10 +12,11 @@ if TYPE_CHECKING:
 
 MIN_FY, MAX_FY = 2000, 2100
 ERAS = {"令和": 2018, "R": 2018, "平成": 1988, "H": 1988}
+ERA_YEARS = {"令和": None, "R": None, "平成": 31, "H": 31}  # 平成 ended in its 31st year (FY2019 = 令和元年度)
 
 # One pattern for every spelling the input contract accepts, applied after NFKC:
 # 2023, 2023年度, R5, R5年度, 令和5, 令和5年度, 令和元年度, 平成31年度.
-FY_PATTERN = r"^(?:(\d{4})|(令和|平成|R|H)(\d{1,2}|元))(?:年度?)?$"
+FY_PATTERN = r"^(?:([0-9]{4})|(令和|平成|R|H)([0-9]{1,2}|元))(?:年度?)?$"
 _FY_RE = re.compile(FY_PATTERN, re.IGNORECASE)
 
 
@@ -30,6 +31,9 @@ def parse_fy(text: str | int) -> int:
     else:
         era = m.group(2).upper() if m.group(2) in ("r", "h") else m.group(2)
         n = 1 if m.group(3) == "元" else int(m.group(3))
+        last = ERA_YEARS[era]
+        if n == 0 or (last is not None and n > last):
+            raise ValueError(f"not a year of {era}: {text!r} (令和 starts at 元年 = 1, 平成 ends at 31)")
         year = ERAS[era] + n
     if not MIN_FY <= year <= MAX_FY:
         raise ValueError(f"fiscal year {year} is outside {MIN_FY}–{MAX_FY}")
@@ -89,6 +93,9 @@ def fy_expr(value: pl.Expr) -> pl.Expr:
     western = parts.struct.field("1").cast(pl.Int32, strict=False)
     era = parts.struct.field("2").str.to_uppercase()
     n = pl.when(parts.struct.field("3") == "元").then(pl.lit("1")).otherwise(parts.struct.field("3"))
-    offset = pl.when(era.is_in(["令和", "R"])).then(2018).when(era.is_in(["平成", "H"])).then(1988)
-    year = pl.coalesce(western, offset + n.cast(pl.Int32, strict=False)).cast(pl.Int32)
+    n = n.cast(pl.Int32, strict=False)
+    heisei = era.is_in(["平成", "H"])
+    n = pl.when((n >= 1) & (~heisei | (n <= ERA_YEARS["平成"]))).then(n)  # no 令和0, no 平成32 (ERA_YEARS)
+    offset = pl.when(era.is_in(["令和", "R"])).then(2018).when(heisei).then(1988)
+    year = pl.coalesce(western, offset + n).cast(pl.Int32)
     return pl.when(year.is_between(MIN_FY, MAX_FY)).then(year).otherwise(None).name.keep()

@@ -106,7 +106,7 @@ def choice(mapping: dict[str, str], value: pl.Expr) -> pl.Expr:
     return key.replace_strict({k.lower(): v for k, v in mapping.items()}, default=None, return_dtype=pl.String)
 
 
-AMOUNT_PATTERN = r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$"
+AMOUNT_PATTERN = r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$"
 AMOUNT_RULE = "rule.amount"
 
 
@@ -123,7 +123,10 @@ def amount_column(required: bool = True) -> pa.Column:
         checks=[
             text_check(lambda c: c.str.contains(AMOUNT_PATTERN), AMOUNT_RULE),
             text_check(
-                lambda c: c.str.replace_all(",", "").str.extract(r"^(\d+)", 1).str.len_chars() <= MAX_DIGITS + 8,
+                lambda c: (
+                    c.str.replace_all(",", "").str.extract(r"^([0-9]+)", 1).str.len_chars().fill_null(0)
+                    <= MAX_DIGITS + 8
+                ),
                 AMOUNT_TOO_LARGE,
             ),
         ],
@@ -135,7 +138,7 @@ OKU = 100_000_000  # yen per 億円
 
 def amount_fits(column: str, units: dict[str, str]) -> pl.Expr:
     """Whether an amount fits DECIMAL(24, 8) once in 億円 (a 億円 column allows 16 digits, a yen one 24)."""
-    digits = pl.col(column).str.replace_all(",", "").str.extract(r"^(\d+)", 1).str.len_chars()
+    digits = pl.col(column).str.replace_all(",", "").str.extract(r"^([0-9]+)", 1).str.len_chars()
     return digits <= (MAX_DIGITS + 8 if units.get(column) == "yen" else MAX_DIGITS)
 
 
@@ -147,7 +150,7 @@ def amount_expr(column: str, units: dict[str, str]) -> pl.Expr:
     return value.cast(pl.Decimal(24, 8))
 
 
-COUNT_PATTERN = r"^(?:\d{1,3}(?:,\d{3}){0,5}|\d{1,18})\s*件?$"  # at most 18 digits: BIGINT
+COUNT_PATTERN = r"^(?:[0-9]{1,3}(?:,[0-9]{3}){0,5}|[0-9]{1,18})\s*件?$"  # at most 18 digits: BIGINT
 COUNT_RULE = "rule.count"
 
 

@@ -19,7 +19,7 @@ OPTIONAL: set[str] = set()
 FREE_TEXT: set[str] = set()
 
 # 2026-05-31, 2026/5/31, 2026-05, 2026年5月, 2026年5月31日 (a month means its last day is not claimed: day 1)
-DATE_PATTERN = r"^(\d{4})[-/年](\d{1,2})(?:[-/月](\d{1,2})日?|月)?$"
+DATE_PATTERN = r"^([0-9]{4})[-/年]([0-9]{1,2})(?:[-/月]([0-9]{1,2})日?|月)?$"
 DATE_RULE = "rule.date"
 
 

@@ -31,7 +31,7 @@ FIGURE_PATTERN = (
     r"|grants\.(?:granted_domestic|granted_foreign)"
     r"|evaluation\.score:.+)$"
 )
-VALUE_PATTERN = r"^-?[\d,]+(?:\.\d+)?%?$"
+VALUE_PATTERN = r"^-?[0-9,]+(?:\.[0-9]+)?%?$"
 
 SCHEMA = pa.DataFrameSchema(
     {

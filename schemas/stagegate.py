@@ -19,7 +19,7 @@ COLUMNS = {
 }
 OPTIONAL: set[str] = set()
 FREE_TEXT = {"reviewer"}
-SCORE_PATTERN = r"^\d{1,3}(?:\.\d{1,2})?$"
+SCORE_PATTERN = r"^[0-9]{1,3}(?:\.[0-9]{1,2})?$"
 
 SCHEMA = pa.DataFrameSchema(
     {

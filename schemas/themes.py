@@ -8,7 +8,16 @@ import pandera.polars as pa
 import polars as pl
 
 from kpi.fiscal import fy_expr
-from schemas.common import LINE, choice, fiscal_year_column, per_distinct, row_rule, text_check, text_column
+from schemas.common import (
+    LINE,
+    choice,
+    fiscal_year_column,
+    per_distinct,
+    row_check,
+    row_rule,
+    text_check,
+    text_column,
+)
 from schemas.themes_columns import COLUMNS, FREE_TEXT, KEY, KIND, OPTIONAL, TABLE
 
 __all__ = ["COLUMNS", "FREE_TEXT", "KEY", "KIND", "OPTIONAL", "RULE_INPUTS", "SCHEMA", "TABLE", "to_records"]
@@ -32,7 +41,7 @@ STATUS_CELL = r"(?i)^(?:(\S+?)終了)?\s*(" + "|".join(sorted(STATUS, key=len, r
 
 def item_expr(value: pl.Expr) -> pl.Expr:
     """1, 2 or 3 from '1', '①' (NFKC makes it '1'), '①ポスト5G…(委託)' or an item's name."""
-    leading = value.str.extract(r"^([123])(?:\.0+)?(?:$|[^\d.,\-])", 1).cast(pl.Int8, strict=False)
+    leading = value.str.extract(r"^([123])(?:\.0+)?(?:$|[^0-9.,\-])", 1).cast(pl.Int8, strict=False)
     by_name = pl.lit(None, dtype=pl.Int8)
     for name, code in reversed(ITEM_NAMES.items()):
         by_name = (
@@ -78,7 +87,7 @@ SCHEMA = pa.DataFrameSchema(
         "element": pa.Column(
             str,
             checks=text_check(
-                lambda c: c.str.to_lowercase().str.contains(r"^[a-z](?:\d+(?:-\d+)?)?$"),
+                lambda c: c.str.to_lowercase().str.contains(r"^[a-z](?:[0-9]+(?:-[0-9]+)?)?$"),
                 "rule.element",
             ),
         ),
@@ -102,6 +111,11 @@ SCHEMA = pa.DataFrameSchema(
         LINE: pa.Column(pl.Int64),
     },
     checks=[
+        row_check(  # T1-002 and t1-002 are one theme written twice, not two themes
+            lambda: ~(pl.col("theme_id").str.to_lowercase().is_duplicated() & ~pl.col("theme_id").is_duplicated()),
+            "rule.theme_id_case",
+            "theme_id",
+        ),
         row_rule(
             lambda: (
                 end_fy_expr().is_not_null()

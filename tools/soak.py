@@ -1,12 +1,13 @@
 """The fault suites, again and again, with a CPU kept busy: python tools/soak.py [RUNS] (make soak: 10).
 
-Runs the crash, signal, concurrency and progress suites RUNS times in a row while a second process keeps one CPU
+Runs the crash, signal, concurrency, progress and lifecycle suites RUNS times in a row while a second process keeps one CPU
 busy (a plain Python loop, started before the first run and stopped after the last), prints each run's
 result and time, and exits 1 unless every run passed. A suite that fails once in ten here is flaky.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -19,7 +20,10 @@ SUITES = [
     "tests/system/test_signals.py",
     "tests/system/test_concurrency.py",
     "tests/system/test_progress.py",
+    "tests/system/test_lifecycle.py",
 ]
+# The lifecycle machine runs far longer than in the normal suite, with new examples each run.
+LIFECYCLE = {"KPI_LIFECYCLE_EXAMPLES": "12", "KPI_LIFECYCLE_STEPS": "14", "KPI_LIFECYCLE_RANDOM": "1"}
 
 
 def _stop(signum: int, frame: object) -> None:
@@ -37,6 +41,7 @@ def main() -> int:
             result = subprocess.run(
                 [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *SUITES],
                 cwd=ROOT,
+                env={**os.environ, **LIFECYCLE},
                 capture_output=True,
                 text=True,
             )

@@ -108,7 +108,11 @@ def _copy_bytes(src: int, dst: int) -> None:
 
 def take(con: duckdb.DuckDBPyConnection, db: Path, target: Path) -> None:
     """Copy the database `con` holds for writing to `target`, after a CHECKPOINT (the file is then all of it),
-    through the descriptor open_for_write keeps on it (opening the file anew would drop DuckDB's lock)."""
+    through the descriptor open_for_write keeps on it (opening the file anew would drop DuckDB's lock). A copy a
+    killed process left half-made in the backups folder is removed first (this process holds the database, so no
+    other one is making a copy)."""
+    for leftover in backup_files.leftovers(db):
+        leftover.unlink(missing_ok=True)
     con.execute("CHECKPOINT")
     _copy_file(held_file(db), target)
 

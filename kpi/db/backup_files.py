@@ -49,6 +49,12 @@ def listed(db: Path, pattern: re.Pattern[str] = TAKEN) -> list[Path]:
     return sorted(found, key=lambda p: (p.name[:15], p.stat().st_mtime_ns, p.name))  # taken in the same second
 
 
+def leftovers(db: Path) -> list[Path]:
+    """Temporary files of copies that were never finished (a process killed while copying)."""
+    place = folder(db)
+    return sorted(place.glob(".*.duckdb.*.tmp")) if place.is_dir() else []
+
+
 def newest(db: Path) -> Path | None:
     """The newest backup of a database, if any."""
     found = listed(db)
@@ -59,3 +65,15 @@ def beyond(db: Path, keep: int) -> list[Path]:
     """The copies kept before loads that are older than the newest `keep` (a `kpi backup` copy is never pruned)."""
     automatic = listed(db, BEFORE_LOAD)
     return automatic[: max(len(automatic) - keep, 0)]
+
+
+def store_files(db: Path) -> list[Path]:
+    """Every file that is the database's: the file, its write-ahead log, its backups and the files a restore kept
+    aside (an output or an input must never be one of them)."""
+    aside = sorted(db.parent.glob(f"{glob_escape(db.name)}.replaced-*")) if db.parent.is_dir() else []
+    return [db, db.with_name(db.name + ".wal"), folder(db), *aside]
+
+
+def glob_escape(name: str) -> str:
+    """A file name as a glob pattern that matches only itself."""
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)

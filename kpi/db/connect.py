@@ -17,12 +17,14 @@ from kpi.db import backup_files
 from kpi.db.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
 from kpi.errors import (
     DISK_FULL,
+    NOT_PERMITTED,
     CannotWrite,
     DatabaseBusy,
     DatabaseDamaged,
     DatabaseUnreadable,
     KpiError,
     NoData,
+    NoPermission,
     SchemaTooNew,
     UsageProblem,
 )
@@ -78,12 +80,32 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
             current = None if current.__suppress_context__ else current.__context__
 
 
+_NOT_PERMITTED = re.compile(
+    r'(?:Cannot open|Could not (?:open|create|write|truncate)) (?:file|directory) "([^"]+)".*?'
+    r"(Permission denied|Operation not permitted|Read-only file system)"
+)
+
+
+def _is_the_databases(name: str | None, path: Path) -> bool:
+    """Whether a file named in an error is the database's own (the file, its log, its backups' folder)."""
+    if not name:
+        return False
+    target = Path(name).resolve()
+    own = [path.resolve(), wal_of(path).resolve(), backup_files.folder(path).resolve()]
+    return target in own or own[2] in target.parents or target == path.resolve().parent
+
+
 def explain(exc: BaseException, path: Path, committed: bool = False) -> KpiError | None:
-    """A DuckDB or OS error that is about the file, not a bug: a full disk (exit 74) or a damaged database (65)."""
+    """A DuckDB or OS error that is about the file, not a bug: a full disk (exit 74), a damaged database (65), or
+    no permission to open or write it or its folder (77)."""
     for cause in _chain(exc):
         text = str(cause)
         if isinstance(cause, OSError) and cause.errno in DISK_FULL:
             return CannotWrite("io.disk_full", path=cause.filename or str(path), committed=committed)
+        if isinstance(cause, OSError) and cause.errno in NOT_PERMITTED and _is_the_databases(cause.filename, path):
+            return NoPermission("db.no_permission", path=str(path), detail=f"{cause.filename}: {cause.strerror}")
+        if isinstance(cause, duckdb.Error) and (m := _NOT_PERMITTED.search(text)) and _is_the_databases(m[1], path):
+            return NoPermission("db.no_permission", path=str(path), detail=first_line(cause))
         if isinstance(cause, duckdb.Error) and (m := _WRITE_FAILED.search(text)):
             key = "io.disk_full" if any(w in text for w in _DISK_FULL_WORDS) else "io.write_failed"
             return CannotWrite(key, path=m.group(1), detail=first_line(cause), committed=committed)

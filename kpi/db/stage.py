@@ -152,8 +152,8 @@ def containing(con: duckdb.DuckDBPyConnection, staged: Staged, columns: list[str
 
 
 def duplicated(con: duckdb.DuckDBPyConnection, staged: Staged, column: str) -> int:
-    """How many rows repeat a value of the column."""
-    row = fetch_one(con, f'SELECT count("{column}") - count(DISTINCT "{column}") FROM {staged.table}')
+    """How many rows repeat a value of the column, compared without case (T1-002 and t1-002 are one theme)."""
+    row = fetch_one(con, f'SELECT count("{column}") - count(DISTINCT lower("{column}")) FROM {staged.table}')
     return int(row[0]) if row else 0
 
 

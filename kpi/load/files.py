@@ -1,10 +1,19 @@
-"""Which files a `kpi load` reads, and the kind each one holds."""
+"""Which files a `kpi load` reads, the kind each one holds, and what it leaves out (and why).
+
+Only regular files are read. A path named on the command line, or a file in a folder whose name says what it
+holds, that is not a regular file (a FIFO, a device, a socket, a link to nothing) or is larger than the limit is
+refused at once by name, before anything is read from it; a folder's other entries are left out and named.
+"""
 
 from __future__ import annotations
 
+import os
+import stat
+from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 
-from kpi.errors import InputRejected, UsageProblem
+from kpi.errors import Failure, InputRejected, UsageProblem
 
 # Kinds in the order they are written: followups refer to themes loaded in the same command.
 KIND_ORDER = [
@@ -21,6 +30,20 @@ KIND_ORDER = [
 ]
 # Every way Excel saves a sheet (kpi.load.tables), and parquet.
 TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods", ".parquet"}
+MAX_FILE_BYTES = 2 * 1024**3  # --max-file-size: a larger input is refused before it is read
+
+# Why an entry was not read (catalogue keys), for the load's output.
+NOT_A_KIND = "load.skip.not_a_kind"
+A_FOLDER = "load.skip.folder"
+NOT_A_FILE = "load.skip.not_a_file"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An entry of a folder the load did not read, and why (a catalogue key)."""
+
+    path: Path
+    reason: str
 
 
 def kind_of(path: Path, kind: str | None) -> str | None:
@@ -37,21 +60,122 @@ def kind_of(path: Path, kind: str | None) -> str | None:
     return next((k for k in KIND_ORDER if k not in ("programme", "rs") and stem.startswith(k)), None)
 
 
-def find_files(paths: list[Path], kind: str | None) -> tuple[list[tuple[Path, str]], list[Path]]:
-    """Expand folders into the files they hold; return (recognised files with kinds, skipped files)."""
+def _what(path: Path) -> str | None:
+    """What a path is when it is not a regular file (a catalogue key), else None."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "load.input.dangling" if path.is_symlink() else "load.input.missing"
+    except OSError:
+        return "load.input.unreadable"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "load.input.folder"
+    if stat.S_ISFIFO(mode):
+        return "load.input.fifo"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "load.input.device"
+    if stat.S_ISSOCK(mode):
+        return "load.input.socket"
+    return "load.input.other"
+
+
+def _refusal(path: Path, key: str, **params: object) -> Failure:
+    return Failure(str(path), None, "", None, key, {"path": str(path), **params})
+
+
+def check_input(path: Path, max_bytes: int, kept: Collection[Path] = ()) -> Failure | None:
+    """Why a file cannot be read as an input, if it cannot: not a regular file, larger than `max_bytes`, or one of
+    the database's own files (reading it would drop the database's lock: kpi.db.connect._hold)."""
+    what = _what(path)
+    if what is not None:
+        return _refusal(path, what)
+    if any(_same(path, other) for other in kept):
+        return _refusal(path, "load.input.database")
+    size = path.stat().st_size
+    if size > max_bytes:
+        return _refusal(path, "load.limit_size", size=f"{size:,}", limit=f"{max_bytes:,}")
+    return check_format(path)
+
+
+HEAD_BYTES = 64 * 1024  # what a file's format is judged on, before the file is read
+MAGIC = {  # the first bytes of formats an office's file may turn out to be
+    b"PK\x03\x04": "zip",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "ole",
+    b"PAR1": "parquet",
+    b"%PDF": "pdf",
+    b"\x89PNG": "png",
+    b"\xff\xd8\xff": "jpeg",
+    b"GIF8": "gif",
+    b"\x1f\x8b": "gzip",
+}
+EXPECTED = {".xlsx": "zip", ".ods": "zip", ".xls": "ole", ".parquet": "parquet"}  # any other suffix: text
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def check_format(path: Path) -> Failure | None:
+    """Why a file's first bytes are not what its suffix says, if they are not: a workbook or an image named .csv,
+    a text file named .xlsx, NUL bytes in a text file (binary data). Judged on the first 64 KiB, so that a large
+    file of the wrong kind is refused without being read."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(HEAD_BYTES)
+    except OSError:
+        return _refusal(path, "load.input.unreadable")
+    found = next((name for magic, name in MAGIC.items() if head.startswith(magic)), None)
+    expected = EXPECTED.get(path.suffix.lower())
+    if expected is not None and found != expected:
+        return _refusal(
+            path, "load.input.not_format", suffix=path.suffix.lower(), found=f"load.format.{found or 'text'}"
+        )
+    if expected is None and found is not None:
+        return _refusal(path, "load.input.binary_format", suffix=path.suffix.lower(), found=f"load.format.{found}")
+    if expected is None and b"\x00" in head and not head.startswith(UTF16_BOMS):
+        return _refusal(path, "load.binary")
+    return None
+
+
+def _same(path: Path, other: Path) -> bool:
+    try:
+        return path.resolve() == other.resolve() or (other.exists() and os.path.samefile(path, other))
+    except OSError:
+        return False
+
+
+def find_files(
+    paths: list[Path], kind: str | None, max_bytes: int = MAX_FILE_BYTES, kept: Collection[Path] = ()
+) -> tuple[list[tuple[Path, str]], list[Skipped]]:
+    """Expand folders into the files they hold; return (recognised files with kinds, entries left out). A file the
+    load must read but cannot (named on the command line, or named for its kind in a folder) is refused here, all
+    of them at once (exit 3), before any of them is read."""
     found: list[tuple[Path, str]] = []
-    skipped: list[Path] = []
+    skipped: list[Skipped] = []
+    refused: list[Failure] = []
     for path in paths:
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             raise InputRejected("load.no_such_path", path=str(path))
-        members = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
-        for member in members:
-            k = kind_of(member, kind if not path.is_dir() else None)
+        if not path.is_dir():
+            k = kind_of(path, kind)
             if k is None:
-                if path.is_dir():
-                    skipped.append(member)
-                    continue
-                raise UsageProblem("load.kind_unknown_by_name", path=str(member))
-            found.append((member, k))
+                raise UsageProblem("load.kind_unknown_by_name", path=str(path))
+            problem = check_input(path, max_bytes, kept)
+            refused += [problem] if problem else []
+            found.append((path, k))
+            continue
+        for member in sorted(path.iterdir()):
+            k = kind_of(member, None)
+            if any(_same(member, other) for other in kept):
+                continue  # the database beside its inputs: not an input, and never opened
+            if member.is_dir() and not member.is_symlink():
+                skipped.append(Skipped(member, A_FOLDER))
+            elif k is None:
+                skipped.append(Skipped(member, NOT_A_KIND if _what(member) is None else NOT_A_FILE))
+            elif problem := check_input(member, max_bytes, kept):
+                refused.append(problem)
+            else:
+                found.append((member, k))
+    if refused:
+        raise InputRejected("load.inputs_refused", refused, count=len(refused))
     found.sort(key=lambda pk: KIND_ORDER.index(pk[1]) if pk[1] in KIND_ORDER else len(KIND_ORDER))
     return found, skipped

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kpi.db.backup_files import store_files
 from kpi.db.connect import transaction
 from kpi.db.write import (
     FileResult,
@@ -20,7 +21,7 @@ from kpi.db.write import (
 )
 from kpi.errors import Failure, InputRejected, UsageProblem
 from kpi.fiscal import DEFAULT_TIMEZONE, now_in, today_in
-from kpi.load.files import KIND_ORDER, find_files
+from kpi.load.files import KIND_ORDER, MAX_FILE_BYTES, Skipped, find_files
 from kpi.load.programme import read_programme
 from kpi.load.source import SourceFile
 from kpi.settings import DEFAULT_BACKUPS
@@ -37,12 +38,12 @@ class Batch:
     """The files of one `kpi load`, read and checked on their own (before the database is opened)."""
 
     sources: list[SourceFile]
-    skipped: list[Path]
+    skipped: list[Skipped]
     failures: list[Failure]
     records: dict[int, Any]
 
 
-DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+DATE_IN_NAME = re.compile(r"(?<![0-9])([0-9]{4})-([0-9]{2})-([0-9]{2})(?![0-9])")
 
 
 def snapshot_of(path: Path, option: dt.date | None, today: dt.date) -> tuple[dt.date, str]:
@@ -108,6 +109,8 @@ def read_files(
     con: duckdb.DuckDBPyConnection | None = None,
     progress: Progress | None = None,
     stored_timezone: Callable[[], str | None] = lambda: None,
+    max_bytes: int = MAX_FILE_BYTES,
+    kept: Collection[Path] = (),
 ) -> Batch:
     """Read and validate every file; collect every failure instead of stopping at the first.
 
@@ -121,7 +124,7 @@ def read_files(
     """
     from kpi.load import staged, validate
 
-    found, skipped = find_files(paths, kind)
+    found, skipped = find_files(paths, kind, max_bytes, kept)
     if not found:
         raise InputRejected("load.no_files")
     sources: list[SourceFile] = []
@@ -233,7 +236,8 @@ def load(
     snapshot: dt.date | None = None,
     progress: Progress | None = None,
     db: Path | None = None,
-) -> tuple[list[FileResult], list[Path]]:
+    max_bytes: int = MAX_FILE_BYTES,
+) -> tuple[list[FileResult], list[Skipped]]:
     """`kpi load`: read, check and write every file in one transaction, all of it or nothing; the results and the
     files skipped.
 
@@ -245,7 +249,9 @@ def load(
     from kpi.db import backup
     from kpi.load.staged import NotStaged
 
-    def attempt(stage: bool) -> tuple[list[FileResult], list[Path]]:
+    own = store_files(db) if db is not None else []
+
+    def attempt(stage: bool) -> tuple[list[FileResult], list[Skipped]]:
         with transaction(con):
             batch = read_files(
                 paths,
@@ -257,6 +263,8 @@ def load(
                 con=con if stage else None,
                 progress=progress,
                 stored_timezone=lambda: stored_setting(con, "timezone"),
+                max_bytes=max_bytes,
+                kept=own,
             )
             incoming = _checked(con, batch)
             if progress:

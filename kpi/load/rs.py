@@ -80,9 +80,9 @@ PERIODS = {"短期": "short", "中期": "medium", "長期": "long"}
 GOAL_TYPES = {"定量的": "quantitative", "定性的": "qualitative"}
 ROW_TYPES = {"目標年度": "target_year", "目標値": "target", "実績値": "actual", "達成率": "achievement_rate"}
 
-YEAR_HEADER = re.compile(r"^\d{4}$")
-NUMBERED = re.compile(r"^\d+\s*\.\s*")  # the 「1.」 of 「1.短期」 and 「3.実績値」 (after NFKC)
-NUMBER = re.compile(r"^([-+△▲]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
+YEAR_HEADER = re.compile(r"^[0-9]{4}$")
+NUMBERED = re.compile(r"^[0-9]+\s*\.\s*")  # the 「1.」 of 「1.短期」 and 「3.実績値」 (after NFKC)
+NUMBER = re.compile(r"^([-+△▲]?)([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$")
 DASHES = {"-", "ー", "―", "‐", "−", "—", "–", "ｰ"}  # a dash alone means "none", like a blank
 
 AMOUNT_RULE = "rule.rs.amount"

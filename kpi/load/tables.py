@@ -150,6 +150,9 @@ def spreadsheet(path: Path, data: bytes) -> tuple[pl.DataFrame, list[int]]:
     import fastexcel
     import polars as pl
 
+    from kpi.load.sheets import check_workbook
+
+    check_workbook(path, data)  # before calamine makes a dense grid of the sheet's range
     grid = fastexcel.read_excel(data).load_sheet(0, header_row=None, skip_rows=0, dtypes="string").to_polars()
     filled = grid.select((pl.col(c).str.strip_chars().str.len_chars() > 0).fill_null(False) for c in grid.columns)
     rows_filled = filled.select(pl.any_horizontal(pl.all())).to_series().to_list() if grid.width else []

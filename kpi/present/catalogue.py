@@ -9,8 +9,10 @@ are never translated.
 from __future__ import annotations
 
 import os
+import re
 import string
 from enum import StrEnum
+from pathlib import PurePath
 from typing import Any
 
 
@@ -433,7 +435,73 @@ WORDS: dict[str, tuple[str, str]] = {
         "unchanged: same content as load #{n} of {at}",
     ),
     "load.unchanged": ("変更なし: すべての行が登録済み", "unchanged: every row is already stored"),
-    "load.skipped": ("スキップ（種類が不明）: {files}", "skipped (not a known kind): {files}"),
+    "load.skip.not_a_kind": ("スキップ（種類が不明）: {files}", "skipped (not a known kind): {files}"),
+    "load.skip.folder": (
+        "スキップ（フォルダ。読み込むにはフォルダを指定してください）: {files}",
+        "skipped (folders; name a folder to load it): {files}",
+    ),
+    "load.skip.not_a_file": (
+        "スキップ（通常のファイルではない）: {files}",
+        "skipped (not regular files): {files}",
+    ),
+    "load.skip.database": (
+        "スキップ（データベースとそのファイル）: {files}",
+        "skipped (the database and its files): {files}",
+    ),
+    "load.input.not_format": (
+        "中身が{suffix} ファイルではありません（{found_text}）。保存し直すか、本当の拡張子にしてください",
+        "its content is not a {suffix} file ({found_text}); save it again, or give it its real suffix",
+    ),
+    "load.input.binary_format": (
+        "中身が{found_text}で、{suffix} のテキストではありません（バイナリデータ）。表計算ソフトで {suffix} として保存し直してください",
+        "it holds {found_text} (binary data), not {suffix} text; save it again as {suffix} from the spreadsheet",
+    ),
+    "load.format.zip": ("ZIP（Excel の .xlsx か .ods のブック）", "a ZIP archive (an .xlsx or .ods workbook)"),
+    "load.format.ole": ("Excel 97–2003 のブック（.xls）", "an Excel 97–2003 workbook (.xls)"),
+    "load.format.parquet": ("Parquet ファイル", "a Parquet file"),
+    "load.format.pdf": ("PDF", "a PDF"),
+    "load.format.png": ("PNG 画像", "a PNG image"),
+    "load.format.jpeg": ("JPEG 画像", "a JPEG image"),
+    "load.format.gif": ("GIF 画像", "a GIF image"),
+    "load.format.gzip": ("gzip で圧縮したファイル", "a gzip-compressed file"),
+    "load.format.text": ("テキスト", "text"),
+    "load.limit_cells": (
+        "最初のシートの使用範囲が大きすぎます（値のあるセルが {far} まで: {rows} 行 × {columns} 列。"
+        "上限は {limit} セル、{max_columns} 列）。離れたセルの値を消してから保存し直してください",
+        "the first sheet's used range is too large (cells with values reach {far}: {rows} rows × {columns} columns; "
+        "the limits are {limit} cells and {max_columns} columns); clear the far cells and save it again",
+    ),
+    "load.limit_part": (
+        "ブックの中の {part} が大きすぎます（展開すると {size} バイト、上限 {limit} バイト）",
+        "the workbook's part {part} is too large ({size} bytes uncompressed; the limit is {limit})",
+    ),
+    "load.refused_file": ("{file}: {rule}。何も読み込んでいません", "{file}: {rule}; nothing was loaded"),
+    "load.inputs_refused": (
+        "{count}件のファイルを読めません。何も読み込んでいません",
+        "{count} files cannot be read; nothing was loaded",
+    ),
+    "load.input.missing": ("ファイルがありません", "no such file"),
+    "load.input.dangling": ("存在しないファイルへのリンクです", "a link to a file that does not exist"),
+    "load.input.unreadable": (
+        "読めません（権限がないか、読めない場所です）",
+        "cannot be read (no permission, or not reachable)",
+    ),
+    "load.input.folder": ("フォルダです（ファイルを指定してください）", "a folder, not a file"),
+    "load.input.fifo": (
+        "名前付きパイプ（FIFO）です。通常のファイルだけを読み込みます",
+        "a named pipe (FIFO); only regular files are read",
+    ),
+    "load.input.device": ("デバイスです。通常のファイルだけを読み込みます", "a device; only regular files are read"),
+    "load.input.socket": ("ソケットです。通常のファイルだけを読み込みます", "a socket; only regular files are read"),
+    "load.input.other": ("通常のファイルではありません", "not a regular file"),
+    "load.input.database": (
+        "データベース（またはその記録・バックアップ）です。入力ファイルではありません",
+        "the database (or its log or a backup), not an input file",
+    ),
+    "load.limit_size": (
+        "大きすぎます（{size} バイト、上限 {limit} バイト）。--max-file-size で上限を変えられます",
+        "too large ({size} bytes; the limit is {limit}); --max-file-size changes it",
+    ),
     "failures.more": (
         "… ほか{n}件（kpi load --log-format json … ですべて表示）",
         "… and {n} more (kpi load --log-format json … lists every one)",
@@ -534,6 +602,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "progress.elapsed": ("{phase}…（{seconds}秒）", "{phase}… ({seconds} s)"),
     # ------------------------------------------------------------------ the rules of the input contract
     "rule.required": ("必須: セルが空です", "required: the cell is empty"),
+    "rule.theme_id_case": (
+        "大文字と小文字だけが違うテーマIDがほかの行にあります（同じテーマを2回書いています）",
+        "another row has the same theme ID up to upper and lower case (the same theme written twice)",
+    ),
     "rule.unique": (
         "重複不可: この値がファイル内に複数回あります",
         "must be unique: this value appears more than once in the file",
@@ -557,8 +629,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "rule.unclosed_quote": ('ここで開いた引用符（"）が閉じていません', "a quote opened here is never closed"),
     "rule.bad_quoting": ('引用符（"）の使い方が正しくありません: {detail}', "malformed quoting: {detail}"),
     "rule.fiscal_year": (
-        "年度: 2025、R7、令和7年度、平成31年度 など（2000–2100年度）",
-        "fiscal year such as 2025, R7, 令和7年度 or 平成31年度, within 2000–2100",
+        "年度: 2025、R7、令和7年度、平成31年度 など（2000–2100年度。令和は元年から、平成は31年まで。数字は 0–9）",
+        "fiscal year such as 2025, R7, 令和7年度 or 平成31年度, within 2000–2100 (令和 from 元年, 平成 up to 31; digits 0–9)",
     ),
     "rule.item": (
         "研究開発項目: 1、2、3（①②③ または項目名。3 = 先導研究）",
@@ -592,16 +664,16 @@ WORDS: dict[str, tuple[str, str]] = {
         "one row per fiscal year (this year appears twice)",
     ),
     "rule.amount": (
-        "0以上の金額: 1,100 や 151.5 など数字のみ（単位の語は不可）",
-        "non-negative amount such as 1,100 or 151.5, digits only (no unit words)",
+        "0以上の金額: 1,100 や 151.5 など数字 0–9 のみ（単位の語は不可。全角の数字は読めます）",
+        "non-negative amount such as 1,100 or 151.5, digits 0–9 only (no unit words; full-width digits are read)",
     ),
     "rule.amount_too_large": (
         "金額が大きすぎます: 億円で整数部16桁まで（円なら24桁まで）",
         "amount too large: at most 16 digits before the point in 億円 (24 in yen)",
     ),
     "rule.count": (
-        "件数: 25、1,056、1,056件 などの整数（18桁を超えると大きすぎます）",
-        "a whole number of items such as 25, 1,056 or 1,056件 (too large beyond 18 digits)",
+        "件数: 25、1,056、1,056件 などの整数（数字は 0–9。18桁を超えると大きすぎます）",
+        "a whole number of items such as 25, 1,056 or 1,056件 (digits 0–9; too large beyond 18 digits)",
     ),
     "rule.stage": ("段階: 研究、開発、製品化、上市、中止、中断", "stage: 研究, 開発, 製品化, 上市, 中止 or 中断"),
     "rule.one_survey_per_year": (
@@ -919,6 +991,37 @@ WORDS: dict[str, tuple[str, str]] = {
         "--out の拡張子は {formats} にしてください（{name!r} ではなく）",
         "--out must end in {formats}, not {name!r}",
     ),
+    "out.protected": (
+        "{path} はデータベース（またはその記録・バックアップ）です。別の書き出し先を指定してください",
+        "{path} is the database (or its log or a backup); write somewhere else",
+    ),
+    "out.not_a_file": (
+        "{path} は{kind_text}です。書き出し先にはファイル名を指定してください",
+        "{path} is {kind_text}; name a file to write",
+    ),
+    "out.not_a_folder": (
+        "{path} はフォルダではありません。書き出し先のフォルダを指定してください",
+        "{path} is not a folder; name a folder to write into",
+    ),
+    "out.kind.folder": ("フォルダ", "a folder"),
+    "out.kind.device": ("デバイス", "a device"),
+    "out.kind.fifo": ("名前付きパイプ（FIFO）", "a named pipe (FIFO)"),
+    "out.kind.socket": ("ソケット", "a socket"),
+    "out.kind.other": ("通常のファイルではないもの", "not a regular file"),
+    "out.cannot_create": (
+        "{path} を作れません: フォルダ {folder} に書き込む権限がないか、読み取り専用です。書き込めるフォルダを指定してください",
+        "cannot create {path}: the folder {folder} is read-only or not writable by you; write somewhere else",
+    ),
+    "db.no_permission": (
+        "データベース {path} を開けないか書き込めません（{detail}）。ファイルとそのフォルダの権限を確かめてください",
+        "cannot open or write database {path} ({detail}); check the permissions of the file and its folder",
+    ),
+    "export.cell_too_long": (
+        "シート「{sheet}」の {row} の行の「{column}」は {length} 文字あり、Excel のセルに入る {limit} 文字を超えます"
+        "（切り詰めずに書き出しを止めました）。--format csv なら全文を書き出せます",
+        "in the sheet {sheet}, the row of {row} holds {length} characters in {column}, more than the {limit} an "
+        "Excel cell holds (the export stopped rather than cut it); --format csv writes it whole",
+    ),
     "cli.would_replace": (
         "{folder}: {names} を置き換えることになります。置き換えるには --force を付けてください",
         "{folder}: would replace {names}; pass --force to replace them",
@@ -966,8 +1069,10 @@ WORDS: dict[str, tuple[str, str]] = {
             "  3       入力の拒否またはデータなし（何も書き込まない）\n"
             "  65      データベースの破損\n"
             "  70      内部エラー\n"
+            "  73      書き出し先を作れない（読み取り専用のフォルダ）\n"
             "  74      書き込めない（ディスクがいっぱい）\n"
             "  75      データベース使用中\n"
+            "  77      データベースを開く・書き込む権限がない\n"
             "  130/143 Ctrl-C/SIGTERM で中断"
         ),
         (
@@ -979,8 +1084,10 @@ WORDS: dict[str, tuple[str, str]] = {
             "  3       input rejected or no data (nothing written)\n"
             "  65      database damaged\n"
             "  70      internal error\n"
+            "  73      cannot create an output (a read-only folder)\n"
             "  74      cannot write (disk full)\n"
             "  75      database busy\n"
+            "  77      no permission to open or write the database\n"
             "  130/143 interrupted by Ctrl-C/SIGTERM"
         ),
     ),
@@ -1042,6 +1149,15 @@ WORDS: dict[str, tuple[str, str]] = {
         "csv (one file per table) or xlsx (one workbook).",
     ),
     "help.opt.encoding_out": ("utf-8-sig（Excel向け）、cp932、utf-8。", "utf-8-sig (Excel), cp932 or utf-8."),
+    "help.opt.max_file_size": (
+        "これより大きい入力ファイルは読む前に断ります（2G、500M、バイト数。既定 2G）。",
+        "Refuse an input file larger than this before reading it (2G, 500M, or bytes; default 2G).",
+    ),
+    "cli.bad_size": (
+        "--max-file-size {value} は大きさではありません。2G、500M、1000000 のように書いてください",
+        "--max-file-size {value} is not a size; write it as 2G, 500M or 1000000",
+    ),
+    "help.opt.force_out": ("--out の既存ファイルを置き換えます。", "Replace the --out file if it exists."),
     "help.opt.force": ("フォルダ内の既存ファイルを置き換えます。", "Replace files already in the folder."),
     "help.opt.since": (
         "この日付に有効な一覧から比べます（YYYY-MM-DD）。[既定値: 最新の一つ前の一覧]",
@@ -1453,11 +1569,28 @@ def lang_from_env() -> Lang:
     return Lang(value) if value in Lang.__members__ else DEFAULT_LANG
 
 
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+SHOWN = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def inert(value: str) -> str:
+    """Text from outside (a file name, a path, a cell) with its control characters shown as escapes: a line break
+    in a file's name cannot start a second, forged line of a log."""
+    return CONTROL.sub(
+        lambda m: SHOWN.get(
+            m.group(), f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
+        ),
+        value,
+    )
+
+
 def text(key: str, lang: Lang | str = DEFAULT_LANG, /, **params: Any) -> str:
-    """The words of `key` in `lang`, filled with `params`."""
+    """The words of `key` in `lang`, filled with `params` (text and paths among them made inert)."""
     ja, en = WORDS[key]
     template = en if Lang(lang) is Lang.en else ja
-    return template.format(**params) if params or "{" in template else template
+    if not params and "{" not in template:
+        return template
+    return template.format(**{k: inert(str(v)) if isinstance(v, str | PurePath) else v for k, v in params.items()})
 
 
 class Words:

@@ -79,6 +79,7 @@ def _rc() -> dict[str, Any]:
         "svg.fonttype": "path",  # glyphs as outlines: the SVG needs no font on the reader's machine
         "svg.hashsalt": "kpi",  # stable ids, so the same data gives the same file
         "figure.dpi": 100,
+        "text.parse_math": False,  # text from the data is text: US$20億 is not mathtext
     }
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 from kpi.db.write import FileResult
-from kpi.errors import Failure, KpiError
+from kpi.errors import Failure, InputRejected, KpiError
+from kpi.load.files import Skipped
 from kpi.present.catalogue import Words
 from kpi.present.rows import clip
 from kpi.present.tables import table
@@ -36,11 +36,22 @@ def _advice(w: Words, p: Mapping[str, Any]) -> dict[str, str]:
     return {"advice": w("db.advice_restore", command=command)}
 
 
+def _kind(w: Words, p: Mapping[str, Any]) -> dict[str, str]:
+    return {"kind_text": w(str(p["kind"]))}
+
+
+def _found(w: Words, p: Mapping[str, Any]) -> dict[str, str]:
+    return {"found_text": w(str(p["found"]))}
+
+
 # Parameters some messages compose from others (a clause that is there or not).
 DERIVED: dict[str, Callable[[Words, Mapping[str, Any]], dict[str, str]]] = {
     "db.damaged_short": _advice,
     "db.damaged_blocks": _advice,
     "db.damaged_after_commit": _advice,
+    "out.not_a_file": _kind,
+    "load.input.not_format": _found,
+    "load.input.binary_format": _found,
     "db.busy": _holder,
     "load.rs.project_absent": _more,
     "io.disk_full": _kept,
@@ -62,6 +73,17 @@ def error_text(exc: KpiError, w: Words) -> str:
 def rule_text(failure: Failure, w: Words) -> str:
     """A failure's rule in words (a key pandera reports that the catalogue lacks is shown as it is)."""
     return message(failure.rule, failure.params, w) if w.has(failure.rule) else failure.rule
+
+
+def refusal_line(exc: InputRejected, w: Words) -> str | None:
+    """A refusal that is about one whole file (no line, no column) as one line: the file, what is wrong with it,
+    and that nothing was loaded (what a cron mail needs); None when a table of failures says it better."""
+    if len(exc.failures) != 1:
+        return None
+    failure = exc.failures[0]
+    if failure.line is not None or failure.column:
+        return None
+    return w("load.refused_file", file=failure.file, rule=rule_text(failure, w))
 
 
 def failures_table(failures: list[Failure], w: Words, limit: int | None = FAILURES_SHOWN) -> str:
@@ -95,7 +117,7 @@ def snapshot_text(r: FileResult, w: Words) -> str:
     )
 
 
-def load_table(results: list[FileResult], skipped: list[Path], w: Words) -> str:
+def load_table(results: list[FileResult], skipped: list[Skipped], w: Words) -> str:
     """What `kpi load` did: per file, the date of its list (themes), rows read, inserted, updated, or why nothing
     changed; then which lists were replaced, which themes a newer list no longer has, and the rows left out."""
     rows = [
@@ -132,6 +154,7 @@ def load_table(results: list[FileResult], skipped: list[Path], w: Words) -> str:
                 )
         if r.skipped:
             lines.append(w("load.unanswered", file=r.file, n=r.skipped))
-    if skipped:
-        lines.append(w("load.skipped", files=", ".join(str(p) for p in skipped)))
+    for reason in dict.fromkeys(s.reason for s in skipped):
+        files = ", ".join(str(s.path) for s in skipped if s.reason == reason)
+        lines.append(w(reason, files=files))
     return "\n".join(lines)

@@ -7,7 +7,7 @@ from kpi.fiscal import wareki
 from kpi.present import rows
 from kpi.present.catalogue import Words
 from kpi.present.csvfile import csv_text
-from kpi.present.tables import table
+from kpi.present.tables import markdown_text, table
 
 LISTS = ("delayed", "awaiting_final", "not_achieved")
 
@@ -30,7 +30,9 @@ def report_text(rep: Report, w: Words, fmt: str = "table") -> str:
         return [h + title, table(headers, body, fmt) if body else none, *after, ""]
 
     title, as_of = heading(rep, w)
-    out = [("# " if fmt == "markdown" else "") + title, as_of, ""]
+    if fmt == "markdown":  # the programme's name is data: inert as markdown
+        title, as_of = "# " + markdown_text(title), markdown_text(as_of)
+    out = [title, as_of, ""]
     out += [h + w("section.headline"), table(*rows.headline(rep, w), fmt)]
     out += [f"{w('notes')}:", *(f"  - {note}" for note in rows.headline_notes(rep, w)), ""]
     if outlook := rows.outlook_lines(rep.outcome, w):

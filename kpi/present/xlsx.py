@@ -16,6 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Protocol
 
+from kpi.errors import CannotExport
 from kpi.present.csvfile import guard
 from kpi.present.numbers import Percent
 
@@ -34,6 +35,7 @@ FRACTIONAL = {"oku": "#,##0.00"}  # an amount that is not whole keeps its two de
 MIN_WIDTH, MAX_WIDTH = 6, 60  # in characters of the default font; a full-width character counts two
 FILTER_BUTTON = 3  # room for the filter's drop-down button beside a header
 SHEET_NAME_LIMIT = 31
+CELL_LIMIT = 32_767  # characters an Excel cell holds: a longer text would be cut, so it is refused
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -105,10 +107,28 @@ def column_widths(headers: Sequence[str], rows: Sequence[Sequence[Any]], formats
     return widths
 
 
+def refuse_long_text(tables: Sequence[Sheet]) -> None:
+    """Refuse (exit 3) a text longer than an Excel cell holds, naming the sheet, the row (by its first cell, a
+    theme's ID) and the column; xlsxwriter would cut it silently."""
+    for table in tables:
+        for row in table.rows:
+            for c, cell in enumerate(row):
+                if isinstance(cell, str) and len(cell) > CELL_LIMIT:
+                    raise CannotExport(
+                        "export.cell_too_long",
+                        sheet=table.title or table.name,
+                        row=str(row[0]),
+                        column=table.headers[c] if c < len(table.headers) else str(c + 1),
+                        length=f"{len(cell):,}",
+                        limit=f"{CELL_LIMIT:,}",
+                    )
+
+
 def workbook(tables: Sequence[Sheet], summary: Sheet | None = None) -> bytes:
     """One workbook: the summary sheet first (when given), then a sheet per table."""
     import xlsxwriter
 
+    refuse_long_text([*tables, *([summary] if summary else [])])
     buf = io.BytesIO()
     with xlsxwriter.Workbook(
         buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}

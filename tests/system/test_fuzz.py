@@ -27,7 +27,7 @@ import pytest
 from faultkit import table_checksums
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from kit import run_kpi
+from kit import SAMPLE, run_kpi
 
 pytestmark = pytest.mark.slow
 
@@ -250,3 +250,149 @@ def test_the_real_command_on_mutated_files(
         else:
             report = run_kpi("report", "--db", str(db), "--as-of", "2025")
             assert report.returncode == 0, report.stderr
+
+
+CELL_VALUES = st.one_of(
+    st.sampled_from(ODD_CELLS),
+    st.text(max_size=12),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.dates(),
+)
+
+
+@st.composite
+def mutated_workbooks(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A seed table written as an .xlsx workbook (cells as text, numbers, dates, booleans; a cell far away; title
+    rows above the header), then maybe broken at the byte level (truncated, bytes overwritten)."""
+    import datetime as dt
+
+    import xlsxwriter
+
+    seed = draw(st.sampled_from(sorted(SEEDS)))
+    table = list(csv.reader(io.StringIO(SEEDS[seed])))
+    buf = io.BytesIO()
+    with xlsxwriter.Workbook(
+        buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
+    ) as book:
+        sheet = book.add_worksheet()
+        top = draw(st.integers(0, 2))
+        for r, row in enumerate(table):
+            for c, cell in enumerate(row):
+                value: object = cell
+                if r > 0 and draw(st.integers(0, 4)) == 0:
+                    value = draw(CELL_VALUES)
+                if isinstance(value, dt.date):
+                    sheet.write_datetime(top + r, c, dt.datetime(value.year, value.month, value.day))
+                elif isinstance(value, bool):
+                    sheet.write_boolean(top + r, c, value)
+                elif isinstance(value, int | float):
+                    if value != value or abs(value) == float("inf") or abs(value) > 1e300:
+                        sheet.write_string(top + r, c, str(value))
+                    else:
+                        sheet.write_number(top + r, c, float(value))
+                else:
+                    sheet.write_string(top + r, c, str(value))
+        if draw(st.booleans()):
+            sheet.write_string(draw(st.integers(0, 2000)), draw(st.integers(0, 1200)), "far")
+    data = buf.getvalue()
+    how = draw(st.sampled_from(["none"] * 5 + ["truncate", "overwrite"]))
+    if how == "truncate":
+        data = data[: draw(st.integers(0, len(data)))]
+    elif how == "overwrite":
+        for _ in range(draw(st.integers(1, 8))):
+            at = draw(st.integers(0, len(data) - 1))
+            data = data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1 :]
+    return KIND[seed], data
+
+
+@settings(
+    max_examples=max(EXAMPLES // 2, 10),
+    deadline=timedelta(seconds=10),
+    derandomize=not RANDOM,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+    database=None,
+)
+@given(case=mutated_workbooks())
+def test_the_loader_accepts_or_refuses_a_mutated_workbook_with_its_own_error(
+    base_db: tuple[Path, dict[str, tuple[int, str]]], case: tuple[str, bytes]
+) -> None:
+    from kpi.errors import ExitCode, KpiError
+
+    kind, data = case
+    base, before = base_db
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "kpi.duckdb"
+        shutil.copy(base, db)
+        source = Path(tmp) / f"{kind}_fuzz.xlsx"
+        source.write_bytes(data)
+        error = load_in_process(db, source, kind)
+        if error is None:
+            report_in_process(db)
+            return
+        if not isinstance(error, KpiError) or error.exit_code != ExitCode.INPUT_REJECTED:
+            raise AssertionError(f"the loader failed with {type(error).__name__} (not exit 3): {error}") from error
+        assert table_checksums(db) == before, "a refused load changed the database"
+
+
+SETTINGS_SEED = (SAMPLE / "programme.toml").read_text(encoding="utf-8")
+TOML_VALUES = [
+    '""', '"　"', "0", "-1", "3522", '"３５２２"', "３５２２", "1e400", "99999999999999999999999", "true", "[]", "[1, 2]",
+    "{}", '{ a = 1 }', '"80%"', '"120%"', '"4/5"', '"1/0"', '"abc"', "2030", '"R12"', '"令和12年度"', '"平成40年度"',
+    '"A=3, B=2"', '"Asia/Tokyo"', '"Mars/Olympus"', '"../../etc/passwd"', "1979-05-27", '"\\u0000"', "nan", "inf",
+]  # fmt: skip
+
+
+@st.composite
+def mutated_settings(draw: st.DrawFn) -> bytes:
+    """The sample's programme.toml with values replaced, lines dropped, doubled or added, or bytes broken."""
+    lines = SETTINGS_SEED.splitlines()
+    for _ in range(draw(st.integers(1, 3))):
+        i = draw(st.integers(0, len(lines) - 1))
+        how = draw(st.sampled_from(["value", "value", "drop", "double", "add", "section"]))
+        key, sep, _ = lines[i].partition("=")
+        if how == "value" and sep:
+            lines[i] = f"{key}= {draw(st.one_of(st.sampled_from(TOML_VALUES), st.text(max_size=10)))}"
+        elif how == "drop":
+            del lines[i]
+        elif how == "double":
+            lines.insert(i, lines[i])
+        elif how == "add":
+            name = draw(st.sampled_from(["backups", "timezone", "unknown_key", "name", "grade_points"]))
+            lines.append(f"{name} = {draw(st.sampled_from(TOML_VALUES))}")
+        else:
+            lines.insert(i, "[programme]")
+    data = ("\n".join(lines) + "\n").encode(draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp932"])), "replace")
+    if draw(st.integers(0, 4)) == 0 and data:
+        at = draw(st.integers(0, len(data) - 1))
+        data = data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1 :]
+    return data
+
+
+@settings(
+    max_examples=max(EXAMPLES // 2, 10),
+    deadline=timedelta(seconds=10),
+    derandomize=not RANDOM,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+    database=None,
+)
+@given(data=mutated_settings())
+def test_the_loader_accepts_or_refuses_a_mutated_settings_file_with_its_own_error(
+    base_db: tuple[Path, dict[str, tuple[int, str]]], data: bytes
+) -> None:
+    from kpi.errors import ExitCode, KpiError
+
+    base, before = base_db
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "kpi.duckdb"
+        shutil.copy(base, db)
+        source = Path(tmp) / "programme.toml"
+        source.write_bytes(data)
+        error = load_in_process(db, source, "programme")
+        if error is None:
+            report_in_process(db)
+            return
+        if not isinstance(error, KpiError) or error.exit_code != ExitCode.INPUT_REJECTED:
+            raise AssertionError(f"the loader failed with {type(error).__name__} (not exit 3): {error}") from error
+        assert table_checksums(db) == before, "a refused load changed the database"

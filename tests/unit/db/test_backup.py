@@ -151,3 +151,13 @@ def test_taking_a_copy_keeps_the_database_locked_against_other_writers(sample_st
         backup.take(con, sample_store, tmp_path / "copy.duckdb")
         other = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert other.stdout.strip() == "locked", other.stdout + other.stderr
+
+
+def test_a_copy_left_half_made_by_a_killed_process_is_removed_by_the_next_one(
+    sample_store: Path, tmp_path: Path
+) -> None:
+    folder = backup_files.folder(sample_store)
+    folder.mkdir()
+    leftover = write(folder / ".20261202T083012_load-8.duckdb.abc123.tmp", "half a copy")
+    load(sample_store, corrected(tmp_path / "a", 1))
+    assert not leftover.exists() and len(backup_files.listed(sample_store)) == 1

@@ -141,7 +141,8 @@ def test_folder_loads_what_it_recognises_and_names_the_rest(tmp_path: Path) -> N
     write(tmp_path / "summary.csv", "a\n1\n")
     found, skipped = files.find_files([tmp_path], None)
     assert [(p.name, k) for p, k in found] == [("themes_2025.csv", "themes")]
-    assert sorted(p.name for p in skipped) == ["notes.txt", "summary.csv"]
+    assert sorted(s.path.name for s in skipped) == ["notes.txt", "summary.csv"]
+    assert {s.reason for s in skipped} == {files.NOT_A_KIND}
 
 
 def test_kinds_are_ordered_so_followups_follow_themes(tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ CASES = [
     ("budget.csv", BUDGET + "2023,100,50\n2023,200,10\n", 2, "fy", "2023", "one row per fiscal year"),
     ("budget.csv", BUDGET + "2023,-100,50\n", 2, "budget", "-100", "non-negative amount"),
     ("budget.csv", BUDGET + "2023,100億円,50\n", 2, "budget", "100億円", "no unit words"),
-    ("budget.csv", BUDGET + "2023,1.2e3,50\n", 2, "budget", "1.2e3", "digits only"),
+    ("budget.csv", BUDGET + "2023,1.2e3,50\n", 2, "budget", "1.2e3", "digits 0–9 only"),
     ("budget.csv", BUDGET + "2023,,50\n", 2, "budget", None, "required"),
     ("budget.csv", BUDGET + "2023,100,1,00\n", 2, "", None, "4 fields where the header has 3"),
     ("budget.csv", BUDGET + "2022,5,5\n2023,100\n", 3, "", None, "2 fields where the header has 3"),
