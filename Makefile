@@ -13,7 +13,7 @@ lint:
 	$(PY) -m ruff check $(SRC)
 
 types:
-	$(PY) -m mypy kpi
+	$(PY) -m mypy --strict kpi schemas
 
 layers:
 	lint-imports

@@ -22,7 +22,7 @@ def __getattr__(name: str) -> Any:
     from schemas import budget, evaluation, followups, grants, outputs, published, stagegate, themes
 
     kinds = {
-        spec.KIND: spec  # type: ignore[misc]
+        spec.KIND: spec
         for spec in (themes, budget, followups, outputs, grants, stagegate, evaluation, published)
     }
     globals()["KINDS"] = kinds

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from kpi import interrupts
-from kpi.db import backup_files
+from kpi.db import files
 from kpi.db.connect import (
     explain,
     fetch_one,
@@ -27,8 +27,8 @@ from kpi.db.connect import (
     read_whole,
     refuse_newer,
     schema_version,
-    wal_of,
 )
+from kpi.db.files import wal_of
 from kpi.errors import DISK_FULL, CannotWrite, DatabaseDamaged, DatabaseUnreadable, UsageProblem
 from kpi.fiscal import DEFAULT_TIMEZONE, now_in
 
@@ -111,7 +111,7 @@ def take(con: duckdb.DuckDBPyConnection, db: Path, target: Path) -> None:
     through the descriptor open_for_write keeps on it (opening the file anew would drop DuckDB's lock). A copy a
     killed process left half-made in the backups folder is removed first (this process holds the database, so no
     other one is making a copy)."""
-    for leftover in backup_files.leftovers(db):
+    for leftover in files.leftovers(db):
         leftover.unlink(missing_ok=True)
     con.execute("CHECKPOINT")
     _copy_file(held_file(db), target)
@@ -148,7 +148,7 @@ def checked_copy(con: duckdb.DuckDBPyConnection, db: Path, target: Path | None) 
     """`kpi backup`: copy the database to `target` (else into its backups folder, named by the time in the
     programme's calendar) and read the copy back whole before saying it is done."""
     if target is None:
-        target = backup_files.taken(db, now_in(stored_timezone(con)))
+        target = files.taken(db, now_in(stored_timezone(con)))
     take(con, db, target)
     loads = check_whole(target)
     return Copy(target, target.stat().st_size, loads)
@@ -174,7 +174,7 @@ def before_load(con: duckdb.DuckDBPyConnection, db: Path, keep: int, at: dt.date
     row = fetch_one(con, "SELECT count(*), coalesce(max(load_id), 0) + 1 FROM loads")
     if keep <= 0 or not row or int(row[0]) == 0:
         return None
-    kept = BeforeLoad(backup_files.before_load(db, int(row[1]), at), int(row[1]))
+    kept = BeforeLoad(files.before_load(db, int(row[1]), at), int(row[1]))
     take(con, db, kept.path)
     return kept
 
@@ -193,11 +193,26 @@ def after_load(con: duckdb.DuckDBPyConnection, db: Path, kept: BeforeLoad | None
         if row is not None and int(row[0]) == kept.load_id:
             kept.path.unlink(missing_ok=True)
             return
-        for old in backup_files.beyond(db, keep):
+        for old in files.beyond(db, keep):
             old.unlink(missing_ok=True)
 
 
-def restore(db: Path, backup: Path, wait: float, at: dt.datetime) -> Restored:
+def refuse_target(db: Path, out: Path | None, force: bool) -> None:
+    """`kpi backup --out`: refused (exit 2) when it is the database or its log, or exists and --force is not given;
+    a database that is not there is refused as missing (exit 3)."""
+    from kpi.errors import NoData
+
+    if not db.exists():
+        raise NoData("db.missing", path=str(db))
+    if out is None:
+        return
+    if out.exists() and (out.resolve() in (db.resolve(), wal_of(db).resolve())):
+        raise UsageProblem("out.protected", path=str(out))
+    if out.exists() and not force:
+        raise UsageProblem("cli.would_replace", folder=str(out.parent), names=out.name)
+
+
+def restore(db: Path, backup: Path, wait: float, at: dt.datetime | None = None) -> Restored:
     """Put a backup in the database's place, atomically, keeping the replaced file (and its write-ahead log) aside
     under a new name. The backup is read whole first; a database another process holds is waited for (exit 75).
 
@@ -209,6 +224,7 @@ def restore(db: Path, backup: Path, wait: float, at: dt.datetime) -> Restored:
     if db.is_dir():
         raise UsageProblem("db.is_folder", path=str(db), example=str(db / "kpi.duckdb"))
     check_whole(backup)
+    at = at or now_in()
     holder = None
     if db.exists():
         try:

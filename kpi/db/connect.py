@@ -13,7 +13,8 @@ from typing import Any
 import duckdb
 
 from kpi import interrupts
-from kpi.db import backup_files
+from kpi.db import files
+from kpi.db.files import DEFAULT_DB, DEFAULT_WAIT, wal_of
 from kpi.db.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
 from kpi.errors import (
     DISK_FULL,
@@ -29,17 +30,9 @@ from kpi.errors import (
     UsageProblem,
 )
 
-DEFAULT_DB = "kpi.duckdb"
-DEFAULT_WAIT = 30.0
-
 _commits = 0  # transactions committed by this process (a failed first load removes its file only before one)
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
-
-
-def db_path(option: str | Path | None) -> Path:
-    """The database file: --db, else $KPI_DB, else ./kpi.duckdb."""
-    return Path(option or os.environ.get("KPI_DB") or DEFAULT_DB)
 
 
 def _is_lock_error(exc: Exception) -> bool:
@@ -91,7 +84,7 @@ def _is_the_databases(name: str | None, path: Path) -> bool:
     if not name:
         return False
     target = Path(name).resolve()
-    own = [path.resolve(), wal_of(path).resolve(), backup_files.folder(path).resolve()]
+    own = [path.resolve(), wal_of(path).resolve(), files.folder(path).resolve()]
     return target in own or own[2] in target.parents or target == path.resolve().parent
 
 
@@ -112,7 +105,7 @@ def explain(exc: BaseException, path: Path, committed: bool = False) -> KpiError
         if isinstance(cause, duckdb.Error):
             for words, key in _DAMAGED.items():
                 if words in text:  # (found after a commit, the message must not say the file is unchanged)
-                    newest = backup_files.newest(path)
+                    newest = files.newest(path)
                     return DatabaseDamaged(
                         "db.damaged_after_commit" if committed else key,
                         path=str(path),
@@ -192,11 +185,6 @@ def _remove_if_new(path: Path, absent: bool, exc: BaseException) -> None:
     if absent and isinstance(explain(exc, path), CannotWrite):
         for leftover in (path, wal_of(path)):
             leftover.unlink(missing_ok=True)
-
-
-def wal_of(path: Path) -> Path:
-    """The write-ahead log DuckDB keeps beside a database file."""
-    return path.with_name(path.name + ".wal")
 
 
 def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tuple[Any, ...] | None:

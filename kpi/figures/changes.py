@@ -14,6 +14,7 @@ import duckdb
 from kpi.errors import NoData
 from kpi.figures.kpis import Kpi, outcome
 from kpi.figures.lists import Snapshot, at_or_before, latest
+from kpi.figures.programme import settings
 from kpi.figures.status import THEME_ROW, ThemeRow
 from kpi.fiscal import fiscal_year_of
 from kpi.settings import DEFAULT_HORIZON, Settings
@@ -102,3 +103,9 @@ def changes(con: duckdb.DuckDBPyConnection, settings: Settings | None, before: S
         kpis,
         settings.followup_horizon_years if settings else DEFAULT_HORIZON,
     )
+
+
+def between(con: duckdb.DuckDBPyConnection, since: dt.date | None, until: dt.date | None) -> Changes:
+    """`kpi changes`: what moved between the lists in force on `since` and `until` (by default the last two)."""
+    before, after = pick(con, since, until)
+    return changes(con, settings(con), before, after)

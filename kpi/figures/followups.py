@@ -14,6 +14,7 @@ import duckdb
 from kpi.codes import LEADING_ITEM
 from kpi.figures.lists import Snapshot, latest, list_id
 from kpi.figures.population import COMMERCIALISED_SQL
+from kpi.figures.programme import as_of_year, require_data, settings
 from kpi.settings import DEFAULT_HORIZON, Settings
 
 
@@ -57,3 +58,10 @@ def due(con: duckdb.DuckDBPyConnection, fy: int, settings: Settings | None) -> D
         DUE + " ORDER BY due_fy, t.item, t.theme_id", {"h": horizon, "fy": fy, "list": list_id(snapshot)}
     ).fetchall()
     return Due(fy, horizon, snapshot, tuple(DueSurvey(*r) for r in rows))
+
+
+def due_in(con: duckdb.DuckDBPyConnection, asked: int | None) -> Due:
+    """`kpi followups due`: the surveys due in the year asked (else the current one)."""
+    require_data(con)
+    programme = settings(con)
+    return due(con, as_of_year(con, asked, programme), programme)

@@ -15,12 +15,14 @@ from typing import Any
 
 import duckdb
 
+from kpi.errors import NoData
 from kpi.exact import round_half_up
 from kpi.figures.budget import budget
 from kpi.figures.kpis import SHORT_TERM, trend
 from kpi.figures.lists import in_force, list_id
 from kpi.figures.population import POPULATION
-from kpi.figures.report import Report, report, settings
+from kpi.figures.programme import settings
+from kpi.figures.report import Report, report
 from kpi.figures.rs import Indicator, rs
 
 OKU = Decimal(100_000_000)  # yen per 億円
@@ -149,8 +151,11 @@ def resolve(con: duckdb.DuckDBPyConnection, figure: str, rep: Report) -> tuple[A
 
 
 def reconcile(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
-    """Every published figure with its computed value, then the comparisons with RS (when loaded)."""
+    """Every published figure with its computed value, then the comparisons with RS (when loaded); refused (exit 3)
+    when no published figure is loaded."""
     published = con.execute("SELECT figure, as_of_fy, value, source FROM published ORDER BY rowid").fetchall()
+    if not published:
+        raise NoData("db.no_published")
     reports: dict[int, Report] = {}
     results = []
     for figure, as_of, value, source in published:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import duckdb
 
-from kpi.db.connect import fetch_one
 from kpi.figures.budget import Budget, budget
 from kpi.figures.evaluation import Evaluation, evaluation
 from kpi.figures.kpis import Outcome, TrendYear, outcome, trend
 from kpi.figures.lists import Snapshot, in_force, list_id
 from kpi.figures.outputs import Outputs, outputs
+from kpi.figures.programme import as_of_year, require_data, settings
 from kpi.figures.rs import Rs, rs
 from kpi.figures.schedule import Schedule, maturity_schedule
 from kpi.figures.stagegate import StageGate, stage_gate
@@ -22,12 +22,12 @@ from kpi.figures.status import (
     Exclusions,
     StatusCounts,
     ThemeList,
+    all_themes,
     by_element,
     exclusions,
     status_summary,
     theme_lists,
 )
-from kpi.fiscal import DEFAULT_TIMEZONE, current_fy
 from kpi.settings import Settings
 
 
@@ -49,33 +49,30 @@ class Report:
     stage_gate: StageGate
     evaluation: Evaluation
     rs: Rs | None
+    schedule: Schedule | None = None  # the long-term chart's maturity schedule, when asked for
 
 
-def settings(con: duckdb.DuckDBPyConnection) -> Settings | None:
-    """The programme's settings as loaded from programme.toml (None if never loaded)."""
-    return Settings.from_stored(dict(con.execute("SELECT key, value FROM programme").fetchall()))
+@dataclass(frozen=True)
+class Submission:
+    """What an export writes: the report with every theme of its lists, every theme of its list, the loads."""
+
+    report: Report
+    themes: list[dict[str, Any]]
+    sources: list[dict[str, Any]]
 
 
-def as_of_year(con: duckdb.DuckDBPyConnection, asked: int | None) -> int:
-    """The fiscal year asked for, else the one containing today in the programme's calendar (its time zone)."""
-    if asked is not None:
-        return asked
+def report(
+    con: duckdb.DuckDBPyConnection, asked: int | None, all_rows: bool = False, with_schedule: bool = False
+) -> Report:
+    """Every figure as of the year asked (else the current one: as_of_year); theme lists hold their first
+    LIST_LIMIT rows each (all of them with `all_rows`); with the long-term chart's maturity schedule when asked."""
+    require_data(con)
+    list_limit = None if all_rows else LIST_LIMIT
     programme = settings(con)
-    return current_fy(programme.timezone if programme else DEFAULT_TIMEZONE)
-
-
-def has_data(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether any themes list or budget row is stored."""
-    row = fetch_one(con, "SELECT (SELECT count(*) FROM theme_lists) + (SELECT count(*) FROM budget)")
-    return bool(row and row[0])
-
-
-def report(con: duckdb.DuckDBPyConnection, as_of: int, list_limit: int | None = LIST_LIMIT) -> Report:
-    """Every figure as of `as_of`; theme lists hold at most `list_limit` rows each (None: all)."""
-    programme = settings(con)
+    as_of = as_of_year(con, asked, programme)
     snapshot = in_force(con, as_of)
     listed = list_id(snapshot)
-    return Report(
+    built = Report(
         as_of_fy=as_of,
         snapshot=snapshot,
         programme=programme,
@@ -91,12 +88,21 @@ def report(con: duckdb.DuckDBPyConnection, as_of: int, list_limit: int | None = 
         evaluation=evaluation(con, programme),
         rs=rs(con, as_of, programme),
     )
+    return replace(built, schedule=schedule(con, built)) if with_schedule else built
 
 
-def schedule(con: duckdb.DuckDBPyConnection, rep: Report) -> Schedule:
+def schedule(con: duckdb.DuckDBPyConnection, report: Report) -> Schedule:
     """The long-term chart's maturity schedule for a report (its year, list, horizon and judging year)."""
-    o = rep.outcome
-    return maturity_schedule(con, rep.as_of_fy, o.horizon_years, list_id(rep.snapshot), o.judged_from_fy)
+    outcome = report.outcome
+    return maturity_schedule(
+        con, report.as_of_fy, outcome.horizon_years, list_id(report.snapshot), outcome.judged_from_fy
+    )
+
+
+def submission(con: duckdb.DuckDBPyConnection, asked: int | None) -> Submission:
+    """What `kpi export` writes for the year asked: every theme of the lists, and the loads it came from."""
+    built = report(con, asked, all_rows=True)
+    return Submission(built, all_themes(con, list_id(built.snapshot)), sources(con))
 
 
 def sources(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

@@ -8,7 +8,9 @@ from fractions import Fraction
 import duckdb
 
 from kpi.db.connect import fetch_one
+from kpi.figures.lists import in_force, list_id
 from kpi.figures.population import first_rows
+from kpi.figures.programme import as_of_year
 from kpi.figures.status import LIST_LIMIT
 
 # The rule (3-3 ③): mean ≥ 60 continue; 40 ≤ mean < 60 consider with the notes; < 40 terminate.
@@ -95,3 +97,9 @@ def stage_gate(con: duckdb.DuckDBPyConnection, as_of: int, list_id: int, limit: 
         {"as_of": as_of, "list": list_id, "limit": limit},
     ).fetchall()
     return StageGate(reviewed, tuple(Unreviewed(*r) for r in listed), int(count[0]) if count else 0)
+
+
+def for_year(con: duckdb.DuckDBPyConnection, asked: int | None) -> StageGate:
+    """`kpi stagegate`: every theme of the list in force as of the year asked (else the current one)."""
+    as_of = as_of_year(con, asked)
+    return stage_gate(con, as_of, list_id(in_force(con, as_of)), limit=None)

@@ -8,9 +8,19 @@ import csv
 import io
 import re
 import unicodedata
+from enum import StrEnum
 from pathlib import Path
 
 from kpi.errors import Failure, InputRejected
+
+
+class InEncoding(StrEnum):
+    """The encodings `kpi load --encoding` may name (else detected: BOM, UTF-8, CP932, UTF-16 with BOM)."""
+
+    utf_8 = "utf-8"
+    utf_8_sig = "utf-8-sig"
+    cp932 = "cp932"
+
 
 BOM = "\ufeff"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Excel's 「Unicode テキスト」: UTF-16 (LE) with BOM, tab-separated

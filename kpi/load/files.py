@@ -11,23 +11,29 @@ import os
 import stat
 from collections.abc import Collection
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from kpi.errors import Failure, InputRejected, UsageProblem
 
-# Kinds in the order they are written: followups refer to themes loaded in the same command.
-KIND_ORDER = [
-    "programme",
-    "themes",
-    "budget",
-    "followups",
-    "outputs",
-    "grants",
-    "stagegate",
-    "evaluation",
-    "published",
-    "rs",
-]
+
+class Kind(StrEnum):
+    """What a file holds (`kpi load --kind`), in the order a load writes them: follow-ups refer to themes loaded
+    in the same command."""
+
+    themes = "themes"
+    budget = "budget"
+    followups = "followups"
+    outputs = "outputs"
+    grants = "grants"
+    stagegate = "stagegate"
+    evaluation = "evaluation"
+    published = "published"
+    rs = "rs"
+    programme = "programme"
+
+
+KIND_ORDER = ["programme", *(str(k) for k in Kind if k is not Kind.programme)]
 # Every way Excel saves a sheet (kpi.load.tables), and parquet.
 TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods", ".parquet"}
 MAX_FILE_BYTES = 2 * 1024**3  # --max-file-size: a larger input is refused before it is read

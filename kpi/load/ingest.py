@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kpi.db.backup_files import store_files
 from kpi.db.connect import transaction
+from kpi.db.files import store_files
 from kpi.db.write import (
     FileResult,
     Incoming,
@@ -236,7 +236,7 @@ def load(
     snapshot: dt.date | None = None,
     progress: Progress | None = None,
     db: Path | None = None,
-    max_bytes: int = MAX_FILE_BYTES,
+    max_bytes: int | None = None,
 ) -> tuple[list[FileResult], list[Skipped]]:
     """`kpi load`: read, check and write every file in one transaction, all of it or nothing; the results and the
     files skipped.
@@ -263,7 +263,7 @@ def load(
                 con=con if stage else None,
                 progress=progress,
                 stored_timezone=lambda: stored_setting(con, "timezone"),
-                max_bytes=max_bytes,
+                max_bytes=max_bytes or MAX_FILE_BYTES,
                 kept=own,
             )
             incoming = _checked(con, batch)

@@ -148,7 +148,8 @@ def _columns(con: duckdb.DuckDBPyConnection, records: Any, columns: list[str]) -
 
     if isinstance(records, Staged):
         return pl.DataFrame(stage.rows(con, records, columns))
-    return records.select(columns)
+    selected: pl.DataFrame = records.select(columns)
+    return selected
 
 
 def _unknown_themes(

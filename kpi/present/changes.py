@@ -7,6 +7,7 @@ from kpi.figures.kpis import Kpi
 from kpi.figures.status import ThemeRow
 from kpi.present import rows
 from kpi.present.catalogue import Words
+from kpi.present.formats import ChangesFormat
 from kpi.present.json_out import dumps, kpi_json
 from kpi.present.numbers import number, percent
 from kpi.present.tables import table
@@ -78,3 +79,8 @@ def changes_json(c: Changes) -> str:
             "kpis": {k.after.key: {"before": kpi_json(k.before), "after": kpi_json(k.after)} for k in c.kpis},
         }
     )
+
+
+def render(c: Changes, fmt: ChangesFormat, w: Words) -> str:
+    """`kpi changes` in a format."""
+    return changes_json(c) if fmt is ChangesFormat.json else changes_text(c, w, str(fmt))

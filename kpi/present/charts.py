@@ -11,14 +11,17 @@ import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kpi.errors import UsageProblem
 from kpi.figures.kpis import LONG_TERM, LONG_TERM_MATURED, SHORT_TERM
 from kpi.figures.report import Report
 from kpi.figures.schedule import Schedule
 from kpi.figures.verdict import Verdict
 from kpi.fiscal import wareki
 from kpi.present.catalogue import Words
+from kpi.present.formats import ChartName
 from kpi.present.numbers import percent
 
 if TYPE_CHECKING:
@@ -27,7 +30,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-CHARTS: tuple[str, ...] = ("short_term", "long_term", "budget", "status")
+CHARTS: tuple[str, ...] = tuple(ChartName)
 FORMATS: tuple[str, ...] = (".png", ".svg")
 DPI = 300
 FONT_FAMILY = "IPAexGothic"  # shipped by matplotlib-fontja (IPAexゴシック)
@@ -49,6 +52,31 @@ STATUS_COLOURS = {
     "delayed_or_not_achieved": OKABE_ITO["vermillion"],
 }
 SIZES = {"short_term": (6.4, 3.6), "long_term": (6.4, 4.8), "budget": (6.4, 3.6), "status": (6.4, 4.8)}
+
+
+def require() -> None:
+    """The charts need the charts extra (matplotlib, matplotlib-fontja): without it, a usage error saying so."""
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None or importlib.util.find_spec("matplotlib_fontja") is None:
+        raise UsageProblem("cli.charts_missing")
+
+
+def format_of(path: Path) -> str:
+    """A chart file's format from its suffix (png or svg); another suffix is a usage error."""
+    if path.suffix.lower() not in FORMATS:
+        raise UsageProblem("cli.chart_suffix", formats=" / ".join(FORMATS), name=path.name)
+    return path.suffix.lower()[1:]
+
+
+def needs_schedule(name: ChartName) -> bool:
+    """Whether a chart draws the maturity schedule (figures.schedule), so the report must carry it."""
+    return name is ChartName.long_term
+
+
+def chart_file(report: Report, name: ChartName, w: Words, path: Path) -> bytes:
+    """`kpi chart NAME --out PATH`: the chart in the file's format."""
+    return render(report, str(name), w, format_of(path), report.schedule)
 
 
 def title(report: Report, name: str, w: Words) -> str:

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from kpi.figures.kpis import Outcome
+from kpi.figures.kpis import Check, Outcome
 from kpi.figures.lists import Snapshot
 from kpi.figures.verdict import Verdict
 from kpi.fiscal import wareki
 from kpi.present.catalogue import Words
+from kpi.present.formats import CheckFormat
 from kpi.present.json_out import dumps, kpi_json
 from kpi.present.numbers import number, percent
 from kpi.present.rows import fallback_note, outlook_lines, snapshot_line, verdict_text
 from kpi.present.tables import table
-
-
-def failed(outcome: Outcome) -> bool:
-    """Whether any KPI is judged and below its target: the only outcome that makes `kpi check` exit 1."""
-    return any(k.verdict is Verdict.NOT_MET for k in outcome.kpis)
 
 
 def check_text(outcome: Outcome, snapshot: Snapshot | None, w: Words) -> str:
@@ -44,7 +40,14 @@ def check_json(outcome: Outcome, snapshot: Snapshot | None) -> str:
             "as_of_fy": outcome.as_of_fy,
             "snapshot": snapshot.date.isoformat() if snapshot else None,
             "snapshot_fallback": snapshot.fallback if snapshot else False,
-            "ok": not failed(outcome),
+            "ok": not any(k.verdict is Verdict.NOT_MET for k in outcome.kpis),
             "kpis": [kpi_json(k) for k in outcome.kpis],
         }
     )
+
+
+def render(check: Check, fmt: CheckFormat, w: Words) -> str:
+    """`kpi check` in a format."""
+    if fmt is CheckFormat.json:
+        return check_json(check.outcome, check.snapshot)
+    return check_text(check.outcome, check.snapshot, w)

@@ -12,16 +12,15 @@ from kpi import __version__
 from kpi.errors import CannotEncode
 from kpi.figures.kpis import Kpi
 from kpi.figures.outlook import Pending, ToReach
-from kpi.figures.report import Report
+from kpi.figures.report import Report, Submission
 from kpi.figures.rs import RS_AMOUNTS
 from kpi.figures.status import GROUPS
 from kpi.fiscal import wareki
 from kpi.present.catalogue import Words
 from kpi.present.csvfile import csv_text
+from kpi.present.formats import ExportFormat, OutEncoding
 from kpi.present.numbers import Percent
 from kpi.present.rows import OUTPUT_COLUMNS, RS_COLUMNS, fallback_note, kpi_name, outlook_line, verdict_text
-
-ENCODINGS = ("utf-8-sig", "utf-8", "cp932")
 
 
 @dataclass
@@ -301,14 +300,13 @@ def summary_table(rows: list[tuple[str, Any]], w: Words) -> Table:
     return Table("summary", [w("col.summary_item"), w("col.summary_value")], [list(r) for r in rows], 0, ["", "id"])
 
 
-def build_files(
-    rep: Report, themes: list[dict[str, Any]], sources: list[dict[str, Any]], w: Words, encoding: str, fmt: str
-) -> dict[str, bytes]:
+def build_files(submission: Submission, w: Words, encoding: OutEncoding, fmt: ExportFormat) -> dict[str, bytes]:
     """Every file of the submission, as bytes, before anything touches the disk."""
-    built = tables(rep, themes, w)
+    rep, sources = submission.report, submission.sources
+    built = tables(rep, submission.themes, w)
     written_at = dt.datetime.now(dt.UTC)
     files: dict[str, bytes] = {}
-    if fmt == "xlsx":
+    if fmt is ExportFormat.xlsx:
         from kpi.present.xlsx import workbook
 
         summary = summary_table(summary_rows(rep, sources, w, written_at), w)
@@ -316,7 +314,7 @@ def build_files(
         files["kpi_submission.xlsx"] = workbook(built, summary)
     else:
         for table in built:
-            files[f"{table.name}.csv"] = encode(table, csv_text([table.headers, *table.rows]), encoding, w)
+            files[f"{table.name}.csv"] = encode(table, csv_text([table.headers, *table.rows]), str(encoding), w)
     manifest = {
         "as_of_fy": rep.as_of_fy,
         "as_of_wareki": wareki(rep.as_of_fy),
@@ -324,8 +322,8 @@ def build_files(
         "snapshot_fallback": rep.snapshot.fallback if rep.snapshot else False,
         "tool": "kpi",
         "version": __version__,
-        "format": fmt,
-        "encoding": encoding if fmt == "csv" else None,
+        "format": str(fmt),
+        "encoding": str(encoding) if fmt is ExportFormat.csv else None,
         "lang": str(w.lang),
         "files": {name: _sha256(data) for name, data in sorted(files.items())},
         "sources": sources,

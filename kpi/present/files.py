@@ -40,9 +40,11 @@ def _is_among(path: Path, kept: Collection[Path]) -> bool:
     return False
 
 
-def refuse_target(path: Path, force: bool, kept: Collection[Path] = ()) -> None:
+def refuse_target(path: Path | None, force: bool, kept: Collection[Path] = ()) -> None:
     """Refuse an output file (exit 2) that is among `kept`, that exists and is not a regular file, or that exists
-    and may be replaced only with --force."""
+    and may be replaced only with --force (nothing to refuse without one: the output goes to stdout)."""
+    if path is None:
+        return
     if _is_among(path, kept):
         raise UsageProblem("out.protected", path=str(path))
     try:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from kpi.figures.followups import Due
 from kpi.present import rows
 from kpi.present.catalogue import Lang, Words
-from kpi.present.csvfile import csv_text
+from kpi.present.csvfile import csv_text, excel_bytes
+from kpi.present.formats import DueFormat
 from kpi.present.json_out import dumps
 from kpi.present.tables import table
 
@@ -44,3 +45,10 @@ def due_sheet(due: Due, w: Words, line_end: str = "\r\n") -> str:
 
 def due_json(due: Due) -> str:
     return dumps([dict(s.__dict__) for s in due.surveys])
+
+
+def render(due: Due, fmt: DueFormat, w: Words, to_file: bool) -> str | bytes:
+    """`kpi followups due` in a format: the survey sheet as a file Excel opens (BOM, CRLF), on stdout plain."""
+    if fmt is DueFormat.csv:
+        return excel_bytes(due_sheet(due, w)) if to_file else due_sheet(due, w, "\n")
+    return due_json(due) if fmt is DueFormat.json else due_text(due, w)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kpi.db.backup import Copy, Restored
 from kpi.figures.history import ListRecord, LoadRecord
 from kpi.fiscal import wareki
 from kpi.present import json_out
@@ -111,3 +112,14 @@ def render_lists(records: list[ListRecord], fmt: ListingFormat, w: Words) -> str
     if not records:
         return w("lists.none") + "\n"
     return table(headers, cells) + "\n"
+
+
+def backup_line(copy: Copy, w: Words) -> str:
+    """What `kpi backup` made."""
+    return w("backup.wrote", path=copy.path, size=f"{copy.size:,}", loads=copy.loads)
+
+
+def restored_line(done: Restored, w: Words) -> str:
+    """What `kpi restore` did, and where the replaced file was kept."""
+    aside = w("restore.aside", aside=done.kept_aside) if done.kept_aside else ""
+    return w("restore.done", db=done.db, backup=done.backup, aside_text=aside)

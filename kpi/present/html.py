@@ -16,9 +16,9 @@ from kpi.figures.verdict import Verdict
 from kpi.fiscal import wareki
 from kpi.present import rows
 from kpi.present.catalogue import Words
+from kpi.present.charts import CHARTS
 from kpi.present.numbers import number, percent
 
-CHARTS: tuple[str, ...] = ("short_term", "long_term", "budget", "status")
 LISTS = ("delayed", "awaiting_final", "not_achieved")
 
 # Nothing may be fetched: no script, no font, no image, no frame; styles only from the page itself.

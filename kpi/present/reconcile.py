@@ -5,6 +5,7 @@ from __future__ import annotations
 from kpi.figures.reconcile import Comparison, Note
 from kpi.present.catalogue import Words
 from kpi.present.csvfile import csv_text
+from kpi.present.formats import TableFormat
 from kpi.present.json_out import dumps
 from kpi.present.numbers import DASH, as_float
 from kpi.present.tables import table
@@ -90,3 +91,12 @@ def reconcile_json(results: list[Comparison], w: Words) -> str:
             ],
         }
     )
+
+
+def render(results: list[Comparison], fmt: TableFormat, w: Words) -> str:
+    """`kpi reconcile` in a format."""
+    if fmt is TableFormat.json:
+        return reconcile_json(results, w)
+    if fmt is TableFormat.csv:
+        return reconcile_csv(results, w)
+    return reconcile_text(results, w, str(fmt))

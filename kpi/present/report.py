@@ -1,12 +1,16 @@
-"""`kpi report` as aligned text, markdown or CSV: every section, from the shared rows."""
+"""`kpi report` as aligned text, markdown, CSV, JSON or an HTML page: every section, from the shared rows."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from kpi.errors import UsageProblem
 from kpi.figures.report import Report
 from kpi.fiscal import wareki
 from kpi.present import rows
 from kpi.present.catalogue import Words
-from kpi.present.csvfile import csv_text
+from kpi.present.csvfile import csv_text, excel_bytes
+from kpi.present.formats import ReportFormat
 from kpi.present.tables import markdown_text, table
 
 LISTS = ("delayed", "awaiting_final", "not_achieved")
@@ -89,3 +93,35 @@ def report_csv(rep: Report, w: Words, line_end: str = "\n") -> str:
         records.extend(list(row) for row in body)
         records.append([])
     return csv_text(records, line_end)
+
+
+def needs_schedule(fmt: ReportFormat) -> bool:
+    """Whether the format draws the charts (whose long-term one reads the maturity schedule)."""
+    return fmt is ReportFormat.html
+
+
+def check_options(fmt: ReportFormat, out: Path | None) -> None:
+    """The HTML page is a file (--out) and needs the charts extra: usage errors otherwise, before any work."""
+    if fmt is ReportFormat.html:
+        if out is None:
+            raise UsageProblem("cli.html_needs_out")
+        from kpi.present import charts
+
+        charts.require()
+
+
+def render(rep: Report, fmt: ReportFormat, w: Words, to_file: bool) -> str | bytes:
+    """`kpi report` in a format: a CSV file as Excel opens it (BOM, CRLF), on stdout plain; HTML with its charts."""
+    if fmt is ReportFormat.html:
+        from kpi.present import charts, html
+
+        assert rep.schedule is not None, "an HTML report needs the maturity schedule (needs_schedule)"
+        return html.render_html(rep, w, charts.svgs(rep, w, rep.schedule))
+    if fmt is ReportFormat.json:
+        from kpi.present.json_out import dumps, report_json
+
+        return dumps(report_json(rep))
+    if fmt is ReportFormat.csv:
+        text = report_csv(rep, w, "\r\n" if to_file else "\n")
+        return excel_bytes(text) if to_file else text
+    return report_text(rep, w, str(fmt))

@@ -6,13 +6,15 @@ from kpi.figures.stagegate import StageGate
 from kpi.present import json_out, rows
 from kpi.present.catalogue import Words
 from kpi.present.csvfile import csv_text
+from kpi.present.formats import TableFormat
 from kpi.present.tables import table
 
 
-def stage_gate_output(sg: StageGate, fmt: str, w: Words, line_end: str = "\n") -> str:
-    if fmt == "json":
+def render(sg: StageGate, fmt: TableFormat, w: Words, line_end: str = "\n") -> str:
+    """`kpi stagegate` in a format."""
+    if fmt is TableFormat.json:
         return json_out.dumps(json_out.stage_gate(sg))
     headers, body = rows.stage_gate(sg, w, unreviewed=True)
-    if fmt == "csv":
+    if fmt is TableFormat.csv:
         return csv_text([headers, *body], line_end)
-    return table(headers, body, fmt) + "\n"
+    return table(headers, body, str(fmt)) + "\n"

@@ -49,10 +49,11 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "tab
         rows = [[markdown_cell("" if c is None else c) for c in r] for r in rows]
     width = max([len(headers), *(len(r) for r in rows)]) if rows or headers else 0
     tablefmt = {"markdown": "github", "plain": "plain"}.get(fmt, "simple")
-    return tabulate(
+    shown: str = tabulate(
         [[("" if c is None else str(c)) for c in r] for r in rows],
         headers=list(headers) if fmt != "plain" else (),
         tablefmt=tablefmt,
         disable_numparse=True,
         colalign=alignments(rows, width) if rows else None,
     )
+    return shown

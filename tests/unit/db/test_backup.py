@@ -14,7 +14,7 @@ import duckdb
 import pytest
 from kit import SAMPLE, SAMPLE_THEMES, write
 
-from kpi.db import backup, backup_files, connect
+from kpi.db import backup, connect, files
 from kpi.errors import DatabaseBusy, DatabaseDamaged, DatabaseUnreadable, InputRejected, UsageProblem
 from kpi.load import ingest
 
@@ -37,7 +37,7 @@ def corrected(folder: Path, n: int) -> Path:
 def test_a_load_that_changes_the_database_keeps_it_as_it_was(sample_store: Path, tmp_path: Path) -> None:
     before = connect_rows(sample_store, "SELECT count(*) FROM loads")
     [load_id] = load(sample_store, corrected(tmp_path / "a", 1))
-    [kept] = backup_files.listed(sample_store)
+    [kept] = files.listed(sample_store)
     assert kept.name.endswith(f"_load-{load_id}.duckdb")
     assert connect_rows(kept, "SELECT count(*) FROM loads") == before  # the database before the load
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
@@ -49,13 +49,13 @@ def test_an_unchanged_load_and_a_refused_one_leave_no_copy(sample_store: Path, t
     bad = write(tmp_path / "themes_bad.csv", "theme_id,item\nX,9\n")
     with pytest.raises(InputRejected), connect.open_for_write(sample_store, wait=5) as con:
         ingest.load(con, [bad], db=sample_store)
-    assert backup_files.listed(sample_store) == []
+    assert files.listed(sample_store) == []
 
 
 def test_the_first_load_of_a_new_database_keeps_no_copy(tmp_path: Path) -> None:
     db = tmp_path / "new.duckdb"
     load(db, SAMPLE_THEMES)
-    assert not backup_files.folder(db).exists()
+    assert not files.folder(db).exists()
 
 
 def test_the_newest_copies_are_kept_as_many_as_the_settings_say(tmp_path: Path) -> None:
@@ -63,11 +63,11 @@ def test_the_newest_copies_are_kept_as_many_as_the_settings_say(tmp_path: Path) 
     settings = (SAMPLE / "programme.toml").read_text(encoding="utf-8") + "backups = 2\n"
     load(db, write(tmp_path / "programme.toml", settings), SAMPLE_THEMES)
     numbers = [load(db, corrected(tmp_path / f"c{n}", n))[0] for n in range(1, 5)]
-    assert [p.name.split("_load-")[1] for p in backup_files.listed(db)] == [f"{n}.duckdb" for n in numbers[-2:]]
+    assert [p.name.split("_load-")[1] for p in files.listed(db)] == [f"{n}.duckdb" for n in numbers[-2:]]
     (tmp_path / "off").mkdir()
     load(db, write(tmp_path / "off" / "programme.toml", settings.replace("backups = 2", "backups = 0")))
     load(db, corrected(tmp_path / "c9", 9))
-    assert len(backup_files.listed(db)) == 2  # none taken with backups = 0 (the one kept before that load stays)
+    assert len(files.listed(db)) == 2  # none taken with backups = 0 (the one kept before that load stays)
 
 
 def test_a_copy_is_read_back_whole_and_a_damaged_or_foreign_backup_is_refused(
@@ -156,8 +156,8 @@ def test_taking_a_copy_keeps_the_database_locked_against_other_writers(sample_st
 def test_a_copy_left_half_made_by_a_killed_process_is_removed_by_the_next_one(
     sample_store: Path, tmp_path: Path
 ) -> None:
-    folder = backup_files.folder(sample_store)
+    folder = files.folder(sample_store)
     folder.mkdir()
     leftover = write(folder / ".20261202T083012_load-8.duckdb.abc123.tmp", "half a copy")
     load(sample_store, corrected(tmp_path / "a", 1))
-    assert not leftover.exists() and len(backup_files.listed(sample_store)) == 1
+    assert not leftover.exists() and len(files.listed(sample_store)) == 1

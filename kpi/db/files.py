@@ -1,4 +1,5 @@
-"""Where a database's backups live, what they are named, and which is the newest.
+"""The database's files: its default name and wait, its write-ahead log, where its backups live, what they are
+named and which is the newest.
 
 Beside `kpi.duckdb` lies `kpi.duckdb.backups/`: `20261202T083012_load-8.duckdb` is the database as it was before
 load 8 (kept by `kpi load`, the newest few), `20261202T090000_backup.duckdb` a copy taken by `kpi backup`.
@@ -11,9 +12,16 @@ import datetime as dt
 import re
 from pathlib import Path
 
+DEFAULT_DB = "kpi.duckdb"
+DEFAULT_WAIT = 30.0  # seconds a command waits for a database another process holds
 SUFFIX = ".backups"
 BEFORE_LOAD = re.compile(r"^\d{8}T\d{6}_load-\d+\.duckdb$")
 TAKEN = re.compile(r"^\d{8}T\d{6}_(?:load-\d+|backup(?:-\d+)?)\.duckdb$")
+
+
+def wal_of(db: Path) -> Path:
+    """The write-ahead log DuckDB keeps beside a database file."""
+    return db.with_name(db.name + ".wal")
 
 
 def folder(db: Path) -> Path:
@@ -71,7 +79,7 @@ def store_files(db: Path) -> list[Path]:
     """Every file that is the database's: the file, its write-ahead log, its backups and the files a restore kept
     aside (an output or an input must never be one of them)."""
     aside = sorted(db.parent.glob(f"{glob_escape(db.name)}.replaced-*")) if db.parent.is_dir() else []
-    return [db, db.with_name(db.name + ".wal"), folder(db), *aside]
+    return [db, wal_of(db), folder(db), *aside]
 
 
 def glob_escape(name: str) -> str:

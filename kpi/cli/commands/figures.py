@@ -1,0 +1,155 @@
+"""The figures: `kpi report`, `kpi check`, `kpi export`, `kpi chart`, `kpi changes`, `kpi stagegate`,
+`kpi reconcile`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kpi.cli import options
+from kpi.cli.app import command
+from kpi.cli.help import HELP
+from kpi.cli.output import Console
+from kpi.db.store import Store
+from kpi.errors import ExitCode
+from kpi.present.formats import (
+    ChangesFormat,
+    ChartName,
+    CheckFormat,
+    ExportFormat,
+    OutEncoding,
+    ReportFormat,
+    TableFormat,
+)
+
+
+@command("report")
+def report(
+    console: Console,
+    store: Store,
+    as_of: options.AsOf = None,
+    fmt: options.ReportFormatOption = ReportFormat.table,
+    out: Annotated[Path | None, typer.Option("--out", help=HELP("help.opt.out_report"))] = None,
+    all_rows: options.AllRows = False,
+    force: options.Force = False,
+) -> None:
+    """kpi report → figures.report.report(), rendered by present.report.render()."""
+    from kpi.figures.report import report as figures
+    from kpi.present import report as view
+    from kpi.present.files import refuse_target
+
+    view.check_options(fmt, out)
+    refuse_target(out, force, store.own_files())
+    with store.reading() as con:
+        built = figures(con, as_of, all_rows, view.needs_schedule(fmt))
+    console.emit(view.render(built, fmt, console.words, out is not None), out, force, store.own_files())
+
+
+@command("check")
+def check(
+    console: Console,
+    store: Store,
+    as_of: options.AsOf = None,
+    fmt: options.CheckFormatOption = CheckFormat.text,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=HELP("help.opt.check_quiet"))] = False,
+) -> None:
+    """kpi check → figures.kpis.check(), exit 1 only on a KPI judged not met."""
+    from kpi.figures.kpis import check as judged
+    from kpi.present.check import render
+
+    with store.reading() as con:
+        result = judged(con, as_of)
+    if not quiet:
+        console.out(render(result, fmt, console.words))
+    if result.failed:
+        raise typer.Exit(ExitCode.TARGET_MISSED)
+
+
+@command("export")
+def export(
+    console: Console,
+    store: Store,
+    out: Annotated[Path, options.out_option("help.opt.out_dir")],
+    as_of: options.AsOf = None,
+    fmt: options.ExportFormatOption = ExportFormat.csv,
+    encoding: Annotated[
+        OutEncoding, typer.Option("--encoding", help=HELP("help.opt.encoding_out"))
+    ] = OutEncoding.utf_8_sig,
+    force: options.ForceFolder = False,
+) -> None:
+    """kpi export → present.export.build_files() of figures.report.submission(), written atomically."""
+    from kpi.figures.report import submission
+    from kpi.present.export import build_files
+    from kpi.present.files import write_files
+
+    with store.reading() as con:
+        files = build_files(submission(con, as_of), console.words, encoding, fmt)
+    written = write_files(out, files, force, store.own_files())
+    console.say("\n".join(console.words("export.wrote", path=path) for path in written))
+
+
+@command("stagegate")
+def stagegate(
+    console: Console, store: Store, as_of: options.AsOf = None, fmt: options.TableFormatOption = TableFormat.table
+) -> None:
+    """kpi stagegate → figures.stagegate.for_year()."""
+    from kpi.figures.stagegate import for_year
+    from kpi.present.stagegate import render
+
+    with store.reading() as con:
+        result = for_year(con, as_of)
+    console.out(render(result, fmt, console.words))
+
+
+@command("reconcile")
+def reconcile(console: Console, store: Store, fmt: options.TableFormatOption = TableFormat.table) -> None:
+    """kpi reconcile → figures.reconcile.reconcile(); exit 1 when a figure differs."""
+    from kpi.figures.reconcile import reconcile as compare
+    from kpi.present.reconcile import render
+
+    with store.reading() as con:
+        results = compare(con)
+    console.out(render(results, fmt, console.words))
+    if not all(r.agree for r in results):
+        raise typer.Exit(ExitCode.TARGET_MISSED)
+
+
+@command("chart")
+def chart(
+    console: Console,
+    store: Store,
+    name: Annotated[ChartName, typer.Argument(help=HELP("help.opt.chart"), show_default=False)],
+    out: Annotated[Path, options.out_option("help.opt.chart_out")],
+    as_of: options.AsOf = None,
+    force: options.Force = False,
+) -> None:
+    """kpi chart → present.charts.chart_file() of figures.report.report()."""
+    from kpi.figures.report import report as figures
+    from kpi.present import charts
+    from kpi.present.files import refuse_target
+
+    charts.require()
+    charts.format_of(out)
+    refuse_target(out, force, store.own_files())
+    with store.reading() as con:
+        built = figures(con, as_of, with_schedule=charts.needs_schedule(name))
+    console.emit(charts.chart_file(built, name, console.words, out), out, force, store.own_files(), "chart.wrote")
+
+
+@command("changes")
+def changes(
+    console: Console,
+    store: Store,
+    since: options.Since = None,
+    until: options.Until = None,
+    fmt: options.ChangesFormatOption = ChangesFormat.table,
+) -> None:
+    """kpi changes → figures.changes.between() two dated theme lists."""
+    from kpi.figures.changes import between
+    from kpi.present.changes import render
+
+    with store.reading() as con:
+        result = between(con, since, until)
+    console.out(render(result, fmt, console.words))

@@ -1,0 +1,33 @@
+"""`kpi followups due`: the follow-up surveys to send, and the sheet the companies fill in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from kpi.cli import options
+from kpi.cli.app import command, followups
+from kpi.cli.output import Console
+from kpi.db.store import Store
+from kpi.present.formats import DueFormat
+
+
+@command("due", group=followups, help_key="help.followups_due")
+def due(
+    console: Console,
+    store: Store,
+    as_of: options.SurveyYear = None,
+    fy: options.OldSurveyYear = None,
+    fmt: options.DueFormatOption = DueFormat.table,
+    out: Annotated[Path | None, options.out_option("help.opt.out_sheet")] = None,
+    force: options.Force = False,
+) -> None:
+    """kpi followups due → figures.followups.due_in(), as a table, JSON or the survey sheet."""
+    from kpi.figures.followups import due_in
+    from kpi.present.files import refuse_target
+    from kpi.present.followups import render
+
+    refuse_target(out, force, store.own_files())
+    with store.reading() as con:
+        result = due_in(con, as_of if as_of is not None else fy)
+    console.emit(render(result, fmt, console.words, out is not None), out, force, store.own_files())

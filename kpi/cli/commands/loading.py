@@ -1,0 +1,44 @@
+"""`kpi load`: the programme's records into the store, every file or none."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kpi.cli import options
+from kpi.cli.app import command
+from kpi.cli.help import HELP
+from kpi.cli.output import Console
+from kpi.db.store import Store
+from kpi.load.decode import InEncoding
+from kpi.load.files import Kind
+
+
+@command("load")
+def load(
+    console: Console,
+    store: Store,
+    paths: Annotated[list[Path], typer.Argument(help=HELP("help.opt.paths"), show_default=False)],
+    kind: Annotated[
+        Kind | None, typer.Option("--kind", help=HELP("help.opt.kind"), metavar="<kind>", show_default=False)
+    ] = None,
+    encoding: Annotated[
+        InEncoding | None, typer.Option("--encoding", help=HELP("help.opt.encoding_in"), show_default=False)
+    ] = None,
+    project_id: Annotated[int | None, typer.Option("--project-id", help=HELP("help.opt.project_id"))] = None,
+    snapshot: options.Snapshot = None,
+    quiet: options.Quiet = False,
+    max_file_size: options.MaxFileSize = None,
+) -> None:
+    """kpi load → load.ingest.load(): read, check and write in one transaction, with progress on a terminal."""
+    from kpi.load import ingest
+    from kpi.present.messages import load_table
+
+    progress = console.progress(quiet)
+    with store.writing() as con, progress or nullcontext():
+        loaded = ingest.load(con, paths, kind, encoding, project_id, snapshot, progress, store.path, max_file_size)
+    if not quiet:
+        console.say(load_table(*loaded, console.words))

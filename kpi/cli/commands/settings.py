@@ -1,0 +1,24 @@
+"""`kpi init`: the settings file a new programme starts from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kpi.cli.app import command
+from kpi.cli.help import HELP
+from kpi.cli.output import Console
+
+
+@command("init")
+def init(
+    console: Console,
+    out: Annotated[Path, typer.Option("--out", help=HELP("help.opt.init_out"))] = Path("programme.toml"),
+    force: Annotated[bool, typer.Option("--force", help=HELP("help.opt.init_force"))] = False,
+) -> None:
+    """kpi init → the catalogue's settings template, written atomically; an existing file only with --force."""
+    from kpi.present.settings_file import template
+
+    console.emit(template(out, console.words), out, force, said="init.wrote")

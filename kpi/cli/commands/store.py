@@ -1,0 +1,67 @@
+"""`kpi backup`, `kpi restore`, `kpi loads`, `kpi lists`: the store itself — its copies, and what it holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kpi.cli import options
+from kpi.cli.app import command
+from kpi.cli.help import HELP
+from kpi.cli.output import Console
+from kpi.db.store import Store
+from kpi.present.formats import ListingFormat
+
+
+@command("backup")
+def backup(
+    console: Console,
+    store: Store,
+    out: Annotated[Path | None, options.out_option("help.opt.backup_out")] = None,
+    force: Annotated[bool, typer.Option("--force", help=HELP("help.opt.backup_force"))] = False,
+) -> None:
+    """kpi backup → db.backup.checked_copy(): a consistent copy, read back whole."""
+    from kpi.db.backup import checked_copy, refuse_target
+    from kpi.present.history import backup_line
+
+    refuse_target(store.path, out, force)
+    with store.writing() as con:
+        copy = checked_copy(con, store.path, out)
+    console.say(backup_line(copy, console.words))
+
+
+@command("restore")
+def restore(
+    console: Console,
+    store: Store,
+    backup_file: Annotated[Path, typer.Argument(help=HELP("help.opt.backup_file"), show_default=False)],
+) -> None:
+    """kpi restore → db.backup.restore(): the backup checked whole, swapped in, the replaced file kept."""
+    from kpi.db.backup import restore as put_back
+    from kpi.present.history import restored_line
+
+    console.say(restored_line(put_back(store.path, backup_file, store.wait), console.words))
+
+
+@command("loads")
+def loads(console: Console, store: Store, fmt: options.ListingFormatOption = ListingFormat.table) -> None:
+    """kpi loads → figures.history.loads()."""
+    from kpi.figures.history import loads as loaded
+    from kpi.present.history import render_loads
+
+    with store.reading() as con:
+        records = loaded(con)
+    console.out(render_loads(records, fmt, console.words))
+
+
+@command("lists")
+def lists(console: Console, store: Store, fmt: options.ListingFormatOption = ListingFormat.table) -> None:
+    """kpi lists → figures.history.lists()."""
+    from kpi.figures.history import lists as dated
+    from kpi.present.history import render_lists
+
+    with store.reading() as con:
+        records = dated(con)
+    console.out(render_lists(records, fmt, console.words))

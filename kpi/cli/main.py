@@ -1,0 +1,97 @@
+"""The entry point: the command line built with its completion options in the user's language, run, and every
+outcome turned into an exit code — usage errors (2) included, which click raises before any command runs.
+
+Ctrl-C and SIGTERM end it with 130 / 143 and one line wherever they land: the entry point (kpi.entry) holds them
+during the imports, `interrupts.release()` raises one that arrived meanwhile, and once an outcome is decided
+(`interrupts.finish()`) a signal no longer changes it.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import typer
+from typer import _click as click
+from typer._click import exceptions as click_errors
+from typer.core import TyperOption
+
+from kpi import interrupts
+from kpi.cli import commands  # noqa: F401  (registers every command on the app)
+from kpi.cli.app import app
+from kpi.cli.help import HELP, completion_script, completion_shell, completion_shells, install_completion
+from kpi.cli.options import Refused
+from kpi.cli.output import Console, LogFormat, Voice, fail, log, stopped
+from kpi.errors import ExitCode
+
+
+def _shell(voice: Voice, value: Any) -> str:
+    """The shell completion is for; a usage error when kpi knows none by that name."""
+    shell = completion_shell(value)
+    if shell is None:
+        fail(voice, HELP("cli.completion_shell", shell=value or "?", shells=completion_shells()), ExitCode.USAGE)
+    return shell
+
+
+def _install_completion(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if not value or ctx.resilient_parsing:
+        return value
+    voice = Voice.early(sys.argv[1:])
+    shell, path = install_completion(_shell(voice, value))
+    Console(voice).say(HELP("cli.completion_installed", shell=shell, path=path))
+    raise typer.Exit()
+
+
+def _show_completion(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if not value or ctx.resilient_parsing:
+        return value
+    Console(Voice.early(sys.argv[1:])).out(completion_script(_shell(Voice.early(sys.argv[1:]), value)) + "\n")
+    raise typer.Exit()
+
+
+COMPLETION_OPTIONS = {
+    "install_completion": ("help.opt.install_completion", _install_completion),
+    "show_completion": ("help.opt.show_completion", _show_completion),
+}
+
+
+def command_line() -> click.Command:
+    """`kpi` as a click command, with the completion options typer adds speaking the user's language."""
+    cli = typer.main.get_command(app)
+    for param in cli.params:
+        if param.name in COMPLETION_OPTIONS and isinstance(param, TyperOption):
+            key, callback = COMPLETION_OPTIONS[param.name]
+            param.help, param.callback = HELP(key), callback
+    return cli
+
+
+def main(args: list[str] | None = None) -> None:
+    """Run `kpi` with its arguments (else sys.argv's); every outcome is an exit code."""
+    voice = Voice.early(sys.argv[1:] if args is None else args)
+    try:
+        _main(args, voice)
+    except interrupts.Stopped as stop:
+        stopped(voice, stop.signum)
+
+
+def _main(args: list[str] | None, voice: Voice) -> None:
+    try:
+        interrupts.release()
+        code = command_line().main(args=args, prog_name="kpi", standalone_mode=False, obj=voice)
+        interrupts.finish()
+    except click_errors.UsageError as exc:
+        interrupts.finish()
+        from kpi.cli.help import usage_hint, usage_message
+
+        if voice.log_format is LogFormat.json:
+            log({"level": "error", "message": usage_message(exc), "exit_code": int(ExitCode.USAGE)})
+            sys.exit(ExitCode.USAGE)
+        refused = isinstance(exc, Refused)  # a parser's own message says all (kpi.cli.options)
+        fail(voice, usage_message(exc), ExitCode.USAGE, hint=None if refused else usage_hint(exc))
+    except typer.Abort:
+        interrupts.finish()
+        sys.exit(ExitCode.INTERRUPTED)
+    signum = interrupts.received()
+    if signum is not None and code in (None, 0):  # a signal the command's own code swallowed
+        stopped(voice, signum)
+    sys.exit(int(code or 0))

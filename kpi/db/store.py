@@ -1,0 +1,52 @@
+"""The programme's database as a command names it: its file and how long to wait for it while it is busy.
+
+Light to import (kpi --help builds every command without opening anything): DuckDB is imported when the store
+is opened.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kpi.db.files import DEFAULT_DB, DEFAULT_WAIT, store_files
+
+if TYPE_CHECKING:
+    import duckdb
+
+
+@dataclass(frozen=True)
+class Store:
+    """A database file, and the seconds a command waits for it while another process holds it."""
+
+    path: Path
+    wait: float = DEFAULT_WAIT
+
+    @classmethod
+    def at(cls, db: Path | None, wait: float | None) -> Store:
+        """The store --db and --wait name: else $KPI_DB, else ./kpi.duckdb; else 30 seconds."""
+        return cls(Path(db or os.environ.get("KPI_DB") or DEFAULT_DB), DEFAULT_WAIT if wait is None else wait)
+
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection (kpi.db.connect.open_for_read)."""
+        from kpi.db.connect import open_for_read
+
+        with open_for_read(self.path, self.wait) as con:
+            yield con
+
+    @contextmanager
+    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection, every block read first (kpi.db.connect.open_for_write)."""
+        from kpi.db.connect import open_for_write
+
+        with open_for_write(self.path, self.wait) as con:
+            yield con
+
+    def own_files(self) -> list[Path]:
+        """The database's own files: an output must never replace one, nor a load read one."""
+        return store_files(self.path)
