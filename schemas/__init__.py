@@ -21,9 +21,6 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'schemas' has no attribute {name!r}")
     from schemas import budget, evaluation, followups, grants, outputs, published, stagegate, themes
 
-    kinds = {
-        spec.KIND: spec
-        for spec in (themes, budget, followups, outputs, grants, stagegate, evaluation, published)
-    }
+    kinds = {spec.KIND: spec for spec in (themes, budget, followups, outputs, grants, stagegate, evaluation, published)}
     globals()["KINDS"] = kinds
     return kinds
