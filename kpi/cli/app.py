@@ -1,6 +1,6 @@
 """The command tree: the `kpi` app, its `followups` group, and how a command joins it.
 
-`@command(name)` gives a command its help from the catalogue (help.<name>), attaches the options every command
+`@command(name, help_key)` gives a command its help from the catalogue, attaches the options every command
 shares — --lang and --log-format everywhere, --db and --wait to a command that takes a `store` — and runs it with
 its `Console` (the process's voice) inside kpi.cli.output.outcomes, which maps every outcome to its exit code.
 A command's own parameters are its own options; `store` and `console` are given, never parsed.
@@ -91,9 +91,9 @@ def shared(func: Callable[..., None]) -> Callable[..., None]:
     return run
 
 
-def command(name: str, group: typer.Typer = app, help_key: str | None = None) -> Callable[[F], F]:
-    """Register a command under `name`, its --help the catalogue's help.<name> (or `help_key`)."""
-    text = HELP(help_key or f"help.{name}")
+def command(name: str, help_key: str, group: typer.Typer = app) -> Callable[[F], F]:
+    """Register a command under `name`, its --help the catalogue's entry `help_key`."""
+    text = HELP(help_key)
 
     def register(func: F) -> F:
         group.command(name, cls=KpiCommand, help=text, short_help=first_sentence(text))(shared(func))

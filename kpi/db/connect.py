@@ -100,7 +100,7 @@ def explain(exc: BaseException, path: Path, committed: bool = False) -> KpiError
         if isinstance(cause, duckdb.Error) and (m := _NOT_PERMITTED.search(text)) and _is_the_databases(m[1], path):
             return NoPermission("db.no_permission", path=str(path), detail=first_line(cause))
         if isinstance(cause, duckdb.Error) and (m := _WRITE_FAILED.search(text)):
-            key = "io.disk_full" if any(w in text for w in _DISK_FULL_WORDS) else "io.write_failed"
+            key = "io.disk_full" if any(word in text for word in _DISK_FULL_WORDS) else "io.write_failed"
             return CannotWrite(key, path=m.group(1), detail=first_line(cause), committed=committed)
         if isinstance(cause, duckdb.Error):
             for words, key in _DAMAGED.items():

@@ -130,5 +130,10 @@ TABLE_KEYS = {
     "rs_values": ["project_id", "sheet_fy", "seq", "fy"],
 }
 
+# The amounts of an RS appropriation row (rs_budget), in yen, in the order RS publishes them: the appropriation's
+# parts and its execution (shown beside their rate), then what is carried out and asked for next year.
+RS_APPROPRIATION = ("initial", "supplementary", "carried_in", "reserve", "current", "executed")
+RS_YEN = (*RS_APPROPRIATION, "carried_out", "requested_next")
+
 # The columns of a theme as a list stores it (between list_id and load_id).
 THEME_COLUMNS = ("theme_id", "item", "funding", "element", "organizations", "title", "start_fy", "end_fy", "status")

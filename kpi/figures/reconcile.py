@@ -107,20 +107,20 @@ def _year_note(con: duckdb.DuckDBPyConnection, fy: int) -> Note:
     return Note("reconcile.year", {"fy": fy, "snapshot": snapshot.date.isoformat() if snapshot else "—", **counts})
 
 
-def resolve(con: duckdb.DuckDBPyConnection, figure: str, rep: Report) -> tuple[Any, list[Note]]:
+def resolve(con: duckdb.DuckDBPyConnection, figure: str, year_report: Report) -> tuple[Any, list[Note]]:
     """The exact computed value of a published figure and notes on where it comes from."""
-    as_of = rep.as_of_fy
+    as_of = year_report.as_of_fy
     section, _, rest = figure.partition(".")
     if section == "status_summary":
-        return getattr(rep.status_summary, rest), [_group_note(con, as_of, "true", {}, scope="overall")]
+        return getattr(year_report.status_summary, rest), [_group_note(con, as_of, "true", {}, scope="overall")]
     if section == "by_element":
         item, letter, group = rest.split(".")
-        row = next((r for r in rep.by_element if str(r.item) == item and r.element == letter), None)
+        row = next((r for r in year_report.by_element if str(r.item) == item and r.element == letter), None)
         where = "item = $item AND left(element, 1) = $letter"
         note = _group_note(con, as_of, where, {"item": int(item), "letter": letter}, item=item, element=letter)
         return (getattr(row, group) if row else 0), [note]
     if section == "short_term":
-        st = rep.outcome[SHORT_TERM.key]
+        st = year_report.outcome[SHORT_TERM.key]
         return st.ratio, [
             Note("reconcile.short_term", {"n": st.numerator, "d": st.denominator}),
             _year_note(con, as_of),
@@ -128,22 +128,22 @@ def resolve(con: duckdb.DuckDBPyConnection, figure: str, rep: Report) -> tuple[A
     if section == "budget":
         kind, column = rest.split(".")
         if kind == "total":
-            total = rep.budget.total_budget if column == "budget" else rep.budget.total_executed
+            total = year_report.budget.total_budget if column == "budget" else year_report.budget.total_executed
             return total, [Note("reconcile.budget_total", {"fy": as_of})]
-        year = next((y for y in rep.budget.years if y.fy == as_of), None)
+        year = next((y for y in year_report.budget.years if y.fy == as_of), None)
         return (getattr(year, column) if year else None), [Note("reconcile.budget_year", {"fy": as_of})]
     if section == "national_expenditure":
         return budget(con, 2100).total_budget, [Note("reconcile.national_expenditure")]
     if section == "outputs":
-        return rep.outputs.total[rest.split(".")[1]], [Note("reconcile.outputs_total", {"fy": as_of})]
+        return year_report.outputs.total[rest.split(".")[1]], [Note("reconcile.outputs_total", {"fy": as_of})]
     if section == "grants":
-        grants = rep.outputs.grants
+        grants = year_report.outputs.grants
         if grants is None:
             return None, [Note("reconcile.no_grants")]
         return getattr(grants, rest), [Note("reconcile.grants", {"date": grants.as_of_date.isoformat()})]
     if section.startswith("evaluation"):
         criterion = figure.split(":", 1)[1]
-        graded = next((c for c in rep.evaluation.criteria if c.criterion == criterion), None)
+        graded = next((c for c in year_report.evaluation.criteria if c.criterion == criterion), None)
         if graded is None:
             return None, [Note("reconcile.criterion_missing")]
         return graded.score, [Note("reconcile.evaluation", {"n": graded.graded_by})]
@@ -159,8 +159,8 @@ def reconcile(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
     reports: dict[int, Report] = {}
     results = []
     for figure, as_of, value, source in published:
-        rep = reports.setdefault(int(as_of), report(con, int(as_of)))
-        exact, notes = resolve(con, figure, rep)
+        year_report = reports.setdefault(int(as_of), report(con, int(as_of)))
+        exact, notes = resolve(con, figure, year_report)
         results.append(compare(figure, int(as_of), value, exact, source, notes))
     return _point_at_element_groups(results) + rs_comparisons(con)
 

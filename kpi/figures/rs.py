@@ -11,19 +11,11 @@ from decimal import Decimal
 
 import duckdb
 
+from kpi.db.schema import RS_APPROPRIATION
 from kpi.settings import Settings
 
 # An RS appropriation row's figures, in the order RS publishes them (yen, and the rate as published).
-RS_AMOUNTS = (
-    "initial",
-    "supplementary",
-    "carried_in",
-    "reserve",
-    "current",
-    "executed",
-    "execution_rate",
-    "carried_out",
-)
+RS_AMOUNTS = (*RS_APPROPRIATION, "execution_rate", "carried_out")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import duckdb
 
 from kpi.codes import LEADING_ITEM
 from kpi.db.connect import fetch_one
+from kpi.db.schema import THEME_COLUMNS
 from kpi.figures.population import POPULATION, first_rows
 
 GROUPS = ("achieved", "on_track", "delayed_or_not_achieved", "total")
@@ -132,9 +133,6 @@ def exclusions(con: duckdb.DuckDBPyConnection, as_of: int, list_id: int) -> Excl
         {"as_of": as_of, "list": list_id},
     )
     return Exclusions(*(int(v) for v in row or (0, 0, 0)))
-
-
-THEME_COLUMNS = ("theme_id", "item", "funding", "element", "organizations", "title", "start_fy", "end_fy", "status")
 
 
 def all_themes(con: duckdb.DuckDBPyConnection, list_id: int) -> list[dict[str, object]]:

@@ -42,6 +42,7 @@ MAX_FILE_BYTES = 2 * 1024**3  # --max-file-size: a larger input is refused befor
 NOT_A_KIND = "load.skip.not_a_kind"
 A_FOLDER = "load.skip.folder"
 NOT_A_FILE = "load.skip.not_a_file"
+OWN_FILE = "load.skip.database"
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,17 @@ MAGIC = {  # the first bytes of formats an office's file may turn out to be
     b"GIF8": "gif",
     b"\x1f\x8b": "gzip",
 }
+FORMAT_WORDS = {  # what a format is, in the message (catalogue keys)
+    "zip": "load.format.zip",
+    "ole": "load.format.ole",
+    "parquet": "load.format.parquet",
+    "pdf": "load.format.pdf",
+    "png": "load.format.png",
+    "jpeg": "load.format.jpeg",
+    "gif": "load.format.gif",
+    "gzip": "load.format.gzip",
+    "text": "load.format.text",
+}
 EXPECTED = {".xlsx": "zip", ".ods": "zip", ".xls": "ole", ".parquet": "parquet"}  # any other suffix: text
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
@@ -132,11 +144,9 @@ def check_format(path: Path) -> Failure | None:
     found = next((name for magic, name in MAGIC.items() if head.startswith(magic)), None)
     expected = EXPECTED.get(path.suffix.lower())
     if expected is not None and found != expected:
-        return _refusal(
-            path, "load.input.not_format", suffix=path.suffix.lower(), found=f"load.format.{found or 'text'}"
-        )
+        return _refusal(path, "load.input.not_format", suffix=path.suffix.lower(), found=FORMAT_WORDS[found or "text"])
     if expected is None and found is not None:
-        return _refusal(path, "load.input.binary_format", suffix=path.suffix.lower(), found=f"load.format.{found}")
+        return _refusal(path, "load.input.binary_format", suffix=path.suffix.lower(), found=FORMAT_WORDS[found])
     if expected is None and b"\x00" in head and not head.startswith(UTF16_BOMS):
         return _refusal(path, "load.binary")
     return None
@@ -172,7 +182,8 @@ def find_files(
         for member in sorted(path.iterdir()):
             k = kind_of(member, None)
             if any(_same(member, other) for other in kept):
-                continue  # the database beside its inputs: not an input, and never opened
+                skipped.append(Skipped(member, OWN_FILE))  # the database beside its inputs: never opened
+                continue
             if member.is_dir() and not member.is_symlink():
                 skipped.append(Skipped(member, A_FOLDER))
             elif k is None:

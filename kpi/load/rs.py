@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from kpi.db.schema import RS_YEN
 from kpi.errors import Failure, InputRejected
 from kpi.load.decode import decode
 
@@ -48,16 +49,7 @@ BUDGET_COLUMNS = {
     "requested_next": "翌年度要求額（合計）",
     "account_class": "会計区分",
 }
-BUDGET_AMOUNTS = [
-    "initial",
-    "supplementary",
-    "carried_in",
-    "reserve",
-    "current",
-    "executed",
-    "carried_out",
-    "requested_next",
-]
+BUDGET_AMOUNTS = RS_YEN
 # Known only once the year is over: null (not reported) in the rows for the sheet's own year.
 BUDGET_LATENT = {"executed", "execution_rate", "carried_out"}
 INDICATOR_COLUMNS = {

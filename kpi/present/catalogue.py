@@ -1,5 +1,7 @@
 """Every word a user reads, in Japanese and English side by side: Japanese by default.
 
+Entries are grouped under the module that uses them (or "used by several modules"); each key is written whole
+where it is used, so that a search for a key finds its users (tests/unit/present/test_catalogue.py holds both).
 Messages are looked up by key (`words.text("db.busy", "ja", path=…)`); the lower layers raise errors and
 report failures with keys and parameters only. A test fails when an entry lacks a language or when its two
 languages name different {placeholders}. Values from the data (titles, organisations, published sources)
@@ -27,101 +29,23 @@ DEFAULT_LANG = Lang.ja
 
 # key: (日本語, English)
 WORDS: dict[str, tuple[str, str]] = {
-    # ------------------------------------------------------------------ the report: heading and outcome KPIs
-    "report.title": ("{name}（予算事業ID {project_id}）", "{name} (budget project ID {project_id})"),
+    # ------------------------------------------------------------------ used by several modules
     "report.as_of": ("{fy}年度（{wareki}）時点", "as of FY{fy} ({wareki})"),
-    "report.snapshot": ("テーマ一覧: {date} 現在", "theme list as of {date}"),
-    "report.no_list": ("テーマ一覧: 未登録", "theme list: none loaded"),
-    "note.snapshot_fallback": (
-        "{fy}年度末（{year_end}）までの日付のテーマ一覧がないため、最も古い一覧（{date} 現在）の状況を使用。",
-        "No theme list is dated on or before the end of FY{fy} ({year_end}): the earliest list (as of {date}) is used.",
-    ),
     "report.no_programme": (
         "プログラム設定（programme.toml）が未登録: 目標値なし",
         "no programme settings loaded (programme.toml): no targets",
     ),
     "section.headline": ("アウトカム指標", "Outcome indicators"),
     "col.indicator": ("指標", "indicator"),
-    "col.definition": ("定義", "definition"),
     "col.numerator": ("分子", "numerator"),
     "col.denominator": ("分母", "denominator"),
     "col.actual": ("実績", "actual"),
     "col.target": ("目標", "target"),
     "col.verdict": ("判定", "verdict"),
-    "kpi.short_term.name": ("短期: 目標達成 / 研究開発完了", "short-term: achieved / completed"),
-    "kpi.long_term.name": ("長期: 実用化 / 採択（公式）", "long-term: commercialised / adopted (official)"),
-    "kpi.long_term_matured.name": (
-        "長期: 実用化 / {horizon}年経過テーマ",
-        "long-term: commercialised / {horizon} years past end",
-    ),
-    "kpi.short_term.title": ("短期目標", "short-term"),
-    "kpi.long_term.title": ("長期目標", "long-term"),
-    "kpi.long_term_matured.title": (
-        "長期目標（終了後{horizon}年経過テーマ）",
-        "long-term (themes {horizon} years past their end)",
-    ),
-    "kpi.short_term.definition": (
-        "開発テーマごとに設定した目標を達成したテーマ数／当該時点までに研究開発を完了したテーマ数（先導研究は除く）",
-        "themes that met their goals / themes that completed R&D by the as-of year (leading research excluded)",
-    ),
-    "kpi.long_term.definition": (
-        "開発した技術が実用化に至ったテーマ数／先導研究以外の採択テーマ数",
-        "themes whose technology reached practical use / adopted themes (leading research excluded)",
-    ),
-    "kpi.long_term_matured.definition": (
-        "実用化に至ったテーマ数／終了後{horizon}年を経過した先導研究以外の採択テーマ数",
-        "themes in practical use / adopted themes {horizon} or more years past their end (leading research excluded)",
-    ),
-    "verdict.met": ("達成", "met"),
-    "verdict.not_met": ("未達", "not met"),
     "verdict.not_judged_yet": ("判定は{fy}年度から", "judged from FY{fy}"),
-    "verdict.not_measurable": ("測定不能", "not measurable"),
     "verdict.no_target": ("目標未設定", "no target"),
-    "reason.denominator_zero": ("（分母0）", " (denominator 0)"),
-    "reason.no_followups": ("（追跡調査データなし）", " (no follow-up data)"),
-    "target.at_least": ("{target}以上", "≥ {target}"),
     "notes": ("注", "notes"),
-    "note.excluded": (
-        "先導研究{n}件は全アウトカム指標・状況表から除外。",
-        "{n} leading-research themes (item 3) are excluded from every outcome figure and status table.",
-    ),
-    "note.not_adopted": (
-        "開始年度が{fy}年度より後の未採択テーマ{n}件は除外。",
-        "{n} themes starting after FY{fy} are not yet adopted and excluded.",
-    ),
-    "note.short_term": (
-        "遅延{delayed}件・最終評価待ち（終了年度経過・計画通り）{awaiting}件は短期の分母に含まない。",
-        "{delayed} delayed and {awaiting} awaiting a final result (ended, still on track) are not in the "
-        "short-term denominator.",
-    ),
-    "note.long_term": (
-        "長期（公式）は{fy}年度から判定。{horizon}年経過前で未測定のテーマ{n}件。",
-        "The official long-term ratio is judged from FY{fy}; {n} themes have not reached their {horizon}-year point.",
-    ),
-    "note.no_followups": (
-        "追跡調査（followups）が未登録のため長期指標は算出しない（0%ではない）。",
-        "No follow-up surveys loaded: the long-term ratios are not computed (they are not 0%).",
-    ),
-    "note.no_settings": (
-        "目標はプログラム設定（programme.toml）から読む。未登録のため判定しない: kpi load programme.toml",
-        "Targets come from the programme settings (programme.toml); none are loaded, so nothing is judged: "
-        "kpi load programme.toml",
-    ),
-    # ------------------------------------------------------------------ the outlook (what the KPIs can still become)
     "section.outlook": ("見通し", "Outlook"),
-    "reach.secured": ("達成確定", "secured"),
-    "reach.open": ("未確定", "open"),
-    "reach.out_of_reach": ("達成不能", "out of reach"),
-    "outlook.short.out_of_reach": (
-        "短期: 最終評価待ち・遅延{pending}件が全て目標達成でも {best}（目標{target}に届かない）",
-        "short-term: even if all {pending} themes awaiting their result or delayed meet their goals, {best} (below "
-        "the {target} target)",
-    ),
-    "outlook.short.secured": (
-        "短期: 最終評価待ち・遅延{pending}件が全て目標未達でも {worst}（目標{target}以上を確保）",
-        "short-term: even if none of the {pending} themes awaiting their result or delayed meets its goal, {worst} "
-        "(the {target} target is secured)",
-    ),
     "outlook.short.open": (
         "短期: 目標{target}には、最終評価待ち・遅延{pending}件のうち{needed}件以上の目標達成が必要（全件達成なら {best}、全件未達なら {worst}）",
         "short-term: the {target} target needs {needed} of the {pending} themes awaiting their result or delayed to "
@@ -135,41 +59,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "短期: 結果待ちのテーマはなし（{ratio}）",
         "short-term: no theme awaits its result ({ratio})",
     ),
-    "outlook.long": (
-        "長期: 目標{target}には実用化（製品化・上市）があと{needed}件必要（採択{adopted}件のうち実用化{commercialised}件）。判定（{fy}年度）まであと{years}年、実用化の調査が未了のテーマ{due}件。",
-        "long-term: the {target} target needs {needed} more themes in practical use (製品化 or 上市; "
-        "{commercialised} of {adopted} adopted so far); {years} years to the judging year (FY{fy}); {due} themes "
-        "still to be surveyed.",
-    ),
-    "outlook.long.reached": (
-        "長期: 実用化{commercialised}件で目標{target}に達している（採択{adopted}件）。判定（{fy}年度）まであと{years}年。",
-        "long-term: {commercialised} themes in practical use reach the {target} target ({adopted} adopted); {years} "
-        "years to the judging year (FY{fy}).",
-    ),
-    "col.outlook": ("見通し", "outlook"),
-    "col.best": ("全件達成なら", "if all pending meet their goals"),
-    "col.worst": ("全件未達なら", "if none does"),
-    "col.needed": ("必要件数", "needed"),
-    "chart.outlook": ("{fy}年度の見通し {worst}〜{best}", "FY{fy} outlook {worst}–{best}"),
-    "changes.outlook": ("見通し（{name}）: {before} → {after}", "outlook ({name}): {before} → {after}"),
-    "outlook.brief.needed": ("あと{n}件", "{n} more"),
-    # ------------------------------------------------------------------ status tables
     "section.status_summary": ("研究開発の状況（先導研究除く）", "Status of themes (leading research excluded)"),
-    "group.achieved": ("目標達成", "achieved"),
-    "group.on_track": ("遅延なし", "on track"),
-    "group.delayed_or_not_achieved": ("遅延・未達", "delayed or not achieved"),
-    "group.total": ("合計", "total"),
     "section.by_element": ("基盤要素別", "By element"),
     "col.item": ("研究開発項目", "item"),
     "col.element": ("基盤要素", "element"),
-    "item.1": ("①", "1"),
-    "item.2": ("②", "2"),
-    "item.3": ("③", "3"),
-    "status.achieved": ("目標達成", "achieved"),
-    "status.not_achieved": ("目標未達", "not achieved"),
-    "status.delayed": ("遅延", "delayed"),
-    "status.on_track": ("計画通り", "on track"),
-    # ------------------------------------------------------------------ budget
     "section.budget": ("予算執行（億円）", "Budget execution (100M yen, 億円)"),
     "col.fy": ("年度", "FY"),
     "col.wareki": ("和暦", "wareki"),
@@ -184,20 +77,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "※ 執行が当該年度予算を上回る年度（基金のため前年度までの予算を充当）。",
         "* execution above the year's budget: the fund draws on earlier appropriations.",
     ),
-    "budget.total": (
-        "{fy}年度までの合計: 執行 {executed} / 予算 {budget} 億円 = {ratio}",
-        "total to FY{fy}: executed {executed} / budget {budget} = {ratio}",
-    ),
-    # ------------------------------------------------------------------ trend and theme lists
     "section.trend": ("短期指標の推移（各年度末時点）", "Short-term ratio by fiscal year (at each year's end)"),
-    "col.achieved": ("目標達成", "achieved"),
-    "col.completed": ("研究開発完了", "completed"),
-    "list.delayed": ("遅延しているテーマ", "Delayed themes"),
-    "list.awaiting_final": (
-        "最終評価待ちのテーマ（終了年度経過・計画通り）",
-        "Awaiting a final result (ended, still on track)",
-    ),
-    "list.not_achieved": ("目標未達のテーマ", "Themes that did not achieve their goals"),
     "list.heading": ("{label}（{n}）", "{label} ({n})"),
     "list.more": (
         "… ほか{n}件（すべては kpi report --all、または kpi export の themes.csv）",
@@ -209,58 +89,26 @@ WORDS: dict[str, tuple[str, str]] = {
     "col.end_fy": ("終了年度", "end FY"),
     "col.status": ("結果/状況", "status"),
     "none": ("（なし）", "(none)"),
-    # ------------------------------------------------------------------ outputs, stage gates, evaluation
     "section.outputs": ("特許出願・論文発表等", "Outputs: papers, presentations and patent applications"),
-    "col.papers": ("論文数", "papers"),
-    "col.presentations": ("発表", "presentations"),
-    "col.patents_domestic": ("国内特許出願", "patents (domestic)"),
-    "col.patents_foreign": ("国外特許出願", "patents (foreign)"),
-    "col.patents_pct": ("PCT出願", "PCT"),
     "row.total": ("計", "total"),
-    "grants.line": (
-        "権利化（{date}時点）: 国内 {granted_domestic}件 / 出願 {filed_domestic}件 = {rate_domestic}、"
-        "国外 {granted_foreign}件 / 出願 {filed_foreign}件 = {rate_foreign}",
-        "granted as of {date}: domestic {granted_domestic} / filed {filed_domestic} = {rate_domestic}; "
-        "foreign {granted_foreign} / filed {filed_foreign} = {rate_foreign}",
-    ),
-    "grants.none": ("権利化件数: 未登録", "granted patents: none loaded"),
     "section.stage_gate": ("ステージゲート審査", "Stage-gate reviews"),
     "col.review_fy": ("審査年度", "review FY"),
     "col.reviewers": ("委員数", "reviewers"),
     "col.mean": ("平均点", "mean"),
     "col.decision": ("判定", "decision"),
-    "decision.continue": ("原則継続", "continue"),
-    "decision.consider": ("特記事項を踏まえて継続可否を検討", "consider with the special notes"),
-    "decision.terminate": ("原則終了", "terminate in principle"),
     "stagegate.not_reviewed_count": ("審査記録のないテーマ: {n}件", "themes without a review: {n}"),
     "stagegate.not_reviewed": ("審査記録なし", "not reviewed"),
     "section.evaluation": ("評点法による評価結果", "Working-group scores (評点法)"),
     "col.criterion": ("評価項目", "criterion"),
     "col.score": ("評点", "score"),
-    "evaluation.points": (
-        "評点は {points} として換算し、評価した委員で平均（未記入は除く）。",
-        "Grades count as {points}, averaged over the members who graded (blanks left out).",
-    ),
-    # ------------------------------------------------------------------ RS open data
     "section.rs": (
         "歳出予算と執行（行政事業レビュー RS、予算事業ID {project_id}、億円）",
         "Appropriations (RS open data, 予算事業ID {project_id}, 100M yen)",
     ),
     "col.rs.budget_fy": ("予算年度", "budget FY"),
-    "col.rs.initial": ("当初", "initial"),
-    "col.rs.supplementary": ("補正", "supplementary"),
-    "col.rs.carried_in": ("前年度繰越", "carried in"),
-    "col.rs.reserve": ("予備費等", "reserve"),
-    "col.rs.current": ("歳出予算現額", "current"),
-    "col.rs.executed": ("執行額", "executed"),
-    "col.rs.execution_rate": ("執行率", "ratio"),
-    "col.rs.carried_out": ("翌年度繰越", "carried out"),
-    "col.rs.yen": ("{column}（円）", "{column}"),
-    "col.rs.sheet_fy": ("RSシート年度", "rs_sheet_fy"),
     "col.rs.number": ("番号", "no."),
     "col.rs.kind": ("種別", "kind"),
     "col.rs.period": ("期間", "period"),
-    "col.rs.target_year": ("目標年度", "target_year"),
     "col.rs.target": ("目標", "target"),
     "col.rs.achievement_rate": ("達成率", "achievement %"),
     "rs.note": (
@@ -271,112 +119,9 @@ WORDS: dict[str, tuple[str, str]] = {
         "year has no execution yet (not 0).",
     ),
     "section.rs_indicators": ("RSの成果指標（公表値、◎ = 目標年度）", "RS indicators (as published; ◎ = target year)"),
-    "rs.kind.activity": ("活動", "activity"),
-    "rs.kind.output": ("アウトプット", "output"),
-    "rs.kind.outcome": ("アウトカム", "outcome"),
-    "rs.period.short": ("短期", "short"),
-    "rs.period.medium": ("中期", "medium"),
-    "rs.period.long": ("長期", "long"),
-    "rs.not_reported": ("未公表", "not reported"),
-    # ------------------------------------------------------------------ export files
-    "col.as_of": ("時点（年度）", "as_of_fy"),
-    "col.as_of_wareki": ("時点（和暦）", "as_of_wareki"),
-    "col.group": ("区分", "group"),
-    "col.count": ("件数", "count"),
-    "col.draws": ("前年度までの予算を充当", "draws_on_earlier_appropriations"),
-    "col.funding": ("契約形態", "funding"),
-    "col.start_fy": ("開始年度", "start_fy"),
-    "col.start_wareki": ("開始年度（和暦）", "start_wareki"),
-    "col.end_wareki": ("終了年度（和暦）", "end_wareki"),
     "mark.yes": ("○", "yes"),
     "export.wrote": ("書き出し: {path}", "wrote {path}"),
-    # ------------------------------------------------------------------ the HTML page
-    "html.title": ("KPI報告", "KPI report"),
-    "html.charts": ("グラフ", "Charts"),
-    "html.tables": ("集計表", "Tables"),
-    "html.lists": ("要確認テーマ", "Themes to follow up"),
-    "html.figures": ("その他の評価指標", "Other evaluation figures"),
-    "html.contents": ("目次", "Contents"),
     "html.project_id": ("予算事業ID", "budget project ID"),
-    "html.cumulative_execution": (
-        "累計執行率（参考・目標なし）",
-        "cumulative execution ratio (for reference, no target)",
-    ),
-    "html.cumulative_execution_sub": (
-        "執行 {executed} / 予算 {budget} 億円",
-        "executed {executed} / budget {budget} (100M yen)",
-    ),
-    "html.fraction": ("{n} / {d}", "{n} / {d}"),
-    "html.generated": (
-        "kpi {version} により作成。データは読み込み済みのファイルによる。",
-        "Made by kpi {version} from the files loaded.",
-    ),
-    "html.chart_note.short_term": (
-        "各年度末時点の 目標達成 / 研究開発完了。点線が目標。▼は目標を下回る年度。",
-        "Achieved / completed at each year's end. Dashed: the target. ▼: a year below target.",
-    ),
-    "html.chart_note.long_term": (
-        "上: {horizon}年経過テーマのうち実用化（製品化・上市）の割合。下: 各年度に{horizon}年経過時点に達するテーマ数と累計。",
-        "Top: commercialised share of themes {horizon} years past their end. Bottom: themes reaching that point "
-        "each year, and the running total.",
-    ),
-    "html.chart_note.budget": (
-        "棒: 各年度の予算・執行（億円）。線: 累計執行率（右軸）。",
-        "Bars: budget and execution per year (100M yen). Line: cumulative execution ratio (right axis).",
-    ),
-    "html.chart_note.status": (
-        "先導研究を除く採択テーマの状況。数字はテーマ数。",
-        "Adopted themes except leading research. Numbers are themes.",
-    ),
-    # ------------------------------------------------------------------ charts
-    "chart.short_term": (
-        "短期指標の推移（目標達成 / 研究開発完了）",
-        "Short-term ratio by fiscal year (achieved / completed)",
-    ),
-    "chart.long_term": (
-        "長期指標: {horizon}年経過テーマの実用化率と到達年度",
-        "Long-term: commercialised share of themes {horizon} years past end",
-    ),
-    "chart.budget": (
-        "予算と執行（億円）、累計執行率",
-        "Budget and execution (100M yen) with cumulative execution ratio",
-    ),
-    "chart.status": (
-        "研究開発の状況（研究開発項目・基盤要素別、先導研究除く）",
-        "Status of themes by item and element (leading research excluded)",
-    ),
-    "chart.ratio_axis": ("目標達成率", "achieved / completed"),
-    "chart.ratio_line": ("目標達成 / 研究開発完了（各年度末）", "achieved / completed (at each year's end)"),
-    "chart.below": ("目標を下回る年度", "below target"),
-    "chart.target_line": ("目標 {target}", "target {target}"),
-    "chart.matured_axis": ("実用化率", "commercialised"),
-    "chart.matured_line": ("実用化 / {horizon}年経過テーマ", "commercialised / {horizon} years past end"),
-    "chart.no_followups": (
-        "追跡調査データなし: 長期指標は未算出（0%ではない）",
-        "No follow-up surveys loaded: not computed (this is not 0%)",
-    ),
-    "chart.no_matured": (
-        "{horizon}年経過テーマなし: 実用化率は未算出",
-        "No theme is {horizon} years past its end yet: not computed",
-    ),
-    "chart.reaching": ("{horizon}年経過時点に達するテーマ数", "themes reaching their {horizon}-year point"),
-    "chart.cumulative": ("累計（{horizon}年経過済み）", "cumulative ({horizon} years past end)"),
-    "chart.later": ("{fy}年度以降", "FY{fy}+"),
-    "chart.judged": ("判定 {fy}年度", "judged FY{fy}"),
-    "chart.themes_axis": ("テーマ数", "themes"),
-    "chart.oku_yen": ("億円", "100M yen (億円)"),
-    "chart.budget_bar": ("予算", "budget"),
-    "chart.executed_bar": ("執行", "executed"),
-    "chart.cumulative_ratio": ("累計執行率（右軸）", "cumulative execution ratio (right axis)"),
-    "chart.draws": (
-        "※ 執行が当該年度予算を上回る（前年度までの予算を充当）",
-        "* execution above the year's budget (earlier appropriations drawn on)",
-    ),
-    "chart.no_data": ("データなし", "no data"),
-    "chart.item_element": ("{item} {element}", "item {item} {element}"),
-    "chart.fy_tick": ("{fy}\n({era})", "FY{fy}\n({era})"),
-    "chart.wrote": ("書き出し: {path}", "wrote {path}"),
-    # ------------------------------------------------------------------ kpi load: the load table and its messages
     "col.file": ("ファイル", "file"),
     "col.kind": ("種類", "kind"),
     "col.rows": ("行数", "rows"),
@@ -385,69 +130,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "col.load": ("読込", "load"),
     "col.snapshot": ("一覧の日付", "list date"),
     "load.snapshot_today": ("{date}（今日）", "{date} (today)"),
-    "load.list_replaced": ("{date} の一覧を置き換えました。", "replaced the list of {date}."),
-    "load.missing": (
-        "{date} の一覧には、前の一覧（{previous}）にあったテーマ {n}件がありません（最後の状態のまま保持）: {ids}",
-        "{n} themes of the list of {previous} are missing from the list of {date} (kept with their last known "
-        "status): {ids}",
-    ),
-    "load.unanswered": (
-        "{file}: 段階が空欄の行 {n}件は未回答として読み込んでいません。",
-        "{file}: {n} rows whose 段階 is blank were left out (not answered yet).",
-    ),
-    "load.no_answers": (
-        "段階が記入された行がありません（未回答の行 {skipped}件）。回答を記入してから読み込んでください",
-        "no row has its 段階 filled in ({skipped} rows not answered yet); fill in the answers, then load it",
-    ),
-    "load.snapshot_future": (
-        "--snapshot {date} は未来の日付です。一覧が現在を表す日付（今日以前）を指定してください",
-        "--snapshot {date} lies in the future; give the date the list describes (today or earlier)",
-    ),
-    "load.snapshot_name_future": (
-        "{path}: ファイル名の日付 {date} は未来の日付です。名前を直すか --snapshot で日付を指定してください",
-        "{path}: the date in the file's name, {date}, lies in the future; rename it or pass --snapshot",
-    ),
-    "load.snapshot_name_not_a_date": (
-        "{path}: ファイル名の {text} は日付ではありません。名前を直すか --snapshot で日付を指定してください",
-        "{path}: {text} in the file's name is not a date; rename it or pass --snapshot",
-    ),
-    "rule.survey_before_end": (
-        "調査年度がテーマの終了年度（{end_fy}年度）より前です",
-        "the survey year is before the theme ended (FY{end_fy})",
-    ),
-    "col.line": ("行", "line"),
-    "col.column": ("列", "column"),
-    "col.value": ("値", "value"),
-    "col.rule": ("ルール", "rule"),
-    "kind.programme": ("設定", "programme"),
-    "kind.themes": ("テーマ", "themes"),
-    "kind.budget": ("予算", "budget"),
-    "kind.followups": ("追跡調査", "followups"),
-    "kind.outputs": ("成果", "outputs"),
-    "kind.grants": ("権利化", "grants"),
-    "kind.stagegate": ("ステージゲート", "stagegate"),
-    "kind.evaluation": ("評点", "evaluation"),
-    "kind.published": ("公表値", "published"),
-    "kind.rs": ("RS", "rs"),
-    "load.number": ("#{n}", "#{n}"),
-    "load.unchanged_as": (
-        "変更なし: 読込 #{n}（{at}）と同じ内容",
-        "unchanged: same content as load #{n} of {at}",
-    ),
-    "load.unchanged": ("変更なし: すべての行が登録済み", "unchanged: every row is already stored"),
-    "load.skip.not_a_kind": ("スキップ（種類が不明）: {files}", "skipped (not a known kind): {files}"),
-    "load.skip.folder": (
-        "スキップ（フォルダ。読み込むにはフォルダを指定してください）: {files}",
-        "skipped (folders; name a folder to load it): {files}",
-    ),
-    "load.skip.not_a_file": (
-        "スキップ（通常のファイルではない）: {files}",
-        "skipped (not regular files): {files}",
-    ),
-    "load.skip.database": (
-        "スキップ（データベースとそのファイル）: {files}",
-        "skipped (the database and its files): {files}",
-    ),
     "load.input.not_format": (
         "中身が{suffix} ファイルではありません（{found_text}）。保存し直すか、本当の拡張子にしてください",
         "its content is not a {suffix} file ({found_text}); save it again, or give it its real suffix",
@@ -456,460 +138,46 @@ WORDS: dict[str, tuple[str, str]] = {
         "中身が{found_text}で、{suffix} のテキストではありません（バイナリデータ）。表計算ソフトで {suffix} として保存し直してください",
         "it holds {found_text} (binary data), not {suffix} text; save it again as {suffix} from the spreadsheet",
     ),
-    "load.format.zip": ("ZIP（Excel の .xlsx か .ods のブック）", "a ZIP archive (an .xlsx or .ods workbook)"),
-    "load.format.ole": ("Excel 97–2003 のブック（.xls）", "an Excel 97–2003 workbook (.xls)"),
-    "load.format.parquet": ("Parquet ファイル", "a Parquet file"),
-    "load.format.pdf": ("PDF", "a PDF"),
-    "load.format.png": ("PNG 画像", "a PNG image"),
-    "load.format.jpeg": ("JPEG 画像", "a JPEG image"),
-    "load.format.gif": ("GIF 画像", "a GIF image"),
-    "load.format.gzip": ("gzip で圧縮したファイル", "a gzip-compressed file"),
-    "load.format.text": ("テキスト", "text"),
-    "load.limit_cells": (
-        "最初のシートの使用範囲が大きすぎます（値のあるセルが {far} まで: {rows} 行 × {columns} 列。"
-        "上限は {limit} セル、{max_columns} 列）。離れたセルの値を消してから保存し直してください",
-        "the first sheet's used range is too large (cells with values reach {far}: {rows} rows × {columns} columns; "
-        "the limits are {limit} cells and {max_columns} columns); clear the far cells and save it again",
-    ),
-    "load.limit_part": (
-        "ブックの中の {part} が大きすぎます（展開すると {size} バイト、上限 {limit} バイト）",
-        "the workbook's part {part} is too large ({size} bytes uncompressed; the limit is {limit})",
-    ),
-    "load.refused_file": ("{file}: {rule}。何も読み込んでいません", "{file}: {rule}; nothing was loaded"),
-    "load.inputs_refused": (
-        "{count}件のファイルを読めません。何も読み込んでいません",
-        "{count} files cannot be read; nothing was loaded",
-    ),
-    "load.input.missing": ("ファイルがありません", "no such file"),
-    "load.input.dangling": ("存在しないファイルへのリンクです", "a link to a file that does not exist"),
-    "load.input.unreadable": (
-        "読めません（権限がないか、読めない場所です）",
-        "cannot be read (no permission, or not reachable)",
-    ),
-    "load.input.folder": ("フォルダです（ファイルを指定してください）", "a folder, not a file"),
-    "load.input.fifo": (
-        "名前付きパイプ（FIFO）です。通常のファイルだけを読み込みます",
-        "a named pipe (FIFO); only regular files are read",
-    ),
-    "load.input.device": ("デバイスです。通常のファイルだけを読み込みます", "a device; only regular files are read"),
-    "load.input.socket": ("ソケットです。通常のファイルだけを読み込みます", "a socket; only regular files are read"),
-    "load.input.other": ("通常のファイルではありません", "not a regular file"),
-    "load.input.database": (
-        "データベース（またはその記録・バックアップ）です。入力ファイルではありません",
-        "the database (or its log or a backup), not an input file",
-    ),
-    "load.limit_size": (
-        "大きすぎます（{size} バイト、上限 {limit} バイト）。--max-file-size で上限を変えられます",
-        "too large ({size} bytes; the limit is {limit}); --max-file-size changes it",
-    ),
-    "failures.more": (
-        "… ほか{n}件（kpi load --log-format json … ですべて表示）",
-        "… and {n} more (kpi load --log-format json … lists every one)",
-    ),
-    "load.problems": (
-        "問題が{count}件見つかりました。何も読み込んでいません",
-        "{count} problem(s) found; nothing was loaded",
-    ),
     "load.no_such_path": ("{path}: そのようなファイルやフォルダはありません", "{path}: no such file or folder"),
-    "load.kind_unknown_by_name": (
-        "{path}: ファイル名から種類が分かりません。themes*.csv、budget*.csv、followups*.csv などの名前にするか、--kind を指定してください",
-        "{path}: cannot tell what it holds from its name; name it themes*.csv, budget*.csv, followups*.csv or pass --kind",
-    ),
-    "load.no_files": (
-        "読み込めるファイルがありません（themes*.csv、budget*.csv、followups*.csv、programme*.toml などが必要です）",
-        "no loadable files found (expected themes*.csv, budget*.csv, followups*.csv, programme*.toml, …)",
-    ),
-    "load.unknown_kind": ("不明な種類 {kind!r}。使える種類: {kinds}", "unknown kind {kind!r}; use one of: {kinds}"),
-    "load.unsupported_type": (
-        "{path}: 対応していないファイル形式 {suffix!r}（.csv、.tsv、.txt、.xlsx、.xls、.ods、.parquet を使ってください）",
-        "{path}: unsupported file type {suffix!r} (use .csv, .tsv, .txt, .xlsx, .xls, .ods or .parquet)",
-    ),
-    "load.rs_which_project": (
-        "{path}: どの事業か分かりません。--project-id（予算事業ID）を指定するか、先に programme.toml を読み込んでください",
-        "{path}: which project? pass --project-id (the 予算事業ID) or load programme.toml first",
-    ),
-    "load.cannot_decode": ("{encoding} として読めません: {detail}", "cannot decode as {encoding}: {detail}"),
-    "load.not_utf8_or_cp932": (
-        "{line}行目: UTF-8 でも CP932 でもありません（バイト {byte}）。UTF-8 で保存するか --encoding を指定してください",
-        "line {line}: neither UTF-8 nor CP932 (byte {byte}); save it as UTF-8 or pass --encoding",
-    ),
-    "load.mixed_encodings": (
-        "文字コードが混在しています: {utf8_line}行目は UTF-8、{other_line}行目はそうではありません（CP932?）。ファイル全体を一つの文字コード（UTF-8）で保存してください",
-        "mixed encodings: line {utf8_line} is UTF-8 but line {other_line} is not (CP932?); "
-        "save the whole file in one encoding (UTF-8)",
-    ),
-    "load.bom_inside": (
-        "{line}行目: ファイルの途中にBOMがあります。BOMを取り除かずにファイルを連結したようです",
-        "line {line}: a byte-order mark (BOM) inside the file; files were joined without removing it",
-    ),
     "load.binary": (
         "バイナリデータ（NULバイト）を含みます。本当にCSVファイルですか",
         "holds binary data (NUL bytes); is it really a CSV file?",
-    ),
-    "load.header_too_long": (
-        "1行目: 見出し行が {bytes} バイトあります。本当に表ですか",
-        "line 1: the header row is {bytes} bytes long; is this really a table?",
-    ),
-    "load.too_many_columns": (
-        "1行目: 見出し行に {columns} 列あります。本当に表ですか",
-        "line 1: the header row has {columns} columns; is this really a table?",
-    ),
-    "load.duplicate_column": ("1行目: 列 {name!r} が重複しています", "line 1: duplicate column {name!r}"),
-    "load.header_mismatch": (
-        "見出し行が {kind} の入力規約に合いません",
-        "the header row does not match the {kind} contract",
     ),
     "load.empty": (
         "ファイルが空です。空で出力されたファイルは受け付けません",
         "the file is empty; an export that came out empty is refused",
     ),
-    "load.header_only": (
-        "見出し行だけで行がありません。空で出力されたファイルは受け付けません",
-        "no rows, only a header; an export that came out empty is refused",
-    ),
-    "load.ragged": ("列の数が見出しと合わない行があります", "rows with the wrong number of fields"),
     "load.cannot_read": ("{format} として読めません: {detail}", "cannot read as {format}: {detail}"),
-    "load.cannot_read_file": ("読めません: {detail}", "cannot read: {detail}"),
-    "load.not_toml": ("UTF-8 の TOML として正しくありません: {detail}", "not valid TOML (UTF-8): {detail}"),
-    "load.settings_rejected": ("プログラム設定に誤りがあります", "programme settings rejected"),
-    "load.rs.not_rs": (
-        "kpi が読める RS ファイルではありません: 見出しが RS {budget} とも RS {indicators} とも一致しません。期待する見出し: {expected}",
-        "not an RS file kpi can read: its header matches neither RS {budget} nor RS {indicators}. "
-        "Expected the headers of {expected}",
-    ),
-    "load.rs.not_rs_near": (
-        "kpi が読める RS ファイルではありません: 見出しが RS {budget} とも RS {indicators} とも一致しません。RS {closest} に似ていますが次の列がありません: {lacks}。期待する見出し: {expected}",
-        "not an RS file kpi can read: its header matches neither RS {budget} nor RS {indicators}; it looks like "
-        "RS {closest} but lacks: {lacks}. Expected the headers of {expected}",
-    ),
     "load.rs.project_absent": (
         "予算事業ID {project_id} はこのファイル（RS {sheet}）にありません（ほかの事業 {others}件: {held}{more_text}）",
         "予算事業ID {project_id} is not in this file (RS {sheet}; it holds {others} other project(s): {held}{more_text})",
-    ),
-    "load.rs.more": (" ほか{more}件", " and {more} more"),
-    "load.rs.rows_rejected": (
-        "予算事業ID {project_id} の行（RS {sheet}）に問題があります。何も読み込んでいません",
-        "problems in the rows of 予算事業ID {project_id} (RS {sheet}); nothing was read",
-    ),
-    "load.rs.no_total_row": (
-        "予算事業ID {project_id} には会計別の行（会計区分あり）しかなく、合計行（会計区分が空）がありません",
-        "予算事業ID {project_id} has only per-account rows (会計区分 filled) and no total row (会計区分 empty) in this file",
-    ),
-    # ---- loading at DuckDB's speed, progress (#13)
-    "progress.read": ("ファイルを読み込んでいます", "reading the files"),
-    "progress.check": ("全行を検査しています", "checking every row"),
-    "progress.write": ("データベースに書き込んでいます", "writing to the database"),
-    "progress.elapsed": ("{phase}…（{seconds}秒）", "{phase}… ({seconds} s)"),
-    # ------------------------------------------------------------------ the rules of the input contract
-    "rule.required": ("必須: セルが空です", "required: the cell is empty"),
-    "rule.theme_id_case": (
-        "大文字と小文字だけが違うテーマIDがほかの行にあります（同じテーマを2回書いています）",
-        "another row has the same theme ID up to upper and lower case (the same theme written twice)",
-    ),
-    "rule.unique": (
-        "重複不可: この値がファイル内に複数回あります",
-        "must be unique: this value appears more than once in the file",
-    ),
-    "rule.column_missing_plain": ("必須の列がありません", "required column missing"),
-    "rule.unknown_column_plain": ("不明な列", "unknown column"),
-    "rule.unknown_column": ("不明な列。使える列: {expected}", "unknown column; expected: {expected}"),
-    "rule.duplicate_alias": (
-        "列が重複しています: {other!r} も {column} です",
-        "duplicate column: {other!r} is also {column}",
-    ),
-    "rule.duplicate_column": ("列が重複しています", "duplicate column"),
-    "rule.column_missing": (
-        "必須の列がありません（{column} または {alias}）",
-        "required column missing ({column} or {alias})",
     ),
     "rule.field_count": (
         "項目が{n}個ありますが見出しは{width}個です（カンマの不足か余分?）",
         "{n} fields where the header has {width} (a missing or extra comma?)",
     ),
-    "rule.unclosed_quote": ('ここで開いた引用符（"）が閉じていません', "a quote opened here is never closed"),
-    "rule.bad_quoting": ('引用符（"）の使い方が正しくありません: {detail}', "malformed quoting: {detail}"),
     "rule.fiscal_year": (
         "年度: 2025、R7、令和7年度、平成31年度 など（2000–2100年度。令和は元年から、平成は31年まで。数字は 0–9）",
         "fiscal year such as 2025, R7, 令和7年度 or 平成31年度, within 2000–2100 (令和 from 元年, 平成 up to 31; digits 0–9)",
     ),
-    "rule.item": (
-        "研究開発項目: 1、2、3（①②③ または項目名。3 = 先導研究）",
-        "research item 1, 2 or 3 (①②③ or the item's name; 3 = 先導研究)",
-    ),
-    "rule.funding": ("契約形態: 委託 または 助成", "委託 or 助成 (contract or grant)"),
-    "rule.element": (
-        "基盤要素: 英字a–z1文字、続けて数字と -数字 も可（a1、d2-1、b）",
-        "element: a letter a–z, optionally digits and -digits (a1, d2-1, b)",
-    ),
-    "rule.status": (
-        "結果/状況: 目標達成、目標未達、遅延、計画通り、遅延なし（achieved、not achieved、delayed、on track も可）。前に「令和N年度終了」も可",
-        "status: 目標達成, 目標未達, 遅延, 計画通り or 遅延なし (or achieved, not achieved, delayed, on track), "
-        "optionally after 令和N年度終了",
-    ),
-    "rule.status_year": (
-        "「…年度終了」の年度は 令和5年度 などの年度で書いてください",
-        "the year in 「…年度終了」 must be a fiscal year such as 令和5年度",
-    ),
-    "rule.end_year_required": (
-        "終了年度が必要です: 終了年度（end_fy）を記入するか、結果/状況を「令和5年度終了 目標達成」の形で書いてください",
-        "end year required: fill 終了年度 (end_fy) or write the status as 令和5年度終了 目標達成",
-    ),
-    "rule.end_year_disagrees": (
-        "終了年度が結果/状況欄の年度と一致しません",
-        "end_fy disagrees with the year in the status cell",
-    ),
-    "rule.start_after_end": ("開始年度が終了年度より後です", "start_fy must not be after end_fy"),
     "rule.one_row_per_year": (
         "年度ごとに1行（この年度が2回あります）",
         "one row per fiscal year (this year appears twice)",
     ),
-    "rule.amount": (
-        "0以上の金額: 1,100 や 151.5 など数字 0–9 のみ（単位の語は不可。全角の数字は読めます）",
-        "non-negative amount such as 1,100 or 151.5, digits 0–9 only (no unit words; full-width digits are read)",
-    ),
-    "rule.amount_too_large": (
-        "金額が大きすぎます: 億円で整数部16桁まで（円なら24桁まで）",
-        "amount too large: at most 16 digits before the point in 億円 (24 in yen)",
-    ),
-    "rule.count": (
-        "件数: 25、1,056、1,056件 などの整数（数字は 0–9。18桁を超えると大きすぎます）",
-        "a whole number of items such as 25, 1,056 or 1,056件 (digits 0–9; too large beyond 18 digits)",
-    ),
-    "rule.stage": ("段階: 研究、開発、製品化、上市、中止、中断", "stage: 研究, 開発, 製品化, 上市, 中止 or 中断"),
-    "rule.one_survey_per_year": (
-        "テーマと調査年度ごとに1行（この組が2回あります）",
-        "one row per theme and survey year (this pair appears twice)",
-    ),
-    "rule.date": ("日付: 2026-05-31、2026-05、2026年5月 など", "a date such as 2026-05-31, 2026-05 or 2026年5月"),
-    "rule.one_row_per_date": ("日付ごとに1行（この日付が2回あります）", "one row per date (this date appears twice)"),
-    "rule.score": ("点数: 0から100（小数第2位まで）", "score between 0 and 100 (up to two decimals)"),
-    "rule.one_score": (
-        "テーマ・審査年度・審査委員ごとに1行（この組が2回あります）",
-        "one score per theme, review year and reviewer (this one appears twice)",
-    ),
-    "rule.grade": ("評価: A、B、C、D（未記入は空欄）", "grade A, B, C or D (blank if not given)"),
-    "rule.one_grade": (
-        "評価項目と委員ごとに1行（この組が2回あります）",
-        "one grade per criterion and member (this pair appears twice)",
-    ),
-    "rule.figure": (
-        "kpi が計算する指標名: status_summary.achieved、short_term.ratio、evaluation.score:<評価項目> など（README の kpi reconcile）",
-        "a figure kpi computes, e.g. status_summary.achieved, short_term.ratio, evaluation.score:<criterion> "
-        "(README, kpi reconcile)",
-    ),
-    "rule.printed_value": (
-        "印刷どおりの数値: 45、27,759、2.8、80% など",
-        "a number as printed: 45, 27,759, 2.8 or 80%",
-    ),
-    "rule.one_value": (
-        "指標と年度ごとに1行（この組が2回あります）",
-        "one value per figure and year (this pair appears twice)",
-    ),
-    "rule.key_in_two_files": (
-        "{key} が同じ読み込みの別のファイルにもあります",
-        "{key} also given by another file of this load",
-    ),
-    "rule.unknown_theme": (
-        "未登録のテーマ: 先にそのテーマ一覧を読み込んでください（同じコマンドでも可）",
-        "unknown theme: load its themes file first (or in the same command)",
-    ),
-    "rule.setting.unknown": ("不明な設定。使える設定: {expected}", "unknown setting; expected: {expected}"),
-    "rule.setting.missing": ("必須の設定がありません", "required setting missing"),
-    "rule.setting.empty": ("空欄です: 値を記入してください", "empty: fill in a value"),
-    "rule.setting.not_a_value": (
-        "値を一つ書いてください（表や配列は不可）",
-        "write one value (not a table or an array)",
-    ),
-    "rule.setting.target": (
-        "目標ではありません: {value!r}（80% や 0.8 の形で書いてください）",
-        "not a target: {value!r} (write it as 80% or 0.8)",
-    ),
-    "rule.setting.target_range": ("目標 {value!r} が 0–100% の範囲外です", "target {value!r} is outside 0–100%"),
-    "rule.setting.year_range": ("年度 {value} が 2000–2100 の範囲外です", "fiscal year {value} is outside 2000–2100"),
-    "rule.setting.grade_points": (
-        "評点の換算は 'A=3, B=2, C=1, D=0' の形で A、B、C、D をすべて書いてください",
-        "grade points must give A, B, C and D, like 'A=3, B=2, C=1, D=0'",
-    ),
-    "rule.setting.whole_number": ("整数で書いてください", "write a whole number"),
-    "rule.setting.horizon": ("追跡調査までの年数は 0–30年", "the follow-up horizon must be 0–30 years"),
-    "rule.setting.backups": (
-        "残すバックアップの数は 0–100（0 で作らない）",
-        "the number of backups to keep must be 0–100 (0 for none)",
-    ),
-    "rule.setting.timezone": (
-        "タイムゾーンの名前ではありません（例: Asia/Tokyo）",
-        "not the name of a time zone (e.g. Asia/Tokyo)",
-    ),
-    "rule.rs.amount": (
-        "円単位の整数の金額: 110003000000 や 34482000.0 など（負は - か △、空欄は未記入）",
-        "amount in whole yen such as 110003000000 or 34482000.0 (negative with - or △; blank = not given)",
-    ),
-    "rule.rs.number": (
-        "数値: 80、103.75、-2 など（空欄はなし）（{row_type}）",
-        "a number such as 80, 103.75 or -2 (blank = none) ({row_type})",
-    ),
-    "rule.rs.percent": (
-        "百分率: 90 や 103.75 など（%記号なし、空欄はなし）（{row_type}）",
-        "a percentage such as 90 or 103.75, without the % sign (blank = none) ({row_type})",
-    ),
-    "rule.rs.rate": (
-        "率: RSの公表どおり 1 や 0.97162 など（空欄はなし）",
-        "a rate such as 1 or 0.97162, as RS publishes it (blank = none)",
-    ),
-    "rule.rs.flag": ("目標年度の印は 1、それ以外は空欄", "1 flags the target year; otherwise blank"),
-    "rule.rs.fiscal_year": ("年度: 2025 など", "fiscal year such as 2025"),
-    "rule.rs.choice": (
-        "次のいずれか: {choices}（「1.」のような番号を前に付けても可）",
-        "one of {choices} (a leading number such as 「1.」 is allowed)",
-    ),
-    "rule.rs.second_total": (
-        "予算年度 {fy} の合計行が2つあります（1つ目は{first}行目）",
-        "a second total row for 予算年度 {fy} (the first is on line {first})",
-    ),
-    "rule.rs.indicator_number": ("指標番号: 3 や 301 などの整数", "indicator number: a whole number such as 3 or 301"),
-    "rule.rs.value_without_row_type": (
-        "{column} が空の行の年度列に値があります（1.目標年度、2.目標値、3.実績値、4.達成率のいずれかが必要）",
-        "a value in a year column of a row with no {column} (1.目標年度, 2.目標値, 3.実績値 or 4.達成率)",
-    ),
-    "rule.rs.row_type": (
-        "1.目標年度、2.目標値、3.実績値、4.達成率 のいずれか",
-        "one of 1.目標年度, 2.目標値, 3.実績値, 4.達成率",
-    ),
-    "rule.rs.second_row_type": (
-        "指標 {number} の {row_type} 行が2つあります（1つ目は{first}行目）",
-        "a second {row_type} row for indicator {number} (the first is on line {first})",
-    ),
-    # ------------------------------------------------------------------ the database
-    "db.not_duckdb": (
-        "データベース {path} を開けません: DuckDB のデータベースファイルではありません",
-        "cannot open database {path}: it is not a DuckDB database file",
-    ),
-    "db.cannot_open": ("データベース {path} を開けません: {detail}", "cannot open database {path}: {detail}"),
     "db.busy": (
         "データベース {path} は使用中です{holder_text}。{wait}秒待ちましたがあきらめました（もう一度実行するか、--wait / $KPI_WAIT を増やしてください）",
         "database {path} is busy{holder_text}; gave up after {wait} s (try again, or raise --wait / $KPI_WAIT)",
-    ),
-    "db.holder": ("（{holder}、PID {pid} が使用中）", " (held by {holder}, PID {pid})"),
-    "db.too_new": (
-        "データベース {path} のスキーマ版 {version} はこの kpi が知る版（{known}）より新しいため読めません。kpi を更新してください",
-        "database {path} has schema version {version}, newer than this kpi knows ({known}); upgrade kpi to read it",
-    ),
-    "db.not_kpi": (
-        "{path} は DuckDB のデータベースですが kpi のものではありません（ほかの表があります）。別の --db を指定してください",
-        "{path} is a DuckDB database but not kpi's (it has other tables); use another --db",
     ),
     "db.missing": (
         "{path} にデータベースがありません。先にデータを読み込んでください: kpi load sample_data/",
         "no database at {path}; load data first: kpi load sample_data/",
     ),
-    "db.empty": (
-        "{path} に kpi のデータがありません。先にデータを読み込んでください: kpi load sample_data/",
-        "{path} holds no kpi data; load data first: kpi load sample_data/",
-    ),
-    "db.no_themes": (
-        "データベースにテーマも予算もまだありません。先にデータを読み込んでください: kpi load sample_data/",
-        "the database holds no themes or budget yet; load data first: kpi load sample_data/",
-    ),
-    "db.no_settings": (
-        "プログラム設定（目標値）が未登録のため判定できません。programme.toml を読み込んでください: kpi load programme.toml（例: sample_data/programme.toml）",
-        "the programme settings (targets) are missing, so nothing can be judged; load them: kpi load programme.toml "
-        "(see sample_data/programme.toml)",
-    ),
-    "db.no_published": (
-        "公表値が未登録です。先に読み込んでください: kpi load sample_data/published.csv",
-        "no published figures loaded; load them first: kpi load sample_data/published.csv",
-    ),
-    # ------------------------------------------------------------------ kpi changes and kpi followups due
-    "changes.title": (
-        "テーマ一覧の変化: {before} → {after}",
-        "What changed between the theme lists of {before} and {after}",
-    ),
-    "changes.moved": ("結果/状況が変わったテーマ（{n}）", "Themes whose status changed ({n})"),
-    "changes.added": ("追加されたテーマ（{n}）", "Themes added ({n})"),
-    "changes.missing": (
-        "新しい一覧にないテーマ（{n}）（最後の状態のまま保持）",
-        "Themes missing from the newer list ({n}) (kept with their last known status)",
-    ),
-    "changes.kpis": ("アウトカム指標の変化", "Outcome indicators, before and after"),
-    "changes.col_before": ("変更前（{date} の一覧、{fy}年度）", "before ({date} list, FY{fy})"),
-    "changes.col_after": ("変更後（{date} の一覧、{fy}年度）", "after ({date} list, FY{fy})"),
-    "changes.two_lists": (
-        "比べるには日付の異なるテーマ一覧が2つ必要です（登録済みの一覧: {lists}）。kpi load --snapshot YYYY-MM-DD themes.csv で読み込んでください",
-        "comparing needs two theme lists of different dates (lists loaded: {lists}); load one with "
-        "kpi load --snapshot YYYY-MM-DD themes.csv",
-    ),
-    "col.before": ("変更前", "before"),
-    "col.after": ("変更後", "after"),
-    "followups.heading": (
-        "{fy}年度に実施する追跡調査: {n}件（終了後{horizon}年時点の調査）",
-        "Follow-up surveys due in FY{fy}: {n} (the survey {horizon} years after each theme's end)",
-    ),
-    "col.due_fy": ("調査予定年度", "due FY"),
-    "col.overdue": ("期限超過", "overdue"),
-    # ------------------------------------------------------------------ kpi check
-    "check.heading": ("{fy}年度（{wareki}）", "FY{fy} ({wareki})"),
-    "check.line": (
-        "{name}  {fraction}  {ratio}  目標 {target}  {verdict}",
-        "{name}  {fraction}  {ratio}  target {target}  {verdict}",
-    ),
-    "check.name.short_term": ("短期", "short-term"),
-    "check.name.long_term": ("長期（公式）", "long-term (official)"),
-    "check.name.long_term_matured": ("長期（{horizon}年経過）", "long-term ({horizon} years past end)"),
-    # ------------------------------------------------------------------ kpi reconcile
-    "col.figure": ("指標", "figure"),
-    "col.published": ("公表値", "published"),
-    "col.computed": ("計算値", "computed"),
-    "col.agree": ("一致", "agree"),
-    "col.source": ("出典", "source"),
-    "col.note": ("説明", "note"),
-    "agree.yes": ("一致", "yes"),
-    "agree.no": ("不一致", "NO"),
-    "reconcile.summary": ("{total}件中{n}件が一致。", "{n} of {total} figures agree."),
-    "reconcile.difference": (
-        "- {figure}（{fy}年度）: 公表 {published}、計算 {computed}: {note}",
-        "- {figure} (FY{fy}): published {published}, computed {computed}: {note}",
-    ),
-    "reconcile.scope.overall": ("全体", "overall"),
     "reconcile.scope.element": ("研究開発項目{item}・基盤要素{element}", "item {item}, element {element}"),
     "reconcile.group": (
         "テーマ一覧では{scope}: 目標達成 {achieved}、計画通り {on_track}、遅延 {delayed}、目標未達 {not_achieved}。遅延・未達: {ids}",
         "the theme list gives {scope}: achieved {achieved}, on_track {on_track}, delayed {delayed}, "
         "not_achieved {not_achieved}; delayed or not achieved: {ids}",
     ),
-    "reconcile.year": (
-        "{fy}年度終了のテーマ（{snapshot} の一覧の結果/状況別）: 目標達成 {achieved}、目標未達 {not_achieved}、計画通り {on_track}、遅延 {delayed}（計画通りのものは最終評価待ち）",
-        "themes ending in FY{fy} by status in the list of {snapshot}: achieved {achieved}, not_achieved "
-        "{not_achieved}, on_track {on_track}, delayed {delayed} (those still 'on_track' await their final result)",
-    ),
-    "reconcile.short_term": ("{n}/{d}。", "{n}/{d};"),
-    "reconcile.budget_total": ("{fy}年度までの予算表の合計", "sum of the budget table up to FY{fy}"),
-    "reconcile.budget_year": ("予算表の{fy}年度", "budget table, FY{fy}"),
-    "reconcile.national_expenditure": (
-        "読み込んだ全年度の予算（歳出予算）の合計。報告書の国費総額は別の時点で集計している可能性",
-        "sum of every budget year loaded (appropriations); the report's 国費総額 may count another cut-off",
-    ),
-    "reconcile.outputs_total": ("{fy}年度までの成果表の合計", "sum of the outputs table up to FY{fy}"),
-    "reconcile.grants": ("{date}時点の権利化件数", "grants as of {date}"),
-    "reconcile.no_grants": ("権利化件数が未登録", "no grants loaded"),
-    "reconcile.evaluation": ("評価した委員{n}人の平均", "mean over {n} members"),
-    "reconcile.criterion_missing": ("この評価項目は未登録", "criterion not loaded"),
-    "reconcile.element_differs": (
-        "公表された基盤要素別の内訳が異なる: 研究開発項目{item}・基盤要素{element}（公表 {published}、一覧 {computed}）。",
-        "the published element breakdown differs in item {item} element {element}: published {published}, "
-        "list {computed}.",
-    ),
-    "reconcile.rs_trend": ("各年度末の一覧から {n}/{d}。", "{n}/{d} from the list of each year's end;"),
-    "reconcile.rs_target": ("programme.toml の {key}", "programme.toml {key}"),
-    "reconcile.rs_target_year": (
-        "RSは{year}年度を目標年度とする。programme.toml は公式の長期指標を{judged}年度から判定（報告書は長期目標 2030年度）",
-        "RS flags FY{year} as the target year; programme.toml judges the official ratio from FY{judged} "
-        "(長期目標 2030年度 in the report)",
-    ),
-    "reconcile.rs_appropriation": (
-        "RS 歳出予算現額 {current} 円（当初 {initial} + 補正 {supplementary}）。予算表は {budget} 億円",
-        "RS 歳出予算現額 {current} yen (当初 {initial} + 補正 {supplementary}); the budget table gives {budget} 億円",
-    ),
-    # ------------------------------------------------------------------ interrupts, a full disk, a damaged database (#15)
     "io.disk_full": (
         "{path} に書き込めません: ディスクの空きがありません（またはファイルの大きさの上限に達しました）。{kept_text}。空きを作ってからもう一度実行してください",
         "cannot write {path}: the disk is full (or a file-size limit was reached); {kept_text}; "
@@ -923,19 +191,9 @@ WORDS: dict[str, tuple[str, str]] = {
         "{path} に書き込めません: {detail}。{kept_text}",
         "cannot write {path}: {detail}; {kept_text}",
     ),
-    "io.kept_file": ("{path} は書き出し済みです", "{path} had been written"),
-    "io.kept_files": ("{folder} に {n} 個のファイルを書き出し済みです", "the {n} files in {folder} had been written"),
     "db.damaged_after_commit": (
         "読み込みは確定しましたが、その後データベース {path} に壊れた部分が見つかりました（{detail}）。{advice}",
         "the load was committed, but database {path} was then found damaged ({detail}); {advice}",
-    ),
-    "db.advice_restore": (
-        "最新のバックアップから戻すには: {command}（または元のデータを新しい --db に読み込み直してください）",
-        "to restore the newest backup: {command} (or load your files again into a new --db)",
-    ),
-    "db.advice_reload": (
-        "バックアップから戻すか、元のデータを新しい --db に読み込み直してください",
-        "restore it from a backup, or load your files again into a new --db",
     ),
     "db.is_folder": (
         "--db {path} はフォルダです。データベースファイルを指定してください（例: --db {example}）",
@@ -953,43 +211,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "database {path} has damaged blocks (their checksums fail: {detail}): a disk error, or another program "
         "wrote into it. The file was left as it is; {advice}",
     ),
-    # ------------------------------------------------------------------ the command line: messages
-    "cli.error": ("kpi: {message}", "kpi: {message}"),
-    "cli.internal": (
-        "内部エラー: {kind}: {detail}（詳しくは --debug を付けて再実行してください）",
-        "internal error: {kind}: {detail} (run again with --debug for details)",
-    ),
-    "cli.interrupted": ("中断しました（Ctrl-C）。{kept}", "interrupted (Ctrl-C); {kept}"),
-    "cli.terminated": ("終了しました（SIGTERM）。{kept}", "terminated (SIGTERM); {kept}"),
     "cli.kept_nothing": ("何も書き込んでいません", "nothing was written"),
     "cli.kept_commit": (
         "読み込みは確定済みです: データは保存されています",
         "the load had been committed: the data is stored",
-    ),
-    "cli.version": ("kpi {version}", "kpi {version}"),
-    "cli.wait_not_a_number": (
-        "$KPI_WAIT は秒数で指定してください（{value!r} ではなく）",
-        "$KPI_WAIT must be a number of seconds, not {value!r}",
-    ),
-    "cli.not_a_date": (
-        "{option}: 日付ではありません: {value!r}（2026-03-31 のように指定）",
-        "{option}: not a date: {value!r} (use 2026-03-31)",
-    ),
-    "cli.as_of_invalid": (
-        "--as-of: 年度ではありません: {value!r}（2025、R7、令和7年度 のように指定）",
-        "--as-of: not a fiscal year: {value!r} (use 2025, R7 or 令和7年度)",
-    ),
-    "cli.html_needs_out": (
-        "--format html はファイルに書き出します: --out report.html を付けてください",
-        "--format html writes a file: add --out report.html",
-    ),
-    "cli.charts_missing": (
-        "グラフには charts エクストラが必要です: pip install 'kpi[charts]'（matplotlib と日本語フォント）",
-        "charts need the charts extra: pip install 'kpi[charts]' (matplotlib and its Japanese font)",
-    ),
-    "cli.chart_suffix": (
-        "--out の拡張子は {formats} にしてください（{name!r} ではなく）",
-        "--out must end in {formats}, not {name!r}",
     ),
     "out.protected": (
         "{path} はデータベース（またはその記録・バックアップ）です。別の書き出し先を指定してください",
@@ -999,62 +224,17 @@ WORDS: dict[str, tuple[str, str]] = {
         "{path} は{kind_text}です。書き出し先にはファイル名を指定してください",
         "{path} is {kind_text}; name a file to write",
     ),
-    "out.not_a_folder": (
-        "{path} はフォルダではありません。書き出し先のフォルダを指定してください",
-        "{path} is not a folder; name a folder to write into",
-    ),
-    "out.kind.folder": ("フォルダ", "a folder"),
-    "out.kind.device": ("デバイス", "a device"),
-    "out.kind.fifo": ("名前付きパイプ（FIFO）", "a named pipe (FIFO)"),
-    "out.kind.socket": ("ソケット", "a socket"),
-    "out.kind.other": ("通常のファイルではないもの", "not a regular file"),
-    "out.cannot_create": (
-        "{path} を作れません: フォルダ {folder} に書き込む権限がないか、読み取り専用です。書き込めるフォルダを指定してください",
-        "cannot create {path}: the folder {folder} is read-only or not writable by you; write somewhere else",
-    ),
-    "db.no_permission": (
-        "データベース {path} を開けないか書き込めません（{detail}）。ファイルとそのフォルダの権限を確かめてください",
-        "cannot open or write database {path} ({detail}); check the permissions of the file and its folder",
-    ),
-    "export.cell_too_long": (
-        "シート「{sheet}」の {row} の行の「{column}」は {length} 文字あり、Excel のセルに入る {limit} 文字を超えます"
-        "（切り詰めずに書き出しを止めました）。--format csv なら全文を書き出せます",
-        "in the sheet {sheet}, the row of {row} holds {length} characters in {column}, more than the {limit} an "
-        "Excel cell holds (the export stopped rather than cut it); --format csv writes it whole",
-    ),
     "cli.would_replace": (
         "{folder}: {names} を置き換えることになります。置き換えるには --force を付けてください",
         "{folder}: would replace {names}; pass --force to replace them",
     ),
-    "cli.cannot_encode": (
-        "{file}: {where}に {char!r}（U+{code}）があり、{encoding} では表せません。何も書き込んでいません（--encoding utf-8-sig を使うか、元データの文字を変えてください）",
-        "{file}: {where} holds {char!r} (U+{code}), which has no {encoding} form; nothing was written "
-        "(use --encoding utf-8-sig, or change the text at its source)",
+    "help.opt.log_format": (
+        "stderr のメッセージを text か、1行1つのJSONで。",
+        "Messages on stderr as text or one JSON object per line.",
     ),
-    "cli.cannot_encode.row": ("{row} 行（{column}）", "row {row} ({column})"),
-    "cli.cannot_encode.header": ("見出し", "a header"),
-    "usage.no_such_option": ("不明なオプション: {option}", "no such option: {option}"),
-    "usage.bad_choice": (
-        "{option} に {value!r} は使えません。使える値: {choices}",
-        "{option}: {value!r} is not one of {choices}",
-    ),
-    "usage.bad_value": ("{option} の値が正しくありません: {detail}", "invalid value for {option}: {detail}"),
-    "usage.bad_type": ("{option} の値 {value!r} は{kind}ではありません", "{option}: {value!r} is not {kind}"),
-    "usage.type.integer": ("整数", "an integer"),
-    "usage.type.float": ("数値", "a number"),
-    "usage.missing": ("{param} を指定してください", "missing {param}"),
-    "usage.no_such_command": ("不明なコマンド: {name}", "no such command: {name}"),
-    "usage.other": ("使い方の誤り: {detail}", "usage error: {detail}"),
-    "usage.hint": ("使い方は {command} --help で表示します", "see {command} --help"),
-    # ------------------------------------------------------------------ the command line: help
-    "help.usage": ("使い方: ", "Usage: "),
-    "help.arguments": ("引数", "Arguments"),
-    "help.options": ("オプション", "Options"),
-    "help.commands": ("コマンド", "Commands"),
-    "help.default": ("既定値", "default"),
-    "help.required": ("必須", "required"),
-    "help.env": ("環境変数", "env var"),
-    "help.help": ("このヘルプを表示して終了します。", "Show this message and exit."),
+    "sheet.summary": ("概要", "About"),
+    # ------------------------------------------------------------------ kpi/cli/app.py
+    "cli.version": ("kpi {version}", "kpi {version}"),
     "help.app": (
         "R&D基金事業のアウトカムKPI・予算執行・評価表をコマンドラインで。",
         "Outcome KPIs, budget execution and evaluation tables of an R&D fund programme, from the command line.",
@@ -1091,109 +271,26 @@ WORDS: dict[str, tuple[str, str]] = {
             "  130/143 interrupted by Ctrl-C/SIGTERM"
         ),
     ),
-    "help.opt.db": (
-        "データベースファイル。[既定値: $KPI_DB、なければ ./kpi.duckdb]",
-        "Database file. [default: $KPI_DB, else ./kpi.duckdb]",
-    ),
-    "help.opt.wait": (
-        "使用中のデータベースを待つ秒数。[既定値: $KPI_WAIT、なければ 30]",
-        "Seconds to wait for a busy database. [default: $KPI_WAIT, else 30]",
-    ),
-    "help.opt.as_of": (
-        "年度: 2025、R7、令和7年度。[既定値: 今日を含む年度]",
-        "Fiscal year: 2025, R7 or 令和7年度. [default: the current fiscal year]",
-    ),
-    "help.opt.format": ("出力形式。", "Output format."),
-    "help.opt.lang": (
-        "表示の言語（ja 日本語、en 英語）。[既定値: $KPI_LANG、なければ ja]",
-        "Language of every word kpi prints. [default: $KPI_LANG, else ja]",
-    ),
-    "help.opt.log_format": (
-        "stderr のメッセージを text か、1行1つのJSONで。",
-        "Messages on stderr as text or one JSON object per line.",
-    ),
     "help.opt.debug": ("内部エラーのトレースバックを表示します。", "Show a traceback on internal errors."),
     "help.opt.version": ("版を表示して終了します。", "Print the version and exit."),
-    "help.opt.quiet": ("成功時は何も表示しません。", "Print nothing on success."),
-    "help.opt.snapshot": (
-        "テーマ一覧が表す日付 YYYY-MM-DD。[既定値: ファイル名の日付（themes_2026-03-31.csv）、なければ今日]",
-        "The date a themes list describes, YYYY-MM-DD. [default: the date in the file's name "
-        "(themes_2026-03-31.csv), else today]",
+    "help.followups": (
+        "追跡調査の手順: 調査するテーマと調査票。",
+        "The follow-up survey loop: whom to survey, and the survey sheet.",
     ),
+    # ------------------------------------------------------------------ kpi/cli/commands/figures.py
+    "chart.wrote": ("書き出し: {path}", "wrote {path}"),
     "help.opt.check_quiet": ("何も表示せず、終了コードだけで伝えます。", "Print nothing; only the exit code speaks."),
-    "help.opt.paths": ("読み込むファイルまたはフォルダ。", "Files or folders to load."),
-    "help.opt.kind": (
-        "種類: themes、budget、followups、outputs、grants、stagegate、evaluation、published、rs、programme（省略時はファイル名から）。",
-        "themes, budget, followups, outputs, grants, stagegate, evaluation, published, rs or programme "
-        "(else from each file's name).",
-    ),
-    "help.opt.encoding_in": (
-        "CSV・テキストの文字コード（utf-8、utf-8-sig、cp932）。[既定値: 自動判定。BOM付きUTF-16も]",
-        "Encoding of CSV and text files (utf-8, utf-8-sig, cp932). [default: detected, UTF-16 with BOM too]",
-    ),
-    "help.opt.project_id": (
-        "RSファイル: 残す予算事業ID。[既定値: プログラム設定の値]",
-        "RS files: the 予算事業ID to keep. [default: the programme's]",
-    ),
     "help.opt.out_report": (
         "標準出力ではなくこのファイルに書き出します（html では必須）。",
         "Write to this file instead of stdout (required for html).",
     ),
-    "help.opt.all": (
-        "テーマ一覧をすべて表示します（既定は各100行まで）。",
-        "List every theme in the theme lists (default: the first 100 of each).",
-    ),
     "help.opt.out_dir": ("提出ファイルを書き出すフォルダ。", "Folder to write the submission files into."),
-    "help.opt.export_format": (
-        "csv（表ごとに1ファイル）か xlsx（1つのブック）。",
-        "csv (one file per table) or xlsx (one workbook).",
-    ),
     "help.opt.encoding_out": ("utf-8-sig（Excel向け）、cp932、utf-8。", "utf-8-sig (Excel), cp932 or utf-8."),
-    "help.opt.max_file_size": (
-        "これより大きい入力ファイルは読む前に断ります（2G、500M、バイト数。既定 2G）。",
-        "Refuse an input file larger than this before reading it (2G, 500M, or bytes; default 2G).",
-    ),
-    "cli.bad_size": (
-        "--max-file-size {value} は大きさではありません。2G、500M、1000000 のように書いてください",
-        "--max-file-size {value} is not a size; write it as 2G, 500M or 1000000",
-    ),
-    "help.opt.force_out": ("--out の既存ファイルを置き換えます。", "Replace the --out file if it exists."),
-    "help.opt.force": ("フォルダ内の既存ファイルを置き換えます。", "Replace files already in the folder."),
-    "help.opt.since": (
-        "この日付に有効な一覧から比べます（YYYY-MM-DD）。[既定値: 最新の一つ前の一覧]",
-        "Compare from the list in force on this date (YYYY-MM-DD). [default: the list before the latest]",
-    ),
-    "help.opt.until": (
-        "この日付に有効な一覧まで比べます（YYYY-MM-DD）。[既定値: 最新の一覧]",
-        "Compare up to the list in force on this date (YYYY-MM-DD). [default: the latest list]",
-    ),
-    "help.opt.fy": (
-        "調査する年度: 2026、R8、令和8年度。[既定値: 今日を含む年度]",
-        "The survey year: 2026, R8 or 令和8年度. [default: the current fiscal year]",
-    ),
-    "help.opt.out_sheet": (
-        "調査票をこのファイルに書き出します（BOM付きUTF-8、CRLF: Excel でそのまま開けます）。",
-        "Write to this file (UTF-8 with BOM, CRLF: Excel opens it as is).",
-    ),
     "help.opt.chart": (
         "short_term、long_term、budget、status のいずれか。",
         "short_term, long_term, budget or status.",
     ),
     "help.opt.chart_out": ("FILE.png（300 dpi）か FILE.svg。", "FILE.png (300 dpi) or FILE.svg."),
-    "help.load": (
-        "プログラムの記録（テーマ、予算、追跡調査、成果…）を読み込みます。全ファイルを読み込むか、何も読み込まないかのどちらかです。\n\n"
-        "すべての行を入力規約（README）で検査し、どのファイルのどの行かが一つでも規約に反すれば何も書き込まず、"
-        "すべての問題をファイルと行とともに示します。\n\n"
-        "形式: .csv、タブ区切りの .txt と .tsv（Excel の「Unicode テキスト」も）、.xlsx、.xls、.ods、.parquet。\n\n"
-        "RSオープンデータ（2-1_RS_…、3-1_RS_…）は1事業の行だけを残します（--project-id）。\n\n"
-        "例: kpi load sample_data/",
-        "Load the programme's records (themes, budget, follow-ups, outputs, …): all files or none.\n\n"
-        "Every row is checked against the input contract (README); if any row of any file fails, nothing is "
-        "written and every failure is listed with its file and line.\n\n"
-        "Formats: .csv, tab-separated .txt and .tsv (Excel's Unicode text too), .xlsx, .xls, .ods, .parquet.\n\n"
-        "RS open-data files (2-1_RS_…, 3-1_RS_…) keep the rows of one project (--project-id).\n\n"
-        "Example: kpi load sample_data/",
-    ),
     "help.report": (
         "アウトカムKPI、状況表、予算執行、推移、テーマ一覧、その他の評価指標を表示します。\n\n"
         "--format html --out report.html でグラフ入りの自己完結した1ページを書き出します"
@@ -1256,9 +353,18 @@ WORDS: dict[str, tuple[str, str]] = {
         "indicator before and after.\n\nBy default the last two lists are compared; each list's indicators are "
         "computed as of the fiscal year containing its date.\n\nExample: kpi changes --format markdown",
     ),
-    "help.followups": (
-        "追跡調査の手順: 調査するテーマと調査票。",
-        "The follow-up survey loop: whom to survey, and the survey sheet.",
+    "help.chart": (
+        "文書用のグラフを1つ描きます: 短期の推移、長期の到達、予算、基盤要素別の状況。\n\n"
+        "charts エクストラが必要です（pip install 'kpi[charts]'）。日本語フォントも同梱されます。\n\n"
+        "例: kpi chart short_term --as-of 2025 --out short_term.png",
+        "Draw one chart for documents: the short-term trend, long-term maturity, budget, or status by element.\n\n"
+        "Needs the charts extra (pip install 'kpi[charts]'); the Japanese font ships with it.\n\n"
+        "Example: kpi chart short_term --as-of 2025 --out short_term.png",
+    ),
+    # ------------------------------------------------------------------ kpi/cli/commands/followups.py
+    "help.opt.out_sheet": (
+        "調査票をこのファイルに書き出します（BOM付きUTF-8、CRLF: Excel でそのまま開けます）。",
+        "Write to this file (UTF-8 with BOM, CRLF: Excel opens it as is).",
     ),
     "help.followups_due": (
         "その年度に追跡調査（終了後の実用化の調査）を行うテーマを一覧にします。\n\n"
@@ -1271,39 +377,637 @@ WORDS: dict[str, tuple[str, str]] = {
         "fill in 段階 and load it back with kpi load.\n\n"
         "Example: kpi followups due --fy 2026 --format csv --out followups_2026.csv",
     ),
-    "help.chart": (
-        "文書用のグラフを1つ描きます: 短期の推移、長期の到達、予算、基盤要素別の状況。\n\n"
-        "charts エクストラが必要です（pip install 'kpi[charts]'）。日本語フォントも同梱されます。\n\n"
-        "例: kpi chart short_term --as-of 2025 --out short_term.png",
-        "Draw one chart for documents: the short-term trend, long-term maturity, budget, or status by element.\n\n"
-        "Needs the charts extra (pip install 'kpi[charts]'); the Japanese font ships with it.\n\n"
-        "Example: kpi chart short_term --as-of 2025 --out short_term.png",
+    # ------------------------------------------------------------------ kpi/cli/commands/loading.py
+    "help.opt.paths": ("読み込むファイルまたはフォルダ。", "Files or folders to load."),
+    "help.opt.kind": (
+        "種類: themes、budget、followups、outputs、grants、stagegate、evaluation、published、rs、programme（省略時はファイル名から）。",
+        "themes, budget, followups, outputs, grants, stagegate, evaluation, published, rs or programme "
+        "(else from each file's name).",
     ),
-    # ---- Excel files and shell conventions (#14)
-    "load.separator_semicolon": (
-        "列がカンマ（,）ではなくセミコロン（;）で区切られています。Excel で「名前を付けて保存」→ ファイルの種類"
-        "「CSV UTF-8 (コンマ区切り) (*.csv)」で保存し直してください（区切り記号が ; の地域設定の Excel では"
-        "「Unicode テキスト (*.txt)」で保存すれば、そのまま読み込めます）",
-        "fields are separated by semicolons (;), not commas. In Excel, Save As → “CSV UTF-8 (Comma "
-        "delimited) (*.csv)” (an Excel whose regional list separator is ; writes ; again: save as “Unicode Text "
-        "(*.txt)” instead, which kpi loads as it is)",
+    "help.opt.encoding_in": (
+        "CSV・テキストの文字コード（utf-8、utf-8-sig、cp932）。[既定値: 自動判定。BOM付きUTF-16も]",
+        "Encoding of CSV and text files (utf-8, utf-8-sig, cp932). [default: detected, UTF-16 with BOM too]",
     ),
-    "load.separator_tab": (
-        "列がカンマ（,）ではなくタブで区切られています。タブ区切りのまま読み込むには拡張子を .txt か .tsv に"
-        "してください。CSV にするには Excel で「名前を付けて保存」→「CSV UTF-8 (コンマ区切り) (*.csv)」",
-        "fields are separated by tabs, not commas. To load it as it is, name it .txt or .tsv; to make it "
-        "a CSV, in Excel Save As → “CSV UTF-8 (Comma delimited) (*.csv)”",
+    "help.opt.project_id": (
+        "RSファイル: 残す予算事業ID。[既定値: プログラム設定の値]",
+        "RS files: the 予算事業ID to keep. [default: the programme's]",
     ),
-    "load.not_tab_separated": (
-        "{suffix} ファイルはタブ区切りのテキストとして読みますが、タブがありません。Excel で「名前を付けて保存」→"
-        "「Unicode テキスト (*.txt)」か「テキスト (タブ区切り) (*.txt)」で保存してください",
-        "a {suffix} file is read as tab-separated text, but there is no tab. In Excel, Save As → "
-        "“Unicode Text (*.txt)” or “Text (Tab delimited) (*.txt)”",
+    "help.load": (
+        "プログラムの記録（テーマ、予算、追跡調査、成果…）を読み込みます。全ファイルを読み込むか、何も読み込まないかのどちらかです。\n\n"
+        "すべての行を入力規約（README）で検査し、どのファイルのどの行かが一つでも規約に反すれば何も書き込まず、"
+        "すべての問題をファイルと行とともに示します。\n\n"
+        "形式: .csv、タブ区切りの .txt と .tsv（Excel の「Unicode テキスト」も）、.xlsx、.xls、.ods、.parquet。\n\n"
+        "RSオープンデータ（2-1_RS_…、3-1_RS_…）は1事業の行だけを残します（--project-id）。\n\n"
+        "例: kpi load sample_data/",
+        "Load the programme's records (themes, budget, follow-ups, outputs, …): all files or none.\n\n"
+        "Every row is checked against the input contract (README); if any row of any file fails, nothing is "
+        "written and every failure is listed with its file and line.\n\n"
+        "Formats: .csv, tab-separated .txt and .tsv (Excel's Unicode text too), .xlsx, .xls, .ods, .parquet.\n\n"
+        "RS open-data files (2-1_RS_…, 3-1_RS_…) keep the rows of one project (--project-id).\n\n"
+        "Example: kpi load sample_data/",
     ),
-    "load.not_tab_separated_commas": (
-        "{suffix} ファイルはタブ区切りのテキストとして読みますが、カンマ区切りです。拡張子を .csv にしてください",
-        "a {suffix} file is read as tab-separated text, but this one is comma-separated: name it .csv",
+    # ------------------------------------------------------------------ kpi/cli/commands/settings.py
+    "init.wrote": (
+        "書き出し: {path}\n次に name と project_id を記入して保存し、読み込んでください: kpi load {path}",
+        "wrote {path}\nNext, fill in name and project_id, save it, and load it: kpi load {path}",
     ),
+    "help.init": (
+        "プログラム設定のひな形（programme.toml）を書き出します。\n\n"
+        "各項目の意味と評価報告書のどこにあるかを日本語のコメントで示し、ポスト5G基金事業の値を例として入れてあります。\n\n"
+        "name と project_id の2行を記入すれば kpi load で読み込めます。記入するまでは、記入が必要な行を示して"
+        "読み込みを断ります。\n\n"
+        "例: kpi init --out programme.toml",
+        "Write a programme settings template (programme.toml).\n\n"
+        "What each setting means and where in an evaluation report to find it are said in comments (Japanese by "
+        "default, --lang en for English), with the Post-5G fund's values as examples.\n\n"
+        "It loads with kpi load as soon as the two lines name and project_id are filled in; until then kpi load "
+        "refuses it, naming the lines to fill.\n\n"
+        "Example: kpi init --out programme.toml",
+    ),
+    "help.opt.init_out": ("書き出すファイル。", "File to write."),
+    "help.opt.init_force": ("既存のファイルを置き換えます。", "Replace the file if it exists."),
+    # ------------------------------------------------------------------ kpi/cli/commands/store.py
+    "help.backup": (
+        "データベースの一貫したコピーを作ります。作ったコピーは全ブロックを読み直して確かめてから完了とします。\n\n"
+        "読み込み中の処理があれば終わるまで待ちます（--wait）。既定の置き場所はデータベースの隣の "
+        "kpi.duckdb.backups/ で、ファイルは所有者だけが読めます（0600）。kpi load もデータベースを変える前に、"
+        "その時点のコピーを同じフォルダに残します（新しいものから既定で3つ、設定 backups）。\n\n"
+        "例: kpi backup --out /mnt/share/kpi-2026-12.duckdb",
+        "Take a consistent copy of the database, read back whole before it says it is done.\n\n"
+        "A load under way is waited for (--wait). By default the copy goes to kpi.duckdb.backups/ beside the "
+        "database, readable by its owner only (0600). kpi load, too, keeps the database as it was in that folder "
+        "before every load that changes it (the newest 3 by default: the setting backups).\n\n"
+        "Example: kpi backup --out /mnt/share/kpi-2026-12.duckdb",
+    ),
+    "help.opt.backup_out": (
+        "コピーを書き出すファイル（既定: kpi.duckdb.backups/ の中、時刻付きの名前）。",
+        "File to write the copy to (default: in kpi.duckdb.backups/, named by the time).",
+    ),
+    "help.opt.backup_force": ("--out の既存ファイルを置き換えます。", "Replace the --out file if it exists."),
+    "help.restore": (
+        "バックアップをデータベースの場所に戻します。\n\n"
+        "バックアップは全ブロックを読んで確かめてから、一度に入れ替えます。置き換えたファイルは "
+        "kpi.duckdb.replaced-日時 として残します。使用中のデータベースは待ちます（--wait）。\n\n"
+        "例: kpi restore kpi.duckdb.backups/20261202T083012_load-8.duckdb",
+        "Put a backup in the database's place.\n\n"
+        "The backup is read whole first, then swapped in at once; the replaced file is kept as "
+        "kpi.duckdb.replaced-TIME. A database in use is waited for (--wait).\n\n"
+        "Example: kpi restore kpi.duckdb.backups/20261202T083012_load-8.duckdb",
+    ),
+    "help.opt.backup_file": ("戻すバックアップのファイル。", "The backup file to restore."),
+    "help.loads": (
+        "これまでの読み込みを一覧にします: 番号、日時、ファイル、種類、テーマ一覧の日付、行数、追加、更新、sha256。\n\n"
+        "--format csv は Excel 向け、json はスクリプト向け（sha256 は全桁）。\n\n"
+        "例: kpi loads --format csv > loads.csv",
+        "List every load: number, time, file, kind, the date of a theme list, rows, inserted, updated, sha256.\n\n"
+        "--format csv for Excel, json for scripts (with the whole sha256).\n\n"
+        "Example: kpi loads --format csv > loads.csv",
+    ),
+    "help.lists": (
+        "日付ごとのテーマ一覧を示します: 日付、テーマ数、書き込んだ読込、その一覧で数える年度。\n\n"
+        "ある年度の数値は、その年度末（翌年3月31日）までの日付の最新の一覧で数えます。\n\n"
+        "例: kpi lists --format json",
+        "Show the dated theme lists: date, themes, the load that wrote it, and the fiscal years whose figures "
+        "read it.\n\nA fiscal year's figures read the latest list dated on or before its end (31 March).\n\n"
+        "Example: kpi lists --format json",
+    ),
+    # ------------------------------------------------------------------ kpi/cli/help.py
+    "usage.no_such_option": ("不明なオプション: {option}", "no such option: {option}"),
+    "usage.bad_choice": (
+        "{option} に {value!r} は使えません。使える値: {choices}",
+        "{option}: {value!r} is not one of {choices}",
+    ),
+    "usage.bad_value": ("{option} の値が正しくありません: {detail}", "invalid value for {option}: {detail}"),
+    "usage.bad_type": ("{option} の値 {value!r} は{kind}ではありません", "{option}: {value!r} is not {kind}"),
+    "usage.type.integer": ("整数", "an integer"),
+    "usage.type.float": ("数値", "a number"),
+    "usage.missing": ("{param} を指定してください", "missing {param}"),
+    "usage.no_such_command": ("不明なコマンド: {name}", "no such command: {name}"),
+    "usage.other": ("使い方の誤り: {detail}", "usage error: {detail}"),
+    "usage.hint": ("使い方は {command} --help で表示します", "see {command} --help"),
+    "help.usage": ("使い方: ", "Usage: "),
+    "help.arguments": ("引数", "Arguments"),
+    "help.options": ("オプション", "Options"),
+    "help.commands": ("コマンド", "Commands"),
+    "help.default": ("既定値", "default"),
+    "help.required": ("必須", "required"),
+    "help.env": ("環境変数", "env var"),
+    "help.help": ("このヘルプを表示して終了します。", "Show this message and exit."),
+    # ------------------------------------------------------------------ kpi/cli/main.py
+    "help.opt.install_completion": (
+        "使っているシェル（bash、zsh、fish、PowerShell）に kpi の補完を設定します。",
+        "Install completion of kpi for the current shell (bash, zsh, fish, PowerShell).",
+    ),
+    "help.opt.show_completion": (
+        "使っているシェル向けの補完スクリプトを表示します（自分で設定するとき）。",
+        "Print the completion script for the current shell, to install it yourself.",
+    ),
+    "cli.completion_installed": (
+        "{shell} の補完を {path} に設定しました。新しく開いた端末から有効になります",
+        "{shell} completion installed in {path}; it works in terminals opened from now on",
+    ),
+    "cli.completion_shell": (
+        "補完を設定できるシェルが分かりません（{shell}）。使えるシェル: {shells}",
+        "cannot tell which shell to complete for ({shell}); completion works in: {shells}",
+    ),
+    # ------------------------------------------------------------------ kpi/cli/options.py
+    "cli.not_a_date": (
+        "{option}: 日付ではありません: {value!r}（2026-03-31 のように指定）",
+        "{option}: not a date: {value!r} (use 2026-03-31)",
+    ),
+    "cli.as_of_invalid": (
+        "--as-of: 年度ではありません: {value!r}（2025、R7、令和7年度 のように指定）",
+        "--as-of: not a fiscal year: {value!r} (use 2025, R7 or 令和7年度)",
+    ),
+    "help.opt.db": (
+        "データベースファイル。[既定値: $KPI_DB、なければ ./kpi.duckdb]",
+        "Database file. [default: $KPI_DB, else ./kpi.duckdb]",
+    ),
+    "help.opt.wait": (
+        "使用中のデータベースを待つ秒数。[既定値: $KPI_WAIT、なければ 30]",
+        "Seconds to wait for a busy database. [default: $KPI_WAIT, else 30]",
+    ),
+    "help.opt.as_of": (
+        "年度: 2025、R7、令和7年度。[既定値: 今日を含む年度]",
+        "Fiscal year: 2025, R7 or 令和7年度. [default: the current fiscal year]",
+    ),
+    "help.opt.format": ("出力形式。", "Output format."),
+    "help.opt.lang": (
+        "表示の言語（ja 日本語、en 英語）。[既定値: $KPI_LANG、なければ ja]",
+        "Language of every word kpi prints. [default: $KPI_LANG, else ja]",
+    ),
+    "help.opt.quiet": ("成功時は何も表示しません。", "Print nothing on success."),
+    "help.opt.snapshot": (
+        "テーマ一覧が表す日付 YYYY-MM-DD。[既定値: ファイル名の日付（themes_2026-03-31.csv）、なければ今日]",
+        "The date a themes list describes, YYYY-MM-DD. [default: the date in the file's name "
+        "(themes_2026-03-31.csv), else today]",
+    ),
+    "help.opt.all": (
+        "テーマ一覧をすべて表示します（既定は各100行まで）。",
+        "List every theme in the theme lists (default: the first 100 of each).",
+    ),
+    "help.opt.export_format": (
+        "csv（表ごとに1ファイル）か xlsx（1つのブック）。",
+        "csv (one file per table) or xlsx (one workbook).",
+    ),
+    "help.opt.max_file_size": (
+        "これより大きい入力ファイルは読む前に断ります（2G、500M、バイト数。既定 2G）。",
+        "Refuse an input file larger than this before reading it (2G, 500M, or bytes; default 2G).",
+    ),
+    "cli.bad_size": (
+        "--max-file-size {value} は大きさではありません。2G、500M、1000000 のように書いてください",
+        "--max-file-size {value} is not a size; write it as 2G, 500M or 1000000",
+    ),
+    "help.opt.force_out": ("--out の既存ファイルを置き換えます。", "Replace the --out file if it exists."),
+    "help.opt.force": ("フォルダ内の既存ファイルを置き換えます。", "Replace files already in the folder."),
+    "help.opt.since": (
+        "この日付に有効な一覧から比べます（YYYY-MM-DD）。[既定値: 最新の一つ前の一覧]",
+        "Compare from the list in force on this date (YYYY-MM-DD). [default: the list before the latest]",
+    ),
+    "help.opt.until": (
+        "この日付に有効な一覧まで比べます（YYYY-MM-DD）。[既定値: 最新の一覧]",
+        "Compare up to the list in force on this date (YYYY-MM-DD). [default: the latest list]",
+    ),
+    "help.opt.fy": (
+        "調査する年度: 2026、R8、令和8年度。[既定値: 今日を含む年度]",
+        "The survey year: 2026, R8 or 令和8年度. [default: the current fiscal year]",
+    ),
+    # ------------------------------------------------------------------ kpi/cli/output.py
+    "cli.error": ("kpi: {message}", "kpi: {message}"),
+    "cli.internal": (
+        "内部エラー: {kind}: {detail}（詳しくは --debug を付けて再実行してください）",
+        "internal error: {kind}: {detail} (run again with --debug for details)",
+    ),
+    "cli.interrupted": ("中断しました（Ctrl-C）。{kept}", "interrupted (Ctrl-C); {kept}"),
+    "cli.terminated": ("終了しました（SIGTERM）。{kept}", "terminated (SIGTERM); {kept}"),
+    # ------------------------------------------------------------------ kpi/present/changes.py
+    "changes.outlook": ("見通し（{name}）: {before} → {after}", "outlook ({name}): {before} → {after}"),
+    "changes.title": (
+        "テーマ一覧の変化: {before} → {after}",
+        "What changed between the theme lists of {before} and {after}",
+    ),
+    "changes.moved": ("結果/状況が変わったテーマ（{n}）", "Themes whose status changed ({n})"),
+    "changes.added": ("追加されたテーマ（{n}）", "Themes added ({n})"),
+    "changes.missing": (
+        "新しい一覧にないテーマ（{n}）（最後の状態のまま保持）",
+        "Themes missing from the newer list ({n}) (kept with their last known status)",
+    ),
+    "changes.kpis": ("アウトカム指標の変化", "Outcome indicators, before and after"),
+    "changes.col_before": ("変更前（{date} の一覧、{fy}年度）", "before ({date} list, FY{fy})"),
+    "changes.col_after": ("変更後（{date} の一覧、{fy}年度）", "after ({date} list, FY{fy})"),
+    "col.before": ("変更前", "before"),
+    "col.after": ("変更後", "after"),
+    # ------------------------------------------------------------------ kpi/present/charts.py
+    "chart.outlook": ("{fy}年度の見通し {worst}〜{best}", "FY{fy} outlook {worst}–{best}"),
+    "chart.ratio_axis": ("目標達成率", "achieved / completed"),
+    "chart.ratio_line": ("目標達成 / 研究開発完了（各年度末）", "achieved / completed (at each year's end)"),
+    "chart.below": ("目標を下回る年度", "below target"),
+    "chart.target_line": ("目標 {target}", "target {target}"),
+    "chart.matured_axis": ("実用化率", "commercialised"),
+    "chart.matured_line": ("実用化 / {horizon}年経過テーマ", "commercialised / {horizon} years past end"),
+    "chart.no_followups": (
+        "追跡調査データなし: 長期指標は未算出（0%ではない）",
+        "No follow-up surveys loaded: not computed (this is not 0%)",
+    ),
+    "chart.no_matured": (
+        "{horizon}年経過テーマなし: 実用化率は未算出",
+        "No theme is {horizon} years past its end yet: not computed",
+    ),
+    "chart.reaching": ("{horizon}年経過時点に達するテーマ数", "themes reaching their {horizon}-year point"),
+    "chart.cumulative": ("累計（{horizon}年経過済み）", "cumulative ({horizon} years past end)"),
+    "chart.later": ("{fy}年度以降", "FY{fy}+"),
+    "chart.judged": ("判定 {fy}年度", "judged FY{fy}"),
+    "chart.themes_axis": ("テーマ数", "themes"),
+    "chart.oku_yen": ("億円", "100M yen (億円)"),
+    "chart.budget_bar": ("予算", "budget"),
+    "chart.executed_bar": ("執行", "executed"),
+    "chart.cumulative_ratio": ("累計執行率（右軸）", "cumulative execution ratio (right axis)"),
+    "chart.draws": (
+        "※ 執行が当該年度予算を上回る（前年度までの予算を充当）",
+        "* execution above the year's budget (earlier appropriations drawn on)",
+    ),
+    "chart.no_data": ("データなし", "no data"),
+    "chart.item_element": ("{item} {element}", "item {item} {element}"),
+    "chart.fy_tick": ("{fy}\n({era})", "FY{fy}\n({era})"),
+    "cli.charts_missing": (
+        "グラフには charts エクストラが必要です: pip install 'kpi[charts]'（matplotlib と日本語フォント）",
+        "charts need the charts extra: pip install 'kpi[charts]' (matplotlib and its Japanese font)",
+    ),
+    "cli.chart_suffix": (
+        "--out の拡張子は {formats} にしてください（{name!r} ではなく）",
+        "--out must end in {formats}, not {name!r}",
+    ),
+    # ------------------------------------------------------------------ kpi/present/check.py
+    "check.heading": ("{fy}年度（{wareki}）", "FY{fy} ({wareki})"),
+    # ------------------------------------------------------------------ kpi/present/export.py
+    "col.definition": ("定義", "definition"),
+    "col.outlook": ("見通し", "outlook"),
+    "col.best": ("全件達成なら", "if all pending meet their goals"),
+    "col.worst": ("全件未達なら", "if none does"),
+    "col.needed": ("必要件数", "needed"),
+    "col.rs.yen": ("{column}（円）", "{column}"),
+    "col.rs.sheet_fy": ("RSシート年度", "rs_sheet_fy"),
+    "col.rs.target_year": ("目標年度", "target_year"),
+    "col.as_of": ("時点（年度）", "as_of_fy"),
+    "col.as_of_wareki": ("時点（和暦）", "as_of_wareki"),
+    "col.group": ("区分", "group"),
+    "col.count": ("件数", "count"),
+    "col.draws": ("前年度までの予算を充当", "draws_on_earlier_appropriations"),
+    "col.funding": ("契約形態", "funding"),
+    "col.start_fy": ("開始年度", "start_fy"),
+    "col.start_wareki": ("開始年度（和暦）", "start_wareki"),
+    "col.end_wareki": ("終了年度（和暦）", "end_wareki"),
+    "cli.cannot_encode": (
+        "{file}: {where}に {char!r}（U+{code}）があり、{encoding} では表せません。何も書き込んでいません（--encoding utf-8-sig を使うか、元データの文字を変えてください）",
+        "{file}: {where} holds {char!r} (U+{code}), which has no {encoding} form; nothing was written "
+        "(use --encoding utf-8-sig, or change the text at its source)",
+    ),
+    "cli.cannot_encode.row": ("{row} 行（{column}）", "row {row} ({column})"),
+    "cli.cannot_encode.header": ("見出し", "a header"),
+    "col.summary_item": ("項目", "item"),
+    "col.summary_value": ("内容", "value"),
+    "summary.programme": ("事業名", "programme"),
+    "summary.no_programme": (
+        "プログラム設定（programme.toml）が未登録",
+        "no programme settings loaded (programme.toml)",
+    ),
+    "summary.as_of": ("時点", "as of"),
+    "summary.version": ("作成ツール", "made with"),
+    "summary.written_at": ("書き出し日時", "written at"),
+    "summary.source": ("読み込んだファイル", "source file"),
+    "summary.source_value": (
+        "読込 #{n} {file}（{kind}、{rows}行、{at}）",
+        "load #{n} {file} ({kind}, {rows} rows, {at})",
+    ),
+    # ------------------------------------------------------------------ kpi/present/files.py
+    "io.kept_file": ("{path} は書き出し済みです", "{path} had been written"),
+    "io.kept_files": ("{folder} に {n} 個のファイルを書き出し済みです", "the {n} files in {folder} had been written"),
+    "out.not_a_folder": (
+        "{path} はフォルダではありません。書き出し先のフォルダを指定してください",
+        "{path} is not a folder; name a folder to write into",
+    ),
+    "out.kind.folder": ("フォルダ", "a folder"),
+    "out.kind.device": ("デバイス", "a device"),
+    "out.kind.fifo": ("名前付きパイプ（FIFO）", "a named pipe (FIFO)"),
+    "out.kind.socket": ("ソケット", "a socket"),
+    "out.kind.other": ("通常のファイルではないもの", "not a regular file"),
+    "out.cannot_create": (
+        "{path} を作れません: フォルダ {folder} に書き込む権限がないか、読み取り専用です。書き込めるフォルダを指定してください",
+        "cannot create {path}: the folder {folder} is read-only or not writable by you; write somewhere else",
+    ),
+    # ------------------------------------------------------------------ kpi/present/followups.py
+    "followups.heading": (
+        "{fy}年度に実施する追跡調査: {n}件（終了後{horizon}年時点の調査）",
+        "Follow-up surveys due in FY{fy}: {n} (the survey {horizon} years after each theme's end)",
+    ),
+    "col.due_fy": ("調査予定年度", "due FY"),
+    "col.overdue": ("期限超過", "overdue"),
+    # ------------------------------------------------------------------ kpi/present/history.py
+    "backup.wrote": (
+        "バックアップを作成しました: {path}（{size} バイト、読込 {loads}件、全ブロックを読み直して確認済み）",
+        "backup written: {path} ({size} bytes, {loads} loads, read back whole)",
+    ),
+    "restore.done": (
+        "データベース {db} をバックアップ {backup} から戻しました。{aside_text}",
+        "restored database {db} from backup {backup}. {aside_text}",
+    ),
+    "restore.aside": ("置き換えたファイルは {aside} に残しています。", "The replaced file is kept as {aside}."),
+    "col.loaded_at": ("日時", "time"),
+    "col.sha256": ("ハッシュ（sha256）", "sha256"),
+    "col.themes": ("テーマ数", "themes"),
+    "col.stands_for": ("この一覧で数える年度", "fiscal years it stands for"),
+    "loads.none": ("読み込みはまだありません", "nothing loaded yet"),
+    "lists.none": ("テーマ一覧はまだ読み込まれていません", "no theme list loaded yet"),
+    "lists.year": ("{fy}年度（{wareki}）", "FY{fy} ({wareki})"),
+    "lists.years": ("{first}〜{last}年度", "FY{first}–{last}"),
+    "lists.years_onwards": ("{first}年度（{wareki}）以降", "FY{first} ({wareki}) onwards"),
+    "lists.superseded": ("なし（同じ年度のより新しい一覧があります）", "none (a newer list of the same year)"),
+    "lists.stands_in": ("（それより前の年度にも代用）", " (and standing in for earlier years)"),
+    # ------------------------------------------------------------------ kpi/present/html.py
+    "html.title": ("KPI報告", "KPI report"),
+    "html.charts": ("グラフ", "Charts"),
+    "html.tables": ("集計表", "Tables"),
+    "html.lists": ("要確認テーマ", "Themes to follow up"),
+    "html.figures": ("その他の評価指標", "Other evaluation figures"),
+    "html.contents": ("目次", "Contents"),
+    "html.cumulative_execution": (
+        "累計執行率（参考・目標なし）",
+        "cumulative execution ratio (for reference, no target)",
+    ),
+    "html.cumulative_execution_sub": (
+        "執行 {executed} / 予算 {budget} 億円",
+        "executed {executed} / budget {budget} (100M yen)",
+    ),
+    "html.fraction": ("{n} / {d}", "{n} / {d}"),
+    "html.generated": (
+        "kpi {version} により作成。データは読み込み済みのファイルによる。",
+        "Made by kpi {version} from the files loaded.",
+    ),
+    # ------------------------------------------------------------------ kpi/present/labels.py
+    "kpi.short_term.name": ("短期: 目標達成 / 研究開発完了", "short-term: achieved / completed"),
+    "kpi.long_term.name": ("長期: 実用化 / 採択（公式）", "long-term: commercialised / adopted (official)"),
+    "kpi.long_term_matured.name": (
+        "長期: 実用化 / {horizon}年経過テーマ",
+        "long-term: commercialised / {horizon} years past end",
+    ),
+    "kpi.short_term.title": ("短期目標", "short-term"),
+    "kpi.long_term.title": ("長期目標", "long-term"),
+    "kpi.long_term_matured.title": (
+        "長期目標（終了後{horizon}年経過テーマ）",
+        "long-term (themes {horizon} years past their end)",
+    ),
+    "kpi.short_term.definition": (
+        "開発テーマごとに設定した目標を達成したテーマ数／当該時点までに研究開発を完了したテーマ数（先導研究は除く）",
+        "themes that met their goals / themes that completed R&D by the as-of year (leading research excluded)",
+    ),
+    "kpi.long_term.definition": (
+        "開発した技術が実用化に至ったテーマ数／先導研究以外の採択テーマ数",
+        "themes whose technology reached practical use / adopted themes (leading research excluded)",
+    ),
+    "kpi.long_term_matured.definition": (
+        "実用化に至ったテーマ数／終了後{horizon}年を経過した先導研究以外の採択テーマ数",
+        "themes in practical use / adopted themes {horizon} or more years past their end (leading research excluded)",
+    ),
+    "verdict.met": ("達成", "met"),
+    "verdict.not_met": ("未達", "not met"),
+    "verdict.not_measurable": ("測定不能", "not measurable"),
+    "reason.denominator_zero": ("（分母0）", " (denominator 0)"),
+    "reason.no_followups": ("（追跡調査データなし）", " (no follow-up data)"),
+    "reach.secured": ("達成確定", "secured"),
+    "reach.open": ("未確定", "open"),
+    "reach.out_of_reach": ("達成不能", "out of reach"),
+    "outlook.short.out_of_reach": (
+        "短期: 最終評価待ち・遅延{pending}件が全て目標達成でも {best}（目標{target}に届かない）",
+        "short-term: even if all {pending} themes awaiting their result or delayed meet their goals, {best} (below "
+        "the {target} target)",
+    ),
+    "outlook.short.secured": (
+        "短期: 最終評価待ち・遅延{pending}件が全て目標未達でも {worst}（目標{target}以上を確保）",
+        "short-term: even if none of the {pending} themes awaiting their result or delayed meets its goal, {worst} "
+        "(the {target} target is secured)",
+    ),
+    "group.achieved": ("目標達成", "achieved"),
+    "group.on_track": ("遅延なし", "on track"),
+    "group.delayed_or_not_achieved": ("遅延・未達", "delayed or not achieved"),
+    "group.total": ("合計", "total"),
+    "item.1": ("①", "1"),
+    "item.2": ("②", "2"),
+    "item.3": ("③", "3"),
+    "status.achieved": ("目標達成", "achieved"),
+    "status.not_achieved": ("目標未達", "not achieved"),
+    "status.delayed": ("遅延", "delayed"),
+    "status.on_track": ("計画通り", "on track"),
+    "list.delayed": ("遅延しているテーマ", "Delayed themes"),
+    "list.awaiting_final": (
+        "最終評価待ちのテーマ（終了年度経過・計画通り）",
+        "Awaiting a final result (ended, still on track)",
+    ),
+    "list.not_achieved": ("目標未達のテーマ", "Themes that did not achieve their goals"),
+    "col.papers": ("論文数", "papers"),
+    "col.presentations": ("発表", "presentations"),
+    "col.patents_domestic": ("国内特許出願", "patents (domestic)"),
+    "col.patents_foreign": ("国外特許出願", "patents (foreign)"),
+    "col.patents_pct": ("PCT出願", "PCT"),
+    "decision.continue": ("原則継続", "continue"),
+    "decision.consider": ("特記事項を踏まえて継続可否を検討", "consider with the special notes"),
+    "decision.terminate": ("原則終了", "terminate in principle"),
+    "col.rs.initial": ("当初", "initial"),
+    "col.rs.supplementary": ("補正", "supplementary"),
+    "col.rs.carried_in": ("前年度繰越", "carried in"),
+    "col.rs.reserve": ("予備費等", "reserve"),
+    "col.rs.current": ("歳出予算現額", "current"),
+    "col.rs.executed": ("執行額", "executed"),
+    "col.rs.execution_rate": ("執行率", "ratio"),
+    "col.rs.carried_out": ("翌年度繰越", "carried out"),
+    "rs.kind.activity": ("活動", "activity"),
+    "rs.kind.output": ("アウトプット", "output"),
+    "rs.kind.outcome": ("アウトカム", "outcome"),
+    "rs.period.short": ("短期", "short"),
+    "rs.period.medium": ("中期", "medium"),
+    "rs.period.long": ("長期", "long"),
+    "html.chart_note.short_term": (
+        "各年度末時点の 目標達成 / 研究開発完了。点線が目標。▼は目標を下回る年度。",
+        "Achieved / completed at each year's end. Dashed: the target. ▼: a year below target.",
+    ),
+    "html.chart_note.long_term": (
+        "上: {horizon}年経過テーマのうち実用化（製品化・上市）の割合。下: 各年度に{horizon}年経過時点に達するテーマ数と累計。",
+        "Top: commercialised share of themes {horizon} years past their end. Bottom: themes reaching that point "
+        "each year, and the running total.",
+    ),
+    "html.chart_note.budget": (
+        "棒: 各年度の予算・執行（億円）。線: 累計執行率（右軸）。",
+        "Bars: budget and execution per year (100M yen). Line: cumulative execution ratio (right axis).",
+    ),
+    "html.chart_note.status": (
+        "先導研究を除く採択テーマの状況。数字はテーマ数。",
+        "Adopted themes except leading research. Numbers are themes.",
+    ),
+    "chart.short_term": (
+        "短期指標の推移（目標達成 / 研究開発完了）",
+        "Short-term ratio by fiscal year (achieved / completed)",
+    ),
+    "chart.long_term": (
+        "長期指標: {horizon}年経過テーマの実用化率と到達年度",
+        "Long-term: commercialised share of themes {horizon} years past end",
+    ),
+    "chart.budget": (
+        "予算と執行（億円）、累計執行率",
+        "Budget and execution (100M yen) with cumulative execution ratio",
+    ),
+    "chart.status": (
+        "研究開発の状況（研究開発項目・基盤要素別、先導研究除く）",
+        "Status of themes by item and element (leading research excluded)",
+    ),
+    "kind.programme": ("設定", "programme"),
+    "kind.themes": ("テーマ", "themes"),
+    "kind.budget": ("予算", "budget"),
+    "kind.followups": ("追跡調査", "followups"),
+    "kind.outputs": ("成果", "outputs"),
+    "kind.grants": ("権利化", "grants"),
+    "kind.stagegate": ("ステージゲート", "stagegate"),
+    "kind.evaluation": ("評点", "evaluation"),
+    "kind.published": ("公表値", "published"),
+    "kind.rs": ("RS", "rs"),
+    "progress.read": ("ファイルを読み込んでいます", "reading the files"),
+    "progress.check": ("全行を検査しています", "checking every row"),
+    "progress.write": ("データベースに書き込んでいます", "writing to the database"),
+    "check.name.short_term": ("短期", "short-term"),
+    "check.name.long_term": ("長期（公式）", "long-term (official)"),
+    "check.name.long_term_matured": ("長期（{horizon}年経過）", "long-term ({horizon} years past end)"),
+    "reconcile.scope.overall": ("全体", "overall"),
+    "sheet.outcome_kpis": ("アウトカム指標", "Outcome KPIs"),
+    "sheet.status_summary": ("研究開発の状況", "Status summary"),
+    "sheet.by_element": ("基盤要素別", "By element"),
+    "sheet.budget_execution": ("予算執行", "Budget execution"),
+    "sheet.themes": ("テーマ一覧", "Themes"),
+    "sheet.outputs": ("特許出願・論文発表等", "Outputs"),
+    "sheet.stage_gate": ("ステージゲート審査", "Stage gate"),
+    "sheet.evaluation": ("評点法による評価", "Evaluation"),
+    "sheet.rs_appropriations": ("RS予算・執行", "RS appropriations"),
+    "sheet.rs_indicators": ("RS成果指標", "RS indicators"),
+    # ------------------------------------------------------------------ kpi/present/messages.py
+    "load.list_replaced": ("{date} の一覧を置き換えました。", "replaced the list of {date}."),
+    "load.missing": (
+        "{date} の一覧には、前の一覧（{previous}）にあったテーマ {n}件がありません（最後の状態のまま保持）: {ids}",
+        "{n} themes of the list of {previous} are missing from the list of {date} (kept with their last known "
+        "status): {ids}",
+    ),
+    "load.unanswered": (
+        "{file}: 段階が空欄の行 {n}件は未回答として読み込んでいません。",
+        "{file}: {n} rows whose 段階 is blank were left out (not answered yet).",
+    ),
+    "col.line": ("行", "line"),
+    "col.column": ("列", "column"),
+    "col.value": ("値", "value"),
+    "col.rule": ("ルール", "rule"),
+    "load.number": ("#{n}", "#{n}"),
+    "load.unchanged_as": (
+        "変更なし: 読込 #{n}（{at}）と同じ内容",
+        "unchanged: same content as load #{n} of {at}",
+    ),
+    "load.unchanged": ("変更なし: すべての行が登録済み", "unchanged: every row is already stored"),
+    "load.refused_file": ("{file}: {rule}。何も読み込んでいません", "{file}: {rule}; nothing was loaded"),
+    "failures.more": (
+        "… ほか{n}件（kpi load --log-format json … ですべて表示）",
+        "… and {n} more (kpi load --log-format json … lists every one)",
+    ),
+    "load.rs.more": (" ほか{more}件", " and {more} more"),
+    "db.holder": ("（{holder}、PID {pid} が使用中）", " (held by {holder}, PID {pid})"),
+    "db.advice_restore": (
+        "最新のバックアップから戻すには: {command}（または元のデータを新しい --db に読み込み直してください）",
+        "to restore the newest backup: {command} (or load your files again into a new --db)",
+    ),
+    "db.advice_reload": (
+        "バックアップから戻すか、元のデータを新しい --db に読み込み直してください",
+        "restore it from a backup, or load your files again into a new --db",
+    ),
+    # ------------------------------------------------------------------ kpi/present/progress.py
+    "progress.elapsed": ("{phase}…（{seconds}秒）", "{phase}… ({seconds} s)"),
+    # ------------------------------------------------------------------ kpi/present/reconcile.py
+    "col.figure": ("指標", "figure"),
+    "col.published": ("公表値", "published"),
+    "col.computed": ("計算値", "computed"),
+    "col.agree": ("一致", "agree"),
+    "col.source": ("出典", "source"),
+    "col.note": ("説明", "note"),
+    "agree.yes": ("一致", "yes"),
+    "agree.no": ("不一致", "NO"),
+    "reconcile.summary": ("{total}件中{n}件が一致。", "{n} of {total} figures agree."),
+    "reconcile.difference": (
+        "- {figure}（{fy}年度）: 公表 {published}、計算 {computed}: {note}",
+        "- {figure} (FY{fy}): published {published}, computed {computed}: {note}",
+    ),
+    # ------------------------------------------------------------------ kpi/present/report.py
+    "report.title": ("{name}（予算事業ID {project_id}）", "{name} (budget project ID {project_id})"),
+    "evaluation.points": (
+        "評点は {points} として換算し、評価した委員で平均（未記入は除く）。",
+        "Grades count as {points}, averaged over the members who graded (blanks left out).",
+    ),
+    "cli.html_needs_out": (
+        "--format html はファイルに書き出します: --out report.html を付けてください",
+        "--format html writes a file: add --out report.html",
+    ),
+    # ------------------------------------------------------------------ kpi/present/rows.py
+    "report.snapshot": ("テーマ一覧: {date} 現在", "theme list as of {date}"),
+    "report.no_list": ("テーマ一覧: 未登録", "theme list: none loaded"),
+    "note.snapshot_fallback": (
+        "{fy}年度末（{year_end}）までの日付のテーマ一覧がないため、最も古い一覧（{date} 現在）の状況を使用。",
+        "No theme list is dated on or before the end of FY{fy} ({year_end}): the earliest list (as of {date}) is used.",
+    ),
+    "target.at_least": ("{target}以上", "≥ {target}"),
+    "note.excluded": (
+        "先導研究{n}件は全アウトカム指標・状況表から除外。",
+        "{n} leading-research themes (item 3) are excluded from every outcome figure and status table.",
+    ),
+    "note.not_adopted": (
+        "開始年度が{fy}年度より後の未採択テーマ{n}件は除外。",
+        "{n} themes starting after FY{fy} are not yet adopted and excluded.",
+    ),
+    "note.short_term": (
+        "遅延{delayed}件・最終評価待ち（終了年度経過・計画通り）{awaiting}件は短期の分母に含まない。",
+        "{delayed} delayed and {awaiting} awaiting a final result (ended, still on track) are not in the "
+        "short-term denominator.",
+    ),
+    "note.long_term": (
+        "長期（公式）は{fy}年度から判定。{horizon}年経過前で未測定のテーマ{n}件。",
+        "The official long-term ratio is judged from FY{fy}; {n} themes have not reached their {horizon}-year point.",
+    ),
+    "note.no_followups": (
+        "追跡調査（followups）が未登録のため長期指標は算出しない（0%ではない）。",
+        "No follow-up surveys loaded: the long-term ratios are not computed (they are not 0%).",
+    ),
+    "note.no_settings": (
+        "目標はプログラム設定（programme.toml）から読む。未登録のため判定しない: kpi load programme.toml",
+        "Targets come from the programme settings (programme.toml); none are loaded, so nothing is judged: "
+        "kpi load programme.toml",
+    ),
+    "outlook.long": (
+        "長期: 目標{target}には実用化（製品化・上市）があと{needed}件必要（採択{adopted}件のうち実用化{commercialised}件）。判定（{fy}年度）まであと{years}年、実用化の調査が未了のテーマ{due}件。",
+        "long-term: the {target} target needs {needed} more themes in practical use (製品化 or 上市; "
+        "{commercialised} of {adopted} adopted so far); {years} years to the judging year (FY{fy}); {due} themes "
+        "still to be surveyed.",
+    ),
+    "outlook.long.reached": (
+        "長期: 実用化{commercialised}件で目標{target}に達している（採択{adopted}件）。判定（{fy}年度）まであと{years}年。",
+        "long-term: {commercialised} themes in practical use reach the {target} target ({adopted} adopted); {years} "
+        "years to the judging year (FY{fy}).",
+    ),
+    "outlook.brief.needed": ("あと{n}件", "{n} more"),
+    "budget.total": (
+        "{fy}年度までの合計: 執行 {executed} / 予算 {budget} 億円 = {ratio}",
+        "total to FY{fy}: executed {executed} / budget {budget} = {ratio}",
+    ),
+    "col.achieved": ("目標達成", "achieved"),
+    "col.completed": ("研究開発完了", "completed"),
+    "grants.line": (
+        "権利化（{date}時点）: 国内 {granted_domestic}件 / 出願 {filed_domestic}件 = {rate_domestic}、"
+        "国外 {granted_foreign}件 / 出願 {filed_foreign}件 = {rate_foreign}",
+        "granted as of {date}: domestic {granted_domestic} / filed {filed_domestic} = {rate_domestic}; "
+        "foreign {granted_foreign} / filed {filed_foreign} = {rate_foreign}",
+    ),
+    "grants.none": ("権利化件数: 未登録", "granted patents: none loaded"),
+    "rs.not_reported": ("未公表", "not reported"),
+    # ------------------------------------------------------------------ kpi/present/settings_file.py
     "init.template": (
         """# kpi のプログラム設定（programme.toml）。kpi init が作成しました。
 # kpi はアウトカム指標の目標と判定の決まりをこのファイルから読みます（コードには書いていません）。
@@ -1404,56 +1108,403 @@ backups = 3
 timezone = "Asia/Tokyo"
 """,
     ),
-    "init.wrote": (
-        "書き出し: {path}\n次に name と project_id を記入して保存し、読み込んでください: kpi load {path}",
-        "wrote {path}\nNext, fill in name and project_id, save it, and load it: kpi load {path}",
+    "cli.init_name": (
+        "--out のファイル名は programme で始まり .toml で終わるようにしてください（{name!r} ではなく）。"
+        "kpi load はファイルの種類を名前から判断します",
+        "--out must name a file programme*.toml, not {name!r}: kpi load tells a file's kind by its name",
     ),
-    "help.init": (
-        "プログラム設定のひな形（programme.toml）を書き出します。\n\n"
-        "各項目の意味と評価報告書のどこにあるかを日本語のコメントで示し、ポスト5G基金事業の値を例として入れてあります。\n\n"
-        "name と project_id の2行を記入すれば kpi load で読み込めます。記入するまでは、記入が必要な行を示して"
-        "読み込みを断ります。\n\n"
-        "例: kpi init --out programme.toml",
-        "Write a programme settings template (programme.toml).\n\n"
-        "What each setting means and where in an evaluation report to find it are said in comments (Japanese by "
-        "default, --lang en for English), with the Post-5G fund's values as examples.\n\n"
-        "It loads with kpi load as soon as the two lines name and project_id are filled in; until then kpi load "
-        "refuses it, naming the lines to fill.\n\n"
-        "Example: kpi init --out programme.toml",
+    # ------------------------------------------------------------------ kpi/present/xlsx.py
+    "export.cell_too_long": (
+        "シート「{sheet}」の {row} の行の「{column}」は {length} 文字あり、Excel のセルに入る {limit} 文字を超えます"
+        "（切り詰めずに書き出しを止めました）。--format csv なら全文を書き出せます",
+        "in the sheet {sheet}, the row of {row} holds {length} characters in {column}, more than the {limit} an "
+        "Excel cell holds (the export stopped rather than cut it); --format csv writes it whole",
     ),
-    # ------------------------------------------------------------------ kpi backup, kpi restore
-    "help.backup": (
-        "データベースの一貫したコピーを作ります。作ったコピーは全ブロックを読み直して確かめてから完了とします。\n\n"
-        "読み込み中の処理があれば終わるまで待ちます（--wait）。既定の置き場所はデータベースの隣の "
-        "kpi.duckdb.backups/ で、ファイルは所有者だけが読めます（0600）。kpi load もデータベースを変える前に、"
-        "その時点のコピーを同じフォルダに残します（新しいものから既定で3つ、設定 backups）。\n\n"
-        "例: kpi backup --out /mnt/share/kpi-2026-12.duckdb",
-        "Take a consistent copy of the database, read back whole before it says it is done.\n\n"
-        "A load under way is waited for (--wait). By default the copy goes to kpi.duckdb.backups/ beside the "
-        "database, readable by its owner only (0600). kpi load, too, keeps the database as it was in that folder "
-        "before every load that changes it (the newest 3 by default: the setting backups).\n\n"
-        "Example: kpi backup --out /mnt/share/kpi-2026-12.duckdb",
+    # ------------------------------------------------------------------ kpi/figures/changes.py
+    "changes.two_lists": (
+        "比べるには日付の異なるテーマ一覧が2つ必要です（登録済みの一覧: {lists}）。kpi load --snapshot YYYY-MM-DD themes.csv で読み込んでください",
+        "comparing needs two theme lists of different dates (lists loaded: {lists}); load one with "
+        "kpi load --snapshot YYYY-MM-DD themes.csv",
     ),
-    "help.opt.backup_out": (
-        "コピーを書き出すファイル（既定: kpi.duckdb.backups/ の中、時刻付きの名前）。",
-        "File to write the copy to (default: in kpi.duckdb.backups/, named by the time).",
+    # ------------------------------------------------------------------ kpi/figures/programme.py
+    "db.no_themes": (
+        "データベースにテーマも予算もまだありません。先にデータを読み込んでください: kpi load sample_data/",
+        "the database holds no themes or budget yet; load data first: kpi load sample_data/",
     ),
-    "help.opt.backup_force": ("--out の既存ファイルを置き換えます。", "Replace the --out file if it exists."),
-    "help.restore": (
-        "バックアップをデータベースの場所に戻します。\n\n"
-        "バックアップは全ブロックを読んで確かめてから、一度に入れ替えます。置き換えたファイルは "
-        "kpi.duckdb.replaced-日時 として残します。使用中のデータベースは待ちます（--wait）。\n\n"
-        "例: kpi restore kpi.duckdb.backups/20261202T083012_load-8.duckdb",
-        "Put a backup in the database's place.\n\n"
-        "The backup is read whole first, then swapped in at once; the replaced file is kept as "
-        "kpi.duckdb.replaced-TIME. A database in use is waited for (--wait).\n\n"
-        "Example: kpi restore kpi.duckdb.backups/20261202T083012_load-8.duckdb",
+    "db.no_settings": (
+        "プログラム設定（目標値）が未登録のため判定できません。programme.toml を読み込んでください: kpi load programme.toml（例: sample_data/programme.toml）",
+        "the programme settings (targets) are missing, so nothing can be judged; load them: kpi load programme.toml "
+        "(see sample_data/programme.toml)",
     ),
-    "help.opt.backup_file": ("戻すバックアップのファイル。", "The backup file to restore."),
-    "backup.wrote": (
-        "バックアップを作成しました: {path}（{size} バイト、読込 {loads}件、全ブロックを読み直して確認済み）",
-        "backup written: {path} ({size} bytes, {loads} loads, read back whole)",
+    # ------------------------------------------------------------------ kpi/figures/reconcile.py
+    "db.no_published": (
+        "公表値が未登録です。先に読み込んでください: kpi load sample_data/published.csv",
+        "no published figures loaded; load them first: kpi load sample_data/published.csv",
     ),
+    "reconcile.year": (
+        "{fy}年度終了のテーマ（{snapshot} の一覧の結果/状況別）: 目標達成 {achieved}、目標未達 {not_achieved}、計画通り {on_track}、遅延 {delayed}（計画通りのものは最終評価待ち）",
+        "themes ending in FY{fy} by status in the list of {snapshot}: achieved {achieved}, not_achieved "
+        "{not_achieved}, on_track {on_track}, delayed {delayed} (those still 'on_track' await their final result)",
+    ),
+    "reconcile.short_term": ("{n}/{d}。", "{n}/{d};"),
+    "reconcile.budget_total": ("{fy}年度までの予算表の合計", "sum of the budget table up to FY{fy}"),
+    "reconcile.budget_year": ("予算表の{fy}年度", "budget table, FY{fy}"),
+    "reconcile.national_expenditure": (
+        "読み込んだ全年度の予算（歳出予算）の合計。報告書の国費総額は別の時点で集計している可能性",
+        "sum of every budget year loaded (appropriations); the report's 国費総額 may count another cut-off",
+    ),
+    "reconcile.outputs_total": ("{fy}年度までの成果表の合計", "sum of the outputs table up to FY{fy}"),
+    "reconcile.grants": ("{date}時点の権利化件数", "grants as of {date}"),
+    "reconcile.no_grants": ("権利化件数が未登録", "no grants loaded"),
+    "reconcile.evaluation": ("評価した委員{n}人の平均", "mean over {n} members"),
+    "reconcile.criterion_missing": ("この評価項目は未登録", "criterion not loaded"),
+    "reconcile.element_differs": (
+        "公表された基盤要素別の内訳が異なる: 研究開発項目{item}・基盤要素{element}（公表 {published}、一覧 {computed}）。",
+        "the published element breakdown differs in item {item} element {element}: published {published}, "
+        "list {computed}.",
+    ),
+    "reconcile.rs_trend": ("各年度末の一覧から {n}/{d}。", "{n}/{d} from the list of each year's end;"),
+    "reconcile.rs_target": ("programme.toml の {key}", "programme.toml {key}"),
+    "reconcile.rs_target_year": (
+        "RSは{year}年度を目標年度とする。programme.toml は公式の長期指標を{judged}年度から判定（報告書は長期目標 2030年度）",
+        "RS flags FY{year} as the target year; programme.toml judges the official ratio from FY{judged} "
+        "(長期目標 2030年度 in the report)",
+    ),
+    "reconcile.rs_appropriation": (
+        "RS 歳出予算現額 {current} 円（当初 {initial} + 補正 {supplementary}）。予算表は {budget} 億円",
+        "RS 歳出予算現額 {current} yen (当初 {initial} + 補正 {supplementary}); the budget table gives {budget} 億円",
+    ),
+    # ------------------------------------------------------------------ kpi/load/decode.py
+    "load.cannot_decode": ("{encoding} として読めません: {detail}", "cannot decode as {encoding}: {detail}"),
+    "load.not_utf8_or_cp932": (
+        "{line}行目: UTF-8 でも CP932 でもありません（バイト {byte}）。UTF-8 で保存するか --encoding を指定してください",
+        "line {line}: neither UTF-8 nor CP932 (byte {byte}); save it as UTF-8 or pass --encoding",
+    ),
+    "load.mixed_encodings": (
+        "文字コードが混在しています: {utf8_line}行目は UTF-8、{other_line}行目はそうではありません（CP932?）。ファイル全体を一つの文字コード（UTF-8）で保存してください",
+        "mixed encodings: line {utf8_line} is UTF-8 but line {other_line} is not (CP932?); "
+        "save the whole file in one encoding (UTF-8)",
+    ),
+    "load.bom_inside": (
+        "{line}行目: ファイルの途中にBOMがあります。BOMを取り除かずにファイルを連結したようです",
+        "line {line}: a byte-order mark (BOM) inside the file; files were joined without removing it",
+    ),
+    "load.header_too_long": (
+        "1行目: 見出し行が {bytes} バイトあります。本当に表ですか",
+        "line 1: the header row is {bytes} bytes long; is this really a table?",
+    ),
+    "load.too_many_columns": (
+        "1行目: 見出し行に {columns} 列あります。本当に表ですか",
+        "line 1: the header row has {columns} columns; is this really a table?",
+    ),
+    "load.duplicate_column": ("1行目: 列 {name!r} が重複しています", "line 1: duplicate column {name!r}"),
+    "rule.duplicate_column": ("列が重複しています", "duplicate column"),
+    "rule.unclosed_quote": ('ここで開いた引用符（"）が閉じていません', "a quote opened here is never closed"),
+    "rule.bad_quoting": ('引用符（"）の使い方が正しくありません: {detail}', "malformed quoting: {detail}"),
+    "load.separator_semicolon": (
+        "列がカンマ（,）ではなくセミコロン（;）で区切られています。Excel で「名前を付けて保存」→ ファイルの種類"
+        "「CSV UTF-8 (コンマ区切り) (*.csv)」で保存し直してください（区切り記号が ; の地域設定の Excel では"
+        "「Unicode テキスト (*.txt)」で保存すれば、そのまま読み込めます）",
+        "fields are separated by semicolons (;), not commas. In Excel, Save As → “CSV UTF-8 (Comma "
+        "delimited) (*.csv)” (an Excel whose regional list separator is ; writes ; again: save as “Unicode Text "
+        "(*.txt)” instead, which kpi loads as it is)",
+    ),
+    "load.separator_tab": (
+        "列がカンマ（,）ではなくタブで区切られています。タブ区切りのまま読み込むには拡張子を .txt か .tsv に"
+        "してください。CSV にするには Excel で「名前を付けて保存」→「CSV UTF-8 (コンマ区切り) (*.csv)」",
+        "fields are separated by tabs, not commas. To load it as it is, name it .txt or .tsv; to make it "
+        "a CSV, in Excel Save As → “CSV UTF-8 (Comma delimited) (*.csv)”",
+    ),
+    "load.not_tab_separated": (
+        "{suffix} ファイルはタブ区切りのテキストとして読みますが、タブがありません。Excel で「名前を付けて保存」→"
+        "「Unicode テキスト (*.txt)」か「テキスト (タブ区切り) (*.txt)」で保存してください",
+        "a {suffix} file is read as tab-separated text, but there is no tab. In Excel, Save As → "
+        "“Unicode Text (*.txt)” or “Text (Tab delimited) (*.txt)”",
+    ),
+    "load.not_tab_separated_commas": (
+        "{suffix} ファイルはタブ区切りのテキストとして読みますが、カンマ区切りです。拡張子を .csv にしてください",
+        "a {suffix} file is read as tab-separated text, but this one is comma-separated: name it .csv",
+    ),
+    # ------------------------------------------------------------------ kpi/load/files.py
+    "load.skip.not_a_kind": ("スキップ（種類が不明）: {files}", "skipped (not a known kind): {files}"),
+    "load.skip.folder": (
+        "スキップ（フォルダ。読み込むにはフォルダを指定してください）: {files}",
+        "skipped (folders; name a folder to load it): {files}",
+    ),
+    "load.skip.not_a_file": (
+        "スキップ（通常のファイルではない）: {files}",
+        "skipped (not regular files): {files}",
+    ),
+    "load.skip.database": (
+        "スキップ（データベースとそのファイル）: {files}",
+        "skipped (the database and its files): {files}",
+    ),
+    "load.format.zip": ("ZIP（Excel の .xlsx か .ods のブック）", "a ZIP archive (an .xlsx or .ods workbook)"),
+    "load.format.ole": ("Excel 97–2003 のブック（.xls）", "an Excel 97–2003 workbook (.xls)"),
+    "load.format.parquet": ("Parquet ファイル", "a Parquet file"),
+    "load.format.pdf": ("PDF", "a PDF"),
+    "load.format.png": ("PNG 画像", "a PNG image"),
+    "load.format.jpeg": ("JPEG 画像", "a JPEG image"),
+    "load.format.gif": ("GIF 画像", "a GIF image"),
+    "load.format.gzip": ("gzip で圧縮したファイル", "a gzip-compressed file"),
+    "load.format.text": ("テキスト", "text"),
+    "load.inputs_refused": (
+        "{count}件のファイルを読めません。何も読み込んでいません",
+        "{count} files cannot be read; nothing was loaded",
+    ),
+    "load.input.missing": ("ファイルがありません", "no such file"),
+    "load.input.dangling": ("存在しないファイルへのリンクです", "a link to a file that does not exist"),
+    "load.input.unreadable": (
+        "読めません（権限がないか、読めない場所です）",
+        "cannot be read (no permission, or not reachable)",
+    ),
+    "load.input.folder": ("フォルダです（ファイルを指定してください）", "a folder, not a file"),
+    "load.input.fifo": (
+        "名前付きパイプ（FIFO）です。通常のファイルだけを読み込みます",
+        "a named pipe (FIFO); only regular files are read",
+    ),
+    "load.input.device": ("デバイスです。通常のファイルだけを読み込みます", "a device; only regular files are read"),
+    "load.input.socket": ("ソケットです。通常のファイルだけを読み込みます", "a socket; only regular files are read"),
+    "load.input.other": ("通常のファイルではありません", "not a regular file"),
+    "load.input.database": (
+        "データベース（またはその記録・バックアップ）です。入力ファイルではありません",
+        "the database (or its log or a backup), not an input file",
+    ),
+    "load.limit_size": (
+        "大きすぎます（{size} バイト、上限 {limit} バイト）。--max-file-size で上限を変えられます",
+        "too large ({size} bytes; the limit is {limit}); --max-file-size changes it",
+    ),
+    "load.kind_unknown_by_name": (
+        "{path}: ファイル名から種類が分かりません。themes*.csv、budget*.csv、followups*.csv などの名前にするか、--kind を指定してください",
+        "{path}: cannot tell what it holds from its name; name it themes*.csv, budget*.csv, followups*.csv or pass --kind",
+    ),
+    # ------------------------------------------------------------------ kpi/load/ingest.py
+    "load.no_answers": (
+        "段階が記入された行がありません（未回答の行 {skipped}件）。回答を記入してから読み込んでください",
+        "no row has its 段階 filled in ({skipped} rows not answered yet); fill in the answers, then load it",
+    ),
+    "load.snapshot_future": (
+        "--snapshot {date} は未来の日付です。一覧が現在を表す日付（今日以前）を指定してください",
+        "--snapshot {date} lies in the future; give the date the list describes (today or earlier)",
+    ),
+    "load.snapshot_name_future": (
+        "{path}: ファイル名の日付 {date} は未来の日付です。名前を直すか --snapshot で日付を指定してください",
+        "{path}: the date in the file's name, {date}, lies in the future; rename it or pass --snapshot",
+    ),
+    "load.snapshot_name_not_a_date": (
+        "{path}: ファイル名の {text} は日付ではありません。名前を直すか --snapshot で日付を指定してください",
+        "{path}: {text} in the file's name is not a date; rename it or pass --snapshot",
+    ),
+    "load.problems": (
+        "問題が{count}件見つかりました。何も読み込んでいません",
+        "{count} problem(s) found; nothing was loaded",
+    ),
+    "load.no_files": (
+        "読み込めるファイルがありません（themes*.csv、budget*.csv、followups*.csv、programme*.toml などが必要です）",
+        "no loadable files found (expected themes*.csv, budget*.csv, followups*.csv, programme*.toml, …)",
+    ),
+    "load.unknown_kind": ("不明な種類 {kind!r}。使える種類: {kinds}", "unknown kind {kind!r}; use one of: {kinds}"),
+    "load.rs_which_project": (
+        "{path}: どの事業か分かりません。--project-id（予算事業ID）を指定するか、先に programme.toml を読み込んでください",
+        "{path}: which project? pass --project-id (the 予算事業ID) or load programme.toml first",
+    ),
+    # ------------------------------------------------------------------ kpi/load/programme.py
+    "load.not_toml": ("UTF-8 の TOML として正しくありません: {detail}", "not valid TOML (UTF-8): {detail}"),
+    "load.settings_rejected": ("プログラム設定に誤りがあります", "programme settings rejected"),
+    # ------------------------------------------------------------------ kpi/load/rs.py
+    "load.cannot_read_file": ("読めません: {detail}", "cannot read: {detail}"),
+    "load.rs.not_rs": (
+        "kpi が読める RS ファイルではありません: 見出しが RS {budget} とも RS {indicators} とも一致しません。期待する見出し: {expected}",
+        "not an RS file kpi can read: its header matches neither RS {budget} nor RS {indicators}. "
+        "Expected the headers of {expected}",
+    ),
+    "load.rs.not_rs_near": (
+        "kpi が読める RS ファイルではありません: 見出しが RS {budget} とも RS {indicators} とも一致しません。RS {closest} に似ていますが次の列がありません: {lacks}。期待する見出し: {expected}",
+        "not an RS file kpi can read: its header matches neither RS {budget} nor RS {indicators}; it looks like "
+        "RS {closest} but lacks: {lacks}. Expected the headers of {expected}",
+    ),
+    "load.rs.rows_rejected": (
+        "予算事業ID {project_id} の行（RS {sheet}）に問題があります。何も読み込んでいません",
+        "problems in the rows of 予算事業ID {project_id} (RS {sheet}); nothing was read",
+    ),
+    "load.rs.no_total_row": (
+        "予算事業ID {project_id} には会計別の行（会計区分あり）しかなく、合計行（会計区分が空）がありません",
+        "予算事業ID {project_id} has only per-account rows (会計区分 filled) and no total row (会計区分 empty) in this file",
+    ),
+    "rule.rs.amount": (
+        "円単位の整数の金額: 110003000000 や 34482000.0 など（負は - か △、空欄は未記入）",
+        "amount in whole yen such as 110003000000 or 34482000.0 (negative with - or △; blank = not given)",
+    ),
+    "rule.rs.number": (
+        "数値: 80、103.75、-2 など（空欄はなし）（{row_type}）",
+        "a number such as 80, 103.75 or -2 (blank = none) ({row_type})",
+    ),
+    "rule.rs.percent": (
+        "百分率: 90 や 103.75 など（%記号なし、空欄はなし）（{row_type}）",
+        "a percentage such as 90 or 103.75, without the % sign (blank = none) ({row_type})",
+    ),
+    "rule.rs.rate": (
+        "率: RSの公表どおり 1 や 0.97162 など（空欄はなし）",
+        "a rate such as 1 or 0.97162, as RS publishes it (blank = none)",
+    ),
+    "rule.rs.flag": ("目標年度の印は 1、それ以外は空欄", "1 flags the target year; otherwise blank"),
+    "rule.rs.fiscal_year": ("年度: 2025 など", "fiscal year such as 2025"),
+    "rule.rs.choice": (
+        "次のいずれか: {choices}（「1.」のような番号を前に付けても可）",
+        "one of {choices} (a leading number such as 「1.」 is allowed)",
+    ),
+    "rule.rs.second_total": (
+        "予算年度 {fy} の合計行が2つあります（1つ目は{first}行目）",
+        "a second total row for 予算年度 {fy} (the first is on line {first})",
+    ),
+    "rule.rs.indicator_number": ("指標番号: 3 や 301 などの整数", "indicator number: a whole number such as 3 or 301"),
+    "rule.rs.value_without_row_type": (
+        "{column} が空の行の年度列に値があります（1.目標年度、2.目標値、3.実績値、4.達成率のいずれかが必要）",
+        "a value in a year column of a row with no {column} (1.目標年度, 2.目標値, 3.実績値 or 4.達成率)",
+    ),
+    "rule.rs.row_type": (
+        "1.目標年度、2.目標値、3.実績値、4.達成率 のいずれか",
+        "one of 1.目標年度, 2.目標値, 3.実績値, 4.達成率",
+    ),
+    "rule.rs.second_row_type": (
+        "指標 {number} の {row_type} 行が2つあります（1つ目は{first}行目）",
+        "a second {row_type} row for indicator {number} (the first is on line {first})",
+    ),
+    # ------------------------------------------------------------------ kpi/load/sheets.py
+    "load.limit_cells": (
+        "最初のシートの使用範囲が大きすぎます（値のあるセルが {far} まで: {rows} 行 × {columns} 列。"
+        "上限は {limit} セル、{max_columns} 列）。離れたセルの値を消してから保存し直してください",
+        "the first sheet's used range is too large (cells with values reach {far}: {rows} rows × {columns} columns; "
+        "the limits are {limit} cells and {max_columns} columns); clear the far cells and save it again",
+    ),
+    "load.limit_part": (
+        "ブックの中の {part} が大きすぎます（展開すると {size} バイト、上限 {limit} バイト）",
+        "the workbook's part {part} is too large ({size} bytes uncompressed; the limit is {limit})",
+    ),
+    # ------------------------------------------------------------------ kpi/load/tables.py
+    "load.unsupported_type": (
+        "{path}: 対応していないファイル形式 {suffix!r}（.csv、.tsv、.txt、.xlsx、.xls、.ods、.parquet を使ってください）",
+        "{path}: unsupported file type {suffix!r} (use .csv, .tsv, .txt, .xlsx, .xls, .ods or .parquet)",
+    ),
+    "load.header_mismatch": (
+        "見出し行が {kind} の入力規約に合いません",
+        "the header row does not match the {kind} contract",
+    ),
+    "load.header_only": (
+        "見出し行だけで行がありません。空で出力されたファイルは受け付けません",
+        "no rows, only a header; an export that came out empty is refused",
+    ),
+    "load.ragged": ("列の数が見出しと合わない行があります", "rows with the wrong number of fields"),
+    "rule.unknown_column": ("不明な列。使える列: {expected}", "unknown column; expected: {expected}"),
+    "rule.duplicate_alias": (
+        "列が重複しています: {other!r} も {column} です",
+        "duplicate column: {other!r} is also {column}",
+    ),
+    "rule.column_missing": (
+        "必須の列がありません（{column} または {alias}）",
+        "required column missing ({column} or {alias})",
+    ),
+    # ------------------------------------------------------------------ kpi/load/validate.py
+    "rule.survey_before_end": (
+        "調査年度がテーマの終了年度（{end_fy}年度）より前です",
+        "the survey year is before the theme ended (FY{end_fy})",
+    ),
+    "rule.required": ("必須: セルが空です", "required: the cell is empty"),
+    "rule.unique": (
+        "重複不可: この値がファイル内に複数回あります",
+        "must be unique: this value appears more than once in the file",
+    ),
+    "rule.column_missing_plain": ("必須の列がありません", "required column missing"),
+    "rule.unknown_column_plain": ("不明な列", "unknown column"),
+    "rule.key_in_two_files": (
+        "{key} が同じ読み込みの別のファイルにもあります",
+        "{key} also given by another file of this load",
+    ),
+    "rule.unknown_theme": (
+        "未登録のテーマ: 先にそのテーマ一覧を読み込んでください（同じコマンドでも可）",
+        "unknown theme: load its themes file first (or in the same command)",
+    ),
+    # ------------------------------------------------------------------ schemas/common.py
+    "rule.amount": (
+        "0以上の金額: 1,100 や 151.5 など数字 0–9 のみ（単位の語は不可。全角の数字は読めます）",
+        "non-negative amount such as 1,100 or 151.5, digits 0–9 only (no unit words; full-width digits are read)",
+    ),
+    "rule.amount_too_large": (
+        "金額が大きすぎます: 億円で整数部16桁まで（円なら24桁まで）",
+        "amount too large: at most 16 digits before the point in 億円 (24 in yen)",
+    ),
+    "rule.count": (
+        "件数: 25、1,056、1,056件 などの整数（数字は 0–9。18桁を超えると大きすぎます）",
+        "a whole number of items such as 25, 1,056 or 1,056件 (digits 0–9; too large beyond 18 digits)",
+    ),
+    # ------------------------------------------------------------------ schemas/evaluation.py
+    "rule.grade": ("評価: A、B、C、D（未記入は空欄）", "grade A, B, C or D (blank if not given)"),
+    "rule.one_grade": (
+        "評価項目と委員ごとに1行（この組が2回あります）",
+        "one grade per criterion and member (this pair appears twice)",
+    ),
+    # ------------------------------------------------------------------ schemas/followups.py
+    "rule.stage": ("段階: 研究、開発、製品化、上市、中止、中断", "stage: 研究, 開発, 製品化, 上市, 中止 or 中断"),
+    "rule.one_survey_per_year": (
+        "テーマと調査年度ごとに1行（この組が2回あります）",
+        "one row per theme and survey year (this pair appears twice)",
+    ),
+    # ------------------------------------------------------------------ schemas/grants.py
+    "rule.date": ("日付: 2026-05-31、2026-05、2026年5月 など", "a date such as 2026-05-31, 2026-05 or 2026年5月"),
+    "rule.one_row_per_date": ("日付ごとに1行（この日付が2回あります）", "one row per date (this date appears twice)"),
+    # ------------------------------------------------------------------ schemas/published.py
+    "rule.figure": (
+        "kpi が計算する指標名: status_summary.achieved、short_term.ratio、evaluation.score:<評価項目> など（README の kpi reconcile）",
+        "a figure kpi computes, e.g. status_summary.achieved, short_term.ratio, evaluation.score:<criterion> "
+        "(README, kpi reconcile)",
+    ),
+    "rule.printed_value": (
+        "印刷どおりの数値: 45、27,759、2.8、80% など",
+        "a number as printed: 45, 27,759, 2.8 or 80%",
+    ),
+    "rule.one_value": (
+        "指標と年度ごとに1行（この組が2回あります）",
+        "one value per figure and year (this pair appears twice)",
+    ),
+    # ------------------------------------------------------------------ schemas/stagegate.py
+    "rule.score": ("点数: 0から100（小数第2位まで）", "score between 0 and 100 (up to two decimals)"),
+    "rule.one_score": (
+        "テーマ・審査年度・審査委員ごとに1行（この組が2回あります）",
+        "one score per theme, review year and reviewer (this one appears twice)",
+    ),
+    # ------------------------------------------------------------------ schemas/themes.py
+    "rule.theme_id_case": (
+        "大文字と小文字だけが違うテーマIDがほかの行にあります（同じテーマを2回書いています）",
+        "another row has the same theme ID up to upper and lower case (the same theme written twice)",
+    ),
+    "rule.item": (
+        "研究開発項目: 1、2、3（①②③ または項目名。3 = 先導研究）",
+        "research item 1, 2 or 3 (①②③ or the item's name; 3 = 先導研究)",
+    ),
+    "rule.funding": ("契約形態: 委託 または 助成", "委託 or 助成 (contract or grant)"),
+    "rule.element": (
+        "基盤要素: 英字a–z1文字、続けて数字と -数字 も可（a1、d2-1、b）",
+        "element: a letter a–z, optionally digits and -digits (a1, d2-1, b)",
+    ),
+    "rule.status": (
+        "結果/状況: 目標達成、目標未達、遅延、計画通り、遅延なし（achieved、not achieved、delayed、on track も可）。前に「令和N年度終了」も可",
+        "status: 目標達成, 目標未達, 遅延, 計画通り or 遅延なし (or achieved, not achieved, delayed, on track), "
+        "optionally after 令和N年度終了",
+    ),
+    "rule.status_year": (
+        "「…年度終了」の年度は 令和5年度 などの年度で書いてください",
+        "the year in 「…年度終了」 must be a fiscal year such as 令和5年度",
+    ),
+    "rule.end_year_required": (
+        "終了年度が必要です: 終了年度（end_fy）を記入するか、結果/状況を「令和5年度終了 目標達成」の形で書いてください",
+        "end year required: fill 終了年度 (end_fy) or write the status as 令和5年度終了 目標達成",
+    ),
+    "rule.end_year_disagrees": (
+        "終了年度が結果/状況欄の年度と一致しません",
+        "end_fy disagrees with the year in the status cell",
+    ),
+    "rule.start_after_end": ("開始年度が終了年度より後です", "start_fy must not be after end_fy"),
+    # ------------------------------------------------------------------ kpi/db/backup.py
     "backup.not_a_file": (
         "バックアップ {path} がありません（ファイルを指定してください）",
         "backup {path}: no such file",
@@ -1470,88 +1521,56 @@ timezone = "Asia/Tokyo"
         "{path} はデータベースそのものです。バックアップのファイルを指定してください",
         "{path} is the database itself; name a backup file",
     ),
-    "restore.done": (
-        "データベース {db} をバックアップ {backup} から戻しました。{aside_text}",
-        "restored database {db} from backup {backup}. {aside_text}",
-    ),
-    "restore.aside": ("置き換えたファイルは {aside} に残しています。", "The replaced file is kept as {aside}."),
     "restore.kept": ("データベース {path} はバックアップから戻してあります", "database {path} had been restored"),
-    # ------------------------------------------------------------------ kpi loads, kpi lists
-    "help.loads": (
-        "これまでの読み込みを一覧にします: 番号、日時、ファイル、種類、テーマ一覧の日付、行数、追加、更新、sha256。\n\n"
-        "--format csv は Excel 向け、json はスクリプト向け（sha256 は全桁）。\n\n"
-        "例: kpi loads --format csv > loads.csv",
-        "List every load: number, time, file, kind, the date of a theme list, rows, inserted, updated, sha256.\n\n"
-        "--format csv for Excel, json for scripts (with the whole sha256).\n\n"
-        "Example: kpi loads --format csv > loads.csv",
+    # ------------------------------------------------------------------ kpi/db/connect.py
+    "db.not_duckdb": (
+        "データベース {path} を開けません: DuckDB のデータベースファイルではありません",
+        "cannot open database {path}: it is not a DuckDB database file",
     ),
-    "help.lists": (
-        "日付ごとのテーマ一覧を示します: 日付、テーマ数、書き込んだ読込、その一覧で数える年度。\n\n"
-        "ある年度の数値は、その年度末（翌年3月31日）までの日付の最新の一覧で数えます。\n\n"
-        "例: kpi lists --format json",
-        "Show the dated theme lists: date, themes, the load that wrote it, and the fiscal years whose figures "
-        "read it.\n\nA fiscal year's figures read the latest list dated on or before its end (31 March).\n\n"
-        "Example: kpi lists --format json",
+    "db.cannot_open": ("データベース {path} を開けません: {detail}", "cannot open database {path}: {detail}"),
+    "db.too_new": (
+        "データベース {path} のスキーマ版 {version} はこの kpi が知る版（{known}）より新しいため読めません。kpi を更新してください",
+        "database {path} has schema version {version}, newer than this kpi knows ({known}); upgrade kpi to read it",
     ),
-    "col.loaded_at": ("日時", "time"),
-    "col.sha256": ("ハッシュ（sha256）", "sha256"),
-    "col.themes": ("テーマ数", "themes"),
-    "col.stands_for": ("この一覧で数える年度", "fiscal years it stands for"),
-    "loads.none": ("読み込みはまだありません", "nothing loaded yet"),
-    "lists.none": ("テーマ一覧はまだ読み込まれていません", "no theme list loaded yet"),
-    "lists.year": ("{fy}年度（{wareki}）", "FY{fy} ({wareki})"),
-    "lists.years": ("{first}〜{last}年度", "FY{first}–{last}"),
-    "lists.years_onwards": ("{first}年度（{wareki}）以降", "FY{first} ({wareki}) onwards"),
-    "lists.superseded": ("なし（同じ年度のより新しい一覧があります）", "none (a newer list of the same year)"),
-    "lists.stands_in": ("（それより前の年度にも代用）", " (and standing in for earlier years)"),
-    "help.opt.init_out": ("書き出すファイル。", "File to write."),
-    "help.opt.init_force": ("既存のファイルを置き換えます。", "Replace the file if it exists."),
-    "cli.init_name": (
-        "--out のファイル名は programme で始まり .toml で終わるようにしてください（{name!r} ではなく）。"
-        "kpi load はファイルの種類を名前から判断します",
-        "--out must name a file programme*.toml, not {name!r}: kpi load tells a file's kind by its name",
+    "db.not_kpi": (
+        "{path} は DuckDB のデータベースですが kpi のものではありません（ほかの表があります）。別の --db を指定してください",
+        "{path} is a DuckDB database but not kpi's (it has other tables); use another --db",
     ),
-    "sheet.summary": ("概要", "About"),
-    "sheet.outcome_kpis": ("アウトカム指標", "Outcome KPIs"),
-    "sheet.status_summary": ("研究開発の状況", "Status summary"),
-    "sheet.by_element": ("基盤要素別", "By element"),
-    "sheet.budget_execution": ("予算執行", "Budget execution"),
-    "sheet.themes": ("テーマ一覧", "Themes"),
-    "sheet.outputs": ("特許出願・論文発表等", "Outputs"),
-    "sheet.stage_gate": ("ステージゲート審査", "Stage gate"),
-    "sheet.evaluation": ("評点法による評価", "Evaluation"),
-    "sheet.rs_appropriations": ("RS予算・執行", "RS appropriations"),
-    "sheet.rs_indicators": ("RS成果指標", "RS indicators"),
-    "col.summary_item": ("項目", "item"),
-    "col.summary_value": ("内容", "value"),
-    "summary.programme": ("事業名", "programme"),
-    "summary.no_programme": (
-        "プログラム設定（programme.toml）が未登録",
-        "no programme settings loaded (programme.toml)",
+    "db.empty": (
+        "{path} に kpi のデータがありません。先にデータを読み込んでください: kpi load sample_data/",
+        "{path} holds no kpi data; load data first: kpi load sample_data/",
     ),
-    "summary.as_of": ("時点", "as of"),
-    "summary.version": ("作成ツール", "made with"),
-    "summary.written_at": ("書き出し日時", "written at"),
-    "summary.source": ("読み込んだファイル", "source file"),
-    "summary.source_value": (
-        "読込 #{n} {file}（{kind}、{rows}行、{at}）",
-        "load #{n} {file} ({kind}, {rows} rows, {at})",
+    "db.no_permission": (
+        "データベース {path} を開けないか書き込めません（{detail}）。ファイルとそのフォルダの権限を確かめてください",
+        "cannot open or write database {path} ({detail}); check the permissions of the file and its folder",
     ),
-    "help.opt.install_completion": (
-        "使っているシェル（bash、zsh、fish、PowerShell）に kpi の補完を設定します。",
-        "Install completion of kpi for the current shell (bash, zsh, fish, PowerShell).",
+    # ------------------------------------------------------------------ kpi/settings.py
+    "rule.setting.unknown": ("不明な設定。使える設定: {expected}", "unknown setting; expected: {expected}"),
+    "rule.setting.missing": ("必須の設定がありません", "required setting missing"),
+    "rule.setting.empty": ("空欄です: 値を記入してください", "empty: fill in a value"),
+    "rule.setting.not_a_value": (
+        "値を一つ書いてください（表や配列は不可）",
+        "write one value (not a table or an array)",
     ),
-    "help.opt.show_completion": (
-        "使っているシェル向けの補完スクリプトを表示します（自分で設定するとき）。",
-        "Print the completion script for the current shell, to install it yourself.",
+    "rule.setting.target": (
+        "目標ではありません: {value!r}（80% や 0.8 の形で書いてください）",
+        "not a target: {value!r} (write it as 80% or 0.8)",
     ),
-    "cli.completion_installed": (
-        "{shell} の補完を {path} に設定しました。新しく開いた端末から有効になります",
-        "{shell} completion installed in {path}; it works in terminals opened from now on",
+    "rule.setting.target_range": ("目標 {value!r} が 0–100% の範囲外です", "target {value!r} is outside 0–100%"),
+    "rule.setting.year_range": ("年度 {value} が 2000–2100 の範囲外です", "fiscal year {value} is outside 2000–2100"),
+    "rule.setting.grade_points": (
+        "評点の換算は 'A=3, B=2, C=1, D=0' の形で A、B、C、D をすべて書いてください",
+        "grade points must give A, B, C and D, like 'A=3, B=2, C=1, D=0'",
     ),
-    "cli.completion_shell": (
-        "補完を設定できるシェルが分かりません（{shell}）。使えるシェル: {shells}",
-        "cannot tell which shell to complete for ({shell}); completion works in: {shells}",
+    "rule.setting.whole_number": ("整数で書いてください", "write a whole number"),
+    "rule.setting.horizon": ("追跡調査までの年数は 0–30年", "the follow-up horizon must be 0–30 years"),
+    "rule.setting.backups": (
+        "残すバックアップの数は 0–100（0 で作らない）",
+        "the number of backups to keep must be 0–100 (0 for none)",
+    ),
+    "rule.setting.timezone": (
+        "タイムゾーンの名前ではありません（例: Asia/Tokyo）",
+        "not the name of a time zone (e.g. Asia/Tokyo)",
     ),
 }
 
@@ -1594,7 +1613,7 @@ def text(key: str, lang: Lang | str = DEFAULT_LANG, /, **params: Any) -> str:
 
 
 class Words:
-    """The catalogue in one language: `w("key", **params)`."""
+    """The catalogue in one language: `words("key", **params)`."""
 
     def __init__(self, lang: Lang | str = DEFAULT_LANG) -> None:
         self.lang = Lang(lang)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kpi.figures.changes import Changes
 from kpi.figures.kpis import Kpi
 from kpi.figures.status import ThemeRow
-from kpi.present import rows
+from kpi.present import labels, rows
 from kpi.present.catalogue import Words
 from kpi.present.formats import ChangesFormat
 from kpi.present.json_out import dumps, kpi_json
@@ -15,48 +15,49 @@ from kpi.present.tables import table
 THEME_KEYS = ("col.theme_id", "col.item", "col.element", "col.organizations", "col.title", "col.end_fy")
 
 
-def _theme_cells(t: ThemeRow, w: Words) -> list[str]:
-    return [t.theme_id, rows.item_label(t.item, w), t.element, t.organizations, t.title, str(t.end_fy)]
+def _theme_cells(t: ThemeRow, words: Words) -> list[str]:
+    return [t.theme_id, rows.item_label(t.item, words), t.element, t.organizations, t.title, str(t.end_fy)]
 
 
 def _figure(k: Kpi) -> str:
     return f"{number(k.numerator)}/{number(k.denominator)} ({percent(k.ratio)})"
 
 
-def changes_text(c: Changes, w: Words, fmt: str = "table") -> str:
+def changes_text(c: Changes, words: Words, fmt: str = "table") -> str:
     h = "## " if fmt == "markdown" else "■ "
-    none = w("none")
-    out = [w("changes.title", before=c.before.date.isoformat(), after=c.after.date.isoformat()), ""]
+    none = words("none")
+    out = [words("changes.title", before=c.before.date.isoformat(), after=c.after.date.isoformat()), ""]
     moved = [
-        [*_theme_cells(s.theme, w), w(f"status.{s.before}"), w(f"status.{s.theme.status}")] for s in c.status_changes
+        [*_theme_cells(s.theme, words), words(labels.STATUS[s.before]), words(labels.STATUS[s.theme.status])]
+        for s in c.status_changes
     ]
-    headers = [*(w(k) for k in THEME_KEYS), w("col.before"), w("col.after")]
-    out += [h + w("changes.moved", n=len(moved)), table(headers, moved, fmt) if moved else none, ""]
+    headers = [*(words(k) for k in THEME_KEYS), words("col.before"), words("col.after")]
+    out += [h + words("changes.moved", n=len(moved)), table(headers, moved, fmt) if moved else none, ""]
     for key, themes in (("changes.added", c.added), ("changes.missing", c.missing)):
-        body = [[*_theme_cells(t, w), w(f"status.{t.status}")] for t in themes]
-        headers = [*(w(k) for k in THEME_KEYS), w("col.status")]
-        out += [h + w(key, n=len(themes)), table(headers, body, fmt) if body else none, ""]
+        body = [[*_theme_cells(t, words), words(labels.STATUS[t.status])] for t in themes]
+        headers = [*(words(k) for k in THEME_KEYS), words("col.status")]
+        out += [h + words(key, n=len(themes)), table(headers, body, fmt) if body else none, ""]
     kpi_rows = [
         [
-            rows.kpi_name(k.after, c.horizon_years, w),
+            rows.kpi_name(k.after, c.horizon_years, words),
             _figure(k.before),
             _figure(k.after),
-            f"{rows.verdict_text(k.before, w)} → {rows.verdict_text(k.after, w)}",
+            f"{rows.verdict_text(k.before, words)} → {rows.verdict_text(k.after, words)}",
         ]
         for k in c.kpis
     ]
     headers = [
-        w("col.indicator"),
-        w("changes.col_before", fy=c.before_fy, date=c.before.date.isoformat()),
-        w("changes.col_after", fy=c.after_fy, date=c.after.date.isoformat()),
-        w("col.verdict"),
+        words("col.indicator"),
+        words("changes.col_before", fy=c.before_fy, date=c.before.date.isoformat()),
+        words("changes.col_after", fy=c.after_fy, date=c.after.date.isoformat()),
+        words("col.verdict"),
     ]
-    out += [h + w("changes.kpis"), table(headers, kpi_rows, fmt)]
+    out += [h + words("changes.kpis"), table(headers, kpi_rows, fmt)]
     for k in c.kpis:
-        before, after = rows.outlook_brief(k.before, w), rows.outlook_brief(k.after, w)
+        before, after = rows.outlook_brief(k.before, words), rows.outlook_brief(k.after, words)
         if before or after:
-            name = rows.kpi_name(k.after, c.horizon_years, w)
-            out.append(w("changes.outlook", name=name, before=before or "—", after=after or "—"))
+            name = rows.kpi_name(k.after, c.horizon_years, words)
+            out.append(words("changes.outlook", name=name, before=before or "—", after=after or "—"))
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -81,6 +82,6 @@ def changes_json(c: Changes) -> str:
     )
 
 
-def render(c: Changes, fmt: ChangesFormat, w: Words) -> str:
+def render(c: Changes, fmt: ChangesFormat, words: Words) -> str:
     """`kpi changes` in a format."""
-    return changes_json(c) if fmt is ChangesFormat.json else changes_text(c, w, str(fmt))
+    return changes_json(c) if fmt is ChangesFormat.json else changes_text(c, words, str(fmt))

@@ -20,6 +20,7 @@ from kpi.figures.report import Report
 from kpi.figures.schedule import Schedule
 from kpi.figures.verdict import Verdict
 from kpi.fiscal import wareki
+from kpi.present import labels
 from kpi.present.catalogue import Words
 from kpi.present.formats import ChartName
 from kpi.present.numbers import percent
@@ -74,21 +75,21 @@ def needs_schedule(name: ChartName) -> bool:
     return name is ChartName.long_term
 
 
-def chart_file(report: Report, name: ChartName, w: Words, path: Path) -> bytes:
+def chart_file(report: Report, name: ChartName, words: Words, path: Path) -> bytes:
     """`kpi chart NAME --out PATH`: the chart in the file's format."""
-    return render(report, str(name), w, format_of(path), report.schedule)
+    return render(report, str(name), words, format_of(path), report.schedule)
 
 
-def title(report: Report, name: str, w: Words) -> str:
+def title(report: Report, name: str, words: Words) -> str:
     """The title drawn at the top of a chart."""
     if name not in CHARTS:
         raise ValueError(f"unknown chart {name!r} (use one of: {', '.join(CHARTS)})")
-    return w(f"chart.{name}", horizon=report.outcome.horizon_years)
+    return words(labels.CHART_TITLE[name], horizon=report.outcome.horizon_years)
 
 
-def _fy_tick(fy: int, w: Words) -> str:
+def _fy_tick(fy: int, words: Words) -> str:
     era = f"R{fy - 2018}" if fy >= 2019 else f"H{fy - 1988}"
-    return w("chart.fy_tick", fy=fy, era=era)
+    return words("chart.fy_tick", fy=fy, era=era)
 
 
 def _rc() -> dict[str, Any]:
@@ -128,7 +129,7 @@ def font_path() -> str:
 def _new_figure(
     report: Report,
     name: str,
-    w: Words,
+    words: Words,
     rows: int = 1,
     notes: tuple[str, ...] = (),
     height_ratios: list[float] | None = None,
@@ -136,14 +137,14 @@ def _new_figure(
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=SIZES[name], layout="constrained")
-    fig.suptitle(title(report, name, w), fontsize=11)
+    fig.suptitle(title(report, name, words), fontsize=11)
     axes = list(fig.subplots(rows, 1, squeeze=False, height_ratios=height_ratios)[:, 0])
     fy = report.as_of_fy
     from kpi.present.rows import fallback_note, snapshot_line
 
-    as_of = f"{w('report.as_of', fy=fy, wareki=wareki(fy))}  ·  {snapshot_line(report.snapshot, w)}"
+    as_of = f"{words('report.as_of', fy=fy, wareki=wareki(fy))}  ·  {snapshot_line(report.snapshot, words)}"
     source = f"{as_of}  ·  {report.programme.name}" if report.programme else as_of
-    notes = (*notes, *fallback_note(fy, report.snapshot, w))
+    notes = (*notes, *fallback_note(fy, report.snapshot, words))
     # A footer inside the layout (constrained layout makes room for it): notes, then the as-of year and source.
     fig.supxlabel("\n".join([*notes, source]), x=0.995, ha="right", fontsize=5.5, color="#555555", linespacing=1.4)
     return fig, axes
@@ -165,7 +166,7 @@ def _percent_axis(ax: Axes, top: float = 1.0) -> None:
     ax.set_axisbelow(True)
 
 
-def _target_line(ax: Axes, target: Fraction | None, text: str | None, w: Words) -> None:
+def _target_line(ax: Axes, target: Fraction | None, text: str | None, words: Words) -> None:
     if target is None:
         return
     ax.axhline(
@@ -174,7 +175,7 @@ def _target_line(ax: Axes, target: Fraction | None, text: str | None, w: Words) 
         linestyle=(0, (4, 3)),
         linewidth=1.1,
         zorder=2,
-        label=w("chart.target_line", target=text or percent(target, 0)),
+        label=words("chart.target_line", target=text or percent(target, 0)),
     )
 
 
@@ -183,7 +184,7 @@ def _ratio_series(
     xs: list[int],
     points: list[tuple[int, int, Verdict]],
     label: str,
-    w: Words,
+    words: Words,
 ) -> None:
     """A ratio per year as a line (points: numerator, denominator, verdict); years whose verdict is not met drawn
     as vermillion triangles and labelled underneath."""
@@ -220,7 +221,13 @@ def _ratio_series(
     if any_below:
         handles.append(
             Line2D(
-                [], [], color=OKABE_ITO["vermillion"], marker="v", markersize=7, linestyle="", label=w("chart.below")
+                [],
+                [],
+                color=OKABE_ITO["vermillion"],
+                marker="v",
+                markersize=7,
+                linestyle="",
+                label=words("chart.below"),
             )
         )
     handles += ax.get_legend_handles_labels()[0]  # the target line, the only artist labelled so far
@@ -230,26 +237,26 @@ def _ratio_series(
     )
 
 
-def short_term_figure(report: Report, w: Words) -> Figure:
+def short_term_figure(report: Report, words: Words) -> Figure:
     """(1) The short-term ratio at each fiscal year's end, against the target line."""
-    fig, (ax,) = _new_figure(report, "short_term", w)
+    fig, (ax,) = _new_figure(report, "short_term", words)
     years = [y for y in report.trend if y.ratio is not None]
     if not years:
-        _empty(ax, w("chart.no_data"))
+        _empty(ax, words("chart.no_data"))
         return fig
     xs = list(range(len(years)))
     st = report.outcome[SHORT_TERM.key]
     _percent_axis(ax, 1.27)
-    _target_line(ax, st.target, st.target_text, w)
-    _ratio_series(ax, xs, [(y.achieved, y.completed, y.verdict) for y in years], w("chart.ratio_line"), w)
-    _outlook_range(ax, xs, years, st, report.as_of_fy, w)
-    ax.set_xticks(xs, [_fy_tick(y.fy, w) for y in years])
+    _target_line(ax, st.target, st.target_text, words)
+    _ratio_series(ax, xs, [(y.achieved, y.completed, y.verdict) for y in years], words("chart.ratio_line"), words)
+    _outlook_range(ax, xs, years, st, report.as_of_fy, words)
+    ax.set_xticks(xs, [_fy_tick(y.fy, words) for y in years])
     ax.set_xlim(-0.5, len(xs) - 0.3)
-    ax.set_ylabel(w("chart.ratio_axis"))
+    ax.set_ylabel(words("chart.ratio_axis"))
     return fig
 
 
-def _outlook_range(ax: Axes, xs: list[int], years: list[Any], kpi: Any, as_of: int, w: Words) -> None:
+def _outlook_range(ax: Axes, xs: list[int], years: list[Any], kpi: Any, as_of: int, words: Words) -> None:
     """The as-of year's best–worst range: where the ratio can end once its pending themes are judged."""
     from kpi.figures.outlook import Pending
 
@@ -259,7 +266,7 @@ def _outlook_range(ax: Axes, xs: list[int], years: list[Any], kpi: Any, as_of: i
     if o.best is None or o.worst is None:
         return
     x = xs[-1] + 0.22
-    label = w("chart.outlook", fy=as_of, worst=percent(o.worst), best=percent(o.best))
+    label = words("chart.outlook", fy=as_of, worst=percent(o.worst), best=percent(o.best))
     ax.vlines(
         x, float(o.worst), float(o.best), color=OKABE_ITO["orange"], linewidth=5, alpha=0.8, zorder=3, label=label
     )
@@ -287,38 +294,38 @@ def _outlook_range(ax: Axes, xs: list[int], years: list[Any], kpi: Any, as_of: i
         )
 
 
-def long_term_figure(report: Report, w: Words, schedule: Schedule) -> Figure:
+def long_term_figure(report: Report, words: Words, schedule: Schedule) -> Figure:
     """(2) The matured long-term ratio by year against its target, and themes reaching their horizon point per year."""
     from kpi.figures.verdict import judge
 
-    fig, (top, bottom) = _new_figure(report, "long_term", w, rows=2, height_ratios=[1, 1.3])
+    fig, (top, bottom) = _new_figure(report, "long_term", words, rows=2, height_ratios=[1, 1.3])
     matured_kpi = report.outcome[LONG_TERM_MATURED.key]
     h = schedule.horizon_years
     years = schedule.years
     xs = list(range(len(years)))
-    labels = [_fy_tick(y.fy, w) for y in years]
+    labels = [_fy_tick(y.fy, words) for y in years]
     later = schedule.later
     if later:
         xs_all = [*xs, len(xs)]
-        labels = [*labels, w("chart.later", fy=schedule.until_fy + 1)]
+        labels = [*labels, words("chart.later", fy=schedule.until_fy + 1)]
     else:
         xs_all = xs
 
     # Top: commercialised / matured, years to as_of.
     _percent_axis(top, 1.27)
-    top.set_ylabel(w("chart.matured_axis"))
+    top.set_ylabel(words("chart.matured_axis"))
     points = [(x, y) for x, y in zip(xs, years, strict=True) if y.ratio is not None]
     if not report.outcome.has_followups:
-        top.text(0.5, 0.5, w("chart.no_followups"), ha="center", va="center", transform=top.transAxes, fontsize=9)
+        top.text(0.5, 0.5, words("chart.no_followups"), ha="center", va="center", transform=top.transAxes, fontsize=9)
     elif not points:
-        top.text(0.5, 0.5, w("chart.no_matured", horizon=h), ha="center", va="center", transform=top.transAxes)
+        top.text(0.5, 0.5, words("chart.no_matured", horizon=h), ha="center", va="center", transform=top.transAxes)
     else:
-        _target_line(top, matured_kpi.target, matured_kpi.target_text, w)
+        _target_line(top, matured_kpi.target, matured_kpi.target_text, words)
         series = [
             (int(y.commercialised or 0), y.matured, judge(y.commercialised, y.matured, matured_kpi.target, y.fy))
             for _, y in points
         ]
-        _ratio_series(top, [x for x, _ in points], series, w("chart.matured_line", horizon=h), w)
+        _ratio_series(top, [x for x, _ in points], series, words("chart.matured_line", horizon=h), words)
     top.set_xticks(xs_all, labels)
     top.tick_params(axis="x", labelbottom=False)  # the years are read off the panel below
     top.set_xlim(-0.6, len(xs_all) - 0.4)
@@ -326,7 +333,7 @@ def long_term_figure(report: Report, w: Words, schedule: Schedule) -> Figure:
     # Bottom: how many themes reach the point each year, and the running total.
     reaching = [y.reaching for y in years]
     total = max([*(y.matured for y in years), later, 1])
-    bars = bottom.bar(xs, reaching, color=OKABE_ITO["sky_blue"], label=w("chart.reaching", horizon=h), zorder=2)
+    bars = bottom.bar(xs, reaching, color=OKABE_ITO["sky_blue"], label=words("chart.reaching", horizon=h), zorder=2)
     # Counts inside the bars that have room, so that the running total's markers never cover them.
     tall = [v >= total * 0.08 for v in reaching]
     inside = [str(v) if fits else "" for v, fits in zip(reaching, tall, strict=True)]
@@ -346,7 +353,7 @@ def long_term_figure(report: Report, w: Words, schedule: Schedule) -> Figure:
         marker="s",
         markersize=4,
         linewidth=1.6,
-        label=w("chart.cumulative", horizon=h),
+        label=words("chart.cumulative", horizon=h),
         zorder=3,
     )
     judged = report.outcome[LONG_TERM.key].judged_from_fy
@@ -355,7 +362,7 @@ def long_term_figure(report: Report, w: Words, schedule: Schedule) -> Figure:
             for ax in (top, bottom):
                 ax.axvline(x, color="#777777", linestyle=":", linewidth=1, zorder=1)
             bottom.annotate(
-                f"{w('chart.judged', fy=judged)}: {y.matured}",
+                f"{words('chart.judged', fy=judged)}: {y.matured}",
                 xy=(x, y.matured),
                 xytext=(-4, 2),
                 textcoords="offset points",
@@ -367,20 +374,20 @@ def long_term_figure(report: Report, w: Words, schedule: Schedule) -> Figure:
     bottom.set_ylim(0, total * 1.18)
     bottom.set_xticks(xs_all, labels)
     bottom.set_xlim(-0.6, len(xs_all) - 0.4)
-    bottom.set_ylabel(w("chart.themes_axis"))
+    bottom.set_ylabel(words("chart.themes_axis"))
     bottom.grid(axis="y", color="#dddddd", linewidth=0.6)
     bottom.set_axisbelow(True)
     bottom.legend(loc="upper left", fontsize=7.5)
     return fig
 
 
-def budget_figure(report: Report, w: Words) -> Figure:
+def budget_figure(report: Report, words: Words) -> Figure:
     """(3) Budget and execution by fiscal year (bars) with the cumulative execution ratio (line, right axis)."""
     years = report.budget.years
-    notes = (w("chart.draws"),) if any(y.draws_on_earlier for y in years) else ()
-    fig, (ax,) = _new_figure(report, "budget", w, notes=notes)
+    notes = (words("chart.draws"),) if any(y.draws_on_earlier for y in years) else ()
+    fig, (ax,) = _new_figure(report, "budget", words, notes=notes)
     if not years:
-        _empty(ax, w("chart.no_data"))
+        _empty(ax, words("chart.no_data"))
         return fig
     xs = list(range(len(years)))
     width = 0.38
@@ -389,7 +396,7 @@ def budget_figure(report: Report, w: Words) -> Figure:
         [float(y.budget) for y in years],
         width,
         color=OKABE_ITO["sky_blue"],
-        label=w("chart.budget_bar"),
+        label=words("chart.budget_bar"),
         zorder=2,
     )
     executed = [(x, y) for x, y in zip(xs, years, strict=True) if y.executed is not None]
@@ -398,14 +405,14 @@ def budget_figure(report: Report, w: Words) -> Figure:
         [float(y.executed or 0) for _, y in executed],
         width,
         color=OKABE_ITO["blue"],
-        label=w("chart.executed_bar"),
+        label=words("chart.executed_bar"),
         zorder=2,
     )
     top = max(max(float(y.budget), float(y.executed or 0)) for y in years) or 1.0
     for x, y in executed:
         if y.draws_on_earlier:
             ax.annotate(
-                w("mark.draws"),
+                words("mark.draws"),
                 xy=(x + width / 2, float(y.executed or 0)),
                 xytext=(0, 1),
                 textcoords="offset points",
@@ -414,11 +421,11 @@ def budget_figure(report: Report, w: Words) -> Figure:
                 fontsize=9,
             )
     ax.set_ylim(0, top * 1.25)
-    ax.set_ylabel(w("chart.oku_yen"))
+    ax.set_ylabel(words("chart.oku_yen"))
     ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
-    ax.set_xticks(xs, [_fy_tick(y.fy, w) for y in years])
+    ax.set_xticks(xs, [_fy_tick(y.fy, words) for y in years])
 
     right = ax.twinx()
     right.spines["right"].set_visible(True)
@@ -435,7 +442,7 @@ def budget_figure(report: Report, w: Words) -> Figure:
         marker="D",
         markersize=4,
         linewidth=1.8,
-        label=w("chart.cumulative_ratio"),
+        label=words("chart.cumulative_ratio"),
         zorder=4,
     )
     for x, y in cum[-1:]:
@@ -454,14 +461,14 @@ def budget_figure(report: Report, w: Words) -> Figure:
     return fig
 
 
-def status_figure(report: Report, w: Words) -> Figure:
+def status_figure(report: Report, words: Words) -> Figure:
     """(4) Theme status per research item and element letter as horizontal stacked bars."""
     from kpi.present.rows import item_label
 
-    fig, (ax,) = _new_figure(report, "status", w)
+    fig, (ax,) = _new_figure(report, "status", words)
     rows = report.by_element
     if not rows:
-        _empty(ax, w("chart.no_data"))
+        _empty(ax, words("chart.no_data"))
         return fig
     # One bar per item and element, items separated by a gap, first row at the top.
     positions: list[float] = []
@@ -472,17 +479,17 @@ def status_figure(report: Report, w: Words) -> Figure:
         if previous is not None and r.item != previous:
             y += 0.6
         positions.append(y)
-        names.append(w("chart.item_element", item=item_label(r.item, w), element=r.element))
+        names.append(words("chart.item_element", item=item_label(r.item, words), element=r.element))
         previous = r.item
         y += 1
     left = [0] * len(rows)
     widest = max(r.total for r in rows) or 1
     for key, colour in STATUS_COLOURS.items():
         values = [int(getattr(r, key)) for r in rows]
-        bars = ax.barh(positions, values, 0.75, left=left, color=colour, label=w(f"group.{key}"), zorder=2)
-        labels = [str(v) if v and v >= widest * 0.035 else "" for v in values]
+        bars = ax.barh(positions, values, 0.75, left=left, color=colour, label=words(labels.GROUP[key]), zorder=2)
+        shown = [str(v) if v and v >= widest * 0.035 else "" for v in values]
         ax.bar_label(
-            bars, labels=labels, label_type="center", fontsize=6.5, color="white" if key != "on_track" else "black"
+            bars, labels=shown, label_type="center", fontsize=6.5, color="white" if key != "on_track" else "black"
         )
         left = [a + b for a, b in zip(left, values, strict=True)]
     for pos, total in zip(positions, left, strict=True):
@@ -490,7 +497,7 @@ def status_figure(report: Report, w: Words) -> Figure:
     ax.set_yticks(positions, names)
     ax.invert_yaxis()
     ax.set_xlim(0, widest * 1.08)
-    ax.set_xlabel(w("chart.themes_axis"))
+    ax.set_xlabel(words("chart.themes_axis"))
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     ax.tick_params(axis="y", length=0)
@@ -498,19 +505,19 @@ def status_figure(report: Report, w: Words) -> Figure:
     return fig
 
 
-def figure(report: Report, name: str, w: Words, schedule: Schedule | None = None) -> Figure:
+def figure(report: Report, name: str, words: Words, schedule: Schedule | None = None) -> Figure:
     """The named chart as a matplotlib Figure (call inside charts.style(), as render does)."""
     if name not in CHARTS:
         raise ValueError(f"unknown chart {name!r} (use one of: {', '.join(CHARTS)})")
     if name == "short_term":
-        return short_term_figure(report, w)
+        return short_term_figure(report, words)
     if name == "long_term":
         if schedule is None:
             raise ValueError("the long_term chart needs the maturity schedule (figures.schedule)")
-        return long_term_figure(report, w, schedule)
+        return long_term_figure(report, words, schedule)
     if name == "budget":
-        return budget_figure(report, w)
-    return status_figure(report, w)
+        return budget_figure(report, words)
+    return status_figure(report, words)
 
 
 @contextmanager
@@ -524,12 +531,12 @@ def style() -> Iterator[None]:
         yield
 
 
-def render(report: Report, name: str, w: Words, fmt: str, schedule: Schedule | None = None) -> bytes:
+def render(report: Report, name: str, words: Words, fmt: str, schedule: Schedule | None = None) -> bytes:
     """The named chart as PNG (300 dpi) or SVG bytes; fmt is 'png' or 'svg'."""
     if fmt not in ("png", "svg"):
         raise ValueError(f"unknown chart format {fmt!r} (use png or svg)")
     with style():
-        fig = figure(report, name, w, schedule)
+        fig = figure(report, name, words, schedule)
         buf = io.BytesIO()
         metadata: dict[str, Any] = {"Software": "kpi"} if fmt == "png" else {"Date": None, "Creator": "kpi"}
         fig.savefig(buf, format=fmt, dpi=DPI, metadata=metadata, facecolor="white")
@@ -564,11 +571,11 @@ def inline_svg(svg: str, prefix: str, label: str) -> str:
     return opening + body[start.end() :]
 
 
-def svgs(report: Report, w: Words, schedule: Schedule) -> dict[str, str]:
+def svgs(report: Report, words: Words, schedule: Schedule) -> dict[str, str]:
     """Every chart as an SVG string ready to inline in HTML, keyed by chart name."""
     return {
         name: inline_svg(
-            render(report, name, w, "svg", schedule).decode("utf-8"), f"kpi-{name}", title(report, name, w)
+            render(report, name, words, "svg", schedule).decode("utf-8"), f"kpi-{name}", title(report, name, words)
         )
         for name in CHARTS
     }

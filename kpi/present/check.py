@@ -6,6 +6,7 @@ from kpi.figures.kpis import Check, Outcome
 from kpi.figures.lists import Snapshot
 from kpi.figures.verdict import Verdict
 from kpi.fiscal import wareki
+from kpi.present import labels
 from kpi.present.catalogue import Words
 from kpi.present.formats import CheckFormat
 from kpi.present.json_out import dumps, kpi_json
@@ -14,23 +15,23 @@ from kpi.present.rows import fallback_note, outlook_lines, snapshot_line, verdic
 from kpi.present.tables import table
 
 
-def check_text(outcome: Outcome, snapshot: Snapshot | None, w: Words) -> str:
+def check_text(outcome: Outcome, snapshot: Snapshot | None, words: Words) -> str:
     """The year and its theme list, then a line per KPI: name, fraction, ratio, target and verdict."""
     rows = [
         [
-            w(f"check.name.{k.key}", horizon=outcome.horizon_years),
+            words(labels.KPI[k.key].check, horizon=outcome.horizon_years),
             f"{number(k.numerator)}/{number(k.denominator)}",
             percent(k.ratio),
-            f"{w('col.target')} {k.target_text or '—'}",
-            verdict_text(k, w),
+            f"{words('col.target')} {k.target_text or '—'}",
+            verdict_text(k, words),
         ]
         for k in outcome.kpis
     ]
-    heading = w("check.heading", fy=outcome.as_of_fy, wareki=wareki(outcome.as_of_fy))
-    notes = fallback_note(outcome.as_of_fy, snapshot, w)
-    lines = [f"{heading} · {snapshot_line(snapshot, w)}", table([], rows, "plain"), *notes]
-    if outlook := outlook_lines(outcome, w):
-        lines += [f"{w('section.outlook')}:", *(f"  {line}" for line in outlook)]
+    heading = words("check.heading", fy=outcome.as_of_fy, wareki=wareki(outcome.as_of_fy))
+    notes = fallback_note(outcome.as_of_fy, snapshot, words)
+    lines = [f"{heading} · {snapshot_line(snapshot, words)}", table([], rows, "plain"), *notes]
+    if outlook := outlook_lines(outcome, words):
+        lines += [f"{words('section.outlook')}:", *(f"  {line}" for line in outlook)]
     return "\n".join(lines) + "\n"
 
 
@@ -46,8 +47,8 @@ def check_json(outcome: Outcome, snapshot: Snapshot | None) -> str:
     )
 
 
-def render(check: Check, fmt: CheckFormat, w: Words) -> str:
+def render(check: Check, fmt: CheckFormat, words: Words) -> str:
     """`kpi check` in a format."""
     if fmt is CheckFormat.json:
         return check_json(check.outcome, check.snapshot)
-    return check_text(check.outcome, check.snapshot, w)
+    return check_text(check.outcome, check.snapshot, words)

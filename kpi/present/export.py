@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from kpi import __version__
@@ -16,21 +18,29 @@ from kpi.figures.report import Report, Submission
 from kpi.figures.rs import RS_AMOUNTS
 from kpi.figures.status import GROUPS
 from kpi.fiscal import wareki
+from kpi.present import labels
 from kpi.present.catalogue import Words
 from kpi.present.csvfile import csv_text
 from kpi.present.formats import ExportFormat, OutEncoding
 from kpi.present.numbers import Percent
-from kpi.present.rows import OUTPUT_COLUMNS, RS_COLUMNS, fallback_note, kpi_name, outlook_line, verdict_text
+from kpi.present.rows import BUDGET_KEYS, OUTPUT_COLUMNS, fallback_note, kpi_name, outlook_line, verdict_text
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a submission table: its header, how an item of the table gives its cell, and what its numbers
+    are (kpi.present.xlsx.NUMBER_FORMATS: year, count, oku, yen, percent, mean, score, id; "" for text and general
+    numbers): a workbook shows them so, a CSV file ignores it."""
+
+    header: str
+    cell: Callable[[Any], Any]
+    kind: str = ""
 
 
 @dataclass
 class Table:
-    """One submission table: a file name, headers and rows of cells (str, int, float, Decimal, Percent or None).
-
-    `formats` says what each column's numbers are (kpi.present.xlsx.NUMBER_FORMATS: year, count, oku, yen,
-    percent, mean, score, id; "" for text and general numbers): a workbook shows them so, a CSV file ignores it.
-    `title` is the sheet's name in the user's language.
-    """
+    """One submission table: a file name, headers and rows of cells (str, int, float, Decimal, Percent or None),
+    the kind of each column's numbers (`formats`), and the sheet's name in the user's language (`title`)."""
 
     name: str
     headers: list[str]
@@ -39,202 +49,206 @@ class Table:
     formats: list[str] = field(default_factory=list)
     title: str = ""
 
+    @classmethod
+    def of(cls, name: str, columns: Sequence[Column], items: Iterable[Any], footer: Sequence[Any] = ()) -> Table:
+        """A table declared column by column: each column's header, cell and kind together; `footer` rows (a
+        total) follow the items' rows as they are."""
+        rows = [[column.cell(item) for column in columns] for item in items]
+        return cls(name, [c.header for c in columns], [*rows, *(list(f) for f in footer)], 0, [c.kind for c in columns])
+
 
 def _ratio(value: Any) -> float | None:
     """A ratio kept as a number (rounded to 6 places so files are stable across platforms)."""
     return None if value is None else round(float(value), 6)
 
 
-def _outlook_cells(k: Kpi, w: Words) -> list[Any]:
+def _outlook_cells(k: Kpi, words: Words) -> list[Any]:
     """What a KPI can still become: the sentence, the best and worst ratios (pending themes), the themes needed."""
     o = k.outlook
     best = Percent(o.best) if isinstance(o, Pending) and o.best is not None else None
     worst = Percent(o.worst) if isinstance(o, Pending) and o.worst is not None else None
     needed = o.needed if isinstance(o, Pending | ToReach) else None
-    return [outlook_line(k, w), best, worst, needed]
+    return [outlook_line(k, words), best, worst, needed]
 
 
-def outcome_table(rep: Report, w: Words) -> Table:
+def outcome_table(report: Report, words: Words) -> Table:
     """The outcome KPIs as the report's アウトカム指標 table, one row per KPI, with each one's outlook."""
-    fy, horizon = rep.as_of_fy, rep.outcome.horizon_years
-    keys = ["col.indicator", "col.definition", "col.target", "col.actual", "col.numerator", "col.denominator"]
-    outlook = ["col.outlook", "col.best", "col.worst", "col.needed"]
-    return Table(
-        "outcome_kpis",
-        [*(w(k) for k in keys), w("col.verdict"), w("col.as_of"), w("col.as_of_wareki"), *(w(k) for k in outlook)],
-        [
-            [
-                kpi_name(k, horizon, w, "title"),
-                kpi_name(k, horizon, w, "definition"),
-                k.target_text,
-                Percent(k.ratio) if k.ratio is not None else None,
-                k.numerator,
-                k.denominator,
-                verdict_text(k, w),
-                fy,
-                wareki(fy),
-                *_outlook_cells(k, w),
-            ]
-            for k in rep.outcome.kpis
-        ],
-        formats=["", "", "", "percent", "count", "count", "", "year", "", "", "percent", "percent", "count"],
-    )
+    fy, horizon = report.as_of_fy, report.outcome.horizon_years
+    outlook = _outlook_cells  # (sentence, best, worst, needed) of a KPI
+    columns = [
+        Column(words("col.indicator"), lambda k: kpi_name(k, horizon, words, "title")),
+        Column(words("col.definition"), lambda k: kpi_name(k, horizon, words, "definition")),
+        Column(words("col.target"), lambda k: k.target_text),
+        Column(words("col.actual"), lambda k: Percent(k.ratio) if k.ratio is not None else None, "percent"),
+        Column(words("col.numerator"), lambda k: k.numerator, "count"),
+        Column(words("col.denominator"), lambda k: k.denominator, "count"),
+        Column(words("col.verdict"), lambda k: verdict_text(k, words)),
+        Column(words("col.as_of"), lambda k: fy, "year"),
+        Column(words("col.as_of_wareki"), lambda k: wareki(fy)),
+        Column(words("col.outlook"), lambda k: outlook(k, words)[0]),
+        Column(words("col.best"), lambda k: outlook(k, words)[1], "percent"),
+        Column(words("col.worst"), lambda k: outlook(k, words)[2], "percent"),
+        Column(words("col.needed"), lambda k: outlook(k, words)[3], "count"),
+    ]
+    return Table.of("outcome_kpis", columns, report.outcome.kpis)
 
 
-def tables(rep: Report, themes: list[dict[str, Any]], w: Words) -> list[Table]:
+def tables(report: Report, themes: list[dict[str, Any]], words: Words) -> list[Table]:
     """The submission tables for one as-of year, in a fixed row and column order."""
-    group_names = [w(f"group.{g}") for g in GROUPS]
-    status = Table(
+    group = {g: words(labels.GROUP[g]) for g in GROUPS}
+    status = Table.of(
         "status_summary",
-        [w("col.group"), w("col.count")],
-        [[name, getattr(rep.status_summary, g)] for name, g in zip(group_names, GROUPS, strict=True)],
-        formats=["", "count"],
+        [
+            Column(words("col.group"), lambda g: group[g]),
+            Column(words("col.count"), lambda g: getattr(report.status_summary, g), "count"),
+        ],
+        GROUPS,
     )
-    element = Table(
+    element = Table.of(
         "by_element",
-        [w("col.item"), w("col.element"), *group_names],
-        [[r.item, r.element, *(getattr(r, g) for g in GROUPS)] for r in rep.by_element],
-        formats=["", "", *("count" for _ in GROUPS)],
+        [
+            Column(words("col.item"), lambda r: r.item),
+            Column(words("col.element"), lambda r: r.element),
+            *(Column(group[g], attrgetter(g), "count") for g in GROUPS),
+        ],
+        report.by_element,
     )
-    budget_keys = [
-        "col.fy",
-        "col.wareki",
-        "col.budget",
-        "col.executed",
-        "col.execution_ratio",
-        "col.cumulative_budget",
-        "col.cumulative_executed",
-        "col.cumulative_ratio",
-        "col.draws",
-    ]
-    budget = Table(
+    draws = Column(words("col.draws"), lambda y: words("mark.yes") if y.draws_on_earlier else "")
+    budget = Table.of(
         "budget_execution",
-        [w(k) for k in budget_keys],
-        [
-            [
-                y.fy,
-                wareki(y.fy),
-                y.budget,
-                y.executed,
-                _ratio(y.ratio),
-                y.cumulative_budget,
-                y.cumulative_executed,
-                _ratio(y.cumulative_ratio),
-                w("mark.yes") if y.draws_on_earlier else "",
-            ]
-            for y in rep.budget.years
-        ],
-        formats=["year", "", "oku", "oku", "percent", "oku", "oku", "percent", ""],
+        [*(Column(words(key), *BUDGET_CELLS[key]) for key in BUDGET_KEYS), draws],
+        report.budget.years,
     )
-    theme_keys = [
-        "col.theme_id",
-        "col.item",
-        "col.funding",
-        "col.element",
-        "col.organizations",
-        "col.title",
-        "col.start_fy",
-        "col.start_wareki",
-        "col.end_fy",
-        "col.end_wareki",
-        "col.status",
-    ]
-    theme_table = Table(
+    theme_table = Table.of(
         "themes",
-        [w(k) for k in theme_keys],
         [
-            [
-                r["theme_id"],
-                r["item"],
-                r["funding"],
-                r["element"],
-                r["organizations"],
-                r["title"],
-                r["start_fy"],
-                wareki(int(r["start_fy"])) if r["start_fy"] else None,
-                r["end_fy"],
-                wareki(int(r["end_fy"])),
-                w(f"status.{r['status']}"),
-            ]
-            for r in themes
+            *(Column(words(key), itemgetter(c)) for c, key in THEME_TEXT.items()),
+            Column(words("col.start_fy"), lambda r: r["start_fy"], "year"),
+            Column(words("col.start_wareki"), lambda r: wareki(int(r["start_fy"])) if r["start_fy"] else None),
+            Column(words("col.end_fy"), lambda r: r["end_fy"], "year"),
+            Column(words("col.end_wareki"), lambda r: wareki(int(r["end_fy"]))),
+            Column(words("col.status"), lambda r: words(labels.STATUS[r["status"]])),
         ],
-        formats=["", "", "", "", "", "", "year", "", "year", "", ""],
+        themes,
     )
-    o = rep.outputs
-    outputs = Table(
+    o = report.outputs
+    outputs = Table.of(
         "outputs",
-        [w("col.fy"), w("col.wareki"), *(w(f"col.{c}") for c in OUTPUT_COLUMNS)],
-        [[y.fy, wareki(y.fy), *(getattr(y, c) for c in OUTPUT_COLUMNS)] for y in o.years]
-        + ([[w("row.total"), None, *(o.total[c] for c in OUTPUT_COLUMNS)]] if o.years else []),
-        formats=["year", "", *("count" for _ in OUTPUT_COLUMNS)],
-    )
-    sg = rep.stage_gate
-    sg_keys = ["col.theme_id", "col.item", "col.element", "col.review_fy", "col.reviewers", "col.mean", "col.decision"]
-    stage = Table(
-        "stage_gate",
-        [w(k) for k in sg_keys],
         [
-            [r.theme_id, r.item, r.element, r.review_fy, r.reviewers, _ratio(r.mean), w(f"decision.{r.decision}")]
-            for r in sg.reviewed
-        ]
-        + [[r.theme_id, r.item, r.element, None, 0, None, w("stagegate.not_reviewed")] for r in sg.not_reviewed],
-        formats=["", "", "", "year", "count", "mean", ""],
+            Column(words("col.fy"), lambda y: y.fy, "year"),
+            Column(words("col.wareki"), lambda y: wareki(y.fy)),
+            *(Column(words(labels.OUTPUT[c]), attrgetter(c), "count") for c in OUTPUT_COLUMNS),
+        ],
+        o.years,
+        footer=[[words("row.total"), None, *(o.total[c] for c in OUTPUT_COLUMNS)]] if o.years else [],
     )
-    ev = rep.evaluation
-    evaluation = Table(
+    sg = report.stage_gate
+    not_reviewed = words("stagegate.not_reviewed")
+    stage = Table.of(
+        "stage_gate",
+        [
+            Column(words("col.theme_id"), attrgetter("theme_id")),
+            Column(words("col.item"), attrgetter("item")),
+            Column(words("col.element"), attrgetter("element")),
+            Column(words("col.review_fy"), attrgetter("review_fy"), "year"),
+            Column(words("col.reviewers"), attrgetter("reviewers"), "count"),
+            Column(words("col.mean"), lambda r: _ratio(r.mean), "mean"),
+            Column(words("col.decision"), lambda r: words(labels.DECISION[r.decision])),
+        ],
+        sg.reviewed,
+        footer=[[r.theme_id, r.item, r.element, None, 0, None, not_reviewed] for r in sg.not_reviewed],
+    )
+    ev = report.evaluation
+    evaluation = Table.of(
         "evaluation",
-        [w("col.criterion"), *ev.members, w("col.score")],
-        [[c.criterion, *(c.grades.get(m) for m in ev.members), _ratio(c.score)] for c in ev.criteria],
-        formats=["", *("" for _ in ev.members), "score"],
+        [
+            Column(words("col.criterion"), lambda c: c.criterion),
+            *(Column(m, _grade_of(m)) for m in ev.members),
+            Column(words("col.score"), lambda c: _ratio(c.score), "score"),
+        ],
+        ev.criteria,
     )
-    built = [outcome_table(rep, w), status, element, budget, theme_table, outputs, stage, evaluation]
-    if rep.rs:
-        built += rs_tables(rep, w)
+    built = [outcome_table(report, words), status, element, budget, theme_table, outputs, stage, evaluation]
+    if report.rs:
+        built += rs_tables(report, words)
     for table in built:
-        table.title = w(f"sheet.{table.name}")
+        table.title = words(labels.SHEET[table.name])
     return built
 
 
-def rs_tables(rep: Report, w: Words) -> list[Table]:
+# Each column of the budget table (rows.BUDGET_KEYS) as the export writes it: its cell, exact, and its kind.
+BUDGET_CELLS: dict[str, tuple[Callable[[Any], Any], str]] = {
+    "col.fy": (attrgetter("fy"), "year"),
+    "col.wareki": (lambda y: wareki(y.fy), ""),
+    "col.budget": (attrgetter("budget"), "oku"),
+    "col.executed": (attrgetter("executed"), "oku"),
+    "col.execution_ratio": (lambda y: _ratio(y.ratio), "percent"),
+    "col.cumulative_budget": (attrgetter("cumulative_budget"), "oku"),
+    "col.cumulative_executed": (attrgetter("cumulative_executed"), "oku"),
+    "col.cumulative_ratio": (lambda y: _ratio(y.cumulative_ratio), "percent"),
+}
+
+
+def _grade_of(member: str) -> Callable[[Any], Any]:
+    """A working-group member's grade of a criterion (blank when the member gave none)."""
+    return lambda criterion: criterion.grades.get(member)
+
+
+# The text columns of the themes table, in order (its years, their 和暦 and the status follow).
+THEME_TEXT = {
+    "theme_id": "col.theme_id",
+    "item": "col.item",
+    "funding": "col.funding",
+    "element": "col.element",
+    "organizations": "col.organizations",
+    "title": "col.title",
+}
+
+
+def rs_tables(report: Report, words: Words) -> list[Table]:
     """The RS appropriations (yen) and indicators, as published."""
-    assert rep.rs is not None
-    amounts = [
-        w("col.rs.yen", column=w(f"col.rs.{c}")) if c != "execution_rate" else w(f"col.rs.{c}") for c in RS_COLUMNS[1:]
-    ]
-    appropriations = Table(
+    assert report.rs is not None
+
+    def amount(c: str) -> Column:
+        if c == "execution_rate":
+            return Column(words(labels.RS_COLUMN[c]), lambda a: a.execution_rate, "percent")
+        return Column(words("col.rs.yen", column=words(labels.RS_COLUMN[c])), attrgetter(c), "yen")
+
+    appropriations = Table.of(
         "rs_appropriations",
-        [w("col.rs.budget_fy"), w("col.wareki"), *amounts, w("col.rs.sheet_fy")],
         [
-            [a.budget_fy, wareki(a.budget_fy), *(getattr(a, k) for k in RS_AMOUNTS), a.sheet_fy]
-            for a in rep.rs.appropriations
+            Column(words("col.rs.budget_fy"), lambda a: a.budget_fy, "year"),
+            Column(words("col.wareki"), lambda a: wareki(a.budget_fy)),
+            *(amount(c) for c in RS_AMOUNTS),
+            Column(words("col.rs.sheet_fy"), lambda a: a.sheet_fy, "year"),
         ],
-        formats=["year", "", *("percent" if k == "execution_rate" else "yen" for k in RS_AMOUNTS), "year"],
+        report.rs.appropriations,
     )
-    keys = ["col.rs.number", "col.rs.kind", "col.rs.period", "col.indicator", "col.rs.target_year", "col.fy"]
-    indicators = Table(
+    indicators = Table.of(
         "rs_indicators",
-        [*(w(k) for k in keys), w("col.rs.target"), w("col.actual"), w("col.rs.achievement_rate")],
         [
-            [
-                i.number,
-                w(f"rs.kind.{i.kind}") if w.has(f"rs.kind.{i.kind}") else i.kind,
-                w(f"rs.period.{i.period}") if w.has(f"rs.period.{i.period}") else i.period,
-                i.indicator or i.name,
-                w("mark.yes") if y.fy in i.target_years else "",
-                y.fy,
-                y.target,
-                y.actual,
-                y.achievement_rate,
-            ]
-            for i in rep.rs.indicators
-            for y in i.years
+            Column(words("col.rs.number"), lambda iy: iy[0].number),
+            Column(
+                words("col.rs.kind"),
+                lambda iy: words(labels.RS_KIND[iy[0].kind]) if iy[0].kind in labels.RS_KIND else iy[0].kind,
+            ),
+            Column(
+                words("col.rs.period"),
+                lambda iy: words(labels.RS_PERIOD[iy[0].period]) if iy[0].period in labels.RS_PERIOD else iy[0].period,
+            ),
+            Column(words("col.indicator"), lambda iy: iy[0].indicator or iy[0].name),
+            Column(words("col.rs.target_year"), lambda iy: words("mark.yes") if iy[1].fy in iy[0].target_years else ""),
+            Column(words("col.fy"), lambda iy: iy[1].fy, "year"),
+            Column(words("col.rs.target"), lambda iy: iy[1].target),
+            Column(words("col.actual"), lambda iy: iy[1].actual),
+            Column(words("col.rs.achievement_rate"), lambda iy: iy[1].achievement_rate),
         ],
-        formats=["", "", "", "", "", "year", "", "", ""],
+        [(i, y) for i in report.rs.indicators for y in i.years],
     )
     return [appropriations, indicators]
 
 
-def encode(table: Table, text: str, encoding: str, w: Words) -> bytes:
+def encode(table: Table, text: str, encoding: str, words: Words) -> bytes:
     """The file's bytes; a character with no form in the encoding names its row and stops the export."""
     try:
         return text.encode(encoding)
@@ -242,12 +256,12 @@ def encode(table: Table, text: str, encoding: str, w: Words) -> bytes:
         char = exc.object[exc.start : exc.end]
         where = next(
             (
-                w("cli.cannot_encode.row", row=row[table.key_column], column=table.headers[i])
+                words("cli.cannot_encode.row", row=row[table.key_column], column=table.headers[i])
                 for row in table.rows
                 for i, cell in enumerate(row)
                 if isinstance(cell, str) and char in cell
             ),
-            w("cli.cannot_encode.header"),
+            words("cli.cannot_encode.header"),
         )
         raise CannotEncode(
             "cli.cannot_encode",
@@ -264,28 +278,28 @@ def _sha256(data: bytes) -> str:
 
 
 def summary_rows(
-    rep: Report, sources: list[dict[str, Any]], w: Words, written_at: dt.datetime
+    report: Report, sources: list[dict[str, Any]], words: Words, written_at: dt.datetime
 ) -> list[tuple[str, Any]]:
     """The workbook's first sheet as (label, value) rows: programme, 予算事業ID, as-of year, the date of the theme
     list used, kpi's version, the export time and every source file loaded (from the manifest's sources)."""
-    prog = rep.programme
+    prog = report.programme
     rows: list[tuple[str, Any]] = [
-        (w("summary.programme"), prog.name if prog else w("summary.no_programme")),
-        (w("html.project_id"), prog.project_id if prog else None),
-        (w("summary.as_of"), w("report.as_of", fy=rep.as_of_fy, wareki=wareki(rep.as_of_fy))),
-        (w("col.snapshot"), rep.snapshot.date.isoformat() if rep.snapshot else None),
-        *((w("notes"), note) for note in fallback_note(rep.as_of_fy, rep.snapshot, w)),
-        (w("summary.version"), f"kpi {__version__}"),
-        (w("summary.written_at"), written_at.astimezone().isoformat(sep=" ", timespec="seconds")),
+        (words("summary.programme"), prog.name if prog else words("summary.no_programme")),
+        (words("html.project_id"), prog.project_id if prog else None),
+        (words("summary.as_of"), words("report.as_of", fy=report.as_of_fy, wareki=wareki(report.as_of_fy))),
+        (words("col.snapshot"), report.snapshot.date.isoformat() if report.snapshot else None),
+        *((words("notes"), note) for note in fallback_note(report.as_of_fy, report.snapshot, words)),
+        (words("summary.version"), f"kpi {__version__}"),
+        (words("summary.written_at"), written_at.astimezone().isoformat(sep=" ", timespec="seconds")),
     ]
     rows += [
         (
-            w("summary.source"),
-            w(
+            words("summary.source"),
+            words(
                 "summary.source_value",
                 n=s["load_id"],
                 file=s["file_name"],
-                kind=w(f"kind.{s['kind']}") if w.has(f"kind.{s['kind']}") else s["kind"],
+                kind=words(labels.KIND[s["kind"]]) if s["kind"] in labels.KIND else s["kind"],
                 rows=s["row_count"],
                 at=str(s["loaded_at"])[:16],
             ),
@@ -295,36 +309,38 @@ def summary_rows(
     return rows
 
 
-def summary_table(rows: list[tuple[str, Any]], w: Words) -> Table:
+def summary_table(rows: list[tuple[str, Any]], words: Words) -> Table:
     """The (label, value) rows as the workbook's first sheet."""
-    return Table("summary", [w("col.summary_item"), w("col.summary_value")], [list(r) for r in rows], 0, ["", "id"])
+    return Table(
+        "summary", [words("col.summary_item"), words("col.summary_value")], [list(r) for r in rows], 0, ["", "id"]
+    )
 
 
-def build_files(submission: Submission, w: Words, encoding: OutEncoding, fmt: ExportFormat) -> dict[str, bytes]:
+def build_files(submission: Submission, words: Words, encoding: OutEncoding, fmt: ExportFormat) -> dict[str, bytes]:
     """Every file of the submission, as bytes, before anything touches the disk."""
-    rep, sources = submission.report, submission.sources
-    built = tables(rep, submission.themes, w)
+    report, sources = submission.report, submission.sources
+    built = tables(report, submission.themes, words)
     written_at = dt.datetime.now(dt.UTC)
     files: dict[str, bytes] = {}
     if fmt is ExportFormat.xlsx:
         from kpi.present.xlsx import workbook
 
-        summary = summary_table(summary_rows(rep, sources, w, written_at), w)
-        summary.title = w("sheet.summary")
+        summary = summary_table(summary_rows(report, sources, words, written_at), words)
+        summary.title = words("sheet.summary")
         files["kpi_submission.xlsx"] = workbook(built, summary)
     else:
         for table in built:
-            files[f"{table.name}.csv"] = encode(table, csv_text([table.headers, *table.rows]), str(encoding), w)
+            files[f"{table.name}.csv"] = encode(table, csv_text([table.headers, *table.rows]), str(encoding), words)
     manifest = {
-        "as_of_fy": rep.as_of_fy,
-        "as_of_wareki": wareki(rep.as_of_fy),
-        "snapshot": rep.snapshot.date.isoformat() if rep.snapshot else None,
-        "snapshot_fallback": rep.snapshot.fallback if rep.snapshot else False,
+        "as_of_fy": report.as_of_fy,
+        "as_of_wareki": wareki(report.as_of_fy),
+        "snapshot": report.snapshot.date.isoformat() if report.snapshot else None,
+        "snapshot_fallback": report.snapshot.fallback if report.snapshot else False,
         "tool": "kpi",
         "version": __version__,
         "format": str(fmt),
         "encoding": str(encoding) if fmt is ExportFormat.csv else None,
-        "lang": str(w.lang),
+        "lang": str(words.lang),
         "files": {name: _sha256(data) for name, data in sorted(files.items())},
         "sources": sources,
         "written_at": written_at.isoformat(timespec="seconds"),

@@ -21,34 +21,34 @@ SHEET = {
 }
 
 
-def due_text(due: Due, w: Words, fmt: str = "table") -> str:
+def due_text(due: Due, words: Words, fmt: str = "table") -> str:
     headers = [
-        w(k) for k in ("col.theme_id", "col.organizations", "col.title", "col.end_fy", "col.due_fy", "col.overdue")
+        words(k) for k in ("col.theme_id", "col.organizations", "col.title", "col.end_fy", "col.due_fy", "col.overdue")
     ]
     body = [
-        [s.theme_id, s.organizations, s.title, str(s.end_fy), str(s.due_fy), w("mark.yes") if s.overdue else ""]
+        [s.theme_id, s.organizations, s.title, str(s.end_fy), str(s.due_fy), words("mark.yes") if s.overdue else ""]
         for s in due.surveys
     ]
-    heading = w("followups.heading", fy=due.fy, n=len(due.surveys), horizon=due.horizon_years)
-    listed = rows.snapshot_line(due.snapshot, w)
-    return "\n".join([f"{heading} · {listed}", table(headers, body, fmt) if body else w("none")]) + "\n"
+    heading = words("followups.heading", fy=due.fy, n=len(due.surveys), horizon=due.horizon_years)
+    listed = rows.snapshot_line(due.snapshot, words)
+    return "\n".join([f"{heading} · {listed}", table(headers, body, fmt) if body else words("none")]) + "\n"
 
 
-def due_sheet(due: Due, w: Words, line_end: str = "\r\n") -> str:
+def due_sheet(due: Due, words: Words, line_end: str = "\r\n") -> str:
     """The survey sheet: one row per theme, 調査年度 filled with the year, 段階 blank for the answer."""
     body = [
-        [s.theme_id, due.fy, "", s.organizations, s.title, s.end_fy, s.due_fy, w("mark.yes") if s.overdue else ""]
+        [s.theme_id, due.fy, "", s.organizations, s.title, s.end_fy, s.due_fy, words("mark.yes") if s.overdue else ""]
         for s in due.surveys
     ]
-    return csv_text([SHEET[w.lang], *body], line_end)
+    return csv_text([SHEET[words.lang], *body], line_end)
 
 
 def due_json(due: Due) -> str:
     return dumps([dict(s.__dict__) for s in due.surveys])
 
 
-def render(due: Due, fmt: DueFormat, w: Words, to_file: bool) -> str | bytes:
+def render(due: Due, fmt: DueFormat, words: Words, to_file: bool) -> str | bytes:
     """`kpi followups due` in a format: the survey sheet as a file Excel opens (BOM, CRLF), on stdout plain."""
     if fmt is DueFormat.csv:
-        return excel_bytes(due_sheet(due, w)) if to_file else due_sheet(due, w, "\n")
-    return due_json(due) if fmt is DueFormat.json else due_text(due, w)
+        return excel_bytes(due_sheet(due, words)) if to_file else due_sheet(due, words, "\n")
+    return due_json(due) if fmt is DueFormat.json else due_text(due, words)

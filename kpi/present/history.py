@@ -7,7 +7,7 @@ from typing import Any
 from kpi.db.backup import Copy, Restored
 from kpi.figures.history import ListRecord, LoadRecord
 from kpi.fiscal import wareki
-from kpi.present import json_out
+from kpi.present import json_out, labels
 from kpi.present.catalogue import Words
 from kpi.present.csvfile import csv_text
 from kpi.present.formats import ListingFormat
@@ -29,20 +29,20 @@ LOAD_KEYS = (
 LIST_KEYS = ("col.snapshot", "col.themes", "col.load", "col.stands_for")
 
 
-def _snapshot(record: LoadRecord, w: Words) -> str:
+def _snapshot(record: LoadRecord, words: Words) -> str:
     if record.snapshot is None:
         return ""
     day = record.snapshot.isoformat()
-    return w("load.snapshot_today", date=day) if record.snapshot_from == "today" else day
+    return words("load.snapshot_today", date=day) if record.snapshot_from == "today" else day
 
 
-def _load_cells(record: LoadRecord, w: Words, short: bool) -> list[Any]:
+def _load_cells(record: LoadRecord, words: Words, short: bool) -> list[Any]:
     return [
         f"#{record.load_id}",
         record.loaded_at.strftime("%Y-%m-%d %H:%M"),
         record.file_name,
-        w(f"kind.{record.kind}"),
-        _snapshot(record, w),
+        words(labels.KIND[record.kind]),
+        _snapshot(record, words),
         record.rows,
         record.inserted,
         record.updated,
@@ -65,29 +65,29 @@ def _load_json(record: LoadRecord) -> dict[str, Any]:
     }
 
 
-def render_loads(records: list[LoadRecord], fmt: ListingFormat, w: Words) -> str:
+def render_loads(records: list[LoadRecord], fmt: ListingFormat, words: Words) -> str:
     """Every load: number, time, file, kind, the list date of a themes file, rows, inserted, updated, sha256."""
     if fmt is ListingFormat.json:
         return json_out.dumps([_load_json(r) for r in records])
-    headers = [w(k) for k in LOAD_KEYS]
+    headers = [words(k) for k in LOAD_KEYS]
     if fmt is ListingFormat.csv:
-        return csv_text([headers, *(_load_cells(r, w, short=False) for r in records)])
+        return csv_text([headers, *(_load_cells(r, words, short=False) for r in records)])
     if not records:
-        return w("loads.none") + "\n"
-    return table(headers, [_load_cells(r, w, short=True) for r in records]) + "\n"
+        return words("loads.none") + "\n"
+    return table(headers, [_load_cells(r, words, short=True) for r in records]) + "\n"
 
 
-def stands_for(record: ListRecord, w: Words) -> str:
+def stands_for(record: ListRecord, words: Words) -> str:
     """The fiscal years whose figures read a list, in words."""
     if record.first_fy is None:
-        text = w("lists.superseded")
+        text = words("lists.superseded")
     elif record.last_fy is None:
-        text = w("lists.years_onwards", first=record.first_fy, wareki=wareki(record.first_fy))
+        text = words("lists.years_onwards", first=record.first_fy, wareki=wareki(record.first_fy))
     elif record.first_fy == record.last_fy:
-        text = w("lists.year", fy=record.first_fy, wareki=wareki(record.first_fy))
+        text = words("lists.year", fy=record.first_fy, wareki=wareki(record.first_fy))
     else:
-        text = w("lists.years", first=record.first_fy, last=record.last_fy)
-    return text + (w("lists.stands_in") if record.stands_in else "")
+        text = words("lists.years", first=record.first_fy, last=record.last_fy)
+    return text + (words("lists.stands_in") if record.stands_in else "")
 
 
 def _list_json(record: ListRecord) -> dict[str, Any]:
@@ -101,25 +101,25 @@ def _list_json(record: ListRecord) -> dict[str, Any]:
     }
 
 
-def render_lists(records: list[ListRecord], fmt: ListingFormat, w: Words) -> str:
+def render_lists(records: list[ListRecord], fmt: ListingFormat, words: Words) -> str:
     """Every dated theme list: its date, its themes, the load that wrote it, the years it stands for."""
     if fmt is ListingFormat.json:
         return json_out.dumps([_list_json(r) for r in records])
-    headers = [w(k) for k in LIST_KEYS]
-    cells = [[r.snapshot.isoformat(), r.themes, f"#{r.load_id}", stands_for(r, w)] for r in records]
+    headers = [words(k) for k in LIST_KEYS]
+    cells = [[r.snapshot.isoformat(), r.themes, f"#{r.load_id}", stands_for(r, words)] for r in records]
     if fmt is ListingFormat.csv:
         return csv_text([headers, *cells])
     if not records:
-        return w("lists.none") + "\n"
+        return words("lists.none") + "\n"
     return table(headers, cells) + "\n"
 
 
-def backup_line(copy: Copy, w: Words) -> str:
+def backup_line(copy: Copy, words: Words) -> str:
     """What `kpi backup` made."""
-    return w("backup.wrote", path=copy.path, size=f"{copy.size:,}", loads=copy.loads)
+    return words("backup.wrote", path=copy.path, size=f"{copy.size:,}", loads=copy.loads)
 
 
-def restored_line(done: Restored, w: Words) -> str:
+def restored_line(done: Restored, words: Words) -> str:
     """What `kpi restore` did, and where the replaced file was kept."""
-    aside = w("restore.aside", aside=done.kept_aside) if done.kept_aside else ""
-    return w("restore.done", db=done.db, backup=done.backup, aside_text=aside)
+    aside = words("restore.aside", aside=done.kept_aside) if done.kept_aside else ""
+    return words("restore.done", db=done.db, backup=done.backup, aside_text=aside)

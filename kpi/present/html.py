@@ -12,14 +12,13 @@ from typing import Any
 from kpi import __version__
 from kpi.figures.kpis import Kpi
 from kpi.figures.report import Report
+from kpi.figures.status import LISTS
 from kpi.figures.verdict import Verdict
 from kpi.fiscal import wareki
-from kpi.present import rows
+from kpi.present import labels, rows
 from kpi.present.catalogue import Words
 from kpi.present.charts import CHARTS
 from kpi.present.numbers import number, percent
-
-LISTS = ("delayed", "awaiting_final", "not_achieved")
 
 # Nothing may be fetched: no script, no font, no image, no frame; styles only from the page itself.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -123,10 +122,12 @@ VERDICT_CLASS = {Verdict.MET: "met", Verdict.NOT_MET: "not-met"}
 VERDICT_MARK = {Verdict.MET: "✓ ", Verdict.NOT_MET: "✗ "}  # so that met / not met never rests on colour alone
 
 
-def card(kpi: Kpi, label: str, target: str, verdict: str, w: Words) -> str:
+def card(kpi: Kpi, label: str, target: str, verdict: str, words: Words) -> str:
     """One KPI as a large card: value, numerator / denominator, target, verdict, and what it can still become."""
-    frac = w("html.fraction", n=number(kpi.numerator), d=number(kpi.denominator)) if kpi.numerator is not None else ""
-    outlook = rows.outlook_line(kpi, w)
+    frac = (
+        words("html.fraction", n=number(kpi.numerator), d=number(kpi.denominator)) if kpi.numerator is not None else ""
+    )
+    outlook = rows.outlook_line(kpi, words)
     reach = getattr(kpi.outlook, "reach", None)
     note = (
         f'<p class="outlook" data-outlook="{e(reach or "count")}">{e(outlook.split(": ", 1)[-1])}</p>'
@@ -138,26 +139,26 @@ def card(kpi: Kpi, label: str, target: str, verdict: str, w: Words) -> str:
         f'<p class="label">{e(label)}</p>'
         f'<p class="value">{e(percent(kpi.ratio))}</p>'
         f'<p class="frac">{e(frac)}</p>'
-        f'<p class="target">{e(w("col.target"))}: {e(target)}</p>'
+        f'<p class="target">{e(words("col.target"))}: {e(target)}</p>'
         f'<span class="verdict">{e(VERDICT_MARK.get(kpi.verdict, ""))}{e(verdict)}</span>'
         f"{note}"
         "</div>"
     )
 
 
-def kpi_cards(report: Report, w: Words) -> str:
+def kpi_cards(report: Report, words: Words) -> str:
     """The headline indicators as large cards, then the cumulative execution ratio (no target)."""
-    _, headline = rows.headline(report, w)
+    _, headline = rows.headline(report, words)
     cards = [
-        card(kpi, label, target, verdict, w)
+        card(kpi, label, target, verdict, words)
         for kpi, (label, _, _, _, target, verdict) in zip(report.outcome.kpis, headline, strict=True)
     ]
     b = report.budget
     if b.years:
-        sub = w("html.cumulative_execution_sub", executed=number(b.total_executed), budget=number(b.total_budget))
+        sub = words("html.cumulative_execution_sub", executed=number(b.total_executed), budget=number(b.total_budget))
         cards.append(
             '<div class="kpi na">'
-            f'<p class="label">{e(w("html.cumulative_execution"))}</p>'
+            f'<p class="label">{e(words("html.cumulative_execution"))}</p>'
             f'<p class="value">{e(percent(b.ratio))}</p>'
             f'<p class="frac">{e(sub)}</p>'
             "</div>"
@@ -165,29 +166,29 @@ def kpi_cards(report: Report, w: Words) -> str:
     return '<div class="kpis">' + "\n".join(cards) + "</div>"
 
 
-def charts_section(report: Report, w: Words, charts_svg: dict[str, str]) -> str:
+def charts_section(report: Report, words: Words, charts_svg: dict[str, str]) -> str:
     """The four charts, each an inline SVG in a figure with a one-line caption."""
     figures = []
     for name in CHARTS:
         svg = charts_svg.get(name)
         if svg is None:
             continue
-        note = w(f"html.chart_note.{name}", horizon=report.outcome.horizon_years)
+        note = words(labels.CHART_NOTE[name], horizon=report.outcome.horizon_years)
         figures.append(
             f'<figure class="chart" id="chart-{e(name)}">\n{svg}\n<figcaption>{e(note)}</figcaption></figure>'
         )
     return '<div class="charts">\n' + "\n".join(figures) + "\n</div>"
 
 
-def render_html(report: Report, w: Words, charts_svg: dict[str, str]) -> str:
+def render_html(report: Report, words: Words, charts_svg: dict[str, str]) -> str:
     """The whole report as one HTML document; charts_svg maps chart names to inline SVG (kpi.present.charts.svgs)."""
     prog = report.programme
     fy = report.as_of_fy
-    as_of = w("report.as_of", fy=fy, wareki=wareki(fy))
-    heading = prog.name if prog else w("report.no_programme")
-    listed = rows.snapshot_line(report.snapshot, w)
-    sub = f"{w('html.project_id')} {prog.project_id} · {as_of} · {listed}" if prog else f"{as_of} · {listed}"
-    none = f'<p class="none">{e(w("none"))}</p>'
+    as_of = words("report.as_of", fy=fy, wareki=wareki(fy))
+    heading = prog.name if prog else words("report.no_programme")
+    listed = rows.snapshot_line(report.snapshot, words)
+    sub = f"{words('html.project_id')} {prog.project_id} · {as_of} · {listed}" if prog else f"{as_of} · {listed}"
+    none = f'<p class="none">{e(words("none"))}</p>'
 
     def section_table(title: str, table_rows: rows.Table, css_class: str | None = None) -> list[str]:
         headers, body = table_rows
@@ -195,66 +196,70 @@ def render_html(report: Report, w: Words, charts_svg: dict[str, str]) -> str:
 
     parts: list[str] = [
         "<!DOCTYPE html>",
-        f'<html lang="{e(w.lang)}">',
+        f'<html lang="{e(words.lang)}">',
         "<head>",
         '<meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{e(CSP)}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="referrer" content="no-referrer">',
         f'<meta name="generator" content="kpi {e(__version__)}">',
-        f"<title>{e(w('html.title'))} {e(as_of)} — {e(heading)}</title>",
+        f"<title>{e(words('html.title'))} {e(as_of)} — {e(heading)}</title>",
         f"<style>{CSS}</style>",
         "</head>",
         "<body>",
         "<header>",
         f"<h1>{e(heading)}</h1>",
         f'<p class="asof">{e(sub)}</p>',
-        f'<nav aria-label="{e(w("html.contents"))}"><a href="#headline">{e(w("section.headline"))}</a>'
-        f'<a href="#charts">{e(w("html.charts"))}</a><a href="#tables">{e(w("html.tables"))}</a>'
-        f'<a href="#lists">{e(w("html.lists"))}</a><a href="#figures">{e(w("html.figures"))}</a></nav>',
+        f'<nav aria-label="{e(words("html.contents"))}"><a href="#headline">{e(words("section.headline"))}</a>'
+        f'<a href="#charts">{e(words("html.charts"))}</a><a href="#tables">{e(words("html.tables"))}</a>'
+        f'<a href="#lists">{e(words("html.lists"))}</a><a href="#figures">{e(words("html.figures"))}</a></nav>',
         "</header>",
         "<main>",
         '<section id="headline">',
-        f"<h2>{e(w('section.headline'))}</h2>",
-        kpi_cards(report, w),
-        '<ul class="notes">' + "".join(f"<li>{e(n)}</li>" for n in rows.headline_notes(report, w)) + "</ul>",
+        f"<h2>{e(words('section.headline'))}</h2>",
+        kpi_cards(report, words),
+        '<ul class="notes">' + "".join(f"<li>{e(n)}</li>" for n in rows.headline_notes(report, words)) + "</ul>",
         "</section>",
         '<section id="charts">',
-        f"<h2>{e(w('html.charts'))}</h2>",
-        charts_section(report, w, charts_svg),
+        f"<h2>{e(words('html.charts'))}</h2>",
+        charts_section(report, words, charts_svg),
         "</section>",
         '<section id="tables">',
-        f"<h2>{e(w('html.tables'))}</h2>",
+        f"<h2>{e(words('html.tables'))}</h2>",
     ]
-    parts += section_table(w("section.status_summary"), rows.status(report, w))
-    parts += section_table(w("section.by_element"), rows.element(report, w))
-    parts += section_table(w("section.budget"), rows.budget(report, w))
-    parts.append(f'<p class="total">{e(rows.budget_total(report, w))}</p>')
+    parts += section_table(words("section.status_summary"), rows.status(report, words))
+    parts += section_table(words("section.by_element"), rows.element(report, words))
+    parts += section_table(words("section.budget"), rows.budget(report, words))
+    parts.append(f'<p class="total">{e(rows.budget_total(report, words))}</p>')
     if any(y.draws_on_earlier for y in report.budget.years):
-        parts.append(f'<p class="note">{e(w("note.draws"))}</p>')
-    parts += section_table(w("section.trend"), rows.trend(report, w))
-    parts += ["</section>", '<section id="lists">', f"<h2>{e(w('html.lists'))}</h2>"]
+        parts.append(f'<p class="note">{e(words("note.draws"))}</p>')
+    parts += section_table(words("section.trend"), rows.trend(report, words))
+    parts += ["</section>", '<section id="lists">', f"<h2>{e(words('html.lists'))}</h2>"]
     for name in LISTS:
         themes = report.themes[name]
-        headers, body = rows.theme_list(themes, w)
-        label = w("list.heading", label=w(f"list.{name}"), n=themes.count)
+        headers, body = rows.theme_list(themes, words)
+        label = words("list.heading", label=words(labels.THEME_LIST[name]), n=themes.count)
         parts += [f'<h3 id="list-{e(name)}">{e(label)}</h3>', table(headers, body, "themes") or none]
         if themes.count > len(body):
-            parts.append(f'<p class="note">{e(w("list.more", n=themes.count - len(body)))}</p>')
-    parts += ["</section>", '<section id="figures">', f"<h2>{e(w('html.figures'))}</h2>"]
-    parts += section_table(w("section.outputs"), rows.outputs(report, w))
-    parts.append(f'<p class="total">{e(rows.grants_line(report, w))}</p>')
-    parts += section_table(w("section.stage_gate"), rows.stage_gate(report.stage_gate, w))
-    parts.append(f'<p class="note">{e(w("stagegate.not_reviewed_count", n=report.stage_gate.not_reviewed_count))}</p>')
-    parts += section_table(w("section.evaluation"), rows.evaluation(report, w))
+            parts.append(f'<p class="note">{e(words("list.more", n=themes.count - len(body)))}</p>')
+    parts += ["</section>", '<section id="figures">', f"<h2>{e(words('html.figures'))}</h2>"]
+    parts += section_table(words("section.outputs"), rows.outputs(report, words))
+    parts.append(f'<p class="total">{e(rows.grants_line(report, words))}</p>')
+    parts += section_table(words("section.stage_gate"), rows.stage_gate(report.stage_gate, words))
+    parts.append(
+        f'<p class="note">{e(words("stagegate.not_reviewed_count", n=report.stage_gate.not_reviewed_count))}</p>'
+    )
+    parts += section_table(words("section.evaluation"), rows.evaluation(report, words))
     if report.rs:
-        parts += section_table(w("section.rs", project_id=report.rs.project_id), rows.rs_appropriations(report, w))
-        parts.append(f'<p class="note">{e(w("rs.note"))}</p>')
-        parts += section_table(w("section.rs_indicators"), rows.rs_indicators(report, w))
+        parts += section_table(
+            words("section.rs", project_id=report.rs.project_id), rows.rs_appropriations(report, words)
+        )
+        parts.append(f'<p class="note">{e(words("rs.note"))}</p>')
+        parts += section_table(words("section.rs_indicators"), rows.rs_indicators(report, words))
     parts += [
         "</section>",
         "</main>",
-        f"<footer>{e(as_of)} · {e(w('html.generated', version=__version__))}</footer>",
+        f"<footer>{e(as_of)} · {e(words('html.generated', version=__version__))}</footer>",
         "</body>",
         "</html>",
     ]

@@ -10,10 +10,8 @@ from kpi.figures.kpis import LONG_TERM, LONG_TERM_MATURED, SHORT_TERM, Kpi
 from kpi.figures.outlook import Pending, ToReach
 from kpi.figures.report import Report
 from kpi.figures.stagegate import StageGate
-from kpi.figures.status import GROUPS, ThemeList
+from kpi.figures.status import GROUPS, LISTS, ThemeList
 from kpi.present.numbers import as_float
-
-LISTS = ("delayed", "awaiting_final", "not_achieved")
 
 
 def dumps(data: Any) -> str:
@@ -53,8 +51,8 @@ def kpi_json(k: Kpi) -> dict[str, Any]:
     }
 
 
-def short_term(rep: Report) -> dict[str, Any]:
-    o = rep.outcome
+def short_term(report: Report) -> dict[str, Any]:
+    o = report.outcome
     k = o[SHORT_TERM.key]
     return {
         "achieved": k.numerator,
@@ -71,8 +69,8 @@ def short_term(rep: Report) -> dict[str, Any]:
     }
 
 
-def long_term(rep: Report) -> dict[str, Any]:
-    o = rep.outcome
+def long_term(report: Report) -> dict[str, Any]:
+    o = report.outcome
     official, matured = o[LONG_TERM.key], o[LONG_TERM_MATURED.key]
     return {
         "commercialised": official.numerator,
@@ -96,8 +94,8 @@ def long_term(rep: Report) -> dict[str, Any]:
     }
 
 
-def budget(rep: Report) -> dict[str, Any]:
-    b = rep.budget
+def budget(report: Report) -> dict[str, Any]:
+    b = report.budget
     return {
         "unit": "oku_yen",
         "years": [
@@ -145,8 +143,8 @@ def stage_gate(sg: StageGate) -> dict[str, Any]:
     }
 
 
-def outputs(rep: Report) -> dict[str, Any]:
-    o = rep.outputs
+def outputs(report: Report) -> dict[str, Any]:
+    o = report.outputs
     g = o.grants
     return {
         "years": [y.__dict__.copy() for y in o.years],
@@ -165,8 +163,8 @@ def outputs(rep: Report) -> dict[str, Any]:
     }
 
 
-def evaluation(rep: Report) -> dict[str, Any]:
-    ev = rep.evaluation
+def evaluation(report: Report) -> dict[str, Any]:
+    ev = report.evaluation
     return {
         "members": list(ev.members),
         "criteria": [
@@ -177,13 +175,15 @@ def evaluation(rep: Report) -> dict[str, Any]:
     }
 
 
-def rs(rep: Report) -> dict[str, Any] | None:
-    if rep.rs is None:
+def rs(report: Report) -> dict[str, Any] | None:
+    if report.rs is None:
         return None
     return {
-        "project_id": rep.rs.project_id,
+        "project_id": report.rs.project_id,
         "unit": "yen",
-        "appropriations": [{**a.__dict__, "execution_rate": as_float(a.execution_rate)} for a in rep.rs.appropriations],
+        "appropriations": [
+            {**a.__dict__, "execution_rate": as_float(a.execution_rate)} for a in report.rs.appropriations
+        ],
         "indicators": [
             {
                 "seq": i.seq,
@@ -205,35 +205,35 @@ def rs(rep: Report) -> dict[str, Any] | None:
                     for y in i.years
                 ],
             }
-            for i in rep.rs.indicators
+            for i in report.rs.indicators
         ],
     }
 
 
-def report_json(rep: Report) -> dict[str, Any]:
+def report_json(report: Report) -> dict[str, Any]:
     """Everything `kpi report` shows, as the JSON contract."""
     return {
-        "as_of_fy": rep.as_of_fy,
-        "snapshot": rep.snapshot.date.isoformat() if rep.snapshot else None,
-        "snapshot_fallback": rep.snapshot.fallback if rep.snapshot else False,
-        "programme": rep.programme.as_json() if rep.programme else None,
-        "exclusions": rep.exclusions.__dict__.copy(),
-        "short_term": short_term(rep),
-        "long_term": long_term(rep),
-        "kpis": [kpi_json(k) for k in rep.outcome.kpis],
-        "budget": budget(rep),
-        "status_summary": {g: getattr(rep.status_summary, g) for g in GROUPS},
+        "as_of_fy": report.as_of_fy,
+        "snapshot": report.snapshot.date.isoformat() if report.snapshot else None,
+        "snapshot_fallback": report.snapshot.fallback if report.snapshot else False,
+        "programme": report.programme.as_json() if report.programme else None,
+        "exclusions": report.exclusions.__dict__.copy(),
+        "short_term": short_term(report),
+        "long_term": long_term(report),
+        "kpis": [kpi_json(k) for k in report.outcome.kpis],
+        "budget": budget(report),
+        "status_summary": {g: getattr(report.status_summary, g) for g in GROUPS},
         "by_element": [
-            {"item": r.item, "element": r.element, **{g: getattr(r, g) for g in GROUPS}} for r in rep.by_element
+            {"item": r.item, "element": r.element, **{g: getattr(r, g) for g in GROUPS}} for r in report.by_element
         ],
         "trend": [
             {"fy": y.fy, "achieved": y.achieved, "completed": y.completed, "ratio": as_float(y.ratio)}
-            for y in rep.trend
+            for y in report.trend
         ],
-        "themes": {name: theme_list(rep.themes[name]) for name in LISTS},
-        "theme_counts": {name: rep.themes[name].count for name in LISTS},
-        "outputs": outputs(rep),
-        "stage_gate": stage_gate(rep.stage_gate),
-        "evaluation": evaluation(rep),
-        "rs": rs(rep),
+        "themes": {name: theme_list(report.themes[name]) for name in LISTS},
+        "theme_counts": {name: report.themes[name].count for name in LISTS},
+        "outputs": outputs(report),
+        "stage_gate": stage_gate(report.stage_gate),
+        "evaluation": evaluation(report),
+        "rs": rs(report),
     }

@@ -9,6 +9,7 @@ from typing import Any
 from kpi.db.write import FileResult
 from kpi.errors import Failure, InputRejected, KpiError
 from kpi.load.files import Skipped
+from kpi.present import labels
 from kpi.present.catalogue import Words
 from kpi.present.rows import clip
 from kpi.present.tables import table
@@ -16,32 +17,32 @@ from kpi.present.tables import table
 FAILURES_SHOWN = 200  # rows of the failure table on stderr; --log-format json writes every one
 
 
-def _holder(w: Words, p: Mapping[str, Any]) -> dict[str, str]:
-    return {"holder_text": w("db.holder", holder=p["holder"], pid=p["pid"]) if p.get("holder") else ""}
+def _holder(words: Words, p: Mapping[str, Any]) -> dict[str, str]:
+    return {"holder_text": words("db.holder", holder=p["holder"], pid=p["pid"]) if p.get("holder") else ""}
 
 
-def _more(w: Words, p: Mapping[str, Any]) -> dict[str, str]:
-    return {"more_text": w("load.rs.more", more=p["more"]) if p.get("more") else ""}
+def _more(words: Words, p: Mapping[str, Any]) -> dict[str, str]:
+    return {"more_text": words("load.rs.more", more=p["more"]) if p.get("more") else ""}
 
 
-def _kept(w: Words, p: Mapping[str, Any]) -> dict[str, str]:
-    return {"kept_text": w("cli.kept_commit" if p.get("committed") else "cli.kept_nothing")}
+def _kept(words: Words, p: Mapping[str, Any]) -> dict[str, str]:
+    return {"kept_text": words("cli.kept_commit" if p.get("committed") else "cli.kept_nothing")}
 
 
-def _advice(w: Words, p: Mapping[str, Any]) -> dict[str, str]:
+def _advice(words: Words, p: Mapping[str, Any]) -> dict[str, str]:
     """What to do about a damaged database: the exact command restoring its newest backup, when there is one."""
     if not p.get("backup"):
-        return {"advice": w("db.advice_reload")}
+        return {"advice": words("db.advice_reload")}
     command = f"kpi restore --db {shlex.quote(str(p['path']))} {shlex.quote(str(p['backup']))}"
-    return {"advice": w("db.advice_restore", command=command)}
+    return {"advice": words("db.advice_restore", command=command)}
 
 
-def _kind(w: Words, p: Mapping[str, Any]) -> dict[str, str]:
-    return {"kind_text": w(str(p["kind"]))}
+def _kind(words: Words, p: Mapping[str, Any]) -> dict[str, str]:
+    return {"kind_text": words(str(p["kind"]))}
 
 
-def _found(w: Words, p: Mapping[str, Any]) -> dict[str, str]:
-    return {"found_text": w(str(p["found"]))}
+def _found(words: Words, p: Mapping[str, Any]) -> dict[str, str]:
+    return {"found_text": words(str(p["found"]))}
 
 
 # Parameters some messages compose from others (a clause that is there or not).
@@ -60,22 +61,22 @@ DERIVED: dict[str, Callable[[Words, Mapping[str, Any]], dict[str, str]]] = {
 }
 
 
-def message(key: str, params: Mapping[str, Any], w: Words) -> str:
+def message(key: str, params: Mapping[str, Any], words: Words) -> str:
     """A message from its key and parameters."""
-    extra = DERIVED[key](w, params) if key in DERIVED else {}
-    return w(key, **params, **extra)
+    extra = DERIVED[key](words, params) if key in DERIVED else {}
+    return words(key, **params, **extra)
 
 
-def error_text(exc: KpiError, w: Words) -> str:
-    return message(exc.key, exc.params, w)
+def error_text(exc: KpiError, words: Words) -> str:
+    return message(exc.key, exc.params, words)
 
 
-def rule_text(failure: Failure, w: Words) -> str:
+def rule_text(failure: Failure, words: Words) -> str:
     """A failure's rule in words (a key pandera reports that the catalogue lacks is shown as it is)."""
-    return message(failure.rule, failure.params, w) if w.has(failure.rule) else failure.rule
+    return message(failure.rule, failure.params, words) if words.has(failure.rule) else failure.rule
 
 
-def refusal_line(exc: InputRejected, w: Words) -> str | None:
+def refusal_line(exc: InputRejected, words: Words) -> str | None:
     """A refusal that is about one whole file (no line, no column) as one line: the file, what is wrong with it,
     and that nothing was loaded (what a cron mail needs); None when a table of failures says it better."""
     if len(exc.failures) != 1:
@@ -83,68 +84,70 @@ def refusal_line(exc: InputRejected, w: Words) -> str | None:
     failure = exc.failures[0]
     if failure.line is not None or failure.column:
         return None
-    return w("load.refused_file", file=failure.file, rule=rule_text(failure, w))
+    return words("load.refused_file", file=failure.file, rule=rule_text(failure, words))
 
 
-def failures_table(failures: list[Failure], w: Words, limit: int | None = FAILURES_SHOWN) -> str:
+def failures_table(failures: list[Failure], words: Words, limit: int | None = FAILURES_SHOWN) -> str:
     """Every broken rule as file | line | column | value | rule."""
     shown = failures if limit is None else failures[:limit]
     rows = [
-        [f.file, "" if f.line is None else str(f.line), clip(f.column, 30), clip(f.value), rule_text(f, w)]
+        [f.file, "" if f.line is None else str(f.line), clip(f.column, 30), clip(f.value), rule_text(f, words)]
         for f in shown
     ]
-    headers = [w(k) for k in ("col.file", "col.line", "col.column", "col.value", "col.rule")]
+    headers = [words(k) for k in ("col.file", "col.line", "col.column", "col.value", "col.rule")]
     text = table(headers, rows)
     if limit is not None and len(failures) > limit:
-        text += "\n" + w("failures.more", n=len(failures) - limit)
+        text += "\n" + words("failures.more", n=len(failures) - limit)
     return text
 
 
-def load_note(r: FileResult, w: Words) -> str:
+def load_note(r: FileResult, words: Words) -> str:
     if r.load_id is not None:
-        return w("load.number", n=r.load_id)
+        return words("load.number", n=r.load_id)
     if r.same_as is not None:
-        return w("load.unchanged_as", n=r.same_as[0], at=r.same_as[1])
-    return w("load.unchanged")
+        return words("load.unchanged_as", n=r.same_as[0], at=r.same_as[1])
+    return words("load.unchanged")
 
 
-def snapshot_text(r: FileResult, w: Words) -> str:
+def snapshot_text(r: FileResult, words: Words) -> str:
     """The date of a themes file's list, saying so when it is today's (the file named no date)."""
     if r.snapshot is None:
         return ""
     return (
-        w("load.snapshot_today", date=r.snapshot.isoformat()) if r.snapshot_from == "today" else r.snapshot.isoformat()
+        words("load.snapshot_today", date=r.snapshot.isoformat())
+        if r.snapshot_from == "today"
+        else r.snapshot.isoformat()
     )
 
 
-def load_table(results: list[FileResult], skipped: list[Skipped], w: Words) -> str:
+def load_table(results: list[FileResult], skipped: list[Skipped], words: Words) -> str:
     """What `kpi load` did: per file, the date of its list (themes), rows read, inserted, updated, or why nothing
     changed; then which lists were replaced, which themes a newer list no longer has, and the rows left out."""
     rows = [
         [
             r.file,
-            w(f"kind.{r.kind}"),
-            snapshot_text(r, w),
+            words(labels.KIND[r.kind]),
+            snapshot_text(r, words),
             str(r.rows),
             str(r.inserted),
             str(r.updated),
-            load_note(r, w),
+            load_note(r, words),
         ]
         for r in results
     ]
     keys = ("col.file", "col.kind", "col.snapshot", "col.rows", "col.inserted", "col.updated", "col.load")
-    lines = [table([w(k) for k in keys], rows)]
+    lines = [table([words(k) for k in keys], rows)]
     seen: set[object] = set()
     for r in results:
         change = r.list_change
         if change is not None and change.snapshot not in seen:
             seen.add(change.snapshot)
             if change.replaced:
-                lines.append(w("load.list_replaced", date=change.snapshot.isoformat()))
+                lines.append(words("load.list_replaced", date=change.snapshot.isoformat()))
             if change.missing:
                 listed = ", ".join(change.missing_ids) + (" …" if change.missing > len(change.missing_ids) else "")
                 lines.append(
-                    w(
+                    words(
                         "load.missing",
                         n=change.missing,
                         date=change.snapshot.isoformat(),
@@ -153,8 +156,8 @@ def load_table(results: list[FileResult], skipped: list[Skipped], w: Words) -> s
                     )
                 )
         if r.skipped:
-            lines.append(w("load.unanswered", file=r.file, n=r.skipped))
+            lines.append(words("load.unanswered", file=r.file, n=r.skipped))
     for reason in dict.fromkeys(s.reason for s in skipped):
         files = ", ".join(str(s.path) for s in skipped if s.reason == reason)
-        lines.append(w(reason, files=files))
+        lines.append(words(reason, files=files))
     return "\n".join(lines)

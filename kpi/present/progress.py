@@ -9,6 +9,7 @@ import time
 from types import TracebackType
 from typing import Any
 
+from kpi.present import labels
 from kpi.present.catalogue import Words
 
 DELAY = 1.0  # seconds before anything is shown: a quick load prints only its table
@@ -38,7 +39,7 @@ class Progress:
         from rich.text import Text
 
         seconds = f"{time.monotonic() - self.started:.0f}"
-        return Text(self.words("progress.elapsed", phase=self.words(f"progress.{self.phase}"), seconds=seconds))
+        return Text(self.words("progress.elapsed", phase=self.words(labels.PROGRESS[self.phase]), seconds=seconds))
 
     def _show(self) -> None:
         from rich.console import Console

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kpi.figures.reconcile import Comparison, Note
+from kpi.present import labels
 from kpi.present.catalogue import Words
 from kpi.present.csvfile import csv_text
 from kpi.present.formats import TableFormat
@@ -19,43 +20,55 @@ def computed_text(c: Comparison) -> str:
     return text + ("%" if c.percent else "")
 
 
-def note_text(notes: tuple[Note, ...], w: Words) -> str:
+def note_text(notes: tuple[Note, ...], words: Words) -> str:
     def one(n: Note) -> str:
         params = dict(n.params)
         if "scope" in params:
-            params["scope"] = w(f"reconcile.scope.{params['scope']}")
+            params["scope"] = words(labels.SCOPE[params["scope"]])
         elif "element" in params and n.key == "reconcile.group":
-            params["scope"] = w("reconcile.scope.element", item=params["item"], element=params["element"])
-        return w(n.key, **params)
+            params["scope"] = words("reconcile.scope.element", item=params["item"], element=params["element"])
+        return words(n.key, **params)
 
     return " ".join(one(n) for n in notes)
 
 
-def reconcile_text(results: list[Comparison], w: Words, fmt: str = "table") -> str:
-    headers = [w(k) for k in ("col.figure", "col.fy", "col.published", "col.computed", "col.agree", "col.source")]
+def reconcile_text(results: list[Comparison], words: Words, fmt: str = "table") -> str:
+    headers = [words(k) for k in ("col.figure", "col.fy", "col.published", "col.computed", "col.agree", "col.source")]
     rows = [
-        [c.figure, str(c.as_of_fy), c.published, computed_text(c), w("agree.yes" if c.agree else "agree.no"), c.source]
+        [
+            c.figure,
+            str(c.as_of_fy),
+            c.published,
+            computed_text(c),
+            words("agree.yes" if c.agree else "agree.no"),
+            c.source,
+        ]
         for c in results
     ]
     differing = [c for c in results if not c.agree]
-    lines = [table(headers, rows, fmt), "", w("reconcile.summary", n=len(results) - len(differing), total=len(results))]
+    lines = [
+        table(headers, rows, fmt),
+        "",
+        words("reconcile.summary", n=len(results) - len(differing), total=len(results)),
+    ]
     for c in differing:
         lines.append(
-            w(
+            words(
                 "reconcile.difference",
                 figure=c.figure,
                 fy=c.as_of_fy,
                 published=c.published,
                 computed=computed_text(c),
-                note=note_text(c.notes, w),
+                note=note_text(c.notes, words),
             )
         )
     return "\n".join(lines) + "\n"
 
 
-def reconcile_csv(results: list[Comparison], w: Words, line_end: str = "\n") -> str:
+def reconcile_csv(results: list[Comparison], words: Words, line_end: str = "\n") -> str:
     headers = [
-        w(k) for k in ("col.figure", "col.fy", "col.published", "col.computed", "col.agree", "col.source", "col.note")
+        words(k)
+        for k in ("col.figure", "col.fy", "col.published", "col.computed", "col.agree", "col.source", "col.note")
     ]
     rows = [
         [
@@ -63,16 +76,16 @@ def reconcile_csv(results: list[Comparison], w: Words, line_end: str = "\n") -> 
             c.as_of_fy,
             c.published,
             computed_text(c),
-            w("agree.yes" if c.agree else "agree.no"),
+            words("agree.yes" if c.agree else "agree.no"),
             c.source,
-            note_text(c.notes, w),
+            note_text(c.notes, words),
         ]
         for c in results
     ]
     return csv_text([headers, *rows], line_end)
 
 
-def reconcile_json(results: list[Comparison], w: Words) -> str:
+def reconcile_json(results: list[Comparison], words: Words) -> str:
     return dumps(
         {
             "agree": all(c.agree for c in results),
@@ -85,7 +98,7 @@ def reconcile_json(results: list[Comparison], w: Words) -> str:
                     "computed_exact": as_float(c.exact),
                     "agree": c.agree,
                     "source": c.source,
-                    "note": note_text(c.notes, w),
+                    "note": note_text(c.notes, words),
                 }
                 for c in results
             ],
@@ -93,10 +106,10 @@ def reconcile_json(results: list[Comparison], w: Words) -> str:
     )
 
 
-def render(results: list[Comparison], fmt: TableFormat, w: Words) -> str:
+def render(results: list[Comparison], fmt: TableFormat, words: Words) -> str:
     """`kpi reconcile` in a format."""
     if fmt is TableFormat.json:
-        return reconcile_json(results, w)
+        return reconcile_json(results, words)
     if fmt is TableFormat.csv:
-        return reconcile_csv(results, w)
-    return reconcile_text(results, w, str(fmt))
+        return reconcile_csv(results, words)
+    return reconcile_text(results, words, str(fmt))

@@ -6,64 +6,66 @@ from kpi.figures.kpis import Kpi, Outcome
 from kpi.figures.lists import Snapshot, year_end
 from kpi.figures.outlook import Pending, Reach, ToReach
 from kpi.figures.report import Report
+from kpi.figures.rs import RS_AMOUNTS
 from kpi.figures.stagegate import StageGate
 from kpi.figures.status import GROUPS, ThemeList
 from kpi.figures.verdict import Verdict
 from kpi.fiscal import wareki
+from kpi.present import labels
 from kpi.present.catalogue import Words
 from kpi.present.numbers import DASH, mean, number, oku, percent
 
 Table = tuple[list[str], list[list[str]]]
 
 
-def kpi_name(kpi: Kpi, horizon: int, w: Words, form: str = "name") -> str:
+def kpi_name(kpi: Kpi, horizon: int, words: Words, form: str = "name") -> str:
     """A KPI's name ('name' as the report shows it, 'title' and 'definition' as the export does)."""
-    return w(f"kpi.{kpi.key}.{form}", horizon=horizon)
+    return words(getattr(labels.KPI[kpi.key], form), horizon=horizon)
 
 
-def verdict_text(kpi: Kpi, w: Words) -> str:
+def verdict_text(kpi: Kpi, words: Words) -> str:
     """A KPI's verdict in words, with why it cannot be measured when it cannot."""
     if kpi.verdict is Verdict.NOT_JUDGED_YET:
-        return w("verdict.not_judged_yet", fy=kpi.judged_from_fy)
-    text = w(f"verdict.{kpi.verdict}")
+        return words("verdict.not_judged_yet", fy=kpi.judged_from_fy)
+    text = words(labels.VERDICT[kpi.verdict])
     if kpi.verdict is Verdict.NOT_MEASURABLE and kpi.unmeasured_reason:
-        text += w(f"reason.{kpi.unmeasured_reason}")
+        text += words(labels.UNMEASURED[kpi.unmeasured_reason])
     return text
 
 
-def target_text(kpi: Kpi, w: Words) -> str:
-    return w("verdict.no_target") if kpi.target_text is None else w("target.at_least", target=kpi.target_text)
+def target_text(kpi: Kpi, words: Words) -> str:
+    return words("verdict.no_target") if kpi.target_text is None else words("target.at_least", target=kpi.target_text)
 
 
-def headline(rep: Report, w: Words) -> Table:
+def headline(report: Report, words: Words) -> Table:
     """The outcome indicators: one row per KPI with numerator, denominator, actual, target and verdict."""
-    horizon = rep.outcome.horizon_years
-    headers = [w(k) for k in ("col.indicator", "col.numerator", "col.denominator", "col.actual", "col.target")]
+    horizon = report.outcome.horizon_years
+    headers = [words(k) for k in ("col.indicator", "col.numerator", "col.denominator", "col.actual", "col.target")]
     rows = [
         [
-            kpi_name(k, horizon, w),
+            kpi_name(k, horizon, words),
             number(k.numerator),
             number(k.denominator),
             percent(k.ratio),
-            target_text(k, w),
-            verdict_text(k, w),
+            target_text(k, words),
+            verdict_text(k, words),
         ]
-        for k in rep.outcome.kpis
+        for k in report.outcome.kpis
     ]
-    return [*headers, w("col.verdict")], rows
+    return [*headers, words("col.verdict")], rows
 
 
-def snapshot_line(snapshot: Snapshot | None, w: Words) -> str:
+def snapshot_line(snapshot: Snapshot | None, words: Words) -> str:
     """Which dated theme list the figures come from."""
-    return w("report.snapshot", date=snapshot.date.isoformat()) if snapshot else w("report.no_list")
+    return words("report.snapshot", date=snapshot.date.isoformat()) if snapshot else words("report.no_list")
 
 
-def fallback_note(as_of: int, snapshot: Snapshot | None, w: Words) -> list[str]:
+def fallback_note(as_of: int, snapshot: Snapshot | None, words: Words) -> list[str]:
     """The note every output carries when the year had no list of its own and the earliest one stands in."""
     if snapshot is None or not snapshot.fallback:
         return []
     return [
-        w(
+        words(
             "note.snapshot_fallback",
             fy=as_of,
             year_end=year_end(as_of).isoformat(),
@@ -72,35 +74,37 @@ def fallback_note(as_of: int, snapshot: Snapshot | None, w: Words) -> list[str]:
     ]
 
 
-def headline_notes(rep: Report, w: Words) -> list[str]:
+def headline_notes(report: Report, words: Words) -> list[str]:
     """The exclusions and caveats printed under the outcome indicators."""
-    ex, o = rep.exclusions, rep.outcome
-    notes = [*fallback_note(rep.as_of_fy, rep.snapshot, w), w("note.excluded", n=ex.leading_research)]
+    ex, o = report.exclusions, report.outcome
+    notes = [*fallback_note(report.as_of_fy, report.snapshot, words), words("note.excluded", n=ex.leading_research)]
     if ex.not_yet_adopted:
-        notes.append(w("note.not_adopted", n=ex.not_yet_adopted, fy=rep.as_of_fy))
-    notes.append(w("note.short_term", delayed=o.delayed, awaiting=o.awaiting_final))
+        notes.append(words("note.not_adopted", n=ex.not_yet_adopted, fy=report.as_of_fy))
+    notes.append(words("note.short_term", delayed=o.delayed, awaiting=o.awaiting_final))
     if o.judged_from_fy is not None:
-        notes.append(w("note.long_term", fy=o.judged_from_fy, n=o.not_yet_measurable, horizon=o.horizon_years))
+        notes.append(words("note.long_term", fy=o.judged_from_fy, n=o.not_yet_measurable, horizon=o.horizon_years))
     if not o.has_followups:
-        notes.append(w("note.no_followups"))
-    if rep.programme is None:
-        notes.append(w("note.no_settings"))
+        notes.append(words("note.no_followups"))
+    if report.programme is None:
+        notes.append(words("note.no_settings"))
     return notes
 
 
-def outlook_line(kpi: Kpi, w: Words) -> str | None:
+def outlook_line(kpi: Kpi, words: Words) -> str | None:
     """One sentence a person reads at a glance: what a KPI can still become (None for a KPI without an outlook)."""
     o = kpi.outlook
     target = kpi.target_text or ""
     if isinstance(o, Pending):
         best, worst = percent(o.best), percent(o.worst)
         if o.pending == 0:
-            return w("outlook.short.settled", ratio=percent(kpi.ratio))
+            return words("outlook.short.settled", ratio=percent(kpi.ratio))
         if o.reach is None:
-            return w("outlook.short.no_target", pending=o.pending, best=best, worst=worst)
+            return words("outlook.short.no_target", pending=o.pending, best=best, worst=worst)
         if o.reach is Reach.OPEN:
-            return w("outlook.short.open", target=target, pending=o.pending, needed=o.needed, best=best, worst=worst)
-        return w(f"outlook.short.{o.reach}", target=target, pending=o.pending, best=best, worst=worst)
+            return words(
+                "outlook.short.open", target=target, pending=o.pending, needed=o.needed, best=best, worst=worst
+            )
+        return words(labels.SHORT_OUTLOOK[o.reach], target=target, pending=o.pending, best=best, worst=worst)
     if isinstance(o, ToReach) and o.needed is not None:
         params = {
             "target": target,
@@ -111,44 +115,57 @@ def outlook_line(kpi: Kpi, w: Words) -> str | None:
             "years": o.years_left,
             "due": number(o.surveys_due),
         }
-        return w("outlook.long.reached" if o.needed == 0 else "outlook.long", **params)
+        return words("outlook.long.reached" if o.needed == 0 else "outlook.long", **params)
     return None
 
 
-def outlook_brief(kpi: Kpi, w: Words) -> str | None:
+def outlook_brief(kpi: Kpi, words: Words) -> str | None:
     """A few words for a table cell: the reach of a pending outlook, or the themes still needed."""
     o = kpi.outlook
     if isinstance(o, Pending) and o.reach is not None:
-        more = f"（{w('outlook.brief.needed', n=o.needed)}）" if o.reach is Reach.OPEN else ""
-        return w(f"reach.{o.reach}") + more
+        more = f"（{words('outlook.brief.needed', n=o.needed)}）" if o.reach is Reach.OPEN else ""
+        return words(labels.REACH[o.reach]) + more
     if isinstance(o, ToReach) and o.needed is not None:
-        return w("outlook.brief.needed", n=o.needed)
+        return words("outlook.brief.needed", n=o.needed)
     return None
 
 
-def outlook_lines(outcome: Outcome, w: Words) -> list[str]:
+def outlook_lines(outcome: Outcome, words: Words) -> list[str]:
     """The outlook of every KPI that has one."""
-    return [line for k in outcome.kpis if (line := outlook_line(k, w))]
+    return [line for k in outcome.kpis if (line := outlook_line(k, words))]
 
 
-def status(rep: Report, w: Words) -> Table:
-    s = rep.status_summary
-    return [w(f"group.{g}") for g in GROUPS], [[number(getattr(s, g)) for g in GROUPS]]
+def status(report: Report, words: Words) -> Table:
+    s = report.status_summary
+    return [words(labels.GROUP[g]) for g in GROUPS], [[number(getattr(s, g)) for g in GROUPS]]
 
 
-def item_label(item: int, w: Words) -> str:
-    return w(f"item.{item}") if w.has(f"item.{item}") else str(item)
+def item_label(item: int, words: Words) -> str:
+    return words(labels.ITEM[item]) if item in labels.ITEM else str(item)
 
 
-def element(rep: Report, w: Words) -> Table:
-    rows = [[item_label(r.item, w), r.element, *(number(getattr(r, g)) for g in GROUPS)] for r in rep.by_element]
-    return [w("col.item"), w("col.element"), *(w(f"group.{g}") for g in GROUPS)], rows
+def element(report: Report, words: Words) -> Table:
+    rows = [[item_label(r.item, words), r.element, *(number(getattr(r, g)) for g in GROUPS)] for r in report.by_element]
+    return [words("col.item"), words("col.element"), *(words(labels.GROUP[g]) for g in GROUPS)], rows
 
 
-def budget(rep: Report, w: Words) -> Table:
+# The budget table's columns, in order, as the report and the export show them.
+BUDGET_KEYS = (
+    "col.fy",
+    "col.wareki",
+    "col.budget",
+    "col.executed",
+    "col.execution_ratio",
+    "col.cumulative_budget",
+    "col.cumulative_executed",
+    "col.cumulative_ratio",
+)
+
+
+def budget(report: Report, words: Words) -> Table:
     rows = []
-    for y in rep.budget.years:
-        mark = f" {w('mark.draws')}" if y.draws_on_earlier else ""
+    for y in report.budget.years:
+        mark = f" {words('mark.draws')}" if y.draws_on_earlier else ""
         rows.append(
             [
                 str(y.fy),
@@ -161,68 +178,64 @@ def budget(rep: Report, w: Words) -> Table:
                 percent(y.cumulative_ratio),
             ]
         )
-    keys = [
-        "col.fy",
-        "col.wareki",
-        "col.budget",
-        "col.executed",
-        "col.execution_ratio",
-        "col.cumulative_budget",
-        "col.cumulative_executed",
-        "col.cumulative_ratio",
-    ]
-    return [w(k) for k in keys], rows
+    return [words(k) for k in BUDGET_KEYS], rows
 
 
-def budget_total(rep: Report, w: Words) -> str:
-    b = rep.budget
-    return w(
+def budget_total(report: Report, words: Words) -> str:
+    b = report.budget
+    return words(
         "budget.total",
-        fy=rep.as_of_fy,
+        fy=report.as_of_fy,
         executed=number(b.total_executed),
         budget=number(b.total_budget),
         ratio=percent(b.ratio),
     )
 
 
-def trend(rep: Report, w: Words) -> Table:
-    rows = [[str(y.fy), wareki(y.fy), number(y.achieved), number(y.completed), percent(y.ratio)] for y in rep.trend]
-    return [w("col.fy"), w("col.wareki"), w("col.achieved"), w("col.completed"), w("col.actual")], rows
+def trend(report: Report, words: Words) -> Table:
+    rows = [[str(y.fy), wareki(y.fy), number(y.achieved), number(y.completed), percent(y.ratio)] for y in report.trend]
+    return [
+        words("col.fy"),
+        words("col.wareki"),
+        words("col.achieved"),
+        words("col.completed"),
+        words("col.actual"),
+    ], rows
 
 
-def theme_list(themes: ThemeList, w: Words) -> Table:
+def theme_list(themes: ThemeList, words: Words) -> Table:
     rows = [
         [
             r.theme_id,
-            item_label(r.item, w),
+            item_label(r.item, words),
             r.element,
             r.organizations,
             r.title,
             str(r.end_fy),
-            w(f"status.{r.status}"),
+            words(labels.STATUS[r.status]),
         ]
         for r in themes.rows
     ]
     keys = ["col.theme_id", "col.item", "col.element", "col.organizations", "col.title", "col.end_fy", "col.status"]
-    return [w(k) for k in keys], rows
+    return [words(k) for k in keys], rows
 
 
 OUTPUT_COLUMNS = ("papers", "presentations", "patents_domestic", "patents_foreign", "patents_pct")
 
 
-def outputs(rep: Report, w: Words) -> Table:
-    o = rep.outputs
+def outputs(report: Report, words: Words) -> Table:
+    o = report.outputs
     rows = [[str(y.fy), *(number(getattr(y, c)) for c in OUTPUT_COLUMNS)] for y in o.years]
     if rows:
-        rows.append([w("row.total"), *(number(o.total[c]) for c in OUTPUT_COLUMNS)])
-    return [w("col.fy"), *(w(f"col.{c}") for c in OUTPUT_COLUMNS)], rows
+        rows.append([words("row.total"), *(number(o.total[c]) for c in OUTPUT_COLUMNS)])
+    return [words("col.fy"), *(words(labels.OUTPUT[c]) for c in OUTPUT_COLUMNS)], rows
 
 
-def grants_line(rep: Report, w: Words) -> str:
-    g = rep.outputs.grants
+def grants_line(report: Report, words: Words) -> str:
+    g = report.outputs.grants
     if g is None:
-        return w("grants.none")
-    return w(
+        return words("grants.none")
+    return words(
         "grants.line",
         date=g.as_of_date.isoformat(),
         granted_domestic=number(g.granted_domestic),
@@ -234,55 +247,45 @@ def grants_line(rep: Report, w: Words) -> str:
     )
 
 
-def stage_gate(sg: StageGate, w: Words, unreviewed: bool = False) -> Table:
+def stage_gate(sg: StageGate, words: Words, unreviewed: bool = False) -> Table:
     """Reviewed themes with their mean and decision; with `unreviewed`, the listed themes without a review too."""
     rows = [
         [
             r.theme_id,
-            item_label(r.item, w),
+            item_label(r.item, words),
             r.element,
             str(r.review_fy),
             str(r.reviewers),
             mean(r.mean, 2),
-            w(f"decision.{r.decision}"),
+            words(labels.DECISION[r.decision]),
         ]
         for r in sg.reviewed
     ]
     if unreviewed:
         rows += [
-            [r.theme_id, item_label(r.item, w), r.element, "", "", "", w("stagegate.not_reviewed")]
+            [r.theme_id, item_label(r.item, words), r.element, "", "", "", words("stagegate.not_reviewed")]
             for r in sg.not_reviewed
         ]
     keys = ["col.theme_id", "col.item", "col.element", "col.review_fy", "col.reviewers", "col.mean", "col.decision"]
-    return [w(k) for k in keys], rows
+    return [words(k) for k in keys], rows
 
 
-def evaluation(rep: Report, w: Words) -> Table:
-    ev = rep.evaluation
+def evaluation(report: Report, words: Words) -> Table:
+    ev = report.evaluation
     rows = [[c.criterion, *((c.grades.get(m) or DASH) for m in ev.members), mean(c.score, 1)] for c in ev.criteria]
-    return [w("col.criterion"), *ev.members, w("col.score")], rows
+    return [words("col.criterion"), *ev.members, words("col.score")], rows
 
 
-def grade_points(rep: Report) -> str:
-    return ", ".join(f"{g}={number(p)}" for g, p in rep.evaluation.grade_points.items())
+def grade_points(report: Report) -> str:
+    return ", ".join(f"{g}={number(p)}" for g, p in report.evaluation.grade_points.items())
 
 
-RS_COLUMNS = (
-    "budget_fy",
-    "initial",
-    "supplementary",
-    "carried_in",
-    "reserve",
-    "current",
-    "executed",
-    "execution_rate",
-    "carried_out",
-)
+RS_COLUMNS = ("budget_fy", *RS_AMOUNTS)
 
 
-def rs_appropriations(rep: Report, w: Words) -> Table:
+def rs_appropriations(report: Report, words: Words) -> Table:
     rows = []
-    for a in rep.rs.appropriations if rep.rs else ():
+    for a in report.rs.appropriations if report.rs else ():
         rows.append(
             [
                 str(a.budget_fy),
@@ -291,12 +294,12 @@ def rs_appropriations(rep: Report, w: Words) -> Table:
                 oku(a.carried_in),
                 oku(a.reserve),
                 oku(a.current),
-                oku(a.executed) if a.execution_reported else w("rs.not_reported"),
+                oku(a.executed) if a.execution_reported else words("rs.not_reported"),
                 percent(a.execution_rate),
                 oku(a.carried_out),
             ]
         )
-    return [w(f"col.rs.{c}") for c in RS_COLUMNS], rows
+    return [words(labels.RS_COLUMN[c]) for c in RS_COLUMNS], rows
 
 
 def clip(value: str | None, width: int = 40) -> str:
@@ -307,16 +310,16 @@ def clip(value: str | None, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def rs_indicators(rep: Report, w: Words) -> Table:
+def rs_indicators(report: Report, words: Words) -> Table:
     rows = []
-    for ind in rep.rs.indicators if rep.rs else ():
+    for ind in report.rs.indicators if report.rs else ():
         for y in ind.years:
             flag = " ◎" if y.fy in ind.target_years else ""
             rows.append(
                 [
                     number(ind.number),
-                    w(f"rs.kind.{ind.kind}") if ind.kind else "",
-                    w(f"rs.period.{ind.period}") if ind.period else "",
+                    words(labels.RS_KIND[ind.kind]) if ind.kind else "",
+                    words(labels.RS_PERIOD[ind.period]) if ind.period else "",
                     clip(ind.indicator or ind.name, 30),
                     f"{y.fy}{flag}",
                     number(y.target),
@@ -334,4 +337,4 @@ def rs_indicators(rep: Report, w: Words) -> Table:
         "col.actual",
         "col.rs.achievement_rate",
     ]
-    return [w(k) for k in keys], rows
+    return [words(k) for k in keys], rows

@@ -9,8 +9,8 @@ from kpi.load.files import kind_of
 from kpi.present.catalogue import Words
 
 
-def template(path: Path, w: Words) -> bytes:
+def template(path: Path, words: Words) -> bytes:
     """The commented template (UTF-8) for `path`; a name `kpi load` would not read as settings is a usage error."""
     if kind_of(path, None) != "programme":
         raise UsageProblem("cli.init_name", name=path.name)
-    return w("init.template").encode("utf-8")
+    return words("init.template").encode("utf-8")

@@ -10,11 +10,11 @@ from kpi.present.formats import TableFormat
 from kpi.present.tables import table
 
 
-def render(sg: StageGate, fmt: TableFormat, w: Words, line_end: str = "\n") -> str:
+def render(sg: StageGate, fmt: TableFormat, words: Words, line_end: str = "\n") -> str:
     """`kpi stagegate` in a format."""
     if fmt is TableFormat.json:
         return json_out.dumps(json_out.stage_gate(sg))
-    headers, body = rows.stage_gate(sg, w, unreviewed=True)
+    headers, body = rows.stage_gate(sg, words, unreviewed=True)
     if fmt is TableFormat.csv:
         return csv_text([headers, *body], line_end)
     return table(headers, body, str(fmt)) + "\n"

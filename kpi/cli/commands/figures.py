@@ -25,8 +25,8 @@ from kpi.present.formats import (
 )
 
 
-@command("report")
-def report(
+@command("report", "help.report")
+def report_command(
     console: Console,
     store: Store,
     as_of: options.AsOf = None,
@@ -36,19 +36,19 @@ def report(
     force: options.Force = False,
 ) -> None:
     """kpi report → figures.report.report(), rendered by present.report.render()."""
-    from kpi.figures.report import report as figures
-    from kpi.present import report as view
+    from kpi.figures.report import report
     from kpi.present.files import refuse_target
+    from kpi.present.report import check_options, needs_schedule, render
 
-    view.check_options(fmt, out)
+    check_options(fmt, out)
     refuse_target(out, force, store.own_files())
     with store.reading() as con:
-        built = figures(con, as_of, all_rows, view.needs_schedule(fmt))
-    console.emit(view.render(built, fmt, console.words, out is not None), out, force, store.own_files())
+        figures = report(con, as_of, all_rows, needs_schedule(fmt))
+    console.emit(render(figures, fmt, console.words, out is not None), out, force, store.own_files())
 
 
-@command("check")
-def check(
+@command("check", "help.check")
+def check_command(
     console: Console,
     store: Store,
     as_of: options.AsOf = None,
@@ -56,19 +56,19 @@ def check(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=HELP("help.opt.check_quiet"))] = False,
 ) -> None:
     """kpi check → figures.kpis.check(), exit 1 only on a KPI judged not met."""
-    from kpi.figures.kpis import check as judged
+    from kpi.figures.kpis import check
     from kpi.present.check import render
 
     with store.reading() as con:
-        result = judged(con, as_of)
+        result = check(con, as_of)
     if not quiet:
         console.out(render(result, fmt, console.words))
     if result.failed:
         raise typer.Exit(ExitCode.TARGET_MISSED)
 
 
-@command("export")
-def export(
+@command("export", "help.export")
+def export_command(
     console: Console,
     store: Store,
     out: Annotated[Path, options.out_option("help.opt.out_dir")],
@@ -90,8 +90,8 @@ def export(
     console.say("\n".join(console.words("export.wrote", path=path) for path in written))
 
 
-@command("stagegate")
-def stagegate(
+@command("stagegate", "help.stagegate")
+def stagegate_command(
     console: Console, store: Store, as_of: options.AsOf = None, fmt: options.TableFormatOption = TableFormat.table
 ) -> None:
     """kpi stagegate → figures.stagegate.for_year()."""
@@ -103,21 +103,21 @@ def stagegate(
     console.out(render(result, fmt, console.words))
 
 
-@command("reconcile")
-def reconcile(console: Console, store: Store, fmt: options.TableFormatOption = TableFormat.table) -> None:
+@command("reconcile", "help.reconcile")
+def reconcile_command(console: Console, store: Store, fmt: options.TableFormatOption = TableFormat.table) -> None:
     """kpi reconcile → figures.reconcile.reconcile(); exit 1 when a figure differs."""
-    from kpi.figures.reconcile import reconcile as compare
+    from kpi.figures.reconcile import reconcile
     from kpi.present.reconcile import render
 
     with store.reading() as con:
-        results = compare(con)
+        results = reconcile(con)
     console.out(render(results, fmt, console.words))
     if not all(r.agree for r in results):
         raise typer.Exit(ExitCode.TARGET_MISSED)
 
 
-@command("chart")
-def chart(
+@command("chart", "help.chart")
+def chart_command(
     console: Console,
     store: Store,
     name: Annotated[ChartName, typer.Argument(help=HELP("help.opt.chart"), show_default=False)],
@@ -126,7 +126,7 @@ def chart(
     force: options.Force = False,
 ) -> None:
     """kpi chart → present.charts.chart_file() of figures.report.report()."""
-    from kpi.figures.report import report as figures
+    from kpi.figures.report import report
     from kpi.present import charts
     from kpi.present.files import refuse_target
 
@@ -134,12 +134,12 @@ def chart(
     charts.format_of(out)
     refuse_target(out, force, store.own_files())
     with store.reading() as con:
-        built = figures(con, as_of, with_schedule=charts.needs_schedule(name))
-    console.emit(charts.chart_file(built, name, console.words, out), out, force, store.own_files(), "chart.wrote")
+        figures = report(con, as_of, with_schedule=charts.needs_schedule(name))
+    console.emit(charts.chart_file(figures, name, console.words, out), out, force, store.own_files(), "chart.wrote")
 
 
-@command("changes")
-def changes(
+@command("changes", "help.changes")
+def changes_command(
     console: Console,
     store: Store,
     since: options.Since = None,

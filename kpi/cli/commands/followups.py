@@ -12,8 +12,8 @@ from kpi.db.store import Store
 from kpi.present.formats import DueFormat
 
 
-@command("due", group=followups, help_key="help.followups_due")
-def due(
+@command("due", "help.followups_due", group=followups)
+def due_command(
     console: Console,
     store: Store,
     as_of: options.SurveyYear = None,

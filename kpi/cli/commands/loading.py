@@ -17,8 +17,8 @@ from kpi.load.decode import InEncoding
 from kpi.load.files import Kind
 
 
-@command("load")
-def load(
+@command("load", "help.load")
+def load_command(
     console: Console,
     store: Store,
     paths: Annotated[list[Path], typer.Argument(help=HELP("help.opt.paths"), show_default=False)],

@@ -12,8 +12,8 @@ from kpi.cli.help import HELP
 from kpi.cli.output import Console
 
 
-@command("init")
-def init(
+@command("init", "help.init")
+def init_command(
     console: Console,
     out: Annotated[Path, typer.Option("--out", help=HELP("help.opt.init_out"))] = Path("programme.toml"),
     force: Annotated[bool, typer.Option("--force", help=HELP("help.opt.init_force"))] = False,

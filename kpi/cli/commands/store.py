@@ -15,8 +15,8 @@ from kpi.db.store import Store
 from kpi.present.formats import ListingFormat
 
 
-@command("backup")
-def backup(
+@command("backup", "help.backup")
+def backup_command(
     console: Console,
     store: Store,
     out: Annotated[Path | None, options.out_option("help.opt.backup_out")] = None,
@@ -32,36 +32,36 @@ def backup(
     console.say(backup_line(copy, console.words))
 
 
-@command("restore")
-def restore(
+@command("restore", "help.restore")
+def restore_command(
     console: Console,
     store: Store,
     backup_file: Annotated[Path, typer.Argument(help=HELP("help.opt.backup_file"), show_default=False)],
 ) -> None:
     """kpi restore → db.backup.restore(): the backup checked whole, swapped in, the replaced file kept."""
-    from kpi.db.backup import restore as put_back
+    from kpi.db.backup import restore
     from kpi.present.history import restored_line
 
-    console.say(restored_line(put_back(store.path, backup_file, store.wait), console.words))
+    console.say(restored_line(restore(store.path, backup_file, store.wait), console.words))
 
 
-@command("loads")
-def loads(console: Console, store: Store, fmt: options.ListingFormatOption = ListingFormat.table) -> None:
+@command("loads", "help.loads")
+def loads_command(console: Console, store: Store, fmt: options.ListingFormatOption = ListingFormat.table) -> None:
     """kpi loads → figures.history.loads()."""
-    from kpi.figures.history import loads as loaded
+    from kpi.figures.history import loads
     from kpi.present.history import render_loads
 
     with store.reading() as con:
-        records = loaded(con)
+        records = loads(con)
     console.out(render_loads(records, fmt, console.words))
 
 
-@command("lists")
-def lists(console: Console, store: Store, fmt: options.ListingFormatOption = ListingFormat.table) -> None:
+@command("lists", "help.lists")
+def lists_command(console: Console, store: Store, fmt: options.ListingFormatOption = ListingFormat.table) -> None:
     """kpi lists → figures.history.lists()."""
-    from kpi.figures.history import lists as dated
+    from kpi.figures.history import lists
     from kpi.present.history import render_lists
 
     with store.reading() as con:
-        records = dated(con)
+        records = lists(con)
     console.out(render_lists(records, fmt, console.words))

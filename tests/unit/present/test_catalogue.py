@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from fractions import Fraction
 
 import pytest
 from kit import ROOT
@@ -67,19 +68,26 @@ def test_a_missing_language_fails_the_check() -> None:
             del WORDS["test.broken"]
 
 
-def _literal_keys() -> set[str]:
-    """Every string literal in kpi/ and schemas/ that reads as a catalogue key (a known prefix and a dot)."""
-    prefixes = {key.split(".")[0] for key in WORDS}
+def _literals(skip: str = "catalogue.py") -> set[str]:
+    """Every string literal in kpi/ and schemas/ (the catalogue itself left out)."""
     found: set[str] = set()
     for path in [*(ROOT / "kpi").rglob("*.py"), *(ROOT / "schemas").rglob("*.py")]:
-        if path.name == "catalogue.py":
+        if path.name == skip:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                value = node.value
-                if re.fullmatch(r"[a-z_]+(\.[a-z0-9_]+)+", value) and value.split(".")[0] in prefixes:
-                    found.add(value)
+                found.add(node.value)
     return found
+
+
+def _literal_keys() -> set[str]:
+    """Every string literal in kpi/ and schemas/ that reads as a catalogue key (a known prefix and a dot)."""
+    prefixes = {key.split(".")[0] for key in WORDS}
+    return {
+        value
+        for value in _literals()
+        if re.fullmatch(r"[a-z_]+(\.[a-z0-9_]+)+", value) and value.split(".")[0] in prefixes
+    }
 
 
 def test_every_key_written_in_the_code_is_in_the_catalogue() -> None:
@@ -88,23 +96,70 @@ def test_every_key_written_in_the_code_is_in_the_catalogue() -> None:
     assert sorted(k for k in keys - NOT_KEYS if k not in WORDS) == []
 
 
-def test_every_key_built_from_a_code_is_in_the_catalogue() -> None:
-    """Keys composed at run time (a KPI, a verdict, a status, a kind…) exist for every value they are built from."""
-    built = [
-        *(f"kpi.{spec.key}.{form}" for spec in KPIS for form in ("name", "title", "definition")),
-        *(f"check.name.{spec.key}" for spec in KPIS),
-        *(f"verdict.{v}" for v in Verdict),
-        *(f"status.{s}" for s in STATUSES),
-        *(f"group.{g}" for g in GROUPS),
-        *(f"list.{name}" for name in LISTS),
-        *(f"kind.{k}" for k in KIND_ORDER),
-        *(f"decision.{d}" for d in ("continue", "consider", "terminate")),
-        *(f"chart.{c}" for c in ("short_term", "long_term", "budget", "status")),
-        *(f"html.chart_note.{c}" for c in ("short_term", "long_term", "budget", "status")),
-        *(f"help.{c}" for c in ("load", "report", "check", "export", "stagegate", "reconcile", "chart", "init")),
-        *(f"reason.{r}" for r in ("no_followups", "denominator_zero")),
-    ]
-    assert [k for k in built if k not in WORDS] == []
+def unused(words: dict[str, tuple[str, str]]) -> list[str]:
+    """The entries no code uses: keys are written whole where they are used, so a key nothing writes is dead."""
+    literals = _literals()
+    return sorted(k for k in words if k not in literals)
+
+
+def test_every_entry_of_the_catalogue_is_used_by_the_code() -> None:
+    assert unused(WORDS) == []
+
+
+def test_an_unused_entry_fails_the_check() -> None:
+    """The check above is not blind: a key that no code writes is found."""
+    assert unused({**WORDS, "report.never_printed": ("使われない", "never printed")}) == ["report.never_printed"]
+
+
+def test_no_key_is_built_at_run_time() -> None:
+    """A key composed with an f-string (words(f"status.{s}")) cannot be found by a search: every key is whole."""
+    built = []
+    for path in [*(ROOT / "kpi").rglob("*.py"), *(ROOT / "schemas").rglob("*.py")]:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if re.search(r"""(?:words|HELP|w)\(f["']""", line):
+                built.append(f"{path.relative_to(ROOT)}:{number}")
+    assert built == []
+
+
+def test_each_entry_sits_under_the_module_that_uses_it() -> None:
+    """The catalogue's sections name the module whose code writes their keys ("used by several modules" else)."""
+    users: dict[str, set[str]] = {}
+    for path in [*(ROOT / "kpi").rglob("*.py"), *(ROOT / "schemas").rglob("*.py")]:
+        if path.name == "catalogue.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in WORDS:
+                users.setdefault(node.value, set()).add(path.relative_to(ROOT).as_posix())
+    section, misplaced = "", []
+    for line in (ROOT / "kpi" / "present" / "catalogue.py").read_text(encoding="utf-8").splitlines():
+        if m := re.match(r"^    # -+ (.+)$", line):
+            section = m.group(1)
+        elif m := re.match(r'^    "([^"]+)": ', line):
+            modules = users.get(m.group(1), set())
+            expected = next(iter(modules)) if len(modules) == 1 else "used by several modules"
+            if section != expected:
+                misplaced.append(f"{m.group(1)}: under {section!r}, used by {sorted(modules)}")
+    assert misplaced == []
+
+
+def test_every_code_the_layers_below_return_has_its_words() -> None:
+    """Each stored or returned code (a status, a group, a kind, a verdict, a KPI…) has its key in present/labels."""
+    from kpi.figures.outlook import Reach
+    from kpi.figures.stagegate import decision
+    from kpi.present import labels
+    from kpi.present.formats import ChartName
+
+    assert set(labels.STATUS) == set(STATUSES)
+    assert set(labels.GROUP) == set(GROUPS)
+    assert set(labels.THEME_LIST) == set(LISTS)
+    assert set(labels.KIND) == set(KIND_ORDER)
+    assert set(labels.VERDICT) == {str(v) for v in Verdict}
+    assert set(labels.REACH) == {str(r) for r in Reach}
+    assert set(labels.KPI) == {spec.key for spec in KPIS}
+    assert set(labels.CHART_TITLE) == set(labels.CHART_NOTE) == {str(c) for c in ChartName}
+    assert {decision(Fraction(m)) for m in (0, 50, 100)} == set(labels.DECISION)
+    for table in (labels.STATUS, labels.GROUP, labels.KIND, labels.VERDICT, labels.SHEET, labels.OUTPUT):
+        assert all(key in WORDS for key in table.values())
 
 
 def test_words_fill_their_placeholders_in_the_language_asked() -> None:

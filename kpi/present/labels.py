@@ -1,0 +1,129 @@
+"""The catalogue keys of the codes the lower layers store and return (a status, a group, a kind, a verdict, …),
+each written whole, so that a search for a key finds every place that prints it. A code without a key here is
+a bug the tests catch (tests/unit/present/test_catalogue.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+STATUS = {
+    "achieved": "status.achieved",
+    "not_achieved": "status.not_achieved",
+    "delayed": "status.delayed",
+    "on_track": "status.on_track",
+}
+GROUP = {
+    "achieved": "group.achieved",
+    "on_track": "group.on_track",
+    "delayed_or_not_achieved": "group.delayed_or_not_achieved",
+    "total": "group.total",
+}
+KIND = {
+    "programme": "kind.programme",
+    "themes": "kind.themes",
+    "budget": "kind.budget",
+    "followups": "kind.followups",
+    "outputs": "kind.outputs",
+    "grants": "kind.grants",
+    "stagegate": "kind.stagegate",
+    "evaluation": "kind.evaluation",
+    "published": "kind.published",
+    "rs": "kind.rs",
+}
+ITEM = {1: "item.1", 2: "item.2", 3: "item.3"}
+DECISION = {"continue": "decision.continue", "consider": "decision.consider", "terminate": "decision.terminate"}
+VERDICT = {
+    "met": "verdict.met",
+    "not_met": "verdict.not_met",
+    "not_judged_yet": "verdict.not_judged_yet",
+    "not_measurable": "verdict.not_measurable",
+    "no_target": "verdict.no_target",
+}
+UNMEASURED = {"denominator_zero": "reason.denominator_zero", "no_followups": "reason.no_followups"}
+REACH = {"secured": "reach.secured", "open": "reach.open", "out_of_reach": "reach.out_of_reach"}
+SHORT_OUTLOOK = {
+    "secured": "outlook.short.secured",
+    "open": "outlook.short.open",
+    "out_of_reach": "outlook.short.out_of_reach",
+    "no_target": "outlook.short.no_target",
+    "settled": "outlook.short.settled",
+}
+THEME_LIST = {"delayed": "list.delayed", "awaiting_final": "list.awaiting_final", "not_achieved": "list.not_achieved"}
+OUTPUT = {
+    "papers": "col.papers",
+    "presentations": "col.presentations",
+    "patents_domestic": "col.patents_domestic",
+    "patents_foreign": "col.patents_foreign",
+    "patents_pct": "col.patents_pct",
+}
+RS_COLUMN = {
+    "budget_fy": "col.rs.budget_fy",
+    "initial": "col.rs.initial",
+    "supplementary": "col.rs.supplementary",
+    "carried_in": "col.rs.carried_in",
+    "reserve": "col.rs.reserve",
+    "current": "col.rs.current",
+    "executed": "col.rs.executed",
+    "execution_rate": "col.rs.execution_rate",
+    "carried_out": "col.rs.carried_out",
+}
+RS_KIND = {"activity": "rs.kind.activity", "output": "rs.kind.output", "outcome": "rs.kind.outcome"}
+RS_PERIOD = {"short": "rs.period.short", "medium": "rs.period.medium", "long": "rs.period.long"}
+SHEET = {
+    "summary": "sheet.summary",
+    "outcome_kpis": "sheet.outcome_kpis",
+    "status_summary": "sheet.status_summary",
+    "by_element": "sheet.by_element",
+    "budget_execution": "sheet.budget_execution",
+    "themes": "sheet.themes",
+    "outputs": "sheet.outputs",
+    "stage_gate": "sheet.stage_gate",
+    "evaluation": "sheet.evaluation",
+    "rs_appropriations": "sheet.rs_appropriations",
+    "rs_indicators": "sheet.rs_indicators",
+}
+CHART_TITLE = {
+    "short_term": "chart.short_term",
+    "long_term": "chart.long_term",
+    "budget": "chart.budget",
+    "status": "chart.status",
+}
+CHART_NOTE = {
+    "short_term": "html.chart_note.short_term",
+    "long_term": "html.chart_note.long_term",
+    "budget": "html.chart_note.budget",
+    "status": "html.chart_note.status",
+}
+PROGRESS = {"read": "progress.read", "check": "progress.check", "write": "progress.write"}
+SCOPE = {"overall": "reconcile.scope.overall", "element": "reconcile.scope.element"}
+
+
+@dataclass(frozen=True)
+class KpiWords:
+    """The keys of a KPI's words: its name in tables, its title in files, its definition, its line in `kpi check`."""
+
+    name: str
+    title: str
+    definition: str
+    check: str
+
+
+KPI = {
+    "short_term": KpiWords(
+        "kpi.short_term.name", "kpi.short_term.title", "kpi.short_term.definition", "check.name.short_term"
+    ),
+    "long_term": KpiWords(
+        "kpi.long_term.name", "kpi.long_term.title", "kpi.long_term.definition", "check.name.long_term"
+    ),
+    "long_term_matured": KpiWords(
+        "kpi.long_term_matured.name",
+        "kpi.long_term_matured.title",
+        "kpi.long_term_matured.definition",
+        "check.name.long_term_matured",
+    ),
+}
+
+
+def known(labels: dict[str, str], code: str) -> str | None:
+    """The key of a code that may come from a file (an RS kind or period): None when the catalogue has none."""
+    return labels.get(code)
