@@ -17,7 +17,7 @@ order (they are watched, not done early), and the statements, transactions and e
     begin write files / end write files, temp NAME, before rename NAME / after rename NAME   output files
     signal SIGINT                 kpi's handler is running (where the signal landed, in the order above)
     paused                        see $FAULTKIT_PAUSE_AT
-    finalizing                    Python is finalising at exit (only with FAULTKIT_PAUSE_AT=finalizing)
+    exiting                       kpi leaves the process, its exit code decided (only with FAULTKIT_PAUSE_AT=exiting)
 
 The phases a test names are the stable ones above (BEGIN, COMMIT, CHECKPOINT, reading, …), or a statement
 found by measuring a reference run (`Spy.durations`), never a table name written into a test.
@@ -27,8 +27,8 @@ one), the process says `paused` right after that announcement and waits there (u
 signal arrives, or until `Spy.resume()`): a signal sent then lands exactly at that point, every time, and a
 limit set on the paused process (`resource.prlimit`) applies from that point on. `Spy.stop_inside()` does
 the same for a phase without a pause: it freezes the process (SIGSTOP) as soon as the phase begins and
-proves it has not ended. `FAULTKIT_PAUSE_AT=finalizing` pauses the exiting process while Python finalises (after
-its signal handlers are gone) until the file $FAULTKIT_RESUME_FILE exists.
+proves it has not ended. `FAULTKIT_PAUSE_AT=exiting` pauses the process as kpi leaves it (its exit code decided)
+until the file $FAULTKIT_RESUME_FILE exists.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ ROOT = HERE.parent.parent
 
 # Columns whose value depends on the clock, not on the data (left out when comparing two runs).
 CLOCK_COLUMNS = {"loads": ["loaded_at"]}
-WATCHED = ("typer", "kpi.cli", "duckdb", "polars", "pandera")
+WATCHED = ("typer", "kpi.cli.main", "duckdb", "polars", "pandera")
 
 
 def table_checksums(db: Path, ignore: dict[str, list[str]] | None = None) -> dict[str, tuple[int, str]]:
@@ -586,30 +586,27 @@ def _resume(signum: int, frame: Any) -> None:
     _signalled[0] = True
 
 
-class _PauseWhileFinalising:
-    """`FAULTKIT_PAUSE_AT=finalizing`: says `finalizing` as Python tears the modules down at exit (after it has
-    given signals back their default actions) and waits there until the file $FAULTKIT_RESUME_FILE exists (a
-    signal handler cannot end this pause: Python's are gone by then)."""
+def _pause_at_exit(resume: str) -> None:
+    """`FAULTKIT_PAUSE_AT=exiting`: says `exiting` as kpi leaves the process (its exit code decided, its signal
+    handlers put away) and waits there until the file $FAULTKIT_RESUME_FILE exists (a signal handler cannot end
+    this pause: kpi ignores signals by then)."""
+    leave = os._exit
 
-    def __init__(self, resume: str) -> None:
-        self.resume = resume
-        self.write, self.exists, self.sleep, self.clock = os.write, os.path.exists, time.sleep, time.monotonic
+    def exiting(code: int) -> None:
+        os.write(1, b"exiting\n")
+        deadline = time.monotonic() + 60
+        while not os.path.exists(resume) and time.monotonic() < deadline:
+            time.sleep(0.002)
+        leave(code)
 
-    def __del__(self) -> None:
-        self.write(1, b"finalizing\n")
-        deadline = self.clock() + 60
-        while not self.exists(self.resume) and self.clock() < deadline:
-            self.sleep(0.002)
-
-
-_finalising: list[_PauseWhileFinalising] = []
+    os._exit = exiting  # type: ignore[assignment]
 
 
 def _main() -> None:
     signal.signal(signal.SIGUSR1, _resume)
-    if _pause["at"] == "finalizing":
+    if _pause["at"] == "exiting":
         _pause["at"] = ""
-        _finalising.append(_PauseWhileFinalising(os.environ["FAULTKIT_RESUME_FILE"]))
+        _pause_at_exit(os.environ["FAULTKIT_RESUME_FILE"])
     sys.meta_path.insert(0, _Watch())
     _announce_handlers()
     _announce_files()

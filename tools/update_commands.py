@@ -26,12 +26,18 @@ options, defaults and environment variables.
 """
 
 
-def commands() -> list[str]:
-    """The subcommands in the order `kpi --help` lists them."""
+def commands() -> list[tuple[str, ...]]:
+    """The subcommands in the order `kpi --help` lists them, then each group and its own commands."""
     sys.path.insert(0, str(ROOT))
-    from kpi.cli import app
+    from kpi.cli.main import whole_app
 
-    return [c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands]
+    app = whole_app()
+
+    found: list[tuple[str, ...]] = [(c.name or "",) for c in app.registered_commands]
+    for group in app.registered_groups:
+        found.append((group.name or "",))
+        found += [(group.name or "", c.name or "") for c in group.typer_instance.registered_commands]
+    return found
 
 
 def help_text(lang: str, *args: str) -> str:
@@ -48,10 +54,10 @@ def help_text(lang: str, *args: str) -> str:
 def render() -> str:
     names = commands()
     parts = [HEADER]
-    parts.append("Commands: " + ", ".join(f"`kpi {name}`" for name in names) + ".\n")
+    parts.append("Commands: " + ", ".join(f"`kpi {' '.join(name)}`" for name in names) + ".\n")
     for lang, title in LANGS.items():
         parts.append(f"## {title}\n")
-        for args in [(), *((name,) for name in names)]:
+        for args in [(), *names]:
             parts.append(f"### {' '.join(('kpi', *args))}{'' if lang == 'en' else '（日本語）'}\n")
             parts.append(f"```text\n{help_text(lang, *args)}\n```\n")
     return "\n".join(parts)

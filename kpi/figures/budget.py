@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 import duckdb
 
 from kpi.exact import ratio
 
 
-@dataclass(frozen=True)
-class BudgetYear:
+class BudgetYear(NamedTuple):
     """One fiscal year: its appropriation, its execution (None: not yet known, not 0) and the running sums."""
 
     fy: int
@@ -35,8 +34,7 @@ class BudgetYear:
         return self.executed is not None and self.executed > self.budget
 
 
-@dataclass(frozen=True)
-class Budget:
+class Budget(NamedTuple):
     """The budget table up to the as-of year, and its totals."""
 
     years: tuple[BudgetYear, ...]

@@ -7,7 +7,7 @@ dated 2026-03-31 gives the FY2025 figures as they stood on that day.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import duckdb
 
@@ -20,24 +20,21 @@ from kpi.fiscal import fiscal_year_of
 from kpi.settings import DEFAULT_HORIZON, Settings
 
 
-@dataclass(frozen=True)
-class StatusChange:
+class StatusChange(NamedTuple):
     """A theme whose status differs between the two lists."""
 
     theme: ThemeRow  # as the newer list has it
     before: str
 
 
-@dataclass(frozen=True)
-class KpiChange:
+class KpiChange(NamedTuple):
     """A KPI from the older list and from the newer one."""
 
     before: Kpi
     after: Kpi
 
 
-@dataclass(frozen=True)
-class Changes:
+class Changes(NamedTuple):
     """Everything that moved from one list to another."""
 
     before: Snapshot

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 import duckdb
 
 from kpi.settings import DEFAULT_GRADE_POINTS, Settings, parse_grade_points
 
 
-@dataclass(frozen=True)
-class Criterion:
+class Criterion(NamedTuple):
     """One criterion's grades by member (None: no grade given) and its mean points."""
 
     criterion: str
@@ -20,8 +19,7 @@ class Criterion:
     graded_by: int
 
 
-@dataclass(frozen=True)
-class Evaluation:
+class Evaluation(NamedTuple):
     """The grades table and the points each grade counts for."""
 
     members: tuple[str, ...]

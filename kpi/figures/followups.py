@@ -7,7 +7,7 @@ use (製品化 or 上市). The themes are those of the latest list, leading rese
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import duckdb
 
@@ -18,8 +18,7 @@ from kpi.figures.programme import as_of_year, require_data, settings
 from kpi.settings import DEFAULT_HORIZON, Settings
 
 
-@dataclass(frozen=True)
-class DueSurvey:
+class DueSurvey(NamedTuple):
     """A theme to survey: its measuring survey falls due in `due_fy` (overdue when that was before the year)."""
 
     theme_id: str
@@ -30,8 +29,7 @@ class DueSurvey:
     overdue: bool
 
 
-@dataclass(frozen=True)
-class Due:
+class Due(NamedTuple):
     """The surveys due in a fiscal year, from the latest theme list."""
 
     fy: int

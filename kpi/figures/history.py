@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import duckdb
 
 from kpi.fiscal import fiscal_year_of
 
 
-@dataclass(frozen=True)
-class LoadRecord:
+class LoadRecord(NamedTuple):
     """One load as `loads` records it; a themes file's list date and where that date came from."""
 
     load_id: int
@@ -26,8 +25,7 @@ class LoadRecord:
     snapshot_from: str | None
 
 
-@dataclass(frozen=True)
-class ListRecord:
+class ListRecord(NamedTuple):
     """A dated theme list: its date, its themes, the load that last wrote it, and the fiscal years whose figures
     read it (`first_fy` to `last_fy`, None for every later year; both None when a newer list of the same fiscal
     year stands for its year); the earliest list also stands in for the years before its own (`stands_in`)."""

@@ -9,21 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 import duckdb
 
 from kpi.db.connect import fetch_one
 from kpi.exact import ratio
-from kpi.figures.lists import IN_FORCE, Snapshot, in_force, list_id
+from kpi.figures.lists import Snapshot, dated, in_force, in_force_among, list_id
 from kpi.figures.outlook import Pending, ToReach, pending_outlook, to_reach
-from kpi.figures.population import COMMERCIALISED_SQL, POPULATION, counted, population
+from kpi.figures.population import COMMERCIALISED_SQL, POPULATION, counted
 from kpi.figures.programme import as_of_year, require_data, required_settings
 from kpi.figures.verdict import Verdict, judge
 from kpi.settings import DEFAULT_HORIZON, Settings
 
 
-@dataclass(frozen=True)
-class KpiSpec:
+class KpiSpec(NamedTuple):
     """One KPI: which themes count in its numerator and denominator (SQL over KPI_ROWS), and its target.
 
     `{as_of}` in a condition stands for the as-of year (a parameter, or each year of a trend). The conditions
@@ -80,8 +80,7 @@ KPI_ROWS = f"""
 """
 
 
-@dataclass(frozen=True)
-class Kpi:
+class Kpi(NamedTuple):
     """A KPI as of a fiscal year: exact counts, its target and its verdict."""
 
     spec: KpiSpec
@@ -184,8 +183,7 @@ def outcome(con: duckdb.DuckDBPyConnection, as_of: int, settings: Settings | Non
     return Outcome(as_of, tuple(kpis), delayed, awaiting, not_achieved, unmatured, horizon, surveyed)
 
 
-@dataclass(frozen=True)
-class TrendYear:
+class TrendYear(NamedTuple):
     """The short-term KPI as it stood at the end of one fiscal year."""
 
     fy: int
@@ -198,19 +196,29 @@ class TrendYear:
         return ratio(self.achieved, self.completed)
 
 
-def trend(con: duckdb.DuckDBPyConnection, as_of: int, settings: Settings | None) -> list[TrendYear]:
+def trend(
+    con: duckdb.DuckDBPyConnection, as_of: int, settings: Settings | None, lists: list[Snapshot] | None = None
+) -> list[TrendYear]:
     """The short-term KPI at the end of each fiscal year, each year from its own list (the list in force at that
-    year's end), from the first year a theme of `as_of`'s list completed to `as_of`."""
+    year's end), from the first year a theme of `as_of`'s list completed to `as_of` (`lists`: the dated lists,
+    when the caller has read them already)."""
     spec = SHORT_TERM
-    first_done = spec.denominator.format(as_of="$as_of")
+    lists = dated(con) if lists is None else lists
+    now = in_force_among(lists, as_of)
+    first = fetch_one(
+        con,
+        f"SELECT min(end_fy) FROM {POPULATION} WHERE {spec.denominator.format(as_of='$as_of')}",
+        {"as_of": as_of, "list": list_id(now)},
+    )
+    if now is None or first is None or first[0] is None:
+        return []
+    years = [(fy, list_id(in_force_among(lists, fy))) for fy in range(int(first[0]), as_of + 1)]
     # Each year's list is read once, as counts per (item, start_fy, end_fy, status): a handful of groups whatever
-    # the list's length, then joined to the years (a year's population and counts filter those groups).
+    # the list's length, then joined to the years (a year's population and counts filter those groups). The list of
+    # each year is found here, from the dated lists, so the query plans no subquery per year.
     rows = con.execute(
         f"""
-        WITH years AS (
-          SELECT fy, {IN_FORCE.format(fy="fy")} AS list_id
-          FROM (SELECT unnest(range(
-            (SELECT min(end_fy) FROM {population(IN_FORCE.format(fy="$as_of"))} WHERE {first_done}), $as_of + 1)) AS fy)),
+        WITH years(fy, list_id) AS (VALUES {", ".join("(?, ?)" for _ in years)}),
         groups AS (
           SELECT list_id, item, start_fy, end_fy, status, count(*) AS n FROM theme_rows
           WHERE list_id IN (SELECT list_id FROM years) GROUP BY ALL)
@@ -221,14 +229,13 @@ def trend(con: duckdb.DuckDBPyConnection, as_of: int, settings: Settings | None)
           ON p.list_id = y.list_id AND {counted("y.fy")} AND p.end_fy <= y.fy
         GROUP BY y.fy ORDER BY y.fy
         """,
-        {"as_of": as_of},
+        [value for year in years for value in year],
     ).fetchall()
     target = settings.target(spec.target) if settings else None
     return [TrendYear(int(fy), int(a), int(c), judge(int(a), int(c), target, int(fy))) for fy, a, c in rows]
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     """`kpi check`: the KPIs as of a year and the list they were counted on."""
 
     outcome: Outcome

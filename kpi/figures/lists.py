@@ -7,7 +7,7 @@ list is that old, from the earliest list, and the figure says so (`fallback`).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import duckdb
 
@@ -16,8 +16,7 @@ from kpi.db.connect import fetch_one
 NO_LIST = -1  # the list id bound when no themes list is loaded: every figure over themes counts nothing
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """A dated theme list, and whether it stands in for a list the year did not have."""
 
     list_id: int
@@ -30,13 +29,20 @@ def year_end(fy: int) -> dt.date:
     return dt.date(fy + 1, 3, 31)
 
 
-# The list in force at the end of the fiscal year bound to the expression given: the latest list dated on or
-# before its end, else the earliest list. Used for one year ($as_of) and for each year of a trend (y.fy).
-IN_FORCE = """coalesce(
-    (SELECT list_id FROM theme_lists WHERE snapshot <= make_date(CAST({fy} AS BIGINT) + 1, 3, 31)
-     ORDER BY snapshot DESC LIMIT 1),
-    (SELECT list_id FROM theme_lists ORDER BY snapshot LIMIT 1),
-    -1)"""
+def dated(con: duckdb.DuckDBPyConnection) -> list[Snapshot]:
+    """Every dated list, oldest first."""
+    rows = con.execute("SELECT list_id, snapshot FROM theme_lists ORDER BY snapshot").fetchall()
+    return [Snapshot(int(i), d) for i, d in rows]
+
+
+def in_force_among(lists: list[Snapshot], fy: int) -> Snapshot | None:
+    """The list in force at the end of `fy` among dated lists (oldest first): the latest dated on or before its
+    end, else the earliest, marked as standing in (None when there is no list)."""
+    end = year_end(fy)
+    found = [s for s in lists if s.date <= end]
+    if found:
+        return found[-1]
+    return Snapshot(lists[0].list_id, lists[0].date, fallback=True) if lists else None
 
 
 def in_force(con: duckdb.DuckDBPyConnection, fy: int) -> Snapshot | None:

@@ -11,9 +11,9 @@ Every comparison is exact, like the target's: reaching the target exactly counts
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from typing import NamedTuple
 
 from kpi.exact import ratio
 
@@ -31,8 +31,7 @@ def at_least(target: Fraction, total: int) -> int:
     return -(-(target.numerator * total) // target.denominator)
 
 
-@dataclass(frozen=True)
-class Pending:
+class Pending(NamedTuple):
     """The short-term outlook: `pending` themes still to be judged beside `achieved` of `completed`."""
 
     pending: int
@@ -73,8 +72,7 @@ def pending_outlook(achieved: int, completed: int, pending: int, target: Fractio
     return Pending(pending, achieved, completed, short, Reach.OPEN)
 
 
-@dataclass(frozen=True)
-class ToReach:
+class ToReach(NamedTuple):
     """The long-term outlook: themes still to reach practical use, years left, surveys still to come."""
 
     needed: int | None  # None without a target

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 import duckdb
 
@@ -14,8 +14,7 @@ from kpi.exact import ratio
 COUNTS = ("papers", "presentations", "patents_domestic", "patents_foreign", "patents_pct")
 
 
-@dataclass(frozen=True)
-class OutputYear:
+class OutputYear(NamedTuple):
     """One fiscal year's outputs (the report's 2-2 ③)."""
 
     fy: int
@@ -26,8 +25,7 @@ class OutputYear:
     patents_pct: int
 
 
-@dataclass(frozen=True)
-class Grants:
+class Grants(NamedTuple):
     """Patents granted as of a date, against the applications filed up to the as-of year."""
 
     as_of_date: dt.date
@@ -45,8 +43,7 @@ class Grants:
         return ratio(self.granted_foreign, self.filed_foreign)
 
 
-@dataclass(frozen=True)
-class Outputs:
+class Outputs(NamedTuple):
     """Outputs per year up to the as-of year, their totals, and the latest grants row."""
 
     years: tuple[OutputYear, ...]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 
@@ -39,8 +39,7 @@ class Note:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Comparison:
+class Comparison(NamedTuple):
     """A published figure beside the computed one."""
 
     figure: str
@@ -258,6 +257,6 @@ def _point_at_element_groups(results: list[Comparison]) -> list[Comparison]:
                 for e in element
                 if e.figure.endswith("." + group) and e.as_of_fy == r.as_of_fy
             ]
-            r = Comparison(**{**r.__dict__, "notes": (*pointers, *r.notes)})
+            r = r._replace(notes=(*pointers, *r.notes))
         out.append(r)
     return out

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import duckdb
 
+from kpi.db.connect import together
 from kpi.figures.budget import Budget, budget
 from kpi.figures.evaluation import Evaluation, evaluation
 from kpi.figures.kpis import Outcome, TrendYear, outcome, trend
-from kpi.figures.lists import Snapshot, in_force, list_id
+from kpi.figures.lists import Snapshot, in_force_among, list_id
 from kpi.figures.outputs import Outputs, outputs
-from kpi.figures.programme import as_of_year, require_data, settings
+from kpi.figures.programme import as_of_year, loaded
 from kpi.figures.rs import Rs, rs
 from kpi.figures.schedule import Schedule, maturity_schedule
 from kpi.figures.stagegate import StageGate, stage_gate
@@ -31,8 +32,7 @@ from kpi.figures.status import (
 from kpi.settings import Settings
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     """The figures of one as-of year, from the theme list in force at its end (`snapshot`)."""
 
     as_of_fy: int
@@ -52,8 +52,7 @@ class Report:
     schedule: Schedule | None = None  # the long-term chart's maturity schedule, when asked for
 
 
-@dataclass(frozen=True)
-class Submission:
+class Submission(NamedTuple):
     """What an export writes: the report with every theme of its lists, every theme of its list, the loads."""
 
     report: Report
@@ -66,29 +65,28 @@ def report(
 ) -> Report:
     """Every figure as of the year asked (else the current one: as_of_year); theme lists hold their first
     LIST_LIMIT rows each (all of them with `all_rows`); with the long-term chart's maturity schedule when asked."""
-    require_data(con)
+    start = loaded(con)
+    start.require_data()
     list_limit = None if all_rows else LIST_LIMIT
-    programme = settings(con)
+    programme = start.settings
     as_of = as_of_year(con, asked, programme)
-    snapshot = in_force(con, as_of)
+    snapshot = in_force_among(start.lists, as_of)
     listed = list_id(snapshot)
-    built = Report(
-        as_of_fy=as_of,
-        snapshot=snapshot,
-        programme=programme,
-        exclusions=exclusions(con, as_of, listed),
-        outcome=outcome(con, as_of, programme, listed),
-        budget=budget(con, as_of),
-        status_summary=status_summary(con, as_of, listed),
-        by_element=by_element(con, as_of, listed),
-        trend=trend(con, as_of, programme),
-        themes=theme_lists(con, as_of, listed, list_limit),
-        outputs=outputs(con, as_of),
-        stage_gate=stage_gate(con, as_of, listed, list_limit),
-        evaluation=evaluation(con, programme),
-        rs=rs(con, as_of, programme),
-    )
-    return replace(built, schedule=schedule(con, built)) if with_schedule else built
+    parts: dict[str, Callable[[duckdb.DuckDBPyConnection], Any]] = {
+        "trend": lambda c: trend(c, as_of, programme, start.lists),
+        "outcome": lambda c: outcome(c, as_of, programme, listed),
+        "themes": lambda c: theme_lists(c, as_of, listed, list_limit),
+        "stage_gate": lambda c: stage_gate(c, as_of, listed, list_limit),
+        "by_element": lambda c: by_element(c, as_of, listed),
+        "rs": lambda c: rs(c, as_of, programme),
+        "budget": lambda c: budget(c, as_of),
+        "evaluation": lambda c: evaluation(c, programme),
+        "exclusions": lambda c: exclusions(c, as_of, listed),
+        "status_summary": lambda c: status_summary(c, as_of, listed),
+        "outputs": lambda c: outputs(c, as_of),
+    }
+    built = Report(as_of_fy=as_of, snapshot=snapshot, programme=programme, **together(con, parts))
+    return built._replace(schedule=schedule(con, built)) if with_schedule else built
 
 
 def schedule(con: duckdb.DuckDBPyConnection, report: Report) -> Schedule:

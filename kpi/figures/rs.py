@@ -6,8 +6,8 @@ to the year before its own); RS 執行 of a fund is the transfer into the fund, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 import duckdb
 
@@ -18,8 +18,7 @@ from kpi.settings import Settings
 RS_AMOUNTS = (*RS_APPROPRIATION, "execution_rate", "carried_out")
 
 
-@dataclass(frozen=True)
-class Appropriation:
+class Appropriation(NamedTuple):
     """One budget year of RS 2-1 in yen (execution None where the sheet does not report it yet)."""
 
     budget_fy: int
@@ -35,8 +34,7 @@ class Appropriation:
     execution_reported: bool
 
 
-@dataclass(frozen=True)
-class IndicatorYear:
+class IndicatorYear(NamedTuple):
     """One fiscal year of an RS indicator, as published."""
 
     fy: int
@@ -45,8 +43,7 @@ class IndicatorYear:
     achievement_rate: Decimal | None
 
 
-@dataclass(frozen=True)
-class Indicator:
+class Indicator(NamedTuple):
     """An RS 3-1 indicator of the project (its newest sheet)."""
 
     seq: int
@@ -61,8 +58,7 @@ class Indicator:
     years: tuple[IndicatorYear, ...]
 
 
-@dataclass(frozen=True)
-class Rs:
+class Rs(NamedTuple):
     """The project's RS data."""
 
     project_id: int

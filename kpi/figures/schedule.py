@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 import duckdb
 
@@ -14,8 +14,7 @@ from kpi.figures.population import COMMERCIALISED_SQL, POPULATION
 DEFAULT_JUDGED_FY = 2030  # drawn up to this year when no settings name the judging year
 
 
-@dataclass(frozen=True)
-class ScheduleYear:
+class ScheduleYear(NamedTuple):
     """Themes reaching their follow-up point in a year, matured by then, and (up to the as-of year) commercialised."""
 
     fy: int
@@ -28,8 +27,7 @@ class ScheduleYear:
         return ratio(self.commercialised, self.matured)
 
 
-@dataclass(frozen=True)
-class Schedule:
+class Schedule(NamedTuple):
     """The maturity schedule up to the judging year; themes whose point comes later are counted in `later`."""
 
     horizon_years: int

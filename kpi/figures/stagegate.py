@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 import duckdb
 
@@ -26,8 +26,7 @@ def decision(mean: Fraction) -> str:
     return "terminate"
 
 
-@dataclass(frozen=True)
-class Review:
+class Review(NamedTuple):
     """A theme's latest review up to the as-of year."""
 
     theme_id: str
@@ -43,8 +42,7 @@ class Review:
         return decision(self.mean)
 
 
-@dataclass(frozen=True)
-class Unreviewed:
+class Unreviewed(NamedTuple):
     """A theme with no review up to the as-of year."""
 
     theme_id: str
@@ -53,8 +51,7 @@ class Unreviewed:
     title: str
 
 
-@dataclass(frozen=True)
-class StageGate:
+class StageGate(NamedTuple):
     """The reviewed themes, and the first unreviewed ones with how many there are in full."""
 
     reviewed: tuple[Review, ...]

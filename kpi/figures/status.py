@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import duckdb
 
@@ -28,8 +29,7 @@ LISTS = {
 LIST_LIMIT = 100  # rows per theme list in the report; the counts are always complete (kpi export has every theme)
 
 
-@dataclass(frozen=True)
-class StatusCounts:
+class StatusCounts(NamedTuple):
     """Themes by status group: 目標達成, 遅延なし (計画通り), 遅延・未達, and their total."""
 
     achieved: int
@@ -38,8 +38,7 @@ class StatusCounts:
     total: int
 
 
-@dataclass(frozen=True)
-class ElementCounts:
+class ElementCounts(NamedTuple):
     """The status groups of one research item and element letter."""
 
     item: int
@@ -53,8 +52,7 @@ class ElementCounts:
 THEME_ROW = "theme_id, item, element, organizations, title, end_fy, status"  # a ThemeRow's columns, in order
 
 
-@dataclass(frozen=True)
-class ThemeRow:
+class ThemeRow(NamedTuple):
     """A theme as the lists show it."""
 
     theme_id: str
@@ -74,8 +72,7 @@ class ThemeList:
     count: int
 
 
-@dataclass(frozen=True)
-class Exclusions:
+class Exclusions(NamedTuple):
     """Themes left out of every outcome figure, by reason."""
 
     leading_research: int

@@ -62,7 +62,7 @@ def changes_text(c: Changes, words: Words, fmt: str = "table") -> str:
 
 
 def _theme_json(t: ThemeRow) -> dict[str, object]:
-    return dict(t.__dict__)
+    return t._asdict()
 
 
 def changes_json(c: Changes) -> str:

@@ -44,7 +44,7 @@ def due_sheet(due: Due, words: Words, line_end: str = "\r\n") -> str:
 
 
 def due_json(due: Due) -> str:
-    return dumps([dict(s.__dict__) for s in due.surveys])
+    return dumps([s._asdict() for s in due.surveys])
 
 
 def render(due: Due, fmt: DueFormat, words: Words, to_file: bool) -> str | bytes:

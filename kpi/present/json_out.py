@@ -120,7 +120,7 @@ def budget(report: Report) -> dict[str, Any]:
 
 
 def theme_list(themes: ThemeList) -> list[dict[str, Any]]:
-    return [r.__dict__.copy() for r in themes.rows]
+    return [r._asdict() for r in themes.rows]
 
 
 def stage_gate(sg: StageGate) -> dict[str, Any]:
@@ -138,7 +138,7 @@ def stage_gate(sg: StageGate) -> dict[str, Any]:
             }
             for r in sg.reviewed
         ],
-        "not_reviewed": [r.__dict__.copy() for r in sg.not_reviewed],
+        "not_reviewed": [r._asdict() for r in sg.not_reviewed],
         "not_reviewed_count": sg.not_reviewed_count,
     }
 
@@ -147,7 +147,7 @@ def outputs(report: Report) -> dict[str, Any]:
     o = report.outputs
     g = o.grants
     return {
-        "years": [y.__dict__.copy() for y in o.years],
+        "years": [y._asdict() for y in o.years],
         "total": o.total,
         "grants": None
         if g is None
@@ -182,7 +182,7 @@ def rs(report: Report) -> dict[str, Any] | None:
         "project_id": report.rs.project_id,
         "unit": "yen",
         "appropriations": [
-            {**a.__dict__, "execution_rate": as_float(a.execution_rate)} for a in report.rs.appropriations
+            {**a._asdict(), "execution_rate": as_float(a.execution_rate)} for a in report.rs.appropriations
         ],
         "indicators": [
             {
@@ -217,7 +217,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "snapshot": report.snapshot.date.isoformat() if report.snapshot else None,
         "snapshot_fallback": report.snapshot.fallback if report.snapshot else False,
         "programme": report.programme.as_json() if report.programme else None,
-        "exclusions": report.exclusions.__dict__.copy(),
+        "exclusions": report.exclusions._asdict(),
         "short_term": short_term(report),
         "long_term": long_term(report),
         "kpis": [kpi_json(k) for k in report.outcome.kpis],

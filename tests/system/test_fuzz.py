@@ -174,16 +174,18 @@ def load_in_process(db: Path, path: Path, kind: str) -> BaseException | None:
 def report_in_process(db: Path) -> None:
     from typer.testing import CliRunner
 
-    from kpi.cli import app
+    from kpi.cli.main import whole_app
 
-    result = CliRunner().invoke(app, ["report", "--db", str(db), "--as-of", "2025"])
+    result = CliRunner().invoke(whole_app(), ["report", "--db", str(db), "--as-of", "2025"])
     assert result.exit_code == 0, (result.output, result.exception)
 
 
 @pytest.fixture(scope="module")
 def base_db(_sample_db: Path) -> tuple[Path, dict[str, tuple[int, str]]]:
     """The sample database (copied by each example) and its checksums."""
-    from kpi.cli import app  # noqa: F401
+    from kpi.cli.main import whole_app
+
+    whole_app()
     from kpi.db import connect  # noqa: F401 (import once, outside the examples' deadline)
     from kpi.load import ingest  # noqa: F401
 

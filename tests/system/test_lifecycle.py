@@ -294,7 +294,7 @@ def from_library(report: Any) -> dict[str, Any]:
             "matured_commercialised": matured.numerator,
             "matured_verdict": str(matured.verdict),
         },
-        "status_summary": dataclasses.asdict(report.status_summary),
+        "status_summary": report.status_summary._asdict(),
         "budget": {
             "years": [[y.fy, float(y.budget), None if y.executed is None else float(y.executed)] for y in b.years],
             "total": [float(b.total_budget), float(b.total_executed)],

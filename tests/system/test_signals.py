@@ -81,7 +81,7 @@ class Moment:
 
 
 MOMENTS = [
-    Moment("importing", inside=("importing typer", "imported kpi.cli")),
+    Moment("importing", inside=("importing typer", "imported kpi.cli.main")),
     Moment("reading", inside=("begin read", "end read")),
     # a staged file's check and the rules across files are milliseconds long: held at their start, not raced
     Moment("checking-spellings", pause_at="begin check"),
@@ -346,8 +346,8 @@ def test_a_signal_during_a_report_says_so_in_the_users_language_and_log_format(
 def test_a_signal_after_the_work_is_done_leaves_the_commands_own_exit_code(
     _sample_db: Path, tmp_path: Path, signum: int, code: int, message: str, command: str
 ) -> None:
-    """Ctrl-C or SIGTERM while Python finalises at exit (the result printed, the list stored): the command's own
-    exit code, not death by the signal (Python gives signals back their default action as it finalises)."""
+    """Ctrl-C or SIGTERM as the process leaves (the result printed, the list stored): the command's own exit code,
+    not death by the signal."""
     db = copy_db(_sample_db, tmp_path / "kpi.duckdb")
     corrected = tmp_path / "themes_2026-03-31.csv"
     corrected.write_text(
@@ -356,8 +356,8 @@ def test_a_signal_after_the_work_is_done_leaves_the_commands_own_exit_code(
     )
     args = ["load", str(corrected)] if command == "load" else ["report", "--as-of", "2025", "--format", "json"]
     resume = tmp_path / "resume"
-    with Spy(*args, "--db", str(db), pause_at="finalizing", env={"FAULTKIT_RESUME_FILE": str(resume)}) as spy:
-        spy.wait_for("finalizing")
+    with Spy(*args, "--db", str(db), pause_at="exiting", env={"FAULTKIT_RESUME_FILE": str(resume)}) as spy:
+        spy.wait_for("exiting")
         spy.send(signum)
         deadline = time.monotonic() + 30
         while spy.proc.poll() is None and signum in pending_signals(spy.pid) and time.monotonic() < deadline:

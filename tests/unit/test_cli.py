@@ -10,7 +10,9 @@ import pytest
 from kit import ROOT, SAMPLE, SAMPLE_THEMES, theme, themes_csv, write
 from typer.testing import CliRunner
 
-from kpi.cli import app
+from kpi.cli.main import whole_app
+
+app = whole_app()
 
 runner = CliRunner()
 COMMANDS = ["load", "report", "check", "export", "stagegate", "reconcile", "chart", "init"]

@@ -1,11 +1,35 @@
 """The commands, each a few lines: open the store, call the library, render, and say what happened.
 
-Importing this package registers them on kpi.cli.app, in the order `kpi --help` lists them.
+Each module registers its commands on kpi.cli.app when imported. `kpi report …` imports only the module of the
+command it names (start-up time); help, completion and an unknown name import them all, in the order `kpi --help`
+lists them.
 """
 
-# isort: skip_file
-from kpi.cli.commands import loading  # noqa: F401  (each module registers its commands)
-from kpi.cli.commands import figures  # noqa: F401
-from kpi.cli.commands import followups  # noqa: F401
-from kpi.cli.commands import settings  # noqa: F401
-from kpi.cli.commands import store  # noqa: F401
+from __future__ import annotations
+
+import importlib
+
+# Every command (or group) and the module that holds it, in the order `kpi --help` lists them.
+MODULES = {
+    "load": "loading",
+    "report": "figures",
+    "check": "figures",
+    "export": "figures",
+    "stagegate": "figures",
+    "reconcile": "figures",
+    "chart": "figures",
+    "changes": "figures",
+    "followups": "followups",
+    "init": "settings",
+    "backup": "store",
+    "restore": "store",
+    "loads": "store",
+    "lists": "store",
+}
+
+
+def register(name: str | None) -> None:
+    """Import the module of the command `name` (every module when None or a name kpi does not know)."""
+    modules = [MODULES[name]] if name in MODULES else list(dict.fromkeys(MODULES.values()))
+    for module in modules:
+        importlib.import_module(f"kpi.cli.commands.{module}")

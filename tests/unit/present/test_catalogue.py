@@ -29,6 +29,8 @@ SAME_IN_BOTH = {
 # Literals that look like keys but are data: figure identifiers of `kpi reconcile`, the default file name.
 NOT_KEYS = {
     "kpi.duckdb",
+    "kpi.cli.commands",  # module names (the command line imports them by name)
+    "kpi.cli.main",
     "rs.appropriation",
     "rs.long_term.target",
     "rs.long_term.target_year",

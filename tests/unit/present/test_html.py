@@ -100,9 +100,8 @@ def test_every_text_value_is_escaped(sample: dict[str, Any]) -> None:
     rep = sample["report"]
     evil = '<script>alert("x")</script><img src=x onerror=alert(1)>&amp;'
     delayed = rep.themes["delayed"]
-    first = replace(delayed.rows[0], title=evil, organizations=evil, theme_id=evil)
-    rep = replace(
-        rep,
+    first = delayed.rows[0]._replace(title=evil, organizations=evil, theme_id=evil)
+    rep = rep._replace(
         programme=replace(rep.programme, name=evil),
         themes={**rep.themes, "delayed": replace(delayed, rows=(first, *delayed.rows[1:]))},
     )
