@@ -47,15 +47,7 @@ def in_force_among(lists: list[Snapshot], fy: int) -> Snapshot | None:
 
 def in_force(con: duckdb.DuckDBPyConnection, fy: int) -> Snapshot | None:
     """The list the figures as of `fy` read; None when no themes list is loaded."""
-    row = fetch_one(
-        con,
-        "SELECT list_id, snapshot FROM theme_lists WHERE snapshot <= ? ORDER BY snapshot DESC LIMIT 1",
-        [year_end(fy)],
-    )
-    if row:
-        return Snapshot(int(row[0]), row[1])
-    row = fetch_one(con, "SELECT list_id, snapshot FROM theme_lists ORDER BY snapshot LIMIT 1")
-    return Snapshot(int(row[0]), row[1], fallback=True) if row else None
+    return in_force_among(dated(con), fy)
 
 
 def at_or_before(con: duckdb.DuckDBPyConnection, day: dt.date) -> Snapshot | None:
