@@ -35,6 +35,10 @@ SAMPLE_REPORT_VS_IMPORT = 1.8
 LISTS_VS_ONE = 1.5  # kpi report on N themes in 12 monthly lists against one list
 LINEAR_FACTOR = 11.0
 MONTHS = 12
+VERSIONED_VS_LISTS = 1.3  # kpi report on 12 monthly lists + 3 corrected versions of one, against the 12 alone
+CORRECTION_VS_LANDED = 1.2  # a same-date correction kept as a new version, against the landed kpi's replacement
+CORRECTIONS = 3
+LANDED_REF = "c1bd489"  # the last commit before versions (schema 4): a correction replaced the date's list
 
 FLOOR_CODE = (
     "import sys, duckdb\n"
@@ -153,6 +157,25 @@ def kpi_python(args: argparse.Namespace) -> Path:
         run_quiet([str(python), "-m", "pip", "install", "--quiet", str(source)])  # dependencies as pyproject pins them
         if not first:  # the same version number: make pip take this checkout's code
             run_quiet([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", str(source)])
+    return python
+
+
+def landed_python(args: argparse.Namespace) -> Path:
+    """An interpreter with the landed kpi (--landed-ref, before versions) installed, from `git archive`, in
+    benchmarks/.venv-landed: the replacement a same-date correction made before is measured beside the new one."""
+    venv = HERE / ".venv-landed"
+    python = venv_python(venv)
+    if not python.exists():
+        print(f"creating {venv} for kpi at {args.landed_ref} ...", file=sys.stderr)
+        run_quiet([sys.executable, "-m", "venv", str(venv)])
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Path(tmp) / "landed.tar"
+        run_quiet(["git", "-C", str(ROOT), "archive", "--format=tar", "-o", str(archive), args.landed_ref])
+        source = Path(tmp) / "src"
+        source.mkdir()
+        shutil.unpack_archive(archive, source)
+        run_quiet([str(python), "-m", "pip", "install", "--quiet", "--force-reinstall", "--no-deps", str(source)])
+        run_quiet([str(python), "-m", "pip", "install", "--quiet", str(source)])
     return python
 
 
@@ -520,6 +543,44 @@ def benchmark(args: argparse.Namespace) -> dict:
             leftover.unlink(missing_ok=True)
         return path
 
+    # Versions: the 12 monthly lists with 3 corrected versions of the last month; and one list of N themes, by this
+    # kpi and by the landed one, that each repeat copies and corrects once (the same corrected file).
+    print(f"loading {CORRECTIONS} corrected versions of the list of {days[-1]} ...", file=sys.stderr)
+    versioned_db = dbs / "versioned.duckdb"
+    shutil.copy2(lists_db, versioned_db)
+    corrected = [workdir / f"corrected_{c}.csv" for c in range(CORRECTIONS)]
+    for c, path in enumerate(corrected):
+        run_quiet([str(python), "-c", MONTH_CODE, str(csv), str(path), str(MONTHS + 2 * c + 1)])
+        run_measured(
+            [*kpi, "load", str(path), "--kind", "themes", "--snapshot", days[-1], "--db", str(versioned_db), "-q"],
+            env=env,
+        )
+    landed = landed_python(args)
+    landed_kpi = [str(landed.parent / "kpi")]
+    kpi_versions["landed kpi"] = args.landed_ref
+    base_new, base_landed = dbs / "base_new.duckdb", dbs / "base_landed.duckdb"
+    for command, base in ((kpi, base_new), (landed_kpi, base_landed)):
+        run_measured([*command, "load", str(csv), "--snapshot", days[-1], "--db", str(base), "-q"], env=env)
+
+    def correct(command: list[str], base: Path, db: str) -> list[str]:
+        target = fresh(db)
+        shutil.copy2(base, target)
+        with open(target, "rb") as f:  # read once, as the base was: the copy's pages are cached for both
+            while f.read(1 << 24):
+                pass
+        return [
+            *command,
+            "load",
+            str(corrected[0]),
+            "--kind",
+            "themes",
+            "--snapshot",
+            days[-1],
+            "--db",
+            str(target),
+            "-q",
+        ]
+
     def kpi_load(source: Path, db: str) -> list[str]:
         return [*kpi, "load", str(source), "--kind", "themes", "--db", str(fresh(db)), "-q"]
 
@@ -549,6 +610,18 @@ def benchmark(args: argparse.Namespace) -> dict:
         "report_lists": (
             f"`kpi report --format json`, {args.n:,} themes in {MONTHS} monthly lists",
             lambda: [*report, str(lists_db)],
+        ),
+        "report_versioned": (
+            f"`kpi report --format json`, {MONTHS} monthly lists + {CORRECTIONS} corrected versions of one",
+            lambda: [*report, str(versioned_db)],
+        ),
+        "correct": (
+            f"`kpi load` a same-date correction of {args.n:,} themes (kept as a new version)",
+            lambda: correct(kpi, base_new, "correct.duckdb"),
+        ),
+        "correct_landed": (
+            f"the same correction by the landed kpi ({args.landed_ref}: replaces the list)",
+            lambda: correct(landed_kpi, base_landed, "correct_landed.duckdb"),
         ),
         "report_sample": ("`kpi report` on the sample data", lambda: [*kpi, "report", "--db", str(sample_db)]),
         "import_duckdb": ('`python -c "import duckdb"`', lambda: [str(python), "-c", "import duckdb"]),
@@ -584,6 +657,8 @@ def benchmark(args: argparse.Namespace) -> dict:
             f"  [{r + 1}/{args.repeats}] startup: {args.startup_runs} runs each of {', '.join(startup)}",
             file=sys.stderr,
         )
+    for path in corrected:
+        path.unlink(missing_ok=True)
     for db in ["load.duckdb", "floor.duckdb", "plain_peer.duckdb", "load_office.duckdb", "peer.duckdb"]:
         if (dbs / db).exists() and (rows := count_rows(python, dbs / db)) != args.n:
             raise BenchError(f"{db} holds {rows} themes, expected {args.n}")
@@ -659,6 +734,11 @@ def markdown(results: dict) -> str:
     lists = paired(s["report_lists"], s["report_one"])
     row("5", "report_one", "1.00×")
     row("5", "report_lists", f"{ratio_text(lists)} one list")
+    versioned = paired(s["report_versioned"], s["report_lists"]) if "report_versioned" in s else nan
+    row("8", "report_versioned", f"{ratio_text(versioned)} the {MONTHS} lists alone")
+    correction = paired(s["correct"], s["correct_landed"]) if "correct" in s else nan
+    row("9", "correct", f"{ratio_text(correction)} the landed replacement")
+    row("9", "correct_landed", "1.00×")
     sample_import = paired(s["report_sample"], s["import_duckdb"])
     row("6", "report_sample", f"{ratio_text(sample_import)} import duckdb")
     row("6", "import_duckdb", "1.00×")
@@ -699,6 +779,16 @@ def markdown(results: dict) -> str:
         ),
         (f"`kpi report`, {MONTHS} lists ≤ {LISTS_VS_ONE:g}× one list", ratio_text(lists), lists <= LISTS_VS_ONE),
         (
+            f"`kpi report`, {MONTHS} lists + {CORRECTIONS} versions ≤ {VERSIONED_VS_LISTS:g}× the {MONTHS} lists",
+            ratio_text(versioned),
+            versioned <= VERSIONED_VS_LISTS,
+        ),
+        (
+            f"same-date correction of {big} themes ≤ {CORRECTION_VS_LANDED:g}× the landed replacement",
+            ratio_text(correction),
+            correction <= CORRECTION_VS_LANDED,
+        ),
+        (
             f"linear: load {small} → {big} within {LINEAR_FACTOR:g}× (time)",
             ratio_text(lin_load),
             lin_load <= LINEAR_FACTOR,
@@ -737,6 +827,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--exclude", action="append", default=[], help="spelling the generator leaves out (repeatable)")
     parser.add_argument("--json", help="also write the raw results to this file")
+    parser.add_argument(
+        "--landed-ref", default=LANDED_REF, help=f"git commit of the kpi before versions (default {LANDED_REF})"
+    )
     args = parser.parse_args(argv)
     if args.repeats < 1 or args.n < 10:
         parser.error("--repeats must be ≥ 1 and --n ≥ 10")

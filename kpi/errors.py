@@ -140,3 +140,15 @@ class CannotWrite(KpiError):
     """A file could not be written (a full disk, a file-size limit); what was kept is in the message."""
 
     exit_code = ExitCode.IO_ERROR
+
+
+class UndoRefused(KpiError):
+    """A load cannot be undone: there is none, it is an undo itself, it was undone, or a later load built on it."""
+
+    exit_code = ExitCode.INPUT_REJECTED
+
+
+class YearClosed(KpiError):
+    """A load would change a figure of a year whose final figures were submitted (--reopen "reason" allows it)."""
+
+    exit_code = ExitCode.INPUT_REJECTED

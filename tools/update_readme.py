@@ -80,7 +80,26 @@ def transcripts(folder: Path) -> dict[str, str]:
             stream="stderr",
         )
     )
+    (folder / "fix").mkdir()
+    (folder / "fix" / "themes_2026-03-31.csv").write_text(corrected_list(), encoding="utf-8")
+    kpi(folder, "load", "fix/themes_2026-03-31.csv", stream="stderr")
+    out["diff"] = (
+        "$ kpi load fix/themes_2026-03-31.csv   # the 2026-03-31 list again, three statuses corrected\n"
+        "$ kpi submissions diff 1\n" + kpi(folder, "submissions", "diff", "1")
+    )
+    out["submissions"] = "$ kpi submissions\n" + kpi(folder, "submissions")
+    out["undo"] = "$ kpi undo\n" + kpi(folder, "undo", stream="stderr")
     return out
+
+
+def corrected_list() -> str:
+    """The sample's 2026-03-31 list with the statuses of T1-001, T1-002 and T1-003 corrected to 目標未達 (invented)."""
+    lines = (ROOT / "sample_data" / "themes_2026-03-31.csv").read_text(encoding="utf-8-sig").splitlines()
+    fixed = [
+        line.replace("目標達成", "目標未達") if line.split(",", 1)[0] in ("T1-001", "T1-002", "T1-003") else line
+        for line in lines
+    ]
+    return "\n".join(fixed) + "\n"
 
 
 def april_list() -> str:

@@ -16,6 +16,7 @@ import typer
 
 from kpi.cli.help import HELP
 from kpi.cli.output import LogFormat
+from kpi.db.known import KnownAt
 from kpi.present.catalogue import Lang
 from kpi.present.formats import (
     ChangesFormat,
@@ -23,6 +24,7 @@ from kpi.present.formats import (
     DueFormat,
     ExportFormat,
     ListingFormat,
+    RecordFormat,
     ReportFormat,
     TableFormat,
 )
@@ -60,6 +62,20 @@ def date_of(option: str) -> Callable[[str], dt.date]:
             raise Refused("cli.not_a_date", option=option, value=text) from None
 
     return parse
+
+
+def known_at(text: str) -> KnownAt:
+    """--known-at: a load number from `kpi loads` (3 or #3), or YYYY-MM-DD[THH:MM] in the programme's calendar (a
+    date alone is the end of that day)."""
+    value = text.strip().removeprefix("#")
+    if value.isdigit() and value.isascii():
+        return KnownAt(load=int(value))
+    try:
+        if len(value) == 10:
+            return KnownAt(time=dt.datetime.combine(dt.date.fromisoformat(value), dt.time(23, 59, 59)))
+        return KnownAt(time=dt.datetime.fromisoformat(value).replace(tzinfo=None))
+    except ValueError:
+        raise Refused("cli.known_at_invalid", value=text) from None
 
 
 SIZE_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
@@ -118,6 +134,11 @@ MaxFileSize = Annotated[
     _option("--max-file-size", help_key="help.opt.max_file_size", parser=size, metavar="<str>", show_default=False),
 ]
 AllRows = Annotated[bool, _option("--all", help_key="help.opt.all")]
+KnownAtOption = Annotated[
+    KnownAt | None,
+    _option("--known-at", help_key="help.opt.known_at", parser=known_at, metavar="<str>", show_default=False),
+]
+Reopen = Annotated[str | None, _option("--reopen", help_key="help.opt.reopen", metavar="<reason>", show_default=False)]
 
 
 def out_option(help_key: str, required: bool = False) -> Any:
@@ -136,4 +157,5 @@ ChangesFormatOption = Annotated[ChangesFormat, format_option()]
 CheckFormatOption = Annotated[CheckFormat, format_option()]
 DueFormatOption = Annotated[DueFormat, format_option()]
 ListingFormatOption = Annotated[ListingFormat, format_option()]
+RecordFormatOption = Annotated[RecordFormat, format_option()]
 ExportFormatOption = Annotated[ExportFormat, typer.Option("--format", "-f", help=HELP("help.opt.export_format"))]

@@ -5,17 +5,17 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import duckdb
 
 from kpi import interrupts
 from kpi.db import files
 from kpi.db.files import DEFAULT_DB, DEFAULT_WAIT, wal_of
-from kpi.db.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
+from kpi.db.schema import MIGRATIONS, SCHEMA_VERSION, TABLES, VERSIONED
 from kpi.errors import (
     DISK_FULL,
     NOT_PERMITTED,
@@ -29,8 +29,6 @@ from kpi.errors import (
     SchemaTooNew,
     UsageProblem,
 )
-
-T = TypeVar("T")
 
 _commits = 0  # transactions committed by this process (a failed first load removes its file only before one)
 
@@ -135,8 +133,9 @@ def read_whole(con: duckdb.DuckDBPyConnection) -> None:
     kpi's own tables only, by name through DuckDB's relational API (no name is pasted into SQL). A join can skip
     the blocks it does not need, so a load's own reads are not enough: this costs ~35 ms for 200,000 themes.
     """
-    present = {str(name) for (name,) in con.execute(KPI_TABLES_PRESENT, [list(TABLES)]).fetchall()}
-    for table in TABLES:
+    names = [*TABLES, *VERSIONED]  # (the kinds of rows were tables themselves before schema version 5)
+    present = {str(name) for (name,) in con.execute(KPI_TABLES_PRESENT, [names]).fetchall()}
+    for table in names:
         if table in present:
             con.table(table).aggregate("min(COLUMNS(*))").fetchall()
 
@@ -189,54 +188,6 @@ def _remove_if_new(path: Path, absent: bool, exc: BaseException) -> None:
             leftover.unlink(missing_ok=True)
 
 
-def together(con: duckdb.DuckDBPyConnection, jobs: Mapping[str, Callable[[Any], T]]) -> dict[str, T]:
-    """Independent reads, each on its own cursor of one read-only connection, two at a time: a report's twenty
-    short queries spend most of their time in DuckDB (planning, reading blocks), which runs outside the GIL.
-
-    A signal (or an error) in the main thread interrupts the cursors and waits for them, so that no DuckDB work
-    outlives the connection."""
-    import threading
-
-    cursors = {name: con.cursor() for name in jobs}
-    pending = list(jobs)
-    results: dict[str, T] = {}
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def work() -> None:
-        while True:
-            with lock:
-                if not pending or errors:
-                    return
-                name = pending.pop(0)
-            try:
-                results[name] = jobs[name](cursors[name])
-            except BaseException as exc:  # handed to the main thread below
-                errors.append(exc)
-
-    helper = threading.Thread(target=work, daemon=True)
-    try:
-        helper.start()
-        work()
-        while helper.is_alive():
-            helper.join(0.05)
-    except BaseException:
-        for cursor in cursors.values():
-            with suppress(duckdb.Error):
-                cursor.interrupt()
-        with lock:
-            pending.clear()
-        helper.join()
-        raise
-    finally:
-        for cursor in cursors.values():
-            with suppress(duckdb.Error):
-                cursor.close()
-    if errors:
-        raise errors[0]
-    return {name: results[name] for name in jobs}
-
-
 def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tuple[Any, ...] | None:
     """The first row of a query, reading the result to its end (DuckDB 2.0 refuses new work on a
     connection while a result is unread)."""
@@ -284,11 +235,11 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection, data: bool = True) -> Iterator[None]:
+def transaction(con: duckdb.DuckDBPyConnection, data: bool = True, kept: str = "cli.kept_commit") -> Iterator[None]:
     """BEGIN … COMMIT, or ROLLBACK on any exception (Ctrl-C and SIGTERM included).
 
     A signal during COMMIT waits for it to end (interrupts.held), so the message after it says truthfully
-    whether the load is stored."""
+    whether the load (or what `kept` names: a submission) is stored."""
     global _commits
     con.execute("BEGIN TRANSACTION")
     try:
@@ -300,7 +251,7 @@ def transaction(con: duckdb.DuckDBPyConnection, data: bool = True) -> Iterator[N
         con.execute("COMMIT")  # if it fails, nothing was written
         if data:  # a schema upgrade alone writes no data
             _commits += 1
-            interrupts.keep("cli.kept_commit")
+            interrupts.keep(kept)
 
 
 def _holds_anything(con: duckdb.DuckDBPyConnection) -> bool:
@@ -337,6 +288,8 @@ def open_for_write(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[duckdb.Du
                 if created and _commits == commits_before:
                     for leftover in (path, wal_of(path)):
                         leftover.unlink(missing_ok=True)
+            if isinstance(exc, KpiError):  # already explained (an output file of the same command, for one)
+                raise
             explained = explain(exc, path, committed=_commits > commits_before)
             if explained is not None:
                 raise explained from exc

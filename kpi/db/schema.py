@@ -93,17 +93,76 @@ MIGRATIONS: list[str] = [
     ALTER TABLE loads ADD COLUMN snapshot_from VARCHAR;
     UPDATE loads SET snapshot = l.snapshot FROM theme_lists l WHERE l.load_id = loads.load_id;
     """,
+    # 5: nothing loaded is overwritten. Every row of every kind is kept in `<table>_versions` with the load that
+    # brought it (load_id) and the load that superseded it (superseded_by, null while current); `<table>` becomes
+    # the view of the current rows. A theme list's versions are rows of theme_lists_versions (a list_id names a
+    # set of theme_rows, which are never changed; an undo makes an earlier set current again under a new
+    # version). A load records the load it undid and the reason a closed year was reopened. The register of
+    # submissions. Every stored row becomes the first version.
+    """
+    CREATE TABLE theme_lists_versions (
+        list_id INTEGER NOT NULL, snapshot DATE NOT NULL, load_id INTEGER NOT NULL, superseded_by INTEGER);
+    INSERT INTO theme_lists_versions SELECT list_id, snapshot, load_id, NULL FROM theme_lists;
+    DROP VIEW themes;
+    DROP TABLE theme_lists;
+    CREATE VIEW theme_lists AS
+        SELECT list_id, snapshot, load_id FROM theme_lists_versions WHERE superseded_by IS NULL;
+    CREATE VIEW themes AS
+        SELECT r.theme_id, r.item, r.funding, r.element, r.organizations, r.title, r.start_fy, r.end_fy, r.status,
+               r.load_id, l.snapshot
+        FROM theme_rows r JOIN theme_lists l USING (list_id)
+        QUALIFY row_number() OVER (PARTITION BY r.theme_id ORDER BY l.snapshot DESC) = 1;
+    ALTER TABLE programme ADD COLUMN superseded_by INTEGER;
+    ALTER TABLE programme RENAME TO programme_versions;
+    CREATE VIEW programme AS SELECT * EXCLUDE (superseded_by) FROM programme_versions WHERE superseded_by IS NULL;
+    ALTER TABLE budget ADD COLUMN superseded_by INTEGER;
+    ALTER TABLE budget RENAME TO budget_versions;
+    CREATE VIEW budget AS SELECT * EXCLUDE (superseded_by) FROM budget_versions WHERE superseded_by IS NULL;
+    ALTER TABLE followups ADD COLUMN superseded_by INTEGER;
+    ALTER TABLE followups RENAME TO followups_versions;
+    CREATE VIEW followups AS SELECT * EXCLUDE (superseded_by) FROM followups_versions WHERE superseded_by IS NULL;
+    ALTER TABLE outputs ADD COLUMN superseded_by INTEGER;
+    ALTER TABLE outputs RENAME TO outputs_versions;
+    CREATE VIEW outputs AS SELECT * EXCLUDE (superseded_by) FROM outputs_versions WHERE superseded_by IS NULL;
+    ALTER TABLE grants ADD COLUMN superseded_by INTEGER;
+    ALTER TABLE grants RENAME TO grants_versions;
+    CREATE VIEW grants AS SELECT * EXCLUDE (superseded_by) FROM grants_versions WHERE superseded_by IS NULL;
+    ALTER TABLE stagegate ADD COLUMN superseded_by INTEGER;
+    ALTER TABLE stagegate RENAME TO stagegate_versions;
+    CREATE VIEW stagegate AS SELECT * EXCLUDE (superseded_by) FROM stagegate_versions WHERE superseded_by IS NULL;
+    ALTER TABLE evaluation ADD COLUMN superseded_by INTEGER;
+    ALTER TABLE evaluation RENAME TO evaluation_versions;
+    CREATE VIEW evaluation AS
+        SELECT * EXCLUDE (superseded_by) FROM evaluation_versions WHERE superseded_by IS NULL;
+    ALTER TABLE published ADD COLUMN superseded_by INTEGER;
+    ALTER TABLE published RENAME TO published_versions;
+    CREATE VIEW published AS
+        SELECT * EXCLUDE (superseded_by), rowid AS position FROM published_versions WHERE superseded_by IS NULL;
+    ALTER TABLE rs_budget ADD COLUMN superseded_by INTEGER;
+    ALTER TABLE rs_budget RENAME TO rs_budget_versions;
+    CREATE VIEW rs_budget AS SELECT * EXCLUDE (superseded_by) FROM rs_budget_versions WHERE superseded_by IS NULL;
+    ALTER TABLE rs_indicators ADD COLUMN superseded_by INTEGER;
+    ALTER TABLE rs_indicators RENAME TO rs_indicators_versions;
+    CREATE VIEW rs_indicators AS
+        SELECT * EXCLUDE (superseded_by) FROM rs_indicators_versions WHERE superseded_by IS NULL;
+    ALTER TABLE rs_values ADD COLUMN superseded_by INTEGER;
+    ALTER TABLE rs_values RENAME TO rs_values_versions;
+    CREATE VIEW rs_values AS SELECT * EXCLUDE (superseded_by) FROM rs_values_versions WHERE superseded_by IS NULL;
+    ALTER TABLE loads ADD COLUMN undoes INTEGER;
+    ALTER TABLE loads ADD COLUMN reopened VARCHAR;
+    CREATE TABLE submissions (
+        submission_id INTEGER PRIMARY KEY, made_at TIMESTAMP NOT NULL, as_of_fy SMALLINT NOT NULL,
+        stage VARCHAR NOT NULL, load_id INTEGER NOT NULL, format VARCHAR NOT NULL, encoding VARCHAR,
+        lang VARCHAR NOT NULL, figures VARCHAR NOT NULL, files VARCHAR NOT NULL);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
-# Every table of the current schema (a damaged block is looked for in each of them before a load writes).
-TABLES = (
-    "meta",
-    "loads",
+# The kinds of rows kept in versions: each is stored in `<name>_versions` (with load_id and superseded_by) and
+# read through the view `<name>`, its current rows.
+VERSIONED = (
     "programme",
     "theme_lists",
-    "theme_rows",
-    "theme_history",
     "budget",
     "followups",
     "outputs",
@@ -116,7 +175,21 @@ TABLES = (
     "rs_values",
 )
 
-# The natural key of each table: a reload replaces the rows whose key it gives.
+
+# The kinds whose rows are read in the order they were stored (the order of their file): their views give it as
+# `position`.
+IN_FILE_ORDER = ("published",)
+
+
+def versions_of(name: str) -> str:
+    """The table that keeps every version of a kind of row (VERSIONED)."""
+    return f"{name}_versions"
+
+
+# Every table of the current schema (a damaged block is looked for in each of them before a load writes).
+TABLES = ("meta", "loads", "theme_rows", "theme_history", "submissions", *(versions_of(n) for n in VERSIONED))
+
+# The natural key of each kind of row: a reload supersedes the current rows whose key it gives.
 TABLE_KEYS = {
     "budget": ["fy"],
     "followups": ["theme_id", "survey_fy"],

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kpi.db.files import DEFAULT_DB, DEFAULT_WAIT, store_files
+from kpi.db.known import KnownAt
 
 if TYPE_CHECKING:
     import duckdb
@@ -32,12 +33,22 @@ class Store:
         return cls(Path(db or os.environ.get("KPI_DB") or DEFAULT_DB), DEFAULT_WAIT if wait is None else wait)
 
     @contextmanager
-    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-only connection (kpi.db.connect.open_for_read)."""
+    def reading(self, known_at: KnownAt | int | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection (kpi.db.connect.open_for_read); with `known_at`, showing the rows current right
+        after that load (kpi.db.versions)."""
         from kpi.db.connect import open_for_read
 
         with open_for_read(self.path, self.wait) as con:
-            yield con
+            if known_at is None:
+                yield con
+                return
+            from kpi.db import versions
+
+            versions.show_as_of(con, versions.resolve(con, known_at))
+            try:
+                yield con
+            finally:
+                versions.forget(con)
 
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -1,7 +1,8 @@
 """Writing one `kpi load` into the database: every file in one transaction.
 
-A themes file is a dated list (theme_lists, theme_rows): a new date adds a list, the same date replaces that
-date's list, the same content changes nothing. Every other kind replaces its rows by their natural key.
+Nothing stored is overwritten or deleted (kpi.db.schema, version 5). A themes file is a dated list (theme_lists,
+theme_rows): a new date adds a list, the same date adds a new version of that date's list and supersedes the one
+before, the same content changes nothing. Every other kind supersedes the current rows whose natural key it gives.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import duckdb
 
 from kpi.db import stage
 from kpi.db.connect import fetch_one, transaction
-from kpi.db.schema import TABLE_KEYS, THEME_COLUMNS
+from kpi.db.schema import TABLE_KEYS, THEME_COLUMNS, versions_of
 from kpi.db.stage import Staged
 
 MISSING_LISTED = 20  # theme ids named in a load's result when themes are missing from a newer list
@@ -103,7 +104,8 @@ def _record_load(con: duckdb.DuckDBPyConnection, source: Incoming, rows: int, in
 def _previous_load(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[int, str] | None:
     row = fetch_one(
         con,
-        "SELECT load_id, strftime(loaded_at, '%Y-%m-%d %H:%M') FROM loads WHERE sha256 = ? ORDER BY load_id DESC LIMIT 1",
+        "SELECT load_id, strftime(loaded_at, '%Y-%m-%d %H:%M') FROM loads WHERE sha256 = ? AND undoes IS NULL "
+        "ORDER BY load_id DESC LIMIT 1",
         [sha256],
     )
     return (int(row[0]), str(row[1])) if row else None
@@ -130,8 +132,10 @@ def _write_programme(con: duckdb.DuckDBPyConnection, source: Incoming) -> FileRe
     if current == settings:
         return _unchanged(con, source, len(settings))
     load_id = _record_load(con, source, len(settings), len(settings), 0)
-    con.execute("DELETE FROM programme")
-    con.executemany("INSERT INTO programme VALUES (?, ?, ?)", [[k, v, load_id] for k, v in settings.items()])
+    con.execute("UPDATE programme_versions SET superseded_by = ? WHERE superseded_by IS NULL", [load_id])
+    con.executemany(
+        "INSERT INTO programme_versions VALUES (?, ?, ?, NULL)", [[k, v, load_id] for k, v in settings.items()]
+    )
     return FileResult(str(source.path), source.kind, len(settings), len(settings), 0, load_id)
 
 
@@ -171,14 +175,20 @@ def _drop_staged(con: duckdb.DuckDBPyConnection, table: str) -> None:
 def _apply(
     con: duckdb.DuckDBPyConnection, table: str, columns: list[str], load_id: int, changed: int, new: int
 ) -> None:
-    """Replace the changed rows of `table` by key and insert the new ones, all tagged with the load."""
+    """Supersede the current rows of `table` whose key a changed row gives, and add the changed and new rows as
+    current, all tagged with the load."""
     key = TABLE_KEYS[table]
     on = " AND ".join(f"i.{k} = t.{k}" for k in key)
     staged = f"changed_{table}"
-    if changed > new:  # some rows replace stored ones
-        con.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM {staged} i WHERE NOT i.is_new AND {on})")
+    stored = versions_of(table)
+    if changed > new:  # some rows supersede stored ones
+        con.execute(
+            f"UPDATE {stored} t SET superseded_by = $load WHERE t.superseded_by IS NULL "
+            f"AND EXISTS (SELECT 1 FROM {staged} i WHERE NOT i.is_new AND {on})",
+            {"load": load_id},
+        )
     cols = ", ".join(f'"{c}"' for c in columns)
-    con.execute(f"INSERT INTO {table} ({cols}, load_id) SELECT {cols}, ? FROM {staged}", [load_id])
+    con.execute(f"INSERT INTO {stored} ({cols}, load_id) SELECT {cols}, ? FROM {staged}", [load_id])
     _drop_staged(con, table)
 
 
@@ -227,13 +237,13 @@ def _first_list(con: duckdb.DuckDBPyConnection, parts: list[Incoming]) -> list[F
     staged = parts[0].tables["themes"]
     if len(parts) != 1 or not isinstance(staged, Staged) or not staged.recoded:
         return None
-    if fetch_one(con, "SELECT (SELECT count(*) FROM theme_lists) + (SELECT count(*) FROM theme_rows)") != (0,):
+    if fetch_one(con, "SELECT (SELECT count(*) FROM theme_lists_versions) + (SELECT count(*) FROM theme_rows)") != (0,):
         return None
     part, snapshot = parts[0], parts[0].snapshot
     assert snapshot is not None
     load_id = _record_load(con, part, staged.height, staged.height, 0)
     list_id = 1
-    con.execute("INSERT INTO theme_lists VALUES (?, ?, ?)", [list_id, snapshot, load_id])
+    con.execute("INSERT INTO theme_lists_versions VALUES (?, ?, ?, NULL)", [list_id, snapshot, load_id])
     if stage.finish(con, staged, list_id, load_id):
         stage.take_place(con, staged)
     else:  # the staged table's layout is not theme_rows' (it always is): copy it
@@ -276,16 +286,17 @@ def _write_theme_list(con: duckdb.DuckDBPyConnection, parts: list[Incoming]) -> 
         results = []
         load_ids = []
         for part in parts:
-            new, changed = _against(con, part, previous)
+            new, changed = _against(con, part, (stored, snapshot) if stored is not None else previous)
             load_ids.append(_record_load(con, part, part.tables["themes"].height, new, changed))
             results.append((part, new, changed))
-        if stored is None:
-            list_id = int((fetch_one(con, "SELECT coalesce(max(list_id), 0) + 1 FROM theme_lists") or (1,))[0])
-            con.execute("INSERT INTO theme_lists VALUES (?, ?, ?)", [list_id, snapshot, load_ids[0]])
-        else:
-            list_id = stored
-            con.execute("DELETE FROM theme_rows WHERE list_id = ?", [list_id])
-            con.execute("UPDATE theme_lists SET load_id = ? WHERE list_id = ?", [load_ids[0], list_id])
+        # A new set of rows, whether the date is new or corrected: the version it supersedes keeps its own.
+        list_id = int((fetch_one(con, "SELECT coalesce(max(list_id), 0) + 1 FROM theme_lists_versions") or (1,))[0])
+        if stored is not None:
+            con.execute(
+                "UPDATE theme_lists_versions SET superseded_by = ? WHERE snapshot = ? AND superseded_by IS NULL",
+                [load_ids[0], snapshot],
+            )
+        con.execute("INSERT INTO theme_lists_versions VALUES (?, ?, ?, NULL)", [list_id, snapshot, load_ids[0]])
         con.execute(
             f"INSERT INTO theme_rows (list_id, {cols}, load_id) SELECT ?, {cols}, ? FROM incoming_list",
             [list_id, load_ids[0]],
@@ -372,10 +383,15 @@ def stored_setting(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
 
 
 def stored_theme_ids(con: duckdb.DuckDBPyConnection) -> Any:
-    """Every theme_id any list holds, as a relation (follow-ups and stage-gate rows must name a known theme)."""
-    return con.sql("SELECT DISTINCT theme_id FROM theme_rows")
+    """Every theme_id a current list holds, as a relation (follow-ups and stage-gate rows must name a known theme)."""
+    return con.sql("SELECT DISTINCT theme_id FROM theme_rows WHERE list_id IN (SELECT list_id FROM theme_lists)")
 
 
 def stored_end_years(con: duckdb.DuckDBPyConnection) -> Any:
     """Each listed theme's end year as its latest list has it (a survey must not predate the theme's end)."""
     return con.sql("SELECT theme_id, end_fy FROM themes")
+
+
+def mark_reopened(con: duckdb.DuckDBPyConnection, load_ids: list[int], reason: str) -> None:
+    """Keep the reason a load changed the figures of a closed year with the load."""
+    con.execute("UPDATE loads SET reopened = ? WHERE list_contains(?, load_id)", [reason, load_ids])

@@ -11,7 +11,8 @@ from kpi.fiscal import fiscal_year_of
 
 
 class LoadRecord(NamedTuple):
-    """One load as `loads` records it; a themes file's list date and where that date came from."""
+    """One load as `loads` records it; a themes file's list date and where that date came from; the load an undo
+    reverted; the reason a load reopened a closed year."""
 
     load_id: int
     loaded_at: dt.datetime
@@ -23,6 +24,8 @@ class LoadRecord(NamedTuple):
     updated: int
     snapshot: dt.date | None
     snapshot_from: str | None
+    undoes: int | None = None
+    reopened: str | None = None
 
 
 class ListRecord(NamedTuple):
@@ -41,8 +44,8 @@ class ListRecord(NamedTuple):
 def loads(con: duckdb.DuckDBPyConnection) -> list[LoadRecord]:
     """Every load, oldest first."""
     rows = con.execute(
-        "SELECT load_id, loaded_at, file_name, sha256, kind, row_count, inserted, updated, snapshot, snapshot_from "
-        "FROM loads ORDER BY load_id"
+        "SELECT load_id, loaded_at, file_name, sha256, kind, row_count, inserted, updated, snapshot, snapshot_from, "
+        "undoes, reopened FROM loads ORDER BY load_id"
     ).fetchall()
     return [LoadRecord(*row) for row in rows]
 

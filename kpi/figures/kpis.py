@@ -15,10 +15,9 @@ import duckdb
 
 from kpi.db.connect import fetch_one
 from kpi.exact import ratio
-from kpi.figures.lists import Snapshot, dated, in_force, in_force_among, list_id
+from kpi.figures.lists import Snapshot, dated, in_force_among, list_id
 from kpi.figures.outlook import Pending, ToReach, pending_outlook, to_reach
 from kpi.figures.population import COMMERCIALISED_SQL, POPULATION, counted
-from kpi.figures.programme import as_of_year, require_data, required_settings
 from kpi.figures.verdict import Verdict, judge
 from kpi.settings import DEFAULT_HORIZON, Settings
 
@@ -233,24 +232,3 @@ def trend(
     ).fetchall()
     target = settings.target(spec.target) if settings else None
     return [TrendYear(int(fy), int(a), int(c), judge(int(a), int(c), target, int(fy))) for fy, a, c in rows]
-
-
-class Check(NamedTuple):
-    """`kpi check`: the KPIs as of a year and the list they were counted on."""
-
-    outcome: Outcome
-    snapshot: Snapshot | None
-
-    @property
-    def failed(self) -> bool:
-        """Whether any KPI is judged and below its target: the only outcome that makes `kpi check` exit 1."""
-        return any(k.verdict is Verdict.NOT_MET for k in self.outcome.kpis)
-
-
-def check(con: duckdb.DuckDBPyConnection, asked: int | None) -> Check:
-    """The KPIs as of the year asked (else the current one); refused without data or programme settings."""
-    require_data(con)
-    programme = required_settings(con)
-    as_of = as_of_year(con, asked, programme)
-    snapshot = in_force(con, as_of)
-    return Check(outcome(con, as_of, programme, list_id(snapshot)), snapshot)

@@ -152,7 +152,7 @@ def resolve(con: duckdb.DuckDBPyConnection, figure: str, year_report: Report) ->
 def reconcile(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
     """Every published figure with its computed value, then the comparisons with RS (when loaded); refused (exit 3)
     when no published figure is loaded."""
-    published = con.execute("SELECT figure, as_of_fy, value, source FROM published ORDER BY rowid").fetchall()
+    published = con.execute("SELECT figure, as_of_fy, value, source FROM published ORDER BY position").fetchall()
     if not published:
         raise NoData("db.no_published")
     reports: dict[int, Report] = {}

@@ -7,7 +7,8 @@ from typing import Any, NamedTuple
 
 import duckdb
 
-from kpi.db.connect import together
+from kpi.db.reading import together
+from kpi.db.versions import KnownLoad, shown_load
 from kpi.figures.budget import Budget, budget
 from kpi.figures.evaluation import Evaluation, evaluation
 from kpi.figures.kpis import Outcome, TrendYear, outcome, trend
@@ -29,6 +30,7 @@ from kpi.figures.status import (
     status_summary,
     theme_lists,
 )
+from kpi.figures.submissions import Standing, against_latest, figures_from
 from kpi.settings import Settings
 
 
@@ -50,6 +52,8 @@ class Report(NamedTuple):
     evaluation: Evaluation
     rs: Rs | None
     schedule: Schedule | None = None  # the long-term chart's maturity schedule, when asked for
+    known_at: KnownLoad | None = None  # the load the figures are as known right after (--known-at)
+    standing: Standing | None = None  # the latest submission for the year, and the figures that differ from it
 
 
 class Submission(NamedTuple):
@@ -86,6 +90,8 @@ def report(
         "outputs": lambda c: outputs(c, as_of),
     }
     built = Report(as_of_fy=as_of, snapshot=snapshot, programme=programme, **together(con, parts))
+    figures = figures_from(built.outcome, built.status_summary, built.budget, snapshot)
+    built = built._replace(known_at=shown_load(con), standing=against_latest(con, as_of, figures))
     return built._replace(schedule=schedule(con, built)) if with_schedule else built
 
 

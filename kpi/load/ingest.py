@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from kpi.db.connect import transaction
 from kpi.db.files import store_files
+from kpi.db.versions import Undone
 from kpi.db.write import (
     FileResult,
     Incoming,
+    mark_reopened,
     stored_setting,
     write_checked,
     write_sources,
@@ -31,6 +33,9 @@ if TYPE_CHECKING:
 
 
 Progress = Callable[[str], None]  # told each phase of a load as it starts: "read", "check", "write"
+# Given the load's connection before it writes, the check to run once it has written: it refuses the load (an
+# exception) or says whether the load reopened a closed year (kpi.figures.submissions.closing).
+Guard = Callable[["duckdb.DuckDBPyConnection"], Callable[[], bool]]
 
 
 @dataclass
@@ -237,9 +242,12 @@ def load(
     progress: Progress | None = None,
     db: Path | None = None,
     max_bytes: int | None = None,
+    guard: Guard | None = None,
+    reopen: str | None = None,
 ) -> tuple[list[FileResult], list[Skipped]]:
     """`kpi load`: read, check and write every file in one transaction, all of it or nothing; the results and the
-    files skipped.
+    files skipped. `guard` checks the written state before it is committed; `reopen` is kept with the loads when
+    the guard says they reopened a closed year.
 
     A lone themes file is staged by DuckDB where it will be stored (kpi.load.staged); if it cannot be accepted
     that way the transaction is rolled back and the load starts again, reading every file the ordinary way.
@@ -253,6 +261,7 @@ def load(
 
     def attempt(stage: bool) -> tuple[list[FileResult], list[Skipped]]:
         with transaction(con):
+            check = guard(con) if guard is not None else None
             batch = read_files(
                 paths,
                 kind,
@@ -269,7 +278,10 @@ def load(
             incoming = _checked(con, batch)
             if progress:
                 progress("write")
-            return write_checked(con, incoming), batch.skipped
+            results = write_checked(con, incoming)
+            if check is not None and check() and reopen:
+                mark_reopened(con, [r.load_id for r in results if r.load_id is not None], reopen)
+            return results, batch.skipped
 
     keep = int(stored_setting(con, "backups") or DEFAULT_BACKUPS)
     timezone = stored_setting(con, "timezone") or DEFAULT_TIMEZONE
@@ -279,6 +291,33 @@ def load(
             return attempt(stage=True)
         except NotStaged:
             return attempt(stage=False)
+    finally:
+        if db is not None:
+            backup.after_load(con, db, kept, keep)
+
+
+def undo(
+    con: duckdb.DuckDBPyConnection,
+    asked: int | None,
+    db: Path | None = None,
+    guard: Guard | None = None,
+    reopen: str | None = None,
+) -> Undone:
+    """`kpi undo`: revert a load (the one asked, else the latest) as a new load, in one transaction;
+    the database as it was is kept in its backups folder first, as before any load."""
+    from kpi.db import backup
+    from kpi.db.versions import undo_load
+
+    keep = int(stored_setting(con, "backups") or DEFAULT_BACKUPS)
+    timezone = stored_setting(con, "timezone") or DEFAULT_TIMEZONE
+    kept = backup.before_load(con, db, keep, now_in(timezone)) if db is not None else None
+    try:
+        with transaction(con):
+            check = guard(con) if guard is not None else None
+            done = undo_load(con, asked, now_in(timezone))
+            if check is not None and check() and reopen:
+                mark_reopened(con, [done.load_id], reopen)
+            return done
     finally:
         if db is not None:
             backup.after_load(con, db, kept, keep)

@@ -233,6 +233,14 @@ WORDS: dict[str, tuple[str, str]] = {
         "Messages on stderr as text or one JSON object per line.",
     ),
     "sheet.summary": ("概要", "About"),
+    "col.as_of": ("時点（年度）", "as_of_fy"),
+    "col.loaded_at": ("日時", "time"),
+    "group.achieved": ("目標達成", "achieved"),
+    "group.on_track": ("遅延なし", "on track"),
+    "group.delayed_or_not_achieved": ("遅延・未達", "delayed or not achieved"),
+    "group.total": ("合計", "total"),
+    "col.value": ("値", "value"),
+    "col.figure": ("指標", "figure"),
     # ------------------------------------------------------------------ kpi/cli/app.py
     "cli.version": ("kpi {version}", "kpi {version}"),
     "help.app": (
@@ -361,6 +369,15 @@ WORDS: dict[str, tuple[str, str]] = {
         "Needs the charts extra (pip install 'kpi[charts]'); the Japanese font ships with it.\n\n"
         "Example: kpi chart short_term --as-of 2025 --out short_term.png",
     ),
+    "help.opt.stage": (
+        "提出の段階: preliminary（速報値）か final（確定値）。確定値を提出した年度は、その数値を変える読込を拒みます。[既定値: preliminary]",
+        "The submission's stage: preliminary or final. Once a year's final figures are submitted, a load that "
+        "would change them is refused. [default: preliminary]",
+    ),
+    "help.opt.submission": (
+        "記録済みの提出 N のファイルを、記録どおり（同じバイト列、manifest の書き出し日時のみ異なる）にもう一度書き出します。",
+        "Write the files of recorded submission N again, byte for byte (only the manifest's time of writing differs).",
+    ),
     # ------------------------------------------------------------------ kpi/cli/commands/followups.py
     "help.opt.out_sheet": (
         "調査票をこのファイルに書き出します（BOM付きUTF-8、CRLF: Excel でそのまま開けます）。",
@@ -405,6 +422,18 @@ WORDS: dict[str, tuple[str, str]] = {
         "Formats: .csv, tab-separated .txt and .tsv (Excel's Unicode text too), .xlsx, .xls, .ods, .parquet.\n\n"
         "RS open-data files (2-1_RS_…, 3-1_RS_…) keep the rows of one project (--project-id).\n\n"
         "Example: kpi load sample_data/",
+    ),
+    "help.opt.undo_load": (
+        "取り消す読込の番号。[既定値: 取り消されていない最新の読込]",
+        "The load to undo. [default: the latest load not undone]",
+    ),
+    "help.undo": (
+        "最新の読込（または読込 N）を取り消します。その行は置き換えられ、それが置き換えた行が再び現在の値になります。"
+        "取り消しも1回の読込として記録され、何も削除されません。後の読込がその行を更新している場合は拒みます。\n\n"
+        "例: kpi undo · kpi undo 5",
+        "Undo the latest load (or load N): its rows are superseded and the rows it superseded are current again. "
+        "The undo is itself a load in the history; nothing is deleted. Refused when a later load changed its rows.\n\n"
+        "Examples: kpi undo · kpi undo 5",
     ),
     # ------------------------------------------------------------------ kpi/cli/commands/settings.py
     "init.wrote": (
@@ -527,6 +556,20 @@ WORDS: dict[str, tuple[str, str]] = {
         "使用中のデータベースを待つ秒数。[既定値: $KPI_WAIT、なければ 30]",
         "Seconds to wait for a busy database. [default: $KPI_WAIT, else 30]",
     ),
+    "help.opt.known_at": (
+        "その読込の直後の時点の数値: 読込の番号（kpi loads の 3）か日時（2026-04-01、2026-04-01T10:30。日付だけならその日の終わり）。[既定値: 現在]",
+        "The figures as known right after a load: its number (3, from kpi loads) or a time (2026-04-01, "
+        "2026-04-01T10:30; a date alone is the end of that day). [default: now]",
+    ),
+    "help.opt.reopen": (
+        "確定値を提出済みの年度の数値を変える読込を、理由を記録して受け付けます（kpi loads と kpi submissions diff に表示）。",
+        "Accept a load that changes the figures of a year whose final figures were submitted, keeping the reason "
+        "(shown by kpi loads and kpi submissions diff).",
+    ),
+    "cli.known_at_invalid": (
+        "--known-at {value}: 読込の番号（3）か日時（2026-04-01、2026-04-01T10:30）を指定してください",
+        "--known-at {value}: give a load number (3) or a time (2026-04-01, 2026-04-01T10:30)",
+    ),
     "help.opt.as_of": (
         "年度: 2025、R7、令和7年度。[既定値: 今日を含む年度]",
         "Fiscal year: 2025, R7 or 令和7年度. [default: the current fiscal year]",
@@ -648,7 +691,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "col.rs.yen": ("{column}（円）", "{column}"),
     "col.rs.sheet_fy": ("RSシート年度", "rs_sheet_fy"),
     "col.rs.target_year": ("目標年度", "target_year"),
-    "col.as_of": ("時点（年度）", "as_of_fy"),
     "col.as_of_wareki": ("時点（和暦）", "as_of_wareki"),
     "col.group": ("区分", "group"),
     "col.count": ("件数", "count"),
@@ -679,6 +721,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "読込 #{n} {file}（{kind}、{rows}行、{at}）",
         "load #{n} {file} ({kind}, {rows} rows, {at})",
     ),
+    "submission.tag": ("提出 #{n}（{stage}）", "submission #{n} ({stage})"),
+    "summary.submission": ("提出", "submission"),
     # ------------------------------------------------------------------ kpi/present/files.py
     "io.kept_file": ("{path} は書き出し済みです", "{path} had been written"),
     "io.kept_files": ("{folder} に {n} 個のファイルを書き出し済みです", "the {n} files in {folder} had been written"),
@@ -712,7 +756,6 @@ WORDS: dict[str, tuple[str, str]] = {
         "restored database {db} from backup {backup}. {aside_text}",
     ),
     "restore.aside": ("置き換えたファイルは {aside} に残しています。", "The replaced file is kept as {aside}."),
-    "col.loaded_at": ("日時", "time"),
     "col.sha256": ("ハッシュ（sha256）", "sha256"),
     "col.themes": ("テーマ数", "themes"),
     "col.stands_for": ("この一覧で数える年度", "fiscal years it stands for"),
@@ -723,6 +766,90 @@ WORDS: dict[str, tuple[str, str]] = {
     "lists.years_onwards": ("{first}年度（{wareki}）以降", "FY{first} ({wareki}) onwards"),
     "lists.superseded": ("なし（同じ年度のより新しい一覧があります）", "none (a newer list of the same year)"),
     "lists.stands_in": ("（それより前の年度にも代用）", " (and standing in for earlier years)"),
+    "col.load_note": ("備考", "note"),
+    "loads.undoes": ("第{load}回の取り消し", "undoes load #{load}"),
+    "loads.reopened": ("確定済み年度を再開: {reason}", "reopened a closed year: {reason}"),
+    # ------------------------------------------------------------------ kpi/present/submissions.py
+    "submission.figure_status": ("状況 {group}", "status: {group}"),
+    "submission.figure_budget_total": ("予算 累計（億円）", "budget, cumulative (100M yen)"),
+    "submission.figure_budget_executed": ("執行 累計（億円）", "executed, cumulative (100M yen)"),
+    "submission.figure_budget_ratio": ("累計執行率", "cumulative execution ratio"),
+    "change.status": ("状況の訂正", "status corrected"),
+    "change.corrected": ("年度・項目の訂正", "years or item corrected"),
+    "change.added": ("一覧に追加", "added to the list in force"),
+    "change.missing": ("一覧から消えた", "missing from the list in force"),
+    "change.followup": ("追跡調査の追加・変更", "follow-up survey added or changed"),
+    "role.numerator": ("分子", "numerator"),
+    "role.denominator": ("分母のみ", "denominator only"),
+    "role.pending": ("結果待ち", "pending"),
+    "role.none": ("対象外", "not counted"),
+    "role.kpi.short_term": ("短期", "short-term"),
+    "role.kpi.long_term": ("長期", "long-term"),
+    "role.kpi.long_term_matured": ("長期（経過）", "long-term (matured)"),
+    "submission.figure_horizon": ("追跡調査の年数", "follow-up horizon (years)"),
+    "submission.written_again": (
+        "提出 #{n}（{stage}）のファイルを記録どおりに書き出しました（sha256 一致）",
+        "wrote the files of submission #{n} ({stage}) again, as recorded (sha256 match)",
+    ),
+    "col.submission": ("提出", "submission"),
+    "col.stage": ("段階", "stage"),
+    "col.format": ("形式", "format"),
+    "col.short_term_counts": ("短期 分子/分母", "short-term counts"),
+    "col.short_term_ratio": ("短期 実績", "short-term actual"),
+    "col.change": ("変化", "change"),
+    "col.status_before": ("状況（前）", "status before"),
+    "col.status_after": ("状況（後）", "status after"),
+    "col.roles_before": ("数え方（前）", "counted before"),
+    "col.roles_after": ("数え方（後）", "counted after"),
+    "sheet.submissions": ("提出記録", "Submissions"),
+    "sheet.figures": ("数値", "Figures"),
+    "sheet.themes_changed": ("差の理由のテーマ", "Themes explaining"),
+    "submission.none": (
+        "提出の記録はまだありません（kpi export で記録されます）",
+        "no submission yet (kpi export records one)",
+    ),
+    "submission.heading": (
+        "提出 #{n}（{stage}）: {as_of} · {made} · 第{load}回の読込の時点の数値",
+        "submission #{n} ({stage}): {as_of} · {made} · figures as known at load #{load}",
+    ),
+    "submission.files": ("ファイル（sha256）", "files (sha256)"),
+    "submission.registered": (
+        "提出 #{n}（{stage}）として記録しました（kpi submissions show {n}）",
+        "recorded as submission #{n} ({stage}) (kpi submissions show {n})",
+    ),
+    "submission.differs": (
+        "{fy}年度の現在の数値は、提出 #{n}（{stage}、{made}）と異なります: {changed}（kpi submissions diff {n}）",
+        "today's FY{fy} figures differ from submission #{n} ({stage}, {made}): {changed} (kpi submissions diff {n})",
+    ),
+    "diff.submission": ("提出 #{n}（{stage}）", "submission #{n} ({stage})"),
+    "diff.now": ("現在（第{load}回の読込まで）", "now (as of load #{load})"),
+    "diff.heading": ("{as_of}: {before} と {after} の比較", "{as_of}: {before} against {after}"),
+    "diff.same": ("数値に違いはありません。", "No figure differs."),
+    "diff.figures_same": (
+        "数値に違いはありません（テーマの数え方のみ変化）。",
+        "No figure differs (only how themes are counted).",
+    ),
+    "diff.themes": ("差を説明するテーマ: {n}件", "themes explaining the differences: {n}"),
+    "diff.reopened": (
+        "第{load}回の読込が確定済みの年度を再開しました。理由: {reason}",
+        "load #{load} reopened a closed year. Reason: {reason}",
+    ),
+    "known_at.line": (
+        "第{load}回の読込の直後の時点（{at}）の数値",
+        "figures as known right after load #{load} ({at})",
+    ),
+    "undo.done": (
+        "第{undone}回の読込（{file}）を取り消しました（第{load}回の読込として記録。取り消した行 {superseded}、戻した行 {restored}）",
+        "undid load #{undone} ({file}) as load #{load}: {superseded} rows superseded, {restored} rows current again",
+    ),
+    "submission.numbers": (
+        "{action} に渡す提出の番号の数が違います（{n}個）: kpi submissions [show N | diff N [M]]",
+        "wrong count of submission numbers for {action} ({n}): kpi submissions [show N | diff N [M]]",
+    ),
+    "cli.xlsx_needs_out": (
+        "xlsx はファイルに書き出します: --out ファイル名.xlsx を指定してください",
+        "xlsx is written to a file: give --out NAME.xlsx",
+    ),
     # ------------------------------------------------------------------ kpi/present/html.py
     "html.title": ("KPI報告", "KPI report"),
     "html.charts": ("グラフ", "Charts"),
@@ -786,10 +913,6 @@ WORDS: dict[str, tuple[str, str]] = {
         "short-term: even if none of the {pending} themes awaiting their result or delayed meets its goal, {worst} "
         "(the {target} target is secured)",
     ),
-    "group.achieved": ("目標達成", "achieved"),
-    "group.on_track": ("遅延なし", "on track"),
-    "group.delayed_or_not_achieved": ("遅延・未達", "delayed or not achieved"),
-    "group.total": ("合計", "total"),
     "item.1": ("①", "1"),
     "item.2": ("②", "2"),
     "item.3": ("③", "3"),
@@ -885,8 +1008,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "sheet.evaluation": ("評点法による評価", "Evaluation"),
     "sheet.rs_appropriations": ("RS予算・執行", "RS appropriations"),
     "sheet.rs_indicators": ("RS成果指標", "RS indicators"),
+    "stage.preliminary": ("速報値", "preliminary"),
+    "stage.final": ("確定値", "final"),
+    "verdict.word.not_judged_yet": ("判定前", "not judged yet"),
     # ------------------------------------------------------------------ kpi/present/messages.py
-    "load.list_replaced": ("{date} の一覧を置き換えました。", "replaced the list of {date}."),
+    "load.list_replaced": (
+        "{date} の一覧を置き換えました（前の版も残っています: kpi undo で戻せます）。",
+        "replaced the list of {date} (the earlier version is kept: kpi undo brings it back).",
+    ),
     "load.missing": (
         "{date} の一覧には、前の一覧（{previous}）にあったテーマ {n}件がありません（最後の状態のまま保持）: {ids}",
         "{n} themes of the list of {previous} are missing from the list of {date} (kept with their last known "
@@ -898,7 +1027,6 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "col.line": ("行", "line"),
     "col.column": ("列", "column"),
-    "col.value": ("値", "value"),
     "col.rule": ("ルール", "rule"),
     "load.number": ("#{n}", "#{n}"),
     "load.unchanged_as": (
@@ -924,7 +1052,6 @@ WORDS: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ kpi/present/progress.py
     "progress.elapsed": ("{phase}…（{seconds}秒）", "{phase}… ({seconds} s)"),
     # ------------------------------------------------------------------ kpi/present/reconcile.py
-    "col.figure": ("指標", "figure"),
     "col.published": ("公表値", "published"),
     "col.computed": ("計算値", "computed"),
     "col.agree": ("一致", "agree"),
@@ -1571,6 +1698,80 @@ timezone = "Asia/Tokyo"
     "rule.setting.timezone": (
         "タイムゾーンの名前ではありません（例: Asia/Tokyo）",
         "not the name of a time zone (e.g. Asia/Tokyo)",
+    ),
+    # ------------------------------------------------------------------ kpi/db/versions.py
+    "known_at.no_loads": (
+        "まだ何も読み込まれていないため --known-at は使えません",
+        "nothing is loaded yet: --known-at has no load to name",
+    ),
+    "known_at.no_such_load": (
+        "--known-at {value}: その番号の読込はありません（第{first}回〜第{last}回。kpi loads で確かめてください）",
+        "--known-at {value}: there is no such load (loads #{first}–#{last}; see kpi loads)",
+    ),
+    "known_at.before_first": (
+        "--known-at {value}: 最初の読込（{first}）より前です",
+        "--known-at {value}: before the first load ({first})",
+    ),
+    "undo.nothing": ("取り消せる読込がありません", "there is no load to undo"),
+    "undo.no_such_load": (
+        "第{load}回の読込はありません（最新は第{last}回。kpi loads で確かめてください）",
+        "there is no load #{load} (the latest is #{last}; see kpi loads)",
+    ),
+    "undo.is_undo": (
+        "第{load}回は第{undoes}回の取り消しです。取り消しは取り消せません（元に戻すにはそのファイルをもう一度読み込んでください）",
+        "load #{load} is the undo of load #{undoes}; an undo is not undone (load that file again instead)",
+    ),
+    "undo.latest_is_undo": (
+        "最新の読込（第{load}回）は第{undoes}回の取り消しです。取り消しは取り消せません（戻すにはそのファイルをもう一度読み込んでください。さらに前の読込は kpi undo N で番号を指定）",
+        "the latest load (#{load}) is the undo of load #{undoes}; an undo is not undone (load that file again; "
+        "to undo an earlier load, name it: kpi undo N)",
+    ),
+    "undo.already": ("第{load}回の読込は第{by}回で取り消し済みです", "load #{load} was already undone by load #{by}"),
+    "undo.built_on": (
+        "第{load}回の読込は取り消せません: その後の読込（{later}）がその行を更新しています。先にそちらを取り消してください",
+        "load #{load} cannot be undone: later loads ({later}) changed its rows; undo those first",
+    ),
+    # ------------------------------------------------------------------ kpi/db/submissions.py
+    "submission.no_such": (
+        "提出 #{n} の記録はありません（記録は {last}件。kpi submissions で確かめてください）",
+        "there is no submission #{n} ({last} recorded; see kpi submissions)",
+    ),
+    # ------------------------------------------------------------------ kpi/figures/submissions.py
+    "submission.other_year": (
+        "提出 #{n}（{fy}年度）と #{m}（{fy2}年度）は年度が違うため比べられません",
+        "submission #{n} (FY{fy}) and #{m} (FY{fy2}) are of different years",
+    ),
+    "submission.year_closed": (
+        '{fy}年度は確定値を提出済みです（提出 #{n}、{made}）。この読込はその年度の数値を変えるため取り込みませんでした。訂正するには --reopen "理由" を付けてください',
+        'FY{fy} is closed: its final figures were submitted (submission #{n}, {made}). This load would change them and was not stored; give --reopen "reason" to correct them',
+    ),
+    # ------------------------------------------------------------------ kpi/present/submit.py
+    "submission.not_reproduced": (
+        "提出 #{n} のファイルを同じ内容で作り直せませんでした（{files}。kpi の版が違う可能性があります: 記録 {version}）。何も書き出していません",
+        "the files of submission #{n} could not be made again byte for byte ({files}; kpi's version may differ: recorded {version}); nothing was written",
+    ),
+    "submission.options_with_number": (
+        "--submission と一緒に {options} は指定できません（記録どおりに書き出します）",
+        "{options} cannot be given with --submission (its files are written as recorded)",
+    ),
+    "submission.kept": ("提出を記録済みです", "the submission is recorded"),
+    # ------------------------------------------------------------------ kpi/cli/commands/submissions.py
+    "help.opt.submission_action": (
+        "show N（1件の数値）または diff N [M]（提出 N と M、M がなければ現在の数値との比較）。省略すると一覧。",
+        "show N (one submission's figures) or diff N [M] (submission N against M, or against the figures now). "
+        "Without it, the list.",
+    ),
+    "help.opt.submission_numbers": (
+        "提出の番号（kpi submissions の #）。",
+        "Submission numbers (# in kpi submissions).",
+    ),
+    "help.opt.out_record": ("書き出すファイル（xlsx には必須）。", "File to write (required for xlsx)."),
+    "help.submissions": (
+        "提出の記録（kpi export のたびに記録）: 一覧、1件の数値、2つの提出（または提出と現在）の違いとその理由のテーマ。\n\n"
+        "例: kpi submissions · kpi submissions show 1 · kpi submissions diff 1 --format json",
+        "The register of submissions (each kpi export records one): the list, one submission's figures, and how "
+        "two submissions (or a submission and now) differ, with the themes that explain it.\n\n"
+        "Examples: kpi submissions · kpi submissions show 1 · kpi submissions diff 1 --format json",
     ),
 }
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from kpi.figures.kpis import Check, Outcome
+import json
+
+from kpi.figures.check import Check
+from kpi.figures.kpis import Outcome
 from kpi.figures.lists import Snapshot
 from kpi.figures.verdict import Verdict
 from kpi.fiscal import wareki
@@ -48,7 +51,15 @@ def check_json(outcome: Outcome, snapshot: Snapshot | None) -> str:
 
 
 def render(check: Check, fmt: CheckFormat, words: Words) -> str:
-    """`kpi check` in a format."""
+    """`kpi check` in a format; a --known-at read says the load it is as of, and figures that differ from the
+    latest submission for the year say so, naming it."""
+    from kpi.present.json_out import standing_json
+    from kpi.present.submissions import known_at_line, standing_line
+
     if fmt is CheckFormat.json:
-        return check_json(check.outcome, check.snapshot)
-    return check_text(check.outcome, check.snapshot, words)
+        data = json.loads(check_json(check.outcome, check.snapshot))
+        data["known_at_load"] = check.known_at.load_id if check.known_at else None
+        data["latest_submission"] = standing_json(check.standing)
+        return dumps(data)
+    extra = [line for line in (known_at_line(check.known_at, words), standing_line(check.standing, words)) if line]
+    return check_text(check.outcome, check.snapshot, words) + "".join(f"{line}\n" for line in extra)

@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from kpi import __version__
 from kpi.errors import CannotEncode
@@ -316,18 +316,38 @@ def summary_table(rows: list[tuple[str, Any]], words: Words) -> Table:
     )
 
 
-def build_files(submission: Submission, words: Words, encoding: OutEncoding, fmt: ExportFormat) -> dict[str, bytes]:
-    """Every file of the submission, as bytes, before anything touches the disk."""
+class Tag(NamedTuple):
+    """The register's entry a set of files belongs to: its number, stage and time, the load it is computed from."""
+
+    number: int
+    stage: str
+    made_at: dt.datetime  # aware
+    load_id: int
+
+
+MANIFEST = "manifest.json"
+
+
+def build_files(
+    submission: Submission, words: Words, encoding: OutEncoding, fmt: ExportFormat, tag: Tag | None = None
+) -> dict[str, bytes]:
+    """Every file of the submission, as bytes, before anything touches the disk. The files of a registered
+    submission (`tag`) carry its time, so that writing them again gives the same bytes; only the manifest says
+    when it was written."""
     report, sources = submission.report, submission.sources
     built = tables(report, submission.themes, words)
     written_at = dt.datetime.now(dt.UTC)
+    made_at = tag.made_at if tag is not None else written_at
     files: dict[str, bytes] = {}
     if fmt is ExportFormat.xlsx:
         from kpi.present.xlsx import workbook
 
-        summary = summary_table(summary_rows(report, sources, words, written_at), words)
+        summary_items = summary_rows(report, sources, words, made_at)
+        if tag is not None:
+            summary_items.insert(3, (words("summary.submission"), submission_text(tag, words)))
+        summary = summary_table(summary_items, words)
         summary.title = words("sheet.summary")
-        files["kpi_submission.xlsx"] = workbook(built, summary)
+        files["kpi_submission.xlsx"] = workbook(built, summary, created=made_at)
     else:
         for table in built:
             files[f"{table.name}.csv"] = encode(table, csv_text([table.headers, *table.rows]), str(encoding), words)
@@ -341,9 +361,31 @@ def build_files(submission: Submission, words: Words, encoding: OutEncoding, fmt
         "format": str(fmt),
         "encoding": str(encoding) if fmt is ExportFormat.csv else None,
         "lang": str(words.lang),
+        **(
+            {
+                "submission": {
+                    "number": tag.number,
+                    "stage": tag.stage,
+                    "made_at": tag.made_at.isoformat(timespec="seconds"),
+                    "known_at_load": tag.load_id,
+                }
+            }
+            if tag is not None
+            else {}
+        ),
         "files": {name: _sha256(data) for name, data in sorted(files.items())},
         "sources": sources,
         "written_at": written_at.isoformat(timespec="seconds"),
     }
-    files["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    files[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return files
+
+
+def submission_text(tag: Tag, words: Words) -> str:
+    """「提出 #1（速報値）」: a submission's number and stage as the summary sheet says them."""
+    return words("submission.tag", n=tag.number, stage=words(labels.STAGE[tag.stage]))
+
+
+def data_hashes(files: dict[str, bytes]) -> dict[str, str]:
+    """The sha256 of each file but the manifest (which says when it was written)."""
+    return {name: _sha256(data) for name, data in sorted(files.items()) if name != MANIFEST}

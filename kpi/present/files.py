@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Collection
-from contextlib import suppress
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from kpi import interrupts
@@ -64,6 +64,18 @@ def write_files(out: Path, files: dict[str, bytes], force: bool, kept: Collectio
     without force, and refuse any target `refuse_target` refuses. A failure (a full disk, a read-only folder)
     or a signal before the renames leaves `out` as it was (a folder this call created is removed again); the
     renames run as one held section, so a signal waits for them."""
+    with files_in_place(out, files, force, kept) as written:
+        pass
+    return written
+
+
+@contextmanager
+def files_in_place(
+    out: Path, files: dict[str, bytes], force: bool, kept: Collection[Path] = ()
+) -> Iterator[list[Path]]:
+    """write_files in two steps: every file is written whole under a temporary name before the block runs, and
+    renamed into place when it ends. An exception in the block (a submission that cannot be registered) removes
+    the temporary files: `out` is as it was."""
     if out.exists() and not out.is_dir():
         raise UsageProblem("out.not_a_folder", path=str(out))
     if _is_among(out, kept):
@@ -75,7 +87,7 @@ def write_files(out: Path, files: dict[str, bytes], force: bool, kept: Collectio
         raise UsageProblem("cli.would_replace", folder=str(out), names=", ".join(existing))
     created = not out.exists()
     temporary: dict[str, str] = {}
-    writing = ""
+    writing, staged = "", False
     try:
         out.mkdir(parents=True, exist_ok=True)
         for name, data in files.items():
@@ -87,6 +99,8 @@ def write_files(out: Path, files: dict[str, bytes], force: bool, kept: Collectio
                 f.flush()
                 os.fsync(f.fileno())
             os.chmod(temporary[name], 0o644)
+        staged = True  # from here on, an error is the block's own (it is explained where it was raised)
+        yield [out / name for name in files]
     except BaseException as exc:
         with interrupts.held():
             for tmp in temporary.values():
@@ -94,9 +108,9 @@ def write_files(out: Path, files: dict[str, bytes], force: bool, kept: Collectio
             if created:
                 with suppress(OSError):
                     out.rmdir()
-        if isinstance(exc, OSError) and exc.errno in DISK_FULL:
+        if not staged and isinstance(exc, OSError) and exc.errno in DISK_FULL:
             raise CannotWrite("io.disk_full", path=str(out / writing), committed=False) from exc
-        if isinstance(exc, OSError) and exc.errno in NOT_PERMITTED:
+        if not staged and isinstance(exc, OSError) and exc.errno in NOT_PERMITTED:
             raise CannotCreate("out.cannot_create", path=str(out / writing), folder=str(out)) from exc
         raise
     with interrupts.held():
@@ -106,7 +120,6 @@ def write_files(out: Path, files: dict[str, bytes], force: bool, kept: Collectio
             interrupts.keep("io.kept_file", path=str(out / next(iter(temporary))))
         else:
             interrupts.keep("io.kept_files", folder=str(out), n=len(temporary))
-    return [out / name for name in files]
 
 
 def write_file(path: Path, data: bytes, force: bool = False, kept: Collection[Path] = ()) -> Path:

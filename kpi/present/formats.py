@@ -56,6 +56,22 @@ class ListingFormat(StrEnum):
     json = "json"
 
 
+class Stage(StrEnum):
+    """A submission's stage: 速報値 or 確定値 (kpi.db.submissions.STAGES)."""
+
+    preliminary = "preliminary"
+    final = "final"
+
+
+class RecordFormat(StrEnum):
+    """`kpi submissions`: a table, CSV for Excel, JSON, or a workbook (--out)."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+
+
 class ExportFormat(StrEnum):
     """`kpi export`: a CSV file per table, or one xlsx workbook."""
 

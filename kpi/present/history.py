@@ -25,6 +25,7 @@ LOAD_KEYS = (
     "col.inserted",
     "col.updated",
     "col.sha256",
+    "col.load_note",
 )
 LIST_KEYS = ("col.snapshot", "col.themes", "col.load", "col.stands_for")
 
@@ -47,7 +48,18 @@ def _load_cells(record: LoadRecord, words: Words, short: bool) -> list[Any]:
         record.inserted,
         record.updated,
         record.sha256[:SHA_SHOWN] if short else record.sha256,
+        _note(record, words),
     ]
+
+
+def _note(record: LoadRecord, words: Words) -> str:
+    """An undo names the load it reverted; a load that reopened a closed year gives its reason."""
+    notes = []
+    if record.undoes is not None:
+        notes.append(words("loads.undoes", load=record.undoes))
+    if record.reopened:
+        notes.append(words("loads.reopened", reason=record.reopened))
+    return " · ".join(notes)
 
 
 def _load_json(record: LoadRecord) -> dict[str, Any]:
@@ -62,6 +74,8 @@ def _load_json(record: LoadRecord) -> dict[str, Any]:
         "updated": record.updated,
         "snapshot": record.snapshot.isoformat() if record.snapshot else None,
         "snapshot_from": record.snapshot_from,
+        "undoes": record.undoes,
+        "reopened": record.reopened,
     }
 
 

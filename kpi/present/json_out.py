@@ -11,6 +11,7 @@ from kpi.figures.outlook import Pending, ToReach
 from kpi.figures.report import Report
 from kpi.figures.stagegate import StageGate
 from kpi.figures.status import GROUPS, LISTS, ThemeList
+from kpi.figures.submissions import Standing
 from kpi.present.numbers import as_float
 
 
@@ -210,6 +211,20 @@ def rs(report: Report) -> dict[str, Any] | None:
     }
 
 
+def standing_json(standing: Standing | None) -> dict[str, Any] | None:
+    """The latest submission for the year and the figures that differ from it, for JSON."""
+    if standing is None:
+        return None
+    s = standing.submission
+    return {
+        "submission": s.submission_id,
+        "stage": s.stage,
+        "made_at": s.made_at.isoformat(timespec="seconds"),
+        "differs": bool(standing.differences),
+        "differences": [{"figure": x.figure, "submitted": x.before, "now": x.after} for x in standing.differences],
+    }
+
+
 def report_json(report: Report) -> dict[str, Any]:
     """Everything `kpi report` shows, as the JSON contract."""
     return {
@@ -236,4 +251,6 @@ def report_json(report: Report) -> dict[str, Any]:
         "stage_gate": stage_gate(report.stage_gate),
         "evaluation": evaluation(report),
         "rs": rs(report),
+        "known_at_load": report.known_at.load_id if report.known_at else None,
+        "latest_submission": standing_json(report.standing),
     }

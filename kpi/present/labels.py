@@ -39,6 +39,15 @@ VERDICT = {
     "not_measurable": "verdict.not_measurable",
     "no_target": "verdict.no_target",
 }
+# A verdict as one word, without its year (the register of submissions).
+VERDICT_WORD = {
+    "met": "verdict.met",
+    "not_met": "verdict.not_met",
+    "not_judged_yet": "verdict.word.not_judged_yet",
+    "not_measurable": "verdict.not_measurable",
+    "no_target": "verdict.no_target",
+}
+STAGE = {"preliminary": "stage.preliminary", "final": "stage.final"}
 UNMEASURED = {"denominator_zero": "reason.denominator_zero", "no_followups": "reason.no_followups"}
 REACH = {"secured": "reach.secured", "open": "reach.open", "out_of_reach": "reach.out_of_reach"}
 SHORT_OUTLOOK = {

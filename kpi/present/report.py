@@ -23,6 +23,13 @@ def heading(report: Report, words: Words) -> tuple[str, str]:
     return title, f"{as_of} · {rows.snapshot_line(report.snapshot, words)}"
 
 
+def report_notes(report: Report, words: Words) -> list[str]:
+    """Under the heading: the load a --known-at read is as of; figures that differ from the latest submission."""
+    from kpi.present.submissions import known_at_line, standing_line
+
+    return [line for line in (known_at_line(report.known_at, words), standing_line(report.standing, words)) if line]
+
+
 def report_text(report: Report, words: Words, fmt: str = "table") -> str:
     """The whole report as aligned tables (fmt 'table') or markdown (fmt 'markdown')."""
     h = "## " if fmt == "markdown" else "■ "
@@ -35,7 +42,7 @@ def report_text(report: Report, words: Words, fmt: str = "table") -> str:
     title, as_of = heading(report, words)
     if fmt == "markdown":  # the programme's name is data: inert as markdown
         title, as_of = "# " + markdown_text(title), markdown_text(as_of)
-    out = [title, as_of, ""]
+    out = [title, as_of, *report_notes(report, words), ""]
     out += [h + words("section.headline"), table(*rows.headline(report, words), fmt)]
     out += [f"{words('notes')}:", *(f"  - {note}" for note in rows.headline_notes(report, words)), ""]
     if outlook := rows.outlook_lines(report.outcome, words):

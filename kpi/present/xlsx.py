@@ -9,6 +9,7 @@ and filterable, printed landscape one page wide with the header on every page.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections.abc import Sequence
@@ -124,8 +125,9 @@ def refuse_long_text(tables: Sequence[Sheet]) -> None:
                     )
 
 
-def workbook(tables: Sequence[Sheet], summary: Sheet | None = None) -> bytes:
-    """One workbook: the summary sheet first (when given), then a sheet per table."""
+def workbook(tables: Sequence[Sheet], summary: Sheet | None = None, created: dt.datetime | None = None) -> bytes:
+    """One workbook: the summary sheet first (when given), then a sheet per table; `created` is the time its
+    properties give (xlsxwriter's default is now, so two writings of the same figures would differ)."""
     import xlsxwriter
 
     refuse_long_text([*tables, *([summary] if summary else [])])
@@ -133,6 +135,8 @@ def workbook(tables: Sequence[Sheet], summary: Sheet | None = None) -> bytes:
     with xlsxwriter.Workbook(
         buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     ) as book:
+        if created is not None:
+            book.set_properties({"created": created.astimezone(dt.UTC).replace(tzinfo=None)})
         header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "bottom": 1, "valign": "top"})
         label = book.add_format({"bold": True, "valign": "top"})
         formats: dict[str, Any] = {}

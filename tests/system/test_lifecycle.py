@@ -5,7 +5,8 @@ in an order it picks: dated theme lists for new dates (100 to 20,000 themes, mos
 grown from the list before it, with themes missing, statuses and end years moved, new themes), corrected lists for
 dates already loaded (by the file's name or by --snapshot; some statuses, end years or themes changed, perhaps
 another size), follow-up surveys (some re-surveying a stored theme and year) and budget years (some given again);
-`kpi export`, `kpi report`, `kpi check` and `kpi changes`; a load killed with SIGKILL at a moment it names
+`kpi export`, `kpi report`, `kpi check` and `kpi changes`; `kpi undo` of the latest load (refused when it is an
+undo itself); a load killed with SIGKILL at a moment it names
 (tests/faultkit.py pauses the load right after that announcement: nothing is slept towards); and the database moved
 to another folder and back, as an office moves its file. Every step is `python -m kpi` in a subprocess on the
 machine's own database in its own temporary folder.
@@ -15,8 +16,10 @@ YEARS at each step), what the reference model (tests/reference_model.py, plain P
 says: the short-term and long-term numerators, denominators and verdicts, the status summary, the list in force
 and the budget. The other years are compared through the library in this process, and kpi must have recorded as
 many loads as the model (a file whose content is stored already records none). A load killed before its COMMIT
-leaves the state before it; one killed after its COMMIT, the state after it. (The model keeps the state after
-every load by its number, so figures "as known at load N" can be compared the same way.)
+leaves the state before it; one killed after its COMMIT, the state after it. The model keeps the state after
+every load by its number, and after every step the figures `--known-at` every earlier load (through the library,
+one year each; through the command, one load and year) are the model's state after that load: nothing loaded is
+ever lost, whatever was corrected, undone or killed since.
 
 The examples are derandomised (the same ones on every run) and bounded to about a minute. For a longer search
 set KPI_LIFECYCLE_EXAMPLES and KPI_LIFECYCLE_STEPS (make soak), and KPI_LIFECYCLE_RANDOM=1 for new examples.
@@ -344,6 +347,7 @@ class OfficeLifecycle(RuleBasedStateMachine):
         self.files = 0  # files written so far: each load's file has a folder of its own
         self.next_theme = 1  # the number of the next theme never listed
         self.steps = 0
+        self.undos: set[int] = set()  # the loads that are undos
 
     def teardown(self) -> None:
         """Remove the folder, database and files."""
@@ -492,6 +496,22 @@ class OfficeLifecycle(RuleBasedStateMachine):
         kept = f"kept as load #{number}" if number else ("kept, nothing changed" if phase in COMMITTED else "lost")
         note(f"{load.what}: killed at {phase!r}, {kept}")
 
+    @rule()
+    def undo_the_latest_load(self) -> None:
+        """`kpi undo`: the latest load reverted, as a load of its own; refused (exit 3, nothing changed) when there is
+        none or the latest is an undo itself."""
+        result = run_kpi("undo", "--db", str(self.db), timeout=TIMEOUT)
+        latest = self.model.loads
+        if latest == 0 or latest in self.undos:
+            ran(result, 3)
+            note(f"kpi undo refused: {'nothing loaded' if latest == 0 else f'load #{latest} is an undo'}")
+            return
+        ran(result, 0)
+        number = self.model.record(self.model.history[latest - 1])
+        assert number is not None
+        self.undos.add(number)
+        note(f"kpi undo: load #{latest} undone as load #{number}")
+
     @rule(command=st.sampled_from(("export", "report", "check", "changes")), fy=st.sampled_from(YEARS))
     def read(self, command: str, fy: int) -> None:
         """What an office reads: an export, the report, the check, the changes since the last list."""
@@ -601,6 +621,39 @@ class OfficeLifecycle(RuleBasedStateMachine):
                         assert from_library(report(con, other)) == expected(rm.figures(state, other)), other
             loads = fetch_one(con, "SELECT coalesce(max(load_id), 0) FROM loads")
         assert loads == (self.model.loads,)
+        self.known_at_every_load_is_the_models()
+
+    def known_at_every_load_is_the_models(self) -> None:
+        """The figures as known right after every earlier load are the model's state after it: through the library
+        on one connection (one year each, in turn), and through `kpi report --known-at` for one load."""
+        from kpi.db import versions
+        from kpi.db.store import Store
+        from kpi.errors import NoData
+        from kpi.figures.report import report
+
+        earlier = range(1, self.model.loads)
+        if not earlier:
+            return
+        with Store(self.db, TIMEOUT).reading() as con:
+            for n in earlier:
+                versions.show_as_of(con, versions.resolve(con, n))
+                state, fy = self.model.history[n], YEARS[(self.steps + n) % len(YEARS)]
+                if not state.has_data:
+                    with pytest.raises(NoData):
+                        report(con, fy)
+                    continue
+                assert from_library(report(con, fy)) == expected(rm.figures(state, fy)), (n, fy)
+            versions.forget(con)
+        n = earlier[self.steps % len(earlier)]
+        fy = YEARS[self.steps % len(YEARS)]
+        args = ("report", "--db", str(self.db), "--as-of", str(fy), "--known-at", str(n), "--format", "json")
+        result = run_kpi(*args, timeout=TIMEOUT)
+        state = self.model.history[n]
+        ran(result, 0 if state.has_data else 3)
+        if state.has_data:
+            given = json.loads(result.stdout)
+            assert given["known_at_load"] == n
+            assert from_report_json(given) == expected(rm.figures(state, fy)), (n, fy)
 
 
 def test_months_of_ordinary_use_keep_every_figure_right() -> None:

@@ -17,7 +17,6 @@ handlers are up; SIGTERM, which Python does not catch, is always sent at 5 ms.
 from __future__ import annotations
 
 import json
-import re
 import signal
 import subprocess
 import sys
@@ -242,10 +241,18 @@ def test_a_signal_while_waiting_for_a_busy_database_stops_at_once_and_says_so(
 
 
 def folder_state(folder: Path) -> dict[str, bytes]:
-    """Every file in the folder, hidden ones (temporary files) included (the manifest's clock time left out)."""
+    """Every file in the folder, hidden ones (temporary files) included (the manifest's clock time and the number
+    and time of the submission it registered left out: each export is a submission of its own)."""
     if not folder.exists():
         return {}
-    return {p.name: re.sub(rb'\n *"written_at": [^\n]*', b"", p.read_bytes()) for p in sorted(folder.iterdir())}
+
+    def content(p: Path) -> bytes:
+        if p.name != "manifest.json":
+            return p.read_bytes()
+        manifest = json.loads(p.read_bytes())
+        return json.dumps({k: v for k, v in manifest.items() if k not in ("written_at", "submission")}).encode()
+
+    return {p.name: content(p) for p in sorted(folder.iterdir())}
 
 
 @pytest.fixture(scope="module")
@@ -253,8 +260,9 @@ def exports(_sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
     """An earlier export (FY2024) of the sample data, and the FY2025 export an interrupted run replaces it with."""
     folder = tmp_path_factory.mktemp("exports")
     old, new = folder / "old", folder / "new"
+    exported = copy_db(_sample_db, folder / "exported.duckdb")  # an export writes its submission into the database
     for fy, out in (("2024", old), ("2025", new)):
-        result = run_kpi("export", "--db", str(_sample_db), "--as-of", fy, "--out", str(out))
+        result = run_kpi("export", "--db", str(exported), "--as-of", fy, "--out", str(out))
         assert result.returncode == 0, result.stderr
     assert folder_state(old).keys() == folder_state(new).keys() and folder_state(old) != folder_state(new)
     return old, folder_state(new), _sample_db
@@ -292,7 +300,8 @@ def test_a_signal_during_an_export_leaves_the_old_files_or_all_the_new_ones(
         returncode = spy.finish()
     assert spy.landed_between("paused", None)
     assert returncode == code, spy.stderr()
-    kept = NOTHING if expected == "old" else f"{out} に {len(new)} 個のファイルを書き出し済みです"
+    registered = "提出を記録済みです、"  # an export registers its submission before its files are renamed into place
+    kept = NOTHING if expected == "old" else f"{registered}{out} に {len(new)} 個のファイルを書き出し済みです"
     one_line(spy.stderr(), message, kept)
     assert folder_state(out) == (folder_state(old) if expected == "old" else new)
 
@@ -367,5 +376,5 @@ def test_a_signal_after_the_work_is_done_leaves_the_commands_own_exit_code(
     assert returncode == 0, (returncode, spy.stderr())
     assert "Traceback" not in spy.stderr()
     if command == "load":
-        assert "2026-03-31 の一覧を置き換えました。" in spy.stderr()
+        assert "2026-03-31 の一覧を置き換えました" in spy.stderr()
         assert rows(db, "SELECT count(*) FROM loads WHERE kind = 'themes'") == [(2,)]

@@ -23,6 +23,8 @@ MODULES = {
     "init": "settings",
     "backup": "store",
     "restore": "store",
+    "undo": "loading",
+    "submissions": "submissions",
     "loads": "store",
     "lists": "store",
 }

@@ -21,6 +21,7 @@ from kpi.present.formats import (
     ExportFormat,
     OutEncoding,
     ReportFormat,
+    Stage,
     TableFormat,
 )
 
@@ -34,6 +35,7 @@ def report_command(
     out: Annotated[Path | None, typer.Option("--out", help=HELP("help.opt.out_report"))] = None,
     all_rows: options.AllRows = False,
     force: options.Force = False,
+    known_at: options.KnownAtOption = None,
 ) -> None:
     """kpi report → figures.report.report(), rendered by present.report.render()."""
     from kpi.figures.report import report
@@ -42,7 +44,7 @@ def report_command(
 
     check_options(fmt, out)
     refuse_target(out, force, store.own_files())
-    with store.reading() as con:
+    with store.reading(known_at) as con:
         figures = report(con, as_of, all_rows, needs_schedule(fmt))
     console.emit(render(figures, fmt, console.words, out is not None), out, force, store.own_files())
 
@@ -54,12 +56,13 @@ def check_command(
     as_of: options.AsOf = None,
     fmt: options.CheckFormatOption = CheckFormat.text,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=HELP("help.opt.check_quiet"))] = False,
+    known_at: options.KnownAtOption = None,
 ) -> None:
-    """kpi check → figures.kpis.check(), exit 1 only on a KPI judged not met."""
-    from kpi.figures.kpis import check
+    """kpi check → figures.check.check(), exit 1 only on a KPI judged not met."""
+    from kpi.figures.check import check
     from kpi.present.check import render
 
-    with store.reading() as con:
+    with store.reading(known_at) as con:
         result = check(con, as_of)
     if not quiet:
         console.out(render(result, fmt, console.words))
@@ -78,38 +81,51 @@ def export_command(
         OutEncoding, typer.Option("--encoding", help=HELP("help.opt.encoding_out"))
     ] = OutEncoding.utf_8_sig,
     force: options.ForceFolder = False,
+    stage: Annotated[Stage, typer.Option("--stage", help=HELP("help.opt.stage"))] = Stage.preliminary,
+    known_at: options.KnownAtOption = None,
+    submission: Annotated[int | None, typer.Option("--submission", help=HELP("help.opt.submission"))] = None,
 ) -> None:
-    """kpi export → present.export.build_files() of figures.report.submission(), written atomically."""
-    from kpi.figures.report import submission
-    from kpi.present.export import build_files
-    from kpi.present.files import write_files
+    """kpi export → present.submit: the files written and registered as a submission (or one written again)."""
+    from kpi.present.submissions import submitted_lines
+    from kpi.present.submit import refuse_with_number, resubmit, submit
 
-    with store.reading() as con:
-        files = build_files(submission(con, as_of), console.words, encoding, fmt)
-    written = write_files(out, files, force, store.own_files())
-    console.say("\n".join(console.words("export.wrote", path=path) for path in written))
+    refuse_with_number(submission, {"--as-of": as_of is not None, "--known-at": known_at is not None})
+    if submission is not None:
+        done = resubmit(store, submission, out, force)
+    else:
+        done = submit(store, console.words, as_of, fmt, encoding, str(stage), out, force, known_at)
+    console.say(submitted_lines(done.number, done.stage, done.written, submission is not None, console.words))
 
 
 @command("stagegate", "help.stagegate")
 def stagegate_command(
-    console: Console, store: Store, as_of: options.AsOf = None, fmt: options.TableFormatOption = TableFormat.table
+    console: Console,
+    store: Store,
+    as_of: options.AsOf = None,
+    fmt: options.TableFormatOption = TableFormat.table,
+    known_at: options.KnownAtOption = None,
 ) -> None:
     """kpi stagegate → figures.stagegate.for_year()."""
     from kpi.figures.stagegate import for_year
     from kpi.present.stagegate import render
 
-    with store.reading() as con:
+    with store.reading(known_at) as con:
         result = for_year(con, as_of)
     console.out(render(result, fmt, console.words))
 
 
 @command("reconcile", "help.reconcile")
-def reconcile_command(console: Console, store: Store, fmt: options.TableFormatOption = TableFormat.table) -> None:
+def reconcile_command(
+    console: Console,
+    store: Store,
+    fmt: options.TableFormatOption = TableFormat.table,
+    known_at: options.KnownAtOption = None,
+) -> None:
     """kpi reconcile → figures.reconcile.reconcile(); exit 1 when a figure differs."""
     from kpi.figures.reconcile import reconcile
     from kpi.present.reconcile import render
 
-    with store.reading() as con:
+    with store.reading(known_at) as con:
         results = reconcile(con)
     console.out(render(results, fmt, console.words))
     if not all(r.agree for r in results):
@@ -124,6 +140,7 @@ def chart_command(
     out: Annotated[Path, options.out_option("help.opt.chart_out")],
     as_of: options.AsOf = None,
     force: options.Force = False,
+    known_at: options.KnownAtOption = None,
 ) -> None:
     """kpi chart → present.charts.chart_file() of figures.report.report()."""
     from kpi.figures.report import report
@@ -133,7 +150,7 @@ def chart_command(
     charts.require()
     charts.format_of(out)
     refuse_target(out, force, store.own_files())
-    with store.reading() as con:
+    with store.reading(known_at) as con:
         figures = report(con, as_of, with_schedule=charts.needs_schedule(name))
     console.emit(charts.chart_file(figures, name, console.words, out), out, force, store.own_files(), "chart.wrote")
 
@@ -145,11 +162,12 @@ def changes_command(
     since: options.Since = None,
     until: options.Until = None,
     fmt: options.ChangesFormatOption = ChangesFormat.table,
+    known_at: options.KnownAtOption = None,
 ) -> None:
     """kpi changes → figures.changes.between() two dated theme lists."""
     from kpi.figures.changes import between
     from kpi.present.changes import render
 
-    with store.reading() as con:
+    with store.reading(known_at) as con:
         result = between(con, since, until)
     console.out(render(result, fmt, console.words))

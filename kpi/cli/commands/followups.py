@@ -17,6 +17,7 @@ def due_command(
     console: Console,
     store: Store,
     as_of: options.SurveyYear = None,
+    known_at: options.KnownAtOption = None,
     fy: options.OldSurveyYear = None,
     fmt: options.DueFormatOption = DueFormat.table,
     out: Annotated[Path | None, options.out_option("help.opt.out_sheet")] = None,
@@ -28,6 +29,6 @@ def due_command(
     from kpi.present.followups import render
 
     refuse_target(out, force, store.own_files())
-    with store.reading() as con:
+    with store.reading(known_at) as con:
         result = due_in(con, as_of if as_of is not None else fy)
     console.emit(render(result, fmt, console.words, out is not None), out, force, store.own_files())

@@ -32,13 +32,35 @@ def load_command(
     snapshot: options.Snapshot = None,
     quiet: options.Quiet = False,
     max_file_size: options.MaxFileSize = None,
+    reopen: options.Reopen = None,
 ) -> None:
     """kpi load → load.ingest.load(): read, check and write in one transaction, with progress on a terminal."""
+    from kpi.figures.submissions import closing
     from kpi.load import ingest
     from kpi.present.messages import load_table
 
     progress = console.progress(quiet)
+    guard = lambda con: closing(con, reopen)  # noqa: E731 (a closed year is checked before the load commits)
     with store.writing() as con, progress or nullcontext():
-        loaded = ingest.load(con, paths, kind, encoding, project_id, snapshot, progress, store.path, max_file_size)
+        loaded = ingest.load(
+            con, paths, kind, encoding, project_id, snapshot, progress, store.path, max_file_size, guard, reopen
+        )
     if not quiet:
         console.say(load_table(*loaded, console.words))
+
+
+@command("undo", "help.undo")
+def undo_command(
+    console: Console,
+    store: Store,
+    load: Annotated[int | None, typer.Argument(help=HELP("help.opt.undo_load"), show_default=False)] = None,
+    reopen: options.Reopen = None,
+) -> None:
+    """kpi undo → load.ingest.undo(): a load reverted as a new load, a closed year checked as for any load."""
+    from kpi.figures.submissions import closing
+    from kpi.load import ingest
+    from kpi.present.submissions import undone_line
+
+    with store.writing() as con:
+        done = ingest.undo(con, load, store.path, lambda c: closing(c, reopen), reopen)
+    console.say(undone_line(done, console.words))

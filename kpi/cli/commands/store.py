@@ -46,22 +46,32 @@ def restore_command(
 
 
 @command("loads", "help.loads")
-def loads_command(console: Console, store: Store, fmt: options.ListingFormatOption = ListingFormat.table) -> None:
+def loads_command(
+    console: Console,
+    store: Store,
+    fmt: options.ListingFormatOption = ListingFormat.table,
+    known_at: options.KnownAtOption = None,
+) -> None:
     """kpi loads → figures.history.loads()."""
     from kpi.figures.history import loads
     from kpi.present.history import render_loads
 
-    with store.reading() as con:
+    with store.reading(known_at) as con:
         records = loads(con)
     console.out(render_loads(records, fmt, console.words))
 
 
 @command("lists", "help.lists")
-def lists_command(console: Console, store: Store, fmt: options.ListingFormatOption = ListingFormat.table) -> None:
+def lists_command(
+    console: Console,
+    store: Store,
+    fmt: options.ListingFormatOption = ListingFormat.table,
+    known_at: options.KnownAtOption = None,
+) -> None:
     """kpi lists → figures.history.lists()."""
     from kpi.figures.history import lists
     from kpi.present.history import render_lists
 
-    with store.reading() as con:
+    with store.reading(known_at) as con:
         records = lists(con)
     console.out(render_lists(records, fmt, console.words))

@@ -68,7 +68,8 @@ def test_a_themes_file_of_a_new_date_adds_a_list_and_keeps_the_older_one(kpi, db
     assert "T2" in result.stderr.splitlines()[-1]
 
 
-def test_the_same_date_again_replaces_that_list_or_changes_nothing(kpi, db: Path, tmp_path: Path) -> None:
+def test_the_same_date_again_supersedes_that_list_or_changes_nothing(kpi, db: Path, tmp_path: Path) -> None:
+    """A corrected list of a date already loaded becomes that date's current version; the earlier version is kept."""
     path = tmp_path / "themes.csv"
     for text in (
         themes_csv([theme("T1", end_fy=2025, status="計画通り")]),
@@ -76,8 +77,18 @@ def test_the_same_date_again_replaces_that_list_or_changes_nothing(kpi, db: Path
     ):
         result = kpi("load", "--db", str(db), "--snapshot", "2026-03-31", str(write(path, text)))
         assert result.returncode == 0, result.stderr
-    assert "2026-03-31 の一覧を置き換えました。" in result.stderr
-    assert rows(db, "SELECT list_id, theme_id, status FROM theme_rows") == [(1, "T1", "delayed")]
+    assert "2026-03-31 の一覧を置き換えました" in result.stderr
+    assert rows(db, "SELECT list_id, theme_id, status FROM themes JOIN theme_lists USING (snapshot)") == [
+        (2, "T1", "delayed")
+    ]
+    assert rows(db, "SELECT list_id, theme_id, status FROM theme_rows ORDER BY list_id") == [
+        (1, "T1", "on_track"),
+        (2, "T1", "delayed"),
+    ]
+    assert rows(db, "SELECT list_id, load_id, superseded_by FROM theme_lists_versions ORDER BY list_id") == [
+        (1, 1, 2),
+        (2, 2, None),
+    ]
     again = kpi("load", "--db", str(db), "--snapshot", "2026-03-31", str(path))
     assert "変更なし" in again.stderr and rows(db, "SELECT count(*) FROM loads") == [(2,)]
 

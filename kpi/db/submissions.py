@@ -1,0 +1,109 @@
+"""The register of submissions: what each `kpi export` sent, kept as it was sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, NamedTuple
+
+import duckdb
+
+from kpi.db.connect import fetch_one
+from kpi.errors import UsageProblem
+
+STAGES = ("preliminary", "final")  # 速報値, 確定値
+
+COLUMNS = "submission_id, made_at, as_of_fy, stage, load_id, format, encoding, lang, figures, files"
+
+
+class Stored(NamedTuple):
+    """One submission as registered: when, for which year, at which stage, from which load, how it was written
+    (format, encoding, language), every figure it carried and its files' sha256."""
+
+    submission_id: int
+    made_at: dt.datetime
+    as_of_fy: int
+    stage: str
+    load_id: int
+    format: str
+    encoding: str | None
+    lang: str
+    figures: dict[str, Any]
+    files: dict[str, str]
+
+
+def _stored(row: tuple[Any, ...]) -> Stored:
+    n, made, fy, stage, load, fmt, enc, lang, figures, files = row
+    return Stored(
+        int(n), made, int(fy), str(stage), int(load), str(fmt), enc, str(lang), json.loads(figures), json.loads(files)
+    )
+
+
+def next_id(con: duckdb.DuckDBPyConnection) -> int:
+    """The number the next submission gets."""
+    row = fetch_one(con, "SELECT coalesce(max(submission_id), 0) + 1 FROM submissions")
+    return int(row[0]) if row else 1
+
+
+def add(
+    con: duckdb.DuckDBPyConnection,
+    submission_id: int,
+    as_of: int,
+    stage: str,
+    load_id: int,
+    made_at: dt.datetime,
+    written: tuple[str, str | None, str],
+    figures: dict[str, Any],
+    files: dict[str, str],
+) -> None:
+    """Register a submission (inside the caller's transaction); `written` is its (format, encoding, language)."""
+    con.execute(
+        f"INSERT INTO submissions ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            submission_id,
+            made_at,
+            as_of,
+            stage,
+            load_id,
+            *written,
+            json.dumps(figures, ensure_ascii=False),
+            json.dumps(files),
+        ],
+    )
+
+
+def get(con: duckdb.DuckDBPyConnection, submission_id: int) -> Stored:
+    """One submission; a number the register does not hold is a usage error naming the numbers it holds."""
+    row = fetch_one(con, f"SELECT {COLUMNS} FROM submissions WHERE submission_id = ?", [submission_id])
+    if row is None:
+        last = fetch_one(con, "SELECT count(*), max(submission_id) FROM submissions")
+        raise UsageProblem("submission.no_such", n=submission_id, last=(last or (0, None))[1] or 0)
+    return _stored(row)
+
+
+def every(con: duckdb.DuckDBPyConnection) -> list[Stored]:
+    """Every submission, oldest first."""
+    return [_stored(r) for r in con.execute(f"SELECT {COLUMNS} FROM submissions ORDER BY submission_id").fetchall()]
+
+
+def latest(con: duckdb.DuckDBPyConnection, as_of: int) -> Stored | None:
+    """The latest submission for a year (None: none was made)."""
+    row = fetch_one(
+        con, f"SELECT {COLUMNS} FROM submissions WHERE as_of_fy = ? ORDER BY submission_id DESC LIMIT 1", [as_of]
+    )
+    return _stored(row) if row else None
+
+
+def finals(con: duckdb.DuckDBPyConnection) -> list[Stored]:
+    """The latest final submission of each year that has one (those years are closed)."""
+    rows = con.execute(
+        f"SELECT {COLUMNS} FROM submissions WHERE stage = 'final' "
+        "QUALIFY row_number() OVER (PARTITION BY as_of_fy ORDER BY submission_id DESC) = 1 ORDER BY as_of_fy"
+    ).fetchall()
+    return [_stored(r) for r in rows]
+
+
+def current_load(con: duckdb.DuckDBPyConnection) -> int:
+    """The latest load the connection sees (0: none)."""
+    row = fetch_one(con, "SELECT coalesce(max(load_id), 0) FROM loads")
+    return int(row[0]) if row else 0

@@ -1,0 +1,214 @@
+"""The database as it was known right after a load (--known-at), and undoing a load.
+
+Every kind of row is kept in `<kind>_versions` with the load that brought it and the load that superseded it
+(kpi.db.schema, version 5). A read-only connection is shown the state after load N by temporary views named as
+the current views (`budget`, `theme_lists`, …): DuckDB looks a name up in the connection's temporary catalogue
+first, so every query — and every view built on them, such as `themes` — reads the rows current at N, unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+
+from kpi.db.connect import fetch_one
+from kpi.db.known import KnownAt
+from kpi.db.schema import IN_FILE_ORDER, VERSIONED, versions_of
+from kpi.errors import UndoRefused, UsageProblem
+
+
+@dataclass(frozen=True)
+class KnownLoad:
+    """The load a read is as of: its number and time."""
+
+    load_id: int
+    loaded_at: dt.datetime
+
+
+_shown: dict[int, KnownLoad] = {}  # id(connection) → the load it is shown as of (cursors are given the same views)
+
+
+def resolve(con: duckdb.DuckDBPyConnection, known: KnownAt | int) -> KnownLoad:
+    """The load --known-at names: a load number from `kpi loads`, or the last load at or before a time."""
+    if isinstance(known, int):
+        known = KnownAt(load=known)
+    loads = f"{_stored(con)}.loads"  # every load, whatever the connection is shown as of
+    if known.load is not None:
+        row = fetch_one(con, f"SELECT load_id, loaded_at FROM {loads} WHERE load_id = ?", [known.load])
+    else:
+        row = fetch_one(
+            con,
+            f"SELECT load_id, loaded_at FROM {loads} WHERE loaded_at <= ? ORDER BY load_id DESC LIMIT 1",
+            [known.time],
+        )
+    if row is None:
+        span = fetch_one(con, f"SELECT min(load_id), max(load_id), min(loaded_at) FROM {loads}")
+        first, last, since = span if span else (None, None, None)
+        if first is None:
+            raise UsageProblem("known_at.no_loads")
+        if known.load is not None:
+            raise UsageProblem("known_at.no_such_load", value=known.load, first=first, last=last)
+        assert known.time is not None
+        raise UsageProblem(
+            "known_at.before_first", value=known.time.isoformat(sep=" ", timespec="minutes"), first=since
+        )
+    return KnownLoad(int(row[0]), row[1])
+
+
+def _stored(con: duckdb.DuckDBPyConnection) -> str:
+    """The database's own schema, by its catalogue's name: what the temporary views of a name do not hide."""
+    catalogue = str((fetch_one(con, "SELECT current_database()") or ("",))[0]).replace('"', '""')
+    return f'"{catalogue}".main'
+
+
+def _views(con: duckdb.DuckDBPyConnection, load: KnownLoad) -> None:
+    n = int(load.load_id)
+    stored = _stored(con)
+    for kind in VERSIONED:
+        position = ", rowid AS position" if kind in IN_FILE_ORDER else ""
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {kind} AS SELECT * EXCLUDE (superseded_by){position} "
+            f"FROM {versions_of(kind)} WHERE load_id <= {n} AND (superseded_by IS NULL OR superseded_by > {n})"
+        )
+    for table, rule in (("loads", f"load_id <= {n}"), ("theme_history", f"load_id <= {n}")):
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {stored}.{table} WHERE {rule}")
+    # A submission made right after load N was computed from it, so it came later than "right after N".
+    con.execute(f"CREATE OR REPLACE TEMP VIEW submissions AS SELECT * FROM {stored}.submissions WHERE load_id < {n}")
+
+
+def show_as_of(con: duckdb.DuckDBPyConnection, load: KnownLoad) -> None:
+    """Show a read-only connection (and every cursor taken through `cursor`) the rows current right after a load."""
+    _views(con, load)
+    _shown[id(con)] = load
+
+
+def show_current(con: duckdb.DuckDBPyConnection) -> None:
+    """Show the connection the current rows again (its temporary views dropped)."""
+    for name in (*VERSIONED, "loads", "theme_history", "submissions"):
+        con.execute(f"DROP VIEW IF EXISTS temp.main.{name}")
+    _shown.pop(id(con), None)
+
+
+def forget(con: duckdb.DuckDBPyConnection) -> None:
+    """The connection is closing: it is no longer shown as of a load."""
+    _shown.pop(id(con), None)
+
+
+def shown_load(con: duckdb.DuckDBPyConnection) -> KnownLoad | None:
+    """The load a connection is shown as of (None: the current rows)."""
+    return _shown.get(id(con))
+
+
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of the connection that reads what the connection reads (temporary views are per cursor)."""
+    new = con.cursor()
+    load = _shown.get(id(con))
+    if load is not None:
+        _views(new, load)
+    return new
+
+
+# ---------------------------------------------------------------------------- undo
+
+
+@dataclass(frozen=True)
+class Undone:
+    """What an undo did: the load it reverted, its own load number, rows superseded and rows made current again."""
+
+    load_id: int
+    undone: int
+    file_name: str
+    kind: str
+    superseded: int
+    restored: int
+
+
+def undo_target(con: duckdb.DuckDBPyConnection, asked: int | None) -> tuple[int, str, str]:
+    """The load an undo reverts (number, file, kind): the one asked, else the latest, which must not be an undo
+    itself (an undo is not undone: the file is loaded again)."""
+    if asked is None:
+        row = fetch_one(con, "SELECT load_id, file_name, kind, undoes FROM loads ORDER BY load_id DESC LIMIT 1")
+        if row is None:
+            raise UndoRefused("undo.nothing")
+        if row[3] is not None:
+            raise UndoRefused("undo.latest_is_undo", load=int(row[0]), undoes=int(row[3]))
+        return int(row[0]), str(row[1]), str(row[2])
+    row = fetch_one(con, "SELECT load_id, file_name, kind, undoes FROM loads WHERE load_id = ?", [asked])
+    if row is None:
+        last = fetch_one(con, "SELECT max(load_id) FROM loads")
+        raise UndoRefused("undo.no_such_load", load=asked, last=last[0] if last else None)
+    if row[3] is not None:
+        raise UndoRefused("undo.is_undo", load=asked, undoes=int(row[3]))
+    by = fetch_one(con, "SELECT load_id FROM loads WHERE undoes = ?", [asked])
+    if by is not None:
+        raise UndoRefused("undo.already", load=asked, by=int(by[0]))
+    return int(row[0]), str(row[1]), str(row[2])
+
+
+def built_on(con: duckdb.DuckDBPyConnection, load_id: int) -> list[int]:
+    """The later loads that superseded rows a load brought (an undo would take their basis away)."""
+    union = " UNION ".join(
+        f"SELECT superseded_by FROM {versions_of(kind)} WHERE load_id = $n AND superseded_by IS NOT NULL"
+        for kind in VERSIONED
+    )
+    return sorted(int(n) for (n,) in con.execute(union, {"n": load_id}).fetchall())
+
+
+def undo_load(
+    con: duckdb.DuckDBPyConnection, asked: int | None, loaded_at: dt.datetime, reopen: str | None = None
+) -> Undone:
+    """Undo a load (the one asked, else the latest) inside the caller's transaction, as a new load."""
+    target, file_name, kind = undo_target(con, asked)
+    later = built_on(con, target)
+    if later:
+        raise UndoRefused("undo.built_on", load=target, later=", ".join(f"#{n}" for n in later))
+    new_load = int((fetch_one(con, "SELECT coalesce(max(load_id), 0) + 1 FROM loads") or (1,))[0])
+    con.execute(
+        "INSERT INTO loads (load_id, file_name, sha256, kind, row_count, inserted, updated, loaded_at, undoes, "
+        "reopened) SELECT ?, file_name, sha256, kind, 0, 0, 0, ?, load_id, ? FROM loads WHERE load_id = ?",
+        [new_load, loaded_at, reopen, target],
+    )
+    superseded, restored = undo(con, target, new_load)
+    con.execute(
+        "UPDATE loads SET row_count = ?, inserted = ?, updated = ? WHERE load_id = ?",
+        [superseded + restored, restored, superseded, new_load],
+    )
+    return Undone(new_load, target, file_name, kind, superseded, restored)
+
+
+def undo(con: duckdb.DuckDBPyConnection, load_id: int, new_load: int) -> tuple[int, int]:
+    """Revert a load inside the caller's transaction, as load `new_load`: the rows it brought are superseded and
+    the rows it superseded are current again, as copies brought by the undo (so that every earlier state stays as
+    it was known). Returns (rows superseded, rows made current again), a theme list counting its themes."""
+    superseded = restored = 0
+    for kind in VERSIONED:
+        table = versions_of(kind)
+        columns = [c for c in con.table(table).columns if c not in ("load_id", "superseded_by")]
+        cols = ", ".join(f'"{c}"' for c in columns)
+        rows = (
+            "count(*)"
+            if kind != "theme_lists"
+            else "(SELECT count(*) FROM theme_rows r WHERE r.list_id IN (SELECT list_id FROM chosen))"
+        )
+        params = {"new": new_load, "n": load_id}
+        back = fetch_one(
+            con,
+            f"WITH chosen AS (SELECT * FROM {table} WHERE superseded_by = $n) SELECT {rows} FROM chosen",
+            {"n": load_id},
+        )
+        gone = fetch_one(
+            con,
+            f"WITH chosen AS (SELECT * FROM {table} WHERE load_id = $n AND superseded_by IS NULL) SELECT {rows} FROM chosen",
+            {"n": load_id},
+        )
+        con.execute(
+            f"INSERT INTO {table} ({cols}, load_id, superseded_by) "
+            f"SELECT {cols}, $new, NULL FROM {table} WHERE superseded_by = $n",
+            params,
+        )
+        con.execute(f"UPDATE {table} SET superseded_by = $new WHERE load_id = $n AND superseded_by IS NULL", params)
+        restored += int(back[0]) if back else 0
+        superseded += int(gone[0]) if gone else 0
+    return superseded, restored

@@ -1,0 +1,409 @@
+"""`kpi submissions`: the register, one submission's figures, and why two states of the figures differ; as a
+table, CSV for Excel, JSON or a workbook. Also the one line the report and `kpi check` add when today's figures
+differ from the latest submission for the year, and what `kpi export` and `kpi undo` say they did."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from kpi.db.submissions import Stored
+from kpi.db.versions import KnownLoad, Undone
+from kpi.figures.kpis import KPIS
+from kpi.figures.submissions import FIGURE_ORDER, Diff, Standing, ThemeChange
+from kpi.present import json_out, labels
+from kpi.present.catalogue import Words
+from kpi.present.csvfile import csv_text
+from kpi.present.export import Table
+from kpi.present.formats import RecordFormat
+from kpi.present.numbers import percent
+from kpi.present.tables import table
+
+PART = {
+    "numerator": "col.numerator",
+    "denominator": "col.denominator",
+    "ratio": "col.actual",
+    "verdict": "col.verdict",
+}
+STATUS_FIGURE = {
+    "status_summary.achieved": "group.achieved",
+    "status_summary.on_track": "group.on_track",
+    "status_summary.delayed_or_not_achieved": "group.delayed_or_not_achieved",
+    "status_summary.total": "group.total",
+}
+BUDGET_FIGURE = {
+    "budget_execution.total": "submission.figure_budget_total",
+    "budget_execution.executed": "submission.figure_budget_executed",
+    "budget_execution.ratio": "submission.figure_budget_ratio",
+}
+CHANGE = {
+    "status": "change.status",
+    "corrected": "change.corrected",
+    "added": "change.added",
+    "missing": "change.missing",
+    "followup": "change.followup",
+}
+KPI_SHORT = {
+    "short_term": "role.kpi.short_term",
+    "long_term": "role.kpi.long_term",
+    "long_term_matured": "role.kpi.long_term_matured",
+}
+ROLE = {
+    "numerator": "role.numerator",
+    "denominator": "role.denominator",
+    "pending": "role.pending",
+}
+
+
+def figure_name(name: str, words: Words, horizon: Any = 3) -> str:
+    """A figure's name as a reader says it: 「短期 分子」, 「状況 目標達成」, 「予算 累計」 (`horizon`: the follow-up
+    horizon a KPI's name states)."""
+    if name == "snapshot":
+        return words("col.snapshot")
+    if name == "horizon_years":
+        return words("submission.figure_horizon")
+    if name in STATUS_FIGURE:
+        return words("submission.figure_status", group=words(STATUS_FIGURE[name]))
+    if name in BUDGET_FIGURE:
+        return words(BUDGET_FIGURE[name])
+    kpi, _, part = name.partition(".")
+    if kpi in labels.KPI and part in PART:
+        return f"{words(labels.KPI[kpi].name, horizon=horizon)} {words(PART[part])}"
+    return name
+
+
+def figure_value(name: str, value: Any, words: Words) -> str:
+    """A figure's value as the report shows it: a ratio as a percentage, a verdict in words, '—' for none."""
+    if value is None:
+        return "—"
+    if name.endswith(".ratio"):
+        return percent(Fraction(str(value)))
+    if name.endswith(".verdict"):
+        return words(labels.VERDICT_WORD[str(value)])
+    return str(value)
+
+
+def stage_word(stage: str, words: Words) -> str:
+    return words(labels.STAGE[stage])
+
+
+# ---------------------------------------------------------------------------- the register
+
+
+def _register_cells(s: Stored, words: Words) -> list[Any]:
+    short = KPIS[0].key
+    return [
+        f"#{s.submission_id}",
+        s.made_at.strftime("%Y-%m-%d %H:%M"),
+        words("report.as_of", fy=s.as_of_fy, wareki=_wareki(s.as_of_fy)),
+        stage_word(s.stage, words),
+        f"#{s.load_id}",
+        s.format,
+        f"{s.figures.get(f'{short}.numerator')}/{s.figures.get(f'{short}.denominator')}",
+        figure_value(f"{short}.ratio", s.figures.get(f"{short}.ratio"), words),
+    ]
+
+
+def _wareki(fy: int) -> str:
+    from kpi.fiscal import wareki
+
+    return wareki(fy)
+
+
+def _register_json(s: Stored) -> dict[str, Any]:
+    return {
+        "submission": s.submission_id,
+        "made_at": s.made_at.isoformat(timespec="seconds"),
+        "as_of_fy": s.as_of_fy,
+        "stage": s.stage,
+        "known_at_load": s.load_id,
+        "format": s.format,
+        "encoding": s.encoding,
+        "lang": s.lang,
+        "figures": s.figures,
+        "files": s.files,
+    }
+
+
+REGISTER_KEYS = (
+    "col.submission",
+    "col.loaded_at",
+    "col.as_of",
+    "col.stage",
+    "col.load",
+    "col.format",
+    "col.short_term_counts",
+    "col.short_term_ratio",
+)
+
+
+def render_register(records: list[Stored], fmt: RecordFormat, words: Words) -> str | bytes:
+    """Every submission: number, time, year, stage, the load it was computed from, format, the short-term KPI."""
+    if fmt is RecordFormat.json:
+        return json_out.dumps([_register_json(r) for r in records])
+    headers = [words(k) for k in REGISTER_KEYS]
+    rows = [_register_cells(r, words) for r in records]
+    if fmt is RecordFormat.csv:
+        return csv_text([headers, *rows])
+    if fmt is RecordFormat.xlsx:
+        return _workbook([Table("submissions", headers, rows, title=words("sheet.submissions"))])
+    if not records:
+        return words("submission.none") + "\n"
+    return table(headers, rows) + "\n"
+
+
+def _figure_rows(figures: dict[str, Any], words: Words) -> list[list[Any]]:
+    names = [*FIGURE_ORDER, *sorted(set(figures) - set(FIGURE_ORDER))]
+    horizon = figures.get("horizon_years", 3)
+    return [[figure_name(n, words, horizon), figure_value(n, figures.get(n), words)] for n in names if n in figures]
+
+
+def render_one(s: Stored, fmt: RecordFormat, words: Words) -> str | bytes:
+    """One submission: what it was, and every figure it carried."""
+    if fmt is RecordFormat.json:
+        return json_out.dumps(_register_json(s))
+    headers = [words("col.figure"), words("col.value")]
+    rows = _figure_rows(s.figures, words)
+    if fmt is RecordFormat.csv:
+        return csv_text([headers, *rows])
+    if fmt is RecordFormat.xlsx:
+        return _workbook([Table("figures", headers, rows, title=words("sheet.figures"))])
+    files = "\n".join(f"  {name}  {sha}" for name, sha in s.files.items())
+    return (
+        words("submission.heading", **_heading(s, words))
+        + "\n\n"
+        + table(headers, rows)
+        + "\n\n"
+        + words("submission.files")
+        + "\n"
+        + files
+        + "\n"
+    )
+
+
+def _heading(s: Stored, words: Words) -> dict[str, Any]:
+    return {
+        "n": s.submission_id,
+        "stage": stage_word(s.stage, words),
+        "as_of": words("report.as_of", fy=s.as_of_fy, wareki=_wareki(s.as_of_fy)),
+        "made": s.made_at.strftime("%Y-%m-%d %H:%M"),
+        "load": s.load_id,
+    }
+
+
+# ---------------------------------------------------------------------------- why they differ
+
+
+def _roles(roles: tuple[str | None, ...], words: Words) -> str:
+    return " / ".join(
+        f"{words(KPI_SHORT[spec.key])}: {words(ROLE[role]) if role else words('role.none')}"
+        for spec, role in zip(KPIS, roles, strict=True)
+    )
+
+
+def _status(code: str | None, words: Words) -> str:
+    return words(labels.STATUS[code]) if code in labels.STATUS else "—"
+
+
+def _theme_cells(c: ThemeChange, words: Words) -> list[Any]:
+    return [
+        c.theme_id,
+        words(CHANGE[c.change]),
+        _status(c.status_before, words),
+        _status(c.status_after, words),
+        _roles(c.roles_before, words),
+        _roles(c.roles_after, words),
+        "" if c.load_id is None else f"#{c.load_id}",
+        c.file_name or "",
+    ]
+
+
+THEME_KEYS = (
+    "col.theme_id",
+    "col.change",
+    "col.status_before",
+    "col.status_after",
+    "col.roles_before",
+    "col.roles_after",
+    "col.load",
+    "col.file",
+)
+
+
+def _diff_json(d: Diff) -> dict[str, Any]:
+    return {
+        "as_of_fy": d.as_of_fy,
+        "before": {"submission": d.before.submission_id, "stage": d.before.stage, "known_at_load": d.before.load_id},
+        "after": (
+            {"submission": d.after.submission_id, "stage": d.after.stage, "known_at_load": d.after.load_id}
+            if d.after is not None
+            else {"submission": None, "known_at_load": d.known_at}
+        ),
+        "same": not d.differences,
+        "differences": [{"figure": x.figure, "before": x.before, "after": x.after} for x in d.differences],
+        "themes": [
+            {
+                "theme_id": c.theme_id,
+                "change": c.change,
+                "status_before": c.status_before,
+                "status_after": c.status_after,
+                "roles_before": dict(zip((s.key for s in KPIS), c.roles_before, strict=True)),
+                "roles_after": dict(zip((s.key for s in KPIS), c.roles_after, strict=True)),
+                "load": c.load_id,
+                "file": c.file_name,
+            }
+            for c in d.themes
+        ],
+        "reopened": [{"load": n, "reason": reason} for n, reason in d.reopened],
+    }
+
+
+def _after_name(d: Diff, words: Words) -> str:
+    if d.after is None:
+        return words("diff.now", load=d.known_at)
+    return words("diff.submission", n=d.after.submission_id, stage=stage_word(d.after.stage, words))
+
+
+def render_diff(d: Diff, fmt: RecordFormat, words: Words) -> str | bytes:
+    """Figure by figure, before and after; the themes that explain the differences, with the load of each change;
+    the reasons closed years were reopened. When nothing differs it says so."""
+    if fmt is RecordFormat.json:
+        return json_out.dumps(_diff_json(d))
+    before = words("diff.submission", n=d.before.submission_id, stage=stage_word(d.before.stage, words))
+    after = _after_name(d, words)
+    figure_headers = [words("col.figure"), before, after]
+    horizon = d.before.figures.get("horizon_years", 3)
+    figure_rows = [
+        [
+            figure_name(x.figure, words, horizon),
+            figure_value(x.figure, x.before, words),
+            figure_value(x.figure, x.after, words),
+        ]
+        for x in d.differences
+    ]
+    theme_headers = [words(k) for k in THEME_KEYS]
+    theme_rows = [_theme_cells(c, words) for c in d.themes]
+    reopened = [words("diff.reopened", load=n, reason=reason) for n, reason in d.reopened]
+    if fmt is RecordFormat.csv:
+        return csv_text([figure_headers, *figure_rows, [], theme_headers, *theme_rows])
+    if fmt is RecordFormat.xlsx:
+        return _workbook(
+            [
+                Table("figures", figure_headers, figure_rows, title=words("sheet.figures")),
+                Table("themes", theme_headers, theme_rows, title=words("sheet.themes_changed")),
+            ]
+        )
+    head = words(
+        "diff.heading",
+        before=before,
+        after=after,
+        as_of=words("report.as_of", fy=d.as_of_fy, wareki=_wareki(d.as_of_fy)),
+    )
+    if not d.differences and not d.themes:
+        return "\n".join([head, words("diff.same"), *reopened]) + "\n"
+    parts = [head, ""]
+    parts.append(table(figure_headers, figure_rows) if figure_rows else words("diff.figures_same"))
+    parts += ["", words("diff.themes", n=len(theme_rows))]
+    if theme_rows:
+        parts.append(table(theme_headers, theme_rows))
+    parts += reopened
+    return "\n".join(parts) + "\n"
+
+
+def _workbook(sheets: list[Table]) -> bytes:
+    from kpi.present.xlsx import workbook
+
+    return workbook(sheets)
+
+
+# ---------------------------------------------------------------------------- the command
+
+
+Result = list[Stored] | Stored | Diff
+
+
+def check_options(
+    action: str | None, numbers: list[int], fmt: RecordFormat, out: Path | None, force: bool, kept: list[Path]
+) -> None:
+    """Usage errors before any work: the numbers an action takes, a workbook only into a file (--out)."""
+    from kpi.errors import UsageProblem
+    from kpi.present.files import refuse_target
+
+    wanted = {None: (0, 0), "show": (1, 1), "diff": (1, 2)}[action]
+    if not wanted[0] <= len(numbers) <= wanted[1]:
+        raise UsageProblem("submission.numbers", action=action or "", n=len(numbers))
+    if fmt is RecordFormat.xlsx and out is None:
+        raise UsageProblem("cli.xlsx_needs_out")
+    refuse_target(out, force, kept)
+
+
+def read(con: Any, action: str | None, numbers: list[int]) -> Result:
+    """The register, one submission, or a diff (kpi.figures.submissions.diff)."""
+    from kpi.db import submissions as register
+    from kpi.figures.submissions import diff
+
+    if action == "show":
+        return register.get(con, numbers[0])
+    if action == "diff":
+        return diff(con, numbers[0], numbers[1] if len(numbers) > 1 else None)
+    return register.every(con)
+
+
+def render(result: Result, fmt: RecordFormat, words: Words) -> str | bytes:
+    """What `kpi submissions` prints (or writes with --out)."""
+    if isinstance(result, list):
+        return render_register(result, fmt, words)
+    if isinstance(result, Diff):
+        return render_diff(result, fmt, words)
+    return render_one(result, fmt, words)
+
+
+# ---------------------------------------------------------------------------- lines other commands add
+
+
+def standing_line(standing: Standing | None, words: Words) -> str | None:
+    """「2025年度の数値は提出 #1（速報値）と異なります（短期 分子 39→37 …）」, or None when none was made or they agree."""
+    if standing is None or not standing.differences:
+        return None
+    s = standing.submission
+    horizon = s.figures.get("horizon_years", 3)
+    changed = ", ".join(
+        f"{figure_name(x.figure, words, horizon)} "
+        f"{figure_value(x.figure, x.before, words)}→{figure_value(x.figure, x.after, words)}"
+        for x in standing.differences[:3]
+    ) + (" …" if len(standing.differences) > 3 else "")
+    return words(
+        "submission.differs",
+        fy=s.as_of_fy,
+        n=s.submission_id,
+        stage=stage_word(s.stage, words),
+        made=s.made_at.strftime("%Y-%m-%d"),
+        changed=changed,
+    )
+
+
+def known_at_line(load: KnownLoad | None, words: Words) -> str | None:
+    """「第3回の読込の直後の時点（2026-04-02 10:15）」: what a --known-at read is as of."""
+    if load is None:
+        return None
+    return words("known_at.line", load=load.load_id, at=load.loaded_at.strftime("%Y-%m-%d %H:%M"))
+
+
+def submitted_lines(number: int, stage: str, written: list[Path], again: bool, words: Words) -> str:
+    """What `kpi export` did: the files it wrote, and the submission it registered (or wrote again)."""
+    lines = [words("export.wrote", path=path) for path in written]
+    key = "submission.written_again" if again else "submission.registered"
+    return "\n".join([*lines, words(key, n=number, stage=stage_word(stage, words))])
+
+
+def undone_line(done: Undone, words: Words) -> str:
+    """What `kpi undo` did."""
+    return words(
+        "undo.done",
+        load=done.load_id,
+        undone=done.undone,
+        file=done.file_name,
+        superseded=done.superseded,
+        restored=done.restored,
+    )
