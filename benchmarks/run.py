@@ -804,6 +804,131 @@ def markdown(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# The portfolio at scale (issue 23): 50 programme files of 150 themes and 5 of N, read side by side.
+
+PORTFOLIO_SMALL, PORTFOLIO_LARGE, PORTFOLIO_SMALL_THEMES = 50, 5, 150
+PORTFOLIO_VS_OWN = 2.0  # kpi portfolio --format json against every file's own report, run in one process
+PORTFOLIO_RSS_VS_LARGEST = 1.5  # its peak memory against the largest file's own report
+
+OWN_REPORTS_CODE = """import sys
+from pathlib import Path
+from kpi.db.store import Store
+from kpi.figures.report import report
+from kpi.present.json_out import dumps, report_json
+for path in sorted(Path(sys.argv[2]).glob("*.duckdb")):
+    with Store(path, 0).reading() as con:
+        sys.stdout.write(dumps(report_json(report(con, int(sys.argv[1])))))
+"""
+
+
+def portfolio_settings(project_id: int) -> str:
+    """The sample's settings under another name and 予算事業ID."""
+    lines = []
+    for line in (SAMPLE / "programme.toml").read_text(encoding="utf-8").splitlines():
+        if line.startswith("name"):
+            line = f'name = "programme {project_id}"'
+        elif line.startswith("project_id"):
+            line = f"project_id = {project_id}"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def portfolio_benchmark(args: argparse.Namespace) -> dict:
+    """Build the programme files, then time `kpi portfolio` beside the files' own reports in one process."""
+    workdir = Path(args.workdir).resolve()
+    python = kpi_python(args)
+    kpi = [str(python.parent / "kpi")]
+    csv = generated(args.n, args.seed, workdir, python, args.exclude, canonical=True) / "themes.csv"
+    folder = workdir / "portfolio"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    env = dict(os.environ, KPI_WAIT="0")
+    env.pop("KPI_DB", None)
+    head = "".join(csv.open(encoding="utf-8").readlines()[: PORTFOLIO_SMALL_THEMES + 1])
+    print(
+        f"building {PORTFOLIO_SMALL} files of {PORTFOLIO_SMALL_THEMES} themes, {PORTFOLIO_LARGE} of {args.n:,} ...",
+        file=sys.stderr,
+    )
+    for i in range(PORTFOLIO_SMALL + PORTFOLIO_LARGE):
+        source = workdir / "programme_source"
+        shutil.rmtree(source, ignore_errors=True)
+        source.mkdir()
+        (source / "programme.toml").write_text(portfolio_settings(10_000 + i), encoding="utf-8")
+        themes = source / "themes_2026-03-31.csv"
+        if i < PORTFOLIO_SMALL:
+            themes.write_text(head, encoding="utf-8")
+        else:
+            shutil.copy2(csv, themes)
+        shutil.copy2(SAMPLE / "budget.csv", source / "budget.csv")
+        run_measured([*kpi, "load", str(source), "--db", str(folder / f"p{i:03d}.duckdb"), "-q"], env=env)
+    shutil.rmtree(workdir / "programme_source", ignore_errors=True)
+    largest = folder / f"p{PORTFOLIO_SMALL + PORTFOLIO_LARGE - 1:03d}.duckdb"
+    plan = {
+        "portfolio": (
+            f"`kpi portfolio --format json`, {PORTFOLIO_SMALL} × {PORTFOLIO_SMALL_THEMES} + {PORTFOLIO_LARGE} × {args.n:,} themes",
+            [*kpi, "portfolio", str(folder), "--as-of", "2025", "--format", "json"],
+        ),
+        "own_reports": (
+            "every file's own `kpi report --format json`, one after another in one process",
+            [str(python), "-c", OWN_REPORTS_CODE, "2025", str(folder)],
+        ),
+        "largest_report": (
+            f"`kpi report --format json` on one file of {args.n:,} themes",
+            [*kpi, "report", "--as-of", "2025", "--format", "json", "--db", str(largest)],
+        ),
+    }
+    series = {key: Series(label) for key, (label, _) in plan.items()}
+    for _, cmd in plan.values():  # warm the page cache; not counted
+        run_measured(cmd, env=env)
+    for r in range(args.repeats):
+        for key, (label, cmd) in plan.items():
+            sample = run_measured(cmd, env=env)
+            series[key].samples.append(sample)
+            print(f"  [{r + 1}/{args.repeats}] {label}: {sample.wall:.3f} s, {sample.rss_mb:.0f} MB", file=sys.stderr)
+    shutil.rmtree(folder, ignore_errors=True)
+    return {
+        "n": args.n,
+        "repeats": args.repeats,
+        "machine": machine(),
+        "kpi_env": versions(python, ["kpi", "duckdb", "polars", "pandera"]),
+        "series": {k: asdict(v) for k, v in series.items()},
+    }
+
+
+def portfolio_markdown(results: dict) -> str:
+    """The portfolio measurements and their two targets as markdown."""
+    s = {k: Series(v["label"], [Sample(**x) for x in v["samples"]]) for k, v in results["series"].items()}
+    m = results["machine"]
+    time_ratio = paired(s["portfolio"], s["own_reports"])
+    rss_ratio = paired(s["portfolio"], s["largest_report"], "rss_mb")
+    lines = [
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']} RAM, {m['os']}, Python {m['python']}.  ",
+        "kpi environment: " + ", ".join(f"{k} {v}" for k, v in results["kpi_env"].items()) + ".  ",
+        f"Median of {results['repeats']} runs each, interleaved; ratios are medians of side-by-side ratios.",
+        "",
+        "| measurement | median wall (s) | min–max (s) | max RSS (MB) | ratio |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for key, note in (
+        ("portfolio", f"{ratio_text(time_ratio)} the own reports; RSS {ratio_text(rss_ratio)} the largest file's"),
+        ("own_reports", "1.00×"),
+        ("largest_report", ""),
+    ):
+        x = s[key]
+        lines.append(f"| {x.label} | {x.median():.3f} | {x.spread()} | {x.median('rss_mb'):.0f} | {note} |")
+    lines += [
+        "",
+        "| target | measured | met |",
+        "|---|---:|---|",
+        f"| portfolio ≤ {PORTFOLIO_VS_OWN:g}× the files' own reports in one process | {ratio_text(time_ratio)} | "
+        f"{'met' if time_ratio <= PORTFOLIO_VS_OWN else '**not met**'} |",
+        f"| portfolio peak RSS ≤ {PORTFOLIO_RSS_VS_LARGEST:g}× the largest file's own report | {ratio_text(rss_ratio)} | "
+        f"{'met' if rss_ratio <= PORTFOLIO_RSS_VS_LARGEST else '**not met**'} |",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line of the benchmark (and of the subprocess modes _peer and _plain_peer)."""
     argv = sys.argv[1:] if argv is None else argv
@@ -828,11 +953,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exclude", action="append", default=[], help="spelling the generator leaves out (repeatable)")
     parser.add_argument("--json", help="also write the raw results to this file")
     parser.add_argument(
+        "--portfolio",
+        action="store_true",
+        help="measure only the portfolio at scale (50 files of 150 themes, 5 of --n)",
+    )
+    parser.add_argument(
         "--landed-ref", default=LANDED_REF, help=f"git commit of the kpi before versions (default {LANDED_REF})"
     )
     args = parser.parse_args(argv)
     if args.repeats < 1 or args.n < 10:
         parser.error("--repeats must be ≥ 1 and --n ≥ 10")
+    if args.portfolio:
+        results = portfolio_benchmark(args)
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1))
+        print(portfolio_markdown(results))
+        return 0
     try:
         results = benchmark(args)
     except BenchError as exc:

@@ -89,6 +89,30 @@ def transcripts(folder: Path) -> dict[str, str]:
     )
     out["submissions"] = "$ kpi submissions\n" + kpi(folder, "submissions")
     out["undo"] = "$ kpi undo\n" + kpi(folder, "undo", stream="stderr")
+    out["explain"] = "$ kpi explain short_term --as-of 2025 | head -10\n" + "".join(
+        kpi(folder, "explain", "short_term", "--as-of", "2025").splitlines(keepends=True)[:10]
+    )
+    other = folder / "other"
+    other.mkdir()
+    settings = (ROOT / "sample_data" / "programme.toml").read_text(encoding="utf-8")
+    (other / "programme.toml").write_text(
+        settings.replace("project_id = 3522", "project_id = 9001")
+        .replace(
+            "ポスト5G情報通信システム基盤強化研究開発事業（AI基盤モデル及び先端半導体関連技術開発事業）",
+            "別の研究開発事業（架空）",
+        )
+        .replace('short_term_target = "80%"', 'short_term_target = "70%"'),
+        encoding="utf-8",
+    )
+    themes = (ROOT / "sample_data" / "themes_2026-03-31.csv").read_text(encoding="utf-8-sig").splitlines()
+    (other / "themes_2026-03-31.csv").write_text("\n".join(themes[:81]) + "\n", encoding="utf-8")
+    kpi(folder, "load", "other/", "--db", "other.duckdb", stream="stderr")
+    out["portfolio"] = (
+        "$ kpi portfolio kpi.duckdb other.duckdb --as-of 2025 | head -12   # other.duckdb: an invented programme\n"
+        + "".join(
+            kpi(folder, "portfolio", "kpi.duckdb", "other.duckdb", "--as-of", "2025").splitlines(keepends=True)[:12]
+        )
+    )
     return out
 
 

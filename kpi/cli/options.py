@@ -141,6 +141,13 @@ KnownAtOption = Annotated[
 Reopen = Annotated[str | None, _option("--reopen", help_key="help.opt.reopen", metavar="<reason>", show_default=False)]
 
 
+def wait_of(wait: float | None) -> float:
+    """--wait for a command without a --db: the seconds given, else $KPI_WAIT's, else the default."""
+    from kpi.db.store import Store
+
+    return Store.at(None, wait).wait
+
+
 def out_option(help_key: str, required: bool = False) -> Any:
     """--out, with the help of the command (a file, a folder, a sheet)."""
     return typer.Option("--out", help=HELP(help_key), show_default=False)

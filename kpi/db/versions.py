@@ -28,6 +28,7 @@ class KnownLoad:
 
 
 _shown: dict[int, KnownLoad] = {}  # id(connection) → the load it is shown as of (cursors are given the same views)
+_used: dict[int, str] = {}  # id(connection) → the catalogue it reads (an attached programme: kpi.db.attach)
 
 
 def resolve(con: duckdb.DuckDBPyConnection, known: KnownAt | int) -> KnownLoad:
@@ -91,9 +92,15 @@ def show_current(con: duckdb.DuckDBPyConnection) -> None:
     _shown.pop(id(con), None)
 
 
+def use(con: duckdb.DuckDBPyConnection, catalogue: str) -> None:
+    """The connection reads an attached database as its default catalogue; so will its cursors."""
+    _used[id(con)] = catalogue
+
+
 def forget(con: duckdb.DuckDBPyConnection) -> None:
-    """The connection is closing: it is no longer shown as of a load."""
+    """The connection is closing: it is no longer shown as of a load, nor reads an attached catalogue."""
     _shown.pop(id(con), None)
+    _used.pop(id(con), None)
 
 
 def shown_load(con: duckdb.DuckDBPyConnection) -> KnownLoad | None:
@@ -104,6 +111,8 @@ def shown_load(con: duckdb.DuckDBPyConnection) -> KnownLoad | None:
 def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """A cursor of the connection that reads what the connection reads (temporary views are per cursor)."""
     new = con.cursor()
+    if id(con) in _used:
+        new.execute(f"USE {_used[id(con)]}")
     load = _shown.get(id(con))
     if load is not None:
         _views(new, load)

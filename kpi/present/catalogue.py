@@ -241,6 +241,20 @@ WORDS: dict[str, tuple[str, str]] = {
     "group.total": ("合計", "total"),
     "col.value": ("値", "value"),
     "col.figure": ("指標", "figure"),
+    "col.count": ("件数", "count"),
+    "col.themes": ("テーマ数", "themes"),
+    "cli.xlsx_needs_out": (
+        "xlsx はファイルに書き出します: --out ファイル名.xlsx を指定してください",
+        "xlsx is written to a file: give --out NAME.xlsx",
+    ),
+    "portfolio.line": ("ポートフォリオ計（{n}事業）", "portfolio ({n} programmes)"),
+    "col.rule": ("ルール", "rule"),
+    "db.cannot_open": ("データベース {path} を開けません: {detail}", "cannot open database {path}: {detail}"),
+    "db.empty": (
+        "{path} に kpi のデータがありません。先にデータを読み込んでください: kpi load sample_data/",
+        "{path} holds no kpi data; load data first: kpi load sample_data/",
+    ),
+    "help.opt.out_record": ("書き出すファイル（xlsx には必須）。", "File to write (required for xlsx)."),
     # ------------------------------------------------------------------ kpi/cli/app.py
     "cli.version": ("kpi {version}", "kpi {version}"),
     "help.app": (
@@ -680,6 +694,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "--out の拡張子は {formats} にしてください（{name!r} ではなく）",
         "--out must end in {formats}, not {name!r}",
     ),
+    "portfolio.range": (
+        "最良〜最悪（結果待ちが全件達成〜全件未達）",
+        "best–worst (every pending theme achieving – none)",
+    ),
     # ------------------------------------------------------------------ kpi/present/check.py
     "check.heading": ("{fy}年度（{wareki}）", "FY{fy} ({wareki})"),
     # ------------------------------------------------------------------ kpi/present/export.py
@@ -693,7 +711,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "col.rs.target_year": ("目標年度", "target_year"),
     "col.as_of_wareki": ("時点（和暦）", "as_of_wareki"),
     "col.group": ("区分", "group"),
-    "col.count": ("件数", "count"),
     "col.draws": ("前年度までの予算を充当", "draws_on_earlier_appropriations"),
     "col.funding": ("契約形態", "funding"),
     "col.start_fy": ("開始年度", "start_fy"),
@@ -757,7 +774,6 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "restore.aside": ("置き換えたファイルは {aside} に残しています。", "The replaced file is kept as {aside}."),
     "col.sha256": ("ハッシュ（sha256）", "sha256"),
-    "col.themes": ("テーマ数", "themes"),
     "col.stands_for": ("この一覧で数える年度", "fiscal years it stands for"),
     "loads.none": ("読み込みはまだありません", "nothing loaded yet"),
     "lists.none": ("テーマ一覧はまだ読み込まれていません", "no theme list loaded yet"),
@@ -846,9 +862,88 @@ WORDS: dict[str, tuple[str, str]] = {
         "{action} に渡す提出の番号の数が違います（{n}個）: kpi submissions [show N | diff N [M]]",
         "wrong count of submission numbers for {action} ({n}): kpi submissions [show N | diff N [M]]",
     ),
-    "cli.xlsx_needs_out": (
-        "xlsx はファイルに書き出します: --out ファイル名.xlsx を指定してください",
-        "xlsx is written to a file: give --out NAME.xlsx",
+    # ------------------------------------------------------------------ kpi/present/portfolio.py
+    "portfolio.title": ("ポートフォリオ（{n}事業）", "Portfolio ({n} programmes)"),
+    "portfolio.section.programmes": ("事業別のアウトカム指標", "Outcome indicators by programme"),
+    "portfolio.section.cohorts": ("終了年度別（コホート）", "By the fiscal year themes end (cohorts)"),
+    "portfolio.section.explain": ("指標の内訳（{kpi}）", "What makes up {kpi}"),
+    "portfolio.targets_differ": ("目標が事業で異なる", "targets differ"),
+    "portfolio.no_settings": ("（設定なし: {file}）", "(no settings: {file})"),
+    "portfolio.sums": (
+        "ポートフォリオ計は分子・分母の合計（百分率の平均ではない）。長期は追跡調査のある事業のみ合計。",
+        "The portfolio line sums numerators and denominators (never averages percentages); a long-term KPI over the programmes with follow-up surveys only.",
+    ),
+    "portfolio.lacking": (
+        "プログラム設定のない事業 {settings}件、追跡調査のない事業 {followups}件",
+        "programmes without settings: {settings}; without follow-up surveys: {followups}",
+    ),
+    "portfolio.fault": ("読めませんでした: {file}: {reason}", "could not read {file}: {reason}"),
+    "portfolio.exit": (
+        "終了コード {code}（読めたファイルの数値は上に表示）",
+        "exit code {code} (the files that could be read are shown above)",
+    ),
+    "col.programme": ("事業", "programme"),
+    "col.budget_ratio": ("累計執行率", "cumulative execution"),
+    "col.achieved_completed": ("目標達成/研究開発完了", "achieved/completed"),
+    "col.commercialised_matured": ("実用化/経過", "commercialised/matured"),
+    "col.role": ("内訳", "role"),
+    "sheet.portfolio": ("ポートフォリオ", "Portfolio"),
+    "sheet.cohorts": ("コホート", "Cohorts"),
+    "sheet.explain": ("指標の内訳", "Explain"),
+    "explain.heading": ("{kpi} · {as_of} · テーマ一覧: {snapshot}", "{kpi} · {as_of} · theme list of {snapshot}"),
+    "explain.role.numerator": ("分子", "numerator"),
+    "explain.role.denominator": ("分母のみ", "denominator only"),
+    "explain.role.pending": ("結果待ち", "pending"),
+    "explain.role.not_countable": ("まだ数えない", "not countable yet"),
+    "explain.role.not_adopted": ("未採択", "not yet adopted"),
+    "explain.role.leading_research": ("先導研究（除外）", "leading research (excluded)"),
+    "explain.rule.short_term.numerator": ("終了年度 ≤ {fy} かつ 目標達成", "ends by FY{fy} and achieved"),
+    "explain.rule.short_term.denominator": ("終了年度 ≤ {fy} かつ 目標未達", "ends by FY{fy} and not achieved"),
+    "explain.rule.short_term.pending": (
+        "終了年度 ≤ {fy} かつ 最終評価待ち（計画通り）または遅延: 結果が出れば分母に入る",
+        "ends by FY{fy}, awaiting its final result (on track) or delayed: joins the denominator once judged",
+    ),
+    "explain.rule.short_term.not_countable": (
+        "終了年度 > {fy}: 研究開発期間中",
+        "ends after FY{fy}: still in its R&D period",
+    ),
+    "explain.rule.long_term.numerator": (
+        "{fy}年度までの追跡調査で製品化・上市",
+        "commercialised (製品化・上市) in a survey up to FY{fy}",
+    ),
+    "explain.rule.long_term.denominator": (
+        "採択テーマ（先導研究除く）: 終了後{horizon}年の調査で実用化なし",
+        "an adopted theme (leading research aside): not commercialised by its survey {horizon} years after its end",
+    ),
+    "explain.rule.long_term.pending": (
+        "採択テーマ: 終了後{horizon}年の調査がまだ（実用化もまだ）",
+        "an adopted theme whose survey {horizon} years after its end is still to come (not commercialised yet)",
+    ),
+    "explain.rule.long_term.not_countable": ("（該当なし）", "(none)"),
+    "explain.rule.long_term_matured.numerator": (
+        "終了後{horizon}年を経過 かつ 製品化・上市",
+        "{horizon} years past its end and commercialised",
+    ),
+    "explain.rule.long_term_matured.denominator": (
+        "終了後{horizon}年を経過、実用化なし",
+        "{horizon} years past its end, not commercialised",
+    ),
+    "explain.rule.long_term_matured.pending": ("（該当なし）", "(none)"),
+    "explain.rule.long_term_matured.not_countable": (
+        "終了後{horizon}年を経過していない",
+        "not yet {horizon} years past its end",
+    ),
+    "explain.rule.not_adopted": (
+        "開始年度 > {fy}: {fy}年度にはまだ採択されていない",
+        "starts after FY{fy}: not adopted by then",
+    ),
+    "explain.rule.leading_research": (
+        "先導研究: 全アウトカム指標から除外",
+        "leading research: left out of every outcome indicator",
+    ),
+    "portfolio.needs_out": (
+        "--format {format} はファイルに書き出します: --out を指定してください",
+        "--format {format} is written to a file: give --out",
     ),
     # ------------------------------------------------------------------ kpi/present/html.py
     "html.title": ("KPI報告", "KPI report"),
@@ -1027,7 +1122,6 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "col.line": ("行", "line"),
     "col.column": ("列", "column"),
-    "col.rule": ("ルール", "rule"),
     "load.number": ("#{n}", "#{n}"),
     "load.unchanged_as": (
         "変更なし: 読込 #{n}（{at}）と同じ内容",
@@ -1654,7 +1748,6 @@ timezone = "Asia/Tokyo"
         "データベース {path} を開けません: DuckDB のデータベースファイルではありません",
         "cannot open database {path}: it is not a DuckDB database file",
     ),
-    "db.cannot_open": ("データベース {path} を開けません: {detail}", "cannot open database {path}: {detail}"),
     "db.too_new": (
         "データベース {path} のスキーマ版 {version} はこの kpi が知る版（{known}）より新しいため読めません。kpi を更新してください",
         "database {path} has schema version {version}, newer than this kpi knows ({known}); upgrade kpi to read it",
@@ -1662,10 +1755,6 @@ timezone = "Asia/Tokyo"
     "db.not_kpi": (
         "{path} は DuckDB のデータベースですが kpi のものではありません（ほかの表があります）。別の --db を指定してください",
         "{path} is a DuckDB database but not kpi's (it has other tables); use another --db",
-    ),
-    "db.empty": (
-        "{path} に kpi のデータがありません。先にデータを読み込んでください: kpi load sample_data/",
-        "{path} holds no kpi data; load data first: kpi load sample_data/",
     ),
     "db.no_permission": (
         "データベース {path} を開けないか書き込めません（{detail}）。ファイルとそのフォルダの権限を確かめてください",
@@ -1765,13 +1854,72 @@ timezone = "Asia/Tokyo"
         "提出の番号（kpi submissions の #）。",
         "Submission numbers (# in kpi submissions).",
     ),
-    "help.opt.out_record": ("書き出すファイル（xlsx には必須）。", "File to write (required for xlsx)."),
     "help.submissions": (
         "提出の記録（kpi export のたびに記録）: 一覧、1件の数値、2つの提出（または提出と現在）の違いとその理由のテーマ。\n\n"
         "例: kpi submissions · kpi submissions show 1 · kpi submissions diff 1 --format json",
         "The register of submissions (each kpi export records one): the list, one submission's figures, and how "
         "two submissions (or a submission and now) differ, with the themes that explain it.\n\n"
         "Examples: kpi submissions · kpi submissions show 1 · kpi submissions diff 1 --format json",
+    ),
+    # ------------------------------------------------------------------ kpi/db/attach.py
+    "portfolio.no_such_path": ("{path} はファイルでもフォルダでもありません", "{path} is neither a file nor a folder"),
+    "portfolio.no_files": ("{paths} にデータベース（*.duckdb）がありません", "no database (*.duckdb) in {paths}"),
+    "portfolio.older_schema": (
+        "{path} は古い版（{version}、この kpi は {known}）のデータベースです。一度 kpi report --db {path} で開くと更新されます",
+        "{path} is a database of an older schema ({version}; this kpi writes {known}): open it once with kpi report --db {path} to upgrade it",
+    ),
+    # ------------------------------------------------------------------ kpi/figures/portfolio.py
+    "portfolio.same_project_id": (
+        "予算事業ID {project_id} の事業が2つあります: {first} と {second}。同じ事業を2回数えないよう、どちらかを外してください",
+        "two programmes have 予算事業ID {project_id}: {first} and {second}; leave one out so that no programme counts twice",
+    ),
+    "portfolio.no_programme": (
+        "予算事業ID {project_id} の事業はありません（あるのは {ids}）",
+        "no programme has 予算事業ID {project_id} (there are {ids})",
+    ),
+    # ------------------------------------------------------------------ kpi/figures/explain.py
+    "explain.unknown_kpi": ("指標 {kpi} はありません（{kpis} のいずれか）", "there is no KPI {kpi} (one of {kpis})"),
+    "explain.other_programme": (
+        "このデータベースは予算事業ID {found} の事業です（--programme {asked} ではありません）",
+        "this database holds programme {found}, not --programme {asked}",
+    ),
+    # ------------------------------------------------------------------ kpi/cli/commands/portfolio.py
+    "help.portfolio": (
+        "複数の事業のデータベースを並べて読みます（各ファイルを読み取り専用で ATTACH、複製しない）: 事業ごとのアウトカム指標、見通し、累計執行率、"
+        "一覧の日付、ポートフォリオ計（分子・分母の合計）、終了年度別のコホート。読めないファイル（読み込み中、破損、別の版）は理由とともに"
+        "1行ずつ示し、他の事業は表示します。終了コードはその中で最も重いもの（75、65、3 の順）。\\n\\n"
+        "例: kpi portfolio programmes/ · kpi portfolio a.duckdb b.duckdb --format json · kpi portfolio programmes/ --explain short_term",
+        "Read several programme databases side by side (each attached read-only, never copied): each programme's "
+        "outcome indicators, outlook, cumulative execution and list date, the portfolio line (numerators and "
+        "denominators summed) and the cohorts by the year themes end. A file that cannot be read (a load writing it, "
+        "damaged, another schema) is named on a line of its own with the reason while the others are shown; the "
+        "exit code is the worst of them (75, 65, 3 in that order).\\n\\n"
+        "Examples: kpi portfolio programmes/ · kpi portfolio a.duckdb b.duckdb --format json · "
+        "kpi portfolio programmes/ --explain short_term",
+    ),
+    "help.explain": (
+        "指標の内訳: テーマ一覧の全テーマを、分子・分母のみ・結果待ち・まだ数えない・未採択・先導研究（除外）に分け、それぞれのルールとともに示します。\\n\\n"
+        "指標: short_term、long_term、long_term_matured。例: kpi explain short_term --as-of 2025 --format csv > 内訳.csv",
+        "What makes up a KPI: every theme of the list in force, as numerator, denominator only, pending, not "
+        "countable yet, not yet adopted or leading research (excluded), each with its rule.\\n\\n"
+        "KPIs: short_term, long_term, long_term_matured. Example: kpi explain short_term --as-of 2025 --format csv > explain.csv",
+    ),
+    "help.opt.paths_portfolio": (
+        "事業のデータベース（ファイル、またはそれを含むフォルダ）。",
+        "Programme databases (files, or folders of them).",
+    ),
+    "help.opt.explain_kpi": (
+        "指標の内訳も示す（short_term、long_term、long_term_matured）。",
+        "Also list the themes behind a KPI (short_term, long_term, long_term_matured).",
+    ),
+    "help.opt.programme": ("予算事業IDでその事業だけを選ぶ。", "Only the programme of this 予算事業ID."),
+    "help.opt.out_portfolio": (
+        "書き出すファイル（xlsx と html には必須）。",
+        "File to write (required for xlsx and html).",
+    ),
+    "help.opt.kpi": (
+        "指標: short_term、long_term、long_term_matured。",
+        "The KPI: short_term, long_term, long_term_matured.",
     ),
 }
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kpi.errors import UsageProblem
-from kpi.figures.kpis import LONG_TERM, LONG_TERM_MATURED, SHORT_TERM
+from kpi.figures.kpis import KPIS, LONG_TERM, LONG_TERM_MATURED, SHORT_TERM
+from kpi.figures.portfolio import Portfolio
 from kpi.figures.report import Report
 from kpi.figures.schedule import Schedule
 from kpi.figures.verdict import Verdict
@@ -579,3 +580,54 @@ def svgs(report: Report, words: Words, schedule: Schedule) -> dict[str, str]:
         )
         for name in CHARTS
     }
+
+
+# ---------------------------------------------------------------------------- the portfolio's charts
+
+
+def portfolio_figure(result: Portfolio, key: str, words: Words) -> Figure:
+    """One KPI, programmes side by side: each one's ratio as a bar (none when not measured), the portfolio's as the
+    last, the target line when the programmes share one, and each programme's best–worst range where its outlook
+    gives one (the short-term KPI: all pending themes achieving, or none)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7.2, 3.6), layout="constrained")
+    ax = fig.subplots()
+    total = next(t for t in result.totals if t.key == key)
+    horizon = result.programmes[0].report.outcome.horizon_years if result.programmes else 3
+    fig.suptitle(words(labels.KPI[key].name, horizon=horizon), fontsize=11)
+    names = [p.report.programme.name if p.report.programme else p.path.name for p in result.programmes]
+    names.append(words("portfolio.line", n=len(result.programmes)))
+    values = [p.report.outcome[key].ratio for p in result.programmes] + [total.ratio]
+    xs = list(range(len(values)))
+    bars = [float(v) if v is not None else 0.0 for v in values]
+    colours = [OKABE_ITO["blue"]] * len(result.programmes) + [OKABE_ITO["black"]]
+    ax.bar(xs, bars, color=colours, width=0.6, zorder=3)
+    for x, value in zip(xs, values, strict=True):
+        ax.text(x, (float(value) if value is not None else 0) + 0.02, percent(value), ha="center", fontsize=7)
+    ranged = False
+    for x, p in enumerate(result.programmes):
+        outlook = p.report.outcome[key].outlook
+        best, worst = getattr(outlook, "best", None), getattr(outlook, "worst", None)
+        if best is not None and worst is not None:
+            label = "_nolegend_" if ranged else words("portfolio.range")
+            ax.vlines(x, float(worst), float(best), color=OKABE_ITO["vermillion"], linewidth=2, zorder=4, label=label)
+            ranged = True
+    _percent_axis(ax, 1.12)
+    _target_line(ax, total.target, None, words)
+    ax.set_xticks(xs, [n if len(n) <= 14 else n[:13] + "…" for n in names], fontsize=7, rotation=20, ha="right")
+    if total.target is not None or ranged:
+        ax.legend(loc="upper right", fontsize=7)
+    return fig
+
+
+def portfolio_svgs(result: Portfolio, words: Words) -> dict[str, str]:
+    """One chart per KPI, as SVG ready to inline in the portfolio page."""
+    out = {}
+    with style():
+        for spec in KPIS:
+            fig = portfolio_figure(result, spec.key, words)
+            buf = io.BytesIO()
+            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "kpi"}, facecolor="white")
+            out[spec.key] = inline_svg(buf.getvalue().decode("utf-8"), f"kpi-portfolio-{spec.key}", spec.key)
+    return out

@@ -56,6 +56,17 @@ class ListingFormat(StrEnum):
     json = "json"
 
 
+class PortfolioFormat(StrEnum):
+    """`kpi portfolio`: the report's formats and a workbook (xlsx and html need --out)."""
+
+    table = "table"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+    html = "html"
+
+
 class Stage(StrEnum):
     """A submission's stage: 速報値 or 確定値 (kpi.db.submissions.STAGES)."""
 

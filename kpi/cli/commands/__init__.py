@@ -19,6 +19,8 @@ MODULES = {
     "reconcile": "figures",
     "chart": "figures",
     "changes": "figures",
+    "portfolio": "portfolio",
+    "explain": "portfolio",
     "followups": "followups",
     "init": "settings",
     "backup": "store",

@@ -1,0 +1,404 @@
+"""`kpi portfolio`: one line per programme and the portfolio line, the cohorts, the faults; as a table, markdown,
+CSV for Excel, JSON, a workbook, or an HTML page with one chart per KPI. `kpi explain`: the themes behind a figure.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from kpi.figures.cohorts import Cohort
+from kpi.figures.explain import ROLES, Explained
+from kpi.figures.kpis import KPIS, Kpi
+from kpi.figures.portfolio import Fault, Portfolio, Programme, Total
+from kpi.fiscal import wareki
+from kpi.present import json_out, labels
+from kpi.present.catalogue import Words
+from kpi.present.csvfile import csv_text
+from kpi.present.export import Table
+from kpi.present.formats import PortfolioFormat, RecordFormat
+from kpi.present.messages import message
+from kpi.present.numbers import as_float, number, percent
+from kpi.present.rows import outlook_line, verdict_text
+from kpi.present.tables import markdown_text, table
+
+ROLE = {
+    "numerator": "explain.role.numerator",
+    "denominator": "explain.role.denominator",
+    "pending": "explain.role.pending",
+    "not_countable": "explain.role.not_countable",
+    "not_adopted": "explain.role.not_adopted",
+    "leading_research": "explain.role.leading_research",
+}
+# The rule that puts a theme in each role, per KPI (what the KPI's conditions in kpi.figures.kpis say).
+RULE = {
+    ("short_term", "numerator"): "explain.rule.short_term.numerator",
+    ("short_term", "denominator"): "explain.rule.short_term.denominator",
+    ("short_term", "pending"): "explain.rule.short_term.pending",
+    ("short_term", "not_countable"): "explain.rule.short_term.not_countable",
+    ("long_term", "numerator"): "explain.rule.long_term.numerator",
+    ("long_term", "denominator"): "explain.rule.long_term.denominator",
+    ("long_term", "pending"): "explain.rule.long_term.pending",
+    ("long_term", "not_countable"): "explain.rule.long_term.not_countable",
+    ("long_term_matured", "numerator"): "explain.rule.long_term_matured.numerator",
+    ("long_term_matured", "denominator"): "explain.rule.long_term_matured.denominator",
+    ("long_term_matured", "pending"): "explain.rule.long_term_matured.pending",
+    ("long_term_matured", "not_countable"): "explain.rule.long_term_matured.not_countable",
+}
+COMMON_RULE = {"not_adopted": "explain.rule.not_adopted", "leading_research": "explain.rule.leading_research"}
+
+
+def _fraction(numerator: int | None, denominator: int) -> str:
+    return f"{number(numerator)}/{number(denominator)}"
+
+
+def _kpi_cell(k: Kpi, words: Words) -> str:
+    return f"{_fraction(k.numerator, k.denominator)} {percent(k.ratio)} {verdict_text(k, words)}"
+
+
+def _total_cell(t: Total, words: Words) -> str:
+    verdict = words(labels.VERDICT_WORD[str(t.verdict)]) if t.verdict else words("portfolio.targets_differ")
+    return f"{_fraction(t.numerator, t.denominator)} {percent(t.ratio)} {verdict}"
+
+
+def _name(p: Programme, words: Words) -> str:
+    prog = p.report.programme
+    return prog.name if prog else words("portfolio.no_settings", file=p.path.name)
+
+
+def _budget_ratio(p: Programme) -> str:
+    return percent(p.report.budget.ratio)
+
+
+HEADER_KEYS = ("col.programme", "html.project_id", "col.snapshot")
+
+
+def _headers(words: Words, horizon: int = 3) -> list[str]:
+    return [
+        *(words(k) for k in HEADER_KEYS),
+        *(words(labels.KPI[s.key].name, horizon=horizon) for s in KPIS),
+        words("col.budget_ratio"),
+    ]
+
+
+def _programme_row(p: Programme, words: Words) -> list[Any]:
+    r = p.report
+    return [
+        _name(p, words),
+        r.programme.project_id if r.programme else "",
+        r.snapshot.date.isoformat() if r.snapshot else "",
+        *(_kpi_cell(k, words) for k in r.outcome.kpis),
+        _budget_ratio(p),
+    ]
+
+
+def _total_row(result: Portfolio, words: Words) -> list[Any]:
+    return [
+        words("portfolio.line", n=len(result.programmes)),
+        "",
+        "",
+        *(_total_cell(t, words) for t in result.totals),
+        "",
+    ]
+
+
+def _cohort_headers(words: Words) -> list[str]:
+    keys = ("col.end_fy", "col.themes", "col.achieved_completed", "col.commercialised_matured")
+    return [words(k) for k in keys]
+
+
+def _cohort_row(label: str, c: Cohort) -> list[Any]:
+    return [
+        label,
+        c.end_fy,
+        c.themes,
+        f"{c.achieved}/{c.completed} {percent(_ratio(c.achieved, c.completed))}",
+        "—"
+        if c.commercialised is None
+        else f"{c.commercialised}/{c.matured} {percent(_ratio(c.commercialised, c.matured))}",
+    ]
+
+
+def _ratio(a: int, b: int) -> Any:
+    from kpi.exact import ratio
+
+    return ratio(a, b)
+
+
+def fault_line(fault: Fault, words: Words) -> str:
+    """A file that could not be read: its name and the reason, in one line."""
+    return words("portfolio.fault", file=str(fault.path), reason=message(fault.error.key, fault.error.params, words))
+
+
+def fault_lines(result: Portfolio, words: Words) -> str:
+    """Every fault, a line each (stderr), with the exit code they give."""
+    if not result.faults:
+        return ""
+    return "\n".join(
+        [*(fault_line(f, words) for f in result.faults), words("portfolio.exit", code=int(result.exit_code))]
+    )
+
+
+def _notes(result: Portfolio, words: Words) -> list[str]:
+    return [
+        words("portfolio.sums"),
+        words("portfolio.lacking", settings=result.lacking_settings, followups=result.lacking_followups),
+    ]
+
+
+def _as_of(result: Portfolio, words: Words) -> str:
+    years = sorted({p.report.as_of_fy for p in result.programmes})
+    return ", ".join(words("report.as_of", fy=fy, wareki=wareki(fy)) for fy in years)
+
+
+def portfolio_text(result: Portfolio, words: Words, fmt: str = "table") -> str:
+    """The programmes and the portfolio line, then the cohorts, as aligned text or markdown."""
+    h = "## " if fmt == "markdown" else "■ "
+    rows = [_programme_row(p, words) for p in result.programmes]
+    if fmt == "markdown":
+        rows = [[markdown_text(str(c)) if i == 0 else c for i, c in enumerate(r)] for r in rows]
+    out = [words("portfolio.title", n=len(result.programmes)), _as_of(result, words), ""]
+    out += [h + words("portfolio.section.programmes"), table(_headers(words), [*rows, _total_row(result, words)], fmt)]
+    out += [f"{words('notes')}:", *(f"  - {n}" for n in _notes(result, words)), ""]
+    outlooks = [
+        f"{_name(p, words)}: {line}"
+        for p in result.programmes
+        for k in p.report.outcome.kpis
+        if (line := outlook_line(k, words))
+    ]
+    if outlooks:
+        out += [h + words("section.outlook"), *outlooks, ""]
+    cohort_rows = [_cohort_row(_name(p, words), c) for p in result.programmes for c in p.cohorts]
+    cohort_rows += [_cohort_row(words("portfolio.line", n=len(result.programmes)), c) for c in result.cohorts]
+    out += [
+        h + words("portfolio.section.cohorts"),
+        table([words("col.programme"), *_cohort_headers(words)], cohort_rows, fmt),
+        "",
+    ]
+    explained = [p for p in result.programmes if p.explained is not None]
+    if explained:
+        first = explained[0].explained
+        assert first is not None
+        name = words(labels.KPI[first.kpi].name, horizon=first.horizon_years)
+        role_rows = [
+            [_name(p, words), *(p.explained.counts[r] for r in ROLES), len(p.explained.themes)]
+            for p in explained
+            if p.explained is not None
+        ]
+        headers = [words("col.programme"), *(words(ROLE[r]) for r in ROLES), words("group.total")]
+        out += [h + words("portfolio.section.explain", kpi=name), table(headers, role_rows, fmt), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _programme_json(p: Programme) -> dict[str, Any]:
+    return {
+        "file": str(p.path),
+        "name": p.report.programme.name if p.report.programme else None,
+        "project_id": p.report.programme.project_id if p.report.programme else None,
+        "report": json_out.report_json(p.report),
+        "cohorts": [c._asdict() for c in p.cohorts],
+        **({"explain": explain_json(p.explained)} if p.explained else {}),
+    }
+
+
+def portfolio_json(result: Portfolio, words: Words) -> dict[str, Any]:
+    """The JSON contract: each programme's whole report (as `kpi report --format json`), the portfolio line, the
+    cohorts and the faults."""
+    return {
+        "programmes": [_programme_json(p) for p in result.programmes],
+        "portfolio": {
+            "programmes": len(result.programmes),
+            "lacking_settings": result.lacking_settings,
+            "lacking_followups": result.lacking_followups,
+            "kpis": [
+                {
+                    "name": t.key,
+                    "numerator": t.numerator,
+                    "denominator": t.denominator,
+                    "ratio": as_float(t.ratio),
+                    "programmes": t.programmes,
+                    "target": as_float(t.target),
+                    "verdict": str(t.verdict) if t.verdict else None,
+                }
+                for t in result.totals
+            ],
+            "cohorts": [c._asdict() for c in result.cohorts],
+        },
+        "faults": [
+            {
+                "file": str(f.path),
+                "exit_code": int(f.error.exit_code),
+                "message": message(f.error.key, f.error.params, words),
+            }
+            for f in result.faults
+        ],
+        "exit_code": int(result.exit_code),
+    }
+
+
+def _tables(result: Portfolio, words: Words) -> list[Table]:
+    programmes = Table(
+        "portfolio",
+        _headers(words),
+        [*(_programme_row(p, words) for p in result.programmes), _total_row(result, words)],
+        title=words("sheet.portfolio"),
+    )
+    cohorts = Table(
+        "cohorts",
+        [words("col.programme"), *_cohort_headers(words)],
+        [
+            *(_cohort_row(_name(p, words), c) for p in result.programmes for c in p.cohorts),
+            *(_cohort_row(words("portfolio.line", n=len(result.programmes)), c) for c in result.cohorts),
+        ],
+        title=words("sheet.cohorts"),
+    )
+    return [programmes, cohorts]
+
+
+def render(result: Portfolio, fmt: PortfolioFormat, words: Words) -> str | bytes:
+    """`kpi portfolio` in a format (a workbook and the page are files: --out)."""
+    if fmt is PortfolioFormat.json:
+        return json_out.dumps(portfolio_json(result, words))
+    if fmt is PortfolioFormat.csv:
+        tables = _tables(result, words)
+        return csv_text([tables[0].headers, *tables[0].rows, [], tables[1].headers, *tables[1].rows])
+    if fmt is PortfolioFormat.xlsx:
+        from kpi.present.xlsx import workbook
+
+        return workbook(_tables(result, words))
+    if fmt is PortfolioFormat.html:
+        return portfolio_html(result, words)
+    return portfolio_text(result, words, str(fmt))
+
+
+# ---------------------------------------------------------------------------- the page
+
+
+def portfolio_html(result: Portfolio, words: Words) -> str:
+    """One page: the programmes' table and one chart per KPI (programmes side by side, the target line, each
+    programme's best–worst range where its outlook has one)."""
+    from kpi.present.charts import portfolio_svgs
+    from kpi.present.html import CSP, CSS
+
+    head = (
+        f'<!DOCTYPE html><html lang="{words.lang}"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        f"<title>{escape(words('portfolio.title', n=len(result.programmes)))}</title><style>{CSS}</style></head><body>"
+    )
+    headers = "".join(f"<th>{escape(h)}</th>" for h in _headers(words))
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
+        for row in [*(_programme_row(p, words) for p in result.programmes), _total_row(result, words)]
+    )
+    charts = "".join(f'<figure class="chart">{svg}</figure>' for svg in portfolio_svgs(result, words).values())
+    notes = "".join(f"<li>{escape(n)}</li>" for n in _notes(result, words))
+    return (
+        f"{head}<h1>{escape(words('portfolio.title', n=len(result.programmes)))}</h1>"
+        f'<p class="asof">{escape(_as_of(result, words))}</p>'
+        f"<table><thead><tr>{headers}</tr></thead><tbody>{body}</tbody></table>"
+        f'<ul class="notes">{notes}</ul><div class="charts">{charts}</div></body></html>\n'
+    )
+
+
+# ---------------------------------------------------------------------------- kpi explain
+
+
+def explain_json(e: Explained) -> dict[str, Any]:
+    return {
+        "kpi": e.kpi,
+        "as_of_fy": e.as_of_fy,
+        "snapshot": e.snapshot.date.isoformat() if e.snapshot else None,
+        "project_id": e.project_id,
+        "counts": e.counts,
+        "themes": [
+            {"theme_id": t.theme_id, "role": t.role, "status": t.status, "start_fy": t.start_fy, "end_fy": t.end_fy}
+            for t in e.themes
+        ],
+    }
+
+
+def rule_text(e: Explained, role: str, words: Words) -> str:
+    """The rule that puts a theme in a role of the KPI, in words, with the year and horizon filled in."""
+    key = COMMON_RULE.get(role) or RULE[(e.kpi, role)]
+    return words(key, fy=e.as_of_fy, horizon=e.horizon_years)
+
+
+EXPLAIN_KEYS = ("col.theme_id", "col.role", "col.rule", "col.status", "col.end_fy", "col.organizations", "col.title")
+
+
+def _explain_rows(e: Explained, words: Words) -> list[list[Any]]:
+    return [
+        [
+            t.theme_id,
+            words(ROLE[t.role]),
+            rule_text(e, t.role, words),
+            words(labels.STATUS[t.status]),
+            t.end_fy,
+            t.organizations,
+            t.title,
+        ]
+        for t in e.themes
+    ]
+
+
+def render_explain(e: Explained, fmt: RecordFormat, words: Words) -> str | bytes:
+    """`kpi explain`: the counts by role (which add up to the list), then every theme with its role and rule."""
+    if fmt is RecordFormat.json:
+        return json_out.dumps(explain_json(e))
+    headers = [words(k) for k in EXPLAIN_KEYS]
+    rows = _explain_rows(e, words)
+    if fmt is RecordFormat.csv:
+        return csv_text([headers, *rows])
+    if fmt is RecordFormat.xlsx:
+        from kpi.present.xlsx import workbook
+
+        return workbook([Table("explain", headers, rows, title=words("sheet.explain"))])
+    counts = e.counts
+    summary = [[words(ROLE[r]), counts[r], rule_text(e, r, words)] for r in ROLES]
+    summary.append([words("group.total"), len(e.themes), ""])
+    head = words(
+        "explain.heading",
+        kpi=words(labels.KPI[e.kpi].name, horizon=e.horizon_years),
+        as_of=words("report.as_of", fy=e.as_of_fy, wareki=wareki(e.as_of_fy)),
+        snapshot=e.snapshot.date.isoformat() if e.snapshot else "—",
+    )
+    return (
+        "\n".join(
+            [
+                head,
+                "",
+                table([words("col.role"), words("col.count"), words("col.rule")], summary),
+                "",
+                table(headers, rows),
+            ]
+        )
+        + "\n"
+    )
+
+
+def check_options(fmt: PortfolioFormat, out: Path | None, force: bool, kpi: str | None) -> None:
+    """Usage errors before any file is read: a workbook and a page are files (--out); the KPI to explain exists."""
+    from kpi.errors import UsageProblem
+    from kpi.figures.explain import spec_of
+    from kpi.present.files import refuse_target
+
+    if fmt in (PortfolioFormat.xlsx, PortfolioFormat.html) and out is None:
+        raise UsageProblem("portfolio.needs_out", format=str(fmt))
+    if fmt is PortfolioFormat.html:
+        from kpi.present import charts
+
+        charts.require()
+    if kpi is not None:
+        spec_of(kpi)
+    refuse_target(out, force)
+
+
+def check_explain_options(fmt: RecordFormat, out: Path | None, force: bool, kept: list[Path]) -> None:
+    """A workbook is a file (--out); an output never replaces the database's own files."""
+    from kpi.errors import UsageProblem
+    from kpi.present.files import refuse_target
+
+    if fmt is RecordFormat.xlsx and out is None:
+        raise UsageProblem("cli.xlsx_needs_out")
+    refuse_target(out, force, kept)
