@@ -87,6 +87,8 @@ def usage_message(exc: click_errors.UsageError) -> str:
     if isinstance(exc, click_errors.NoSuchOption):
         return HELP("usage.no_such_option", option=exc.option_name)
     if isinstance(exc, click_errors.MissingParameter) and exc.param is not None:
+        if exc.param.name in MISSING_ARGUMENT:  # an argument, said as what it is rather than by its name
+            return HELP(MISSING_ARGUMENT[exc.param.name])
         return HELP("usage.missing", param=exc.param.opts[0] if exc.param.opts else exc.param.human_readable_name)
     if isinstance(exc, click_errors.BadParameter) and exc.param is not None:
         option = exc.param.opts[0] if exc.param.opts else exc.param.human_readable_name
@@ -99,11 +101,30 @@ def usage_message(exc: click_errors.UsageError) -> str:
             return HELP("usage.bad_type", option=option, value=value, kind=HELP(TYPE_WORDS[kind]))
         return HELP("usage.bad_value", option=option, detail=exc.message)
     if exc.message.startswith("No such command"):
-        return HELP("usage.no_such_command", name=exc.message.split("'")[1] if "'" in exc.message else exc.message)
+        name = exc.message.split("'")[1] if "'" in exc.message else exc.message
+        return HELP("usage.no_such_command", name=name) + _did_you_mean(exc, name)
     return HELP("usage.other", detail=exc.message)
 
 
+def _did_you_mean(exc: click_errors.UsageError, name: str) -> str:
+    """「もしかして: kpi report」: the commands of the group spelled closest to a mistyped one."""
+    import difflib
+
+    group = exc.ctx.command if exc.ctx is not None else None
+    commands = list(getattr(group, "commands", {}) or {})  # (an unknown name builds every command: kpi.cli.commands)
+    close = difflib.get_close_matches(name, commands, n=3, cutoff=0.6)
+    prefix = " ".join(exc.ctx.command_path.split()) if exc.ctx else "kpi"
+    return HELP("usage.did_you_mean", commands=", ".join(f"{prefix} {c}" for c in close)) if close else ""
+
+
 TYPE_WORDS = {"integer": "usage.type.integer", "float": "usage.type.float"}
+MISSING_ARGUMENT = {
+    "paths": "usage.missing_paths",
+    "programmes": "usage.missing_programmes",
+    "kpi": "usage.missing_kpi",
+    "name": "usage.missing_chart",
+    "backup_file": "usage.missing_backup",
+}
 
 
 def usage_hint(exc: click_errors.UsageError) -> str:

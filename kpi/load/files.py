@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
@@ -34,6 +35,19 @@ class Kind(StrEnum):
 
 
 KIND_ORDER = ["programme", *(str(k) for k in Kind if k is not Kind.programme)]
+# How a file's name begins for each kind, in English and as offices name them in Japanese (with or without a date
+# after it: 予算2026.csv, テーマ一覧_2026-03-31.xlsx). The RS files are known by `_rs_` in their names.
+NAMES = {
+    "programme": ("programme", "設定"),
+    "themes": ("themes", "テーマ一覧", "テーマ"),
+    "budget": ("budget", "予算"),
+    "followups": ("followups", "追跡調査"),
+    "outputs": ("outputs", "成果"),
+    "grants": ("grants", "権利化"),
+    "stagegate": ("stagegate", "ステージゲート"),
+    "evaluation": ("evaluation", "評点"),
+    "published": ("published", "公表値"),
+}
 # Every way Excel saves a sheet (kpi.load.tables), and parquet.
 TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods", ".parquet"}
 MAX_FILE_BYTES = 2 * 1024**3  # --max-file-size: a larger input is refused before it is read
@@ -57,14 +71,14 @@ def kind_of(path: Path, kind: str | None) -> str | None:
     """The kind a file holds: --kind, else its name's stem (themes*.csv, budget*.xlsx, programme*.toml)."""
     if kind:
         return kind
-    stem = path.stem.lower()
+    stem = unicodedata.normalize("NFKC", path.stem).lower()
     if path.suffix.lower() == ".toml":
-        return "programme" if stem.startswith("programme") else None
+        return "programme" if stem.startswith(NAMES["programme"]) else None
     if path.suffix.lower() not in TABLE_SUFFIXES:
         return None
     if "_rs_" in stem and path.suffix.lower() == ".csv":  # the government's files: 2-1_RS_2025_予算・執行_サマリ.csv
         return "rs"
-    return next((k for k in KIND_ORDER if k not in ("programme", "rs") and stem.startswith(k)), None)
+    return next((k for k, names in NAMES.items() if k != "programme" and stem.startswith(names)), None)
 
 
 def _what(path: Path) -> str | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 from xml.parsers import expat
@@ -25,6 +25,7 @@ PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
 CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
 
 
@@ -37,6 +38,7 @@ class Extent:
     bottom: int = 0
     right: int = 0
     cells: int = 0
+    errors: list[tuple[int, int, str]] = field(default_factory=list)  # (row, column, text) of each Excel error cell
 
     def add(self, row: int, column: int, width: int = 1) -> None:
         self.cells += width
@@ -109,13 +111,17 @@ class _Cursor:
     column: int = 0
     ref: str = ""
     valued: bool = False
+    error: bool = False
+    text: str = ""
+    in_value: bool = False
     repeat: int = 1
     repeat_rows: int = 1
     tables: int = 0
 
 
 def xlsx_extent(book: zipfile.ZipFile) -> Extent:
-    """The extent of the first sheet's valued cells (a <c> with a <v>, an inline string or a formula)."""
+    """The extent of the first sheet's valued cells (a <c> with a <v>, an inline string or a formula), and its
+    cells holding an Excel error (t="e": #DIV/0!, #N/A, …), which calamine reads as empty."""
     extent, at = Extent(), _Cursor()
 
     def start(name: str, attrs: dict[str, str]) -> None:
@@ -123,11 +129,18 @@ def xlsx_extent(book: zipfile.ZipFile) -> Extent:
             at.row = int(attrs.get("r") or at.row + 1)
             at.column = 0
         elif name == f"{MAIN} c":
-            at.ref, at.valued = attrs.get("r", ""), False
+            at.ref, at.valued, at.error, at.text = attrs.get("r", ""), False, attrs.get("t") == "e", ""
         elif name in (f"{MAIN} v", f"{MAIN} is", f"{MAIN} f"):
             at.valued = True
+            at.in_value = name == f"{MAIN} v"
+
+    def text(data: str) -> None:
+        if at.in_value and at.error:
+            at.text += data
 
     def end(name: str) -> None:
+        if name == f"{MAIN} v":
+            at.in_value = False
         if name != f"{MAIN} c":
             return
         m = CELL_REF.match(at.ref)
@@ -135,9 +148,11 @@ def xlsx_extent(book: zipfile.ZipFile) -> Extent:
         at.column = column
         if at.valued:
             extent.add(row, column)
+        if at.error:
+            extent.errors.append((row, column, at.text.strip() or "#?"))
 
     parser = expat.ParserCreate(namespace_separator=" ")
-    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
     with book.open(_xlsx_first_sheet(book)) as f:
         _feed(parser, f)
     return extent
@@ -160,37 +175,47 @@ def ods_extent(book: zipfile.ZipFile) -> Extent:
         elif name in cells:
             at.repeat = int(attrs.get(f"{TABLE} number-columns-repeated") or 1)
             at.valued = f"{OFFICE} value-type" in attrs
+            at.error, at.text = attrs.get(f"{CALCEXT} value-type") == "error", ""
         elif name == f"{TEXT} p":
-            at.valued = True
+            at.valued = at.in_value = True
+
+    def text(data: str) -> None:
+        if at.in_value and at.error:
+            at.text += data
 
     def end(name: str) -> None:
         if at.tables != 1:
             return
+        if name == f"{TEXT} p":
+            at.in_value = False
         if name in cells:
             first = at.column + 1
             at.column += at.repeat
             if at.valued:  # a valued cell of a repeated row stands in each of its rows: the first and the last
                 extent.add(at.row + 1, first, at.repeat)
                 extent.add(at.row + at.repeat_rows, first, at.repeat)
+            if at.error:
+                extent.errors.append((at.row + 1, first, at.text.strip() or "#?"))
         elif name == f"{TABLE} table-row":
             at.row += at.repeat_rows
         elif name == f"{TABLE} table":
             at.tables += 1  # past the first table: the rest is not read
 
     parser = expat.ParserCreate(namespace_separator=" ")
-    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
     with book.open("content.xml") as f:
         _feed(parser, f)
     return extent
 
 
-def check_workbook(path: Path, data: bytes) -> None:
-    """Refuse a workbook whose parts or first sheet are beyond what kpi reads (exit 3, naming the limit)."""
+def check_workbook(path: Path, data: bytes) -> list[tuple[int, int, str]]:
+    """Refuse a workbook whose parts or first sheet are beyond what kpi reads (exit 3, naming the limit); the
+    first sheet's Excel error cells (row, column, text), which the caller refuses by the header of their column."""
     import io
 
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".ods"):
-        return
+        return []
     try:
         book = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
@@ -216,6 +241,7 @@ def check_workbook(path: Path, data: bytes) -> None:
             limit=f"{MAX_CELLS:,}",
             max_columns=f"{MAX_COLUMNS:,}",
         )
+    return extent.errors
 
 
 def _refused(path: Path, key: str, **params: str) -> InputRejected:

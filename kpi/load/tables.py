@@ -152,7 +152,7 @@ def spreadsheet(path: Path, data: bytes) -> tuple[pl.DataFrame, list[int]]:
 
     from kpi.load.sheets import check_workbook
 
-    check_workbook(path, data)  # before calamine makes a dense grid of the sheet's range
+    errors = check_workbook(path, data)  # before calamine makes a dense grid of the sheet's range
     grid = fastexcel.read_excel(data).load_sheet(0, header_row=None, skip_rows=0, dtypes="string").to_polars()
     filled = grid.select((pl.col(c).str.strip_chars().str.len_chars() > 0).fill_null(False) for c in grid.columns)
     rows_filled = filled.select(pl.any_horizontal(pl.all())).to_series().to_list() if grid.width else []
@@ -163,9 +163,33 @@ def spreadsheet(path: Path, data: bytes) -> tuple[pl.DataFrame, list[int]]:
     body, body_filled = grid.slice(top + 1), filled.slice(top + 1)
     keep = [i for i, name in enumerate(header) if name.strip() or body_filled[:, i].any()]
     names = [header[i] if header[i].strip() else f"__UNNAMED__{i}" for i in keep]
+    refuse_errors(path, errors, header, top + 1)
     check_names(path, names)
     frame = body.select(pl.col(grid.columns[i]).alias(name) for i, name in zip(keep, names, strict=True))
     return frame, list(range(top + 2, top + 2 + frame.height))
+
+
+def refuse_errors(path: Path, errors: list[tuple[int, int, str]], header: list[str], header_row: int) -> None:
+    """Refuse a sheet with Excel error cells (#DIV/0!, #N/A, …) below its header, each named by its row, its
+    column's header and its cell: calamine reads them as empty, which would load a wrong figure as unknown."""
+    from kpi.load.sheets import column_letters
+
+    failures = [
+        Failure(
+            str(path),
+            row,
+            header[column - 1].strip()
+            if 0 < column <= len(header) and header[column - 1].strip()
+            else column_letters(column),
+            text,
+            "rule.excel_error",
+            {"cell": f"{column_letters(column)}{row}", "value": text},
+        )
+        for row, column, text in errors
+        if row > header_row
+    ]
+    if failures:
+        raise InputRejected("load.excel_errors", failures, n=len(failures))
 
 
 def cell_text(column: str, free_text: bool) -> pl.Expr:

@@ -411,9 +411,12 @@ WORDS: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ kpi/cli/commands/loading.py
     "help.opt.paths": ("読み込むファイルまたはフォルダ。", "Files or folders to load."),
     "help.opt.kind": (
-        "種類: themes、budget、followups、outputs、grants、stagegate、evaluation、published、rs、programme（省略時はファイル名から）。",
+        "種類: themes、budget、followups、outputs、grants、stagegate、evaluation、published、rs、programme（省略時はファイル名から: "
+        "themes・テーマ一覧・テーマ、budget・予算、followups・追跡調査、outputs・成果、grants・権利化、stagegate・ステージゲート、"
+        "evaluation・評点、published・公表値、programme・設定 で始まる名前。日付があってもよい）。",
         "themes, budget, followups, outputs, grants, stagegate, evaluation, published, rs or programme "
-        "(else from each file's name).",
+        "(else from each file's name, which begins with the kind or its Japanese name: テーマ一覧 or テーマ, 予算, "
+        "追跡調査, 成果, 権利化, ステージゲート, 評点, 公表値, 設定; a date may follow).",
     ),
     "help.opt.encoding_in": (
         "CSV・テキストの文字コード（utf-8、utf-8-sig、cp932）。[既定値: 自動判定。BOM付きUTF-16も]",
@@ -525,7 +528,28 @@ WORDS: dict[str, tuple[str, str]] = {
     "usage.type.integer": ("整数", "an integer"),
     "usage.type.float": ("数値", "a number"),
     "usage.missing": ("{param} を指定してください", "missing {param}"),
+    "usage.missing_paths": (
+        "読み込むファイルまたはフォルダを指定してください（例: kpi load sample_data/）",
+        "name the files or folders to read (for example: kpi load sample_data/)",
+    ),
+    "usage.missing_programmes": (
+        "事業のデータベース（ファイルまたはフォルダ）を指定してください（例: kpi portfolio programmes/）",
+        "name the programme databases (files or folders; for example: kpi portfolio programmes/)",
+    ),
+    "usage.missing_kpi": (
+        "指標を指定してください: short_term、long_term、long_term_matured（例: kpi explain short_term）",
+        "name the KPI: short_term, long_term or long_term_matured (for example: kpi explain short_term)",
+    ),
+    "usage.missing_chart": (
+        "グラフを指定してください: short_term、long_term、budget、status（例: kpi chart short_term --out 短期.png）",
+        "name the chart: short_term, long_term, budget or status (for example: kpi chart short_term --out short.png)",
+    ),
+    "usage.missing_backup": (
+        "戻すバックアップのファイルを指定してください（kpi.duckdb.backups/ の中）",
+        "name the backup file to restore (in kpi.duckdb.backups/)",
+    ),
     "usage.no_such_command": ("不明なコマンド: {name}", "no such command: {name}"),
+    "usage.did_you_mean": ("（もしかして: {commands}）", " (did you mean: {commands}?)"),
     "usage.other": ("使い方の誤り: {detail}", "usage error: {detail}"),
     "usage.hint": ("使い方は {command} --help で表示します", "see {command} --help"),
     "help.usage": ("使い方: ", "Usage: "),
@@ -699,6 +723,14 @@ WORDS: dict[str, tuple[str, str]] = {
         "best–worst (every pending theme achieving – none)",
     ),
     # ------------------------------------------------------------------ kpi/present/check.py
+    "check.exit_missed": (
+        "終了コード 1: {fy}年度の {names} が目標に届いていません。",
+        "exit code 1: for FY{fy}, {names} is below its target.",
+    ),
+    "check.exit_ok": (
+        "終了コード 0: {fy}年度に目標に届いていない指標はありません（判定前・測定不能を除く）。",
+        "exit code 0: no indicator is below its target for FY{fy} (those not judged yet or not measurable aside).",
+    ),
     "check.heading": ("{fy}年度（{wareki}）", "FY{fy} ({wareki})"),
     # ------------------------------------------------------------------ kpi/present/export.py
     "col.definition": ("定義", "definition"),
@@ -1496,8 +1528,10 @@ timezone = "Asia/Tokyo"
         "too large ({size} bytes; the limit is {limit}); --max-file-size changes it",
     ),
     "load.kind_unknown_by_name": (
-        "{path}: ファイル名から種類が分かりません。themes*.csv、budget*.csv、followups*.csv などの名前にするか、--kind を指定してください",
-        "{path}: cannot tell what it holds from its name; name it themes*.csv, budget*.csv, followups*.csv or pass --kind",
+        "{path}: ファイル名から種類が分かりません。テーマ一覧*.csv（themes*）、予算*.csv（budget*）、追跡調査*.csv（followups*）"
+        "などの名前にするか、--kind を指定してください",
+        "{path}: cannot tell what it holds from its name; name it themes*.csv (テーマ一覧*), budget*.csv (予算*), "
+        "followups*.csv (追跡調査*) and so on, or pass --kind",
     ),
     # ------------------------------------------------------------------ kpi/load/ingest.py
     "load.no_answers": (
@@ -1603,6 +1637,15 @@ timezone = "Asia/Tokyo"
         "the workbook's part {part} is too large ({size} bytes uncompressed; the limit is {limit})",
     ),
     # ------------------------------------------------------------------ kpi/load/tables.py
+    "rule.excel_error": (
+        "Excel のエラー値 {value} です（セル {cell}）。数式を直すか値を入れてから保存し直してください",
+        "an Excel error value {value} (cell {cell}); fix the formula or enter a value, then save the file again",
+    ),
+    "load.excel_errors": (
+        "Excel のエラー値（#DIV/0! など）のセルが{n}個あります。空欄として読み込むと数値が「不明」に変わるため、読み込みません",
+        "{n} cells hold an Excel error value (#DIV/0! and the like); read as blank they would turn a figure into "
+        "unknown, so the file is not loaded",
+    ),
     "load.unsupported_type": (
         "{path}: 対応していないファイル形式 {suffix!r}（.csv、.tsv、.txt、.xlsx、.xls、.ods、.parquet を使ってください）",
         "{path}: unsupported file type {suffix!r} (use .csv, .tsv, .txt, .xlsx, .xls, .ods or .parquet)",

@@ -62,4 +62,18 @@ def render(check: Check, fmt: CheckFormat, words: Words) -> str:
         data["latest_submission"] = standing_json(check.standing)
         return dumps(data)
     extra = [line for line in (known_at_line(check.known_at, words), standing_line(check.standing, words)) if line]
+    extra.append(exit_sentence(check, words))
     return check_text(check.outcome, check.snapshot, words) + "".join(f"{line}\n" for line in extra)
+
+
+def exit_sentence(check: Check, words: Words) -> str:
+    """The one sentence a cron mail needs: why `kpi check` exits 1, or that it exits 0."""
+    outcome = check.outcome
+    missed = [
+        words(labels.KPI[k.key].check, horizon=outcome.horizon_years).strip()
+        for k in outcome.kpis
+        if k.verdict is Verdict.NOT_MET
+    ]
+    if missed:
+        return words("check.exit_missed", names="、".join(missed), fy=outcome.as_of_fy)
+    return words("check.exit_ok", fy=outcome.as_of_fy)

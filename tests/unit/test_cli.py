@@ -586,3 +586,26 @@ def test_every_exit_code_is_documented_in_the_readme_and_in_help() -> None:
     assert documented == {int(code) for code in ExitCode}
     for help_text in WORDS["help.exit_codes"]:
         assert all(str(int(code)) in help_text for code in ExitCode), help_text
+
+
+def test_a_mistyped_command_suggests_the_closest(kpi, kpi_en) -> None:
+    result = kpi("repot")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == "kpi: 不明なコマンド: repot（もしかして: kpi report, kpi export）"
+    assert "did you mean: kpi followups due?" in kpi_en("followups", "dew").stderr
+    assert "もしかして" not in kpi("zzzz").stderr  # nothing close: no guess
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["load"], "読み込むファイルまたはフォルダを指定してください"),
+        (["portfolio"], "事業のデータベース（ファイルまたはフォルダ）を指定してください"),
+        (["explain"], "指標を指定してください: short_term、long_term、long_term_matured"),
+        (["chart"], "グラフを指定してください"),
+        (["restore"], "戻すバックアップのファイルを指定してください"),
+    ],
+)
+def test_a_missing_argument_is_said_as_what_it_is(kpi, command: list[str], said: str) -> None:
+    result = kpi(*command)
+    assert result.returncode == 2 and result.stderr.startswith(f"kpi: {said}"), result.stderr

@@ -21,7 +21,7 @@ ProgrammeOption = Annotated[int | None, typer.Option("--programme", help=HELP("h
 @command("portfolio", "help.portfolio")
 def portfolio_command(
     console: Console,
-    paths: Annotated[list[Path], typer.Argument(help=HELP("help.opt.paths_portfolio"), show_default=False)],
+    programmes: Annotated[list[Path], typer.Argument(help=HELP("help.opt.paths_portfolio"), show_default=False)],
     as_of: options.AsOf = None,
     known_at: options.KnownAtOption = None,
     fmt: Annotated[PortfolioFormat, options.format_option()] = PortfolioFormat.table,
@@ -37,7 +37,7 @@ def portfolio_command(
     from kpi.present.portfolio import check_options, fault_lines, render
 
     check_options(fmt, out, force, explain)
-    result = portfolio(programme_files(paths), as_of, known_at, options.wait_of(wait), explain, programme)
+    result = portfolio(programme_files(programmes), as_of, known_at, options.wait_of(wait), explain, programme)
     console.emit(render(result, fmt, console.words), out, force)
     if result.faults:
         console.say(fault_lines(result, console.words))
