@@ -63,9 +63,14 @@ def pick(con: duckdb.DuckDBPyConnection, since: dt.date | None, until: dt.date |
     else:
         older = [s for s in newest if after and s.date < after.date]
         before = older[0] if older else None
+    lists = ", ".join(sorted(s.date.isoformat() for s in latest(con, 100))) or "—"
+    for asked, found in ((since, before), (until, after)):  # a date before every list: say so, not "two needed"
+        if asked is not None and found is None and newest:
+            raise NoData("changes.before_first", date=asked.isoformat(), lists=lists)
+    if before is not None and after is not None and before.list_id == after.list_id and (since or until):
+        raise NoData("changes.same_list", date=before.date.isoformat(), lists=lists)
     if before is None or after is None or before.list_id == after.list_id:
-        lists = [s.date.isoformat() for s in latest(con, 100)]
-        raise NoData("changes.two_lists", lists=", ".join(sorted(lists)) or "—")
+        raise NoData("changes.two_lists", lists=lists)
     return before, after
 
 

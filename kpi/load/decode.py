@@ -98,7 +98,7 @@ def ragged_rows(path: Path, data: bytes, sep: str = ",") -> list[Failure]:
 
     line_sep = next((c for c in "\x1f\x1e\x1d\x1c" if c.encode() not in data), None)
     found: list[tuple[int, int]] = []
-    width = 0
+    width = rows = 0
     exact = line_sep is None
     if line_sep is not None:
         lines = pl.read_csv(
@@ -110,22 +110,31 @@ def ragged_rows(path: Path, data: bytes, sep: str = ",") -> list[Failure]:
         else:
             fields = cells.str.count_matches(sep, literal=True) + 1
             width = int(fields[0])
-            bad = ((fields != width) & (lines.str.strip_chars().str.len_chars() > 0)).arg_true()
+            filled = lines.str.strip_chars().str.len_chars() > 0
+            bad = ((fields != width) & filled).arg_true()
             found = [(int(i) + 1, int(fields[int(i)])) for i in bad if int(i) > 0]
+            rows = int(filled.sum()) - 1
     if exact:
         reader = csv.reader(io.StringIO(data.decode("utf-8")), delimiter=sep, strict=True)
         previous_end = 0
         try:
             width = len(next(reader, []))
             previous_end = reader.line_num
+            rows = 0
             for record in reader:
-                if record and len(record) != width and any(cell.strip() for cell in record):
-                    found.append((previous_end + 1, len(record)))
+                if record and any(cell.strip() for cell in record):
+                    rows += 1
+                    if len(record) != width:
+                        found.append((previous_end + 1, len(record)))
                 previous_end = reader.line_num
         except csv.Error as exc:
             if "end of data" in str(exc):
                 return [Failure(str(path), previous_end + 1, "", None, "rule.unclosed_quote")]
             return [Failure(str(path), previous_end + 1, "", None, "rule.bad_quoting", {"detail": str(exc)})]
+    counts = {n for _, n in found}
+    if len(found) > 1 and len(found) == rows and len(counts) == 1:  # every row disagrees alike: the header is off
+        n = counts.pop()
+        return [Failure(str(path), 1, "", None, "rule.header_field_count", {"n": n, "width": width, "rows": rows})]
     return [Failure(str(path), line, "", None, "rule.field_count", {"n": n, "width": width}) for line, n in found]
 
 

@@ -1374,6 +1374,14 @@ timezone = "Asia/Tokyo"
         "Excel cell holds (the export stopped rather than cut it); --format csv writes it whole",
     ),
     # ------------------------------------------------------------------ kpi/figures/changes.py
+    "changes.before_first": (
+        "{date} 以前のテーマ一覧はありません（読み込んだ一覧: {lists}）。--from・--to にはこれらの日付以降を指定してください",
+        "no theme list is dated on or before {date} (lists loaded: {lists}); give --from and --to on or after them",
+    ),
+    "changes.same_list": (
+        "--from と --to がどちらも同じ一覧（{date}）を指します（読み込んだ一覧: {lists}）。別の一覧の日付を指定してください",
+        "--from and --to both name the list of {date} (lists loaded: {lists}); give dates of two different lists",
+    ),
     "changes.two_lists": (
         "比べるには日付の異なるテーマ一覧が2つ必要です（登録済みの一覧: {lists}）。kpi load --snapshot YYYY-MM-DD themes.csv で読み込んでください",
         "comparing needs two theme lists of different dates (lists loaded: {lists}); load one with "
@@ -1477,6 +1485,11 @@ timezone = "Asia/Tokyo"
     "load.not_tab_separated_commas": (
         "{suffix} ファイルはタブ区切りのテキストとして読みますが、カンマ区切りです。拡張子を .csv にしてください",
         "a {suffix} file is read as tab-separated text, but this one is comma-separated: name it .csv",
+    ),
+    "rule.header_field_count": (
+        "見出しは{width}個ですが、{rows}行すべての項目が{n}個です。見出しの名前が足りないか多すぎます（見出し行を確かめてください）",
+        "the header names {width} columns but all {rows} rows have {n} fields: the header has a name too many or too "
+        "few (check the header row)",
     ),
     # ------------------------------------------------------------------ kpi/load/files.py
     "load.skip.not_a_kind": ("スキップ（種類が不明）: {files}", "skipped (not a known kind): {files}"),

@@ -47,3 +47,12 @@ def test_with_one_list_there_is_nothing_to_compare(kpi, kpi_en, db: Path, tmp_pa
     )
     assert "comparing needs two theme lists" in kpi_en("changes", "--db", str(db)).stderr
     assert kpi("changes", "--db", str(db), "--from", "someday").returncode == 2
+
+
+def test_a_date_before_every_list_or_one_list_twice_is_said_as_it_is(kpi, kpi_en, db: Path, tmp_path: Path) -> None:
+    load_lists(kpi, db, tmp_path / "in", list(LISTS))
+    early = kpi("changes", "--db", str(db), "--from", "2000-01-01")
+    assert early.returncode == 3 and "2000-01-01 以前のテーマ一覧はありません" in early.stderr
+    assert "2つ必要" not in early.stderr  # three lists are loaded: "two are needed" would be wrong
+    same = kpi_en("changes", "--db", str(db), "--from", "2024-04-01", "--to", "2024-05-01")
+    assert same.returncode == 3 and "both name the list of 2024-03-31" in same.stderr
