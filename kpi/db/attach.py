@@ -16,10 +16,10 @@ from pathlib import Path
 import duckdb
 
 from kpi.db import versions
-from kpi.db.connect import _LOCK_HOLDER, _is_lock_error, explain, first_line, refuse_newer, schema_version
+from kpi.db.connect import explain, refuse_newer, refuse_unless_busy, schema_version
 from kpi.db.files import SUFFIX
 from kpi.db.schema import SCHEMA_VERSION
-from kpi.errors import DatabaseBusy, DatabaseUnreadable, NoData, UsageProblem
+from kpi.errors import DatabaseUnreadable, NoData, UsageProblem
 
 CATALOGUE = "programme"  # the name each programme's file is attached under (one at a time)
 
@@ -58,19 +58,7 @@ def attached(path: Path, wait: float) -> Iterator[duckdb.DuckDBPyConnection]:
                 con.execute(f"ATTACH {_literal(path)} AS {CATALOGUE} (READ_ONLY)")
                 break
             except duckdb.Error as exc:
-                if not _is_lock_error(exc):
-                    raise explain(exc, path) or DatabaseUnreadable(
-                        "db.cannot_open", path=str(path), detail=first_line(exc)
-                    ) from exc
-                if time.monotonic() >= deadline:
-                    m = _LOCK_HOLDER.search(str(exc))
-                    raise DatabaseBusy(
-                        "db.busy",
-                        path=str(path),
-                        holder=m.group(1) if m else None,
-                        pid=m.group(2) if m else None,
-                        wait=f"{wait:g}",
-                    ) from exc
+                refuse_unless_busy(exc, path, wait, deadline)
                 time.sleep(0.1)
         con.execute(f"USE {CATALOGUE}")
         version = schema_version(con)

@@ -153,18 +153,7 @@ def open_file(path: Path, read_only: bool, wait: float) -> tuple[duckdb.DuckDBPy
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
                 _remove_if_new(path, absent, exc)
-                raise explain(exc, path) or DatabaseUnreadable(
-                    "db.cannot_open", path=str(path), detail=first_line(exc)
-                ) from exc
-            if time.monotonic() >= deadline:
-                m = _LOCK_HOLDER.search(str(exc))
-                raise DatabaseBusy(
-                    "db.busy",
-                    path=str(path),
-                    holder=m.group(1) if m else None,
-                    pid=m.group(2) if m else None,
-                    wait=f"{wait:g}",
-                ) from exc
+            refuse_unless_busy(exc, path, wait, deadline)
             time.sleep(delay)
             delay = min(delay * 1.5, 0.5)
             continue
@@ -178,6 +167,24 @@ def open_file(path: Path, read_only: bool, wait: float) -> tuple[duckdb.DuckDBPy
             con.close()
             raise
         return con, absent
+
+
+def refuse_unless_busy(exc: duckdb.Error, path: Path, wait: float, deadline: float) -> None:
+    """An error opening or attaching the file: return (to try again) only while another process holds it and the
+    wait lasts; else raise what it means — busy (exit 75, naming the holder), or why the file cannot be read."""
+    if not _is_lock_error(exc):
+        raise explain(exc, path) or DatabaseUnreadable(
+            "db.cannot_open", path=str(path), detail=first_line(exc)
+        ) from exc
+    if time.monotonic() >= deadline:
+        m = _LOCK_HOLDER.search(str(exc))
+        raise DatabaseBusy(
+            "db.busy",
+            path=str(path),
+            holder=m.group(1) if m else None,
+            pid=m.group(2) if m else None,
+            wait=f"{wait:g}",
+        ) from exc
 
 
 def _remove_if_new(path: Path, absent: bool, exc: BaseException) -> None:
