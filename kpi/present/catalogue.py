@@ -249,7 +249,6 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "portfolio.line": ("ポートフォリオ計（{n}事業）", "portfolio ({n} programmes)"),
     "col.rule": ("ルール", "rule"),
-    "db.cannot_open": ("データベース {path} を開けません: {detail}", "cannot open database {path}: {detail}"),
     "db.empty": (
         "{path} に kpi のデータがありません。先にデータを読み込んでください: kpi load sample_data/",
         "{path} holds no kpi data; load data first: kpi load sample_data/",
@@ -1816,6 +1815,7 @@ timezone = "Asia/Tokyo"
         "データベース {path} を開けないか書き込めません（{detail}）。ファイルとそのフォルダの権限を確かめてください",
         "cannot open or write database {path} ({detail}); check the permissions of the file and its folder",
     ),
+    "db.cannot_open": ("データベース {path} を開けません: {detail}", "cannot open database {path}: {detail}"),
     # ------------------------------------------------------------------ kpi/settings.py
     "rule.setting.unknown": ("不明な設定。使える設定: {expected}", "unknown setting; expected: {expected}"),
     "rule.setting.missing": ("必須の設定がありません", "required setting missing"),
