@@ -38,6 +38,7 @@ MONTHS = 12
 VERSIONED_VS_LISTS = 1.3  # kpi report on 12 monthly lists + 3 corrected versions of one, against the 12 alone
 CORRECTION_VS_LANDED = 1.2  # a same-date correction kept as a new version, against the landed kpi's replacement
 CORRECTIONS = 3
+BEFORE_CLI_REF = "caca157"  # the last commit before kpi/cli/ became a package (the issue's "today")
 LANDED_REF = "c1bd489"  # the last commit before versions (schema 4): a correction replaced the date's list
 
 FLOOR_CODE = (
@@ -160,17 +161,19 @@ def kpi_python(args: argparse.Namespace) -> Path:
     return python
 
 
-def landed_python(args: argparse.Namespace) -> Path:
-    """An interpreter with the landed kpi (--landed-ref, before versions) installed, from `git archive`, in
-    benchmarks/.venv-landed: the replacement a same-date correction made before is measured beside the new one."""
-    venv = HERE / ".venv-landed"
+def landed_python(args: argparse.Namespace, ref: str | None = None, name: str = ".venv-landed") -> Path:
+    """An interpreter with the landed kpi (--landed-ref, before versions; else `ref`) installed, from
+    `git archive`, in benchmarks/.venv-landed (else `name`): the replacement a same-date correction made before is
+    measured beside the new one, and the start-up before the command-line package beside today's."""
+    ref = ref or args.landed_ref
+    venv = HERE / name
     python = venv_python(venv)
     if not python.exists():
-        print(f"creating {venv} for kpi at {args.landed_ref} ...", file=sys.stderr)
+        print(f"creating {venv} for kpi at {ref} ...", file=sys.stderr)
         run_quiet([sys.executable, "-m", "venv", str(venv)])
     with tempfile.TemporaryDirectory() as tmp:
         archive = Path(tmp) / "landed.tar"
-        run_quiet(["git", "-C", str(ROOT), "archive", "--format=tar", "-o", str(archive), args.landed_ref])
+        run_quiet(["git", "-C", str(ROOT), "archive", "--format=tar", "-o", str(archive), ref])
         source = Path(tmp) / "src"
         source.mkdir()
         shutil.unpack_archive(archive, source)
@@ -929,6 +932,72 @@ def portfolio_markdown(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def startup_benchmark(args: argparse.Namespace) -> dict:
+    """`kpi report` on the sample and `kpi --help`, this checkout's and the kpi before the command-line package
+    (--before-ref), beside `python -c "import duckdb"`: every command once per round, in turn."""
+    workdir = Path(args.workdir).resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    python, before = kpi_python(args), landed_python(args, args.before_ref, ".venv-before")
+    env = dict(os.environ, KPI_WAIT="0")
+    env.pop("KPI_DB", None)
+    commands: dict[str, tuple[str, list[str]]] = {"import_duckdb": ('`python -c "import duckdb"`', [])}
+    for tag, interpreter in (("", python), ("_before", before)):
+        kpi = [str(interpreter.parent / "kpi")]
+        db = workdir / f"sample{tag}.duckdb"
+        db.unlink(missing_ok=True)
+        run_measured([*kpi, "load", str(SAMPLE), "--db", str(db), "-q"], env=env)
+        who = "" if not tag else f" ({args.before_ref}, before the command-line package)"
+        commands["report" + tag] = (f"`kpi report` on the sample data{who}", [*kpi, "report", "--db", str(db)])
+        commands["help" + tag] = (f"`kpi --help`{who}", [*kpi, "--help"])
+    commands["import_duckdb"] = (commands["import_duckdb"][0], [str(python), "-c", "import duckdb"])
+    series = {key: Series(label) for key, (label, _) in commands.items()}
+    for _, cmd in commands.values():  # warm the page cache and the bytecode caches; not counted
+        run_measured(cmd, env=env)
+    rounds = args.repeats * args.startup_runs
+    for r in range(rounds):
+        for key, (_, cmd) in commands.items():
+            series[key].samples.append(run_measured(cmd, env=env))
+        print(f"  [{r + 1}/{rounds}] start-up round", file=sys.stderr)
+    return {
+        "rounds": rounds,
+        "machine": machine(),
+        "kpi_env": versions(python, ["kpi", "duckdb", "typer", "tabulate"]),
+        "series": {k: asdict(v) for k, v in series.items()},
+    }
+
+
+def startup_markdown(results: dict) -> str:
+    """The start-up measurements as markdown: each command's median and its ratio to import duckdb, side by side."""
+    s = {k: Series(v["label"], [Sample(**x) for x in v["samples"]]) for k, v in results["series"].items()}
+    m = results["machine"]
+    lines = [
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']} RAM, {m['os']}, Python {m['python']}.  ",
+        "kpi environment: " + ", ".join(f"{k} {v}" for k, v in results["kpi_env"].items()) + ".  ",
+        f"{results['rounds']} rounds, each command once per round in turn; ratios are medians of the rounds' ratios.",
+        "",
+        "| measurement | median wall (s) | min–max (s) | max RSS (MB) | ratio to import duckdb |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for key in ["report", "report_before", "help", "help_before", "import_duckdb"]:
+        x = s[key]
+        lines.append(
+            f"| {x.label} | {x.median():.3f} | {x.spread()} | {x.median('rss_mb'):.0f} | "
+            f"{ratio_text(paired(x, s['import_duckdb']))} |"
+        )
+    report = paired(s["report"], s["import_duckdb"])
+    help_now = paired(s["help"], s["help_before"])
+    lines += [
+        "",
+        "| target | measured | met |",
+        "|---|---:|---|",
+        f"| `kpi report` on sample ≤ {SAMPLE_REPORT_VS_IMPORT}× `import duckdb` | {ratio_text(report)} | "
+        f"{'met' if report <= SAMPLE_REPORT_VS_IMPORT else '**not met**'} |",
+        f"| `kpi --help` no slower than before the command-line package | {ratio_text(help_now)} | "
+        f"{'met' if help_now <= 1.0 else '**not met**'} |",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line of the benchmark (and of the subprocess modes _peer and _plain_peer)."""
     argv = sys.argv[1:] if argv is None else argv
@@ -960,9 +1029,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--landed-ref", default=LANDED_REF, help=f"git commit of the kpi before versions (default {LANDED_REF})"
     )
+    parser.add_argument(
+        "--startup",
+        action="store_true",
+        help="measure only the start-up: kpi report on the sample and kpi --help, beside --before-ref's",
+    )
+    parser.add_argument(
+        "--before-ref", default=BEFORE_CLI_REF, help=f"git commit before the command-line package ({BEFORE_CLI_REF})"
+    )
     args = parser.parse_args(argv)
     if args.repeats < 1 or args.n < 10:
         parser.error("--repeats must be ≥ 1 and --n ≥ 10")
+    if args.startup:
+        results = startup_benchmark(args)
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1))
+        print(startup_markdown(results))
+        return 0
     if args.portfolio:
         results = portfolio_benchmark(args)
         if args.json:

@@ -20,6 +20,14 @@ FY_PATTERN = r"^(?:([0-9]{4})|(令和|平成|R|H)([0-9]{1,2}|元))(?:年度?)?$"
 _FY_RE = re.compile(FY_PATTERN, re.IGNORECASE)
 
 
+class YearOutOfRange(ValueError):
+    """A fiscal year outside MIN_FY–MAX_FY: a year, but not one a programme's records can hold."""
+
+    def __init__(self, year: int) -> None:
+        super().__init__(f"fiscal year {year} is outside {MIN_FY}–{MAX_FY}")
+        self.year = year
+
+
 def parse_fy(text: str | int) -> int:
     """Parse a fiscal year spelling into its Western year; ValueError if it is none."""
     value = unicodedata.normalize("NFKC", str(text)).strip()
@@ -36,7 +44,7 @@ def parse_fy(text: str | int) -> int:
             raise ValueError(f"not a year of {era}: {text!r} (令和 starts at 元年 = 1, 平成 ends at 31)")
         year = ERAS[era] + n
     if not MIN_FY <= year <= MAX_FY:
-        raise ValueError(f"fiscal year {year} is outside {MIN_FY}–{MAX_FY}")
+        raise YearOutOfRange(year)
     return year
 
 

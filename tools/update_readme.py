@@ -1,4 +1,5 @@
-"""Refresh the README's transcripts from real runs: python tools/update_readme.py [--check].
+"""Refresh the transcripts of the README, docs/reference.md and docs/guide.ja.md from real runs:
+python tools/update_readme.py [--check].
 
 Each block between <!-- out:NAME --> and <!-- /out --> is replaced by what the commands print,
 run in a temporary folder holding a copy of sample_data/. --check exits 1 if a block is stale.
@@ -153,18 +154,25 @@ def render(readme: str, blocks: dict[str, str]) -> str:
     return "".join(out)
 
 
+# The documents whose out-blocks are transcripts: the README, the English reference, the Japanese guide.
+DOCUMENTS = (ROOT / "README.md", ROOT / "docs" / "reference.md", ROOT / "docs" / "guide.ja.md")
+
+
 def main() -> int:
-    readme_path = ROOT / "README.md"
-    readme = readme_path.read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory() as tmp:
-        fresh = render(readme, transcripts(Path(tmp)))
-    if "--check" in sys.argv:
-        stale = TIMESTAMP.sub("T", fresh) != TIMESTAMP.sub("T", readme)
-        if stale:
-            print("README transcripts are stale: run python tools/update_readme.py", file=sys.stderr)
-        return int(stale)
-    readme_path.write_text(fresh, encoding="utf-8")
-    return 0
+        blocks = transcripts(Path(tmp))
+    stale = []
+    for path in DOCUMENTS:
+        text = path.read_text(encoding="utf-8")
+        fresh = render(text, blocks)
+        if "--check" in sys.argv:
+            if TIMESTAMP.sub("T", fresh) != TIMESTAMP.sub("T", text):
+                stale.append(path.relative_to(ROOT))
+        elif fresh != text:
+            path.write_text(fresh, encoding="utf-8")
+    for path in stale:
+        print(f"{path}: transcripts are stale: run python tools/update_readme.py", file=sys.stderr)
+    return int(bool(stale))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from typer._click.globals import get_current_context
 from kpi import __version__
 from kpi.cli import options
 from kpi.cli.help import HELP, KpiCommand, KpiGroup
-from kpi.cli.output import Console, LogFormat, Voice, outcomes
+from kpi.cli.output import Console, LogFormat, Voice, outcomes, terminal_columns
 from kpi.present.wrap import first_sentence
 
 F = TypeVar("F", bound=Callable[..., None])
@@ -82,7 +82,10 @@ def shared(func: Callable[..., None]) -> Callable[..., None]:
             values["store"] = Store.at(values.pop("db"), values.pop("wait"))
         if "console" in wanted:
             values["console"] = Console(voice)
-        with outcomes(voice, debug):
+        from kpi.present.tables import fitting
+
+        width = terminal_columns() if values.get("out") is None else None  # a file gets every character
+        with outcomes(voice, debug), fitting(width):
             func(**values)
 
     del run.__wrapped__  # typer reads the signature below, not the function's

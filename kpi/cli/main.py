@@ -12,6 +12,7 @@ import copy
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -25,6 +26,7 @@ from kpi.cli.app import app
 from kpi.cli.help import HELP, completion_script, completion_shell, completion_shells, install_completion
 from kpi.cli.options import Refused
 from kpi.cli.output import Console, LogFormat, Voice, fail, log, stopped
+from kpi.db.store import Store
 from kpi.errors import ExitCode
 
 
@@ -103,13 +105,34 @@ def command_line(args: Sequence[str] | None = None) -> click.Command:
     return cli
 
 
+def open_early(args: Sequence[str]) -> bool:
+    """For a command that only reads, start opening the store it names (kpi.db.connect.open_early), and leave
+    closing it to the process's exit (kpi.db.connect.leave_open)."""
+    if invoked(args) not in commands.READS or "--help" in args:
+        return False
+    from kpi.db import connect
+
+    db = next((args[i + 1] for i, arg in enumerate(args[:-1]) if arg == "--db"), None)
+    db = next((arg.split("=", 1)[1] for arg in args if arg.startswith("--db=")), db)
+    connect.open_early(Store.at(Path(db) if db else None, None).path)
+    connect.leave_open()
+    return True
+
+
 def main(args: list[str] | None = None) -> None:
-    """Run `kpi` with its arguments (else sys.argv's); every outcome is an exit code."""
+    """Run `kpi` with its arguments (else sys.argv's); every outcome is an exit code. Run as the process itself
+    (no `args`), a command that only reads starts opening its store at once."""
     voice = Voice.early(sys.argv[1:] if args is None else args)
+    early = open_early(sys.argv[1:]) if args is None else False
     try:
         _main(args, voice)
     except interrupts.Stopped as stop:
         stopped(voice, stop.signum)
+    finally:
+        if early:
+            from kpi.db.connect import drop_early
+
+            drop_early()
 
 
 def _main(args: list[str] | None, voice: Voice) -> None:

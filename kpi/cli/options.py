@@ -44,10 +44,12 @@ class Refused(typer.BadParameter):
 
 def as_of_year(text: str) -> int:
     """--as-of (and the hidden --fy): a fiscal year in any accepted spelling (2025, R7, 令和7年度)."""
-    from kpi.fiscal import parse_fy
+    from kpi.fiscal import MAX_FY, MIN_FY, YearOutOfRange, parse_fy
 
     try:
         return parse_fy(text)
+    except YearOutOfRange as exc:
+        raise Refused("cli.as_of_out_of_range", value=text, year=exc.year, low=MIN_FY, high=MAX_FY) from None
     except ValueError:
         raise Refused("cli.as_of_invalid", value=text) from None
 
@@ -93,7 +95,8 @@ def size(text: str) -> int:
 
 
 def _option(*names: str, help_key: str, **settings: Any) -> Any:
-    return typer.Option(*names, help=HELP(help_key), **settings)
+    """An option with its help; a path is never checked by click (its words are English): kpi says what is wrong."""
+    return typer.Option(*names, help=HELP(help_key), readable=False, **settings)
 
 
 Db = Annotated[Path | None, _option("--db", help_key="help.opt.db", envvar="KPI_DB", show_default=False)]
@@ -150,7 +153,7 @@ def wait_of(wait: float | None) -> float:
 
 def out_option(help_key: str, required: bool = False) -> Any:
     """--out, with the help of the command (a file, a folder, a sheet)."""
-    return typer.Option("--out", help=HELP(help_key), show_default=False)
+    return typer.Option("--out", help=HELP(help_key), show_default=False, readable=False)
 
 
 def format_option() -> Any:

@@ -8,7 +8,6 @@ The language and the log format are decided once per process (`Voice.early`: the
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -81,6 +80,18 @@ def stderr_is_a_file() -> bool:
         return False
 
 
+def terminal_columns() -> int | None:
+    """The width of the terminal stdout writes to (COLUMNS when set), or None when stdout is a pipe or a file."""
+    try:
+        if not os.isatty(sys.stdout.fileno()):
+            return None
+    except (OSError, ValueError, AttributeError):
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
 def stderr_is_a_terminal() -> bool:
     try:
         return os.isatty(sys.stderr.fileno())
@@ -101,6 +112,8 @@ def _stderr(text: str) -> None:
 def log(record: dict[str, Any]) -> None:
     """One JSON line on stderr, with its time."""
     stamped = {"time": dt.datetime.now().astimezone().isoformat(timespec="seconds"), **record}
+    import json
+
     sys.stderr.write(json.dumps(stamped, ensure_ascii=False) + "\n")
 
 

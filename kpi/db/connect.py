@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -120,8 +121,13 @@ def _refuse_non_database(path: Path) -> None:
     if path.is_dir():
         raise UsageProblem("db.is_folder", path=str(path), example=str(path / DEFAULT_DB))
     if path.exists() and path.stat().st_size > 0:
-        with open(path, "rb") as f:
-            head = f.read(12)
+        try:
+            with open(path, "rb") as f:
+                head = f.read(12)
+        except OSError as exc:
+            raise explain(exc, path) or DatabaseUnreadable(
+                "db.cannot_open", path=str(path), detail=first_line(exc)
+            ) from exc
         if head[8:12] != b"DUCK":
             raise DatabaseUnreadable("db.not_duckdb", path=str(path))
 
@@ -140,10 +146,88 @@ def read_whole(con: duckdb.DuckDBPyConnection) -> None:
             con.table(table).aggregate("min(COLUMNS(*))").fetchall()
 
 
+class _Early:
+    """A read-only connection being opened in a thread: the connection, or None when the attempt failed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.thread = threading.Thread(target=self._open, name="kpi-open-early", daemon=True)
+        self.thread.start()
+
+    def _open(self) -> None:
+        with suppress(Exception):  # whatever went wrong, open_file tries again and says it
+            self.con = duckdb.connect(str(self.path), read_only=True)
+
+    def result(self) -> duckdb.DuckDBPyConnection | None:
+        self.thread.join()
+        return self.con
+
+
+_early: list[_Early] = []
+
+
+def open_early(path: Path) -> None:
+    """Start opening a database file read-only in a thread; the next open_file of it, read-only, takes it.
+
+    Creating a DuckDB database costs ~25 ms, about as long as building the command line: `kpi report` does both
+    at once. Only an existing regular file is tried (never created, never a FIFO that would block)."""
+    with suppress(OSError):
+        if path.is_file():
+            _early.append(_Early(path.resolve()))
+
+
+def _take_early(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection | None:
+    """The connection open_early opened for this file, when read-only is asked; any other is closed first (the
+    same process may not hold one file read-only and read-write)."""
+    taken = None
+    while _early:
+        early = _early.pop()
+        con = early.result()
+        if con is None:
+            continue
+        if taken is None and read_only and _same_file(early.path, path):
+            taken = con
+        else:
+            _close(con)
+    return taken
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a == b.resolve() or a.samefile(b)
+    except OSError:
+        return False
+
+
+_left_open: list[duckdb.DuckDBPyConnection] = []  # read-only connections the process's exit closes (leave_open)
+_leave_open = False
+
+
+def leave_open() -> None:
+    """Let the process's exit close the read-only connections, not open_for_read: `kpi report` ends right after,
+    and closing a DuckDB database costs ~8 ms of its start-up budget. Only for a process that writes nothing."""
+    global _leave_open
+    _leave_open = True
+
+
+def drop_early() -> None:
+    """Close a connection open_early opened that no command took (a usage error, --help)."""
+    _take_early(Path(), read_only=False)
+
+
 def open_file(path: Path, read_only: bool, wait: float) -> tuple[duckdb.DuckDBPyConnection, bool]:
     """Open the file, retrying while another process holds it, for up to `wait` seconds; whether the file was
     absent just before the attempt that opened it (so that this process created it)."""
-    _refuse_non_database(path)
+    early = _take_early(path, read_only)
+    try:
+        _refuse_non_database(path)
+    except BaseException:
+        if early is not None:
+            _close(early)
+        raise
+    if early is not None:
+        return _quiet(early), False
     deadline = time.monotonic() + max(wait, 0.0)
     delay = 0.05
     while True:
@@ -161,12 +245,17 @@ def open_file(path: Path, read_only: bool, wait: float) -> tuple[duckdb.DuckDBPy
             raise explain(exc, path) or DatabaseUnreadable(
                 "db.cannot_open", path=str(path), detail=first_line(exc)
             ) from exc
-        try:
-            con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would go to stdout, which carries data
-        except BaseException:
-            con.close()
-            raise
-        return con, absent
+        return _quiet(con), absent
+
+
+def _quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The connection without DuckDB's own progress bar, which would go to stdout, which carries data."""
+    try:
+        con.execute("SET enable_progress_bar = false")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def refuse_unless_busy(exc: duckdb.Error, path: Path, wait: float, deadline: float) -> None:
@@ -359,4 +448,7 @@ def open_for_read(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[duckdb.Duc
             raise
         raise explained from exc
     finally:
-        _close(con)
+        if _leave_open:
+            _left_open.append(con)
+        else:
+            _close(con)

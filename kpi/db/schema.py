@@ -210,3 +210,4 @@ RS_YEN = (*RS_APPROPRIATION, "carried_out", "requested_next")
 
 # The columns of a theme as a list stores it (between list_id and load_id).
 THEME_COLUMNS = ("theme_id", "item", "funding", "element", "organizations", "title", "start_fy", "end_fy", "status")
+THEME_FIELDS = THEME_COLUMNS[1:]  # what a later list may change of a theme (its ID names it)

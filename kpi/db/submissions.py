@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any, NamedTuple
 
 import duckdb
@@ -33,6 +32,8 @@ class Stored(NamedTuple):
 
 
 def _stored(row: tuple[Any, ...]) -> Stored:
+    import json  # (here, not at the top: `kpi report` reads no submission when none was made)
+
     n, made, fy, stage, load, fmt, enc, lang, figures, files = row
     return Stored(
         int(n), made, int(fy), str(stage), int(load), str(fmt), enc, str(lang), json.loads(figures), json.loads(files)
@@ -57,6 +58,8 @@ def add(
     files: dict[str, str],
 ) -> None:
     """Register a submission (inside the caller's transaction); `written` is its (format, encoding, language)."""
+    import json
+
     con.execute(
         f"INSERT INTO submissions ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [

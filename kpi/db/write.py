@@ -17,7 +17,7 @@ import duckdb
 
 from kpi.db import stage
 from kpi.db.connect import fetch_one, transaction
-from kpi.db.schema import TABLE_KEYS, THEME_COLUMNS, versions_of
+from kpi.db.schema import TABLE_KEYS, THEME_COLUMNS, THEME_FIELDS, versions_of
 from kpi.db.stage import Staged
 
 MISSING_LISTED = 20  # theme ids named in a load's result when themes are missing from a newer list
@@ -58,8 +58,8 @@ class ListChange:
 class FileResult:
     """What a load did with one file; `same_as` names the earlier load of the same content when nothing changed.
 
-    For a themes file, inserted and updated count the themes new to its list's predecessor and those whose status
-    or end year changed; `list_change` says which list it wrote.
+    For a themes file, inserted and updated count the themes new to its list's predecessor and those with any
+    column changed, `changed_fields` how many changed in each column; `list_change` says which list it wrote.
     """
 
     file: str
@@ -73,6 +73,7 @@ class FileResult:
     list_change: ListChange | None = None
     skipped: int = 0
     snapshot_from: str | None = None
+    changed_fields: tuple[tuple[str, int], ...] = ()
 
 
 def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -286,9 +287,9 @@ def _write_theme_list(con: duckdb.DuckDBPyConnection, parts: list[Incoming]) -> 
         results = []
         load_ids = []
         for part in parts:
-            new, changed = _against(con, part, (stored, snapshot) if stored is not None else previous)
+            new, changed, fields = _against(con, part, (stored, snapshot) if stored is not None else previous)
             load_ids.append(_record_load(con, part, part.tables["themes"].height, new, changed))
-            results.append((part, new, changed))
+            results.append((part, new, changed, fields))
         # A new set of rows, whether the date is new or corrected: the version it supersedes keeps its own.
         list_id = int((fetch_one(con, "SELECT coalesce(max(list_id), 0) + 1 FROM theme_lists_versions") or (1,))[0])
         if stored is not None:
@@ -323,8 +324,9 @@ def _write_theme_list(con: duckdb.DuckDBPyConnection, parts: list[Incoming]) -> 
                 snapshot,
                 change,
                 snapshot_from=part.snapshot_from,
+                changed_fields=fields,
             )
-            for (part, new, changed), load_id in zip(results, load_ids, strict=True)
+            for (part, new, changed, fields), load_id in zip(results, load_ids, strict=True)
         ]
     finally:
         con.execute("DROP TABLE IF EXISTS incoming_list")
@@ -333,25 +335,33 @@ def _write_theme_list(con: duckdb.DuckDBPyConnection, parts: list[Incoming]) -> 
                 stage.drop(con, part.tables["themes"])
 
 
-def _against(con: duckdb.DuckDBPyConnection, part: Incoming, previous: tuple[int, dt.date] | None) -> tuple[int, int]:
-    """A file's themes new to the previous list, and those whose status or end year changed since it."""
+def _against(
+    con: duckdb.DuckDBPyConnection, part: Incoming, previous: tuple[int, dt.date] | None
+) -> tuple[int, int, tuple[tuple[str, int], ...]]:
+    """A file's themes new to the previous list, those with any column changed since it, and how many changed in
+    each column (THEME_FIELDS order; columns that changed in no theme left out)."""
     rows = part.tables["themes"].height
     if previous is None:
-        return rows, 0
+        return rows, 0, ()
     records = part.tables["themes"]
     name = _rows_of(con, records, "part")
+    differs = [f"p.{c} IS DISTINCT FROM r.{c}" for c in THEME_FIELDS]
+    per_field = ", ".join(f"count(*) FILTER (r.theme_id IS NOT NULL AND {d})" for d in differs)
     try:
         row = fetch_one(
             con,
             f"""SELECT count(*) FILTER (r.theme_id IS NULL),
-                      count(*) FILTER (r.theme_id IS NOT NULL AND (r.status <> p.status OR r.end_fy <> p.end_fy))
+                      count(*) FILTER (r.theme_id IS NOT NULL AND ({" OR ".join(differs)})), {per_field}
                FROM {name} p LEFT JOIN theme_rows r ON r.list_id = $l AND r.theme_id = p.theme_id""",
             {"l": previous[0]},
         )
     finally:
         if not isinstance(records, Staged):
             con.unregister(name)
-    return (int(row[0]), int(row[1])) if row else (rows, 0)
+    if row is None:
+        return rows, 0, ()
+    fields = tuple((c, int(n)) for c, n in zip(THEME_FIELDS, row[2:], strict=True) if n)
+    return int(row[0]), int(row[1]), fields
 
 
 def write_sources(con: duckdb.DuckDBPyConnection, sources: list[Incoming]) -> list[FileResult]:

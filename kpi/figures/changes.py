@@ -1,4 +1,5 @@
-"""What moved between two dated theme lists: statuses, themes added and missing, and every KPI before and after.
+"""What moved between two dated theme lists: statuses, the other columns of a theme (organisations, title,
+element, years …), themes added and missing, and every KPI before and after.
 
 Each side's KPIs are computed from its own list as of the fiscal year containing the list's date, so a list
 dated 2026-03-31 gives the FY2025 figures as they stood on that day.
@@ -11,6 +12,7 @@ from typing import NamedTuple
 
 import duckdb
 
+from kpi.db.schema import THEME_FIELDS
 from kpi.errors import NoData
 from kpi.figures.kpis import Kpi, outcome
 from kpi.figures.lists import Snapshot, at_or_before, latest
@@ -27,6 +29,15 @@ class StatusChange(NamedTuple):
     before: str
 
 
+class FieldChange(NamedTuple):
+    """A column other than the status that differs between the two lists for one theme."""
+
+    theme: ThemeRow  # as the newer list has it
+    column: str  # one of kpi.db.schema.THEME_FIELDS
+    before: str | None
+    after: str | None
+
+
 class KpiChange(NamedTuple):
     """A KPI from the older list and from the newer one."""
 
@@ -40,6 +51,7 @@ class Changes(NamedTuple):
     before: Snapshot
     after: Snapshot
     status_changes: tuple[StatusChange, ...]
+    field_changes: tuple[FieldChange, ...]
     added: tuple[ThemeRow, ...]
     missing: tuple[ThemeRow, ...]
     kpis: tuple[KpiChange, ...]
@@ -79,13 +91,24 @@ def _themes(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, int]) ->
 
 
 def changes(con: duckdb.DuckDBPyConnection, settings: Settings | None, before: Snapshot, after: Snapshot) -> Changes:
-    """Statuses moved, themes added and missing, and each KPI from `before` to `after`."""
+    """Statuses moved, other columns changed, themes added and missing, and each KPI from `before` to `after`."""
     ids = {"b": before.list_id, "a": after.list_id}
     moved = con.execute(
         f"""SELECT {", ".join(f"a.{c.strip()}" for c in THEME_ROW.split(","))}, b.status
             FROM theme_rows a JOIN theme_rows b ON a.theme_id = b.theme_id AND b.list_id = $b
             WHERE a.list_id = $a AND a.status <> b.status ORDER BY a.item, a.theme_id""",
         ids,
+    ).fetchall()
+    fields = [c for c in THEME_FIELDS if c != "status"]
+    differs = " UNION ALL ".join(
+        f"""SELECT {", ".join(f"a.{c.strip()}" for c in THEME_ROW.split(","))}, '{c}' AS field, {i} AS field_order,
+                   b.{c}::VARCHAR AS was, a.{c}::VARCHAR AS now
+            FROM theme_rows a JOIN theme_rows b ON a.theme_id = b.theme_id AND b.list_id = $b
+            WHERE a.list_id = $a AND a.{c} IS DISTINCT FROM b.{c}"""
+        for i, c in enumerate(fields)
+    )
+    edited = con.execute(
+        f"SELECT * EXCLUDE (field_order) FROM ({differs}) ORDER BY item, theme_id, field_order", ids
     ).fetchall()
     only = "SELECT {cols} FROM theme_rows x WHERE x.list_id = ${one} AND NOT EXISTS (SELECT 1 FROM theme_rows y WHERE y.list_id = ${other} AND y.theme_id = x.theme_id) ORDER BY item, theme_id"
     kpis = tuple(
@@ -100,6 +123,7 @@ def changes(con: duckdb.DuckDBPyConnection, settings: Settings | None, before: S
         before,
         after,
         tuple(StatusChange(ThemeRow(*r[:-1]), r[-1]) for r in moved),
+        tuple(FieldChange(ThemeRow(*r[:-3]), *r[-3:]) for r in edited),
         _themes(con, only.format(cols=THEME_ROW, one="a", other="b"), ids),
         _themes(con, only.format(cols=THEME_ROW, one="b", other="a"), ids),
         kpis,

@@ -75,9 +75,11 @@ def pending_outlook(achieved: int, completed: int, pending: int, target: Fractio
 class ToReach(NamedTuple):
     """The long-term outlook: themes still to reach practical use, years left, surveys still to come."""
 
-    needed: int | None  # None without a target
+    needed: int | None  # None without a target, or while nothing is measured (no survey yet)
     years_left: int | None  # None without a judging year
     surveys_due: int
+    required: int | None = None  # themes in practical use the target needs of today's denominator
+    judged: bool = False  # the as-of year is the judging year or later: the figure is judged, not awaited
 
 
 def to_reach(
@@ -89,9 +91,11 @@ def to_reach(
     to_measure: int,
 ) -> ToReach | None:
     """How many more themes must count for the ratio to meet its target with today's denominator; None when the
-    denominator is 0. An unmeasured numerator (no survey yet) counts as none reached so far."""
+    denominator is 0. With an unmeasured numerator (no survey yet) only the themes required are known."""
     if denominator == 0:
         return None
-    needed = None if target is None else max(0, at_least(target, denominator) - (numerator or 0))
+    required = None if target is None else at_least(target, denominator)
+    needed = None if required is None or numerator is None else max(0, required - numerator)
     years_left = None if judged_from is None else max(0, judged_from - as_of)
-    return ToReach(needed, years_left, to_measure)
+    judged = judged_from is not None and as_of >= judged_from
+    return ToReach(needed, years_left, to_measure, required, judged)

@@ -11,9 +11,10 @@ import os
 import stat
 import unicodedata
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from kpi.errors import Failure, InputRejected, UsageProblem
 
@@ -61,10 +62,12 @@ OWN_FILE = "load.skip.database"
 
 @dataclass(frozen=True)
 class Skipped:
-    """An entry of a folder the load did not read, and why (a catalogue key)."""
+    """An entry of a folder the load did not read, and why (a catalogue key); or, with `params`, what the load
+    left out of a file it read (kpi.load.ingest.read_notes)."""
 
     path: Path
     reason: str
+    params: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 def kind_of(path: Path, kind: str | None) -> str | None:

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -83,7 +83,7 @@ def read_source(path: Path, kind: str, encoding: str | None) -> SourceFile:
         return SourceFile(path, kind, sha, settings=read_programme(path, data))
     if kind not in KINDS:
         raise UsageProblem("load.unknown_kind", kind=kind, kinds=", ".join(KIND_ORDER))
-    frame, units, used = text_frame(path, data, KINDS[kind], encoding)
+    frame, units, used, headers, ignored, totals, header_line = text_frame(path, data, KINDS[kind], encoding)
     skipped = 0
     if kind == "followups":
         import polars as pl
@@ -92,7 +92,19 @@ def read_source(path: Path, kind: str, encoding: str | None) -> SourceFile:
         skipped, frame = frame.height - answered.height, answered
         if frame.height == 0:
             raise InputRejected("load.no_answers", skipped=skipped)
-    return SourceFile(path, kind, sha, frame=frame, units=units, encoding=used, skipped=skipped)
+    return SourceFile(
+        path,
+        kind,
+        sha,
+        frame=frame,
+        units=units,
+        encoding=used,
+        skipped=skipped,
+        headers=headers,
+        ignored=ignored,
+        totals=totals,
+        header_line=header_line,
+    )
 
 
 def read_rs_source(path: Path, project_id: int, encoding: str | None) -> SourceFile:
@@ -173,7 +185,30 @@ def read_files(
     if progress:
         progress("check")
     records = validate.validate_sources(sources, failures)
-    return Batch(sources, skipped, failures, records)
+    return Batch(sources, skipped + read_notes(sources), failures, records)
+
+
+def read_notes(sources: list[SourceFile]) -> list[Skipped]:
+    """What the load's output says of how each file was read: a header below title rows, the headers ignored,
+    the totals rows left out."""
+    notes = []
+    for source in sources:
+        if source.header_line > 1:
+            notes.append(Skipped(source.path, "load.note.header_line", {"line": source.header_line}))
+        if source.ignored:
+            notes.append(Skipped(source.path, "load.note.ignored", {"headers": source.ignored}))
+        if source.totals:
+            notes.append(Skipped(source.path, "load.note.totals", {"lines": source.totals}))
+    return notes
+
+
+def in_own_words(failure: Failure, sources: list[SourceFile]) -> Failure:
+    """A failure naming the file's own header for its column, the contract's name in brackets when different."""
+    source = next((s for s in sources if str(s.path) == failure.file), None)
+    header = source.headers.get(failure.column) if source is not None else None
+    if header is None or header == failure.column:
+        return failure
+    return replace(failure, column=f"{header} [{failure.column}]")
 
 
 def _programme_project_id(sources: list[SourceFile]) -> int | None:
@@ -220,6 +255,7 @@ def _checked(con: duckdb.DuckDBPyConnection, batch: Batch) -> list[Incoming]:
     from kpi.load import validate
 
     failures = batch.failures + validate.check_references(con, batch.sources, batch.records)
+    failures = [in_own_words(f, batch.sources) for f in failures]
     if failures:
         raise InputRejected("load.problems", failures, count=len(failures))
     timezone = _programme_setting(batch.sources, "timezone") or stored_setting(con, "timezone") or DEFAULT_TIMEZONE

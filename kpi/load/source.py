@@ -24,3 +24,7 @@ class SourceFile:
     snapshot_from: str | None = None  # where that date came from: option, name or today
     skipped: int = 0  # rows left out on purpose (a survey sheet's rows whose 段階 is still blank)
     staged: Any = None  # kpi.db.stage.Staged: a themes file DuckDB has parsed into the database (kpi.load.staged)
+    headers: dict[str, str] = field(default_factory=dict)  # the contract's name of a column → the file's header
+    ignored: list[str] = field(default_factory=list)  # the file's headers the contract does not know
+    totals: list[int] = field(default_factory=list)  # the lines of totals rows (合計, 小計 …), left out
+    header_line: int = 1  # the header's line (a workbook may have title rows above it)

@@ -148,7 +148,7 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, progress: Any = None) -> So
 
     sep, header, used = _header(path)
     try:
-        mapping, _ = map_headers(path, header, themes_columns)
+        mapping, _, ignored = map_headers(path, header, themes_columns)
     except InputRejected as exc:
         raise NotStaged(str(exc)) from exc
     positions = {canonical: header.index(name) for name, canonical in mapping.items()}
@@ -172,7 +172,8 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, progress: Any = None) -> So
         _check_and_recode(con, staged)
     except duckdb.Error as exc:
         raise NotStaged(str(exc).splitlines()[0]) from exc
-    source = SourceFile(path, "themes", sha256, encoding=used)
+    source = SourceFile(path, "themes", sha256, encoding=used, ignored=ignored)
+    source.headers = {canonical: name for name, canonical in mapping.items()}
     source.staged = staged
     return source
 

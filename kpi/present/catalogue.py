@@ -30,6 +30,8 @@ DEFAULT_LANG = Lang.ja
 # key: (日本語, English)
 WORDS: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ used by several modules
+    "col.start_fy": ("開始年度", "start_fy"),
+    "col.funding": ("契約形態", "funding"),
     "report.as_of": ("{fy}年度（{wareki}）時点", "as of FY{fy} ({wareki})"),
     "report.no_programme": (
         "プログラム設定（programme.toml）が未登録: 目標値なし",
@@ -299,6 +301,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "The follow-up survey loop: whom to survey, and the survey sheet.",
     ),
     # ------------------------------------------------------------------ kpi/cli/commands/figures.py
+    "help.opt.all_stagegate": (
+        "審査記録のないテーマも1行ずつ表示します（既定は件数の1行）。CSV と JSON はいつも全件です。",
+        "List every theme without a review, one row each (default: one row with their count); CSV and JSON always "
+        "hold every theme.",
+    ),
     "chart.wrote": ("書き出し: {path}", "wrote {path}"),
     "help.opt.check_quiet": ("何も表示せず、終了コードだけで伝えます。", "Print nothing; only the exit code speaks."),
     "help.opt.out_report": (
@@ -337,13 +344,15 @@ WORDS: dict[str, tuple[str, str]] = {
         "1年度分の省庁提出ファイルを、チェックサムのマニフェストとともに書き出します。\n\n"
         "ファイル: outcome_kpis、status_summary、by_element、budget_execution、themes など（.csv、CRLF、"
         "既定は BOM付きUTF-8）と manifest.json。Excel が数式として実行する文字列は先頭に ' を付けて書きます。\n\n"
-        "--format xlsx は書式付きの1つのブック（概要シートと表ごとのシート、シート名と列名は選んだ言語）。\n\n"
+        "--format xlsx は書式付きの1つのブック（概要シートと表ごとのシート、シート名と列名は選んだ言語）と "
+        "manifest_xlsx.json。比率はどのファイルでも百分率、見出しに単位（億円、件、%）。\n\n"
         "例: kpi export --as-of 2025 --out submission/",
         "Write the ministry submission files for one fiscal year, with a manifest of checksums.\n\n"
         "Files: outcome_kpis, status_summary, by_element, budget_execution, themes, … (.csv, CRLF, UTF-8 with "
         "BOM by default) and manifest.json. Text that Excel would run as a formula is written with a leading '.\n\n"
         "--format xlsx writes one formatted workbook (an About sheet, then a sheet per table, named in the "
-        "chosen language).\n\n"
+        "chosen language) and manifest_xlsx.json. Ratios are percentages in every file; headers name their units "
+        "(億円, 件, %).\n\n"
         "Example: kpi export --as-of 2025 --out submission/",
     ),
     "help.stagegate": (
@@ -367,11 +376,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "Example: kpi reconcile --format json",
     ),
     "help.changes": (
-        "日付の異なる2つのテーマ一覧の間で変わったことを示します: 結果/状況の変化、追加・消えたテーマ、各アウトカム指標の変更前と変更後。\n\n"
+        "日付の異なる2つのテーマ一覧の間で変わったことを示します: 結果/状況の変化、それ以外の列（機関名、開発テーマ名、基盤要素、年度など）の変化、"
+        "追加・消えたテーマ、各アウトカム指標の変更前と変更後。\n\n"
         "既定では最新の2つの一覧を比べます。各一覧の指標は、その一覧の日付を含む年度の時点で計算します。\n\n"
         "例: kpi changes --format markdown",
-        "Show what changed between two dated theme lists: statuses, themes added and missing, and every outcome "
-        "indicator before and after.\n\nBy default the last two lists are compared; each list's indicators are "
+        "Show what changed between two dated theme lists: statuses, the other columns (organisations, titles, "
+        "element, years …), themes added and missing, and every outcome indicator before and after.\n\nBy default the last two lists are compared; each list's indicators are "
         "computed as of the fiscal year containing its date.\n\nExample: kpi changes --format markdown",
     ),
     "help.chart": (
@@ -581,6 +591,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "{option}: 日付ではありません: {value!r}（2026-03-31 のように指定）",
         "{option}: not a date: {value!r} (use 2026-03-31)",
     ),
+    "cli.as_of_out_of_range": (
+        "--as-of: {year}年度は範囲外です（{low}〜{high}年度の年度を 2025、R7、令和7年度 のように指定）",
+        "--as-of: FY{year} is out of range (give a fiscal year from {low} to {high}, as 2025, R7 or 令和7年度)",
+    ),
     "cli.as_of_invalid": (
         "--as-of: 年度ではありません: {value!r}（2025、R7、令和7年度 のように指定）",
         "--as-of: not a fiscal year: {value!r} (use 2025, R7 or 令和7年度)",
@@ -661,6 +675,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "cli.interrupted": ("中断しました（Ctrl-C）。{kept}", "interrupted (Ctrl-C); {kept}"),
     "cli.terminated": ("終了しました（SIGTERM）。{kept}", "terminated (SIGTERM); {kept}"),
     # ------------------------------------------------------------------ kpi/present/changes.py
+    "changes.edited": ("結果/状況以外が変わったテーマ（{n}）", "Themes with other columns changed ({n})"),
+    "col.field": ("変わった列", "column"),
     "changes.outlook": ("見通し（{name}）: {before} → {after}", "outlook ({name}): {before} → {after}"),
     "changes.title": (
         "テーマ一覧の変化: {before} → {after}",
@@ -732,19 +748,21 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "check.heading": ("{fy}年度（{wareki}）", "FY{fy} ({wareki})"),
     # ------------------------------------------------------------------ kpi/present/export.py
+    "export.header_unit": ("{header}（{unit}）", "{header} ({unit})"),
+    "unit.oku": ("億円", "100M yen"),
+    "unit.yen": ("円", "yen"),
+    "unit.count": ("件", "count"),
+    "unit.percent": ("%", "%"),
     "col.definition": ("定義", "definition"),
     "col.outlook": ("見通し", "outlook"),
     "col.best": ("全件達成なら", "if all pending meet their goals"),
     "col.worst": ("全件未達なら", "if none does"),
     "col.needed": ("必要件数", "needed"),
-    "col.rs.yen": ("{column}（円）", "{column}"),
     "col.rs.sheet_fy": ("RSシート年度", "rs_sheet_fy"),
     "col.rs.target_year": ("目標年度", "target_year"),
     "col.as_of_wareki": ("時点（和暦）", "as_of_wareki"),
     "col.group": ("区分", "group"),
     "col.draws": ("前年度までの予算を充当", "draws_on_earlier_appropriations"),
-    "col.funding": ("契約形態", "funding"),
-    "col.start_fy": ("開始年度", "start_fy"),
     "col.start_wareki": ("開始年度（和暦）", "start_wareki"),
     "col.end_wareki": ("終了年度（和暦）", "end_wareki"),
     "cli.cannot_encode": (
@@ -1138,6 +1156,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "stage.final": ("確定値", "final"),
     "verdict.word.not_judged_yet": ("判定前", "not judged yet"),
     # ------------------------------------------------------------------ kpi/present/messages.py
+    "load.changed_fields": ("{file}: 変わったテーマ {n}件（{fields}）", "{file}: {n} themes changed ({fields})"),
+    "load.field_count": ("{field} {n}件", "{field} {n}"),
+    "load.field_sep": ("、", ", "),
+    "load.unnamed_column": ("{letter}列（見出しなし）", "column {letter} (no header)"),
     "load.list_replaced": (
         "{date} の一覧を置き換えました（前の版も残っています: kpi undo で戻せます）。",
         "replaced the list of {date} (the earlier version is kept: kpi undo brings it back).",
@@ -1176,7 +1198,30 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     # ------------------------------------------------------------------ kpi/present/progress.py
     "progress.elapsed": ("{phase}…（{seconds}秒）", "{phase}… ({seconds} s)"),
+    # ------------------------------------------------------------------ kpi/present/stagegate.py
+    "stagegate.not_reviewed_summary": ("審査記録なし {n}件", "not reviewed: {n} themes"),
+    "stagegate.all_hint": (
+        "審査記録のないテーマの一覧は kpi stagegate --all で表示します（CSV・JSON は全件）。",
+        "kpi stagegate --all lists the themes without a review (CSV and JSON hold every theme).",
+    ),
     # ------------------------------------------------------------------ kpi/present/reconcile.py
+    "reconcile.figure.status": ("研究開発の状況: {group}", "status of themes: {group}"),
+    "reconcile.figure.element": ("基盤要素別 {element}: {group}", "by element {element}: {group}"),
+    "reconcile.figure.short_term": ("短期目標の達成状況", "short-term KPI"),
+    "reconcile.figure.budget_total": ("予算額 総額（予算）", "budget, total (appropriated)"),
+    "reconcile.figure.executed_total": ("予算額 総額（執行）", "budget, total (executed)"),
+    "reconcile.figure.budget_year": ("予算額（予算）", "budget of the year (appropriated)"),
+    "reconcile.figure.executed_year": ("予算額（執行）", "budget of the year (executed)"),
+    "reconcile.figure.national_expenditure": ("国費総額", "national expenditure, total"),
+    "reconcile.figure.outputs": ("特許出願・論文発表等（計）: {column}", "outputs (total): {column}"),
+    "reconcile.figure.granted_domestic": ("権利化 国内特許", "patents granted (domestic)"),
+    "reconcile.figure.granted_foreign": ("権利化 国外特許", "patents granted (foreign)"),
+    "reconcile.figure.evaluation": ("評点法 {criterion}", "working-group score {criterion}"),
+    "reconcile.figure.rs_short_actual": ("RS 短期目標 実績", "RS short-term KPI, actual"),
+    "reconcile.figure.rs_short_target": ("RS 短期目標 目標値", "RS short-term KPI, target"),
+    "reconcile.figure.rs_long_target": ("RS 長期目標 目標値", "RS long-term KPI, target"),
+    "reconcile.figure.rs_long_target_year": ("RS 長期目標 目標年度", "RS long-term KPI, target year"),
+    "reconcile.figure.rs_appropriation": ("RS 予算・執行", "RS appropriation"),
     "col.published": ("公表値", "published"),
     "col.computed": ("計算値", "computed"),
     "col.agree": ("一致", "agree"),
@@ -1238,6 +1283,27 @@ WORDS: dict[str, tuple[str, str]] = {
         "long-term: the {target} target needs {needed} more themes in practical use (製品化 or 上市; "
         "{commercialised} of {adopted} adopted so far); {years} years to the judging year (FY{fy}); {due} themes "
         "still to be surveyed.",
+    ),
+    "outlook.long.unmeasured": (
+        "長期: 実用化の件数は未測定（追跡調査データなし）。目標{target}には採択{adopted}件のうち{required}件の実用化が必要。判定（{fy}年度）まであと{years}年、実用化の調査が未了のテーマ{due}件。",
+        "long-term: the themes in practical use are not measured yet (no follow-up surveys); the {target} target "
+        "needs {required} of the {adopted} adopted themes; {years} years to the judging year (FY{fy}); {due} themes "
+        "still to be surveyed.",
+    ),
+    "outlook.long.unmeasured_judged": (
+        "長期: 判定年度（{fy}年度）ですが、実用化の件数は未測定です（追跡調査データなし）。目標{target}には採択{adopted}件のうち{required}件の実用化が必要。",
+        "long-term: the judging year (FY{fy}) has come, but the themes in practical use are not measured (no "
+        "follow-up surveys); the {target} target needs {required} of the {adopted} adopted themes.",
+    ),
+    "outlook.long.judged_met": (
+        "長期: {fy}年度からの判定: 実用化{commercialised}件 / 採択{adopted}件で目標{target}に達している。",
+        "long-term: judged from FY{fy}: {commercialised} of {adopted} adopted themes in practical use reach the "
+        "{target} target.",
+    ),
+    "outlook.long.judged_short": (
+        "長期: {fy}年度からの判定: 実用化{commercialised}件 / 採択{adopted}件で、目標{target}にはあと{needed}件足りない（実用化の調査が未了のテーマ{due}件）。",
+        "long-term: judged from FY{fy}: {commercialised} of {adopted} adopted themes in practical use, {needed} short "
+        "of the {target} target ({due} themes still to be surveyed).",
     ),
     "outlook.long.reached": (
         "長期: 実用化{commercialised}件で目標{target}に達している（採択{adopted}件）。判定（{fy}年度）まであと{years}年。",
@@ -1546,6 +1612,18 @@ timezone = "Asia/Tokyo"
         "followups*.csv (追跡調査*) and so on, or pass --kind",
     ),
     # ------------------------------------------------------------------ kpi/load/ingest.py
+    "load.note.header_line": (
+        "{file}: 見出しは{line}行目として読みました（その上の行は表題などとして読んでいません）。",
+        "{file}: the header was read from row {line} (the rows above it, titles and the like, were not read).",
+    ),
+    "load.note.ignored": (
+        "{file}: 使わない列を読み込んでいません: {headers}",
+        "{file}: columns kpi does not use were not read: {headers}",
+    ),
+    "load.note.totals": (
+        "{file}: 合計の行を読み込んでいません（{lines}行目）。",
+        "{file}: totals rows were not read (row {lines}).",
+    ),
     "load.no_answers": (
         "段階が記入された行がありません（未回答の行 {skipped}件）。回答を記入してから読み込んでください",
         "no row has its 段階 filled in ({skipped} rows not answered yet); fill in the answers, then load it",
@@ -1576,7 +1654,18 @@ timezone = "Asia/Tokyo"
         "{path}: which project? pass --project-id (the 予算事業ID) or load programme.toml first",
     ),
     # ------------------------------------------------------------------ kpi/load/programme.py
-    "load.not_toml": ("UTF-8 の TOML として正しくありません: {detail}", "not valid TOML (UTF-8): {detail}"),
+    "load.toml_not_utf8": (
+        "UTF-8 で保存されていません。メモ帳などで文字コード「UTF-8」を選んで保存し直してください",
+        "not saved as UTF-8; save it again choosing the encoding UTF-8 (in メモ帳, for example)",
+    ),
+    "rule.toml_full_width": (
+        "全角の文字は設定の値に使えません。半角で {fixed} と書いてください",
+        "full-width characters cannot be read in a setting; write it in half-width: {fixed}",
+    ),
+    "rule.toml_syntax": (
+        'この行は設定として読めません（{detail}）。数字は半角で、文字は "…" で囲んで書いてください',
+        'this line cannot be read as a setting ({detail}); write numbers in half-width digits and text within "…"',
+    ),
     "load.settings_rejected": ("プログラム設定に誤りがあります", "programme settings rejected"),
     # ------------------------------------------------------------------ kpi/load/rs.py
     "load.cannot_read_file": ("読めません: {detail}", "cannot read: {detail}"),
@@ -1671,7 +1760,6 @@ timezone = "Asia/Tokyo"
         "no rows, only a header; an export that came out empty is refused",
     ),
     "load.ragged": ("列の数が見出しと合わない行があります", "rows with the wrong number of fields"),
-    "rule.unknown_column": ("不明な列。使える列: {expected}", "unknown column; expected: {expected}"),
     "rule.duplicate_alias": (
         "列が重複しています: {other!r} も {column} です",
         "duplicate column: {other!r} is also {column}",
@@ -1679,6 +1767,10 @@ timezone = "Asia/Tokyo"
     "rule.column_missing": (
         "必須の列がありません（{column} または {alias}）",
         "required column missing ({column} or {alias})",
+    ),
+    "rule.column_missing_unused": (
+        "必須の列がありません（{column} または {alias}）。使わなかった見出し: {unused}（書き間違いがないか確かめてください）",
+        "required column missing ({column} or {alias}); headers not used: {unused} (check them for a misspelling)",
     ),
     # ------------------------------------------------------------------ kpi/load/validate.py
     "rule.survey_before_end": (
@@ -1943,21 +2035,21 @@ timezone = "Asia/Tokyo"
     "help.portfolio": (
         "複数の事業のデータベースを並べて読みます（各ファイルを読み取り専用で ATTACH、複製しない）: 事業ごとのアウトカム指標、見通し、累計執行率、"
         "一覧の日付、ポートフォリオ計（分子・分母の合計）、終了年度別のコホート。読めないファイル（読み込み中、破損、別の版）は理由とともに"
-        "1行ずつ示し、他の事業は表示します。終了コードはその中で最も重いもの（75、65、3 の順）。\\n\\n"
+        "1行ずつ示し、他の事業は表示します。終了コードはその中で最も重いもの（75、65、3 の順）。\n\n"
         "例: kpi portfolio programmes/ · kpi portfolio a.duckdb b.duckdb --format json · kpi portfolio programmes/ --explain short_term",
         "Read several programme databases side by side (each attached read-only, never copied): each programme's "
         "outcome indicators, outlook, cumulative execution and list date, the portfolio line (numerators and "
         "denominators summed) and the cohorts by the year themes end. A file that cannot be read (a load writing it, "
         "damaged, another schema) is named on a line of its own with the reason while the others are shown; the "
-        "exit code is the worst of them (75, 65, 3 in that order).\\n\\n"
+        "exit code is the worst of them (75, 65, 3 in that order).\n\n"
         "Examples: kpi portfolio programmes/ · kpi portfolio a.duckdb b.duckdb --format json · "
         "kpi portfolio programmes/ --explain short_term",
     ),
     "help.explain": (
-        "指標の内訳: テーマ一覧の全テーマを、分子・分母のみ・結果待ち・まだ数えない・未採択・先導研究（除外）に分け、それぞれのルールとともに示します。\\n\\n"
+        "指標の内訳: テーマ一覧の全テーマを、分子・分母のみ・結果待ち・まだ数えない・未採択・先導研究（除外）に分け、それぞれのルールとともに示します。\n\n"
         "指標: short_term、long_term、long_term_matured。例: kpi explain short_term --as-of 2025 --format csv > 内訳.csv",
         "What makes up a KPI: every theme of the list in force, as numerator, denominator only, pending, not "
-        "countable yet, not yet adopted or leading research (excluded), each with its rule.\\n\\n"
+        "countable yet, not yet adopted or leading research (excluded), each with its rule.\n\n"
         "KPIs: short_term, long_term, long_term_matured. Example: kpi explain short_term --as-of 2025 --format csv > explain.csv",
     ),
     "help.opt.paths_portfolio": (

@@ -19,6 +19,13 @@ def _theme_cells(t: ThemeRow, words: Words) -> list[str]:
     return [t.theme_id, rows.item_label(t.item, words), t.element, t.organizations, t.title, str(t.end_fy)]
 
 
+def _value(column: str, value: str | None, words: Words) -> str:
+    """A changed cell as the lists show it: an item by its name, a missing value as —."""
+    if value is None:
+        return "—"
+    return rows.item_label(int(value), words) if column == "item" else value
+
+
 def _figure(k: Kpi) -> str:
     return f"{number(k.numerator)}/{number(k.denominator)} ({percent(k.ratio)})"
 
@@ -33,6 +40,18 @@ def changes_text(c: Changes, words: Words, fmt: str = "table") -> str:
     ]
     headers = [*(words(k) for k in THEME_KEYS), words("col.before"), words("col.after")]
     out += [h + words("changes.moved", n=len(moved)), table(headers, moved, fmt) if moved else none, ""]
+    edited = [
+        [
+            *_theme_cells(f.theme, words),
+            words(labels.FIELD[f.column]),
+            _value(f.column, f.before, words),
+            _value(f.column, f.after, words),
+        ]
+        for f in c.field_changes
+    ]
+    headers = [*(words(k) for k in THEME_KEYS), words("col.field"), words("col.before"), words("col.after")]
+    themes_edited = len({f.theme.theme_id for f in c.field_changes})
+    out += [h + words("changes.edited", n=themes_edited), table(headers, edited, fmt) if edited else none, ""]
     for key, themes in (("changes.added", c.added), ("changes.missing", c.missing)):
         body = [[*_theme_cells(t, words), words(labels.STATUS[t.status])] for t in themes]
         headers = [*(words(k) for k in THEME_KEYS), words("col.status")]
@@ -74,6 +93,10 @@ def changes_json(c: Changes) -> str:
             "to_fy": c.after_fy,
             "status_changes": [
                 {"theme_id": s.theme.theme_id, "before": s.before, "after": s.theme.status} for s in c.status_changes
+            ],
+            "field_changes": [
+                {"theme_id": f.theme.theme_id, "field": f.column, "before": f.before, "after": f.after}
+                for f in c.field_changes
             ],
             "added": [_theme_json(t) for t in c.added],
             "missing": [_theme_json(t) for t in c.missing],

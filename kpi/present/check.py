@@ -53,15 +53,18 @@ def check_json(outcome: Outcome, snapshot: Snapshot | None) -> str:
 def render(check: Check, fmt: CheckFormat, words: Words) -> str:
     """`kpi check` in a format; a --known-at read says the load it is as of, and figures that differ from the
     latest submission for the year say so, naming it."""
-    from kpi.present.json_out import standing_json
-    from kpi.present.submissions import known_at_line, standing_line
-
     if fmt is CheckFormat.json:
+        from kpi.present.json_out import standing_json
+
         data = json.loads(check_json(check.outcome, check.snapshot))
         data["known_at_load"] = check.known_at.load_id if check.known_at else None
         data["latest_submission"] = standing_json(check.standing)
         return dumps(data)
-    extra = [line for line in (known_at_line(check.known_at, words), standing_line(check.standing, words)) if line]
+    extra = []
+    if check.known_at is not None or (check.standing is not None and check.standing.differences):
+        from kpi.present.submissions import known_at_line, standing_line  # (only then: start-up time)
+
+        extra = [line for line in (known_at_line(check.known_at, words), standing_line(check.standing, words)) if line]
     extra.append(exit_sentence(check, words))
     return check_text(check.outcome, check.snapshot, words) + "".join(f"{line}\n" for line in extra)
 

@@ -1,4 +1,7 @@
-"""Submission files for the ministry: CSV (or one xlsx workbook) plus manifest.json, built in memory."""
+"""Submission files for the ministry: CSV (or one xlsx workbook) plus its manifest, built in memory.
+
+Every file says the same numbers the same way: ratios are percentages (numbers in a CSV file, 0.0% cells in the
+workbook), targets too; each header names its unit (億円, 件, %); research items are ①②③ as the report writes them."""
 
 from __future__ import annotations
 
@@ -22,7 +25,6 @@ from kpi.present import labels
 from kpi.present.catalogue import Words
 from kpi.present.csvfile import csv_text
 from kpi.present.formats import ExportFormat, OutEncoding
-from kpi.present.numbers import Percent
 from kpi.present.rows import BUDGET_KEYS, OUTPUT_COLUMNS, fallback_note, kpi_name, outlook_line, verdict_text
 
 
@@ -65,8 +67,8 @@ def _ratio(value: Any) -> float | None:
 def _outlook_cells(k: Kpi, words: Words) -> list[Any]:
     """What a KPI can still become: the sentence, the best and worst ratios (pending themes), the themes needed."""
     o = k.outlook
-    best = Percent(o.best) if isinstance(o, Pending) and o.best is not None else None
-    worst = Percent(o.worst) if isinstance(o, Pending) and o.worst is not None else None
+    best = _ratio(o.best) if isinstance(o, Pending) else None
+    worst = _ratio(o.worst) if isinstance(o, Pending) else None
     needed = o.needed if isinstance(o, Pending | ToReach) else None
     return [outlook_line(k, words), best, worst, needed]
 
@@ -78,8 +80,8 @@ def outcome_table(report: Report, words: Words) -> Table:
     columns = [
         Column(words("col.indicator"), lambda k: kpi_name(k, horizon, words, "title")),
         Column(words("col.definition"), lambda k: kpi_name(k, horizon, words, "definition")),
-        Column(words("col.target"), lambda k: k.target_text),
-        Column(words("col.actual"), lambda k: Percent(k.ratio) if k.ratio is not None else None, "percent"),
+        Column(words("col.target"), lambda k: _ratio(k.target), "percent"),
+        Column(words("col.actual"), lambda k: _ratio(k.ratio), "percent"),
         Column(words("col.numerator"), lambda k: k.numerator, "count"),
         Column(words("col.denominator"), lambda k: k.denominator, "count"),
         Column(words("col.verdict"), lambda k: verdict_text(k, words)),
@@ -107,7 +109,7 @@ def tables(report: Report, themes: list[dict[str, Any]], words: Words) -> list[T
     element = Table.of(
         "by_element",
         [
-            Column(words("col.item"), lambda r: r.item),
+            Column(words("col.item"), lambda r: words(labels.ITEM[r.item])),
             Column(words("col.element"), lambda r: r.element),
             *(Column(group[g], attrgetter(g), "count") for g in GROUPS),
         ],
@@ -122,7 +124,7 @@ def tables(report: Report, themes: list[dict[str, Any]], words: Words) -> list[T
     theme_table = Table.of(
         "themes",
         [
-            *(Column(words(key), itemgetter(c)) for c, key in THEME_TEXT.items()),
+            *(Column(words(key), _theme_text(c, words)) for c, key in THEME_TEXT.items()),
             Column(words("col.start_fy"), lambda r: r["start_fy"], "year"),
             Column(words("col.start_wareki"), lambda r: wareki(int(r["start_fy"])) if r["start_fy"] else None),
             Column(words("col.end_fy"), lambda r: r["end_fy"], "year"),
@@ -148,7 +150,7 @@ def tables(report: Report, themes: list[dict[str, Any]], words: Words) -> list[T
         "stage_gate",
         [
             Column(words("col.theme_id"), attrgetter("theme_id")),
-            Column(words("col.item"), attrgetter("item")),
+            Column(words("col.item"), lambda r: words(labels.ITEM[r.item])),
             Column(words("col.element"), attrgetter("element")),
             Column(words("col.review_fy"), attrgetter("review_fy"), "year"),
             Column(words("col.reviewers"), attrgetter("reviewers"), "count"),
@@ -156,7 +158,9 @@ def tables(report: Report, themes: list[dict[str, Any]], words: Words) -> list[T
             Column(words("col.decision"), lambda r: words(labels.DECISION[r.decision])),
         ],
         sg.reviewed,
-        footer=[[r.theme_id, r.item, r.element, None, 0, None, not_reviewed] for r in sg.not_reviewed],
+        footer=[
+            [r.theme_id, words(labels.ITEM[r.item]), r.element, None, 0, None, not_reviewed] for r in sg.not_reviewed
+        ],
     )
     ev = report.evaluation
     evaluation = Table.of(
@@ -173,7 +177,40 @@ def tables(report: Report, themes: list[dict[str, Any]], words: Words) -> list[T
         built += rs_tables(report, words)
     for table in built:
         table.title = words(labels.SHEET[table.name])
+        table.headers = [with_unit(h, kind, words) for h, kind in zip(table.headers, table.formats, strict=True)]
     return built
+
+
+# The unit a column's header names, by the kind of its numbers (kpi.present.xlsx.NUMBER_FORMATS).
+UNITS = {"oku": "unit.oku", "yen": "unit.yen", "count": "unit.count", "percent": "unit.percent"}
+
+
+def with_unit(header: str, kind: str, words: Words) -> str:
+    """A header with the unit of its numbers, 「予算（億円）」, unless it names it already (「件数」)."""
+    if kind not in UNITS:
+        return header
+    unit = words(UNITS[kind])
+    return header if unit in header else words("export.header_unit", header=header, unit=unit)
+
+
+def _theme_text(column: str, words: Words) -> Callable[[dict[str, Any]], Any]:
+    """A text column of the themes table: the research item as the report writes it (①②③), the rest as stored."""
+    if column == "item":
+        return lambda r: words(labels.ITEM[int(r["item"])])
+    return itemgetter(column)
+
+
+def percent_number(cell: Any) -> Any:
+    """A ratio as a CSV file writes it: its percentage as a number, to four places (0.167778 → 16.7778)."""
+    if cell is None or isinstance(cell, bool | str):
+        return cell
+    return round(float(cell) * 100, 4)
+
+
+def csv_rows(table: Table) -> list[list[Any]]:
+    """A table's rows as its CSV file holds them: ratios as percentages (the header says %), the rest as is."""
+    percent = [kind == "percent" for kind in table.formats]
+    return [[percent_number(c) if i < len(percent) and percent[i] else c for i, c in enumerate(r)] for r in table.rows]
 
 
 # Each column of the budget table (rows.BUDGET_KEYS) as the export writes it: its cell, exact, and its kind.
@@ -212,7 +249,7 @@ def rs_tables(report: Report, words: Words) -> list[Table]:
     def amount(c: str) -> Column:
         if c == "execution_rate":
             return Column(words(labels.RS_COLUMN[c]), lambda a: a.execution_rate, "percent")
-        return Column(words("col.rs.yen", column=words(labels.RS_COLUMN[c])), attrgetter(c), "yen")
+        return Column(words(labels.RS_COLUMN[c]), attrgetter(c), "yen")
 
     appropriations = Table.of(
         "rs_appropriations",
@@ -350,7 +387,9 @@ def build_files(
         files["kpi_submission.xlsx"] = workbook(built, summary, created=made_at)
     else:
         for table in built:
-            files[f"{table.name}.csv"] = encode(table, csv_text([table.headers, *table.rows]), str(encoding), words)
+            files[f"{table.name}.csv"] = encode(
+                table, csv_text([table.headers, *csv_rows(table)]), str(encoding), words
+            )
     manifest = {
         "as_of_fy": report.as_of_fy,
         "as_of_wareki": wareki(report.as_of_fy),
@@ -377,8 +416,13 @@ def build_files(
         "sources": sources,
         "written_at": written_at.isoformat(timespec="seconds"),
     }
-    files[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    files[manifest_name(fmt)] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return files
+
+
+def manifest_name(fmt: ExportFormat) -> str:
+    """One manifest per format, so that a folder can hold both exports: manifest.json (CSV), manifest_xlsx.json."""
+    return MANIFEST if fmt is ExportFormat.csv else f"manifest_{fmt}.json"
 
 
 def submission_text(tag: Tag, words: Words) -> str:
@@ -388,4 +432,5 @@ def submission_text(tag: Tag, words: Words) -> str:
 
 def data_hashes(files: dict[str, bytes]) -> dict[str, str]:
     """The sha256 of each file but the manifest (which says when it was written)."""
-    return {name: _sha256(data) for name, data in sorted(files.items()) if name != MANIFEST}
+    manifests = {manifest_name(f) for f in ExportFormat}
+    return {name: _sha256(data) for name, data in sorted(files.items()) if name not in manifests}

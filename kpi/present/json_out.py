@@ -32,7 +32,13 @@ def outlook_json(k: Kpi) -> dict[str, Any] | None:
             "verdict": str(o.reach) if o.reach else None,
         }
     if isinstance(o, ToReach):
-        return {"needed": o.needed, "years_left": o.years_left, "surveys_due": o.surveys_due}
+        return {
+            "needed": o.needed,
+            "required": o.required,
+            "years_left": o.years_left,
+            "judged": o.judged,
+            "surveys_due": o.surveys_due,
+        }
     return None
 
 

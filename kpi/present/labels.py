@@ -31,6 +31,17 @@ KIND = {
     "rs": "kind.rs",
 }
 ITEM = {1: "item.1", 2: "item.2", 3: "item.3"}
+# A theme's columns a later list may change (kpi.db.schema.THEME_FIELDS), as the lists' headers name them.
+FIELD = {
+    "item": "col.item",
+    "funding": "col.funding",
+    "element": "col.element",
+    "organizations": "col.organizations",
+    "title": "col.title",
+    "start_fy": "col.start_fy",
+    "end_fy": "col.end_fy",
+    "status": "col.status",
+}
 DECISION = {"continue": "decision.continue", "consider": "decision.consider", "terminate": "decision.terminate"}
 VERDICT = {
     "met": "verdict.met",

@@ -139,6 +139,11 @@ def load_table(results: list[FileResult], skipped: list[Skipped], words: Words) 
     lines = [table([words(k) for k in keys], rows)]
     seen: set[object] = set()
     for r in results:
+        if r.changed_fields:
+            fields = words("load.field_sep").join(
+                words("load.field_count", field=words(labels.FIELD[c]), n=n) for c, n in r.changed_fields
+            )
+            lines.append(words("load.changed_fields", file=r.file, n=r.updated, fields=fields))
         change = r.list_change
         if change is not None and change.snapshot not in seen:
             seen.add(change.snapshot)
@@ -157,7 +162,27 @@ def load_table(results: list[FileResult], skipped: list[Skipped], words: Words) 
                 )
         if r.skipped:
             lines.append(words("load.unanswered", file=r.file, n=r.skipped))
-    for reason in dict.fromkeys(s.reason for s in skipped):
-        files = ", ".join(str(s.path) for s in skipped if s.reason == reason)
+    for note in (s for s in skipped if s.params):
+        lines.append(words(note.reason, file=str(note.path), **_listed(note.params, words)))
+    for reason in dict.fromkeys(s.reason for s in skipped if not s.params):
+        files = ", ".join(str(s.path) for s in skipped if s.reason == reason and not s.params)
         lines.append(words(reason, files=files))
     return "\n".join(lines)
+
+
+def _listed(params: dict[str, Any], words: Words) -> dict[str, Any]:
+    """A note's lists as text: headers (one without a name as its column letter), line numbers."""
+    from kpi.load.sheets import column_letters
+    from kpi.load.tables import UNNAMED
+
+    def header(name: str) -> str:
+        if name.startswith(UNNAMED):
+            return words("load.unnamed_column", letter=column_letters(int(name.removeprefix(UNNAMED)) + 1))
+        return name
+
+    out = dict(params)
+    if "headers" in params:
+        out["headers"] = ", ".join(header(str(h)) for h in params["headers"])
+    if "lines" in params:
+        out["lines"] = ", ".join(str(n) for n in params["lines"])
+    return out

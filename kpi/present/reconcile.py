@@ -11,6 +11,51 @@ from kpi.present.json_out import dumps
 from kpi.present.numbers import DASH, as_float
 from kpi.present.tables import table
 
+# A published figure's part after its section, as the report's words (kpi reconcile's 指標 column).
+BUDGET_FIGURE = {
+    "total.budget": "reconcile.figure.budget_total",
+    "total.executed": "reconcile.figure.executed_total",
+    "year.budget": "reconcile.figure.budget_year",
+    "year.executed": "reconcile.figure.executed_year",
+}
+GRANTS_FIGURE = {
+    "granted_domestic": "reconcile.figure.granted_domestic",
+    "granted_foreign": "reconcile.figure.granted_foreign",
+}
+RS_FIGURE = {
+    "short_term.actual": "reconcile.figure.rs_short_actual",
+    "short_term.target": "reconcile.figure.rs_short_target",
+    "long_term.target": "reconcile.figure.rs_long_target",
+    "long_term.target_year": "reconcile.figure.rs_long_target_year",
+    "appropriation": "reconcile.figure.rs_appropriation",
+}
+
+
+def figure_label(figure: str, words: Words) -> str:
+    """A published figure's code (status_summary.achieved, by_element.1.g.achieved, …) as the report words it."""
+    section, _, rest = figure.partition(".")
+    if section == "status_summary":
+        return words("reconcile.figure.status", group=words(labels.GROUP[rest]))
+    if section == "by_element":
+        item, letter, group = rest.split(".")
+        element = words(labels.ITEM[int(item)]) + letter
+        return words("reconcile.figure.element", element=element, group=words(labels.GROUP[group]))
+    if figure == "short_term.ratio":
+        return words("reconcile.figure.short_term")
+    if section == "budget" and rest in BUDGET_FIGURE:
+        return words(BUDGET_FIGURE[rest])
+    if figure == "national_expenditure":
+        return words("reconcile.figure.national_expenditure")
+    if section == "outputs" and rest.startswith("total."):
+        return words("reconcile.figure.outputs", column=words(labels.OUTPUT[rest.removeprefix("total.")]))
+    if section == "grants" and rest in GRANTS_FIGURE:
+        return words(GRANTS_FIGURE[rest])
+    if section.startswith("evaluation") and ":" in figure:
+        return words("reconcile.figure.evaluation", criterion=figure.split(":", 1)[1])
+    if section == "rs" and rest in RS_FIGURE:
+        return words(RS_FIGURE[rest])
+    return figure
+
 
 def computed_text(c: Comparison) -> str:
     """The computed value written the way the report wrote its own (precision, separators, %)."""
@@ -36,7 +81,7 @@ def reconcile_text(results: list[Comparison], words: Words, fmt: str = "table") 
     headers = [words(k) for k in ("col.figure", "col.fy", "col.published", "col.computed", "col.agree", "col.source")]
     rows = [
         [
-            c.figure,
+            figure_label(c.figure, words),
             str(c.as_of_fy),
             c.published,
             computed_text(c),
@@ -55,7 +100,7 @@ def reconcile_text(results: list[Comparison], words: Words, fmt: str = "table") 
         lines.append(
             words(
                 "reconcile.difference",
-                figure=c.figure,
+                figure=figure_label(c.figure, words),
                 fy=c.as_of_fy,
                 published=c.published,
                 computed=computed_text(c),
@@ -72,7 +117,7 @@ def reconcile_csv(results: list[Comparison], words: Words, line_end: str = "\n")
     ]
     rows = [
         [
-            c.figure,
+            figure_label(c.figure, words),
             c.as_of_fy,
             c.published,
             computed_text(c),
@@ -92,6 +137,7 @@ def reconcile_json(results: list[Comparison], words: Words) -> str:
             "figures": [
                 {
                     "figure": c.figure,
+                    "label": figure_label(c.figure, words),
                     "as_of_fy": c.as_of_fy,
                     "published": c.published,
                     "computed": None if c.computed is None else computed_text(c),

@@ -25,6 +25,8 @@ def heading(report: Report, words: Words) -> tuple[str, str]:
 
 def report_notes(report: Report, words: Words) -> list[str]:
     """Under the heading: the load a --known-at read is as of; figures that differ from the latest submission."""
+    if report.known_at is None and (report.standing is None or not report.standing.differences):
+        return []  # (kpi.present.submissions and the export tables it builds on are not imported: start-up time)
     from kpi.present.submissions import known_at_line, standing_line
 
     return [line for line in (known_at_line(report.known_at, words), standing_line(report.standing, words)) if line]
@@ -82,15 +84,13 @@ def report_text(report: Report, words: Words, fmt: str = "table") -> str:
 
 
 def report_csv(report: Report, words: Words, line_end: str = "\n") -> str:
-    """The report's tables one after another, each headed by its title row and followed by a blank line."""
-    title, as_of = heading(report, words)
+    """The report's tables one after another, each headed by its title row and followed by a blank line; the
+    programme's name and the as-of year first, as the table report starts."""
+    programme, as_of = heading(report, words)
     sections = [
         (words("section.headline"), rows.headline(report, words)),
-        (words("notes"), ([as_of], [[note] for note in rows.headline_notes(report, words)])),
-        (
-            words("section.outlook"),
-            ([words("section.outlook")], [[line] for line in rows.outlook_lines(report.outcome, words)]),
-        ),
+        (words("notes"), ([], [[note] for note in rows.headline_notes(report, words)])),
+        (words("section.outlook"), ([], [[line] for line in rows.outlook_lines(report.outcome, words)])),
         (words("section.status_summary"), rows.status(report, words)),
         (words("section.by_element"), rows.element(report, words)),
         (words("section.budget"), rows.budget(report, words)),
@@ -105,10 +105,11 @@ def report_csv(report: Report, words: Words, line_end: str = "\n") -> str:
             (words("section.rs", project_id=report.rs.project_id), rows.rs_appropriations(report, words)),
             (words("section.rs_indicators"), rows.rs_indicators(report, words)),
         ]
-    records: list[list[object]] = []
+    records: list[list[object]] = [[programme], [as_of], []]
     for title, (headers, body) in sections:
         records.append([title])
-        records.append(list(headers))
+        if headers:
+            records.append(list(headers))
         records.extend(list(row) for row in body)
         records.append([])
     return csv_text(records, line_end)

@@ -105,16 +105,21 @@ def outlook_line(kpi: Kpi, words: Words) -> str | None:
                 "outlook.short.open", target=target, pending=o.pending, needed=o.needed, best=best, worst=worst
             )
         return words(labels.SHORT_OUTLOOK[o.reach], target=target, pending=o.pending, best=best, worst=worst)
-    if isinstance(o, ToReach) and o.needed is not None:
+    if isinstance(o, ToReach) and o.required is not None:
         params = {
             "target": target,
             "needed": o.needed,
+            "required": number(o.required),
             "adopted": number(kpi.denominator),
             "commercialised": number(kpi.numerator or 0),
             "fy": kpi.judged_from_fy,
             "years": o.years_left,
             "due": number(o.surveys_due),
         }
+        if o.needed is None:  # no survey yet: the count in practical use is not measured (not 0)
+            return words("outlook.long.unmeasured_judged" if o.judged else "outlook.long.unmeasured", **params)
+        if o.judged:
+            return words("outlook.long.judged_met" if o.needed == 0 else "outlook.long.judged_short", **params)
         return words("outlook.long.reached" if o.needed == 0 else "outlook.long", **params)
     return None
 

@@ -1,10 +1,81 @@
-"""Aligned text tables and markdown tables (tabulate, East Asian widths): numbers right-aligned, text left."""
+"""Aligned text tables and markdown tables (tabulate, East Asian widths): numbers right-aligned, text left; on a
+terminal, as wide as the terminal (`fitting`)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
+
+# The width aligned tables must fit (a terminal's columns), or None: set once per command by kpi.cli.app.
+_WIDTH: ContextVar[int | None] = ContextVar("kpi_table_width", default=None)
+NARROWEST = 6  # a shortened text column keeps at least this many terminal columns
+GAP = 2  # tabulate's "simple" format puts two spaces between columns
+HEADER_PADDING = 2  # and makes each column at least its header's width plus two
+
+
+@contextmanager
+def fitting(width: int | None) -> Iterator[None]:
+    """Aligned tables made within it fit `width` columns (None: as wide as their cells)."""
+    token = _WIDTH.set(width)
+    try:
+        yield
+    finally:
+        _WIDTH.reset(token)
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes on a terminal (East Asian wide characters count two)."""
+    from wcwidth import wcswidth
+
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)
+
+
+def shorten(text: str, width: int) -> str:
+    """Text cut to `width` terminal columns, ending with … when cut."""
+    if display_width(text) <= width:
+        return text
+    from wcwidth import wcwidth
+
+    kept, used = [], 1  # the ellipsis takes one column
+    for char in text:
+        w = max(wcwidth(char), 0)
+        if used + w > width:
+            break
+        kept.append(char)
+        used += w
+    return "".join(kept) + "…"
+
+
+def fit(
+    headers: Sequence[str], rows: list[list[str]], aligns: list[str], width: int
+) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows whose widest text columns (headers too) are shortened with … until the table fits
+    `width`; numbers never are."""
+    count = len(aligns)
+    heads = [display_width(str(headers[i])) if i < len(headers) else 0 for i in range(count)]
+    cells = [max([0, *(display_width(r[i]) for r in rows if i < len(r))]) for i in range(count)]
+    widths = [max(heads[i] + HEADER_PADDING, cells[i]) for i in range(count)]
+    limits = list(widths)
+    excess = sum(widths) + GAP * (count - 1) - width
+    while excess > 0:
+        shrinkable = [i for i in range(count) if aligns[i] == "left" and limits[i] > NARROWEST]
+        if not shrinkable:
+            break
+        widest = max(shrinkable, key=lambda i: limits[i])
+        cut = min(excess, limits[widest] - NARROWEST)
+        limits[widest] -= cut
+        excess -= cut
+    shown = [
+        shorten(str(h), limits[i] - HEADER_PADDING) if i < count and limits[i] < widths[i] else str(h)
+        for i, h in enumerate(headers)
+    ]
+    body = [[shorten(c, limits[i]) if i < count and limits[i] < cells[i] else c for i, c in enumerate(r)] for r in rows]
+    return shown, body
+
 
 _NUMERIC = re.compile(r"^[-+]?[\d,]*\.?\d+%?(?:\s*[※*])?$|^—$|^#\d+$|^\d+/\d+$|^—/\d+$")
 
@@ -49,11 +120,16 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "tab
         rows = [[markdown_cell("" if c is None else c) for c in r] for r in rows]
     width = max([len(headers), *(len(r) for r in rows)]) if rows or headers else 0
     tablefmt = {"markdown": "github", "plain": "plain"}.get(fmt, "simple")
+    cells = [[("" if c is None else str(c)) for c in r] for r in rows]
+    aligns = alignments(rows, width) if rows else None
+    fit_to = _WIDTH.get()
+    if fmt == "table" and fit_to is not None and aligns is not None:
+        headers, cells = fit(headers, cells, aligns, fit_to)
     shown: str = tabulate(
-        [[("" if c is None else str(c)) for c in r] for r in rows],
+        cells,
         headers=list(headers) if fmt != "plain" else (),
         tablefmt=tablefmt,
         disable_numparse=True,
-        colalign=alignments(rows, width) if rows else None,
+        colalign=aligns,
     )
     return shown

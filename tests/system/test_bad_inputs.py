@@ -201,6 +201,7 @@ def test_awkward_but_valid_input_loads(case: dict[str, Any], sample_store: Path)
     result = run_kpi("load", "--db", str(sample_store), "--kind", case["kind"], str(CORPUS / case["file"]))
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+    assert case.get("said", "") in result.stderr  # what the load says it left out, when it leaves something out
     assert [list(r) for r in rows(sample_store, case["query"])] == case["rows"]
     report = run_kpi("report", "--db", str(sample_store), "--as-of", "2025", "--format", "json")
     assert report.returncode == 0, report.stderr

@@ -1,4 +1,4 @@
-"""The README's crontab lines, run as cron would run them (sh -c, their own environment), on real files: the
+"""The crontab lines of docs/reference.md (and of the Japanese guide), run as cron would run them (sh -c, their own environment), on real files: the
 monthly check that mails the log when anything is not 0, then the monthly mail of what changed."""
 
 from __future__ import annotations
@@ -16,11 +16,22 @@ from kit import ROOT, SAMPLE, SAMPLE_THEMES, theme, themes_csv, write
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d ")
 
 
+def crontab_block(document: str) -> str:
+    text = (ROOT / document).read_text(encoding="utf-8")
+    block = re.search(r"<!-- crontab -->\n```crontab\n(.*?)```\n<!-- /crontab -->", text, re.S)
+    assert block, f"{document} has no crontab block"
+    return block.group(1)
+
+
+def test_the_guide_gives_the_references_crontab_lines() -> None:
+    assert crontab_block("docs/guide.ja.md") == crontab_block("docs/reference.md")
+
+
 def crontab() -> tuple[dict[str, str], list[str]]:
-    """The environment lines and the commands of the README's crontab block, with cron's \\% unescaped."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"<!-- crontab -->\n```crontab\n(.*?)```\n<!-- /crontab -->", readme, re.S)
-    assert block, "README has no crontab block"
+    """The environment lines and the commands of the reference's crontab block (the Japanese guide gives the same
+    lines), with cron's \\% unescaped."""
+    block = re.search(r"(.*)", crontab_block("docs/reference.md"), re.S)
+    assert block
     env, commands = {}, []
     for line in block.group(1).strip().splitlines():
         if m := re.match(r"^([A-Z_]+)=(.*)$", line):

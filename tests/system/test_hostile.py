@@ -142,7 +142,8 @@ def test_an_existing_output_is_replaced_only_with_force(store: Path, tmp_path: P
     refused = kpi("report", "--db", str(store), "--format", "csv", "--out", str(out))
     assert refused.code == 2 and "--force" in refused.stderr and out.read_text() == "keep me"
     assert kpi("report", "--db", str(store), "--format", "csv", "--out", str(out), "--force").code == 0
-    assert out.read_text(encoding="utf-8-sig").startswith("アウトカム指標")
+    written = out.read_text(encoding="utf-8-sig")
+    assert written.startswith("ポスト5G") and "\n\nアウトカム指標\n" in written  # the programme, then the tables
 
 
 # ---------------------------------------------------------------------------- a read-only folder: its own exit codes

@@ -295,12 +295,15 @@ def test_help_speaks_japanese_by_default_and_english_when_asked(kpi, kpi_en) -> 
     assert kpi("--help", "--lang", "en").stdout.count("Exit codes:") == 1
 
 
-def test_every_command_is_documented_in_the_readme() -> None:
+def test_every_command_is_listed_in_the_readme_and_documented_in_the_reference() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = readme.split("## Commands", 1)[1].split("\n## ", 1)[0]
+    reference = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
     registered = sorted(c.name or c.callback.__name__ for c in app.registered_commands)  # type: ignore[union-attr]
     assert registered == sorted(COMMANDS) or set(COMMANDS) <= set(registered)
     for name in registered:
-        assert f"### `kpi {name}`" in readme, name
+        assert f"`kpi {name}" in commands, name
+        assert f"### `kpi {name}`" in reference, name
 
 
 def test_version(kpi) -> None:
@@ -456,7 +459,7 @@ def test_environment_variables_are_read_through_the_options(kpi, sample_store: P
     env = {"KPI_DB": str(sample_store), "KPI_LANG": "en", "KPI_LOG_FORMAT": "json", "KPI_WAIT": "0.5"}
     result = kpi("check", "--as-of", "2025", env=env, cwd=tmp_path)
     assert result.returncode == 1 and "short-term" in result.stdout
-    bad = kpi("report", "--as-of", "1999", env=env, cwd=tmp_path)
+    bad = kpi("report", "--as-of", "next year", env=env, cwd=tmp_path)
     assert bad.returncode == 2 and json.loads(bad.stderr)["message"].startswith("--as-of: not a fiscal year")
     wait = kpi("report", env={**env, "KPI_WAIT": "soon"}, cwd=tmp_path)
     assert wait.returncode == 2 and "--wait" in json.loads(wait.stderr)["message"]
@@ -576,14 +579,15 @@ def test_the_command_reference_is_every_help_as_printed_today() -> None:
     assert "(docs/commands.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def test_every_exit_code_is_documented_in_the_readme_and_in_help() -> None:
+def test_every_exit_code_is_documented_in_the_reference_the_guide_and_help() -> None:
     from kpi.errors import ExitCode
     from kpi.present.catalogue import WORDS
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    table = readme.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
-    documented = {int(n) for pair in re.findall(r"^\| (\d+)(?: / (\d+))? \|", table, re.M) for n in pair if n}
-    assert documented == {int(code) for code in ExitCode}
+    for document, heading in (("docs/reference.md", "## Exit codes"), ("docs/guide.ja.md", "## 終了コード")):
+        text = (ROOT / document).read_text(encoding="utf-8")
+        table = text.split(heading, 1)[1].split("\n## ", 1)[0]
+        documented = {int(n) for pair in re.findall(r"^\| (\d+)(?: / (\d+))? \|", table, re.M) for n in pair if n}
+        assert documented == {int(code) for code in ExitCode}, document
     for help_text in WORDS["help.exit_codes"]:
         assert all(str(int(code)) in help_text for code in ExitCode), help_text
 
@@ -609,3 +613,11 @@ def test_a_mistyped_command_suggests_the_closest(kpi, kpi_en) -> None:
 def test_a_missing_argument_is_said_as_what_it_is(kpi, command: list[str], said: str) -> None:
     result = kpi(*command)
     assert result.returncode == 2 and result.stderr.startswith(f"kpi: {said}"), result.stderr
+
+
+def test_a_year_out_of_range_says_the_range(kpi, kpi_en, sample_store: Path) -> None:
+    ja = kpi("report", "--db", str(sample_store), "--as-of", "1999")
+    assert ja.returncode == 2
+    assert "--as-of: 1999年度は範囲外です（2000〜2100年度の年度を" in ja.stderr
+    en = kpi_en("check", "--db", str(sample_store), "--as-of", "R99")
+    assert en.returncode == 2 and "--as-of: FY2117 is out of range (give a fiscal year from 2000 to 2100" in en.stderr

@@ -31,6 +31,9 @@ MODULES = {
     "lists": "store",
 }
 
+# The commands that only read the store: `kpi` starts opening it while it builds the command line.
+READS = frozenset({"report", "check", "stagegate", "reconcile", "chart", "changes", "explain", "loads", "lists"})
+
 
 def register(name: str | None) -> None:
     """Import the module of the command `name` (every module when None or a name kpi does not know)."""

@@ -32,7 +32,7 @@ def report_command(
     store: Store,
     as_of: options.AsOf = None,
     fmt: options.ReportFormatOption = ReportFormat.table,
-    out: Annotated[Path | None, typer.Option("--out", help=HELP("help.opt.out_report"))] = None,
+    out: Annotated[Path | None, typer.Option("--out", help=HELP("help.opt.out_report"), readable=False)] = None,
     all_rows: options.AllRows = False,
     force: options.Force = False,
     known_at: options.KnownAtOption = None,
@@ -103,6 +103,7 @@ def stagegate_command(
     store: Store,
     as_of: options.AsOf = None,
     fmt: options.TableFormatOption = TableFormat.table,
+    all_rows: Annotated[bool, typer.Option("--all", help=HELP("help.opt.all_stagegate"))] = False,
     known_at: options.KnownAtOption = None,
 ) -> None:
     """kpi stagegate → figures.stagegate.for_year()."""
@@ -111,7 +112,7 @@ def stagegate_command(
 
     with store.reading(known_at) as con:
         result = for_year(con, as_of)
-    console.out(render(result, fmt, console.words))
+    console.out(render(result, fmt, console.words, all_rows))
 
 
 @command("reconcile", "help.reconcile")

@@ -21,7 +21,7 @@ from kpi.load.files import Kind
 def load_command(
     console: Console,
     store: Store,
-    paths: Annotated[list[Path], typer.Argument(help=HELP("help.opt.paths"), show_default=False)],
+    paths: Annotated[list[Path], typer.Argument(help=HELP("help.opt.paths"), show_default=False, readable=False)],
     kind: Annotated[
         Kind | None, typer.Option("--kind", help=HELP("help.opt.kind"), metavar="<kind>", show_default=False)
     ] = None,

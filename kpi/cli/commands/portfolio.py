@@ -21,7 +21,9 @@ ProgrammeOption = Annotated[int | None, typer.Option("--programme", help=HELP("h
 @command("portfolio", "help.portfolio")
 def portfolio_command(
     console: Console,
-    programmes: Annotated[list[Path], typer.Argument(help=HELP("help.opt.paths_portfolio"), show_default=False)],
+    programmes: Annotated[
+        list[Path], typer.Argument(help=HELP("help.opt.paths_portfolio"), show_default=False, readable=False)
+    ],
     as_of: options.AsOf = None,
     known_at: options.KnownAtOption = None,
     fmt: Annotated[PortfolioFormat, options.format_option()] = PortfolioFormat.table,

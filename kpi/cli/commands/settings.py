@@ -15,7 +15,9 @@ from kpi.cli.output import Console
 @command("init", "help.init")
 def init_command(
     console: Console,
-    out: Annotated[Path, typer.Option("--out", help=HELP("help.opt.init_out"))] = Path("programme.toml"),
+    out: Annotated[Path, typer.Option("--out", help=HELP("help.opt.init_out"), readable=False)] = Path(
+        "programme.toml"
+    ),
     force: Annotated[bool, typer.Option("--force", help=HELP("help.opt.init_force"))] = False,
 ) -> None:
     """kpi init → the catalogue's settings template, written atomically; an existing file only with --force."""

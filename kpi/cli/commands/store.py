@@ -36,7 +36,7 @@ def backup_command(
 def restore_command(
     console: Console,
     store: Store,
-    backup_file: Annotated[Path, typer.Argument(help=HELP("help.opt.backup_file"), show_default=False)],
+    backup_file: Annotated[Path, typer.Argument(help=HELP("help.opt.backup_file"), show_default=False, readable=False)],
 ) -> None:
     """kpi restore → db.backup.restore(): the backup checked whole, swapped in, the replaced file kept."""
     from kpi.db.backup import restore

@@ -12,7 +12,7 @@ import pytest
 from kit import SAMPLE_THEMES, english
 
 from kpi.db import connect, schema
-from kpi.errors import CannotWrite, DatabaseDamaged, NoData, SchemaTooNew, UsageProblem
+from kpi.errors import CannotWrite, DatabaseDamaged, DatabaseUnreadable, NoData, SchemaTooNew, UsageProblem
 
 
 def rows(db: Path, sql: str) -> list[tuple]:
@@ -148,3 +148,34 @@ def test_duckdb_and_os_errors_about_the_file_are_explained(tmp_path: Path) -> No
         assert damaged is not None and damaged.key == "db.damaged_short"
     assert connect.explain(RuntimeError("Query interrupted"), db) is None
     assert connect.explain(ValueError("a bug"), db) is None
+
+
+def test_a_connection_opened_early_is_the_one_a_read_takes(sample_store: Path) -> None:
+    connect.open_early(sample_store)
+    with connect.open_for_read(sample_store, wait=1) as con:
+        assert con.execute("SELECT count(*) FROM theme_rows").fetchall()[0][0] > 0
+        assert connect._early == []  # taken, not opened a second time
+
+
+def test_a_connection_opened_early_never_stands_in_the_way_of_a_write(sample_store: Path) -> None:
+    connect.open_early(sample_store)  # read-only: this process could not also open the file to write while held
+    with connect.open_for_write(sample_store, wait=1) as con:
+        con.execute("SELECT 1").fetchall()
+    assert connect._early == []
+
+
+def test_an_early_open_creates_nothing_and_blocks_on_nothing(tmp_path: Path) -> None:
+    missing, fifo = tmp_path / "missing.duckdb", tmp_path / "fifo.duckdb"
+    os.mkfifo(fifo)
+    connect.open_early(missing)
+    connect.open_early(fifo)
+    assert connect._early == [] and not missing.exists()
+
+
+def test_an_early_open_that_failed_is_tried_again_and_said(tmp_path: Path) -> None:
+    not_a_database = tmp_path / "kpi.duckdb"
+    not_a_database.write_text("theme_id,title\n")
+    connect.open_early(not_a_database)
+    with pytest.raises(DatabaseUnreadable), connect.open_for_read(not_a_database, wait=0):
+        pass
+    assert connect._early == []

@@ -56,3 +56,49 @@ def test_a_date_before_every_list_or_one_list_twice_is_said_as_it_is(kpi, kpi_en
     assert "2つ必要" not in early.stderr  # three lists are loaded: "two are needed" would be wrong
     same = kpi_en("changes", "--db", str(db), "--from", "2024-04-01", "--to", "2024-05-01")
     assert same.returncode == 3 and "both name the list of 2024-03-31" in same.stderr
+
+
+def test_an_organisation_title_element_or_year_changed_is_counted_at_load_and_shown(
+    kpi, kpi_en, tmp_path: Path
+) -> None:
+    from kit import theme, themes_csv, write
+
+    db = tmp_path / "kpi.duckdb"
+    before = [theme("T1"), theme("T2"), theme("T3"), theme("T4", status="計画通り", end_fy=2026)]
+    after = [
+        theme("T1").replace("某社", "某社・別社"),  # organisations
+        theme("T2").replace("テーマT2", "テーマT2（改題）"),  # title
+        theme("T3", element="b1"),  # element
+        theme("T4", status="計画通り", end_fy=2027),  # end year
+    ]
+    assert (
+        kpi("load", "--db", str(db), str(write(tmp_path / "themes_2026-03-31.csv", themes_csv(before)))).returncode == 0
+    )
+    second = write(tmp_path / "themes_2026-04-30.csv", themes_csv(after))
+    loaded = kpi("load", "--db", str(db), str(second))
+    assert loaded.returncode == 0, loaded.stderr
+    assert f"{second}: 変わったテーマ 4件（基盤要素 1件、機関名 1件、開発テーマ名 1件、終了年度 1件）" in loaded.stderr
+    data = json.loads(kpi("changes", "--db", str(db), "--format", "json").stdout)
+    assert data["status_changes"] == []
+    assert data["field_changes"] == [
+        {"theme_id": "T1", "field": "organizations", "before": "某社", "after": "某社・別社"},
+        {"theme_id": "T2", "field": "title", "before": "テーマT2", "after": "テーマT2（改題）"},
+        {"theme_id": "T3", "field": "element", "before": "a1", "after": "b1"},
+        {"theme_id": "T4", "field": "end_fy", "before": "2026", "after": "2027"},
+    ]
+    ja = kpi("changes", "--db", str(db)).stdout
+    assert "■ 結果/状況以外が変わったテーマ（4）" in ja
+    assert any("T1" in line and "機関名" in line and "某社・別社" in line for line in ja.splitlines())
+    en = kpi_en("changes", "--db", str(db)).stdout
+    assert "■ Themes with other columns changed (4)" in en
+    assert any("T4" in line and "end FY" in line and "2027" in line for line in en.splitlines())
+
+
+def test_a_changed_title_is_counted_in_english_too(kpi_en, tmp_path: Path) -> None:
+    from kit import theme, themes_csv, write
+
+    db = tmp_path / "kpi.duckdb"
+    kpi_en("load", "--db", str(db), str(write(tmp_path / "themes_2026-03-31.csv", themes_csv([theme("T1")]))))
+    second = write(tmp_path / "themes_2026-04-30.csv", themes_csv([theme("T1").replace("テーマT1", "新題")]))
+    loaded = kpi_en("load", "--db", str(db), str(second))
+    assert f"{second}: 1 themes changed (title 1)" in loaded.stderr

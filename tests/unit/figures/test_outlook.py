@@ -52,13 +52,14 @@ def test_no_outlook_without_themes_and_no_reach_without_a_target() -> None:
         (58, 115, 0),  # at the boundary: 58 / 115 ≥ 50%
         (57, 115, 1),
         (5, 10, 0),  # exactly 50%
-        (None, 115, 58),  # no survey loaded yet: none reached so far
+        (None, 115, None),  # no survey loaded yet: not measured, so nothing is "still needed" (58 are required)
         (70, 115, 0),  # already past the target: never negative
     ],
 )
-def test_long_term_needed(commercialised: int | None, adopted: int, needed: int) -> None:
+def test_long_term_needed(commercialised: int | None, adopted: int, needed: int | None) -> None:
     o = to_reach(commercialised, adopted, HALF, 2025, 2030, 109)
     assert o is not None and (o.needed, o.years_left, o.surveys_due) == (needed, 5, 109)
+    assert o.required == at_least(HALF, adopted) and not o.judged
     assert at_least(HALF, adopted) == 58 or adopted != 115
 
 
@@ -66,7 +67,9 @@ def test_long_term_outlook_edges() -> None:
     assert to_reach(0, 0, HALF, 2025, 2030, 0) is None  # nothing adopted: nothing to reach
     assert to_reach(1, 4, None, 2025, None, 2) == to_reach(1, 4, None, 2025, None, 2)
     o = to_reach(1, 4, HALF, 2031, 2030, 0)
-    assert o is not None and o.years_left == 0  # past the judging year: none left
+    assert o is not None and o.years_left == 0 and o.judged  # past the judging year: judged, none left
+    o = to_reach(1, 4, HALF, 2030, 2030, 0)
+    assert o is not None and o.judged  # the judging year itself: judged
 
 
 # ---- end to end: the sample, and small programmes through the real command
@@ -86,7 +89,8 @@ def test_the_sample_as_of_fy2025_is_out_of_reach(kpi, sample_store: Path, tmp_pa
         "needed": None,
         "verdict": "out_of_reach",
     }
-    assert long_ == {"needed": 58, "years_left": 5, "surveys_due": 115}  # no survey loaded: 58 of 115 needed
+    # no survey loaded: the count is not measured; 58 of 115 are required
+    assert long_ == {"needed": None, "required": 58, "years_left": 5, "judged": False, "surveys_due": 115}
     line = "短期: 最終評価待ち・遅延27件が全て目標達成でも 79.5%（目標80%に届かない）"
     assert line in kpi("report", "--db", str(sample_store), "--as-of", "2025").stdout
     assert line in kpi("check", "--db", str(sample_store), "--as-of", "2025").stdout
@@ -188,5 +192,27 @@ def test_the_outlook_in_changes_and_in_the_export(kpi, db: Path, tmp_path: Path)
     out = tmp_path / "out"
     assert kpi("export", "--db", str(db), "--as-of", "2024", "--out", str(out)).returncode == 0
     first = (out / "outcome_kpis.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert first[0].endswith(",見通し,全件達成なら,全件未達なら,必要件数")
-    assert first[1].endswith(",71.4%,42.9%,")  # 5 of 7 at best, 3 of 7 at worst: out of reach
+    assert first[0].endswith(",見通し,全件達成なら（%）,全件未達なら（%）,必要件数")
+    assert first[1].endswith(",71.4286,42.8571,")  # 5 of 7 at best, 3 of 7 at worst: out of reach
+
+
+def test_after_the_judging_year_the_outlook_speaks_of_the_judged_figure(kpi, kpi_en, sample_store: Path) -> None:
+    assert kpi("load", "--db", str(sample_store), str(SAMPLE / "illustrative")).returncode == 0
+    ja = kpi("report", "--db", str(sample_store), "--as-of", "2031").stdout
+    assert "まであと0年" not in ja
+    assert "長期: 2030年度からの判定: 実用化7件 / 採択115件で、目標50%にはあと51件足りない" in ja
+    en = kpi_en("report", "--db", str(sample_store), "--as-of", "2031").stdout
+    assert "long-term: judged from FY2030: 7 of 115 adopted themes in practical use, 51 short of the 50% target" in en
+    assert "0 years to the judging year" not in en
+
+
+def test_without_surveys_the_outlook_says_the_count_is_not_measured(kpi, kpi_en, sample_store: Path) -> None:
+    ja = kpi("report", "--db", str(sample_store), "--as-of", "2025").stdout
+    assert "実用化0件" not in ja
+    assert "長期: 実用化の件数は未測定（追跡調査データなし）。目標50%には採択115件のうち58件の実用化が必要。" in ja
+    judged = kpi("report", "--db", str(sample_store), "--as-of", "2030").stdout
+    assert "長期: 判定年度（2030年度）ですが、実用化の件数は未測定です（追跡調査データなし）。" in judged
+    en = kpi_en("report", "--db", str(sample_store), "--as-of", "2025").stdout
+    assert "long-term: the themes in practical use are not measured yet (no follow-up surveys)" in en
+    _, long_ = outlook(kpi, sample_store, 2025)
+    assert (long_["needed"], long_["required"], long_["judged"]) == (None, 58, False)

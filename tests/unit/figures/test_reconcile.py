@@ -45,10 +45,10 @@ def test_reconcile_table(kpi, kpi_en, sample_store: Path) -> None:
     result = kpi_en("reconcile", "--db", str(sample_store))
     assert result.returncode == 1
     assert "51 of 57 figures agree." in result.stdout
-    assert "- by_element.1.g.achieved (FY2025): published 22, computed 16" in result.stdout
+    assert "- by element 1g: achieved (FY2025): published 22, computed 16" in result.stdout
     ja = kpi("reconcile", "--db", str(sample_store))
     assert ja.returncode == 1 and "57件中51件が一致。" in ja.stdout
-    assert "- by_element.1.g.achieved（2025年度）: 公表 22、計算 16" in ja.stdout
+    assert "- 基盤要素別 ①g: 目標達成（2025年度）: 公表 22、計算 16" in ja.stdout
     assert "テーマ一覧では研究開発項目1・基盤要素g: 目標達成 16、計画通り 28、遅延 0、目標未達 13" in ja.stdout
 
 
@@ -63,3 +63,13 @@ def test_reconcile_without_published_figures_is_no_data(kpi, tmp_path: Path) -> 
         and "公表値が未登録です" in result.stderr
         and "sample_data/published.csv" in result.stderr
     )
+
+
+def test_reconcile_names_each_figure_in_the_reports_words(kpi, kpi_en, sample_store) -> None:
+    ja = kpi("reconcile", "--db", str(sample_store)).stdout
+    for label in ("研究開発の状況: 目標達成", "基盤要素別 ①g: 遅延・未達", "短期目標の達成状況", "予算額 総額（執行）"):
+        assert label in ja
+    assert "status_summary." not in ja and "by_element." not in ja
+    en = kpi_en("reconcile", "--db", str(sample_store)).stdout
+    assert "status of themes: achieved" in en and "by element 1g: delayed or not achieved" in en
+    assert "status_summary." not in en

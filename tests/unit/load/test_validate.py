@@ -79,16 +79,6 @@ CASES = [
     ("followups.csv", FOLLOWUPS + "T9,2026,上市\n", 2, "theme_id", "T9", "unknown theme"),
     (
         "themes.csv",
-        "theme_id,item,funding,element,organizations,title,end_fy,status,備考\n"
-        + theme("T1").replace(",,2023", ",2023")
-        + ",x\n",
-        1,
-        "備考",
-        "備考",
-        "unknown column",
-    ),
-    (
-        "themes.csv",
         "theme_id,テーマID,item,funding,element,organizations,title,end_fy,status\n",
         1,
         "テーマID",

@@ -42,11 +42,11 @@ def test_bom_crlf_and_japanese_headers_by_default(kpi, sample_store: Path, tmp_p
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8-sig")
     assert text.count("\r\n") == text.count("\n") == 4
-    assert text.startswith("指標,定義,目標,実績,分子,分母,判定,時点（年度）,時点（和暦）")
-    assert "短期目標," in text and ",80%,69.6%,39,56,未達,2025,令和7年度" in text
-    assert ",50%,,,115,判定は2030年度から,2025,令和7年度" in text
+    assert text.startswith("指標,定義,目標（%）,実績（%）,分子（件）,分母（件）,判定,時点（年度）,時点（和暦）")
+    assert "短期目標," in text and ",80,69.6429,39,56,未達,2025,令和7年度" in text  # percentages, as numbers
+    assert ",50,,,115,判定は2030年度から,2025,令和7年度" in text
     budget = (tmp_path / "budget_execution.csv").read_text(encoding="utf-8-sig")
-    assert "2025,令和7年度,3134,12662,4.040204,27759,22867,0.823769,○" in budget
+    assert "2025,令和7年度,3134,12662,404.0204,27759,22867,82.3769,○" in budget  # the same precision as above
 
 
 def test_english_headers_and_plain_utf8(kpi, sample_store: Path, tmp_path: Path) -> None:
@@ -178,7 +178,8 @@ def test_xlsx_has_japanese_sheets_after_a_summary_sheet(workbook_ja) -> None:
 
 def test_xlsx_numbers_are_formatted_as_an_office_would(workbook_ja) -> None:
     outcome = workbook_ja["アウトカム指標"]
-    assert [c.value for c in outcome[1]][:4] == ["指標", "定義", "目標", "実績"]
+    assert [c.value for c in outcome[1]][:4] == ["指標", "定義", "目標（%）", "実績（%）"]
+    assert (outcome["C2"].value, outcome["C2"].number_format) == (0.8, "0.0%")  # the target is a number too
     actual = outcome["D2"]
     assert (round(actual.value, 6), actual.number_format) == (0.696429, "0.0%")
     assert (outcome["E2"].value, outcome["E2"].number_format) == (39, "#,##0")
@@ -204,7 +205,7 @@ def test_xlsx_header_frozen_and_filterable_columns_fitted(workbook_ja) -> None:
     assert int(themes["F"]) == 60  # 開発テーマ名: long titles are capped
     budget = widths(workbook_ja["予算執行"])
     assert int(budget["I"]) == 2 * len("前年度までの予算を充当") + 3 + 1  # a header of 11 full-width characters
-    assert int(budget["C"]) == 8  # 予算: 4 full-width columns + 3 + 1; the amounts (27,759) are narrower
+    assert int(budget["C"]) == 16  # 予算（億円）: 12 full-width columns + 3 + 1; the amounts (27,759) are narrower
 
 
 def test_column_widths_count_east_asian_characters_twice() -> None:
@@ -235,7 +236,7 @@ def test_xlsx_in_english(kpi, sample_store: Path, tmp_path: Path) -> None:
     export(kpi, sample_store, tmp_path, "--format", "xlsx", "--lang", "en")
     book = openpyxl.load_workbook(tmp_path / "kpi_submission.xlsx")
     assert book.sheetnames == SHEETS_EN
-    assert [c.value for c in book["Outcome KPIs"][1]][:4] == ["indicator", "definition", "target", "actual"]
+    assert [c.value for c in book["Outcome KPIs"][1]][:4] == ["indicator", "definition", "target (%)", "actual (%)"]
     assert book["About"]["A2"].value == "programme"
 
 

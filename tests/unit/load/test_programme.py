@@ -1,0 +1,54 @@
+"""The settings file as an office edits it: a full-width value, a line TOML cannot read, a file saved in CP932;
+each refused naming the line, key and value, with what to write instead, in Japanese and in English."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kit import SAMPLE
+
+
+def settings_with(tmp_path: Path, old: str, new: str, encoding: str = "utf-8") -> Path:
+    text = (SAMPLE / "programme.toml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "programme.toml"
+    path.write_text(text.replace(old, new, 1), encoding=encoding)
+    return path
+
+
+def line_of(path: Path, start: str, encoding: str = "utf-8") -> int:
+    lines = path.read_text(encoding=encoding).splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if line.startswith(start))
+
+
+def test_a_full_width_project_id_names_its_line_and_how_to_write_it(kpi, kpi_en, db: Path, tmp_path: Path) -> None:
+    path = settings_with(tmp_path, "project_id = 3522", "project_id = ３５２２")
+    line = line_of(path, "project_id")
+    ja = kpi("load", "--db", str(db), str(path))
+    assert ja.returncode == 3
+    row = next(r for r in ja.stderr.splitlines() if "project_id" in r)
+    assert row.split()[:4] == [str(path), str(line), "project_id", "３５２２"]
+    assert "全角の文字は設定の値に使えません。半角で 3522 と書いてください" in row
+    en = kpi_en("load", "--db", str(db), str(path))
+    assert "full-width characters cannot be read in a setting; write it in half-width: 3522" in en.stderr
+    assert "Invalid value" not in ja.stderr + en.stderr
+    assert not db.exists()
+
+
+def test_a_name_without_quotes_names_its_line(kpi, kpi_en, db: Path, tmp_path: Path) -> None:
+    text = (SAMPLE / "programme.toml").read_text(encoding="utf-8")
+    name_line = next(line for line in text.splitlines() if line.startswith("name = "))
+    path = settings_with(tmp_path, name_line, "name = ポスト5G")
+    ja = kpi("load", "--db", str(db), str(path))
+    assert ja.returncode == 3
+    row = next(r for r in ja.stderr.splitlines() if "ポスト5G" in r)
+    assert f" {line_of(path, 'name = ')} " in row and " name " in row
+    assert "この行は設定として読めません" in row and '文字は "…" で囲んで書いてください' in row
+    assert "write numbers in half-width digits and text within" in kpi_en("load", "--db", str(db), str(path)).stderr
+
+
+def test_a_settings_file_saved_in_cp932_says_to_save_it_as_utf8(kpi, kpi_en, db: Path, tmp_path: Path) -> None:
+    path = settings_with(tmp_path, "project_id = 3522", "project_id = 3522", encoding="cp932")
+    ja = kpi("load", "--db", str(db), str(path))
+    assert ja.returncode == 3 and "UTF-8 で保存されていません" in ja.stderr
+    assert "not saved as UTF-8" in kpi_en("load", "--db", str(db), str(path)).stderr
