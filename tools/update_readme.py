@@ -65,14 +65,14 @@ def transcripts(folder: Path) -> dict[str, str]:
         folder, "changes"
     )
     out["followups"] = (
-        "$ kpi followups due --fy 2026 | head -6\n"
-        + "".join(kpi(folder, "followups", "due", "--fy", "2026").splitlines(keepends=True)[:6])
-        + "\n$ kpi followups due --fy 2026 --format csv --out followups_2026.csv\n"
+        "$ kpi followups due --as-of 2026 | head -6\n"
+        + "".join(kpi(folder, "followups", "due", "--as-of", "2026").splitlines(keepends=True)[:6])
+        + "\n$ kpi followups due --as-of 2026 --format csv --out followups_2026.csv\n"
         + kpi(
             folder,
             "followups",
             "due",
-            "--fy",
+            "--as-of",
             "2026",
             "--format",
             "csv",

@@ -410,12 +410,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "その年度に追跡調査（終了後の実用化の調査）を行うテーマを一覧にします。\n\n"
         "最新のテーマ一覧のうち先導研究以外で、終了年度 + 追跡年数 ≤ 年度 のテーマ。その年度以降の調査が未登録で、"
         "製品化・上市がまだ記録されていないもの。--format csv --out で調査票を書き出し、段階を記入して kpi load で読み込めます。\n\n"
-        "例: kpi followups due --fy 2026 --format csv --out followups_2026.csv",
+        "例: kpi followups due --as-of 2026 --format csv --out followups_2026.csv",
         "List the themes whose follow-up survey (of practical use after the end) is due in a fiscal year.\n\n"
         "Non-leading themes of the latest theme list with end year + horizon ≤ the year, no survey recorded in "
         "or after that year, and no 製品化 or 上市 recorded yet. --format csv --out writes the survey sheet; "
         "fill in 段階 and load it back with kpi load.\n\n"
-        "Example: kpi followups due --fy 2026 --format csv --out followups_2026.csv",
+        "Example: kpi followups due --as-of 2026 --format csv --out followups_2026.csv",
     ),
     # ------------------------------------------------------------------ kpi/cli/commands/loading.py
     "help.opt.paths": ("読み込むファイルまたはフォルダ。", "Files or folders to load."),
