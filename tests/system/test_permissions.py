@@ -25,8 +25,17 @@ def as_a_user(*args: str, lang: str = "ja") -> subprocess.CompletedProcess[str]:
     if os.geteuid() == 0:
         if shutil.which("setpriv") is None:
             pytest.skip("running as root without setpriv: no user to run as")
+        reachable(Path(sys.prefix))  # CI's virtual environment lives in a folder made by mktemp -d (0700)
         command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *command]
     return subprocess.run(command, capture_output=True, text=True, env=env, cwd="/", check=False)
+
+
+def reachable(folder: Path) -> None:
+    """Let any user enter a folder and its parents (the test's own folders and interpreter, run as root)."""
+    for parent in (folder, *folder.parents):
+        mode = parent.stat().st_mode
+        if mode & 0o005 != 0o005:
+            parent.chmod(mode | 0o005)
 
 
 @pytest.fixture
@@ -34,11 +43,8 @@ def open_folder(tmp_path: Path) -> Path:
     """A folder anyone may enter and write in (the test's own files are made unreadable inside it)."""
     folder = tmp_path / "shared"
     folder.mkdir()
-    for parent in (folder, *folder.parents):
-        if parent == Path("/"):
-            break
-        if os.geteuid() == 0:
-            parent.chmod(parent.stat().st_mode | 0o005)
+    if os.geteuid() == 0:
+        reachable(folder)
     folder.chmod(0o777)
     return folder
 
