@@ -45,7 +45,7 @@ from typing import Any
 import pytest
 import reference_model as rm
 from faultkit import Spy, copy_db
-from hypothesis import HealthCheck, Phase, note, settings
+from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -541,7 +541,7 @@ class OfficeLifecycle(RuleBasedStateMachine):
             return
         f = rm.figures(state, fy)
         rows = read_csv(out / "outcome_kpis.csv")
-        got = [(count(r["分子"]), count(r["分母"])) for r in rows]
+        got = [(count(r["分子（件）"]), count(r["分母（件）"])) for r in rows]
         assert got == [(n, d) for n, d, _ in kpi_figures(f.outcome).values()]
         status = [int(r["件数"]) for r in read_csv(out / "status_summary.csv")]
         assert status == list(dataclasses.astuple(f.status_summary))
@@ -668,6 +668,21 @@ def test_months_of_ordinary_use_keep_every_figure_right() -> None:
             phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],  # no `explain`: costly
         ),
     )
+
+
+@settings(max_examples=1, deadline=None)
+@given(st.just("one list"))
+def test_every_reading_rule_reads_a_small_history(history: str) -> None:
+    """Each way of reading, once, on one list: the bounded run above may draw no export, and a change of what a file
+    says must fail every run, not only a long one (make soak). (Inside @given, where the rules may take notes.)"""
+    machine = OfficeLifecycle()
+    try:
+        machine.start_the_programme(first_list=NewList(nth_free_date=0, size=100, seed=0, change=0.0))
+        machine.every_figure_is_the_models()
+        for command in ("export", "report", "check", "changes"):
+            machine.read(command=command, fy=2023)
+    finally:
+        machine.teardown()
 
 
 def test_the_model_gives_kpis_figures_on_the_sample_data(tmp_path: Path) -> None:
