@@ -504,11 +504,11 @@ def _patch(name: str, module: Any) -> None:
         module._check_and_recode = _phase(module._check_and_recode, "check")
     elif name == "kpi.load.validate" and hasattr(module, "validate_sources"):
         module.validate_sources = _phase(module.validate_sources, "validate")
-    elif name == "kpi.present.files" and hasattr(module, "write_files"):
+    elif name == "kpi.db.gate" and hasattr(module, "write_files"):
         module.write_files = _phase(module.write_files, "write files")
 
 
-PATCHED = ("duckdb", "kpi.db.connect", "kpi.load.ingest", "kpi.load.staged", "kpi.load.validate", "kpi.present.files")
+PATCHED = ("duckdb", "kpi.db.connect", "kpi.load.ingest", "kpi.load.staged", "kpi.load.validate", "kpi.db.gate")
 
 
 class _Watch:
@@ -541,7 +541,7 @@ class _Watch:
 
 
 def _announce_files() -> None:
-    """Temporary files and renames, as kpi.present.files makes them."""
+    """Temporary files and renames, as kpi.db.gate makes them."""
     make_temp, replace = tempfile.mkstemp, os.replace
 
     def announcing_mkstemp(*args: Any, **kwargs: Any) -> Any:

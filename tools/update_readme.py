@@ -45,6 +45,11 @@ def transcripts(folder: Path) -> dict[str, str]:
     out["loads"] = "$ kpi loads\n" + kpi(folder, "loads")
     out["lists"] = "$ kpi lists\n" + kpi(folder, "lists")
     out["backup"] = "$ kpi backup\n" + kpi(folder, "backup", stream="stderr")
+    refused = ("portfolio", "kpi.duckdb", "--format", "html", "--out", "kpi.duckdb", "--force")
+    code = subprocess.run([sys.executable, "-m", "kpi", *refused], cwd=folder, capture_output=True).returncode
+    out["protected"] = f"$ kpi {' '.join(refused)}; echo $?\n" + kpi(folder, *refused, stream="stderr") + f"{code}\n"
+    kpi(folder, "backup", "--out", "before.duckdb", stream="stderr")
+    out["restore"] = "$ kpi restore before.duckdb\n" + kpi(folder, "restore", "before.duckdb", stream="stderr")
     out["bad"] = "$ kpi load themes_bad.csv\n" + kpi(folder, "load", "themes_bad.csv", stream="stderr")
     out["check"] = "$ kpi check --as-of 2025\n" + kpi(folder, "check", "--as-of", "2025")
     out["reconcile"] = "$ kpi reconcile\n" + kpi(folder, "reconcile")

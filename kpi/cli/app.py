@@ -86,12 +86,23 @@ def shared(func: Callable[..., None]) -> Callable[..., None]:
 
         width = terminal_columns() if values.get("out") is None else None  # a file gets every character
         with outcomes(voice, debug), fitting(width):
-            func(**values)
+            try:
+                func(**values)
+            finally:
+                _say_notices(Console(voice))
 
     del run.__wrapped__  # typer reads the signature below, not the function's
     run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
     run.__annotations__ = {p.name: p.annotation for p in parameters}
     return run
+
+
+def _say_notices(console: Console) -> None:
+    """What the store did on its own during the command (a schema upgraded, a leftover removed), said once."""
+    from kpi.db.notices import notices
+
+    for key, params in notices():
+        console.say(console.words(key, **params))
 
 
 def command(name: str, help_key: str, group: typer.Typer = app) -> Callable[[F], F]:

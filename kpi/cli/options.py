@@ -7,12 +7,15 @@ user's language. The per-command options sit with their commands; the ones every
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click.core import Context, Parameter
+from typer._click.types import ParamType
 
 from kpi.cli.help import HELP
 from kpi.cli.output import LogFormat
@@ -80,6 +83,20 @@ def known_at(text: str) -> KnownAt:
         raise Refused("cli.known_at_invalid", value=text) from None
 
 
+def finite_wait(value: float | None) -> float | None:
+    """--wait (and $KPI_WAIT): seconds, a finite number not below zero (nan or inf would wait for ever)."""
+    if value is not None and not (math.isfinite(value) and value >= 0):
+        raise Refused("cli.wait_invalid", value=f"{value:g}")
+    return value
+
+
+def reason(text: str) -> str:
+    """--reopen: the reason a closed year is reopened, as text (blanks are no reason)."""
+    if not text.strip():
+        raise Refused("cli.reopen_blank")
+    return text.strip()
+
+
 SIZE_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 
 
@@ -94,13 +111,44 @@ def size(text: str) -> int:
 # ---------------------------------------------------------------------------- the options
 
 
+class _PathType(ParamType):
+    """A path as given (kpi says what is wrong with it, in the user's language; click's checks are English)."""
+
+    name = "path"
+
+    def convert(self, value: Any, param: Parameter | None, ctx: Context | None) -> Path:
+        return value if isinstance(value, Path) else Path(value)
+
+
+class OutputPath(_PathType):
+    """A path kpi writes. Every one is written through kpi.db.gate; the tests find every output of the command tree
+    by this type (tests/system/test_write_matrix.py)."""
+
+
+class InputPath(_PathType):
+    """A path kpi reads (an input file, a backup, another programme's database, the database itself)."""
+
+
 def _option(*names: str, help_key: str, **settings: Any) -> Any:
     """An option with its help; a path is never checked by click (its words are English): kpi says what is wrong."""
     return typer.Option(*names, help=HELP(help_key), readable=False, **settings)
 
 
-Db = Annotated[Path | None, _option("--db", help_key="help.opt.db", envvar="KPI_DB", show_default=False)]
-Wait = Annotated[float | None, _option("--wait", help_key="help.opt.wait", envvar="KPI_WAIT", show_default=False)]
+Db = Annotated[
+    Path | None,
+    typer.Option("--db", help=HELP("help.opt.db"), envvar="KPI_DB", show_default=False, click_type=InputPath()),
+]
+Wait = Annotated[
+    float | None,
+    _option(
+        "--wait",
+        help_key="help.opt.wait",
+        envvar="KPI_WAIT",
+        callback=finite_wait,
+        metavar="<float>",
+        show_default=False,
+    ),
+]
 LangOption = Annotated[Lang | None, _option("--lang", help_key="help.opt.lang", envvar="KPI_LANG", show_default=False)]
 LogFormatOption = Annotated[
     LogFormat | None,
@@ -141,19 +189,41 @@ KnownAtOption = Annotated[
     KnownAt | None,
     _option("--known-at", help_key="help.opt.known_at", parser=known_at, metavar="<str>", show_default=False),
 ]
-Reopen = Annotated[str | None, _option("--reopen", help_key="help.opt.reopen", metavar="<reason>", show_default=False)]
+Reopen = Annotated[
+    str | None,
+    _option("--reopen", help_key="help.opt.reopen", parser=reason, metavar="<reason>", show_default=False),
+]
 
 
 def wait_of(wait: float | None) -> float:
     """--wait for a command without a --db: the seconds given, else $KPI_WAIT's, else the default."""
     from kpi.db.store import Store
 
-    return Store.at(None, wait).wait
+    return Store.at(None, finite_wait(wait)).wait
 
 
-def out_option(help_key: str, required: bool = False) -> Any:
+def given(*names: str) -> dict[str, bool]:
+    """Whether each of a command's options (by parameter name) was given, by its flag (--stage): on the command
+    line or by its environment variable, not left to its default."""
+    from typer._click.core import ParameterSource
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    if ctx is None:
+        return {}
+    flags = {p.name: (p.opts[0] if p.opts else str(p.name)) for p in ctx.command.params}
+    defaults = (None, ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
+    return {flags.get(name, name): ctx.get_parameter_source(name) not in defaults for name in names}
+
+
+def out_option(help_key: str, default: Path | None = None) -> Any:
     """--out, with the help of the command (a file, a folder, a sheet)."""
-    return typer.Option("--out", help=HELP(help_key), show_default=False, readable=False)
+    return typer.Option("--out", help=HELP(help_key), click_type=OutputPath(), show_default=default is not None)
+
+
+def in_argument(help_key: str) -> Any:
+    """A path argument kpi reads."""
+    return typer.Argument(help=HELP(help_key), show_default=False, click_type=InputPath())
 
 
 def format_option() -> Any:

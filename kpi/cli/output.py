@@ -22,8 +22,6 @@ from kpi.errors import DISK_FULL, CannotWrite, ExitCode, Failure, InputRejected,
 from kpi.present.catalogue import DEFAULT_LANG, Lang, Words
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
-
     from kpi.present.progress import Progress
 
 
@@ -147,17 +145,16 @@ class Console:
         data: str | bytes,
         to: Path | None,
         force: bool = False,
-        kept: Collection[Path] = (),
         said: str = "export.wrote",
     ) -> None:
-        """Data to stdout, or written to the file `to` (kpi.present.files: atomically, never over what it must not
+        """Data to stdout, or written to the file `to` (kpi.db.gate: atomically, never over what it must not
         replace) and said so (the catalogue key `said`, given the path)."""
         if to is None:
             self.out(data)
             return
-        from kpi.present.files import write_file
+        from kpi.db.gate import write_file
 
-        written = write_file(to, data.encode("utf-8") if isinstance(data, str) else data, force, kept)
+        written = write_file(to, data.encode("utf-8") if isinstance(data, str) else data, force)
         self.say(self.words(said, path=written))
 
     def progress(self, quiet: bool) -> Progress | None:

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import duckdb
 
-from kpi.db import versions
-from kpi.db.connect import explain, refuse_newer, refuse_unless_busy, schema_version
+from kpi.db import gate, versions
+from kpi.db.connect import explain, refuse_newer, refuse_other_shape, refuse_unless_busy, schema_version, upgrade
+from kpi.db.copy import read_into
 from kpi.db.files import SUFFIX
 from kpi.db.schema import SCHEMA_VERSION
-from kpi.errors import DatabaseUnreadable, NoData, UsageProblem
+from kpi.errors import NoData, UsageProblem
 
 CATALOGUE = "programme"  # the name each programme's file is attached under (one at a time)
 
@@ -37,6 +38,8 @@ def programme_files(paths: list[Path]) -> list[Path]:
             raise UsageProblem("portfolio.no_such_path", path=str(path))
     if not found:
         raise UsageProblem("portfolio.no_files", paths=", ".join(str(p) for p in paths))
+    for path in found:
+        gate.protect(path)
     return list(dict.fromkeys(p.resolve() for p in found))
 
 
@@ -65,11 +68,15 @@ def attached(path: Path, wait: float) -> Iterator[duckdb.DuckDBPyConnection]:
         refuse_newer(path, version)
         if version == 0:
             raise NoData("db.empty", path=str(path))
-        if version < SCHEMA_VERSION:
-            raise DatabaseUnreadable("portfolio.older_schema", path=str(path), version=version, known=SCHEMA_VERSION)
+        if version < SCHEMA_VERSION:  # read as kpi reads it today, in memory: the other office's file is unchanged
+            con.execute(f"USE memory; DETACH {CATALOGUE}; ATTACH ':memory:' AS {CATALOGUE}")
+            read_into(con, path, CATALOGUE)
+            con.execute(f"USE {CATALOGUE}")
+            upgrade(con, path)
         versions.use(con, CATALOGUE)
         yield con
     except duckdb.Error as exc:
+        refuse_other_shape(con, path, exc)
         explained = explain(exc, path)
         if explained is None:
             raise

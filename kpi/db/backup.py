@@ -1,38 +1,46 @@
-"""Backups of the database: a consistent copy, checked whole, and a restore that keeps what it replaces.
+"""Backups of the database, made and read by DuckDB, and a restore that keeps what it replaces.
 
-A copy is taken while this process holds the database for writing (no load can run meanwhile), right after a
-CHECKPOINT has put everything into the file: the file alone is then the whole database, and its bytes are copied.
-A backup is judged as every database is, by what DuckDB finds when it reads every block of every table.
+A copy is written by DuckDB into a new file (`ATTACH` it, `COPY FROM DATABASE`): every table's rows are read and
+every index and constraint is built anew from them, so damage in the source's index blocks is not carried along
+and a row that breaks a constraint is refused. The copy is made under a staged name and given its own only when
+whole; no existing file is ever replaced by it (kpi.db.gate.claim).
+
+A restore happens inside the database file, under its exclusive write lock, in one DuckDB transaction: the
+current state is first copied to a new kept file (`kpi.duckdb.replaced-<time>`), then everything in the database
+is dropped and the backup copied in. DuckDB's own log makes that all or nothing at every moment, and a second
+restore waits for the first. Only a database too damaged to open is replaced as a file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from kpi import interrupts
-from kpi.db import files
+from kpi.db import files, gate
 from kpi.db.connect import (
     explain,
     fetch_one,
     first_line,
-    held_file,
     open_file,
+    open_for_write,
     read_whole,
     refuse_newer,
     schema_version,
+    transaction,
+    upgrade,
 )
+from kpi.db.copy import copy_database, current, ident, literal, take
 from kpi.db.files import wal_of
-from kpi.errors import DISK_FULL, CannotWrite, DatabaseDamaged, DatabaseUnreadable, UsageProblem
+from kpi.db.notices import notice
+from kpi.errors import DatabaseDamaged, DatabaseUnreadable, NoData, UsageProblem
 from kpi.fiscal import DEFAULT_TIMEZONE, now_in
 
-CHUNK = 1 << 24
+SOURCE = "kpi_restore_source"  # the catalogue a backup is read from
 
 
 @dataclass(frozen=True)
@@ -46,80 +54,16 @@ class Copy:
 
 @dataclass(frozen=True)
 class Restored:
-    """A restore done: the database, the backup put in its place, and where the replaced file was kept."""
+    """A restore done: the database, the backup put in its place, and where the replaced state was kept."""
 
     db: Path
     backup: Path
     kept_aside: Path | None
 
 
-def _sync_folder(folder: Path) -> None:
-    """Make a rename in a folder durable (a crash right after it keeps the new name)."""
-    with suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _copy_file(source: Path | int, target: Path) -> None:
-    """Copy a file's bytes (a path, or a descriptor open on it) to `target` (owner-only, 0600) under a temporary
-    name, then rename it into place."""
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temporary: str | None = None
-    try:
-        with interrupts.held():  # a temporary file is known (to be removed) as soon as it exists
-            fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as dst:
-            if isinstance(source, int):
-                _copy_bytes(source, dst.fileno())
-            else:
-                with open(source, "rb") as src:
-                    _copy_bytes(src.fileno(), dst.fileno())
-            dst.flush()
-            os.fsync(dst.fileno())
-        with interrupts.held():
-            os.replace(temporary, target)
-        _sync_folder(target.parent)
-    except BaseException as exc:
-        with interrupts.held():
-            if temporary is not None:
-                Path(temporary).unlink(missing_ok=True)
-        if isinstance(exc, OSError) and exc.errno in DISK_FULL:
-            raise CannotWrite("io.disk_full", path=str(target), committed=False) from exc
-        raise
-
-
-def _copy_bytes(src: int, dst: int) -> None:
-    """Every byte of the file open on `src`, from its start, onto `dst` (its position is not used: offsets)."""
-    size = os.fstat(src).st_size
-    sent = 0
-    while sent < size:
-        if hasattr(os, "sendfile"):
-            done = os.sendfile(dst, src, sent, min(CHUNK, size - sent))
-        else:  # no sendfile (Windows): read and write
-            os.lseek(src, sent, os.SEEK_SET)
-            done = os.write(dst, os.read(src, min(CHUNK, size - sent)))
-        if done == 0:
-            break
-        sent += done
-
-
-def take(con: duckdb.DuckDBPyConnection, db: Path, target: Path) -> None:
-    """Copy the database `con` holds for writing to `target`, after a CHECKPOINT (the file is then all of it),
-    through the descriptor open_for_write keeps on it (opening the file anew would drop DuckDB's lock). A copy a
-    killed process left half-made in the backups folder is removed first (this process holds the database, so no
-    other one is making a copy)."""
-    for leftover in files.leftovers(db):
-        leftover.unlink(missing_ok=True)
-    con.execute("CHECKPOINT")
-    _copy_file(held_file(db), target)
-
-
 def check_whole(path: Path) -> int:
-    """Open a backup read-only and read every block of every table: the number of loads it holds. A backup that
-    is damaged, not kpi's, or of a newer kpi is refused."""
+    """Open a backup read-only (DuckDB replays a log beside it) and read every block of every table: the number
+    of loads it holds. A backup that is damaged, not kpi's, or of a newer kpi is refused."""
     if not path.is_file():
         raise UsageProblem("backup.not_a_file", path=str(path))
     try:
@@ -136,22 +80,38 @@ def check_whole(path: Path) -> int:
         read_whole(con)
         row = fetch_one(con, "SELECT count(*) FROM loads")
         return int(row[0]) if row else 0
+    except DatabaseUnreadable as exc:
+        raise DatabaseUnreadable("backup.not_kpi", path=str(path)) from exc
     except duckdb.Error as exc:
         if explain(exc, path) is not None:
             raise DatabaseDamaged("backup.damaged", path=str(path), detail=first_line(exc)) from exc
-        raise
+        raise DatabaseUnreadable("backup.not_kpi", path=str(path)) from exc
     finally:
         con.close()
 
 
-def checked_copy(con: duckdb.DuckDBPyConnection, db: Path, target: Path | None) -> Copy:
-    """`kpi backup`: copy the database to `target` (else into its backups folder, named by the time in the
-    programme's calendar) and read the copy back whole before saying it is done."""
-    if target is None:
-        target = files.taken(db, now_in(stored_timezone(con)))
-    take(con, db, target)
-    loads = check_whole(target)
-    return Copy(target, target.stat().st_size, loads)
+def require(db: Path) -> None:
+    """`kpi backup` of a database that is not there: nothing to copy (exit 3)."""
+    if not db.exists():
+        raise NoData("db.missing", path=str(db))
+
+
+def checked_copy(con: duckdb.DuckDBPyConnection, db: Path, target: Path | None, force: bool) -> Copy:
+    """`kpi backup`: a DuckDB-made copy into `target` (else into the backups folder, named by the time in the
+    programme's calendar), read back whole before it takes its name."""
+    gate.refuse(target, force)
+    final = target if target is not None else files.taken(db, now_in(stored_timezone(con)))
+    staged = gate.staging_name(final)
+    try:
+        copy_database(con, staged)
+        loads = check_whole(staged)
+        if target is not None and target.exists():
+            placed = gate.replace_with(staged, target)  # --force, onto a regular file the gate allows
+        else:
+            placed = gate.claim(staged, final, numbered=target is None)
+    finally:
+        gate.remove_staged(staged)
+    return Copy(placed, placed.stat().st_size, loads)
 
 
 @dataclass(frozen=True)
@@ -174,9 +134,7 @@ def before_load(con: duckdb.DuckDBPyConnection, db: Path, keep: int, at: dt.date
     row = fetch_one(con, "SELECT count(*), coalesce(max(load_id), 0) + 1 FROM loads")
     if keep <= 0 or not row or int(row[0]) == 0:
         return None
-    kept = BeforeLoad(files.before_load(db, int(row[1]), at), int(row[1]))
-    take(con, db, kept.path)
-    return kept
+    return BeforeLoad(take(con, files.before_load(db, int(row[1]), at)), int(row[1]))
 
 
 def after_load(con: duckdb.DuckDBPyConnection, db: Path, kept: BeforeLoad | None, keep: int) -> None:
@@ -197,62 +155,112 @@ def after_load(con: duckdb.DuckDBPyConnection, db: Path, kept: BeforeLoad | None
             old.unlink(missing_ok=True)
 
 
-def refuse_target(db: Path, out: Path | None, force: bool) -> None:
-    """`kpi backup --out`: refused (exit 2) when it is the database or its log, or exists and --force is not given;
-    a database that is not there is refused as missing (exit 3)."""
-    from kpi.errors import NoData
-
-    if not db.exists():
-        raise NoData("db.missing", path=str(db))
-    if out is None:
-        return
-    if out.exists() and (out.resolve() in (db.resolve(), wal_of(db).resolve())):
-        raise UsageProblem("out.protected", path=str(out))
-    if out.exists() and not force:
-        raise UsageProblem("cli.would_replace", folder=str(out.parent), names=out.name)
+def _setting(con: duckdb.DuckDBPyConnection, catalogue: str, key: str) -> str | None:
+    try:
+        row = fetch_one(con, f"SELECT value FROM {ident(catalogue)}.programme WHERE key = ?", [key])
+    except duckdb.Error:
+        return None
+    return None if row is None or row[0] is None else str(row[0])
 
 
-def restore(db: Path, backup: Path, wait: float, at: dt.datetime | None = None) -> Restored:
-    """Put a backup in the database's place, atomically, keeping the replaced file (and its write-ahead log) aside
-    under a new name. The backup is read whole first; a database another process holds is waited for (exit 75).
+def _drop_everything(con: duckdb.DuckDBPyConnection, catalogue: str) -> None:
+    """Drop every object of the database `catalogue` (views and macros before the tables they read)."""
+    where = "database_name = ? AND NOT internal"
+    for schema_name, view in con.execute(
+        f"SELECT schema_name, view_name FROM duckdb_views() WHERE {where}", [catalogue]
+    ).fetchall():
+        con.execute(f"DROP VIEW IF EXISTS {ident(catalogue)}.{ident(schema_name)}.{ident(view)}")
+    macros = con.execute(
+        f"SELECT DISTINCT schema_name, function_name, function_type FROM duckdb_functions() WHERE {where} "
+        "AND function_type IN ('macro', 'table_macro')",
+        [catalogue],
+    ).fetchall()
+    for schema_name, macro, kind in macros:
+        table = "TABLE " if kind == "table_macro" else ""
+        con.execute(f"DROP MACRO {table}IF EXISTS {ident(catalogue)}.{ident(schema_name)}.{ident(macro)}")
+    for schema_name, table_name in con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ?", [catalogue]
+    ).fetchall():
+        con.execute(f"DROP TABLE IF EXISTS {ident(catalogue)}.{ident(schema_name)}.{ident(table_name)} CASCADE")
+    for schema_name, sequence in con.execute(
+        "SELECT schema_name, sequence_name FROM duckdb_sequences() WHERE database_name = ?", [catalogue]
+    ).fetchall():
+        con.execute(f"DROP SEQUENCE IF EXISTS {ident(catalogue)}.{ident(schema_name)}.{ident(sequence)}")
+    for schema_name, type_name in con.execute(
+        f"SELECT schema_name, type_name FROM duckdb_types() WHERE {where}", [catalogue]
+    ).fetchall():
+        con.execute(f"DROP TYPE IF EXISTS {ident(catalogue)}.{ident(schema_name)}.{ident(type_name)}")
 
-    The database is held with a read-only connection meanwhile (no load can start); one too damaged to open
-    has nobody else reading or writing it either.
-    """
-    if db.exists() and db.resolve() == backup.resolve():
+
+def _refuse_other_programme(con: duckdb.DuckDBPyConnection, backup: Path, other_programme: bool) -> None:
+    """A backup of another programme (another 予算事業ID) is restored only when asked for by name."""
+    con.execute(f"ATTACH {literal(backup)} AS {SOURCE} (READ_ONLY)")
+    try:
+        ours, theirs = _setting(con, current(con), "project_id"), _setting(con, SOURCE, "project_id")
+    finally:
+        con.execute(f"DETACH {SOURCE}")
+    if not other_programme and ours and theirs and ours != theirs:
+        raise UsageProblem("restore.other_programme", backup=str(backup), theirs=theirs, ours=ours)
+
+
+def _copy_in(con: duckdb.DuckDBPyConnection, db: Path, backup: Path) -> None:
+    """Replace everything in the database `con` holds with the backup's content, in one transaction; the schema
+    is brought up to date afterwards."""
+    con.execute(f"ATTACH {literal(backup)} AS {SOURCE} (READ_ONLY)")
+    try:
+        here = current(con)
+        with transaction(con, kept="restore.kept"):
+            _drop_everything(con, here)
+            con.execute(f"COPY FROM DATABASE {SOURCE} TO {ident(here)}")
+    finally:
+        con.execute(f"DETACH {SOURCE}")
+    upgrade(con, db)
+    read_whole(con)
+
+
+def restore(db: Path, backup: Path, wait: float, other_programme: bool = False) -> Restored:
+    """Put a backup's content in the database, keeping the state it replaces in a new file beside it.
+
+    The backup is read whole first (with its log, which DuckDB replays); a database another process holds is
+    waited for (exit 75). A database whose damage shows only now (an index block) is replaced as a file."""
+    if _same_file(db, backup):
         raise UsageProblem("restore.same_file", path=str(db))
     if db.is_dir():
-        raise UsageProblem("db.is_folder", path=str(db), example=str(db / "kpi.duckdb"))
+        raise UsageProblem("db.is_folder", path=str(db), example=str(db / files.DEFAULT_DB))
     check_whole(backup)
-    at = at or now_in()
-    holder = None
-    if db.exists():
-        try:
-            holder, _ = open_file(db, read_only=True, wait=wait)
-        except (DatabaseDamaged, DatabaseUnreadable):
-            holder = None
+    if wal_of(backup).exists():
+        notice("restore.with_log", backup=str(backup), log=str(wal_of(backup)))
+    existed = db.exists()
     try:
-        staged = db.with_name(f".{db.name}.restoring")
-        _copy_file(backup, staged)
-        aside = db.with_name(f"{db.name}.replaced-{at.strftime('%Y%m%dT%H%M%S')}") if db.exists() else None
-        with interrupts.held():
-            if aside is not None:
-                _keep_aside(db, aside)
-                if wal_of(db).exists():
-                    _keep_aside(wal_of(db), wal_of(aside))
-            os.replace(staged, db)
-            wal_of(db).unlink(missing_ok=True)
-            _sync_folder(db.parent)
-            interrupts.keep("restore.kept", path=str(db))
+        with open_for_write(db, wait) as con:
+            _refuse_other_programme(con, backup, other_programme)
+            at = now_in(stored_timezone(con))
+            aside = take(con, files.replaced(db, at)) if existed else None
+            _copy_in(con, db, backup)
+            return Restored(db, backup, aside)
+    except DatabaseDamaged:
+        if not existed:
+            raise
+    return _replace_damaged(db, backup, wait)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _replace_damaged(db: Path, backup: Path, wait: float) -> Restored:
+    """A database too damaged to restore in place: the backup's content is built into a new file, which takes the
+    database's name; the damaged file and its log are kept aside first (kpi.db.gate.swap_in)."""
+    staged = gate.staging_name(db)
+    try:
+        with open_for_write(staged, wait) as con:
+            _copy_in(con, staged, backup)
+        aside = gate.swap_in(staged, db, files.replaced(db, now_in()))
+        interrupts.keep("restore.kept", path=str(db))
     finally:
-        if holder is not None:
-            holder.close()
+        gate.remove_staged(staged)
+    notice("restore.damaged_kept", path=str(db), aside=str(aside))
     return Restored(db, backup, aside)
-
-
-def _keep_aside(path: Path, aside: Path) -> None:
-    """A second name for a file about to be replaced (a hard link: the path itself never goes missing)."""
-    try:
-        os.link(path, aside)
-    except OSError:  # a file system without hard links: rename it instead
-        os.replace(path, aside)

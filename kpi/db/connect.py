@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import time
@@ -14,8 +13,9 @@ from typing import Any
 import duckdb
 
 from kpi import interrupts
-from kpi.db import files
+from kpi.db import files, gate
 from kpi.db.files import DEFAULT_DB, DEFAULT_WAIT, wal_of
+from kpi.db.notices import notice
 from kpi.db.schema import MIGRATIONS, SCHEMA_VERSION, TABLES, VERSIONED
 from kpi.errors import (
     DISK_FULL,
@@ -116,20 +116,26 @@ def explain(exc: BaseException, path: Path, committed: bool = False) -> KpiError
     return None
 
 
-def _refuse_non_database(path: Path) -> None:
-    """A folder, or an existing file that is not a DuckDB database (DuckDB 2 would open a CSV as an in-memory view)."""
+def _refuse_non_database(path: Path, read_only: bool) -> None:
+    """A folder, or (before a write) an existing file that DuckDB does not recognise as a database: DuckDB 2 would
+    open a CSV as an in-memory database. A read-only open is told by DuckDB itself (READ_ONLY_NOT_A_DATABASE)."""
     if path.is_dir():
         raise UsageProblem("db.is_folder", path=str(path), example=str(path / DEFAULT_DB))
-    if path.exists() and path.stat().st_size > 0:
-        try:
-            with open(path, "rb") as f:
-                head = f.read(12)
-        except OSError as exc:
-            raise explain(exc, path) or DatabaseUnreadable(
-                "db.cannot_open", path=str(path), detail=first_line(exc)
-            ) from exc
-        if head[8:12] != b"DUCK":
-            raise DatabaseUnreadable("db.not_duckdb", path=str(path))
+    if read_only:
+        return
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise explain(exc, path) or DatabaseUnreadable(
+            "db.cannot_open", path=str(path), detail=first_line(exc)
+        ) from exc
+    if size > 0 and not gate.recognised_by_duckdb(path):
+        raise DatabaseUnreadable("db.not_duckdb", path=str(path))
+
+
+READ_ONLY_NOT_A_DATABASE = "Cannot launch in-memory database in read-only mode"
 
 
 def read_whole(con: duckdb.DuckDBPyConnection) -> None:
@@ -219,9 +225,10 @@ def drop_early() -> None:
 def open_file(path: Path, read_only: bool, wait: float) -> tuple[duckdb.DuckDBPyConnection, bool]:
     """Open the file, retrying while another process holds it, for up to `wait` seconds; whether the file was
     absent just before the attempt that opened it (so that this process created it)."""
+    gate.protect(path)
     early = _take_early(path, read_only)
     try:
-        _refuse_non_database(path)
+        _refuse_non_database(path, read_only)
     except BaseException:
         if early is not None:
             _close(early)
@@ -242,6 +249,8 @@ def open_file(path: Path, read_only: bool, wait: float) -> tuple[duckdb.DuckDBPy
             delay = min(delay * 1.5, 0.5)
             continue
         except duckdb.Error as exc:
+            if READ_ONLY_NOT_A_DATABASE in str(exc):
+                raise DatabaseUnreadable("db.not_duckdb", path=str(path)) from exc
             raise explain(exc, path) or DatabaseUnreadable(
                 "db.cannot_open", path=str(path), detail=first_line(exc)
             ) from exc
@@ -300,7 +309,60 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
         row = fetch_one(con, "SELECT value FROM meta WHERE key = 'schema_version'")
     except duckdb.CatalogException:
         return 0
-    return int(row[0]) if row else 0
+    except (duckdb.BinderException, duckdb.ConversionException) as exc:  # a `meta` of another shape
+        raise DatabaseUnreadable("db.not_kpi", path=_catalogue_file(con)) from exc
+    try:
+        return int(row[0]) if row else 0
+    except (TypeError, ValueError):
+        raise DatabaseUnreadable("db.not_kpi", path=_catalogue_file(con)) from None
+
+
+def _catalogue_file(con: duckdb.DuckDBPyConnection) -> str:
+    """The file the connection's default catalogue is on (for a message)."""
+    try:
+        row = fetch_one(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
+    except duckdb.Error:
+        return "?"
+    return str(row[0]) if row and row[0] else "?"
+
+
+def expected_shape(version: int) -> set[tuple[str, str, str]]:
+    """The tables, views and columns kpi's schema `version` has, as DuckDB builds them (in memory)."""
+    con = duckdb.connect()
+    try:
+        for script in MIGRATIONS[:version]:
+            for statement in filter(str.strip, script.split(";")):
+                con.execute(statement)
+        return _shape(con, "memory")
+    finally:
+        con.close()
+
+
+def _shape(con: duckdb.DuckDBPyConnection, catalogue: str) -> set[tuple[str, str, str]]:
+    rows = con.execute(
+        "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = ? "
+        "AND schema_name = 'main'",
+        [catalogue],
+    ).fetchall()
+    return {(str(t), str(c), str(d)) for t, c, d in rows}
+
+
+def other_shape(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database's tables differ from kpi's schema of the version it records (asked after a catalogue
+    or binder error: a file of kpi's own shape means the error is kpi's fault)."""
+    try:
+        version = schema_version(con)
+        row = fetch_one(con, "SELECT current_database()")
+        theirs = _shape(con, str(row[0]) if row else "memory")
+    except (duckdb.Error, KpiError):
+        return True
+    return not 0 < version <= SCHEMA_VERSION or not expected_shape(version) <= theirs
+
+
+def refuse_other_shape(con: duckdb.DuckDBPyConnection, path: Path, exc: BaseException) -> None:
+    """After a catalogue or binder error, a file that is not of kpi's shape is refused as not kpi's (exit 3)."""
+    if isinstance(exc, duckdb.CatalogException | duckdb.BinderException) and other_shape(con):
+        raise DatabaseUnreadable("db.not_kpi", path=str(path)) from exc
 
 
 def refuse_newer(path: Path, version: int) -> None:
@@ -358,65 +420,58 @@ def _holds_anything(con: duckdb.DuckDBPyConnection) -> bool:
 @contextmanager
 def open_for_write(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection on an up-to-date schema, every block of its tables read first; the file is created
-    owner-only (0600). A file this call created is removed again when nothing was committed to it; no other file
-    is ever removed."""
-    old_umask = os.umask(0o077)  # the database and its write-ahead log (which holds loaded rows) are owner-only
-    try:
+    owner-only (0600). Staged files a killed backup or restore left are removed first; an older schema is
+    upgraded after a copy of it is kept (both named in the output). A file this call created is removed again
+    when nothing was committed to it; no other file is ever removed."""
+    with gate.owner_only():  # the database and its write-ahead log (which holds loaded rows) are owner-only
         con, absent = open_file(path, read_only=False, wait=wait)  # a signal while waiting stops at once
         created, commits_before = False, _commits
-        held = _hold(path)
         try:
             with interrupts.held():
                 version = schema_version(con)
                 empty = version == 0 and not _holds_anything(con)
                 created = absent and empty  # ours to remove if this first load fails
+                for leftover in gate.leftovers(path):
+                    leftover.unlink(missing_ok=True)
+                    notice("db.leftover_removed", path=str(leftover))
             refuse_newer(path, version)
             if version == 0 and not empty:
                 raise DatabaseUnreadable("db.not_kpi", path=str(path))
             if version > 0:
                 read_whole(con)
-            upgrade(con, path)
+            if 0 < version < SCHEMA_VERSION:
+                _upgrade_kept(con, path, version)
+            else:
+                upgrade(con, path)
             yield con
             con.execute("CHECKPOINT")
         except BaseException as exc:
             with interrupts.held():
+                not_kpi = isinstance(exc, duckdb.CatalogException | duckdb.BinderException) and other_shape(con)
                 _close(con)
                 if created and _commits == commits_before:
                     for leftover in (path, wal_of(path)):
                         leftover.unlink(missing_ok=True)
             if isinstance(exc, KpiError):  # already explained (an output file of the same command, for one)
                 raise
+            if not_kpi:
+                raise DatabaseUnreadable("db.not_kpi", path=str(path)) from exc
             explained = explain(exc, path, committed=_commits > commits_before)
             if explained is not None:
                 raise explained from exc
             raise
         finally:
             _close(con)
-            _release(path, held)  # only now: closing it while connected would drop DuckDB's lock (see _hold)
-    finally:
-        os.umask(old_umask)
 
 
-_held: dict[Path, int] = {}  # database files this process holds for writing → a descriptor open on each
+def _upgrade_kept(con: duckdb.DuckDBPyConnection, path: Path, version: int) -> None:
+    """Upgrade an older schema after keeping a copy of it in the backups folder; both named in the output."""
+    from kpi.db.copy import take
+    from kpi.fiscal import now_in
 
-
-def _hold(path: Path) -> int:
-    """A descriptor on the database file, kept open for as long as the write connection: the file's bytes are
-    read through it (a backup), because on POSIX closing *any* descriptor of a file drops every lock the process
-    holds on it — DuckDB's own lock included — and another process could then write the file too."""
-    fd = os.open(path, os.O_RDONLY)
-    _held[path.resolve()] = fd
-    return fd
-
-
-def _release(path: Path, fd: int) -> None:
-    _held.pop(path.resolve(), None)
-    os.close(fd)
-
-
-def held_file(path: Path) -> int:
-    """The descriptor on a database file this process holds for writing (open_for_write); never close it."""
-    return _held[path.resolve()]
+    kept = take(con, files.before_upgrade(path, version, now_in()))
+    upgrade(con, path)
+    notice("db.upgraded", path=str(path), old=version, new=SCHEMA_VERSION, backup=str(kept))
 
 
 def _close(con: duckdb.DuckDBPyConnection) -> None:
@@ -427,7 +482,8 @@ def _close(con: duckdb.DuckDBPyConnection) -> None:
 
 @contextmanager
 def open_for_read(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection; a file of an older schema is upgraded first (the only write a read makes)."""
+    """A read-only connection. A file of an older schema is never changed: it is copied into memory and upgraded
+    there (kpi.db.copy.read_into)."""
     if not path.exists():
         raise NoData("db.missing", path=str(path))
     con, _ = open_file(path, read_only=True, wait=wait)
@@ -438,11 +494,10 @@ def open_for_read(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[duckdb.Duc
             raise NoData("db.empty", path=str(path))
         if version < SCHEMA_VERSION:
             con.close()
-            with open_for_write(path, wait):
-                pass
-            con, _ = open_file(path, read_only=True, wait=wait)
+            con = _upgraded_in_memory(path)
         yield con
     except duckdb.Error as exc:
+        refuse_other_shape(con, path, exc)
         explained = explain(exc, path)
         if explained is None:
             raise
@@ -452,3 +507,17 @@ def open_for_read(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[duckdb.Duc
             _left_open.append(con)
         else:
             _close(con)
+
+
+def _upgraded_in_memory(path: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory copy of an older schema's file, upgraded there; the file is left as it is."""
+    from kpi.db.copy import read_into
+
+    con = _quiet(duckdb.connect())
+    try:
+        read_into(con, path, "memory")
+        upgrade(con, path)
+    except BaseException:
+        con.close()
+        raise
+    return con

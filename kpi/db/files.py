@@ -15,8 +15,8 @@ from pathlib import Path
 DEFAULT_DB = "kpi.duckdb"
 DEFAULT_WAIT = 30.0  # seconds a command waits for a database another process holds
 SUFFIX = ".backups"
-BEFORE_LOAD = re.compile(r"^\d{8}T\d{6}_load-\d+\.duckdb$")
-TAKEN = re.compile(r"^\d{8}T\d{6}_(?:load-\d+|backup(?:-\d+)?)\.duckdb$")
+BEFORE_LOAD = re.compile(r"^\d{8}T\d{6}_load-\d+(?:-\d+)?\.duckdb$")
+TAKEN = re.compile(r"^\d{8}T\d{6}_(?:load-\d+|backup|upgrade-v\d+)(?:-\d+)?\.duckdb$")
 
 
 def wal_of(db: Path) -> Path:
@@ -39,13 +39,18 @@ def before_load(db: Path, load_id: int, at: dt.datetime) -> Path:
 
 
 def taken(db: Path, at: dt.datetime) -> Path:
-    """The name of a copy `kpi backup` takes (a second one in the same second gets a number)."""
-    path = folder(db) / f"{_stamp(at)}_backup.duckdb"
-    n = 1
-    while path.exists():
-        n += 1
-        path = folder(db) / f"{_stamp(at)}_backup-{n}.duckdb"
-    return path
+    """The name of a copy `kpi backup` takes (kpi.db.gate.claim numbers a second one in the same second)."""
+    return folder(db) / f"{_stamp(at)}_backup.duckdb"
+
+
+def before_upgrade(db: Path, version: int, at: dt.datetime) -> Path:
+    """The name of the copy kept before the schema is upgraded from `version`."""
+    return folder(db) / f"{_stamp(at)}_upgrade-v{version}.duckdb"
+
+
+def replaced(db: Path, at: dt.datetime) -> Path:
+    """The name of the copy a restore keeps of the state it replaces (numbered when taken)."""
+    return db.with_name(f"{db.name}.replaced-{_stamp(at)}")
 
 
 def listed(db: Path, pattern: re.Pattern[str] = TAKEN) -> list[Path]:
@@ -55,12 +60,6 @@ def listed(db: Path, pattern: re.Pattern[str] = TAKEN) -> list[Path]:
         return []
     found = [p for p in place.iterdir() if pattern.match(p.name) and p.is_file()]
     return sorted(found, key=lambda p: (p.name[:15], p.stat().st_mtime_ns, p.name))  # taken in the same second
-
-
-def leftovers(db: Path) -> list[Path]:
-    """Temporary files of copies that were never finished (a process killed while copying)."""
-    place = folder(db)
-    return sorted(place.glob(".*.duckdb.*.tmp")) if place.is_dir() else []
 
 
 def newest(db: Path) -> Path | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kpi.db import gate
 from kpi.db.files import DEFAULT_DB, DEFAULT_WAIT, store_files
 from kpi.db.known import KnownAt
 
@@ -29,8 +30,13 @@ class Store:
 
     @classmethod
     def at(cls, db: Path | None, wait: float | None) -> Store:
-        """The store --db and --wait name: else $KPI_DB, else ./kpi.duckdb; else 30 seconds."""
-        return cls(Path(db or os.environ.get("KPI_DB") or DEFAULT_DB), DEFAULT_WAIT if wait is None else wait)
+        """The store --db and --wait name: else $KPI_DB, else ./kpi.duckdb; else 30 seconds. A symbolic link names
+        the file it points to; the file is protected from every output of the command (kpi.db.gate)."""
+        path = Path(db or os.environ.get("KPI_DB") or DEFAULT_DB)
+        if path.is_symlink():
+            path = Path(os.path.realpath(path))
+        gate.protect(path)
+        return cls(path, DEFAULT_WAIT if wait is None else wait)
 
     @contextmanager
     def reading(self, known_at: KnownAt | int | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -59,5 +65,5 @@ class Store:
             yield con
 
     def own_files(self) -> list[Path]:
-        """The database's own files: an output must never replace one, nor a load read one."""
+        """The database's own files: a load never reads one (outputs are refused by kpi.db.gate)."""
         return store_files(self.path)

@@ -56,8 +56,10 @@ def add(
     written: tuple[str, str | None, str],
     figures: dict[str, Any],
     files: dict[str, str],
+    version: str | None = None,
 ) -> None:
-    """Register a submission (inside the caller's transaction); `written` is its (format, encoding, language)."""
+    """Register a submission (inside the caller's transaction); `written` is its (format, encoding, language),
+    `version` the kpi that wrote its files (kept in `meta`: the register's columns are those of schema 5)."""
     import json
 
     con.execute(
@@ -73,6 +75,18 @@ def add(
             json.dumps(files),
         ],
     )
+    if version is not None:
+        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [_version_key(submission_id), version])
+
+
+def _version_key(submission_id: int) -> str:
+    return f"submission.{int(submission_id)}.kpi_version"
+
+
+def made_with(con: duckdb.DuckDBPyConnection, submission_id: int) -> str | None:
+    """The version of kpi that wrote a submission's files (None: not recorded, as before kpi recorded it)."""
+    row = fetch_one(con, "SELECT value FROM meta WHERE key = ?", [_version_key(submission_id)])
+    return str(row[0]) if row else None
 
 
 def get(con: duckdb.DuckDBPyConnection, submission_id: int) -> Stored:

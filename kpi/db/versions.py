@@ -157,12 +157,48 @@ def undo_target(con: duckdb.DuckDBPyConnection, asked: int | None) -> tuple[int,
 
 
 def built_on(con: duckdb.DuckDBPyConnection, load_id: int) -> list[int]:
-    """The later loads that superseded rows a load brought (an undo would take their basis away)."""
-    union = " UNION ".join(
-        f"SELECT superseded_by FROM {versions_of(kind)} WHERE load_id = $n AND superseded_by IS NOT NULL"
-        for kind in VERSIONED
-    )
-    return sorted(int(n) for (n,) in con.execute(union, {"n": load_id}).fetchall())
+    """The later loads that superseded rows a load brought (an undo would take their basis away); a load that was
+    itself undone does not count, but one that superseded the copies its undo made current again does."""
+    undone = _undone(con)
+    return sorted({n for kind in VERSIONED for n in _carried(con, kind, load_id, undone)[1]})
+
+
+def _undone(con: duckdb.DuckDBPyConnection) -> dict[int, int]:
+    """Every load that was undone → the undo that reverted it."""
+    rows = con.execute("SELECT undoes, load_id FROM loads WHERE undoes IS NOT NULL").fetchall()
+    return {int(n): int(by) for n, by in rows}
+
+
+def _brought_by(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> str:
+    """SQL: the row `c` holds the values of a row that load `load_id` brought (an undo's copy keeps them)."""
+    columns = [c for c in con.table(table).columns if c not in ("load_id", "superseded_by")]
+    same = " AND ".join(f'o."{c}" IS NOT DISTINCT FROM c."{c}"' for c in columns)
+    return f"EXISTS (SELECT 1 FROM {table} o WHERE o.load_id = {int(load_id)} AND {same})"
+
+
+def _carried(
+    con: duckdb.DuckDBPyConnection, kind: str, load_id: int, undone: dict[int, int]
+) -> tuple[list[int], list[int]]:
+    """Of one kind: the loads whose rows carry what a load brought — the load itself, and each undo that made those
+    rows current again after a later load superseded them — and the later loads, not undone, that superseded them."""
+    table = versions_of(kind)
+    carriers, later, pending = [load_id], set(), [load_id]
+    while pending:
+        carrier = pending.pop()
+        brought = "" if carrier == load_id else f"AND {_brought_by(con, table, load_id)}"
+        rows = con.execute(
+            f"SELECT DISTINCT c.superseded_by FROM {table} c "
+            f"WHERE c.load_id = ? AND c.superseded_by IS NOT NULL {brought}",
+            [carrier],
+        ).fetchall()
+        for (by,) in rows:
+            undo = undone.get(int(by))
+            if undo is None:
+                later.add(int(by))
+            elif undo not in carriers:
+                carriers.append(undo)
+                pending.append(undo)
+    return carriers, sorted(later)
 
 
 def undo_load(
@@ -188,10 +224,12 @@ def undo_load(
 
 
 def undo(con: duckdb.DuckDBPyConnection, load_id: int, new_load: int) -> tuple[int, int]:
-    """Revert a load inside the caller's transaction, as load `new_load`: the rows it brought are superseded and
-    the rows it superseded are current again, as copies brought by the undo (so that every earlier state stays as
-    it was known). Returns (rows superseded, rows made current again), a theme list counting its themes."""
+    """Revert a load inside the caller's transaction, as load `new_load`: the rows it brought are superseded (or the
+    copies an undo of a later load made current again of them) and the rows it superseded are current again, as
+    copies brought by the undo (so that every earlier state stays as it was known). Returns (rows superseded, rows
+    made current again), a theme list counting its themes."""
     superseded = restored = 0
+    undone = _undone(con)
     for kind in VERSIONED:
         table = versions_of(kind)
         columns = [c for c in con.table(table).columns if c not in ("load_id", "superseded_by")]
@@ -201,23 +239,23 @@ def undo(con: duckdb.DuckDBPyConnection, load_id: int, new_load: int) -> tuple[i
             if kind != "theme_lists"
             else "(SELECT count(*) FROM theme_rows r WHERE r.list_id IN (SELECT list_id FROM chosen))"
         )
+        copies = ", ".join(str(int(n)) for n in _carried(con, kind, load_id, undone)[0][1:])
+        current = f"c.superseded_by IS NULL AND (c.load_id = {int(load_id)}" + (
+            f" OR (c.load_id IN ({copies}) AND {_brought_by(con, table, load_id)}))" if copies else ")"
+        )
         params = {"new": new_load, "n": load_id}
         back = fetch_one(
             con,
             f"WITH chosen AS (SELECT * FROM {table} WHERE superseded_by = $n) SELECT {rows} FROM chosen",
             {"n": load_id},
         )
-        gone = fetch_one(
-            con,
-            f"WITH chosen AS (SELECT * FROM {table} WHERE load_id = $n AND superseded_by IS NULL) SELECT {rows} FROM chosen",
-            {"n": load_id},
-        )
+        gone = fetch_one(con, f"WITH chosen AS (SELECT * FROM {table} c WHERE {current}) SELECT {rows} FROM chosen")
         con.execute(
             f"INSERT INTO {table} ({cols}, load_id, superseded_by) "
             f"SELECT {cols}, $new, NULL FROM {table} WHERE superseded_by = $n",
             params,
         )
-        con.execute(f"UPDATE {table} SET superseded_by = $new WHERE load_id = $n AND superseded_by IS NULL", params)
+        con.execute(f"UPDATE {table} AS c SET superseded_by = $new WHERE {current}", {"new": new_load})
         restored += int(back[0]) if back else 0
         superseded += int(gone[0]) if gone else 0
     return superseded, restored

@@ -235,7 +235,7 @@ def closing(con: duckdb.DuckDBPyConnection, reopen: str | None) -> Callable[[], 
     def check() -> bool:
         """Whether the load changed a closed year (allowed only with a reason)."""
         changed = [f for f in finals if differences(before[f.as_of_fy], figures_of(con, f.as_of_fy))]
-        if changed and not reopen:
+        if changed and not (reopen and reopen.strip()):  # a reason is text, not blanks
             final = changed[0]
             raise YearClosed(
                 "submission.year_closed",

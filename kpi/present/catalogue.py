@@ -218,17 +218,9 @@ WORDS: dict[str, tuple[str, str]] = {
         "読み込みは確定済みです: データは保存されています",
         "the load had been committed: the data is stored",
     ),
-    "out.protected": (
-        "{path} はデータベース（またはその記録・バックアップ）です。別の書き出し先を指定してください",
-        "{path} is the database (or its log or a backup); write somewhere else",
-    ),
     "out.not_a_file": (
         "{path} は{kind_text}です。書き出し先にはファイル名を指定してください",
         "{path} is {kind_text}; name a file to write",
-    ),
-    "cli.would_replace": (
-        "{folder}: {names} を置き換えることになります。置き換えるには --force を付けてください",
-        "{folder}: would replace {names}; pass --force to replace them",
     ),
     "help.opt.log_format": (
         "stderr のメッセージを text か、1行1つのJSONで。",
@@ -510,6 +502,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "Example: kpi restore kpi.duckdb.backups/20261202T083012_load-8.duckdb",
     ),
     "help.opt.backup_file": ("戻すバックアップのファイル。", "The backup file to restore."),
+    "help.opt.other_programme": (
+        "別の事業（予算事業IDが違う）のバックアップでも戻す。",
+        "Restore a backup of another programme (another 予算事業ID) all the same.",
+    ),
     "help.loads": (
         "これまでの読み込みを一覧にします: 番号、日時、ファイル、種類、テーマ一覧の日付、行数、追加、更新、sha256。\n\n"
         "--format csv は Excel 向け、json はスクリプト向け（sha256 は全桁）。\n\n"
@@ -587,6 +583,14 @@ WORDS: dict[str, tuple[str, str]] = {
         "cannot tell which shell to complete for ({shell}); completion works in: {shells}",
     ),
     # ------------------------------------------------------------------ kpi/cli/options.py
+    "cli.wait_invalid": (
+        "--wait（または $KPI_WAIT）{value}: 待つ秒数は 0 以上の有限の数で指定してください（nan、inf、負の数は使えません）",
+        "--wait (or $KPI_WAIT) {value}: give the seconds to wait as a finite number, 0 or more (not nan, inf or a negative number)",
+    ),
+    "cli.reopen_blank": (
+        "--reopen: 年度を開け直す理由を文字で書いてください（空白だけでは理由になりません）",
+        "--reopen: write the reason for reopening the year as text (blanks alone are no reason)",
+    ),
     "cli.not_a_date": (
         "{option}: 日付ではありません: {value!r}（2026-03-31 のように指定）",
         "{option}: not a date: {value!r} (use 2026-03-31)",
@@ -789,22 +793,6 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "submission.tag": ("提出 #{n}（{stage}）", "submission #{n} ({stage})"),
     "summary.submission": ("提出", "submission"),
-    # ------------------------------------------------------------------ kpi/present/files.py
-    "io.kept_file": ("{path} は書き出し済みです", "{path} had been written"),
-    "io.kept_files": ("{folder} に {n} 個のファイルを書き出し済みです", "the {n} files in {folder} had been written"),
-    "out.not_a_folder": (
-        "{path} はフォルダではありません。書き出し先のフォルダを指定してください",
-        "{path} is not a folder; name a folder to write into",
-    ),
-    "out.kind.folder": ("フォルダ", "a folder"),
-    "out.kind.device": ("デバイス", "a device"),
-    "out.kind.fifo": ("名前付きパイプ（FIFO）", "a named pipe (FIFO)"),
-    "out.kind.socket": ("ソケット", "a socket"),
-    "out.kind.other": ("通常のファイルではないもの", "not a regular file"),
-    "out.cannot_create": (
-        "{path} を作れません: フォルダ {folder} に書き込む権限がないか、読み取り専用です。書き込めるフォルダを指定してください",
-        "cannot create {path}: the folder {folder} is read-only or not writable by you; write somewhere else",
-    ),
     # ------------------------------------------------------------------ kpi/present/followups.py
     "followups.heading": (
         "{fy}年度に実施する追跡調査: {n}件（終了後{horizon}年時点の調査）",
@@ -814,8 +802,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "col.overdue": ("期限超過", "overdue"),
     # ------------------------------------------------------------------ kpi/present/history.py
     "backup.wrote": (
-        "バックアップを作成しました: {path}（{size} バイト、読込 {loads}件、全ブロックを読み直して確認済み）",
-        "backup written: {path} ({size} bytes, {loads} loads, read back whole)",
+        "バックアップを作成しました: {path}（{size} バイト、読込 {loads}件。DuckDB が書き、読み直して確認済み）",
+        "backup written: {path} ({size} bytes, {loads} loads; written by DuckDB and read back whole)",
     ),
     "restore.done": (
         "データベース {db} をバックアップ {backup} から戻しました。{aside_text}",
@@ -1873,6 +1861,10 @@ timezone = "Asia/Tokyo"
     ),
     "rule.start_after_end": ("開始年度が終了年度より後です", "start_fy must not be after end_fy"),
     # ------------------------------------------------------------------ kpi/db/backup.py
+    "restore.with_log": (
+        "バックアップ {backup} の記録（{log}）も DuckDB が読み込み、その内容も含めて戻します",
+        "the backup {backup} has a log ({log}): DuckDB reads it too, and what it holds is restored with the rest",
+    ),
     "backup.not_a_file": (
         "バックアップ {path} がありません（ファイルを指定してください）",
         "backup {path}: no such file",
@@ -1890,7 +1882,25 @@ timezone = "Asia/Tokyo"
         "{path} is the database itself; name a backup file",
     ),
     "restore.kept": ("データベース {path} はバックアップから戻してあります", "database {path} had been restored"),
+    "restore.other_programme": (
+        "{backup} は別の事業（予算事業ID {theirs}）のバックアップです。このデータベースは予算事業ID {ours} です。"
+        "それでも戻すには --other-programme を付けてください",
+        "{backup} is a backup of another programme (予算事業ID {theirs}); this database is 予算事業ID {ours}. "
+        "To restore it all the same, pass --other-programme",
+    ),
+    "restore.damaged_kept": (
+        "開けないほど壊れたデータベース {path} は、その記録（.wal）とともに {aside} として残しています",
+        "the database {path}, too damaged to open, is kept with its log (.wal) as {aside}",
+    ),
     # ------------------------------------------------------------------ kpi/db/connect.py
+    "db.upgraded": (
+        "データベース {path} を旧版 {old} から版 {new} に更新しました（更新前の写し: {backup}）",
+        "upgraded database {path} from schema {old} to {new} (the copy before: {backup})",
+    ),
+    "db.leftover_removed": (
+        "中断された書き込みの途中のファイル {path} を削除しました",
+        "removed {path}, left half-written by an interrupted backup or restore",
+    ),
     "db.not_duckdb": (
         "データベース {path} を開けません: DuckDB のデータベースファイルではありません",
         "cannot open database {path}: it is not a DuckDB database file",
@@ -1983,9 +1993,29 @@ timezone = "Asia/Tokyo"
         'FY{fy} is closed: its final figures were submitted (submission #{n}, {made}). This load would change them and was not stored; give --reopen "reason" to correct them',
     ),
     # ------------------------------------------------------------------ kpi/present/submit.py
+    "submission.disk_full_detail": (
+        "{path} に書き込めません: ディスクの空きがありません（またはファイルの大きさの上限に達しました）",
+        "cannot write {path}: the disk is full (or a file-size limit was reached)",
+    ),
+    "submission.not_reproduced_version": (
+        "提出 #{n} のファイルを同じ内容で作り直せませんでした（{files}）: 記録したときの kpi は {recorded}、いまの kpi は {version} で、版が違います。何も書き出していません（kpi {recorded} で書き出してください）",
+        "the files of submission #{n} could not be made again byte for byte ({files}): kpi {recorded} wrote them, this is kpi {version}; nothing was written (write them again with kpi {recorded})",
+    ),
+    "submission.recorded_disk_full": (
+        "提出 #{n}（{stage}）を記録し、{folder} に {count} 個のファイルを書き出しました（kpi export をもう一度実行すると別の提出として記録されます）。その後 {path} に書き込めませんでした: ディスクの空きがありません（またはファイルの大きさの上限に達しました）。提出の記録は保存されています。空きを作ってください",
+        "submission #{n} ({stage}) is recorded and its {count} files are written in {folder} (running kpi export again would record another submission); then {path} could not be written: the disk is full (or a file-size limit was reached). The record is stored; free some space",
+    ),
+    "submission.recorded_not_placed": (
+        "提出 #{n}（{stage}）を記録しましたが、そのファイルを {folder} に置けませんでした: {detail}。記録どおりのファイルは {command} で書き出せます（kpi export をもう一度実行すると別の提出として記録されます）",
+        "submission #{n} ({stage}) is recorded, but its files could not be put in {folder}: {detail}; write them as recorded with {command} (running kpi export again would record another submission)",
+    ),
+    "submission.recorded_then_failed": (
+        "提出 #{n}（{stage}）を記録し、{folder} に {count} 個のファイルを書き出しました（kpi export をもう一度実行すると別の提出として記録されます）。その後に問題がありました: {detail}",
+        "submission #{n} ({stage}) is recorded and its {count} files are written in {folder} (running kpi export again would record another submission); then: {detail}",
+    ),
     "submission.not_reproduced": (
-        "提出 #{n} のファイルを同じ内容で作り直せませんでした（{files}。kpi の版が違う可能性があります: 記録 {version}）。何も書き出していません",
-        "the files of submission #{n} could not be made again byte for byte ({files}; kpi's version may differ: recorded {version}); nothing was written",
+        "提出 #{n} のファイルを同じ内容で作り直せませんでした（{files}）。何も書き出していません",
+        "the files of submission #{n} could not be made again byte for byte ({files}); nothing was written",
     ),
     "submission.options_with_number": (
         "--submission と一緒に {options} は指定できません（記録どおりに書き出します）",
@@ -2012,10 +2042,6 @@ timezone = "Asia/Tokyo"
     # ------------------------------------------------------------------ kpi/db/attach.py
     "portfolio.no_such_path": ("{path} はファイルでもフォルダでもありません", "{path} is neither a file nor a folder"),
     "portfolio.no_files": ("{paths} にデータベース（*.duckdb）がありません", "no database (*.duckdb) in {paths}"),
-    "portfolio.older_schema": (
-        "{path} は古い版（{version}、この kpi は {known}）のデータベースです。一度 kpi report --db {path} で開くと更新されます",
-        "{path} is a database of an older schema ({version}; this kpi writes {known}): open it once with kpi report --db {path} to upgrade it",
-    ),
     # ------------------------------------------------------------------ kpi/figures/portfolio.py
     "portfolio.same_project_id": (
         "予算事業ID {project_id} の事業が2つあります: {first} と {second}。同じ事業を2回数えないよう、どちらかを外してください",
@@ -2068,6 +2094,30 @@ timezone = "Asia/Tokyo"
     "help.opt.kpi": (
         "指標: short_term、long_term、long_term_matured。",
         "The KPI: short_term, long_term, long_term_matured.",
+    ),
+    # ------------------------------------------------------------------ kpi/db/gate.py
+    "out.protected": (
+        "{path} はデータベース（またはその記録・バックアップ・復元で残した写し）です。--force を付けても置き換えません。別の書き出し先を指定してください",
+        "{path} is a database (or its log, a backup or a copy a restore kept); it is never replaced, even with --force: write somewhere else",
+    ),
+    "cli.would_replace": (
+        "{folder}: {names} を置き換えることになります。置き換えるには --force を付けてください",
+        "{folder}: would replace {names}; pass --force to replace them",
+    ),
+    "io.kept_file": ("{path} は書き出し済みです", "{path} had been written"),
+    "io.kept_files": ("{folder} に {n} 個のファイルを書き出し済みです", "the {n} files in {folder} had been written"),
+    "out.not_a_folder": (
+        "{path} はフォルダではありません。書き出し先のフォルダを指定してください",
+        "{path} is not a folder; name a folder to write into",
+    ),
+    "out.kind.folder": ("フォルダ", "a folder"),
+    "out.kind.device": ("デバイス", "a device"),
+    "out.kind.fifo": ("名前付きパイプ（FIFO）", "a named pipe (FIFO)"),
+    "out.kind.socket": ("ソケット", "a socket"),
+    "out.kind.other": ("通常のファイルではないもの", "not a regular file"),
+    "out.cannot_create": (
+        "{path} を作れません: フォルダ {folder} に書き込む権限がないか、読み取り専用です。書き込めるフォルダを指定してください",
+        "cannot create {path}: the folder {folder} is read-only or not writable by you; write somewhere else",
     ),
 }
 

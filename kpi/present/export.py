@@ -327,7 +327,7 @@ def summary_rows(
         (words("col.snapshot"), report.snapshot.date.isoformat() if report.snapshot else None),
         *((words("notes"), note) for note in fallback_note(report.as_of_fy, report.snapshot, words)),
         (words("summary.version"), f"kpi {__version__}"),
-        (words("summary.written_at"), written_at.astimezone().isoformat(sep=" ", timespec="seconds")),
+        (words("summary.written_at"), written_at.astimezone(zone_of(prog)).isoformat(sep=" ", timespec="seconds")),
     ]
     rows += [
         (
@@ -344,6 +344,16 @@ def summary_rows(
         for s in sources
     ]
     return rows
+
+
+def zone_of(programme: object) -> dt.tzinfo:
+    """The programme's time zone (else Japan's): a submission's times are its, never the machine's, so that its files
+    are the same bytes wherever they are written again."""
+    from zoneinfo import ZoneInfo
+
+    from kpi.fiscal import DEFAULT_TIMEZONE
+
+    return ZoneInfo(getattr(programme, "timezone", None) or DEFAULT_TIMEZONE)
 
 
 def summary_table(rows: list[tuple[str, Any]], words: Words) -> Table:

@@ -379,9 +379,9 @@ def render_explain(e: Explained, fmt: RecordFormat, words: Words) -> str | bytes
 
 def check_options(fmt: PortfolioFormat, out: Path | None, force: bool, kpi: str | None) -> None:
     """Usage errors before any file is read: a workbook and a page are files (--out); the KPI to explain exists."""
+    from kpi.db.gate import refuse
     from kpi.errors import UsageProblem
     from kpi.figures.explain import spec_of
-    from kpi.present.files import refuse_target
 
     if fmt in (PortfolioFormat.xlsx, PortfolioFormat.html) and out is None:
         raise UsageProblem("portfolio.needs_out", format=str(fmt))
@@ -391,14 +391,14 @@ def check_options(fmt: PortfolioFormat, out: Path | None, force: bool, kpi: str 
         charts.require()
     if kpi is not None:
         spec_of(kpi)
-    refuse_target(out, force)
+    refuse(out, force)
 
 
-def check_explain_options(fmt: RecordFormat, out: Path | None, force: bool, kept: list[Path]) -> None:
-    """A workbook is a file (--out); an output never replaces the database's own files."""
+def check_explain_options(fmt: RecordFormat, out: Path | None, force: bool) -> None:
+    """A workbook is a file (--out); an output never replaces what kpi.db.gate protects."""
+    from kpi.db.gate import refuse
     from kpi.errors import UsageProblem
-    from kpi.present.files import refuse_target
 
     if fmt is RecordFormat.xlsx and out is None:
         raise UsageProblem("cli.xlsx_needs_out")
-    refuse_target(out, force, kept)
+    refuse(out, force)

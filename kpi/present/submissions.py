@@ -323,19 +323,17 @@ def _workbook(sheets: list[Table]) -> bytes:
 Result = list[Stored] | Stored | Diff
 
 
-def check_options(
-    action: str | None, numbers: list[int], fmt: RecordFormat, out: Path | None, force: bool, kept: list[Path]
-) -> None:
+def check_options(action: str | None, numbers: list[int], fmt: RecordFormat, out: Path | None, force: bool) -> None:
     """Usage errors before any work: the numbers an action takes, a workbook only into a file (--out)."""
+    from kpi.db.gate import refuse
     from kpi.errors import UsageProblem
-    from kpi.present.files import refuse_target
 
     wanted = {None: (0, 0), "show": (1, 1), "diff": (1, 2)}[action]
     if not wanted[0] <= len(numbers) <= wanted[1]:
         raise UsageProblem("submission.numbers", action=action or "", n=len(numbers))
     if fmt is RecordFormat.xlsx and out is None:
         raise UsageProblem("cli.xlsx_needs_out")
-    refuse_target(out, force, kept)
+    refuse(out, force)
 
 
 def read(con: Any, action: str | None, numbers: list[int]) -> Result:

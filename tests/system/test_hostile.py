@@ -91,7 +91,7 @@ def test_an_output_that_is_the_database_is_refused_and_the_database_opens_unchan
     result = kpi("report", "--db", str(store), "--format", fmt, "--out", str(store), "--force")
     assert result.code == 2, result.stderr
     assert result.stderr.splitlines() == [
-        f"kpi: {store} はデータベース（またはその記録・バックアップ）です。別の書き出し先を指定してください"
+        f"kpi: {store} はデータベース（またはその記録・バックアップ・復元で残した写し）です。--force を付けても置き換えません。別の書き出し先を指定してください"
     ]
     assert digest(store) == before
     assert kpi("report", "--db", str(store), "--as-of", "2025").code == 0

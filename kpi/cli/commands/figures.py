@@ -32,21 +32,21 @@ def report_command(
     store: Store,
     as_of: options.AsOf = None,
     fmt: options.ReportFormatOption = ReportFormat.table,
-    out: Annotated[Path | None, typer.Option("--out", help=HELP("help.opt.out_report"), readable=False)] = None,
+    out: Annotated[Path | None, options.out_option("help.opt.out_report")] = None,
     all_rows: options.AllRows = False,
     force: options.Force = False,
     known_at: options.KnownAtOption = None,
 ) -> None:
     """kpi report → figures.report.report(), rendered by present.report.render()."""
+    from kpi.db.gate import refuse
     from kpi.figures.report import report
-    from kpi.present.files import refuse_target
     from kpi.present.report import check_options, needs_schedule, render
 
     check_options(fmt, out)
-    refuse_target(out, force, store.own_files())
+    refuse(out, force)
     with store.reading(known_at) as con:
         figures = report(con, as_of, all_rows, needs_schedule(fmt))
-    console.emit(render(figures, fmt, console.words, out is not None), out, force, store.own_files())
+    console.emit(render(figures, fmt, console.words, out is not None), out, force)
 
 
 @command("check", "help.check")
@@ -89,7 +89,8 @@ def export_command(
     from kpi.present.submissions import submitted_lines
     from kpi.present.submit import refuse_with_number, resubmit, submit
 
-    refuse_with_number(submission, {"--as-of": as_of is not None, "--known-at": known_at is not None})
+    given = {"--as-of": as_of is not None, "--known-at": known_at is not None}
+    refuse_with_number(submission, {**given, **options.given("fmt", "encoding", "stage")})
     if submission is not None:
         done = resubmit(store, submission, out, force)
     else:
@@ -144,16 +145,16 @@ def chart_command(
     known_at: options.KnownAtOption = None,
 ) -> None:
     """kpi chart → present.charts.chart_file() of figures.report.report()."""
+    from kpi.db.gate import refuse
     from kpi.figures.report import report
     from kpi.present import charts
-    from kpi.present.files import refuse_target
 
     charts.require()
     charts.format_of(out)
-    refuse_target(out, force, store.own_files())
+    refuse(out, force)
     with store.reading(known_at) as con:
         figures = report(con, as_of, with_schedule=charts.needs_schedule(name))
-    console.emit(charts.chart_file(figures, name, console.words, out), out, force, store.own_files(), "chart.wrote")
+    console.emit(charts.chart_file(figures, name, console.words, out), out, force, said="chart.wrote")
 
 
 @command("changes", "help.changes")

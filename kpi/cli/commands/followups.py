@@ -24,11 +24,11 @@ def due_command(
     force: options.Force = False,
 ) -> None:
     """kpi followups due → figures.followups.due_in(), as a table, JSON or the survey sheet."""
+    from kpi.db.gate import refuse
     from kpi.figures.followups import due_in
-    from kpi.present.files import refuse_target
     from kpi.present.followups import render
 
-    refuse_target(out, force, store.own_files())
+    refuse(out, force)
     with store.reading(known_at) as con:
         result = due_in(con, as_of if as_of is not None else fy)
-    console.emit(render(result, fmt, console.words, out is not None), out, force, store.own_files())
+    console.emit(render(result, fmt, console.words, out is not None), out, force)

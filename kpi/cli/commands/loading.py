@@ -21,7 +21,7 @@ from kpi.load.files import Kind
 def load_command(
     console: Console,
     store: Store,
-    paths: Annotated[list[Path], typer.Argument(help=HELP("help.opt.paths"), show_default=False, readable=False)],
+    paths: Annotated[list[Path], options.in_argument("help.opt.paths")],
     kind: Annotated[
         Kind | None, typer.Option("--kind", help=HELP("help.opt.kind"), metavar="<kind>", show_default=False)
     ] = None,

@@ -21,9 +21,7 @@ ProgrammeOption = Annotated[int | None, typer.Option("--programme", help=HELP("h
 @command("portfolio", "help.portfolio")
 def portfolio_command(
     console: Console,
-    programmes: Annotated[
-        list[Path], typer.Argument(help=HELP("help.opt.paths_portfolio"), show_default=False, readable=False)
-    ],
+    programmes: Annotated[list[Path], options.in_argument("help.opt.paths_portfolio")],
     as_of: options.AsOf = None,
     known_at: options.KnownAtOption = None,
     fmt: Annotated[PortfolioFormat, options.format_option()] = PortfolioFormat.table,
@@ -38,8 +36,9 @@ def portfolio_command(
     from kpi.figures.portfolio import portfolio
     from kpi.present.portfolio import check_options, fault_lines, render
 
+    files = programme_files(programmes)  # (each one protected from the output: kpi.db.gate)
     check_options(fmt, out, force, explain)
-    result = portfolio(programme_files(programmes), as_of, known_at, options.wait_of(wait), explain, programme)
+    result = portfolio(files, as_of, known_at, options.wait_of(wait), explain, programme)
     console.emit(render(result, fmt, console.words), out, force)
     if result.faults:
         console.say(fault_lines(result, console.words))
@@ -62,7 +61,7 @@ def explain_command(
     from kpi.figures.explain import explain
     from kpi.present.portfolio import check_explain_options, render_explain
 
-    check_explain_options(fmt, out, force, store.own_files())
+    check_explain_options(fmt, out, force)
     with store.reading(known_at) as con:
         result = explain(con, kpi, as_of, programme)
-    console.emit(render_explain(result, fmt, console.words), out, force, store.own_files())
+    console.emit(render_explain(result, fmt, console.words), out, force)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from kpi.cli import options
 from kpi.cli.app import command
 from kpi.cli.help import HELP
 from kpi.cli.output import Console
@@ -15,9 +16,7 @@ from kpi.cli.output import Console
 @command("init", "help.init")
 def init_command(
     console: Console,
-    out: Annotated[Path, typer.Option("--out", help=HELP("help.opt.init_out"), readable=False)] = Path(
-        "programme.toml"
-    ),
+    out: Annotated[Path, options.out_option("help.opt.init_out", Path("programme.toml"))] = Path("programme.toml"),
     force: Annotated[bool, typer.Option("--force", help=HELP("help.opt.init_force"))] = False,
 ) -> None:
     """kpi init → the catalogue's settings template, written atomically; an existing file only with --force."""

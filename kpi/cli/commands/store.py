@@ -23,12 +23,14 @@ def backup_command(
     force: Annotated[bool, typer.Option("--force", help=HELP("help.opt.backup_force"))] = False,
 ) -> None:
     """kpi backup → db.backup.checked_copy(): a consistent copy, read back whole."""
-    from kpi.db.backup import checked_copy, refuse_target
+    from kpi.db.backup import checked_copy, require
+    from kpi.db.gate import refuse
     from kpi.present.history import backup_line
 
-    refuse_target(store.path, out, force)
+    require(store.path)
+    refuse(out, force)
     with store.writing() as con:
-        copy = checked_copy(con, store.path, out)
+        copy = checked_copy(con, store.path, out, force)
     console.say(backup_line(copy, console.words))
 
 
@@ -36,13 +38,15 @@ def backup_command(
 def restore_command(
     console: Console,
     store: Store,
-    backup_file: Annotated[Path, typer.Argument(help=HELP("help.opt.backup_file"), show_default=False, readable=False)],
+    backup_file: Annotated[Path, options.in_argument("help.opt.backup_file")],
+    other_programme: Annotated[bool, typer.Option("--other-programme", help=HELP("help.opt.other_programme"))] = False,
 ) -> None:
-    """kpi restore → db.backup.restore(): the backup checked whole, swapped in, the replaced file kept."""
+    """kpi restore → db.backup.restore(): the backup checked whole, copied in, the replaced state kept."""
     from kpi.db.backup import restore
     from kpi.present.history import restored_line
 
-    console.say(restored_line(restore(store.path, backup_file, store.wait), console.words))
+    done = restore(store.path, backup_file, store.wait, other_programme)
+    console.say(restored_line(done, console.words))
 
 
 @command("loads", "help.loads")

@@ -40,7 +40,7 @@ def submissions_command(
     """kpi submissions [show N | diff N [M]] → db.submissions / figures.submissions.diff(), present.submissions."""
     from kpi.present.submissions import check_options, read, render
 
-    check_options(action, numbers or [], fmt, out, force, store.own_files())
+    check_options(action, numbers or [], fmt, out, force)
     with store.reading() as con:
         result = read(con, str(action) if action else None, numbers or [])
-    console.emit(render(result, fmt, console.words), out, force, store.own_files())
+    console.emit(render(result, fmt, console.words), out, force)

@@ -3,7 +3,6 @@ it replaces."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import stat
 import subprocess
@@ -12,13 +11,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from faultkit import table_checksums
 from kit import SAMPLE, SAMPLE_THEMES, write
 
 from kpi.db import backup, connect, files
 from kpi.errors import DatabaseBusy, DatabaseDamaged, DatabaseUnreadable, InputRejected, UsageProblem
 from kpi.load import ingest
-
-AT = dt.datetime(2026, 12, 2, 8, 30, 12)
 
 
 def load(db: Path, *paths: Path) -> list[int | None]:
@@ -74,7 +72,7 @@ def test_a_copy_is_read_back_whole_and_a_damaged_or_foreign_backup_is_refused(
     sample_store: Path, tmp_path: Path
 ) -> None:
     with connect.open_for_write(sample_store, wait=5) as con:
-        copy = backup.checked_copy(con, sample_store, tmp_path / "copy.duckdb")
+        copy = backup.checked_copy(con, sample_store, tmp_path / "copy.duckdb", force=False)
     assert copy.loads == connect_rows(sample_store, "SELECT count(*) FROM loads")[0][0] and copy.size > 0
     os.truncate(copy.path, copy.size // 2)
     with pytest.raises(DatabaseDamaged) as damaged:
@@ -89,27 +87,34 @@ def test_a_copy_is_read_back_whole_and_a_damaged_or_foreign_backup_is_refused(
         backup.check_whole(tmp_path / "none.duckdb")
 
 
-def test_a_restore_puts_the_backup_in_place_and_keeps_the_replaced_file_and_its_log(
-    sample_store: Path, tmp_path: Path
-) -> None:
+def test_a_restore_puts_the_backup_in_place_and_keeps_the_state_it_replaced(sample_store: Path, tmp_path: Path) -> None:
     with connect.open_for_write(sample_store, wait=5) as con:
-        copy = backup.checked_copy(con, sample_store, tmp_path / "copy.duckdb")
+        copy = backup.checked_copy(con, sample_store, tmp_path / "copy.duckdb", force=False)
     load(sample_store, corrected(tmp_path / "a", 2))
-    after = sample_store.read_bytes()
-    wal = sample_store.with_name(sample_store.name + ".wal")
-    wal.write_bytes(b"a log the replaced file left")
-    done = backup.restore(sample_store, copy.path, wait=5, at=AT)
-    assert done.kept_aside == sample_store.with_name("sample.duckdb.replaced-20261202T083012")
-    assert done.kept_aside.read_bytes() == after
-    assert Path(f"{done.kept_aside}.wal").read_bytes() == b"a log the replaced file left"
-    assert not wal.exists()
-    assert sample_store.read_bytes() == copy.path.read_bytes()
+    after = table_checksums(sample_store)
+    done = backup.restore(sample_store, copy.path, wait=5)
+    assert done.kept_aside is not None and done.kept_aside.name.startswith("sample.duckdb.replaced-")
+    assert table_checksums(done.kept_aside) == after  # the state the restore replaced
+    assert table_checksums(sample_store) == table_checksums(copy.path)
+    assert not files.wal_of(sample_store).exists()
     assert stat.S_IMODE(sample_store.stat().st_mode) == 0o600
+    assert stat.S_IMODE(done.kept_aside.stat().st_mode) == 0o600
+
+
+def test_two_restores_in_the_same_second_keep_both_states(sample_store: Path, tmp_path: Path) -> None:
+    with connect.open_for_write(sample_store, wait=5) as con:
+        copy = backup.checked_copy(con, sample_store, tmp_path / "copy.duckdb", force=False)
+    load(sample_store, corrected(tmp_path / "a", 2))
+    first_state = table_checksums(sample_store)
+    first = backup.restore(sample_store, copy.path, wait=5)
+    second = backup.restore(sample_store, copy.path, wait=5)
+    assert first.kept_aside != second.kept_aside
+    assert first.kept_aside is not None and table_checksums(first.kept_aside) == first_state
 
 
 def test_a_restore_waits_for_a_busy_database_and_refuses_it_after_the_wait(sample_store: Path, tmp_path: Path) -> None:
     with connect.open_for_write(sample_store, wait=5) as con:
-        copy = backup.checked_copy(con, sample_store, tmp_path / "copy.duckdb")
+        copy = backup.checked_copy(con, sample_store, tmp_path / "copy.duckdb", force=False)
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -123,7 +128,7 @@ def test_a_restore_waits_for_a_busy_database_and_refuses_it_after_the_wait(sampl
         assert holder.stdout is not None and holder.stdout.readline().strip() == b"1"  # it holds the file now
         before = sample_store.read_bytes()
         with pytest.raises(DatabaseBusy):
-            backup.restore(sample_store, copy.path, wait=0.5, at=AT)
+            backup.restore(sample_store, copy.path, wait=0.5)
         assert sample_store.read_bytes() == before
     finally:
         holder.communicate(b"")
@@ -131,7 +136,7 @@ def test_a_restore_waits_for_a_busy_database_and_refuses_it_after_the_wait(sampl
 
 def test_a_backup_of_the_database_itself_is_refused(sample_store: Path) -> None:
     with pytest.raises(UsageProblem) as same:
-        backup.restore(sample_store, sample_store, wait=1, at=AT)
+        backup.restore(sample_store, sample_store, wait=1)
     assert same.value.key == "restore.same_file"
 
 
@@ -144,11 +149,9 @@ def connect_rows(db: Path, sql: str) -> list[tuple]:
 
 
 def test_taking_a_copy_keeps_the_database_locked_against_other_writers(sample_store: Path, tmp_path: Path) -> None:
-    """On POSIX, closing any descriptor of a file drops the process's locks on it, DuckDB's included: the copy is
-    read through the descriptor open_for_write keeps, so another process still cannot open the file meanwhile."""
     probe = f"import duckdb\ntry:\n    duckdb.connect({str(sample_store)!r})\n    print('opened')\nexcept duckdb.IOException as e:\n    print('locked' if 'lock' in str(e) else e)"
     with connect.open_for_write(sample_store, wait=5) as con:
-        backup.take(con, sample_store, tmp_path / "copy.duckdb")
+        backup.take(con, tmp_path / "copy.duckdb")
         other = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert other.stdout.strip() == "locked", other.stdout + other.stderr
 

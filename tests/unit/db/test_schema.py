@@ -6,6 +6,7 @@ kpi's are refused with exit 3 and a message, and left as they were.
 
 from __future__ import annotations
 
+import re
 import shutil
 import signal
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 from faultkit import Spy, copy_db, rows, table_checksums
 from kit import SAMPLE, SAMPLE_THEMES, TESTS, run_kpi, run_kpi_en
 
-from kpi.db import connect, schema
+from kpi.db import connect, files, schema
 
 FIXTURE = TESTS / "fixtures" / "schema_v1.duckdb"
 V1_TABLES = ["budget", "followups", "loads", "meta", "programme", "theme_history", "themes"]
@@ -100,13 +101,13 @@ def test_a_failing_upgrade_leaves_the_file_exactly_at_version_1(v1: Path, monkey
     assert version(v1) == 1
 
 
-def test_a_report_on_the_v1_file_upgrades_it_first_and_reports_its_data(v1: Path) -> None:
-    before = v1_data(v1)
+def test_a_report_on_the_v1_file_reads_it_upgraded_in_memory_and_leaves_the_file_as_it_was(v1: Path) -> None:
+    before = v1.read_bytes()
     result = run_kpi("report", "--db", str(v1), "--as-of", "2025", "--format", "json")
     assert result.returncode == 0, result.stderr
     assert '"themes_loaded": 144' in result.stdout
-    assert version(v1) == schema.SCHEMA_VERSION
-    assert v1_data(v1) == before
+    assert v1.read_bytes() == before and not files.wal_of(v1).exists()
+    assert not files.folder(v1).exists()
 
 
 def test_a_load_into_the_v1_file_upgrades_it_and_adds_to_its_data(v1: Path, tmp_path: Path) -> None:
@@ -116,6 +117,8 @@ def test_a_load_into_the_v1_file_upgrades_it_and_adds_to_its_data(v1: Path, tmp_
     result = run_kpi("load", "--db", str(v1), str(followups))
     assert result.returncode == 0, result.stderr
     assert version(v1) == schema.SCHEMA_VERSION
+    [kept] = files.listed(v1, re.compile(r".*_upgrade-v1\.duckdb$"))  # the file before the upgrade, named
+    assert v1_data(kept) == before and str(kept) in result.stderr
     after = v1_data(v1)
     for table in ("themes", "theme_history", "budget", "programme"):
         assert after[table] == before[table], table
@@ -127,7 +130,7 @@ def test_a_load_into_the_v1_file_upgrades_it_and_adds_to_its_data(v1: Path, tmp_
 def test_sigkill_during_the_upgrade_leaves_version_1_or_the_upgraded_file(v1: Path) -> None:
     before = v1_data(v1)
     for _ in range(5):  # each attempt proves where it stopped; a phase shorter than the reaction is tried again
-        with Spy("report", "--db", str(v1), "--as-of", "2025") as spy:
+        with Spy("backup", "--db", str(v1)) as spy:
             # inside the upgrade's transaction: its last statement has begun, its COMMIT has not returned
             inside = spy.stop_inside("before INSERT OR REPLACE", "after COMMIT")
             spy.send(signal.SIGKILL)
@@ -139,7 +142,7 @@ def test_sigkill_during_the_upgrade_leaves_version_1_or_the_upgraded_file(v1: Pa
         raise AssertionError("the upgrade never stopped inside its transaction")
     assert version(v1) in (1, schema.SCHEMA_VERSION)
     assert v1_data(v1) == before
-    result = run_kpi("report", "--db", str(v1), "--as-of", "2025")
+    result = run_kpi("backup", "--db", str(v1))
     assert result.returncode == 0, result.stderr
     assert version(v1) == schema.SCHEMA_VERSION
 

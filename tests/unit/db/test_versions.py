@@ -111,3 +111,43 @@ def test_undo_refuses_a_load_built_on_and_an_undo(sample_store: Path, tmp_path: 
         assert [tuple(r) for r in con.execute("SELECT fy, budget FROM budget WHERE fy = 2019").fetchall()] == [
             (2019, 500)
         ]
+
+
+def test_a_load_whose_later_load_was_undone_can_be_undone(sample_store: Path, tmp_path: Path) -> None:
+    """The undo dead end: load 9 superseded load 8's row and was undone (10); undoing 8 is not refused by the link
+    9 left, and supersedes the copy undo 10 made current again."""
+    from kpi.load import ingest
+
+    sample = rows(sample_store, "SELECT fy, budget FROM budget WHERE fy = 2019")
+    for n, value in enumerate(("500", "600"), start=1):
+        folder = tmp_path / f"b{n}"
+        folder.mkdir()
+        (folder / "budget.csv").write_text(f"fy,budget,executed\n2019,{value},1\n", encoding="utf-8")
+        assert run_kpi("load", "--db", str(sample_store), str(folder / "budget.csv")).returncode == 0
+    with connect.open_for_write(sample_store, wait=1) as con:
+        assert ingest.undo(con, 9).load_id == 10
+        assert versions.built_on(con, 8) == []
+        done = ingest.undo(con, 8)
+        assert (done.undone, done.load_id, done.superseded, done.restored) == (8, 11, 1, 1)
+        assert [tuple(r) for r in con.execute("SELECT fy, budget FROM budget WHERE fy = 2019").fetchall()] == sample
+    with Store(sample_store, 1).reading(10) as con:  # the state before is still as it was known
+        assert [int(b) for (b,) in con.execute("SELECT budget FROM budget WHERE fy = 2019").fetchall()] == [500]
+
+
+def test_a_load_that_superseded_an_undos_copy_still_refuses_the_undo(sample_store: Path, tmp_path: Path) -> None:
+    """After load 9 was undone (10), load 11 supersedes the copy of load 8's row: undoing 8 names 11."""
+    from kpi.load import ingest
+
+    for n, value in enumerate(("500", "600", "700"), start=1):
+        folder = tmp_path / f"b{n}"
+        folder.mkdir()
+        (folder / "budget.csv").write_text(f"fy,budget,executed\n2019,{value},1\n", encoding="utf-8")
+        if n == 3:
+            with connect.open_for_write(sample_store, wait=1) as con:
+                ingest.undo(con, 9)
+        assert run_kpi("load", "--db", str(sample_store), str(folder / "budget.csv")).returncode == 0
+    with connect.open_for_write(sample_store, wait=1) as con:
+        assert versions.built_on(con, 8) == [11]
+        with pytest.raises(UndoRefused) as built:
+            ingest.undo(con, 8)
+        assert built.value.params["later"] == "#11"

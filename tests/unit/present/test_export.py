@@ -269,3 +269,29 @@ def test_every_sheet_name_is_one_excel_accepts() -> None:
 @pytest.mark.parametrize("encoding", ["latin-1", "shift_jis"])
 def test_unknown_encodings_are_usage_errors(kpi, sample_store: Path, tmp_path: Path, encoding: str) -> None:
     assert kpi("export", "--db", str(sample_store), "--out", str(tmp_path), "--encoding", encoding).returncode == 2
+
+
+def test_the_summary_sheet_gives_its_time_in_the_programmes_zone_whatever_the_machines(
+    sample_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+    import time
+
+    from kpi.db.store import Store
+    from kpi.figures.report import submission
+    from kpi.present.catalogue import Words
+    from kpi.present.export import summary_rows
+
+    with Store(sample_store, 1).reading() as con:
+        content = submission(con, 2025)
+    words, at = Words("ja"), dt.datetime(2026, 4, 1, 0, 30, tzinfo=dt.UTC)
+    seen = set()
+    try:
+        for zone in ("UTC", "America/New_York", "Asia/Tokyo"):
+            monkeypatch.setenv("TZ", zone)
+            time.tzset()
+            seen.add(dict(summary_rows(content.report, content.sources, words, at))[words("summary.written_at")])
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert seen == {"2026-04-01 09:30:00+09:00"}

@@ -1,0 +1,323 @@
+"""The one gate every file kpi writes passes through: which paths may never be replaced, how a new file is created,
+and which mode it gets.
+
+Never replaced, even with --force (exit 2): a database this process opened, attached or was named (`protect`),
+its write-ahead log, its backups folder and everything in it, the copies a restore kept; any existing file that
+DuckDB itself recognises as a database, whatever its name, and the log beside one; anything that is not a regular
+file (a folder, a device, a FIFO, a socket, a /proc entry). Callers name no protected files: the gate knows them.
+
+Modes: what kpi writes for people (reports, exports, charts, survey sheets, their folders) follows the user's
+umask as it was when kpi started (0644 and 0755 under the usual 022); the database, its log, its backups and kept
+copies are owner-only (0600, folders 0700), whatever the umask.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from kpi import interrupts
+from kpi.db.files import SUFFIX, folder, wal_of
+from kpi.errors import DISK_FULL, NOT_PERMITTED, CannotCreate, CannotWrite, UsageProblem
+
+# What a path that is not a regular file is, for the message (its catalogue key).
+KINDS = {
+    stat.S_IFDIR: "out.kind.folder",
+    stat.S_IFCHR: "out.kind.device",
+    stat.S_IFBLK: "out.kind.device",
+    stat.S_IFIFO: "out.kind.fifo",
+    stat.S_IFSOCK: "out.kind.socket",
+}
+KEPT_ASIDE = re.compile(r"\.replaced-\d{8}T\d{6}(?:-\d+)?(?:\.wal)?$")
+OWNER_ONLY = 0o077
+
+_databases: set[Path] = set()  # every database this process opened, attached or was named
+_umask_at_start: int | None = None  # the user's umask, before kpi made the database's files owner-only
+
+
+def protect(db: Path) -> None:
+    """Remember a database this process opens, attaches or names: it and its own files are never written over."""
+    _databases.add(Path(os.path.abspath(db)))
+    with suppress(OSError):
+        _databases.add(db.resolve())
+
+
+def protected() -> list[Path]:
+    """The databases this process protects (for tests and messages)."""
+    return sorted(_databases)
+
+
+def _user_umask() -> int:
+    global _umask_at_start
+    if _umask_at_start is None:
+        _umask_at_start = os.umask(0o022)
+        os.umask(_umask_at_start)
+    return _umask_at_start
+
+
+@contextmanager
+def owner_only() -> Iterator[None]:
+    """Files created meanwhile (the database and its log, by DuckDB) are the owner's alone."""
+    _user_umask()  # read before it changes
+    before = os.umask(OWNER_ONLY)
+    try:
+        yield
+    finally:
+        os.umask(before)
+
+
+def _same(a: Path, b: Path) -> bool:
+    with suppress(OSError):
+        if a.resolve() == b.resolve():
+            return True
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    return False
+
+
+def _belongs_to(path: Path, db: Path) -> bool:
+    """Whether `path` is the database `db`, its log, its backups folder or inside it, or a copy a restore kept."""
+    if _same(path, db) or _same(path, wal_of(db)) or _same(path, folder(db)):
+        return True
+    with suppress(OSError):
+        if folder(db).resolve() in path.resolve().parents:
+            return True
+    return path.parent.resolve() == db.parent.resolve() and bool(
+        path.name.startswith(db.name) and KEPT_ASIDE.search(path.name[len(db.name) :])
+    )
+
+
+def recognised_by_duckdb(path: Path) -> bool:
+    """Whether DuckDB recognises an existing regular file as a database (it opens it read-only, or finds it held).
+
+    DuckDB's own check, not ours: any answer but 'not a valid DuckDB database file' counts as a database."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode) or os.path.getsize(path) == 0:
+            return False
+    except OSError:
+        return False
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        literal = "'" + str(path).replace("'", "''") + "'"
+        con.execute(f"ATTACH {literal} AS kpi_probe (READ_ONLY, TYPE duckdb)")
+        return True
+    except duckdb.Error as exc:
+        return "not a valid DuckDB database file" not in str(exc)
+    finally:
+        con.close()
+
+
+def _protected_by_name(path: Path) -> bool:
+    """A path that is a database's own by its name: the log beside a database, or anything in a backups folder."""
+    if path.name.endswith(".wal") and recognised_by_duckdb(path.with_name(path.name[: -len(".wal")])):
+        return True
+    with suppress(OSError):
+        return any(parent.name.endswith(SUFFIX) for parent in path.resolve().parents)
+    return False
+
+
+def is_protected(path: Path) -> bool:
+    """Whether kpi must never write `path`: a database's own file, or a file DuckDB recognises as a database."""
+    return any(_belongs_to(path, db) for db in _databases) or _protected_by_name(path) or recognised_by_duckdb(path)
+
+
+def refuse(path: Path | None, force: bool) -> None:
+    """Refuse an output path (exit 2) that is protected or not a regular file, or that exists and may be replaced
+    only with --force (nothing to refuse without a path: the output goes to stdout)."""
+    if path is None:
+        return
+    if is_protected(path):
+        raise UsageProblem("out.protected", path=str(path))
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise UsageProblem("out.not_a_file", path=str(path), kind="out.kind.other") from None
+        return
+    except OSError:
+        return  # a folder we cannot look into: the write itself will say
+    if not stat.S_ISREG(mode):
+        raise UsageProblem("out.not_a_file", path=str(path), kind=KINDS.get(stat.S_IFMT(mode), "out.kind.other"))
+    if not force:
+        raise UsageProblem("cli.would_replace", folder=str(path.parent), names=path.name)
+
+
+def _make_folder(out: Path, mode: int) -> None:
+    """Create a folder and its missing parents, each with `mode` whatever the umask."""
+    missing = [p for p in (out, *out.parents) if not p.exists()]
+    out.mkdir(parents=True, exist_ok=True)
+    for created in missing:
+        with suppress(OSError):
+            os.chmod(created, mode)
+
+
+def write_files(out: Path, files: dict[str, bytes], force: bool) -> list[Path]:
+    """Write every file to a temporary name in `out`, then rename them all into place (see files_in_place)."""
+    with files_in_place(out, files, force) as written:
+        pass
+    return written
+
+
+@contextmanager
+def files_in_place(out: Path, files: dict[str, bytes], force: bool) -> Iterator[list[Path]]:
+    """Every file written whole under a temporary name before the block runs, renamed into place when it ends.
+
+    A failure (a full disk, a read-only folder), a signal or an exception in the block (a submission that cannot
+    be registered) before the renames leaves `out` as it was (a folder this call created is removed again)."""
+    if out.exists() and not out.is_dir():
+        raise UsageProblem("out.not_a_folder", path=str(out))
+    if is_protected(out):
+        raise UsageProblem("out.protected", path=str(out))
+    existing = [name for name in files if (out / name).exists() or (out / name).is_symlink()]
+    for name in files:
+        refuse(out / name, force=True)  # a folder, a device, a database: never, even with --force
+    if existing and not force:
+        raise UsageProblem("cli.would_replace", folder=str(out), names=", ".join(existing))
+    created = not out.exists()
+    temporary: dict[str, str] = {}
+    writing, staged = "", False
+    file_mode, folder_mode = 0o666 & ~_user_umask(), 0o777 & ~_user_umask()
+    try:
+        _make_folder(out, folder_mode)
+        for name, data in files.items():
+            writing = name
+            with interrupts.held():  # a temporary file is known (to be removed) as soon as it exists
+                fd, temporary[name] = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(temporary[name], file_mode)
+        staged = True  # from here on, an error is the block's own (it is explained where it was raised)
+        yield [out / name for name in files]
+    except BaseException as exc:
+        with interrupts.held():
+            for tmp in temporary.values():
+                Path(tmp).unlink(missing_ok=True)
+            if created:
+                with suppress(OSError):
+                    out.rmdir()
+        if not staged and isinstance(exc, OSError) and exc.errno in DISK_FULL:
+            raise CannotWrite("io.disk_full", path=str(out / writing), committed=False) from exc
+        if not staged and isinstance(exc, OSError) and exc.errno in NOT_PERMITTED:
+            raise CannotCreate("out.cannot_create", path=str(out / writing), folder=str(out)) from exc
+        raise
+    with interrupts.held():
+        for name, tmp in temporary.items():
+            refuse(out / name, force=True)  # nothing became a database or a folder meanwhile
+            os.replace(tmp, out / name)
+        if len(temporary) == 1:
+            interrupts.keep("io.kept_file", path=str(out / next(iter(temporary))))
+        else:
+            interrupts.keep("io.kept_files", folder=str(out), n=len(temporary))
+
+
+def write_file(path: Path, data: bytes, force: bool = False) -> Path:
+    """One file, written atomically; an existing one is replaced only with force."""
+    refuse(path, force)
+    return write_files(path.parent, {path.name: data}, force=True)[0]
+
+
+# ---------------------------------------------------------------------------- the store's own new files
+
+
+def staging_name(target: Path) -> Path:
+    """A new, unused name beside `target` for DuckDB to create a database under before it takes its place."""
+    if not target.parent.exists():
+        _make_folder(target.parent, 0o700)
+    return target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+
+
+def remove_staged(staged: Path) -> None:
+    """A staged database that will not take its place, and its log."""
+    with interrupts.held():
+        for leftover in (staged, wal_of(staged)):
+            leftover.unlink(missing_ok=True)
+
+
+def claim(staged: Path, target: Path, numbered: bool) -> Path:
+    """Give a staged database its name, never replacing an existing file (a hard link fails on one); when
+    `numbered`, a name taken already gets the next free number (`…-2`). The final name is returned."""
+    candidate, n = target, 1
+    with interrupts.held():
+        while True:
+            try:
+                os.link(staged, candidate)
+                break
+            except FileExistsError:
+                if not numbered:
+                    raise UsageProblem("cli.would_replace", folder=str(target.parent), names=target.name) from None
+                n += 1
+                candidate = target.with_name(_numbered(target.name, n))
+        staged.unlink()
+        sync_folder(candidate.parent)
+    return candidate
+
+
+def replace_with(staged: Path, target: Path) -> Path:
+    """`kpi backup --out FILE --force`: a staged database replaces an existing regular file the gate allows."""
+    with interrupts.held():
+        refuse(target, force=True)
+        os.replace(staged, target)
+        sync_folder(target.parent)
+    return target
+
+
+def _numbered(name: str, n: int) -> str:
+    stem, dot, ext = name.partition(".duckdb")
+    return f"{stem}-{n}{dot}{ext}" if dot else f"{name}-{n}"
+
+
+def keep_aside(path: Path, aside: Path) -> Path:
+    """A second name for a file about to be replaced (a hard link: the path itself never goes missing); a name
+    taken already gets the next number. The name is returned."""
+    candidate, n = aside, 1
+    while True:
+        try:
+            os.link(path, candidate)
+            return candidate
+        except FileExistsError:
+            n += 1
+            candidate = aside.with_name(f"{aside.name}-{n}")
+
+
+def swap_in(staged: Path, db: Path, aside: Path) -> Path:
+    """A staged database takes the place of a damaged one, which is kept aside with its log under a new name: at
+    every moment the old state is whole under one name or the other, and the database's name never goes with a
+    log that is not its own. The name kept aside is returned."""
+    with interrupts.held():
+        kept = keep_aside(db, aside)
+        if wal_of(db).exists():
+            os.replace(wal_of(db), wal_of(kept))
+        os.replace(staged, db)
+        sync_folder(db.parent)
+    return kept
+
+
+def sync_folder(place: Path) -> None:
+    """Make a rename in a folder durable (a crash right after it keeps the new name)."""
+    with suppress(OSError):
+        fd = os.open(place, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def leftovers(db: Path) -> list[Path]:
+    """Staged files a killed backup, restore or output left beside the database or in its backups folder."""
+    found: list[Path] = []
+    from kpi.db.files import glob_escape
+
+    for place, pattern in ((db.parent, f".{glob_escape(db.name)}*.tmp*"), (folder(db), ".*.tmp*")):
+        if place.is_dir():
+            found += sorted(p for p in place.glob(pattern) if p.is_file())
+    return found

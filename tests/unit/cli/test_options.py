@@ -1,0 +1,39 @@
+"""The parsers of the options every command shares: waits that are numbers of seconds, reasons that are text."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from kpi.cli.options import Refused, finite_wait, reason, wait_of
+from kpi.present.catalogue import Lang, Words
+
+
+@pytest.mark.parametrize("seconds", [math.nan, math.inf, -math.inf, -1.0, -0.001])
+def test_a_wait_must_be_a_finite_number_of_seconds_not_below_zero(seconds: float) -> None:
+    with pytest.raises(Refused) as refused:
+        finite_wait(seconds)
+    assert "待つ秒数は 0 以上の有限の数で指定してください" in refused.value.words
+    with pytest.raises(Refused):
+        wait_of(seconds)
+
+
+def test_a_finite_wait_is_kept_and_none_is_the_default() -> None:
+    assert finite_wait(None) is None and finite_wait(0.0) == 0.0 and finite_wait(2.5) == 2.5
+    assert wait_of(2.5) == 2.5
+
+
+@pytest.mark.parametrize("text", ["", " ", "   ", "\u3000", "\t\n"])
+def test_a_reason_to_reopen_is_text_not_blanks(text: str) -> None:
+    with pytest.raises(Refused) as refused:
+        reason(text)
+    assert "理由を文字で書いてください" in refused.value.words
+    assert reason("  機関からの訂正報告 ") == "機関からの訂正報告"
+
+
+def test_both_refusals_are_in_japanese_and_english() -> None:
+    for key, params in (("cli.wait_invalid", {"value": "nan"}), ("cli.reopen_blank", {})):
+        ja, en = (Words(lang)(key, **params) for lang in (Lang.ja, Lang.en))
+        assert ja != en and ("nan" in ja and "nan" in en if params else True)
+    assert "finite number" in Words(Lang.en)("cli.wait_invalid", value="inf")
