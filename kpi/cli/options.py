@@ -92,7 +92,9 @@ def finite_wait(value: float | None) -> float | None:
 
 def reason(text: str) -> str:
     """--reopen: the reason a closed year is reopened, as text (blanks are no reason)."""
-    if not text.strip():
+    import unicodedata
+
+    if not "".join(c for c in text if unicodedata.category(c)[0] not in "ZC").strip():  # blanks, zero-width, BOM
         raise Refused("cli.reopen_blank")
     return text.strip()
 

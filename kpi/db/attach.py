@@ -16,11 +16,20 @@ from pathlib import Path
 import duckdb
 
 from kpi.db import gate, versions
-from kpi.db.connect import explain, refuse_newer, refuse_other_shape, refuse_unless_busy, schema_version, upgrade
+from kpi.db.connect import (
+    ANYTHING,
+    explain,
+    fetch_one,
+    refuse_newer,
+    refuse_other_shape,
+    refuse_unless_busy,
+    schema_version,
+    upgrade,
+)
 from kpi.db.copy import read_into
 from kpi.db.files import SUFFIX
 from kpi.db.schema import SCHEMA_VERSION
-from kpi.errors import NoData, UsageProblem
+from kpi.errors import DatabaseUnreadable, NoData, UsageProblem
 
 CATALOGUE = "programme"  # the name each programme's file is attached under (one at a time)
 
@@ -66,6 +75,8 @@ def attached(path: Path, wait: float) -> Iterator[duckdb.DuckDBPyConnection]:
         con.execute(f"USE {CATALOGUE}")
         version = schema_version(con)
         refuse_newer(path, version)
+        if version == 0 and fetch_one(con, ANYTHING) != (0,):
+            raise DatabaseUnreadable("db.not_kpi", path=str(path))
         if version == 0:
             raise NoData("db.empty", path=str(path))
         if version < SCHEMA_VERSION:  # read as kpi reads it today, in memory: the other office's file is unchanged

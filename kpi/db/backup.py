@@ -26,17 +26,19 @@ from kpi.db.connect import (
     explain,
     fetch_one,
     first_line,
+    migrate,
     open_file,
     open_for_write,
+    other_shape,
     read_whole,
     refuse_newer,
     schema_version,
     transaction,
-    upgrade,
 )
 from kpi.db.copy import copy_database, current, ident, literal, take
 from kpi.db.files import wal_of
 from kpi.db.notices import notice
+from kpi.db.schema import SCHEMA_VERSION
 from kpi.errors import DatabaseDamaged, DatabaseUnreadable, NoData, UsageProblem
 from kpi.fiscal import DEFAULT_TIMEZONE, now_in
 
@@ -77,6 +79,8 @@ def check_whole(path: Path) -> int:
         refuse_newer(path, version)
         if version == 0:
             raise DatabaseUnreadable("backup.not_kpi", path=str(path))
+        if other_shape(con):  # its tables are not those of the version it records
+            raise DatabaseUnreadable("backup.not_kpi", path=str(path))
         read_whole(con)
         row = fetch_one(con, "SELECT count(*) FROM loads")
         return int(row[0]) if row else 0
@@ -99,11 +103,14 @@ def require(db: Path) -> None:
 def checked_copy(con: duckdb.DuckDBPyConnection, db: Path, target: Path | None, force: bool) -> Copy:
     """`kpi backup`: a DuckDB-made copy into `target` (else into the backups folder, named by the time in the
     programme's calendar), read back whole before it takes its name."""
+    target = gate.canonical(target) if target is not None else None
     gate.refuse(target, force)
     final = target if target is not None else files.taken(db, now_in(stored_timezone(con)))
-    staged = gate.staging_name(final)
+    if wal_of(final).exists():  # DuckDB would read that log as the backup's own
+        raise UsageProblem("backup.log_beside", path=str(final), log=str(wal_of(final)))
+    staged = gate.staging_name(final, store=target is None)
     try:
-        copy_database(con, staged)
+        gate.creating(lambda: copy_database(con, staged), final, store=target is None)
         loads = check_whole(staged)
         if target is not None and target.exists():
             placed = gate.replace_with(staged, target)  # --force, onto a regular file the gate allows
@@ -204,17 +211,24 @@ def _refuse_other_programme(con: duckdb.DuckDBPyConnection, backup: Path, other_
 
 
 def _copy_in(con: duckdb.DuckDBPyConnection, db: Path, backup: Path) -> None:
-    """Replace everything in the database `con` holds with the backup's content, in one transaction; the schema
-    is brought up to date afterwards."""
+    """Replace everything in the database `con` holds with the backup's content and bring its schema up to date,
+    in one transaction: a backup whose tables turn out not to be kpi's leaves the database as it was."""
     con.execute(f"ATTACH {literal(backup)} AS {SOURCE} (READ_ONLY)")
     try:
         here = current(con)
         with transaction(con, kept="restore.kept"):
             _drop_everything(con, here)
             con.execute(f"COPY FROM DATABASE {SOURCE} TO {ident(here)}")
+            version = schema_version(con)
+            if not 0 < version <= SCHEMA_VERSION or other_shape(con):
+                raise DatabaseUnreadable("backup.not_kpi", path=str(backup))
+            if version < SCHEMA_VERSION:
+                try:
+                    migrate(con, version)
+                except duckdb.Error as exc:  # tables of a later version under an earlier one's number
+                    raise DatabaseUnreadable("backup.not_kpi", path=str(backup)) from exc
     finally:
         con.execute(f"DETACH {SOURCE}")
-    upgrade(con, db)
     read_whole(con)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import time
@@ -50,6 +51,7 @@ def first_line(exc: BaseException) -> str:
 _DISK_FULL_WORDS = ("No space left on device", "File too large", "Disk quota exceeded")
 _WRITE_FAILED = re.compile(r'Could not (?:write|truncate|fsync|extend|sync) file "([^"]+)"')
 _DAMAGED = {
+    "WAL does not match": "db.damaged_wal",
     "Could not read enough bytes": "db.damaged_short",
     "Corrupt database file": "db.damaged_blocks",
 }
@@ -326,14 +328,15 @@ def _catalogue_file(con: duckdb.DuckDBPyConnection) -> str:
     return str(row[0]) if row and row[0] else "?"
 
 
-def expected_shape(version: int) -> set[tuple[str, str, str]]:
+@functools.cache
+def expected_shape(version: int) -> frozenset[tuple[str, str, str]]:
     """The tables, views and columns kpi's schema `version` has, as DuckDB builds them (in memory)."""
     con = duckdb.connect()
     try:
         for script in MIGRATIONS[:version]:
             for statement in filter(str.strip, script.split(";")):
                 con.execute(statement)
-        return _shape(con, "memory")
+        return frozenset(_shape(con, "memory"))
     finally:
         con.close()
 
@@ -356,7 +359,11 @@ def other_shape(con: duckdb.DuckDBPyConnection) -> bool:
         theirs = _shape(con, str(row[0]) if row else "memory")
     except (duckdb.Error, KpiError):
         return True
-    return not 0 < version <= SCHEMA_VERSION or not expected_shape(version) <= theirs
+    if not 0 < version <= SCHEMA_VERSION:
+        return True
+    expected = expected_shape(version)
+    tables = {table for table, _, _ in expected}  # (tables of another program's beside kpi's are left alone)
+    return {row for row in theirs if row[0] in tables} != expected
 
 
 def refuse_other_shape(con: duckdb.DuckDBPyConnection, path: Path, exc: BaseException) -> None:
@@ -379,10 +386,15 @@ def upgrade(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     if version == 0 and _holds_anything(con):
         raise DatabaseUnreadable("db.not_kpi", path=str(path))
     with transaction(con, data=False):
-        for script in MIGRATIONS[version:]:
-            for statement in filter(str.strip, script.split(";")):
-                con.execute(statement)
-        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        migrate(con, version)
+
+
+def migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    """The migrations from `version` to SCHEMA_VERSION, inside the caller's transaction."""
+    for script in MIGRATIONS[version:]:
+        for statement in filter(str.strip, script.split(";")):
+            con.execute(statement)
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
@@ -418,7 +430,9 @@ def _holds_anything(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 @contextmanager
-def open_for_write(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_for_write(
+    path: Path, wait: float = DEFAULT_WAIT, upgrade_schema: bool = True
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection on an up-to-date schema, every block of its tables read first; the file is created
     owner-only (0600). Staged files a killed backup or restore left are removed first; an older schema is
     upgraded after a copy of it is kept (both named in the output). A file this call created is removed again
@@ -438,10 +452,12 @@ def open_for_write(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[duckdb.Du
             if version == 0 and not empty:
                 raise DatabaseUnreadable("db.not_kpi", path=str(path))
             if version > 0:
+                if other_shape(con):
+                    raise DatabaseUnreadable("db.not_kpi", path=str(path))
                 read_whole(con)
-            if 0 < version < SCHEMA_VERSION:
+            if 0 < version < SCHEMA_VERSION and upgrade_schema:
                 _upgrade_kept(con, path, version)
-            else:
+            elif version == 0 or upgrade_schema:
                 upgrade(con, path)
             yield con
             con.execute("CHECKPOINT")
@@ -490,6 +506,8 @@ def open_for_read(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[duckdb.Duc
     try:
         version = schema_version(con)
         refuse_newer(path, version)
+        if version == 0 and _holds_anything(con):
+            raise DatabaseUnreadable("db.not_kpi", path=str(path))
         if version == 0:
             raise NoData("db.empty", path=str(path))
         if version < SCHEMA_VERSION:

@@ -45,9 +45,9 @@ def copy_database(con: duckdb.DuckDBPyConnection, staged: Path) -> None:
 def take(con: duckdb.DuckDBPyConnection, target: Path, numbered: bool = True) -> Path:
     """A copy of the database `con` holds for writing, named `target` (the next free number when it is taken and
     `numbered`); the name it got."""
-    staged = gate.staging_name(target)
+    staged = gate.staging_name(target, store=True)
     try:
-        copy_database(con, staged)
+        gate.creating(lambda: copy_database(con, staged), target, store=True)
         return gate.claim(staged, target, numbered)
     finally:
         gate.remove_staged(staged)

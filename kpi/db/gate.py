@@ -13,18 +13,19 @@ copies are owner-only (0600, folders 0700), whatever the umask.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import secrets
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from kpi import interrupts
 from kpi.db.files import SUFFIX, folder, wal_of
-from kpi.errors import DISK_FULL, NOT_PERMITTED, CannotCreate, CannotWrite, UsageProblem
+from kpi.errors import DISK_FULL, CannotCreate, CannotWrite, NoPermission, UsageProblem
 
 # What a path that is not a regular file is, for the message (its catalogue key).
 KINDS = {
@@ -129,24 +130,36 @@ def is_protected(path: Path) -> bool:
     return any(_belongs_to(path, db) for db in _databases) or _protected_by_name(path) or recognised_by_duckdb(path)
 
 
+def canonical(path: Path) -> Path:
+    """The path as the system will follow it: its folder with links and `..` resolved (`new/../x` is `x`, which
+    the write would replace), its own name kept (a link is replaced as a link)."""
+    return Path(os.path.realpath(path.parent)) / path.name if path.name not in ("", ".", "..") else path.resolve()
+
+
+SYSTEM_PLACES = ("proc", "sys", "dev")  # the kernel's own files: never an output, whatever they stat as
+
+
 def refuse(path: Path | None, force: bool) -> None:
     """Refuse an output path (exit 2) that is protected or not a regular file, or that exists and may be replaced
     only with --force (nothing to refuse without a path: the output goes to stdout)."""
     if path is None:
         return
+    named, path = path, canonical(path)  # (messages name the path as the user wrote it)
     if is_protected(path):
-        raise UsageProblem("out.protected", path=str(path))
+        raise UsageProblem("out.protected", path=str(named))
     try:
         mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        if path.is_symlink():
-            raise UsageProblem("out.not_a_file", path=str(path), kind="out.kind.other") from None
-        return
-    except OSError:
-        return  # a folder we cannot look into: the write itself will say
-    if not stat.S_ISREG(mode):
-        raise UsageProblem("out.not_a_file", path=str(path), kind=KINDS.get(stat.S_IFMT(mode), "out.kind.other"))
-    if not force:
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise CannotCreate("out.cannot_create", path=str(named), folder=str(path.parent)) from exc
+        if isinstance(exc, FileNotFoundError) and path.is_symlink():
+            raise UsageProblem("out.not_a_file", path=str(named), kind="out.kind.other") from None
+        mode = None  # absent (or a folder we cannot look into: the write itself will say)
+    if mode is not None and not stat.S_ISREG(mode):
+        raise UsageProblem("out.not_a_file", path=str(named), kind=KINDS.get(stat.S_IFMT(mode), "out.kind.other"))
+    if len(path.parts) > 1 and path.parts[1] in SYSTEM_PLACES:
+        raise UsageProblem("out.not_a_file", path=str(named), kind="out.kind.other")
+    if mode is not None and not force:
         raise UsageProblem("cli.would_replace", folder=str(path.parent), names=path.name)
 
 
@@ -172,6 +185,9 @@ def files_in_place(out: Path, files: dict[str, bytes], force: bool) -> Iterator[
 
     A failure (a full disk, a read-only folder), a signal or an exception in the block (a submission that cannot
     be registered) before the renames leaves `out` as it was (a folder this call created is removed again)."""
+    named, out = out, canonical(out)
+    if len(out.parts) > 1 and out.parts[1] in SYSTEM_PLACES:
+        raise UsageProblem("out.not_a_file", path=str(named), kind="out.kind.other")
     if out.exists() and not out.is_dir():
         raise UsageProblem("out.not_a_folder", path=str(out))
     if is_protected(out):
@@ -197,7 +213,7 @@ def files_in_place(out: Path, files: dict[str, bytes], force: bool) -> Iterator[
                 os.fsync(f.fileno())
             os.chmod(temporary[name], file_mode)
         staged = True  # from here on, an error is the block's own (it is explained where it was raised)
-        yield [out / name for name in files]
+        yield [named / name for name in files]
     except BaseException as exc:
         with interrupts.held():
             for tmp in temporary.values():
@@ -207,7 +223,7 @@ def files_in_place(out: Path, files: dict[str, bytes], force: bool) -> Iterator[
                     out.rmdir()
         if not staged and isinstance(exc, OSError) and exc.errno in DISK_FULL:
             raise CannotWrite("io.disk_full", path=str(out / writing), committed=False) from exc
-        if not staged and isinstance(exc, OSError) and exc.errno in NOT_PERMITTED:
+        if not staged and isinstance(exc, OSError):  # a read-only folder, a file where a folder goes, a long name
             raise CannotCreate("out.cannot_create", path=str(out / writing), folder=str(out)) from exc
         raise
     with interrupts.held():
@@ -215,32 +231,78 @@ def files_in_place(out: Path, files: dict[str, bytes], force: bool) -> Iterator[
             refuse(out / name, force=True)  # nothing became a database or a folder meanwhile
             os.replace(tmp, out / name)
         if len(temporary) == 1:
-            interrupts.keep("io.kept_file", path=str(out / next(iter(temporary))))
+            interrupts.keep("io.kept_file", path=str(named / next(iter(temporary))))
         else:
-            interrupts.keep("io.kept_files", folder=str(out), n=len(temporary))
+            interrupts.keep("io.kept_files", folder=str(named), n=len(temporary))
 
 
 def write_file(path: Path, data: bytes, force: bool = False) -> Path:
     """One file, written atomically; an existing one is replaced only with force."""
     refuse(path, force)
-    return write_files(path.parent, {path.name: data}, force=True)[0]
+    write_files(canonical(path).parent, {path.name: data}, force=True)
+    return path
 
 
 # ---------------------------------------------------------------------------- the store's own new files
 
 
-def staging_name(target: Path) -> Path:
-    """A new, unused name beside `target` for DuckDB to create a database under before it takes its place."""
-    if not target.parent.exists():
-        _make_folder(target.parent, 0o700)
-    return target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+STAGED = ".kpi-staged-"  # in the name of every database file staged before it takes its name
+
+
+def staging_name(target: Path, store: bool = True) -> Path:
+    """A new, unused name beside `target` for DuckDB to create a database under before it takes its place; a
+    folder it needs is made owner-only. A place that cannot hold it is refused (kpi.db.gate.creating)."""
+    try:
+        if not target.parent.exists():
+            _make_folder(target.parent, 0o700)
+        if not target.parent.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(target.parent))
+    except OSError as exc:
+        raise _cannot_create(exc, target, store) from exc
+    return target.with_name(f".{target.name}{STAGED}{secrets.token_hex(6)}.tmp")
+
+
+def creating(make: Callable[[], None], target: Path, store: bool) -> None:
+    """Run `make`, which has DuckDB create a database file for `target`; a place that cannot hold it is said as
+    such: no permission for the database's own files (77), an output that cannot be created (73), a full disk (74)."""
+    import duckdb
+
+    try:
+        make()
+    except (OSError, duckdb.IOException, duckdb.PermissionException) as exc:
+        raise _cannot_create(exc, target, store) from exc
+
+
+def _cannot_create(exc: BaseException, target: Path, store: bool) -> Exception:
+    text = str(exc)
+    if (isinstance(exc, OSError) and exc.errno in DISK_FULL) or any(
+        w in text for w in ("No space left", "File too large", "Disk quota")
+    ):
+        return CannotWrite("io.disk_full", path=str(target), committed=False)
+    if not isinstance(exc, OSError) and not any(
+        w in text
+        for w in (
+            "Permission denied",
+            "Read-only file system",
+            "Operation not permitted",
+            "Not a directory",
+            "File name too long",
+            "No such file or directory",
+            "Cannot open",
+        )
+    ):
+        return exc if isinstance(exc, Exception) else RuntimeError(text)
+    if store:
+        return NoPermission("db.no_permission", path=str(target), detail=text.strip().splitlines()[0] if text else "")
+    return CannotCreate("out.cannot_create", path=str(target), folder=str(target.parent))
 
 
 def remove_staged(staged: Path) -> None:
     """A staged database that will not take its place, and its log."""
     with interrupts.held():
         for leftover in (staged, wal_of(staged)):
-            leftover.unlink(missing_ok=True)
+            with suppress(OSError):
+                leftover.unlink(missing_ok=True)
 
 
 def claim(staged: Path, target: Path, numbered: bool) -> Path:
@@ -272,8 +334,8 @@ def replace_with(staged: Path, target: Path) -> Path:
 
 
 def _numbered(name: str, n: int) -> str:
-    stem, dot, ext = name.partition(".duckdb")
-    return f"{stem}-{n}{dot}{ext}" if dot else f"{name}-{n}"
+    """`…_backup.duckdb` → `…_backup-2.duckdb`; `kpi.duckdb.replaced-TIME` → `kpi.duckdb.replaced-TIME-2`."""
+    return f"{name[: -len('.duckdb')]}-{n}.duckdb" if name.endswith(".duckdb") else f"{name}-{n}"
 
 
 def keep_aside(path: Path, aside: Path) -> Path:
@@ -313,11 +375,13 @@ def sync_folder(place: Path) -> None:
 
 
 def leftovers(db: Path) -> list[Path]:
-    """Staged files a killed backup, restore or output left beside the database or in its backups folder."""
+    """Staged files a killed backup or restore of this database left beside it or in its backups folder (never a
+    file of another name: each staged name is the final name, STAGED and a random tag)."""
+    tail = re.escape(STAGED) + r"[0-9a-f]{12}\.tmp(?:\.wal)?$"
+    beside = re.compile(r"^\." + re.escape(db.name) + r"(?:\.replaced-\d{8}T\d{6}(?:-\d+)?)?" + tail)
+    inside = re.compile(r"^\.\d{8}T\d{6}_[\w-]+\.duckdb" + tail)
     found: list[Path] = []
-    from kpi.db.files import glob_escape
-
-    for place, pattern in ((db.parent, f".{glob_escape(db.name)}*.tmp*"), (folder(db), ".*.tmp*")):
+    for place, pattern in ((db.parent, beside), (folder(db), inside)):
         if place.is_dir():
-            found += sorted(p for p in place.glob(pattern) if p.is_file())
+            found += sorted(p for p in place.iterdir() if pattern.match(p.name) and p.is_file())
     return found

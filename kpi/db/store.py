@@ -57,11 +57,12 @@ class Store:
                 versions.forget(con)
 
     @contextmanager
-    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection, every block read first (kpi.db.connect.open_for_write)."""
+    def writing(self, upgrade_schema: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection, every block read first (kpi.db.connect.open_for_write); an older schema is
+        upgraded unless `upgrade_schema` is false (a backup copies it as it is)."""
         from kpi.db.connect import open_for_write
 
-        with open_for_write(self.path, self.wait) as con:
+        with open_for_write(self.path, self.wait, upgrade_schema) as con:
             yield con
 
     def own_files(self) -> list[Path]:

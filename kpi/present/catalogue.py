@@ -248,6 +248,18 @@ WORDS: dict[str, tuple[str, str]] = {
         "{path} holds no kpi data; load data first: kpi load sample_data/",
     ),
     "help.opt.out_record": ("書き出すファイル（xlsx には必須）。", "File to write (required for xlsx)."),
+    "db.damaged_wal": (
+        "データベース {path} の隣の記録（.wal）はこのファイルのものではありません（{detail}）。ファイルは変更していません。{advice}",
+        "the log (.wal) beside database {path} is not this file's ({detail}). The file was left as it is; {advice}",
+    ),
+    "db.not_kpi": (
+        "{path} は DuckDB のデータベースですが kpi のものではありません（ほかの表があります）。別の --db を指定してください",
+        "{path} is a DuckDB database but not kpi's (it has other tables); use another --db",
+    ),
+    "db.no_permission": (
+        "データベース {path} を開けないか書き込めません（{detail}）。ファイルとそのフォルダの権限を確かめてください",
+        "cannot open or write database {path} ({detail}); check the permissions of the file and its folder",
+    ),
     # ------------------------------------------------------------------ kpi/cli/app.py
     "cli.version": ("kpi {version}", "kpi {version}"),
     "help.app": (
@@ -1861,6 +1873,10 @@ timezone = "Asia/Tokyo"
     ),
     "rule.start_after_end": ("開始年度が終了年度より後です", "start_fy must not be after end_fy"),
     # ------------------------------------------------------------------ kpi/db/backup.py
+    "backup.log_beside": (
+        "{path} の隣に記録（{log}）があります。別のデータベースのものかもしれないので、この名前にはバックアップを書きません。別の名前を指定してください",
+        "there is a log ({log}) beside {path}; it may be another database's, so no backup is written under that name: name another file",
+    ),
     "restore.with_log": (
         "バックアップ {backup} の記録（{log}）も DuckDB が読み込み、その内容も含めて戻します",
         "the backup {backup} has a log ({log}): DuckDB reads it too, and what it holds is restored with the rest",
@@ -1908,14 +1924,6 @@ timezone = "Asia/Tokyo"
     "db.too_new": (
         "データベース {path} のスキーマ版 {version} はこの kpi が知る版（{known}）より新しいため読めません。kpi を更新してください",
         "database {path} has schema version {version}, newer than this kpi knows ({known}); upgrade kpi to read it",
-    ),
-    "db.not_kpi": (
-        "{path} は DuckDB のデータベースですが kpi のものではありません（ほかの表があります）。別の --db を指定してください",
-        "{path} is a DuckDB database but not kpi's (it has other tables); use another --db",
-    ),
-    "db.no_permission": (
-        "データベース {path} を開けないか書き込めません（{detail}）。ファイルとそのフォルダの権限を確かめてください",
-        "cannot open or write database {path} ({detail}); check the permissions of the file and its folder",
     ),
     "db.cannot_open": ("データベース {path} を開けません: {detail}", "cannot open database {path}: {detail}"),
     # ------------------------------------------------------------------ kpi/settings.py

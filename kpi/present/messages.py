@@ -48,6 +48,7 @@ def _found(words: Words, p: Mapping[str, Any]) -> dict[str, str]:
 # Parameters some messages compose from others (a clause that is there or not).
 DERIVED: dict[str, Callable[[Words, Mapping[str, Any]], dict[str, str]]] = {
     "db.damaged_short": _advice,
+    "db.damaged_wal": _advice,
     "db.damaged_blocks": _advice,
     "db.damaged_after_commit": _advice,
     "out.not_a_file": _kind,

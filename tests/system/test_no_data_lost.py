@@ -808,3 +808,141 @@ def test_export_files_are_readable_by_colleagues_under_umask_022(office: Office)
     assert written
     for path in written:
         assert stat.S_IMODE(path.stat().st_mode) == 0o644, (path, oct(path.stat().st_mode))
+
+
+# ---------------------------------------------------------------------------- what the adversarial pass found
+
+
+def lookalike_backup(office: Office, name: str, sql: str) -> Path:
+    """A backup of the office changed by `sql` so that its tables are no longer those of the version it records."""
+    import duckdb
+
+    target = office.folder.parent / name
+    shutil.copy(office.b2, target)
+    con = duckdb.connect(str(target))
+    con.execute(sql)
+    con.close()
+    return target
+
+
+@pytest.mark.parametrize(
+    ("name", "sql"),
+    [
+        ("labelled-v4.duckdb", "UPDATE meta SET value = '4' WHERE key = 'schema_version'"),
+        ("labelled-minus-3.duckdb", "UPDATE meta SET value = '-3' WHERE key = 'schema_version'"),
+        ("renamed-column.duckdb", "ALTER TABLE theme_rows RENAME COLUMN status TO stat"),
+    ],
+)
+def test_a_backup_not_of_kpis_shape_is_refused_and_the_database_is_left_as_it_was(
+    office: Office, states: States, name: str, sql: str
+) -> None:
+    bad = lookalike_backup(office, name, sql)
+    ran = restore("--db", str(office.db), str(bad))
+    assert ran.exit_code == 3 and names(ran.stderr, bad), ran.output
+    assert state(office.db) == states.s3
+    alone("load", "--db", str(office.db), str(SAMPLE / "budget.csv"), expect=0)  # not locked out
+
+
+def test_an_output_through_a_folder_that_does_not_exist_and_dot_dot_is_not_new(office: Office) -> None:
+    notes = office.folder / "notes.csv"
+    notes.write_text("precious\n", encoding="utf-8")
+    result = invoke(
+        "report", "--db", str(office.db), "--format", "csv", "--out", str(office.folder / "sub/../notes.csv")
+    )
+    assert result.exit_code == 2 and notes.read_text(encoding="utf-8") == "precious\n", result.output
+    assert not (office.folder / "sub").exists()
+    kept = office.folder / "n.duckdb"
+    kept.write_text("precious\n", encoding="utf-8")
+    result = invoke("backup", "--db", str(office.db), "--out", str(office.folder / "s2/../n.duckdb"))
+    assert result.exit_code == 2 and kept.read_text(encoding="utf-8") == "precious\n", result.output
+
+
+def test_the_clean_up_of_leftovers_removes_only_this_databases_staged_files(office: Office) -> None:
+    theirs = [
+        office.folder / ".kpi.duckdb_notes.tmp.txt",
+        office.folder / ".kpi.duckdb-old.replaced-20261205T120000.kpi-staged-abcdef012345.tmp",
+    ]
+    ours = office.folder / ".kpi.duckdb.kpi-staged-0123456789ab.tmp"
+    for path in [*theirs, ours]:
+        path.write_text("x", encoding="utf-8")
+    result = ok("backup", "--db", str(office.db))
+    assert all(p.exists() for p in theirs) and not ours.exists()
+    assert str(ours) in result.output
+
+
+def test_a_log_beside_the_database_that_is_not_its_own_is_mended_by_a_restore(office: Office, states: States) -> None:
+    import duckdb
+
+    donor = office.folder.parent / "donor.duckdb"
+    con = duckdb.connect(str(donor))
+    con.execute("PRAGMA disable_checkpoint_on_shutdown; CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1)")
+    con.close()
+    shutil.copy(files_wal(donor), files_wal(office.db))
+    ran = alone("report", "--db", str(office.db))
+    assert ran.exit_code == 65 and "kpi restore" in ran.stderr, ran.output  # named as damage, with the way out
+    restore("--db", str(office.db), str(office.b2), expect=0)
+    assert state(office.db) == states.s2
+    alone("report", "--db", str(office.db), expect=0)
+
+
+def files_wal(db: Path) -> Path:
+    return db.with_name(db.name + ".wal")
+
+
+def test_a_backup_is_not_written_under_a_name_that_has_a_log_beside_it(office: Office) -> None:
+    target = office.folder.parent / "share.duckdb"
+    files_wal(target).write_bytes(b"a stale log")
+    result = invoke("backup", "--db", str(office.db), "--out", str(target))
+    assert result.exit_code == 2 and not target.exists(), result.output
+
+
+def test_a_second_kept_copy_in_the_same_second_keeps_the_databases_name(office: Office) -> None:
+    from kpi.db.gate import _numbered
+
+    assert _numbered("kpi.duckdb.replaced-20261205T120000", 2) == "kpi.duckdb.replaced-20261205T120000-2"
+    assert _numbered("20261205T120000_backup.duckdb", 2) == "20261205T120000_backup-2.duckdb"
+
+
+@pytest.mark.parametrize("where", ["proc", "parent-is-a-file", "long-name", "backups-is-a-file"])
+def test_outputs_the_system_cannot_hold_are_said_with_their_code_never_70(office: Office, where: str) -> None:
+    (office.folder / "notes.txt").write_text("x", encoding="utf-8")
+    cases = {
+        "proc": (["backup", "--out", "/proc/self/fd/2", "--force"], 2),
+        "parent-is-a-file": (["backup", "--out", str(office.folder / "notes.txt" / "x.duckdb")], 73),
+        "long-name": (["report", "--out", str(office.folder / ("x" * 300 + ".csv"))], 73),
+    }
+    if where == "backups-is-a-file":
+        lone = office.folder.parent / "lone"
+        lone.mkdir()
+        shutil.copy(office.db, lone / "kpi.duckdb")
+        (lone / "kpi.duckdb.backups").write_text("not a folder", encoding="utf-8")
+        result = invoke("backup", "--db", str(lone / "kpi.duckdb"))
+        assert result.exit_code == 77, result.output
+        return
+    args, code = cases[where]
+    result = invoke(*args[:1], "--db", str(office.db), *args[1:])
+    assert result.exit_code == code, result.output
+
+
+def test_a_file_of_another_program_is_named_not_kpis_not_empty(office: Office) -> None:
+    import duckdb
+
+    foreign = office.folder.parent / "customers.duckdb"
+    con = duckdb.connect(str(foreign))
+    con.execute("CREATE TABLE customers (id INTEGER)")
+    con.close()
+    result = invoke("report", "--db", str(foreign))
+    assert result.exit_code == 3 and "kpi load" not in result.output, result.output
+
+
+def test_a_backup_leaves_an_older_schema_as_it_is(tmp_path: Path) -> None:
+    v1 = tmp_path / "v1.duckdb"
+    shutil.copy(TESTS / "fixtures" / "schema_v1.duckdb", v1)
+    before = sha(v1)
+    ok("backup", "--db", str(v1), "--out", str(tmp_path / "copy.duckdb"))
+    assert sha(v1) == before
+
+
+def test_a_blank_reason_of_invisible_characters_is_refused(office: Office) -> None:
+    result = invoke("load", "--db", str(office.db), str(SAMPLE / "budget.csv"), "--reopen", "\u200b\ufeff")
+    assert result.exit_code == 2, result.output

@@ -29,7 +29,7 @@ def backup_command(
 
     require(store.path)
     refuse(out, force)
-    with store.writing() as con:
+    with store.writing(upgrade_schema=False) as con:  # a backup leaves an older schema as it is
         copy = checked_copy(con, store.path, out, force)
     console.say(backup_line(copy, console.words))
 

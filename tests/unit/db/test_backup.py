@@ -161,6 +161,6 @@ def test_a_copy_left_half_made_by_a_killed_process_is_removed_by_the_next_one(
 ) -> None:
     folder = files.folder(sample_store)
     folder.mkdir()
-    leftover = write(folder / ".20261202T083012_load-8.duckdb.abc123.tmp", "half a copy")
+    leftover = write(folder / ".20261202T083012_load-8.duckdb.kpi-staged-0123456789ab.tmp", "half a copy")
     load(sample_store, corrected(tmp_path / "a", 1))
     assert not leftover.exists() and len(files.listed(sample_store)) == 1

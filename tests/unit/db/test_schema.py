@@ -130,7 +130,7 @@ def test_a_load_into_the_v1_file_upgrades_it_and_adds_to_its_data(v1: Path, tmp_
 def test_sigkill_during_the_upgrade_leaves_version_1_or_the_upgraded_file(v1: Path) -> None:
     before = v1_data(v1)
     for _ in range(5):  # each attempt proves where it stopped; a phase shorter than the reaction is tried again
-        with Spy("backup", "--db", str(v1)) as spy:
+        with Spy("load", "--db", str(v1), str(SAMPLE / "budget.csv")) as spy:
             # inside the upgrade's transaction: its last statement has begun, its COMMIT has not returned
             inside = spy.stop_inside("before INSERT OR REPLACE", "after COMMIT")
             spy.send(signal.SIGKILL)
@@ -142,7 +142,7 @@ def test_sigkill_during_the_upgrade_leaves_version_1_or_the_upgraded_file(v1: Pa
         raise AssertionError("the upgrade never stopped inside its transaction")
     assert version(v1) in (1, schema.SCHEMA_VERSION)
     assert v1_data(v1) == before
-    result = run_kpi("backup", "--db", str(v1))
+    result = run_kpi("load", "--db", str(v1), str(SAMPLE / "budget.csv"))
     assert result.returncode == 0, result.stderr
     assert version(v1) == schema.SCHEMA_VERSION
 
