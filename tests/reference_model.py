@@ -1,11 +1,13 @@
-"""The reference model of tests/system/test_lifecycle.py: what kpi's figures must be, in plain Python.
+"""The reference model of tests/system/test_lifecycle.py and test_store_lifecycle.py: what kpi's figures must be.
 
 The model reads the files a test wrote (the CSV files and the programme's TOML that kpi is given) and keeps the
 programme's records as README "kpi load" says they are kept: one theme list per date (a list for a date already
 loaded replaces that date's list), follow-up surveys replaced by (theme_id, survey_fy), budget years by fy, and a
 numbered load for every file that changes something (a file whose content is already stored records no load).
 Every state is kept, keyed by the number of the load that made it (`Model.history`; 0 is the empty database), so
-the figures as known at load N are `figures(model.history[N], fy)`.
+the figures as known at load N are `figures(model.history[N], fy)`. A `Book` is what one database file holds — its
+loads (undos among them) with the records after each, and its submissions — and what `kpi load`, `kpi undo` and
+`kpi export` do to it, a final submission closing its year (README "Closing a year").
 
 The figures follow README "How the figures are computed", written again here from its words: nothing of kpi is
 imported and no SQL is run. The model reads the forms the tests write (and the sample data's): headers in English
@@ -137,10 +139,7 @@ class Model:
 
     def outcome(self, kind: str, path: Path, snapshot: dt.date | None = None) -> State | None:
         """The state a load of one file of `kind` would leave; None when it changes nothing (no load recorded)."""
-        if kind == "themes":
-            return _themes_load(self.state, path, snapshot)
-        loaders = {"programme": _programme_load, "followups": _surveys_load, "budget": _budget_load}
-        return loaders[kind](self.state, path)
+        return after_load(self.state, kind, path, snapshot)
 
     def record(self, state: State | None) -> int | None:
         """Record a committed load's state under the next load number; None (and no number) when it changed nothing."""
@@ -227,6 +226,14 @@ def snapshot_of(path: Path, snapshot: dt.date | None) -> dt.date:
 
 
 # ---------------------------------------------------------------------------- what one load does
+
+
+def after_load(state: State, kind: str, path: Path, snapshot: dt.date | None = None) -> State | None:
+    """The state a load of one file of `kind` leaves; None when it changes nothing (no load recorded)."""
+    if kind == "themes":
+        return _themes_load(state, path, snapshot)
+    loaders = {"programme": _programme_load, "followups": _surveys_load, "budget": _budget_load}
+    return loaders[kind](state, path)
 
 
 def _programme_load(state: State, path: Path) -> State | None:
@@ -464,3 +471,97 @@ def changes(state: State) -> Changes | None:
         outcome_before=outcome(state, old, fiscal_year_of(before)),
         outcome_after=outcome(state, new, fiscal_year_of(after)),
     )
+
+
+# ---------------------------------------------------------------------------- a database file: loads and submissions
+
+
+def carried(state: State, fy: int) -> tuple[object, ...]:
+    """The figures a submission for `fy` carries: the list in force, each KPI, the status summary, the budget."""
+    f = figures(state, fy)
+    o = f.outcome
+    return (
+        f.snapshot,
+        o.short_term,
+        o.long_term,
+        o.long_term_matured,
+        f.status_summary,
+        f.total_budget,
+        f.total_executed,
+    )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One load as a database records it: its file's name, the load it undoes (None: a file), the state after it."""
+
+    file_name: str
+    undoes: int | None
+    state: State
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One `kpi export` as the register keeps it: the year, the stage, the load its figures were computed from."""
+
+    as_of_fy: int
+    stage: str
+    load_id: int
+
+
+@dataclass(frozen=True)
+class Book:
+    """What one database file holds: each load in order with the records after it, and each submission."""
+
+    loads: tuple[Entry, ...] = ()
+    submissions: tuple[Submission, ...] = ()
+
+    @property
+    def state(self) -> State:
+        """The records as they stand."""
+        return self.at(len(self.loads))
+
+    def at(self, n: int) -> State:
+        """The records right after load n (0: before any)."""
+        return self.loads[n - 1].state if n else State()
+
+    @property
+    def register(self) -> tuple[tuple[tuple[str, int | None], ...], tuple[tuple[int, str, int], ...]]:
+        """The loads (file name, the load it undoes) and the submissions (year, stage, load), in order."""
+        loads = tuple((e.file_name, e.undoes) for e in self.loads)
+        return loads, tuple((s.as_of_fy, s.stage, s.load_id) for s in self.submissions)
+
+    def closes(self, after: State) -> bool:
+        """Whether records becoming `after` change a figure of a year whose final figures were submitted."""
+        closed = {s.as_of_fy for s in self.submissions if s.stage == "final"}
+        return any(carried(self.state, fy) != carried(after, fy) for fy in closed)
+
+    def load(self, kind: str, path: Path, snapshot: dt.date | None = None, reopen: bool = False) -> tuple[int, Book]:
+        """`kpi load` of one file: exit 0 (a load, or none); exit 3 and nothing written if it changes a closed year."""
+        after = after_load(self.state, kind, path, snapshot)
+        if after is None:
+            return 0, self
+        if self.closes(after) and not reopen:
+            return 3, self
+        return 0, Book((*self.loads, Entry(path.name, None, after)), self.submissions)
+
+    def undo(self, reopen: bool = False) -> tuple[int, Book]:
+        """`kpi undo` of the latest load; exit 3, nothing written, when none, an undo, or a closed year changes."""
+        if not self.loads or self.loads[-1].undoes is not None:
+            return 3, self
+        latest = len(self.loads)
+        after = self.at(latest - 1)
+        if self.closes(after) and not reopen:
+            return 3, self
+        return 0, Book((*self.loads, Entry(self.loads[-1].file_name, latest, after)), self.submissions)
+
+    def export(self, fy: int, stage: str) -> tuple[int, Book]:
+        """`kpi export`: a submission registered from the latest load; exit 3 (none) without data."""
+        if not self.state.has_data:
+            return 3, self
+        return 0, Book(self.loads, (*self.submissions, Submission(fy, stage, len(self.loads))))
+
+    def holds(self, earlier: Book) -> bool:
+        """Whether every load and submission of `earlier` is here, in order (its state read with --known-at)."""
+        n, m = len(earlier.loads), len(earlier.submissions)
+        return self.loads[:n] == earlier.loads and self.submissions[:m] == earlier.submissions

@@ -1,8 +1,8 @@
 """The fault suites, again and again, with a CPU kept busy: python tools/soak.py [RUNS] (make soak: 10).
 
-Runs the crash, signal, concurrency, progress and lifecycle suites RUNS times in a row while a second process keeps one CPU
-busy (a plain Python loop, started before the first run and stopped after the last), prints each run's
-result and time, and exits 1 unless every run passed. A suite that fails once in ten here is flaky.
+Runs the crash, signal, concurrency, progress, lifecycle and store lifecycle suites RUNS times in a row while a second
+process keeps one CPU busy (a plain Python loop, started before the first run and stopped after the last), prints each
+run's result and time, and exits 1 unless every run passed. A suite that fails once in ten here is flaky.
 """
 
 from __future__ import annotations
@@ -21,9 +21,18 @@ SUITES = [
     "tests/system/test_concurrency.py",
     "tests/system/test_progress.py",
     "tests/system/test_lifecycle.py",
+    "tests/system/test_store_lifecycle.py",
 ]
-# The lifecycle machine runs far longer than in the normal suite, with new examples each run.
-LIFECYCLE = {"KPI_LIFECYCLE_EXAMPLES": "12", "KPI_LIFECYCLE_STEPS": "14", "KPI_LIFECYCLE_RANDOM": "1"}
+# The lifecycle machines run far longer than in the normal suite, with new examples each run: the store machine ten
+# times as many examples as CI's 3, each as long.
+LIFECYCLE = {
+    "KPI_LIFECYCLE_EXAMPLES": "12",
+    "KPI_LIFECYCLE_STEPS": "14",
+    "KPI_LIFECYCLE_RANDOM": "1",
+    "KPI_STORE_EXAMPLES": "30",
+    "KPI_STORE_STEPS": "12",
+    "KPI_STORE_RANDOM": "1",
+}
 
 
 def _stop(signum: int, frame: object) -> None:

@@ -247,6 +247,8 @@ def restore(db: Path, backup: Path, wait: float, other_programme: bool = False) 
     existed = db.exists()
     try:
         with open_for_write(db, wait) as con:
+            if not backup.is_file():  # a copy a load pruned while this restore waited for the lock
+                raise UsageProblem("backup.not_a_file", path=str(backup))
             _refuse_other_programme(con, backup, other_programme)
             at = now_in(stored_timezone(con))
             aside = take(con, files.replaced(db, at)) if existed else None

@@ -6,10 +6,10 @@ grown from the list before it, with themes missing, statuses and end years moved
 dates already loaded (by the file's name or by --snapshot; some statuses, end years or themes changed, perhaps
 another size), follow-up surveys (some re-surveying a stored theme and year) and budget years (some given again);
 `kpi export`, `kpi report`, `kpi check` and `kpi changes`; `kpi undo` of the latest load (refused when it is an
-undo itself); a load killed with SIGKILL at a moment it names
-(tests/faultkit.py pauses the load right after that announcement: nothing is slept towards); and the database moved
-to another folder and back, as an office moves its file. Every step is `python -m kpi` in a subprocess on the
-machine's own database in its own temporary folder.
+undo itself); a load killed with SIGKILL right after one of the announcements its rehearsal on a copy of the
+database made (tests/faultkit.py pauses the load there: nothing is slept towards, and no phase is named here); and
+the database moved to another folder and back, as an office moves its file. Every step is `python -m kpi` in a
+subprocess on the machine's own database in its own temporary folder.
 
 After every step `kpi report --format json` must open the database and say, as of one fiscal year (the next of
 YEARS at each step), what the reference model (tests/reference_model.py, plain Python over the files written)
@@ -33,6 +33,7 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import tempfile
@@ -81,22 +82,16 @@ STATUS_CODES = {
     rm.ON_TRACK: "on_track",
 }
 
-# The announcements every load makes (tests/faultkit.py), in order; a staged themes file also has its `check`. Before
-# its transaction a load keeps a copy of the database (a CHECKPOINT, then a temporary file renamed into place); the
-# CHECKPOINT after its COMMIT is the second one ("#2": the Nth announcement of that kind).
-LOAD_PHASES = (
-    "connected",
-    "before CHECKPOINT",
-    "temp ",
-    "after BEGIN TRANSACTION",
-    "begin read",
-    "begin validate",
-    "before COMMIT",
-    "after COMMIT",
-    "before CHECKPOINT #2",
-)
-THEMES_PHASES = (*LOAD_PHASES[:5], "begin check", *LOAD_PHASES[5:])
-COMMITTED = frozenset({"after COMMIT", "before CHECKPOINT #2"})  # killed there, the load is kept
+
+def pause_points(lines: Sequence[str]) -> list[tuple[int, str]]:
+    """Each announcement of a run from its first opening on: its index, and its FAULTKIT_PAUSE_AT (`START #N`)."""
+    points = []
+    for i in range(next((i for i, line in enumerate(lines) if line == "opening"), 0), len(lines)):
+        words = lines[i].split(" ")  # the start: the words before any naming a file, a time or a number
+        start = " ".join(words[: next((j for j, w in enumerate(words) if re.search(r"[0-9/.'\"]", w)), len(words))])
+        if start:
+            points.append((i, f"{start} #{sum(line.startswith(start) for line in lines[: i + 1])}"))
+    return points
 
 
 # ---------------------------------------------------------------------------- what the office loads
@@ -170,10 +165,7 @@ CORRECTIONS = st.builds(
 )
 SURVEYS = st.builds(Surveys, count=st.integers(1, 60), seed=SEEDS, resurvey=st.booleans())
 BUDGETS = st.builds(Budget, count=st.integers(1, 8), seed=SEEDS)
-KILLS = st.one_of(
-    st.tuples(st.one_of(NEW_LISTS, CORRECTIONS), st.sampled_from(THEMES_PHASES)),
-    st.tuples(st.one_of(SURVEYS, BUDGETS), st.sampled_from(LOAD_PHASES)),
-)
+KILLS = st.tuples(st.one_of(NEW_LISTS, CORRECTIONS, SURVEYS, BUDGETS), st.integers(0, 10_000))  # (a plan, a point)
 
 
 def new_theme(number: int, rng: random.Random) -> rm.Theme:
@@ -335,25 +327,17 @@ def ran(result: Any, *codes: int) -> None:
 # ---------------------------------------------------------------------------- the office
 
 
-class OfficeLifecycle(RuleBasedStateMachine):
-    """One programme office's database, used the ordinary way, with the model beside it."""
+class Office:
+    """Turning a plan into a file for the records as they stand (`records`), in a folder of the office's own."""
 
-    def __init__(self) -> None:
-        """A new temporary folder for this run's database and files."""
-        super().__init__()
-        self.folder = Path(tempfile.mkdtemp(prefix="kpi-lifecycle-"))
-        self.db = self.folder / "kpi.duckdb"
-        self.model = rm.Model()
-        self.files = 0  # files written so far: each load's file has a folder of its own
-        self.next_theme = 1  # the number of the next theme never listed
-        self.steps = 0
-        self.undos: set[int] = set()  # the loads that are undos
+    folder: Path
+    files = 0  # files written so far: each load's file has a folder of its own
+    next_theme = 1  # the number of the next theme never listed
 
-    def teardown(self) -> None:
-        """Remove the folder, database and files."""
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-    # ------------------------------------------------------------------ turning a plan into a file
+    @property
+    def records(self) -> rm.State:
+        """The records as they stand now, which the next file is written for."""
+        raise NotImplementedError
 
     def inbox(self) -> Path:
         """A new folder for the next file (names may repeat from load to load, as an office's do)."""
@@ -364,7 +348,7 @@ class OfficeLifecycle(RuleBasedStateMachine):
 
     def free_dates(self) -> list[dt.date]:
         """The dates no list is loaded for yet."""
-        return [day for day in LIST_DATES if day not in self.model.state.lists]
+        return [day for day in LIST_DATES if day not in self.records.lists]
 
     def grown(self, base: Mapping[str, rm.Theme], size: int, seed: int, change: float) -> list[rm.Theme]:
         """`size` themes from `base`: as many of its themes as fit (the others go missing), `change` of them moved,
@@ -382,7 +366,7 @@ class OfficeLifecycle(RuleBasedStateMachine):
 
     def resolve(self, plan: NewList | Correction | Surveys | Budget) -> Load:
         """Write the file a plan describes, for the state as it is now."""
-        state = self.model.state
+        state = self.records
         if isinstance(plan, NewList):
             free = self.free_dates()
             day = free[plan.nth_free_date % len(free)]
@@ -435,6 +419,28 @@ class OfficeLifecycle(RuleBasedStateMachine):
             rows.setdefault((theme_id, ends[theme_id] + rng.choice((0, 1, 2, 3, 3, 4))), rng.choice(rm.STAGES))
         return [(theme_id, fy, stage) for (theme_id, fy), stage in rows.items()]
 
+
+class OfficeLifecycle(Office, RuleBasedStateMachine):
+    """One programme office's database, used the ordinary way, with the model beside it."""
+
+    def __init__(self) -> None:
+        """A new temporary folder for this run's database and files."""
+        super().__init__()
+        self.folder = Path(tempfile.mkdtemp(prefix="kpi-lifecycle-"))
+        self.db = self.folder / "kpi.duckdb"
+        self.model = rm.Model()
+        self.steps = 0
+        self.undos: set[int] = set()  # the loads that are undos
+
+    def teardown(self) -> None:
+        """Remove the folder, database and files."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    @property
+    def records(self) -> rm.State:
+        """The model's records now."""
+        return self.model.state
+
     def run_load(self, plan: NewList | Correction | Surveys | Budget) -> None:
         """Write a plan's file, load it with the real command, and record it in the model."""
         load = self.resolve(plan)
@@ -479,11 +485,19 @@ class OfficeLifecycle(RuleBasedStateMachine):
 
     @precondition(lambda self: self.model.state.lists and self.free_dates())
     @rule(kill=KILLS)
-    def kill_a_load(self, kill: tuple[NewList | Correction | Surveys | Budget, str]) -> None:
-        """A load killed with SIGKILL right after it announces `phase`; kept only when its COMMIT had returned."""
-        plan, phase = kill
+    def kill_a_load(self, kill: tuple[NewList | Correction | Surveys | Budget, int]) -> None:
+        """A load killed with SIGKILL after one announcement of its rehearsal; kept only when its COMMIT had returned."""
+        plan, point = kill
         load = self.resolve(plan)
         after = self.model.outcome(load.kind, load.path, load.snapshot)
+        rehearsal = self.folder / "rehearsal" / self.db.name
+        rehearsal.parent.mkdir()
+        with Spy(*load.args(copy_db(self.db, rehearsal))) as spy:
+            assert spy.finish(timeout=TIMEOUT) == 0, spy.stderr()
+        shutil.rmtree(rehearsal.parent)
+        points = pause_points(spy.lines)
+        at, phase = points[point % len(points)]
+        committed = any(line == "after COMMIT" for line in spy.lines[: at + 1])  # (a load commits once, at its end)
         spy = Spy(*load.args(self.db), pause_at=phase)
         try:
             paused = spy.wait_for("paused", timeout=TIMEOUT)  # fails, naming what it did announce, if it never pauses
@@ -492,8 +506,8 @@ class OfficeLifecycle(RuleBasedStateMachine):
             assert spy.finish(timeout=TIMEOUT) == -signal.SIGKILL, spy.stderr()
         finally:
             spy.close()
-        number = self.model.record(after) if phase in COMMITTED else None
-        kept = f"kept as load #{number}" if number else ("kept, nothing changed" if phase in COMMITTED else "lost")
+        number = self.model.record(after) if committed else None
+        kept = f"kept as load #{number}" if number else ("kept, nothing changed" if committed else "lost")
         note(f"{load.what}: killed at {phase!r}, {kept}")
 
     @rule()

@@ -164,3 +164,23 @@ def test_a_copy_left_half_made_by_a_killed_process_is_removed_by_the_next_one(
     leftover = write(folder / ".20261202T083012_load-8.duckdb.kpi-staged-0123456789ab.tmp", "half a copy")
     load(sample_store, corrected(tmp_path / "a", 1))
     assert not leftover.exists() and len(files.listed(sample_store)) == 1
+
+
+def test_a_backup_pruned_while_the_restore_waited_for_the_lock_is_refused_by_name(
+    sample_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A load holding the lock prunes old copies; a restore of one that was waiting then finds it gone (exit 2)."""
+    with connect.open_for_write(sample_store, wait=5) as con:
+        copy = backup.checked_copy(con, sample_store, tmp_path / "copy.duckdb", force=False)
+    checked = backup.check_whole
+
+    def check_then_prune(path: Path) -> int:
+        loads = checked(path)
+        path.unlink()  # as a load's pruning does, while this restore waits for the lock
+        return loads
+
+    monkeypatch.setattr(backup, "check_whole", check_then_prune)
+    before = table_checksums(sample_store)
+    with pytest.raises(UsageProblem) as gone:
+        backup.restore(sample_store, copy.path, wait=5)
+    assert gone.value.key == "backup.not_a_file" and table_checksums(sample_store) == before
