@@ -537,8 +537,12 @@ class Book:
         return any(carried(self.state, fy) != carried(after, fy) for fy in closed)
 
     def load(self, kind: str, path: Path, snapshot: dt.date | None = None, reopen: bool = False) -> tuple[int, Book]:
-        """`kpi load` of one file: exit 0 (a load, or none); exit 3 and nothing written if it changes a closed year."""
-        after = after_load(self.state, kind, path, snapshot)
+        """`kpi load` of one file: exit 0 (a load, or none); exit 3 and nothing written if it changes a closed year,
+        or if the file does not hold on these records (a survey of a theme a restore raced away)."""
+        try:
+            after = after_load(self.state, kind, path, snapshot)
+        except ValueError:
+            return 3, self
         if after is None:
             return 0, self
         if self.closes(after) and not reopen:
