@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
@@ -72,3 +73,25 @@ def in_english(failures: list) -> list:
     from kpi.present.messages import rule_text
 
     return [replace(f, rule=rule_text(f, Words("en"))) for f in failures]
+
+
+_runner = None
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
+    """`kpi ARGS` in this process, through typer's runner (no KPI_ settings of the person running the tests)."""
+    global _runner
+    from typer.testing import CliRunner
+
+    from kpi.cli.main import whole_app
+
+    _runner = _runner or CliRunner()
+    clean: dict[str, str | None] = {k: None for k in os.environ if k.startswith("KPI_")}
+    return _runner.invoke(whole_app(), list(args), env={**clean, **(env or {})})
+
+
+def ok(*args: str, env: dict[str, str] | None = None) -> Any:
+    """`kpi ARGS` in this process, which must exit 0."""
+    result = invoke(*args, env=env)
+    assert result.exit_code == 0, (args, result.exit_code, result.output, result.exception)
+    return result

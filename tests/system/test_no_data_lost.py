@@ -24,34 +24,17 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from faultkit import Spy, kpi_env, rows, table_checksums
-from kit import ROOT, SAMPLE, SAMPLE_THEMES, TESTS, run_kpi
-from typer.testing import CliRunner
+from kit import ROOT, SAMPLE, SAMPLE_THEMES, TESTS, invoke, ok, run_kpi
 
-runner = CliRunner()
 FOLLOWUPS = SAMPLE / "illustrative" / "followups_illustrative.csv"
 NOBODY = 65534
 INTERNAL = 70
 
 
 # ---------------------------------------------------------------------------- helpers
-
-
-def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
-    """`kpi ARGS` in this process (no KPI_ settings of the person running the tests)."""
-    from kpi.cli.main import whole_app
-
-    clean: dict[str, str | None] = {k: None for k in os.environ if k.startswith("KPI_")}
-    return runner.invoke(whole_app(), list(args), env={**clean, **(env or {})})
-
-
-def ok(*args: str, env: dict[str, str] | None = None) -> Any:
-    result = invoke(*args, env=env)
-    assert result.exit_code == 0, (args, result.exit_code, result.output, result.exception)
-    return result
 
 
 @dataclass(frozen=True)

@@ -39,16 +39,13 @@ from typing import Annotated, Any
 
 import pytest
 import typer
-from kit import SAMPLE, SAMPLE_THEMES, run_kpi
+from kit import SAMPLE, SAMPLE_THEMES, invoke, ok, run_kpi
 from typer.core import TyperArgument
 from typer.models import TyperPath
-from typer.testing import CliRunner
 
 from kpi.cli import options
 from kpi.cli.output import Console
 from kpi.db.store import Store
-
-runner = CliRunner()
 
 # The value of a required argument that is neither a path nor a choice, by (command, parameter). Only values:
 # which commands and parameters there are is read from the tree.
@@ -247,20 +244,6 @@ def make_entry(kind: str, path: Path, db: Path) -> None:
         path.symlink_to(db)
     else:
         raise AssertionError(kind)
-
-
-def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
-    """`kpi ARGS` in this process (no KPI_ settings of the person running the tests)."""
-    from kpi.cli.main import whole_app
-
-    clean: dict[str, str | None] = {k: None for k in os.environ if k.startswith("KPI_")}
-    return runner.invoke(whole_app(), list(args), env={**clean, **(env or {})})
-
-
-def ok(*args: str, env: dict[str, str] | None = None) -> Any:
-    result = invoke(*args, env=env)
-    assert result.exit_code == 0, (args, result.exit_code, result.output, result.exception)
-    return result
 
 
 def other_programme(folder: Path, db: Path) -> Path:
