@@ -21,6 +21,6 @@ layers:
 test:
 	$(PY) -m pytest
 
-# The crash, signal, concurrency, progress, lifecycle and store-lifecycle suites (longer: ten times CI's examples, new ones) ten times in a row with a CPU kept busy (tools/soak.py).
+# The crash, signal, concurrency, progress, lifecycle, store-lifecycle and placement suites (longer: ten times CI's examples, new ones) ten times in a row with a CPU kept busy (tools/soak.py).
 soak:
 	$(PY) tools/soak.py 10

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-STATUSES = ("achieved", "not_achieved", "delayed", "on_track")  # a theme's result or state
+# A theme's result or state. terminated: ended early (at a stage gate, or withdrawn by its organisations), counted
+# as the programme's `terminated_themes` setting says; cancelled: its adoption cancelled, out of the programme.
+STATUSES = ("achieved", "not_achieved", "delayed", "on_track", "terminated", "cancelled")
+TERMINATED = "terminated"
+CANCELLED = "cancelled"
+ENDED_EARLY = (TERMINATED, CANCELLED)  # the statuses a status cell may write after the year they happened in
+TERMINATED_THEMES = ("failed", "excluded")  # the settings' ways to count a terminated theme; the first is the default
 STAGES = ("研究", "開発", "製品化", "上市", "中止", "中断")  # NEDO's follow-up survey stages
 COMMERCIALISED = ("製品化", "上市")  # NEDO's 実用化: the stages of practical use
 LEADING_ITEM = 3  # 先導研究: excluded from every outcome figure and from the status tables

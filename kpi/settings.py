@@ -5,11 +5,13 @@ The programme's rules are data: another fund is a settings file, not a code chan
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from kpi.codes import TERMINATED_THEMES
 from kpi.fiscal import DEFAULT_TIMEZONE, is_timezone, parse_fy
 
 DEFAULT_GRADE_POINTS = "A=3, B=2, C=1, D=0"  # the report's 評点法 note; programme.toml may set another
@@ -17,6 +19,16 @@ DEFAULT_HORIZON = 3  # years after a theme's end until its follow-up survey meas
 MAX_HORIZON = 30
 DEFAULT_BACKUPS = 3  # copies of the database kept before the loads that change it (kpi.duckdb.backups/)
 MAX_BACKUPS = 100
+# How a theme ended early (status terminated) counts: failed (the default, in every KPI's population, never in a
+# numerator, so it can never raise a KPI) or excluded (out of every KPI, as leading research is). The settings file
+# may write either code or its Japanese word.
+DEFAULT_TERMINATED_THEMES = TERMINATED_THEMES[0]
+TERMINATED_THEMES_SPELLINGS = {
+    "failed": "failed",
+    "excluded": "excluded",
+    "未達として数える": "failed",
+    "除外": "excluded",
+}
 
 # Every setting: required or not, in the order a template lists them.
 REQUIRED = (
@@ -27,7 +39,7 @@ REQUIRED = (
     "followup_horizon_years",
     "long_term_judged_from_fy",
 )
-OPTIONAL = ("grade_points", "backups", "timezone")
+OPTIONAL = ("grade_points", "backups", "timezone", "terminated_themes")
 
 
 def parse_target(text: str) -> Fraction:
@@ -100,6 +112,14 @@ def _timezone(value: str) -> str:
     return value.strip()
 
 
+def parse_terminated_themes(value: str) -> str:
+    """failed or excluded from a spelling in TERMINATED_THEMES_SPELLINGS (any case); ValueError (a rule key) otherwise."""
+    code = TERMINATED_THEMES_SPELLINGS.get(unicodedata.normalize("NFKC", str(value)).strip().lower())
+    if code is None:
+        raise ValueError("rule.setting.terminated_themes")
+    return code
+
+
 def _name(value: str) -> str:
     if not value.strip():
         raise ValueError("rule.setting.empty")
@@ -116,6 +136,7 @@ CHECKS: dict[str, Callable[[str], object]] = {
     "grade_points": parse_grade_points,
     "backups": _backups,
     "timezone": _timezone,
+    "terminated_themes": parse_terminated_themes,
 }
 
 
@@ -152,6 +173,8 @@ def normalise(raw: Mapping[str, Any]) -> dict[str, str]:
     """The settings as stored (text), the judging year in its Western form; call after problems() is []."""
     stored = {k: str(v) for k, v in raw.items() if k in CHECKS}
     stored["long_term_judged_from_fy"] = str(parse_fy(stored["long_term_judged_from_fy"]))
+    if "terminated_themes" in stored:
+        stored["terminated_themes"] = parse_terminated_themes(stored["terminated_themes"])
     return stored
 
 
@@ -168,6 +191,12 @@ class Settings:
     grade_points_text: str
     backups: int = DEFAULT_BACKUPS
     timezone: str = DEFAULT_TIMEZONE
+    terminated_themes: str = DEFAULT_TERMINATED_THEMES  # failed | excluded (kpi.codes.TERMINATED_THEMES)
+
+    @property
+    def terminated_excluded(self) -> bool:
+        """Whether a terminated theme is left out of every KPI (terminated_themes = excluded)."""
+        return self.terminated_themes == "excluded"
 
     @property
     def short_term_target(self) -> Fraction:
@@ -203,6 +232,7 @@ class Settings:
             grade_points_text=stored.get("grade_points", DEFAULT_GRADE_POINTS),
             backups=int(stored.get("backups", DEFAULT_BACKUPS)),
             timezone=stored.get("timezone", DEFAULT_TIMEZONE).strip(),
+            terminated_themes=parse_terminated_themes(stored.get("terminated_themes", DEFAULT_TERMINATED_THEMES)),
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -217,4 +247,5 @@ class Settings:
             "grade_points": self.grade_points_text,
             "backups": self.backups,
             "timezone": self.timezone,
+            "terminated_themes": self.terminated_themes,
         }

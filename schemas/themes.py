@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pandera.polars as pa
 import polars as pl
 
+from kpi.codes import CANCELLED, ENDED_EARLY, TERMINATED
 from kpi.fiscal import fy_expr
 from schemas.common import (
     LINE,
@@ -34,9 +36,48 @@ STATUS = {
     "not achieved": "not_achieved",
     "delayed": "delayed",
     "on track": "on_track",
+    # Ended early: stopped at a stage gate (the seed's 「原則終了」 under 40 points) or withdrawn by its organisations.
+    "中止": TERMINATED,
+    "ステージゲートで中止": TERMINATED,
+    "ステージゲート中止": TERMINATED,
+    "SG中止": TERMINATED,
+    "途中終了": TERMINATED,
+    "早期終了": TERMINATED,
+    "打ち切り": TERMINATED,
+    "打切り": TERMINATED,
+    "原則終了": TERMINATED,
+    "辞退": TERMINATED,
+    "中途辞退": TERMINATED,
+    "terminated": TERMINATED,
+    "terminated early": TERMINATED,
+    "stopped": TERMINATED,
+    "withdrawn": TERMINATED,
+    # Adoption cancelled: the theme leaves the programme (a theme merely missing from a list keeps its last state).
+    "採択取消": CANCELLED,
+    "採択取消し": CANCELLED,
+    "採択取り消し": CANCELLED,
+    "取消": CANCELLED,
+    "取消し": CANCELLED,
+    "取り消し": CANCELLED,
+    "cancelled": CANCELLED,
+    "canceled": CANCELLED,
+    "adoption cancelled": CANCELLED,
+    "adoption canceled": CANCELLED,
 }
-# The report's own cell: 「令和5年度終了 目標達成」 (end year, then the result).
-STATUS_CELL = r"(?i)^(?:(\S+?)終了)?\s*(" + "|".join(sorted(STATUS, key=len, reverse=True)) + r")$"
+
+
+def _alternatives(codes: tuple[str, ...] | None = None) -> str:
+    """The spellings of STATUS (of `codes` only, when given) as a regex alternation, longest first."""
+    names = [s for s, code in STATUS.items() if codes is None or code in codes]
+    return "|".join(re.escape(s) for s in sorted(names, key=len, reverse=True))
+
+
+# The report's own cell: 「令和5年度終了 目標達成」 (end year, then the result), or for a theme ended early the year it
+# ended and how: 「令和6年度中止」, 「令和6年度 ステージゲートで中止」, 「令和6年度 採択取消」. Group 1 or 3 is the year's
+# text, group 2 or 4 the status.
+STATUS_CELL = (
+    r"(?i)^(?:(?:(\S+?)終了)?\s*(" + _alternatives() + r")|(\S+?年度)\s*(" + _alternatives(ENDED_EARLY) + r"))$"
+)
 
 
 def item_expr(value: pl.Expr) -> pl.Expr:
@@ -52,18 +93,19 @@ def item_expr(value: pl.Expr) -> pl.Expr:
     return pl.coalesce(leading, by_name)
 
 
-def _cell(value: pl.Expr, group: int) -> pl.Expr:
-    return value.str.replace_all(r"[\s_]+", " ").str.extract(STATUS_CELL, group)
+def _cell(value: pl.Expr, *groups: int) -> pl.Expr:
+    cell = value.str.replace_all(r"[\s_]+", " ")
+    return pl.coalesce(*(cell.str.extract(STATUS_CELL, group) for group in groups))
 
 
 def status_expr(value: pl.Expr) -> pl.Expr:
     """The canonical status code of a status cell (null if it is not one)."""
-    return choice(STATUS, _cell(value, 2))
+    return choice(STATUS, _cell(value, 2, 4))
 
 
 def status_end_text(value: pl.Expr) -> pl.Expr:
-    """The text before 「終了」 in a combined status cell, if any."""
-    return _cell(value, 1)
+    """The year's text in a combined status cell (before 「終了」, or before a status that ends a theme early), if any."""
+    return _cell(value, 1, 3)
 
 
 def status_end_expr(value: pl.Expr) -> pl.Expr:

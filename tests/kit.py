@@ -84,10 +84,19 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
     from typer.testing import CliRunner
 
     from kpi.cli.main import whole_app
+    from kpi.cli.output import Voice
 
     _runner = _runner or CliRunner()
     clean: dict[str, str | None] = {k: None for k in os.environ if k.startswith("KPI_")}
-    return _runner.invoke(whole_app(), list(args), env={**clean, **(env or {})})
+    env = {**clean, **(env or {})}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update({k: v for k, v in env.items() if v is not None})
+    try:  # the voice (--lang, --log-format, else KPI_LANG…) as kpi.cli.main decides it for a process
+        voice = Voice.early(list(args))
+    finally:
+        for k, v in saved.items():
+            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+    return _runner.invoke(whole_app(), list(args), env=env, obj=voice)
 
 
 def ok(*args: str, env: dict[str, str] | None = None) -> Any:

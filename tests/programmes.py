@@ -25,8 +25,9 @@ LIST_2025 = [  # end of FY2024: W1 reached its goal; B1 was adopted
     theme("W1", end_fy=2024),
     theme("B1", end_fy=2025, status="計画通り"),
 ]
-LIST_2026 = [  # 30 April 2026 (FY2026): W2 missed its goal, B1 is delayed, N1 is gone, C1 was adopted
+LIST_2026 = [  # 30 April 2026 (FY2026): W2 missed its goal, B1 is delayed, N1's adoption was cancelled, C1 adopted
     *(r for r in LIST_2025 if not r.startswith(("W2,", "B1,", "N1,"))),
+    theme("N1", end_fy=2023, status="採択取消"),
     theme("W2", end_fy=2025, status="目標未達"),
     theme("B1", end_fy=2025, status="遅延"),
     theme("C1", end_fy=2027, status="計画通り"),

@@ -1,8 +1,9 @@
 """The fault suites, again and again, with a CPU kept busy: python tools/soak.py [RUNS] (make soak: 10).
 
-Runs the crash, signal, concurrency, progress, lifecycle and store lifecycle suites RUNS times in a row while a second
-process keeps one CPU busy (a plain Python loop, started before the first run and stopped after the last), prints each
-run's result and time, and exits 1 unless every run passed. A suite that fails once in ten here is flaky.
+Runs the crash, signal, concurrency, progress, lifecycle, store lifecycle and placement suites RUNS times in a row
+while a second process keeps one CPU busy (a plain Python loop, started before the first run and stopped after the
+last), prints each run's result and time, and exits 1 unless every run passed. A suite that fails once in ten here is
+flaky.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ SUITES = [
     "tests/system/test_progress.py",
     "tests/system/test_lifecycle.py",
     "tests/system/test_store_lifecycle.py",
+    "tests/unit/figures/test_placement.py",
 ]
 # The lifecycle machines run far longer than in the normal suite, with new examples each run: the store machine ten
-# times as many examples as CI's 3, each as long.
+# times as many examples as CI's 3, each as long; the placement property ten times CI's 6 programmes.
 LIFECYCLE = {
     "KPI_LIFECYCLE_EXAMPLES": "12",
     "KPI_LIFECYCLE_STEPS": "14",
@@ -32,6 +34,8 @@ LIFECYCLE = {
     "KPI_STORE_EXAMPLES": "30",
     "KPI_STORE_STEPS": "12",
     "KPI_STORE_RANDOM": "1",
+    "KPI_PLACEMENT_EXAMPLES": "60",
+    "KPI_PLACEMENT_RANDOM": "1",
 }
 
 

@@ -155,6 +155,11 @@ MIGRATIONS: list[str] = [
         stage VARCHAR NOT NULL, load_id INTEGER NOT NULL, format VARCHAR NOT NULL, encoding VARCHAR,
         lang VARCHAR NOT NULL, figures VARCHAR NOT NULL, files VARCHAR NOT NULL);
     """,
+    # 6: a load records the reason given (--renumbered) for accepting a theme list that shares few IDs with the
+    # stored one, or settings of another 予算事業ID: a genuine renumbering, not another programme's files.
+    """
+    ALTER TABLE loads ADD COLUMN renumbered VARCHAR;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -16,11 +16,14 @@ from typing import Any
 import duckdb
 
 from kpi.db import stage
+from kpi.db.carried import listed
 from kpi.db.connect import fetch_one, transaction
 from kpi.db.schema import TABLE_KEYS, THEME_COLUMNS, THEME_FIELDS, versions_of
 from kpi.db.stage import Staged
+from kpi.errors import Failure, InputRejected
 
 MISSING_LISTED = 20  # theme ids named in a load's result when themes are missing from a newer list
+NONE = "—"  # a stored programme setting that was never given, as a refusal names it
 
 
 @dataclass(frozen=True)
@@ -81,11 +84,18 @@ def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 1
 
 
-def _record_load(con: duckdb.DuckDBPyConnection, source: Incoming, rows: int, inserted: int, updated: int) -> int:
+def _record_load(
+    con: duckdb.DuckDBPyConnection,
+    source: Incoming,
+    rows: int,
+    inserted: int,
+    updated: int,
+    renumbered: str | None = None,
+) -> int:
     load_id = _next_load_id(con)
     con.execute(
         "INSERT INTO loads (load_id, file_name, sha256, kind, row_count, inserted, updated, loaded_at, snapshot, "
-        "snapshot_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "snapshot_from, renumbered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             load_id,
             source.path.name,
@@ -97,6 +107,7 @@ def _record_load(con: duckdb.DuckDBPyConnection, source: Incoming, rows: int, in
             source.loaded_at,
             source.snapshot,
             source.snapshot_from,
+            renumbered,
         ],
     )
     return load_id
@@ -127,12 +138,20 @@ def _unchanged(con: duckdb.DuckDBPyConnection, source: Incoming, rows: int) -> F
     )
 
 
-def _write_programme(con: duckdb.DuckDBPyConnection, source: Incoming) -> FileResult:
+def _write_programme(con: duckdb.DuckDBPyConnection, source: Incoming, renumbered: str | None) -> FileResult:
+    """Programme settings replacing the stored ones; settings of another 予算事業ID are refused unless `renumbered`
+    gives the reason the ID changed (kept with the load)."""
     settings = source.settings or {}
     current = dict(con.execute("SELECT key, value FROM programme").fetchall())
     if current == settings:
         return _unchanged(con, source, len(settings))
-    load_id = _record_load(con, source, len(settings), len(settings), 0)
+    stored, new = current.get("project_id"), settings.get("project_id")
+    other = stored is not None and new is not None and str(stored) != str(new)
+    if other and renumbered is None:
+        params = {"new": new, "stored": stored, "name": current.get("name") or NONE}
+        failure = Failure(str(source.path), None, "", None, "load.other_programme", params)
+        raise InputRejected("load.other_programme", [failure], **params)
+    load_id = _record_load(con, source, len(settings), len(settings), 0, renumbered if other else None)
     con.execute("UPDATE programme_versions SET superseded_by = ? WHERE superseded_by IS NULL", [load_id])
     con.executemany(
         "INSERT INTO programme_versions VALUES (?, ?, ?, NULL)", [[k, v, load_id] for k, v in settings.items()]
@@ -224,6 +243,71 @@ def _list_before(con: duckdb.DuckDBPyConnection, snapshot: dt.date) -> tuple[int
     return (int(row[0]), row[1]) if row else None
 
 
+def _list_followed(con: duckdb.DuckDBPyConnection, snapshot: dt.date) -> tuple[int, dt.date] | None:
+    """The stored list a list of `snapshot` follows: the latest dated on or before it, else the earliest."""
+    row = fetch_one(
+        con,
+        "SELECT list_id, snapshot FROM theme_lists ORDER BY snapshot > $s, abs(date_diff('day', snapshot, $s)) LIMIT 1",
+        {"s": snapshot},
+    )
+    return (int(row[0]), row[1]) if row else None
+
+
+def _refuse_another_programme(con: duckdb.DuckDBPyConnection, parts: list[Incoming], renumbered: str | None) -> bool:
+    """Refuse a list (in `incoming_list`) whose theme IDs shared with the stored list it follows (the themes it
+    holds, carried ones included: kpi.db.carried) are fewer than half of the smaller list's: another programme's list, unless `renumbered` says the IDs were renumbered. Whether
+    the reason was needed.
+
+    Half of the smaller list: a list that grows (a new call's themes) or is sent in part shares all of the smaller
+    one; another programme's shares next to none.
+    """
+    snapshot = parts[0].snapshot
+    assert snapshot is not None
+    followed = _list_followed(con, snapshot)
+    if followed is None:
+        return False
+    holds = f"SELECT theme_id FROM {listed('$l')}"  # the themes it holds, those it carries included
+    row = fetch_one(
+        con,
+        "SELECT (SELECT count(DISTINCT theme_id) FROM incoming_list), "
+        f"(SELECT count(DISTINCT theme_id) FROM ({holds})), "
+        f"(SELECT count(*) FROM (SELECT theme_id FROM incoming_list INTERSECT {holds}))",
+        {"l": followed[0]},
+    )
+    ids, held, shared = (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
+    if shared * 2 >= min(ids, held):
+        return False
+    if renumbered is not None:
+        return True
+    files = ", ".join(str(part.path) for part in parts)
+    params = {
+        "shared": shared,
+        "ids": ids,
+        "previous": followed[1].isoformat(),
+        "held": held,
+        "name": stored_setting(con, "name") or NONE,
+        "project_id": stored_setting(con, "project_id") or NONE,
+    }
+    failure = Failure(files, None, "", None, "load.another_programmes_list", params)
+    raise InputRejected("load.another_programmes_list", [failure], **params)
+
+
+def _refuse_dropped(con: duckdb.DuckDBPyConnection, parts: list[Incoming], stored: int, snapshot: dt.date) -> None:
+    """Refuse a corrected list (in `incoming_list`) that leaves out a theme the list it corrects gave and no earlier
+    list names: the theme would leave every figure as a side effect of a missing row. A theme leaves explicitly,
+    listed as 採択取消; one an earlier list names stays with its state there (it is carried)."""
+    dropped = """SELECT theme_id FROM theme_rows WHERE list_id = $l
+        EXCEPT SELECT theme_id FROM incoming_list
+        EXCEPT SELECT r.theme_id FROM theme_rows r JOIN theme_lists t USING (list_id) WHERE t.snapshot < $s"""
+    ids = [str(i) for (i,) in con.execute(f"{dropped} ORDER BY 1", {"l": stored, "s": snapshot}).fetchall()]
+    if not ids:
+        return
+    files = ", ".join(str(part.path) for part in parts)
+    params = {"date": snapshot.isoformat(), "n": len(ids), "ids": " ".join(ids[:MISSING_LISTED])}
+    failure = Failure(files, None, "", None, "load.correction_drops_themes", params)
+    raise InputRejected("load.correction_drops_themes", [failure], **params)
+
+
 def _rows_of(con: duckdb.DuckDBPyConnection, records: Any, name: str) -> str:
     """Where a themes file's checked rows can be read in SQL: its staged table, or its polars frame registered as
     `name` (read once)."""
@@ -256,8 +340,11 @@ def _first_list(con: duckdb.DuckDBPyConnection, parts: list[Incoming]) -> list[F
     return [replace(result, snapshot_from=part.snapshot_from)]
 
 
-def _write_theme_list(con: duckdb.DuckDBPyConnection, parts: list[Incoming]) -> list[FileResult]:
-    """The themes files of one date as that date's list: new, replacing the stored one, or unchanged."""
+def _write_theme_list(
+    con: duckdb.DuckDBPyConnection, parts: list[Incoming], renumbered: str | None = None
+) -> list[FileResult]:
+    """The themes files of one date as that date's list: new, replacing the stored one, or unchanged; another
+    programme's list refused (_refuse_another_programme)."""
     snapshot = parts[0].snapshot
     assert snapshot is not None
     first = _first_list(con, parts)
@@ -271,6 +358,7 @@ def _write_theme_list(con: duckdb.DuckDBPyConnection, parts: list[Incoming]) -> 
         if not isinstance(part.tables["themes"], Staged):
             con.unregister(name)
     try:
+        waived = _refuse_another_programme(con, parts, renumbered)
         stored = _list_at(con, snapshot)
         if stored is not None:
             differs = fetch_one(
@@ -283,12 +371,14 @@ def _write_theme_list(con: duckdb.DuckDBPyConnection, parts: list[Incoming]) -> 
             )
             if differs == (0,):
                 return [_unchanged(con, part, part.tables["themes"].height) for part in parts]
+            _refuse_dropped(con, parts, stored, snapshot)
         previous = _list_before(con, snapshot)
         results = []
         load_ids = []
         for part in parts:
             new, changed, fields = _against(con, part, (stored, snapshot) if stored is not None else previous)
-            load_ids.append(_record_load(con, part, part.tables["themes"].height, new, changed))
+            reason = renumbered if waived else None
+            load_ids.append(_record_load(con, part, part.tables["themes"].height, new, changed, reason))
             results.append((part, new, changed, fields))
         # A new set of rows, whether the date is new or corrected: the version it supersedes keeps its own.
         list_id = int((fetch_one(con, "SELECT coalesce(max(list_id), 0) + 1 FROM theme_lists_versions") or (1,))[0])
@@ -364,23 +454,28 @@ def _against(
     return int(row[0]), int(row[1]), fields
 
 
-def write_sources(con: duckdb.DuckDBPyConnection, sources: list[Incoming]) -> list[FileResult]:
+def write_sources(
+    con: duckdb.DuckDBPyConnection, sources: list[Incoming], renumbered: str | None = None
+) -> list[FileResult]:
     """Write every checked file in one transaction: all of them, or (on any error) none."""
     with transaction(con):
-        return write_checked(con, sources)
+        return write_checked(con, sources, renumbered)
 
 
-def write_checked(con: duckdb.DuckDBPyConnection, sources: list[Incoming]) -> list[FileResult]:
-    """Write every checked file, inside the caller's transaction."""
+def write_checked(
+    con: duckdb.DuckDBPyConnection, sources: list[Incoming], renumbered: str | None = None
+) -> list[FileResult]:
+    """Write every checked file, inside the caller's transaction. Another programme's theme list or settings are
+    refused (InputRejected) unless `renumbered` gives the reason, kept with the loads it let through."""
     results: list[FileResult] = []
     for (kind, snapshot), group in groupby(sources, key=lambda s: (s.kind, s.snapshot)):
         parts = list(group)
         if kind == "themes" and snapshot is not None:
-            results += _write_theme_list(con, parts)
+            results += _write_theme_list(con, parts, renumbered)
             continue
         for source in parts:
             if source.settings is not None:
-                results.append(_write_programme(con, source))
+                results.append(_write_programme(con, source, renumbered))
             else:
                 results.append(_write_tables(con, source))
     return results

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import duckdb
 
+from kpi.db.carried import listed
 from kpi.db.schema import THEME_FIELDS
 from kpi.errors import NoData
 from kpi.figures.kpis import Kpi, outcome
@@ -90,12 +91,19 @@ def _themes(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, int]) ->
     return tuple(ThemeRow(*row) for row in con.execute(sql, params).fetchall())
 
 
+# The later list as it is given, against the earlier one as it stood (its carried themes included): a theme the
+# earlier list carried is not "added" when the later one names it again, and one the later list leaves out is
+# "missing" (and carried, with its last state).
+BEFORE = listed("$b")
+AFTER = "(SELECT * FROM theme_rows WHERE list_id = $a)"
+
+
 def changes(con: duckdb.DuckDBPyConnection, settings: Settings | None, before: Snapshot, after: Snapshot) -> Changes:
     """Statuses moved, other columns changed, themes added and missing, and each KPI from `before` to `after`."""
     ids = {"b": before.list_id, "a": after.list_id}
     moved = con.execute(
         f"""SELECT {", ".join(f"a.{c.strip()}" for c in THEME_ROW.split(","))}, b.status
-            FROM theme_rows a JOIN theme_rows b ON a.theme_id = b.theme_id AND b.list_id = $b
+            FROM theme_rows a JOIN {BEFORE} b ON a.theme_id = b.theme_id
             WHERE a.list_id = $a AND a.status <> b.status ORDER BY a.item, a.theme_id""",
         ids,
     ).fetchall()
@@ -103,14 +111,14 @@ def changes(con: duckdb.DuckDBPyConnection, settings: Settings | None, before: S
     differs = " UNION ALL ".join(
         f"""SELECT {", ".join(f"a.{c.strip()}" for c in THEME_ROW.split(","))}, '{c}' AS field, {i} AS field_order,
                    b.{c}::VARCHAR AS was, a.{c}::VARCHAR AS now
-            FROM theme_rows a JOIN theme_rows b ON a.theme_id = b.theme_id AND b.list_id = $b
+            FROM theme_rows a JOIN {BEFORE} b ON a.theme_id = b.theme_id
             WHERE a.list_id = $a AND a.{c} IS DISTINCT FROM b.{c}"""
         for i, c in enumerate(fields)
     )
     edited = con.execute(
         f"SELECT * EXCLUDE (field_order) FROM ({differs}) ORDER BY item, theme_id, field_order", ids
     ).fetchall()
-    only = "SELECT {cols} FROM theme_rows x WHERE x.list_id = ${one} AND NOT EXISTS (SELECT 1 FROM theme_rows y WHERE y.list_id = ${other} AND y.theme_id = x.theme_id) ORDER BY item, theme_id"
+    only = "SELECT {cols} FROM {one} x WHERE NOT EXISTS (SELECT 1 FROM {other} y WHERE y.theme_id = x.theme_id) ORDER BY item, theme_id"
     kpis = tuple(
         KpiChange(b, a)
         for b, a in zip(
@@ -124,8 +132,8 @@ def changes(con: duckdb.DuckDBPyConnection, settings: Settings | None, before: S
         after,
         tuple(StatusChange(ThemeRow(*r[:-1]), r[-1]) for r in moved),
         tuple(FieldChange(ThemeRow(*r[:-3]), *r[-3:]) for r in edited),
-        _themes(con, only.format(cols=THEME_ROW, one="a", other="b"), ids),
-        _themes(con, only.format(cols=THEME_ROW, one="b", other="a"), ids),
+        _themes(con, only.format(cols=THEME_ROW, one=AFTER, other=BEFORE), ids),
+        _themes(con, only.format(cols=THEME_ROW, one=BEFORE, other=AFTER), ids),
         kpis,
         settings.followup_horizon_years if settings else DEFAULT_HORIZON,
     )

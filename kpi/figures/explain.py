@@ -1,29 +1,25 @@
-"""The themes behind a figure (`kpi explain`): every theme of the list in force, by the part it plays in one KPI
-as of a year, with the rule that put it there.
+"""The themes behind a figure (`kpi explain`): every theme of the list in force (and those it carries), by the part
+it plays in one KPI as of a year, with the rule that put it there.
 
-A theme is in the numerator, in the denominator only, pending (its result is still to come: awaiting a final
-result or delayed; for the long-term KPI, its measuring survey), or excluded — leading research, not yet adopted,
-or (per KPI) not yet countable: still in its R&D period for the short-term KPI, its follow-up horizon not passed
-for the matured long-term KPI. The roles are the KPI's own conditions (kpi.figures.kpis), so the counts are the
-figure's numerator and denominator.
+The parts are the placement's (kpi.figures.placement), the one rule every output counts from: numerator,
+denominator only, pending (its result still to come), not countable yet, excluded — each with its reason. So the
+counts by part are the figure's numerator and denominator, as the report prints them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import NamedTuple
 
 import duckdb
 
-from kpi.codes import LEADING_ITEM
+from kpi.db.connect import fetch_one
 from kpi.errors import UsageProblem
-from kpi.figures.kpis import KPIS, KpiSpec
+from kpi.figures.kpis import KPIS, KpiSpec, placed_sql, terminated_excluded
 from kpi.figures.lists import Snapshot, in_force, list_id
-from kpi.figures.population import COMMERCIALISED_SQL
+from kpi.figures.placement import PLACED_ROWS, ROLES, Rule, exclusions
 from kpi.figures.programme import as_of_year, require_data, settings
 from kpi.settings import DEFAULT_HORIZON, Settings
-
-# The roles, in the order a listing shows them.
-ROLES = ("numerator", "denominator", "pending", "not_countable", "not_adopted", "leading_research")
 
 
 class ExplainedTheme(NamedTuple):
@@ -31,6 +27,7 @@ class ExplainedTheme(NamedTuple):
 
     theme_id: str
     role: str
+    reason: str
     item: int
     element: str
     organizations: str
@@ -39,6 +36,7 @@ class ExplainedTheme(NamedTuple):
     end_fy: int
     status: str
     commercialised: bool
+    carried_from: dt.date | None  # the date of the earlier list its row comes from (None: its own list names it)
 
 
 class Explained(NamedTuple):
@@ -50,10 +48,19 @@ class Explained(NamedTuple):
     horizon_years: int
     project_id: int | None
     themes: tuple[ExplainedTheme, ...]
+    measured: bool = True  # False: the KPI needs a follow-up survey and none is counted yet (not measured, not 0)
 
     @property
     def counts(self) -> dict[str, int]:
         return {role: sum(1 for t in self.themes if t.role == role) for role in ROLES}
+
+    @property
+    def reasons(self) -> dict[str, dict[str, int]]:
+        """Themes per role and reason (only the reasons that place a theme)."""
+        found: dict[str, dict[str, int]] = {role: {} for role in ROLES}
+        for t in self.themes:
+            found[t.role][t.reason] = found[t.role].get(t.reason, 0) + 1
+        return found
 
 
 def spec_of(kpi: str) -> KpiSpec:
@@ -64,14 +71,9 @@ def spec_of(kpi: str) -> KpiSpec:
     raise UsageProblem("explain.unknown_kpi", kpi=kpi, kpis=", ".join(s.key for s in KPIS))
 
 
-def _role(spec: KpiSpec) -> str:
-    pending = spec.pending or spec.to_measure or "false"
-    return f"""CASE WHEN item = {LEADING_ITEM} THEN 'leading_research'
-                    WHEN start_fy IS NOT NULL AND start_fy > $as_of THEN 'not_adopted'
-                    WHEN {spec.numerator} THEN 'numerator'
-                    WHEN {spec.denominator} THEN 'denominator'
-                    WHEN {pending} THEN 'pending'
-                    ELSE 'not_countable' END""".format(as_of="$as_of")
+def rules_of(kpi: str) -> tuple[Rule, ...]:
+    """Every rule that can place a theme in a KPI, in the order they are tried (the shared exclusions first)."""
+    return (*exclusions(True), *spec_of(kpi).rules)
 
 
 def explain(con: duckdb.DuckDBPyConnection, kpi: str, asked: int | None, programme_id: int | None = None) -> Explained:
@@ -88,23 +90,17 @@ def explain(con: duckdb.DuckDBPyConnection, kpi: str, asked: int | None, program
     snapshot = in_force(con, as_of)
     horizon = programme.followup_horizon_years if programme else DEFAULT_HORIZON
     rows = con.execute(
-        f"""
-        WITH surveyed AS (
-          SELECT theme_id, bool_or(stage IN {COMMERCIALISED_SQL}) AS commercialised, max(survey_fy) AS last_survey
-          FROM followups WHERE survey_fy <= $as_of GROUP BY theme_id),
-        listed AS (
-          SELECT t.*, coalesce(s.commercialised, false) AS commercialised, t.end_fy + $horizon <= $as_of AS matured,
-                 coalesce(s.last_survey >= t.end_fy + $horizon, false) AS measured
-          FROM theme_rows t LEFT JOIN surveyed s USING (theme_id) WHERE t.list_id = $list)
-        SELECT theme_id, {_role(spec)}, item, element, organizations, title, start_fy, end_fy, status, commercialised
-        FROM listed ORDER BY item, theme_id
-        """,
+        f"""{placed_sql(terminated_excluded(programme))}
+        SELECT theme_id, role_{spec.key}, reason_{spec.key}, item, element, organizations, title, start_fy, end_fy,
+               status, commercialised, carried_from
+        FROM placed_roles ORDER BY item, theme_id""",
         {"as_of": as_of, "horizon": horizon, "list": list_id(snapshot)},
     ).fetchall()
     themes = tuple(
         ExplainedTheme(
             str(theme_id),
             str(role),
+            str(reason),
             int(item),
             str(element),
             str(orgs),
@@ -113,7 +109,17 @@ def explain(con: duckdb.DuckDBPyConnection, kpi: str, asked: int | None, program
             int(end),
             str(status),
             bool(commercialised),
+            carried,
         )
-        for theme_id, role, item, element, orgs, title, start, end, status, commercialised in rows
+        for theme_id, role, reason, item, element, orgs, title, start, end, status, commercialised, carried in rows
     )
-    return Explained(spec.key, as_of, snapshot, horizon, programme.project_id if programme else None, themes)
+    measured = not spec.needs_followups or bool(
+        fetch_one(
+            con,
+            f"WITH {PLACED_ROWS} SELECT count(*) FROM placed WHERE surveyed",
+            {"as_of": as_of, "horizon": horizon, "list": list_id(snapshot)},
+        )
+        != (0,)
+    )
+    project = programme.project_id if programme else None
+    return Explained(spec.key, as_of, snapshot, horizon, project, themes, measured)

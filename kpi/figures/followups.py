@@ -1,8 +1,9 @@
 """The follow-up survey loop: whose measuring survey is due in a fiscal year.
 
-A theme's measuring survey is due in end_fy + the follow-up horizon. It is due in fiscal year F when that year
-has come (end_fy + horizon ≤ F), no survey is recorded in or after it, and no survey already records practical
-use (製品化 or 上市). The themes are those of the latest list, leading research left out.
+A theme's measuring survey is due in end_fy + the follow-up horizon. It is due in fiscal year F when the matured
+long-term KPI as of F places it as awaiting its survey (kpi.figures.placement): that year has come
+(end_fy + horizon ≤ F), no survey is recorded in or after it, and no survey already records practical use (製品化 or
+上市). The themes are those of the latest list (and those it carries), leading research and cancelled ones left out.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from typing import NamedTuple
 
 import duckdb
 
-from kpi.codes import LEADING_ITEM
+from kpi.figures.kpis import LONG_TERM_MATURED, placed_sql, terminated_excluded
 from kpi.figures.lists import Snapshot, latest, list_id
-from kpi.figures.population import COMMERCIALISED_SQL
 from kpi.figures.programme import as_of_year, require_data, settings
 from kpi.settings import DEFAULT_HORIZON, Settings
 
@@ -38,13 +38,11 @@ class Due(NamedTuple):
     surveys: tuple[DueSurvey, ...]
 
 
-DUE = f"""
-    SELECT t.theme_id, t.organizations, t.title, t.end_fy, t.end_fy + $h AS due_fy, t.end_fy + $h < $fy AS overdue
-    FROM theme_rows t
-    WHERE t.list_id = $list AND t.item <> {LEADING_ITEM} AND t.end_fy + $h <= $fy
-      AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.theme_id = t.theme_id AND f.survey_fy >= t.end_fy + $h)
-      AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.theme_id = t.theme_id AND f.stage IN {COMMERCIALISED_SQL})
-"""
+def _due_sql(excluded: bool) -> str:
+    return f"""{placed_sql(excluded)}
+    SELECT theme_id, organizations, title, end_fy, end_fy + $horizon AS due_fy, end_fy + $horizon < $as_of AS overdue
+    FROM placed_roles WHERE role_{LONG_TERM_MATURED.key} = 'pending'
+    ORDER BY due_fy, item, theme_id"""
 
 
 def due(con: duckdb.DuckDBPyConnection, fy: int, settings: Settings | None) -> Due:
@@ -53,7 +51,7 @@ def due(con: duckdb.DuckDBPyConnection, fy: int, settings: Settings | None) -> D
     newest = latest(con, 1)
     snapshot = newest[0] if newest else None
     rows = con.execute(
-        DUE + " ORDER BY due_fy, t.item, t.theme_id", {"h": horizon, "fy": fy, "list": list_id(snapshot)}
+        _due_sql(terminated_excluded(settings)), {"horizon": horizon, "as_of": fy, "list": list_id(snapshot)}
     ).fetchall()
     return Due(fy, horizon, snapshot, tuple(DueSurvey(*r) for r in rows))
 

@@ -12,7 +12,7 @@ from kpi.fiscal import fiscal_year_of
 
 class LoadRecord(NamedTuple):
     """One load as `loads` records it; a themes file's list date and where that date came from; the load an undo
-    reverted; the reason a load reopened a closed year."""
+    reverted; the reason a load reopened a closed year; the reason it was accepted as a renumbering."""
 
     load_id: int
     loaded_at: dt.datetime
@@ -26,6 +26,7 @@ class LoadRecord(NamedTuple):
     snapshot_from: str | None
     undoes: int | None = None
     reopened: str | None = None
+    renumbered: str | None = None
 
 
 class ListRecord(NamedTuple):
@@ -45,7 +46,7 @@ def loads(con: duckdb.DuckDBPyConnection) -> list[LoadRecord]:
     """Every load, oldest first."""
     rows = con.execute(
         "SELECT load_id, loaded_at, file_name, sha256, kind, row_count, inserted, updated, snapshot, snapshot_from, "
-        "undoes, reopened FROM loads ORDER BY load_id"
+        "undoes, reopened, renumbered FROM loads ORDER BY load_id"
     ).fetchall()
     return [LoadRecord(*row) for row in rows]
 

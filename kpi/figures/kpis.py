@@ -7,80 +7,153 @@ verdict from here. A new KPI is one KpiSpec below plus its name and definition i
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import NamedTuple
 
 import duckdb
 
+from kpi.codes import TERMINATED
+from kpi.db.carried import listed
 from kpi.db.connect import fetch_one
 from kpi.exact import ratio
 from kpi.figures.lists import Snapshot, dated, in_force_among, list_id
 from kpi.figures.outlook import Pending, ToReach, pending_outlook, to_reach
-from kpi.figures.population import COMMERCIALISED_SQL, POPULATION, counted
+from kpi.figures.placement import PLACED_ROWS, Placement, Rule, case, exclusions
 from kpi.figures.verdict import Verdict, judge
 from kpi.settings import DEFAULT_HORIZON, Settings
 
 
 class KpiSpec(NamedTuple):
-    """One KPI: which themes count in its numerator and denominator (SQL over KPI_ROWS), and its target.
+    """One KPI: the rules that place each theme in it (kpi.figures.placement), its target and its judging year.
 
-    `{as_of}` in a condition stands for the as-of year (a parameter, or each year of a trend). The conditions
-    read the columns of the population (status, end_fy, item, …) and three derived ones:
-    `commercialised` (a survey up to the as-of year records 製品化 or 上市), `matured` (the follow-up horizon
-    has passed since the theme's end) and `measured` (a survey in or after the year the horizon ends is
-    recorded). Its outlook (kpi.figures.outlook) is declared by one of `pending` or `to_measure`.
+    The rules are tried in order after the exclusions every KPI shares; the first that holds gives a theme its role
+    and reason. Numerator: the `numerator` themes; denominator: the `numerator` and `denominator` themes. Its outlook
+    (kpi.figures.outlook) is the best and worst once the `pending` themes are judged (`outlook="pending"`), or the
+    themes still to reach the target with today's denominator (`outlook="to_reach"`).
     """
 
     key: str
-    numerator: str
-    denominator: str
+    rules: tuple[Rule, ...]
     target: str  # the settings key of its target
+    outlook: str  # "pending" or "to_reach"
     judged_from: str | None = None  # the settings attribute naming the first fiscal year it is judged
     needs_followups: bool = False  # its numerator is unknown (not 0) until a follow-up survey is loaded
-    pending: str | None = None  # themes whose result is still to come and will join the denominator
-    to_measure: str | None = None  # themes in the denominator whose measuring survey is still to come
 
+
+# The list a theme's row comes from is dated by the end of the as-of year: a stop it records happened by then.
+STOPPED_BY = "list_date <= make_date({as_of} + 1, 3, 31)"
 
 SHORT_TERM = KpiSpec(
     "short_term",
-    numerator="end_fy <= {as_of} AND status = 'achieved'",
-    denominator="end_fy <= {as_of} AND status IN ('achieved', 'not_achieved')",
+    rules=(
+        # a theme a list says was stopped has ended by that list's date, whatever end year it still gives
+        Rule("denominator", "terminated", f"status = '{TERMINATED}' AND (end_fy <= {{as_of}} OR {STOPPED_BY})"),
+        Rule("not_countable", "in_progress", "end_fy > {as_of}"),
+        Rule("numerator", "achieved", "status = 'achieved'"),
+        Rule("denominator", "not_achieved", "status = 'not_achieved'"),
+        Rule("pending", "awaiting_final", "status = 'on_track'"),
+        Rule("pending", "delayed", "status = 'delayed'"),
+    ),
     target="short_term_target",
-    pending="end_fy <= {as_of} AND status IN ('on_track', 'delayed')",
+    outlook="pending",
 )
 LONG_TERM = KpiSpec(
     "long_term",
-    numerator="commercialised",
-    denominator="true",
+    rules=(
+        Rule("denominator", "terminated", f"status = '{TERMINATED}'"),
+        Rule("numerator", "commercialised", "commercialised"),
+        Rule("denominator", "not_commercialised", "measured"),
+        Rule("denominator", "awaiting_survey", "true"),
+    ),
     target="long_term_target",
+    outlook="to_reach",
     judged_from="long_term_judged_from_fy",
     needs_followups=True,
-    to_measure="NOT measured AND NOT commercialised",
 )
 LONG_TERM_MATURED = KpiSpec(
     "long_term_matured",
-    numerator="matured AND commercialised",
-    denominator="matured",
+    rules=(
+        Rule("not_countable", "not_matured", "NOT matured"),
+        Rule("denominator", "terminated", f"status = '{TERMINATED}'"),
+        Rule("numerator", "commercialised", "commercialised"),
+        Rule("denominator", "not_commercialised", "measured"),
+        Rule("pending", "awaiting_survey", "true"),
+    ),
     target="long_term_target",
+    outlook="pending",
     needs_followups=True,
 )
 KPIS: tuple[KpiSpec, ...] = (SHORT_TERM, LONG_TERM, LONG_TERM_MATURED)
 
-# The population with the three derived columns the specs read.
-KPI_ROWS = f"""
-    WITH surveyed AS (
-      SELECT theme_id, bool_or(stage IN {COMMERCIALISED_SQL}) AS commercialised, max(survey_fy) AS last_survey
-      FROM followups WHERE survey_fy <= $as_of GROUP BY theme_id),
-    kpi_rows AS (
-      SELECT p.*, coalesce(s.commercialised, false) AS commercialised, p.end_fy + $horizon <= $as_of AS matured,
-             coalesce(s.last_survey >= p.end_fy + $horizon, false) AS measured
-      FROM {POPULATION} p LEFT JOIN surveyed s USING (theme_id))
-"""
+
+def terminated_excluded(settings: Settings | None) -> bool:
+    """Whether the programme leaves themes ended early out of every KPI (by default they count as not met, which
+    can never raise a KPI)."""
+    return settings is not None and settings.terminated_excluded
+
+
+def roles_sql(excluded: bool, as_of: str = "$as_of") -> str:
+    """Every KPI's role and reason (role_<key>, reason_<key>) of a placed row, as SELECT items."""
+    return ", ".join(
+        f"{case(s.rules, excluded, as_of, 'role')} AS role_{s.key}, "
+        f"{case(s.rules, excluded, as_of, 'reason')} AS reason_{s.key}"
+        for s in KPIS
+    )
+
+
+def placed_sql(excluded: bool) -> str:
+    """`WITH … placed_roles AS (…)`: every theme of the list bound to $list as of $as_of, with its role and reason
+    in every KPI."""
+    return f"WITH {PLACED_ROWS}, placed_roles AS (SELECT *, {roles_sql(excluded)} FROM placed)\n"
+
+
+def placements(
+    con: duckdb.DuckDBPyConnection, as_of: int, settings: Settings | None, list_id: int
+) -> tuple[dict[str, Placement], Extra]:
+    """Every KPI's placement of the themes of one list as of a year, and the counts printed beside them, in one
+    pass over the list (grouped by every KPI's role and reason)."""
+    horizon = settings.followup_horizon_years if settings else DEFAULT_HORIZON
+    columns = ", ".join(f"role_{s.key}, reason_{s.key}" for s in KPIS)
+    rows = con.execute(
+        f"""{placed_sql(terminated_excluded(settings))}
+        SELECT {columns}, carried_from, count(*), count(*) FILTER (surveyed), sum(set_aside)
+        FROM placed_roles GROUP BY ALL""",
+        {"as_of": as_of, "horizon": horizon, "list": list_id},
+    ).fetchall()
+    found: dict[str, dict[tuple[str, str], int]] = {s.key: {} for s in KPIS}
+    carried: dict[dt.date, int] = {}
+    surveyed = set_aside = 0
+    width = 2 * len(KPIS)
+    for row in rows:
+        n = int(row[width + 1])
+        for i, s in enumerate(KPIS):
+            key = (str(row[2 * i]), str(row[2 * i + 1]))
+            found[s.key][key] = found[s.key].get(key, 0) + n
+        if row[width] is not None:
+            carried[row[width]] = carried.get(row[width], 0) + n
+        surveyed += int(row[width + 2])
+        set_aside += int(row[width + 3] or 0)
+    placed = {}
+    for s in KPIS:
+        order = [(r.role, r.reason) for r in (*exclusions(False), *s.rules)]
+        placed[s.key] = Placement(tuple((role, why, found[s.key].get((role, why), 0)) for role, why in order))
+    return placed, Extra(surveyed, set_aside, tuple(sorted(carried)), sum(carried.values()))
+
+
+class Extra(NamedTuple):
+    """What the outputs print beside the KPIs: themes surveyed, surveys set aside, themes carried from earlier
+    lists (and those lists' dates)."""
+
+    surveyed_themes: int
+    surveys_set_aside: int  # surveys dated before their theme's end year (as the list has it): not counted
+    carried_from: tuple[dt.date, ...]
+    carried: int
 
 
 class Kpi(NamedTuple):
-    """A KPI as of a fiscal year: exact counts, its target and its verdict."""
+    """A KPI as of a fiscal year: exact counts, its target and its verdict, and where every theme stands in it."""
 
     spec: KpiSpec
     numerator: int | None  # None: not measured yet (no follow-up survey loaded), which is not 0
@@ -89,6 +162,7 @@ class Kpi(NamedTuple):
     target_text: str | None
     judged_from_fy: int | None
     verdict: Verdict
+    placement: Placement
     outlook: Pending | ToReach | None = None  # what the KPI can still become, as its spec declares
 
     @property
@@ -111,23 +185,56 @@ class Kpi(NamedTuple):
 
 @dataclass(frozen=True)
 class Outcome:
-    """The outcome KPIs as of a fiscal year, with the counts the report prints beside them."""
+    """The outcome KPIs as of a fiscal year, with the counts the report prints beside them (each read from the
+    placement of the KPI it belongs to)."""
 
     as_of_fy: int
     kpis: tuple[Kpi, ...]
-    delayed: int  # short-term: not completed, not in the denominator
-    awaiting_final: int  # short-term: ended, still on track: not in the denominator
-    not_achieved: int
-    not_yet_measurable: int  # long-term: adopted themes whose follow-up horizon has not passed
     horizon_years: int
-    surveyed_themes: int
+    extra: Extra
+    terminated_excluded: bool = False
 
     def __getitem__(self, key: str) -> Kpi:
         return next(k for k in self.kpis if k.key == key)
 
     @property
+    def delayed(self) -> int:
+        """Short-term: delayed themes whose end year has come (pending, not in the denominator)."""
+        return self[SHORT_TERM.key].placement.of("pending", "delayed")
+
+    @property
+    def awaiting_final(self) -> int:
+        """Short-term: themes whose end year has come, still on track (pending, not in the denominator)."""
+        return self[SHORT_TERM.key].placement.of("pending", "awaiting_final")
+
+    @property
+    def not_achieved(self) -> int:
+        return self[SHORT_TERM.key].placement.of("denominator", "not_achieved")
+
+    @property
+    def terminated(self) -> int:
+        """Themes ended early (中止) in the population (as the status tables count them), counted as not met or left
+        out as the settings say: the official long-term KPI places every one of them."""
+        official = self[LONG_TERM.key].placement
+        return official.of("excluded", "terminated") + official.of("denominator", "terminated")
+
+    @property
+    def cancelled(self) -> int:
+        """Themes whose adoption a list cancelled (採択取消): in no figure."""
+        return self[SHORT_TERM.key].placement.of("excluded", "cancelled")
+
+    @property
+    def not_yet_measurable(self) -> int:
+        """Long-term: themes whose follow-up horizon has not passed."""
+        return self[LONG_TERM_MATURED.key].placement.of("not_countable", "not_matured")
+
+    @property
+    def surveyed_themes(self) -> int:
+        return self.extra.surveyed_themes
+
+    @property
     def has_followups(self) -> bool:
-        return self.surveyed_themes > 0
+        return self.extra.surveyed_themes > 0
 
     @property
     def judged_from_fy(self) -> int | None:
@@ -135,51 +242,39 @@ class Outcome:
 
 
 def outcome(con: duckdb.DuckDBPyConnection, as_of: int, settings: Settings | None, list_id: int) -> Outcome:
-    """Every KPI of KPIS as of `as_of` over the themes of one list, in one query."""
+    """Every KPI of KPIS as of `as_of` over the themes of one list, counted from their placement."""
     horizon = settings.followup_horizon_years if settings else DEFAULT_HORIZON
-    counts = ", ".join(
-        f"count(*) FILTER ({s.numerator}), count(*) FILTER ({s.denominator}), "
-        f"count(*) FILTER ({s.pending or s.to_measure or 'false'})".format(as_of="$as_of")
-        for s in KPIS
-    )
-    row = fetch_one(
-        con,
-        f"""{KPI_ROWS}
-        SELECT {counts},
-               count(*) FILTER (status = 'delayed'),
-               count(*) FILTER (end_fy <= $as_of AND status = 'on_track'),
-               count(*) FILTER (end_fy <= $as_of AND status = 'not_achieved'),
-               count(*) FILTER (NOT matured),
-               (SELECT count(*) FROM surveyed)
-        FROM kpi_rows""",
-        {"as_of": as_of, "horizon": horizon, "list": list_id},
-    )
-    values = [int(v) for v in row] if row else [0] * (3 * len(KPIS) + 5)
-    delayed, awaiting, not_achieved, unmatured, surveyed = values[3 * len(KPIS) :]
+    placed, extra = placements(con, as_of, settings, list_id)
     kpis = []
-    for i, spec in enumerate(KPIS):
-        counted, denominator, still = values[3 * i : 3 * i + 3]
-        numerator: int | None = None if spec.needs_followups and not surveyed else counted
+    for spec in KPIS:
+        place = placed[spec.key]
+        numerator: int | None = None if spec.needs_followups and not extra.surveyed_themes else place.numerator
         target = settings.target(spec.target) if settings else None
         judged_from = getattr(settings, spec.judged_from) if settings and spec.judged_from else None
         outlook: Pending | ToReach | None = None
-        if spec.pending:
-            outlook = pending_outlook(counted, denominator, still, target)
-        elif spec.to_measure:
-            outlook = to_reach(numerator, denominator, target, as_of, judged_from, still)
+        if spec.outlook == "pending":  # none while the numerator is not measured
+            outlook = (
+                None
+                if numerator is None
+                else pending_outlook(place.numerator, place.denominator, place.pending, target)
+            )
+        else:
+            due = place.of("denominator", "awaiting_survey")
+            outlook = to_reach(numerator, place.denominator, target, as_of, judged_from, due)
         kpis.append(
             Kpi(
                 spec=spec,
                 numerator=numerator,
-                denominator=denominator,
+                denominator=place.denominator,
                 target=target,
                 target_text=settings.target_text(spec.target) if settings else None,
                 judged_from_fy=judged_from,
-                verdict=judge(numerator, denominator, target, as_of, judged_from),
+                verdict=judge(numerator, place.denominator, target, as_of, judged_from),
+                placement=place,
                 outlook=outlook,
             )
         )
-    return Outcome(as_of, tuple(kpis), delayed, awaiting, not_achieved, unmatured, horizon, surveyed)
+    return Outcome(as_of, tuple(kpis), horizon, extra, terminated_excluded(settings))
 
 
 class TrendYear(NamedTuple):
@@ -202,30 +297,37 @@ def trend(
     year's end), from the first year a theme of `as_of`'s list completed to `as_of` (`lists`: the dated lists,
     when the caller has read them already)."""
     spec = SHORT_TERM
+    excluded = terminated_excluded(settings)
     lists = dated(con) if lists is None else lists
     now = in_force_among(lists, as_of)
     first = fetch_one(
         con,
-        f"SELECT min(end_fy) FROM {POPULATION} WHERE {spec.denominator.format(as_of='$as_of')}",
+        f"SELECT min(least(end_fy, $as_of)) FROM {listed()} WHERE {case(spec.rules, excluded, '$as_of', 'role')} IN "
+        "('numerator', 'denominator')",
         {"as_of": as_of, "list": list_id(now)},
     )
     if now is None or first is None or first[0] is None:
         return []
     years = [(fy, list_id(in_force_among(lists, fy))) for fy in range(int(first[0]), as_of + 1)]
-    # Each year's list is read once, as counts per (item, start_fy, end_fy, status): a handful of groups whatever
-    # the list's length, then joined to the years (a year's population and counts filter those groups). The list of
+    # Each year's list is read once, as counts per (item, start_fy, end_fy, status, list_date): a handful of groups whatever
+    # the list's length, then joined to the years, whose roles the placement gives group by group. The list of
     # each year is found here, from the dated lists, so the query plans no subquery per year.
+    groups = " UNION ALL ".join(
+        f"SELECT {int(i)} AS list_id, item, start_fy, end_fy, status, list_date, count(*) AS n "
+        f"FROM {listed(str(int(i)))} "
+        "GROUP BY ALL"
+        for i in sorted({i for _, i in years})
+    )
+    role = case(spec.rules, excluded, "y.fy", "role")
     rows = con.execute(
         f"""
         WITH years(fy, list_id) AS (VALUES {", ".join("(?, ?)" for _ in years)}),
-        groups AS (
-          SELECT list_id, item, start_fy, end_fy, status, count(*) AS n FROM theme_rows
-          WHERE list_id IN (SELECT list_id FROM years) GROUP BY ALL)
+        groups AS ({groups}),
+        placed AS (SELECT y.fy, p.n, {role} AS role FROM years y JOIN groups p ON p.list_id = y.list_id)
         SELECT y.fy,
-               coalesce(sum(p.n) FILTER ({spec.numerator.format(as_of="y.fy")}), 0),
-               coalesce(sum(p.n) FILTER ({spec.denominator.format(as_of="y.fy")}), 0)
-        FROM years y LEFT JOIN groups p
-          ON p.list_id = y.list_id AND {counted("y.fy")} AND p.end_fy <= y.fy
+               coalesce(sum(p.n) FILTER (p.role = 'numerator'), 0),
+               coalesce(sum(p.n) FILTER (p.role IN ('numerator', 'denominator')), 0)
+        FROM years y LEFT JOIN placed p USING (fy)
         GROUP BY y.fy ORDER BY y.fy
         """,
         [value for year in years for value in year],

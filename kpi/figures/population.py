@@ -1,20 +1,21 @@
-"""The themes every status-based figure counts: those of one dated list, adopted by the as-of year, leading
-research left out."""
+"""The themes every status-based figure counts: those of one dated list (and those it carries from earlier lists),
+adopted by the as-of year, leading research and cancelled adoptions left out."""
 
 from __future__ import annotations
 
-from kpi.codes import COMMERCIALISED, LEADING_ITEM
+from kpi.codes import CANCELLED, COMMERCIALISED, LEADING_ITEM
+from kpi.db.carried import listed
 
 
 def counted(as_of_expr: str = "$as_of") -> str:
     """The condition on a theme's row that puts it in the population as of a year: adopted by then (a theme
-    without start_fy counts as adopted), not leading research."""
-    return f"item <> {LEADING_ITEM} AND (start_fy IS NULL OR start_fy <= {as_of_expr})"
+    without start_fy counts as adopted), not leading research, its adoption not cancelled."""
+    return f"item <> {LEADING_ITEM} AND (start_fy IS NULL OR start_fy <= {as_of_expr}) AND status <> '{CANCELLED}'"
 
 
 def population(list_expr: str = "$list", as_of_expr: str = "$as_of") -> str:
-    """The adopted non-leading themes of a list, as a subquery."""
-    return f"(SELECT * FROM theme_rows WHERE list_id = {list_expr} AND {counted(as_of_expr)})"
+    """The adopted non-leading themes of a list (carried ones included), as a subquery."""
+    return f"(SELECT * FROM {listed(list_expr)} WHERE {counted(as_of_expr)})"
 
 
 # The population of the list bound to $list as of the year bound to $as_of.

@@ -3,7 +3,10 @@ and, with RS data loaded, with the actuals, targets and appropriations RS publis
 
 The published figures are snapshots taken when they were reported, so a disagreement is explained, not
 judged: each comparison carries both numbers and notes (catalogue keys) on the themes behind them. Two
-numbers agree when the computed one, rounded half up at the precision the report printed, equals it.
+numbers agree when the computed one, rounded half up at the precision the report printed, equals it. A yearly
+short-term actual RS publishes is read two ways, since RS does not say which it counts: cumulative (the KPI as of
+that year's end) and the end-year cohort (the themes that ended that year); it agrees when either reading does,
+and says which.
 """
 
 from __future__ import annotations
@@ -16,14 +19,16 @@ from typing import Any, NamedTuple
 import duckdb
 
 from kpi.errors import NoData
-from kpi.exact import round_half_up
+from kpi.exact import ratio, round_half_up
 from kpi.figures.budget import budget
-from kpi.figures.kpis import SHORT_TERM, trend
+from kpi.figures.cohorts import cohorts
+from kpi.figures.kpis import SHORT_TERM, TrendYear, trend
 from kpi.figures.lists import in_force, list_id
 from kpi.figures.population import POPULATION
 from kpi.figures.programme import settings
 from kpi.figures.report import Report, report
 from kpi.figures.rs import Indicator, rs
+from kpi.settings import Settings
 
 OKU = Decimal(100_000_000)  # yen per 億円
 STATUSES = ("achieved", "on_track", "delayed", "not_achieved")
@@ -39,8 +44,27 @@ class Note:
     params: dict[str, Any] = field(default_factory=dict)
 
 
+class Reading(NamedTuple):
+    """One way to read a published yearly short-term actual: cumulative (the themes that ended by the year's end,
+    as the KPI counts them) or cohort (the themes that ended in that year), its counts, and its value at the
+    printed precision (None: no theme to count)."""
+
+    reading: str  # cumulative | cohort
+    achieved: int
+    completed: int
+    computed: Decimal | None
+
+    @property
+    def exact(self) -> Fraction | None:
+        return ratio(self.achieved, self.completed)
+
+
+READINGS = ("cumulative", "cohort")
+
+
 class Comparison(NamedTuple):
-    """A published figure beside the computed one."""
+    """A published figure beside the computed one (for a figure read two ways, `readings`: `exact` and `computed`
+    are the reading that agrees, else the cumulative one)."""
 
     figure: str
     as_of_fy: int
@@ -52,10 +76,16 @@ class Comparison(NamedTuple):
     grouped: bool  # printed with thousands separators
     source: str
     notes: tuple[Note, ...]
+    readings: tuple[Reading, ...] = ()
 
     @property
     def agree(self) -> bool:
         return self.computed is not None and self.computed == self.published_value
+
+    @property
+    def matched(self) -> tuple[str, ...]:
+        """The readings whose value agrees with the published one (none: it differs under every reading)."""
+        return tuple(r.reading for r in self.readings if r.computed is not None and r.computed == self.published_value)
 
 
 def _parse(value: str) -> tuple[Decimal | None, bool, int]:
@@ -74,11 +104,17 @@ def compare(
     figure: str, fy: int, published: str, exact: Fraction | Decimal | int | None, source: str, notes: list[Note]
 ) -> Comparison:
     """A comparison at the precision `published` was printed with."""
-    value, percent, places = _parse(published)
-    computed = None
-    if exact is not None:
-        computed = round_half_up(Fraction(exact) * (100 if percent else 1), places)
+    value, percent, _ = _parse(published)
+    computed = at_printed(published, exact)
     return Comparison(figure, fy, published, value, exact, computed, percent, "," in published, source, tuple(notes))
+
+
+def at_printed(published: str, exact: Fraction | Decimal | int | None) -> Decimal | None:
+    """A computed value as `published` was printed: rounded half up at its precision, in percent for a percentage."""
+    if exact is None:
+        return None
+    _, percent, places = _parse(published)
+    return round_half_up(Fraction(exact) * (100 if percent else 1), places)
 
 
 def _status_counts(con: duckdb.DuckDBPyConnection, as_of: int, where: str, params: dict[str, Any]) -> dict[str, int]:
@@ -189,21 +225,8 @@ def rs_comparisons(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
     if short:
         years = {y.fy: y for y in trend(con, max(y.fy for y in short.years), programme)}
         for y in short.years:
-            if y.actual is None:
-                continue
-            ours = years.get(y.fy)
-            notes = [Note("reconcile.rs_trend", {"n": ours.achieved, "d": ours.completed})] if ours else []
-            text = f"{round_half_up(y.actual)}%"
-            out.append(
-                compare(
-                    "rs.short_term.actual",
-                    y.fy,
-                    text,
-                    ours.ratio if ours else None,
-                    RS_INDICATORS,
-                    [*notes, _year_note(con, y.fy)],
-                )
-            )
+            if y.actual is not None:
+                out.append(_yearly_actual(con, programme, y.fy, f"{round_half_up(y.actual)}%", years.get(y.fy)))
         out += _target_row("rs.short_term.target", short, programme.short_term_target, "short_term_target")
     if long_:
         out += _target_row("rs.long_term.target", long_, programme.long_term_target, "long_term_target")
@@ -235,6 +258,28 @@ def rs_comparisons(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
             )
         )
     return out
+
+
+def _yearly_actual(
+    con: duckdb.DuckDBPyConnection, programme: Settings, fy: int, published: str, cumulative: TrendYear | None
+) -> Comparison:
+    """RS's short-term actual of a year under both readings, each compared as any printed percentage is: the KPI
+    at the year's end (`cumulative`, from the trend) and the year's end-year cohort (kpi.figures.cohorts, from the
+    same list, the one in force at the year's end)."""
+    listed = in_force(con, fy)
+    ended = cohorts(con, fy, programme, list_id(listed), surveyed=False) if listed is not None else ()
+    cohort = next((c for c in ended if c.end_fy == fy), None)
+    counts = {
+        "cumulative": (cumulative.achieved, cumulative.completed) if cumulative else (0, 0),
+        "cohort": (cohort.achieved, cohort.completed) if cohort else (0, 0),
+    }
+    readings = tuple(Reading(name, *counts[name], at_printed(published, ratio(*counts[name]))) for name in READINGS)
+    value = _parse(published)[0]
+    primary = next((r for r in readings if r.computed is not None and r.computed == value), readings[0])
+    (cn, cd), (yn, yd) = counts["cumulative"], counts["cohort"]
+    note = Note("reconcile.rs_readings", {"fy": fy, "cn": cn, "cd": cd, "yn": yn, "yd": yd})
+    compared = compare("rs.short_term.actual", fy, published, primary.exact, RS_INDICATORS, [note, _year_note(con, fy)])
+    return compared._replace(readings=readings)
 
 
 def _point_at_element_groups(results: list[Comparison]) -> list[Comparison]:

@@ -98,9 +98,7 @@ def report(
 def schedule(con: duckdb.DuckDBPyConnection, report: Report) -> Schedule:
     """The long-term chart's maturity schedule for a report (its year, list, horizon and judging year)."""
     outcome = report.outcome
-    return maturity_schedule(
-        con, report.as_of_fy, outcome.horizon_years, list_id(report.snapshot), outcome.judged_from_fy
-    )
+    return maturity_schedule(con, report.as_of_fy, report.programme, list_id(report.snapshot), outcome.judged_from_fy)
 
 
 def submission(con: duckdb.DuckDBPyConnection, asked: int | None) -> Submission:

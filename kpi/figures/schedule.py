@@ -7,24 +7,28 @@ from typing import NamedTuple
 
 import duckdb
 
-from kpi.db.connect import fetch_one
 from kpi.exact import ratio
-from kpi.figures.population import COMMERCIALISED_SQL, POPULATION
+from kpi.figures.kpis import LONG_TERM_MATURED, placed_sql, placements, terminated_excluded
+from kpi.settings import DEFAULT_HORIZON, Settings
 
 DEFAULT_JUDGED_FY = 2030  # drawn up to this year when no settings name the judging year
 
 
 class ScheduleYear(NamedTuple):
-    """Themes reaching their follow-up point in a year, matured by then, and (up to the as-of year) commercialised."""
+    """Themes reaching their follow-up point in a year, matured by then, and (up to the as-of year) the matured
+    long-term KPI as of that year: the themes in its denominator (`measured`), its numerator (`commercialised`) and
+    the matured themes still awaiting their survey (`pending`)."""
 
     fy: int
     reaching: int
     matured: int
     commercialised: int | None
+    measured: int | None = None
+    pending: int | None = None
 
     @property
     def ratio(self) -> Fraction | None:
-        return ratio(self.commercialised, self.matured)
+        return None if self.measured is None else ratio(self.commercialised, self.measured)
 
 
 class Schedule(NamedTuple):
@@ -38,41 +42,43 @@ class Schedule(NamedTuple):
 
 
 def maturity_schedule(
-    con: duckdb.DuckDBPyConnection, as_of: int, horizon: int, list_id: int, until: int | None = None
+    con: duckdb.DuckDBPyConnection, as_of: int, settings: Settings | None, list_id: int, until: int | None = None
 ) -> Schedule:
-    """Per year up to `until` (the judging year): themes reaching their horizon point, matured and commercialised.
+    """Per year up to `until` (the judging year): themes reaching their horizon point and matured by then, and up to
+    the as-of year the matured long-term KPI as of that year (its placement: kpi.figures.placement).
 
-    Years run from the first theme's point (as_of when there is none) to max(until, as_of). A theme reaches its
-    point in end_fy + horizon and counts as commercialised in year Y once a survey of a year ≤ min(Y, as_of)
-    records 製品化 or 上市, so the row of as_of agrees with the matured long-term KPI. `commercialised` is None
-    after as_of, and throughout when no follow-up survey is loaded (not measured is not 0%).
+    Years run from the first theme's point (as_of when there is none) to max(until, as_of). The themes are those the
+    matured KPI does not exclude as of the as-of year; a theme reaches its point in end_fy + horizon. The row of each
+    year up to as_of is the matured KPI as of that year (from the as-of year's list, surveys up to that year), so the
+    row of as_of is the KPI itself; `commercialised` is None after as_of, and throughout when no follow-up survey
+    counts (not measured is not 0%).
     """
+    horizon = settings.followup_horizon_years if settings else DEFAULT_HORIZON
     until = max(until or DEFAULT_JUDGED_FY, as_of)
-    params = {"as_of": as_of, "horizon": horizon, "until": until, "list": list_id}
-    rows = con.execute(
-        f"""
-        WITH p AS (SELECT theme_id, end_fy + $horizon AS point FROM {POPULATION}),
-        c AS (SELECT theme_id, min(survey_fy) AS first_fy FROM followups
-              WHERE stage IN {COMMERCIALISED_SQL} AND survey_fy <= $as_of GROUP BY theme_id),
-        pc AS (SELECT p.theme_id, p.point, c.first_fy FROM p LEFT JOIN c USING (theme_id)),
-        y AS (SELECT unnest(range(coalesce((SELECT min(point) FROM p), $as_of), $until + 1)) AS fy)
-        SELECT y.fy,
-               count(pc.theme_id) FILTER (pc.point = y.fy),
-               count(pc.theme_id) FILTER (pc.point <= y.fy),
-               count(pc.theme_id) FILTER (pc.point <= y.fy AND pc.first_fy <= y.fy)
-        FROM y LEFT JOIN pc ON true
-        GROUP BY y.fy ORDER BY y.fy
-        """,
-        params,
-    ).fetchall()
-    later, surveyed = fetch_one(
-        con,
-        f"""SELECT (SELECT count(*) FROM {POPULATION} WHERE end_fy + $horizon > $until),
-                   (SELECT count(*) FROM followups WHERE survey_fy <= $as_of) > 0""",
-        params,
-    ) or (0, False)
-    years = tuple(
-        ScheduleYear(int(fy), int(reaching), int(matured), int(comm) if int(fy) <= as_of and surveyed else None)
-        for fy, reaching, matured, comm in rows
+    points = dict(
+        con.execute(
+            f"""{placed_sql(terminated_excluded(settings))}
+            SELECT end_fy + $horizon, count(*) FROM placed_roles
+            WHERE role_{LONG_TERM_MATURED.key} <> 'excluded' GROUP BY ALL""",
+            {"as_of": as_of, "horizon": horizon, "list": list_id},
+        ).fetchall()
     )
-    return Schedule(horizon, until, bool(surveyed), years, int(later))
+    first = min(points, default=as_of)
+    years = []
+    for fy in range(min(first, as_of), until + 1):
+        if fy < first:
+            continue
+        reaching = int(points.get(fy, 0))
+        matured = sum(int(n) for point, n in points.items() if point <= fy)
+        if fy <= as_of:
+            placed, extra = placements(con, fy, settings, list_id)
+            kpi = placed[LONG_TERM_MATURED.key]
+            surveyed = extra.surveyed_themes > 0
+            years.append(
+                ScheduleYear(fy, reaching, matured, kpi.numerator if surveyed else None, kpi.denominator, kpi.pending)
+            )
+        else:
+            years.append(ScheduleYear(fy, reaching, matured, None))
+    later = sum(int(n) for point, n in points.items() if point > until)
+    surveyed_now = bool(years) and any(y.commercialised is not None for y in years)
+    return Schedule(horizon, until, surveyed_now, tuple(years), later)

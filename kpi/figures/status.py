@@ -7,34 +7,42 @@ from typing import NamedTuple
 
 import duckdb
 
-from kpi.codes import LEADING_ITEM
+from kpi.codes import LEADING_ITEM, TERMINATED
+from kpi.db.carried import listed
 from kpi.db.connect import fetch_one
 from kpi.db.schema import THEME_COLUMNS
+from kpi.figures.kpis import SHORT_TERM
+from kpi.figures.placement import case
 from kpi.figures.population import POPULATION, first_rows
 
-GROUPS = ("achieved", "on_track", "delayed_or_not_achieved", "total")
-GROUP_COUNTS = """
+GROUPS = ("achieved", "on_track", "delayed_or_not_achieved", "terminated", "total")
+GROUP_COUNTS = f"""
     count(*) FILTER (status = 'achieved') AS achieved,
     count(*) FILTER (status = 'on_track') AS on_track,
     count(*) FILTER (status IN ('delayed', 'not_achieved')) AS delayed_or_not_achieved,
+    count(*) FILTER (status = '{TERMINATED}') AS terminated,
     count(*) AS total
 """
 
-# The lists of themes a reader acts on, by the condition that puts a theme in each.
+# The short-term KPI's reason for each theme (kpi.figures.placement), over the population.
+_SHORT_REASON = case(SHORT_TERM.rules, False, "$as_of", "reason")
+# The lists of themes a reader acts on, by the condition that puts a theme in each: every delayed theme (its end year
+# come or not), and the short-term KPI's own pending (awaiting a final result) and not achieved themes.
 LISTS = {
     "delayed": "status = 'delayed'",
-    "awaiting_final": "status = 'on_track' AND end_fy <= $as_of",
-    "not_achieved": "status = 'not_achieved' AND end_fy <= $as_of",
+    "awaiting_final": f"{_SHORT_REASON} = 'awaiting_final'",
+    "not_achieved": f"{_SHORT_REASON} = 'not_achieved'",
 }
 LIST_LIMIT = 100  # rows per theme list in the report; the counts are always complete (kpi export has every theme)
 
 
 class StatusCounts(NamedTuple):
-    """Themes by status group: 目標達成, 遅延なし (計画通り), 遅延・未達, and their total."""
+    """Themes by status group: 目標達成, 遅延なし (計画通り), 遅延・未達, 中止 (ended early), and their total."""
 
     achieved: int
     on_track: int
     delayed_or_not_achieved: int
+    terminated: int
     total: int
 
 
@@ -46,6 +54,7 @@ class ElementCounts(NamedTuple):
     achieved: int
     on_track: int
     delayed_or_not_achieved: int
+    terminated: int
     total: int
 
 
@@ -83,7 +92,7 @@ class Exclusions(NamedTuple):
 def status_summary(con: duckdb.DuckDBPyConnection, as_of: int, list_id: int) -> StatusCounts:
     """Adopted non-leading themes of a list by status group."""
     row = fetch_one(con, f"SELECT {GROUP_COUNTS} FROM {POPULATION}", {"as_of": as_of, "list": list_id})
-    return StatusCounts(*(int(v) for v in row or (0, 0, 0, 0)))
+    return StatusCounts(*(int(v) for v in row or (0,) * len(GROUPS)))
 
 
 def by_element(con: duckdb.DuckDBPyConnection, as_of: int, list_id: int) -> list[ElementCounts]:
@@ -95,7 +104,8 @@ def by_element(con: duckdb.DuckDBPyConnection, as_of: int, list_id: int) -> list
         """,
         {"as_of": as_of, "list": list_id},
     ).fetchall()
-    return [ElementCounts(int(r[4]), str(r[5]), *(int(v) for v in r[:4])) for r in rows]
+    n = len(GROUPS)
+    return [ElementCounts(int(r[n]), str(r[n + 1]), *(int(v) for v in r[:n])) for r in rows]
 
 
 def theme_lists(
@@ -125,7 +135,7 @@ def exclusions(con: duckdb.DuckDBPyConnection, as_of: int, list_id: int) -> Excl
         SELECT count(*) FILTER (item = {LEADING_ITEM}),
                count(*) FILTER (item <> {LEADING_ITEM} AND start_fy > $as_of),
                count(*)
-        FROM theme_rows WHERE list_id = $list
+        FROM {listed()}
         """,
         {"as_of": as_of, "list": list_id},
     )
@@ -133,8 +143,8 @@ def exclusions(con: duckdb.DuckDBPyConnection, as_of: int, list_id: int) -> Excl
 
 
 def all_themes(con: duckdb.DuckDBPyConnection, list_id: int) -> list[dict[str, object]]:
-    """Every theme of a list (leading research included) with its status, in a fixed order."""
+    """Every theme of a list (leading research included, carried ones too) with its status, in a fixed order."""
     rows = con.execute(
-        f"SELECT {', '.join(THEME_COLUMNS)} FROM theme_rows WHERE list_id = ? ORDER BY item, theme_id", [list_id]
+        f"SELECT {', '.join(THEME_COLUMNS)} FROM {listed('$list')} ORDER BY item, theme_id", {"list": list_id}
     ).fetchall()
     return [dict(zip(THEME_COLUMNS, r, strict=True)) for r in rows]

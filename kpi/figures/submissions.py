@@ -7,6 +7,7 @@ totals of one as-of year, as exact values (integers and fractions as text) so th
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -19,10 +20,11 @@ from kpi.db.submissions import Stored
 from kpi.errors import UsageProblem, YearClosed
 from kpi.exact import ratio
 from kpi.figures.budget import Budget, budget
-from kpi.figures.kpis import KPI_ROWS, KPIS, Outcome, outcome
+from kpi.figures.kpis import KPIS, Outcome, outcome, placed_sql, terminated_excluded
 from kpi.figures.lists import Snapshot, in_force, list_id
 from kpi.figures.programme import settings
 from kpi.figures.status import StatusCounts, status_summary
+from kpi.fiscal import DEFAULT_TIMEZONE, fiscal_year_of, today_in, wareki
 from kpi.settings import DEFAULT_HORIZON
 
 Figures = dict[str, Any]  # figure name → its exact value (text, integers, None), as JSON keeps it
@@ -107,23 +109,30 @@ class Diff(NamedTuple):
     reopened: tuple[tuple[int, str], ...]  # loads since the earlier submission that reopened a closed year
 
 
+# What a submission records beside its figures without being one: the date of the list in force. A later list of
+# the same content changes it and no figure, so it never makes two states differ (nor closes a year against it).
+LABELS = frozenset({"snapshot"})
+
+
 def differences(before: Figures, after: Figures) -> tuple[Difference, ...]:
-    """The figures whose values differ, in FIGURE_ORDER."""
-    names = [*FIGURE_ORDER, *sorted((set(before) | set(after)) - set(FIGURE_ORDER))]
-    return tuple(Difference(n, before.get(n), after.get(n)) for n in names if before.get(n) != after.get(n))
+    """The figures whose values differ, in FIGURE_ORDER (labels, LABELS, are no figures: not compared; nor is a
+    figure only one side carries — one a later kpi added, such as status_summary.terminated, is not a change)."""
+    common = set(before) & set(after)
+    names = [n for n in FIGURE_ORDER if n in common] + sorted(common - set(FIGURE_ORDER))
+    return tuple(Difference(n, before[n], after[n]) for n in names if n not in LABELS and before[n] != after[n])
 
 
-def _role_sql() -> str:
+def _role_sql(excluded: bool) -> str:
+    """Every theme of the list with its role in each KPI (the placement's, kpi.figures.placement)."""
     roles = ", ".join(
-        f"CASE WHEN {s.numerator} THEN 'numerator' WHEN {s.denominator} THEN 'denominator' "
-        f"WHEN {s.pending or s.to_measure or 'false'} THEN 'pending' END AS role_{i}".format(as_of="$as_of")
+        f"CASE WHEN role_{s.key} IN ('numerator', 'denominator', 'pending') THEN role_{s.key} END AS role_{i}"
         for i, s in enumerate(KPIS)
     )
-    return f"""{KPI_ROWS}
+    return f"""{placed_sql(excluded)}
         SELECT k.theme_id, k.status, k.item, k.start_fy, k.end_fy, {roles},
                (SELECT max(f.load_id) FROM followups f WHERE f.theme_id = k.theme_id) AS survey_load,
                k.load_id
-        FROM kpi_rows k"""
+        FROM placed_roles k WHERE reason_short_term NOT IN ('leading_research', 'not_adopted')"""
 
 
 def _roles(con: duckdb.DuckDBPyConnection, as_of: int, table: str) -> None:
@@ -132,7 +141,7 @@ def _roles(con: duckdb.DuckDBPyConnection, as_of: int, table: str) -> None:
     horizon = programme.followup_horizon_years if programme else DEFAULT_HORIZON
     listed = list_id(in_force(con, as_of))
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table} AS {_role_sql()}",
+        f"CREATE OR REPLACE TEMP TABLE {table} AS {_role_sql(terminated_excluded(programme))}",
         {"as_of": as_of, "horizon": horizon, "list": listed},
     )
 
@@ -225,10 +234,29 @@ def against_latest(con: duckdb.DuckDBPyConnection, as_of: int, figures: Figures 
     return Standing(latest, differences(latest.figures, figures if figures is not None else figures_of(con, as_of)))
 
 
+def require_ended(con: duckdb.DuckDBPyConnection, fy: int, stage: str, today: dt.date | None = None) -> None:
+    """Refuse (exit 2) a final submission for a fiscal year that has not ended on `today` (else today in the
+    programme's calendar, its time zone): a fiscal year F ends on 31 March F+1, and until then its figures move."""
+    if stage != "final":
+        return
+    programme = settings(con)
+    timezone = programme.timezone if programme else DEFAULT_TIMEZONE
+    today = today or today_in(timezone)
+    if fiscal_year_of(today) <= fy:
+        raise UsageProblem(
+            "submission.year_not_ended",
+            fy=fy,
+            wareki=wareki(fy),
+            ends=dt.date(fy + 1, 3, 31).isoformat(),
+            today=today.isoformat(),
+            timezone=timezone,
+        )
+
+
 def closing(con: duckdb.DuckDBPyConnection, reopen: str | None) -> Callable[[], bool]:
     """Inside a load's transaction, before it writes: the check to run after it has written, which refuses
     (exit 3) a load that changed a figure of a year whose final figures were submitted, naming the submission,
-    unless a reason to reopen it is given."""
+    unless a reason to reopen it is given (`differences`: a later list of the same content changes no figure)."""
     finals = register.finals(con)
     before = {final.as_of_fy: figures_of(con, final.as_of_fy) for final in finals}
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,7 +21,7 @@ from kpi.db.write import (
     write_sources,
 )
 from kpi.errors import Failure, InputRejected, UsageProblem
-from kpi.fiscal import DEFAULT_TIMEZONE, now_in, today_in
+from kpi.fiscal import DEFAULT_TIMEZONE, fiscal_year_of, now_in, today_in
 from kpi.load.files import KIND_ORDER, MAX_FILE_BYTES, Skipped, find_files
 from kpi.load.programme import read_programme
 from kpi.load.source import SourceFile
@@ -48,22 +47,23 @@ class Batch:
     records: dict[int, Any]
 
 
-DATE_IN_NAME = re.compile(r"(?<![0-9])([0-9]{4})-([0-9]{2})-([0-9]{2})(?![0-9])")
-
-
 def snapshot_of(path: Path, option: dt.date | None, today: dt.date) -> tuple[dt.date, str]:
     """The date a themes file's list describes and where it came from: --snapshot ("option"), else a date in its
-    name ("name": themes_2026-03-31.csv), else today in the programme's calendar ("today"). A name's date that is
-    no date, or lies in the future, is refused (exit 2)."""
+    name in any form kpi.load.dates reads ("name": themes_2026-03-31.csv, テーマ一覧_令和8年3月31日.xlsx), else
+    today in the programme's calendar ("today"). A name's date-like text that is no date, two dates, or a date in
+    the future is refused (exit 2)."""
+    from kpi.load import dates
+
     if option is not None:
         return option, "option"
-    m = DATE_IN_NAME.search(path.stem)
-    if m is None:
-        return today, "today"
     try:
-        day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        raise UsageProblem("load.snapshot_name_not_a_date", path=str(path), text=m.group(0)) from None
+        day = dates.date_in_name(path.stem)
+    except dates.NotADate as exc:
+        raise UsageProblem("load.snapshot_name_not_a_date", path=str(path), text=exc.text, forms=dates.FORMS) from None
+    except dates.TwoDates as exc:
+        raise UsageProblem("load.snapshot_name_two_dates", path=str(path), first=exc.first, second=exc.second) from None
+    if day is None:
+        return today, "today"
     if day > today:
         raise UsageProblem("load.snapshot_name_future", path=str(path), date=day.isoformat())
     return day, "name"
@@ -185,7 +185,27 @@ def read_files(
     if progress:
         progress("check")
     records = validate.validate_sources(sources, failures)
+    failures.extend(future_surveys(sources, records, fiscal_year_of(today)))
     return Batch(sources, skipped + read_notes(sources), failures, records)
+
+
+def future_surveys(sources: list[SourceFile], records: dict[int, Any], current_fy: int) -> list[Failure]:
+    """A follow-up row whose survey year is after the current fiscal year (of the programme's calendar): a survey
+    not yet made, so a year mistyped; its value as the file writes it."""
+    import polars as pl
+
+    failures = []
+    for i, frame in records.items():
+        source = sources[i]
+        if source.kind != "followups" or source.frame is None:
+            continue
+        late = frame.filter(pl.col("survey_fy") > current_fy).select("_line")
+        written = source.frame.join(late, on="_line").select("_line", "survey_fy").sort("_line")
+        for line, value in written.iter_rows():
+            failures.append(
+                Failure(str(source.path), line, "survey_fy", value, "rule.survey_future", {"fy": current_fy})
+            )
+    return failures
 
 
 def read_notes(sources: list[SourceFile]) -> list[Skipped]:
@@ -263,9 +283,9 @@ def _checked(con: duckdb.DuckDBPyConnection, batch: Batch) -> list[Incoming]:
     return [_incoming(s, batch.records.get(i), loaded_at) for i, s in enumerate(batch.sources)]
 
 
-def load_files(con: duckdb.DuckDBPyConnection, batch: Batch) -> list[FileResult]:
+def load_files(con: duckdb.DuckDBPyConnection, batch: Batch, renumbered: str | None = None) -> list[FileResult]:
     """Check a batch against what is stored, then write it in one transaction: all of it, or nothing."""
-    return write_sources(con, _checked(con, batch))
+    return write_sources(con, _checked(con, batch), renumbered)
 
 
 def load(
@@ -280,10 +300,12 @@ def load(
     max_bytes: int | None = None,
     guard: Guard | None = None,
     reopen: str | None = None,
+    renumbered: str | None = None,
 ) -> tuple[list[FileResult], list[Skipped]]:
     """`kpi load`: read, check and write every file in one transaction, all of it or nothing; the results and the
     files skipped. `guard` checks the written state before it is committed; `reopen` is kept with the loads when
-    the guard says they reopened a closed year.
+    the guard says they reopened a closed year. A theme list sharing few IDs with the stored one, or settings of
+    another 予算事業ID, are refused unless `renumbered` gives the reason (kept with their loads: kpi.db.write).
 
     A lone themes file is staged by DuckDB where it will be stored (kpi.load.staged); if it cannot be accepted
     that way the transaction is rolled back and the load starts again, reading every file the ordinary way.
@@ -314,7 +336,7 @@ def load(
             incoming = _checked(con, batch)
             if progress:
                 progress("write")
-            results = write_checked(con, incoming)
+            results = write_checked(con, incoming, renumbered)
             if check is not None and check() and reopen:
                 mark_reopened(con, [r.load_id for r in results if r.load_id is not None], reopen)
             return results, batch.skipped

@@ -48,19 +48,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "verdict.no_target": ("目標未設定", "no target"),
     "notes": ("注", "notes"),
     "section.outlook": ("見通し", "Outlook"),
-    "outlook.short.open": (
-        "短期: 目標{target}には、最終評価待ち・遅延{pending}件のうち{needed}件以上の目標達成が必要（全件達成なら {best}、全件未達なら {worst}）",
-        "short-term: the {target} target needs {needed} of the {pending} themes awaiting their result or delayed to "
-        "meet their goals ({best} if all do, {worst} if none does)",
-    ),
-    "outlook.short.no_target": (
-        "短期: 最終評価待ち・遅延{pending}件の結果により {worst}〜{best}",
-        "short-term: {worst}–{best}, as the {pending} themes awaiting their result or delayed turn out",
-    ),
-    "outlook.short.settled": (
-        "短期: 結果待ちのテーマはなし（{ratio}）",
-        "short-term: no theme awaits its result ({ratio})",
-    ),
     "section.status_summary": ("研究開発の状況（先導研究除く）", "Status of themes (leading research excluded)"),
     "section.by_element": ("基盤要素別", "By element"),
     "col.item": ("研究開発項目", "item"),
@@ -305,6 +292,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "The follow-up survey loop: whom to survey, and the survey sheet.",
     ),
     # ------------------------------------------------------------------ kpi/cli/commands/figures.py
+    "help.opt.as_of_export": (
+        "提出する年度（必須）: 2025、R7、令和7年度。--submission N では指定しません（記録した年度で書き出します）。",
+        "The fiscal year of the submission (required): 2025, R7 or 令和7年度. Not with --submission N (it is written "
+        "for the year it recorded).",
+    ),
     "help.opt.all_stagegate": (
         "審査記録のないテーマも1行ずつ表示します（既定は件数の1行）。CSV と JSON はいつも全件です。",
         "List every theme without a review, one row each (default: one row with their count); CSV and JSON always "
@@ -422,6 +414,15 @@ WORDS: dict[str, tuple[str, str]] = {
         "Example: kpi followups due --as-of 2026 --format csv --out followups_2026.csv",
     ),
     # ------------------------------------------------------------------ kpi/cli/commands/loading.py
+    "help.opt.renumbered": (
+        "記録済みの一覧とテーマIDがほとんど共通しないテーマ一覧、または別の予算事業IDの設定ファイルを受け付けます（本当にIDを振り直した場合）。理由は読込とともに記録されます（kpi loads に表示）。",
+        "Accept a themes list that shares few IDs with the stored one, or a settings file with another 予算事業ID: "
+        "a genuine renumbering; the reason is kept with the load (shown by kpi loads).",
+    ),
+    "cli.renumbered_blank": (
+        "--renumbered: IDを振り直した理由を文字で書いてください（空白だけでは理由になりません）",
+        "--renumbered: write the reason for the renumbering as text (blanks alone are no reason)",
+    ),
     "help.opt.paths": ("読み込むファイルまたはフォルダ。", "Files or folders to load."),
     "help.opt.kind": (
         "種類: themes、budget、followups、outputs、grants、stagegate、evaluation、published、rs、programme（省略時はファイル名から: "
@@ -648,9 +649,9 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "help.opt.quiet": ("成功時は何も表示しません。", "Print nothing on success."),
     "help.opt.snapshot": (
-        "テーマ一覧が表す日付 YYYY-MM-DD。[既定値: ファイル名の日付（themes_2026-03-31.csv）、なければ今日]",
+        "テーマ一覧が表す日付 YYYY-MM-DD。[既定値: ファイル名の日付（themes_2026-03-31.csv、テーマ一覧_20260331.xlsx、テーマ一覧_令和8年3月31日.csv、R8.3.31 など）、なければ今日]",
         "The date a themes list describes, YYYY-MM-DD. [default: the date in the file's name "
-        "(themes_2026-03-31.csv), else today]",
+        "(themes_2026-03-31.csv, テーマ一覧_20260331.xlsx, テーマ一覧_令和8年3月31日.csv, R8.3.31, …), else today]",
     ),
     "help.opt.all": (
         "テーマ一覧をすべて表示します（既定は各100行まで）。",
@@ -764,6 +765,10 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "check.heading": ("{fy}年度（{wareki}）", "FY{fy} ({wareki})"),
     # ------------------------------------------------------------------ kpi/present/export.py
+    "submission.title": (
+        "{fy}年度（{wareki}）の提出ファイル（{stage}）",
+        "FY{fy} ({wareki}) submission files ({stage})",
+    ),
     "export.header_unit": ("{header}（{unit}）", "{header} ({unit})"),
     "unit.oku": ("億円", "100M yen"),
     "unit.yen": ("円", "yen"),
@@ -813,6 +818,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "col.due_fy": ("調査予定年度", "due FY"),
     "col.overdue": ("期限超過", "overdue"),
     # ------------------------------------------------------------------ kpi/present/history.py
+    "loads.renumbered": ("IDの振り直しとして受付: {reason}", "accepted as a renumbering: {reason}"),
     "backup.wrote": (
         "バックアップを作成しました: {path}（{size} バイト、読込 {loads}件。DuckDB が書き、読み直して確認済み）",
         "backup written: {path} ({size} bytes, {loads} loads; written by DuckDB and read back whole)",
@@ -912,6 +918,78 @@ WORDS: dict[str, tuple[str, str]] = {
         "wrong count of submission numbers for {action} ({n}): kpi submissions [show N | diff N [M]]",
     ),
     # ------------------------------------------------------------------ kpi/present/portfolio.py
+    "explain.not_measured": (
+        "追跡調査が未登録のため、この指標は測定不能（分子は0ではなく未測定）。",
+        "No follow-up survey is counted yet: this figure is not measured (its numerator is unknown, not 0).",
+    ),
+    "explain.role.excluded": ("除外", "excluded"),
+    "explain.carried": (
+        "新しい一覧にないテーマ{n}件は、それを載せた最後の一覧の状態で数えています（「前の一覧から」の列）。",
+        "{n} themes missing from the newer list count with their state in the last list that named them (column 'carried from').",
+    ),
+    "col.carried_from": ("前の一覧から", "carried from"),
+    "explain.rule.cancelled": (
+        "採択取消: 全アウトカム指標・状況表から除外",
+        "adoption cancelled: left out of every outcome figure and the status tables",
+    ),
+    "explain.rule.terminated_excluded": (
+        '中止（途中終了）: 設定 terminated_themes = "excluded" により全アウトカム指標から除外',
+        'ended early: left out of every outcome figure (setting terminated_themes = "excluded")',
+    ),
+    "explain.rule.short_term.in_progress": (
+        "終了年度 > {fy}: 研究開発期間中",
+        "ends after FY{fy}: still in its R&D period",
+    ),
+    "explain.rule.short_term.achieved": ("終了年度 ≤ {fy} かつ 目標達成", "ends by FY{fy} and achieved"),
+    "explain.rule.short_term.not_achieved": ("終了年度 ≤ {fy} かつ 目標未達", "ends by FY{fy} and not achieved"),
+    "explain.rule.short_term.terminated": (
+        "終了年度 ≤ {fy} かつ 中止（途中終了）: 目標未達として分母に入る",
+        "ended early by FY{fy}: in the denominator as not achieved",
+    ),
+    "explain.rule.short_term.awaiting_final": (
+        "終了年度 ≤ {fy} かつ 計画通り: 最終評価待ち、結果が出れば分母に入る",
+        "ends by FY{fy}, still on track: awaiting its final result, joins the denominator once judged",
+    ),
+    "explain.rule.short_term.delayed": (
+        "終了年度 ≤ {fy} かつ 遅延: 結果が出れば分母に入る",
+        "ends by FY{fy} and delayed: joins the denominator once judged",
+    ),
+    "explain.rule.long_term.terminated": (
+        "中止（途中終了）: 採択テーマとして分母に入り、分子には入らない",
+        "ended early: in the denominator as an adopted theme, never in the numerator",
+    ),
+    "explain.rule.long_term.commercialised": (
+        "{fy}年度までの追跡調査（終了年度以降）で製品化・上市",
+        "commercialised (製品化・上市) in a survey from its end year up to FY{fy}",
+    ),
+    "explain.rule.long_term.not_commercialised": (
+        "採択テーマ（先導研究除く）: 終了後{horizon}年以降の調査で実用化なし",
+        "an adopted theme (leading research aside): not commercialised by its survey {horizon} years or more after its end",
+    ),
+    "explain.rule.long_term.awaiting_survey": (
+        "採択テーマ: 終了後{horizon}年以降の調査がまだ（実用化もまだ）。公式の分母には入る",
+        "an adopted theme whose survey {horizon} years after its end is still to come (not commercialised yet): in the official denominator",
+    ),
+    "explain.rule.long_term_matured.not_matured": (
+        "終了後{horizon}年を経過していない",
+        "not yet {horizon} years past its end",
+    ),
+    "explain.rule.long_term_matured.terminated": (
+        "終了後{horizon}年を経過 かつ 中止（途中終了）: 実用化なしとして分母に入る",
+        "{horizon} years past its end and ended early: in the denominator as not commercialised",
+    ),
+    "explain.rule.long_term_matured.commercialised": (
+        "終了後{horizon}年を経過 かつ 製品化・上市",
+        "{horizon} years past its end and commercialised",
+    ),
+    "explain.rule.long_term_matured.not_commercialised": (
+        "終了後{horizon}年を経過、その年以降の調査で実用化なし",
+        "{horizon} years past its end, not commercialised by a survey in or after that year",
+    ),
+    "explain.rule.long_term_matured.awaiting_survey": (
+        "終了後{horizon}年を経過、その年以降の調査がまだ: 調査待ち（調査が出れば分母に入る）",
+        "{horizon} years past its end, no survey in or after that year yet: awaiting its survey (joins the denominator once surveyed)",
+    ),
     "portfolio.title": ("ポートフォリオ（{n}事業）", "Portfolio ({n} programmes)"),
     "portfolio.section.programmes": ("事業別のアウトカム指標", "Outcome indicators by programme"),
     "portfolio.section.cohorts": ("終了年度別（コホート）", "By the fiscal year themes end (cohorts)"),
@@ -944,44 +1022,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "explain.role.denominator": ("分母のみ", "denominator only"),
     "explain.role.pending": ("結果待ち", "pending"),
     "explain.role.not_countable": ("まだ数えない", "not countable yet"),
-    "explain.role.not_adopted": ("未採択", "not yet adopted"),
-    "explain.role.leading_research": ("先導研究（除外）", "leading research (excluded)"),
-    "explain.rule.short_term.numerator": ("終了年度 ≤ {fy} かつ 目標達成", "ends by FY{fy} and achieved"),
-    "explain.rule.short_term.denominator": ("終了年度 ≤ {fy} かつ 目標未達", "ends by FY{fy} and not achieved"),
-    "explain.rule.short_term.pending": (
-        "終了年度 ≤ {fy} かつ 最終評価待ち（計画通り）または遅延: 結果が出れば分母に入る",
-        "ends by FY{fy}, awaiting its final result (on track) or delayed: joins the denominator once judged",
-    ),
-    "explain.rule.short_term.not_countable": (
-        "終了年度 > {fy}: 研究開発期間中",
-        "ends after FY{fy}: still in its R&D period",
-    ),
-    "explain.rule.long_term.numerator": (
-        "{fy}年度までの追跡調査で製品化・上市",
-        "commercialised (製品化・上市) in a survey up to FY{fy}",
-    ),
-    "explain.rule.long_term.denominator": (
-        "採択テーマ（先導研究除く）: 終了後{horizon}年の調査で実用化なし",
-        "an adopted theme (leading research aside): not commercialised by its survey {horizon} years after its end",
-    ),
-    "explain.rule.long_term.pending": (
-        "採択テーマ: 終了後{horizon}年の調査がまだ（実用化もまだ）",
-        "an adopted theme whose survey {horizon} years after its end is still to come (not commercialised yet)",
-    ),
-    "explain.rule.long_term.not_countable": ("（該当なし）", "(none)"),
-    "explain.rule.long_term_matured.numerator": (
-        "終了後{horizon}年を経過 かつ 製品化・上市",
-        "{horizon} years past its end and commercialised",
-    ),
-    "explain.rule.long_term_matured.denominator": (
-        "終了後{horizon}年を経過、実用化なし",
-        "{horizon} years past its end, not commercialised",
-    ),
-    "explain.rule.long_term_matured.pending": ("（該当なし）", "(none)"),
-    "explain.rule.long_term_matured.not_countable": (
-        "終了後{horizon}年を経過していない",
-        "not yet {horizon} years past its end",
-    ),
     "explain.rule.not_adopted": (
         "開始年度 > {fy}: {fy}年度にはまだ採択されていない",
         "starts after FY{fy}: not adopted by then",
@@ -1015,6 +1055,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "Made by kpi {version} from the files loaded.",
     ),
     # ------------------------------------------------------------------ kpi/present/labels.py
+    "status.terminated": ("中止（途中終了）", "terminated early"),
+    "status.cancelled": ("採択取消", "adoption cancelled"),
     "kpi.short_term.name": ("短期: 目標達成 / 研究開発完了", "short-term: achieved / completed"),
     "kpi.long_term.name": ("長期: 実用化 / 採択（公式）", "long-term: commercialised / adopted (official)"),
     "kpi.long_term_matured.name": (
@@ -1036,8 +1078,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "themes whose technology reached practical use / adopted themes (leading research excluded)",
     ),
     "kpi.long_term_matured.definition": (
-        "実用化に至ったテーマ数／終了後{horizon}年を経過した先導研究以外の採択テーマ数",
-        "themes in practical use / adopted themes {horizon} or more years past their end (leading research excluded)",
+        "実用化に至ったテーマ数／終了後{horizon}年を経過した先導研究以外の採択テーマのうち、実用化したか、終了後{horizon}年以降の追跡調査で結果が分かったもの（調査待ちは分母に含めず、見通しに示す）",
+        "themes in practical use / adopted themes {horizon} or more years past their end (leading research excluded) that are in practical use or were surveyed in or after that year (those awaiting their survey are shown in the outlook, not counted)",
     ),
     "verdict.met": ("達成", "met"),
     "verdict.not_met": ("未達", "not met"),
@@ -1047,16 +1089,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "reach.secured": ("達成確定", "secured"),
     "reach.open": ("未確定", "open"),
     "reach.out_of_reach": ("達成不能", "out of reach"),
-    "outlook.short.out_of_reach": (
-        "短期: 最終評価待ち・遅延{pending}件が全て目標達成でも {best}（目標{target}に届かない）",
-        "short-term: even if all {pending} themes awaiting their result or delayed meet their goals, {best} (below "
-        "the {target} target)",
-    ),
-    "outlook.short.secured": (
-        "短期: 最終評価待ち・遅延{pending}件が全て目標未達でも {worst}（目標{target}以上を確保）",
-        "short-term: even if none of the {pending} themes awaiting their result or delayed meets its goal, {worst} "
-        "(the {target} target is secured)",
-    ),
     "item.1": ("①", "1"),
     "item.2": ("②", "2"),
     "item.3": ("③", "3"),
@@ -1155,7 +1187,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "stage.preliminary": ("速報値", "preliminary"),
     "stage.final": ("確定値", "final"),
     "verdict.word.not_judged_yet": ("判定前", "not judged yet"),
+    "group.terminated": ("中止（途中終了）", "ended early"),
     # ------------------------------------------------------------------ kpi/present/messages.py
+    "load.snapshot_is_load_day": (
+        "{file}: ファイル名に日付がないため、読み込んだ日（今日 {date}）の一覧として記録しました。別の日の一覧なら、--snapshot YYYY-MM-DD を付けるか、ファイル名に日付を入れてください（テーマ一覧_2026-03-31.csv、テーマ一覧_令和8年3月31日.xlsx など）。",
+        "{file}: its name gives no date, so it was stored as the list of the day it was loaded (today, {date}). "
+        "If it is the list of another day, pass --snapshot YYYY-MM-DD or put the date in its name "
+        "(themes_2026-03-31.csv, テーマ一覧_20260331.xlsx, …).",
+    ),
     "load.changed_fields": ("{file}: 変わったテーマ {n}件（{fields}）", "{file}: {n} themes changed ({fields})"),
     "load.field_count": ("{field} {n}件", "{field} {n}"),
     "load.field_sep": ("、", ", "),
@@ -1205,6 +1244,15 @@ WORDS: dict[str, tuple[str, str]] = {
         "kpi stagegate --all lists the themes without a review (CSV and JSON hold every theme).",
     ),
     # ------------------------------------------------------------------ kpi/present/reconcile.py
+    "reading.cumulative": ("累計", "cumulative"),
+    "reading.cohort": ("年度終了分", "end-year cohort"),
+    "reconcile.readings_cell": (
+        "累計 {cumulative} / 年度終了分 {cohort}",
+        "cumulative {cumulative} / end-year cohort {cohort}",
+    ),
+    "agree.reading": ("一致（{reading}）", "yes ({reading})"),
+    "agree.every_reading": ("一致（累計・年度終了分とも）", "yes (both readings)"),
+    "agree.neither": ("不一致（累計・年度終了分とも）", "NO (neither reading)"),
     "reconcile.figure.status": ("研究開発の状況: {group}", "status of themes: {group}"),
     "reconcile.figure.element": ("基盤要素別 {element}: {group}", "by element {element}: {group}"),
     "reconcile.figure.short_term": ("短期目標の達成状況", "short-term KPI"),
@@ -1245,6 +1293,50 @@ WORDS: dict[str, tuple[str, str]] = {
         "--format html writes a file: add --out report.html",
     ),
     # ------------------------------------------------------------------ kpi/present/rows.py
+    "note.carried": (
+        "新しい一覧にないテーマ{n}件は、それを載せた最後の一覧（{dates}）の状態のまま数えている（除くには一覧で「採択取消」とする）。",
+        "{n} themes missing from the newer list count with their state in the last list that named them ({dates}); to remove one, mark it 採択取消 (cancelled) in a list.",
+    ),
+    "note.terminated_failed": (
+        '中止（途中終了）{n}件は目標未達・実用化なしとして各指標の分母に含む（分子には含まない。設定 terminated_themes = "failed"）。',
+        '{n} themes ended early count in each KPI\'s denominator as not met, never in a numerator (setting terminated_themes = "failed").',
+    ),
+    "note.terminated_excluded": (
+        '中止（途中終了）{n}件は全アウトカム指標から除外（設定 terminated_themes = "excluded"）。',
+        '{n} themes ended early are left out of every outcome figure (setting terminated_themes = "excluded").',
+    ),
+    "note.cancelled": (
+        "採択取消{n}件は全アウトカム指標・状況表から除外。",
+        "{n} themes whose adoption was cancelled are left out of every outcome figure and status table.",
+    ),
+    "note.surveys_set_aside": (
+        "テーマの終了年度より前の追跡調査{n}件は数えていない（追跡調査は終了年度以降のものを数える）。",
+        "{n} follow-up surveys dated before their theme's end year are not counted (a follow-up counts from the year its theme ends).",
+    ),
+    "note.matured_pending": (
+        "長期（{horizon}年経過）: {horizon}年を経過したが、その年以降の追跡調査がないテーマ{n}件は調査待ち（分母に含まない。見通しを参照）。",
+        "Long-term (matured): {n} themes past their {horizon}-year point without a survey in or after it await their survey (not in the denominator; see the outlook).",
+    ),
+    "outlook.matured.open": (
+        "長期（経過テーマ）: 目標{target}には、調査待ち{pending}件のうち{needed}件以上の実用化が必要（全件実用化なら {best}、全件なしなら {worst}）",
+        "long-term (matured): the {target} target needs {needed} of the {pending} themes awaiting their survey to be commercialised ({best} if all are, {worst} if none is)",
+    ),
+    "outlook.matured.no_target": (
+        "長期（経過テーマ）: 調査待ち{pending}件の結果により {worst}〜{best}",
+        "long-term (matured): {worst}–{best}, as the {pending} themes awaiting their survey turn out",
+    ),
+    "outlook.matured.settled": (
+        "長期（経過テーマ）: 調査待ちのテーマはなし（{ratio}）",
+        "long-term (matured): no theme awaits its survey ({ratio})",
+    ),
+    "outlook.matured.out_of_reach": (
+        "長期（経過テーマ）: 調査待ち{pending}件が全て実用化でも {best}（目標{target}に届かない）",
+        "long-term (matured): even if all {pending} themes awaiting their survey are commercialised, {best} (below the {target} target)",
+    ),
+    "outlook.matured.secured": (
+        "長期（経過テーマ）: 調査待ち{pending}件が全て実用化なしでも {worst}（目標{target}以上を確保）",
+        "long-term (matured): even if none of the {pending} themes awaiting their survey is commercialised, {worst} (the {target} target is secured)",
+    ),
     "report.snapshot": ("テーマ一覧: {date} 現在", "theme list as of {date}"),
     "report.no_list": ("テーマ一覧: 未登録", "theme list: none loaded"),
     "note.snapshot_fallback": (
@@ -1261,9 +1353,9 @@ WORDS: dict[str, tuple[str, str]] = {
         "{n} themes starting after FY{fy} are not yet adopted and excluded.",
     ),
     "note.short_term": (
-        "遅延{delayed}件・最終評価待ち（終了年度経過・計画通り）{awaiting}件は短期の分母に含まない。",
-        "{delayed} delayed and {awaiting} awaiting a final result (ended, still on track) are not in the "
-        "short-term denominator.",
+        "終了年度が{fy}年度までのテーマのうち、遅延{delayed}件・最終評価待ち（計画通り）{awaiting}件の計{pending}件は結果待ちで短期の分母に含まない（見通しの結果待ちと同じテーマ）。",
+        "Of the themes ending by FY{fy}, {delayed} delayed and {awaiting} awaiting a final result (still on track), "
+        "{pending} in all, await their result and are not in the short-term denominator (the outlook's pending themes).",
     ),
     "note.long_term": (
         "長期（公式）は{fy}年度から判定。{horizon}年経過前で未測定のテーマ{n}件。",
@@ -1325,6 +1417,29 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "grants.none": ("権利化件数: 未登録", "granted patents: none loaded"),
     "rs.not_reported": ("未公表", "not reported"),
+    "outlook.short.open": (
+        "短期: 目標{target}には、最終評価待ち・遅延{pending}件のうち{needed}件以上の目標達成が必要（全件達成なら {best}、全件未達なら {worst}）",
+        "short-term: the {target} target needs {needed} of the {pending} themes awaiting their result or delayed to "
+        "meet their goals ({best} if all do, {worst} if none does)",
+    ),
+    "outlook.short.no_target": (
+        "短期: 最終評価待ち・遅延{pending}件の結果により {worst}〜{best}",
+        "short-term: {worst}–{best}, as the {pending} themes awaiting their result or delayed turn out",
+    ),
+    "outlook.short.settled": (
+        "短期: 結果待ちのテーマはなし（{ratio}）",
+        "short-term: no theme awaits its result ({ratio})",
+    ),
+    "outlook.short.out_of_reach": (
+        "短期: 最終評価待ち・遅延{pending}件が全て目標達成でも {best}（目標{target}に届かない）",
+        "short-term: even if all {pending} themes awaiting their result or delayed meet their goals, {best} (below "
+        "the {target} target)",
+    ),
+    "outlook.short.secured": (
+        "短期: 最終評価待ち・遅延{pending}件が全て目標未達でも {worst}（目標{target}以上を確保）",
+        "short-term: even if none of the {pending} themes awaiting their result or delayed meets its goal, {worst} "
+        "(the {target} target is secured)",
+    ),
     # ------------------------------------------------------------------ kpi/present/settings_file.py
     "init.template": (
         """# kpi のプログラム設定（programme.toml）。kpi init が作成しました。
@@ -1375,6 +1490,15 @@ backups = 3
 # タイムゾーン（省略可）: 「今日」と年度をどの地域の暦で数えるか。日付のないテーマ一覧は、
 # この地域の今日の日付の一覧になります（UTC のサーバーの cron でも日本の日付）。この行がなければ Asia/Tokyo。
 timezone = "Asia/Tokyo"
+
+# 途中で終了したテーマの数え方（省略可）: ステージゲートでの中止や実施者の辞退で途中で終了したテーマ
+# （結果/状況が 中止 など）を指標でどう数えるか。
+# "failed"（未達として数える）: すべての指標の分母に残します。短期は終了年度が来たら分母に（目標未達として）、
+# 長期（公式）は分母に、経過年数で見る長期は終了後の年数を過ぎたら分母に入れ、分子には入れません。
+# このため指標を上げることはありません。
+# "excluded"（除外）: 先導研究と同じくすべての指標から除き、別の行に件数を示します。
+# "未達として数える"、"除外" とも書けます。この行がなければ "failed"。
+terminated_themes = "failed"
 """,
         """# kpi programme settings (programme.toml), written by kpi init.
 # kpi reads the targets and the rules of the outcome KPIs from this file, not from its code.
@@ -1424,6 +1548,15 @@ backups = 3
 # Time zone (optional): whose calendar "today" and the fiscal year are counted in. A theme list without a date
 # is the list of today in this zone (Japan's date even from cron on a UTC server). Without this line: Asia/Tokyo.
 timezone = "Asia/Tokyo"
+
+# Themes ended early (optional): how a theme stopped at a stage gate or withdrawn by its organisations (status
+# 中止 and its other spellings) counts in the KPIs.
+# "failed": it stays in every KPI's population: in the short-term denominator once its end year has come (as not
+# achieved), in the official long-term denominator, and in the matured long-term denominator once its horizon has
+# passed, never in a numerator, so this can never raise a KPI.
+# "excluded": it is left out of every KPI (as leading research is), shown on its own line.
+# 未達として数える and 除外 are read too. Without this line: "failed".
+terminated_themes = "failed"
 """,
     ),
     "cli.init_name": (
@@ -1463,6 +1596,11 @@ timezone = "Asia/Tokyo"
         "(see sample_data/programme.toml)",
     ),
     # ------------------------------------------------------------------ kpi/figures/reconcile.py
+    "reconcile.rs_readings": (
+        "累計（{fy}年度末までに終了したテーマ）{cn}/{cd}、年度終了分（{fy}年度に終了したテーマ）{yn}/{yd}。",
+        "cumulative (themes ended by the end of FY{fy}) {cn}/{cd}, end-year cohort (themes that ended in FY{fy}) "
+        "{yn}/{yd};",
+    ),
     "db.no_published": (
         "公表値が未登録です。先に読み込んでください: kpi load sample_data/published.csv",
         "no published figures loaded; load them first: kpi load sample_data/published.csv",
@@ -1489,7 +1627,6 @@ timezone = "Asia/Tokyo"
         "the published element breakdown differs in item {item} element {element}: published {published}, "
         "list {computed}.",
     ),
-    "reconcile.rs_trend": ("各年度末の一覧から {n}/{d}。", "{n}/{d} from the list of each year's end;"),
     "reconcile.rs_target": ("programme.toml の {key}", "programme.toml {key}"),
     "reconcile.rs_target_year": (
         "RSは{year}年度を目標年度とする。programme.toml は公式の長期指標を{judged}年度から判定（報告書は長期目標 2030年度）",
@@ -1612,6 +1749,14 @@ timezone = "Asia/Tokyo"
         "followups*.csv (追跡調査*) and so on, or pass --kind",
     ),
     # ------------------------------------------------------------------ kpi/load/ingest.py
+    "load.snapshot_name_two_dates": (
+        "{path}: ファイル名に二つの日付があります（{first} と {second}）。どちらの日の一覧か分かりません。名前を直すか --snapshot で日付を指定してください",
+        "{path}: the file's name gives two dates, {first} and {second}: which day's list is it? Rename it or pass --snapshot",
+    ),
+    "rule.survey_future": (
+        "調査年度は今年度（{fy}年度）より後にはできません（まだ行われていない調査です。年度の書き誤りでは）",
+        "a survey year cannot be after the current fiscal year FY{fy} (that survey has not been made yet: a mistyped year?)",
+    ),
     "load.note.header_line": (
         "{file}: 見出しは{line}行目として読みました（その上の行は表題などとして読んでいません）。",
         "{file}: the header was read from row {line} (the rows above it, titles and the like, were not read).",
@@ -1637,8 +1782,9 @@ timezone = "Asia/Tokyo"
         "{path}: the date in the file's name, {date}, lies in the future; rename it or pass --snapshot",
     ),
     "load.snapshot_name_not_a_date": (
-        "{path}: ファイル名の {text} は日付ではありません。名前を直すか --snapshot で日付を指定してください",
-        "{path}: {text} in the file's name is not a date; rename it or pass --snapshot",
+        "{path}: ファイル名の {text} は日付ではありません（読める日付の形: {forms}。2000〜2100年の実在する日）。名前を直すか --snapshot で日付を指定してください",
+        "{path}: {text} in the file's name is not a date (the forms read: {forms}; a real day of 2000–2100); "
+        "rename it or pass --snapshot",
     ),
     "load.problems": (
         "問題が{count}件見つかりました。何も読み込んでいません",
@@ -1855,21 +2001,26 @@ timezone = "Asia/Tokyo"
         "element: a letter a–z, optionally digits and -digits (a1, d2-1, b)",
     ),
     "rule.status": (
-        "結果/状況: 目標達成、目標未達、遅延、計画通り、遅延なし（achieved、not achieved、delayed、on track も可）。前に「令和N年度終了」も可",
+        "結果/状況: 目標達成、目標未達、遅延、計画通り、遅延なし（achieved、not achieved、delayed、on track も可）。前に「令和N年度終了」も可。"
+        "途中で終了したテーマは 中止（ステージゲートで中止、原則終了、辞退 なども可）、採択を取り消したテーマは 採択取消。"
+        "この2つは前に「令和N年度」も可",
         "status: 目標達成, 目標未達, 遅延, 計画通り or 遅延なし (or achieved, not achieved, delayed, on track), "
-        "optionally after 令和N年度終了",
+        "optionally after 令和N年度終了; a theme ended early: 中止 (or ステージゲートで中止, 原則終了, 辞退, terminated, "
+        "withdrawn…), adoption cancelled: 採択取消 (or cancelled), either optionally after 令和N年度",
     ),
     "rule.status_year": (
-        "「…年度終了」の年度は 令和5年度 などの年度で書いてください",
-        "the year in 「…年度終了」 must be a fiscal year such as 令和5年度",
+        "「…年度終了」の年度は 令和5年度 などの年度で書いてください（「…年度中止」「…年度採択取消」の年度も同じ）",
+        "the year in 「…年度終了」 must be a fiscal year such as 令和5年度 (so must the year before 中止 or 採択取消)",
     ),
     "rule.end_year_required": (
-        "終了年度が必要です: 終了年度（end_fy）を記入するか、結果/状況を「令和5年度終了 目標達成」の形で書いてください",
-        "end year required: fill 終了年度 (end_fy) or write the status as 令和5年度終了 目標達成",
+        "終了年度が必要です: 終了年度（end_fy）を記入するか、結果/状況を「令和5年度終了 目標達成」の形で書いてください"
+        "（途中で終了したテーマは「令和6年度中止」）",
+        "end year required: fill 終了年度 (end_fy) or write the status as 令和5年度終了 目標達成 (a theme ended early: "
+        "令和6年度中止)",
     ),
     "rule.end_year_disagrees": (
-        "終了年度が結果/状況欄の年度と一致しません",
-        "end_fy disagrees with the year in the status cell",
+        "終了年度が結果/状況欄の年度と一致しません（途中で終了したテーマの終了年度は中止した年度です）",
+        "end_fy disagrees with the year in the status cell (a theme ended early ends in the year it stopped)",
     ),
     "rule.start_after_end": ("開始年度が終了年度より後です", "start_fy must not be after end_fy"),
     # ------------------------------------------------------------------ kpi/db/backup.py
@@ -1927,6 +2078,10 @@ timezone = "Asia/Tokyo"
     ),
     "db.cannot_open": ("データベース {path} を開けません: {detail}", "cannot open database {path}: {detail}"),
     # ------------------------------------------------------------------ kpi/settings.py
+    "rule.setting.terminated_themes": (
+        '途中で終了したテーマの数え方は "failed"（未達として数える）か "excluded"（除外）で書いてください',
+        'write "failed" (count as not achieved) or "excluded" (leave out of every KPI)',
+    ),
     "rule.setting.unknown": ("不明な設定。使える設定: {expected}", "unknown setting; expected: {expected}"),
     "rule.setting.missing": ("必須の設定がありません", "required setting missing"),
     "rule.setting.empty": ("空欄です: 値を記入してください", "empty: fill in a value"),
@@ -1992,6 +2147,12 @@ timezone = "Asia/Tokyo"
         "there is no submission #{n} ({last} recorded; see kpi submissions)",
     ),
     # ------------------------------------------------------------------ kpi/figures/submissions.py
+    "submission.year_not_ended": (
+        "{fy}年度（{wareki}）はまだ終わっていません（{ends} まで。プログラムの暦 {timezone} で今日は {today}）。確定値（--stage final）は年度が終わってから提出できます。いまは速報値（--stage preliminary）を提出できます。何も書き出していません",
+        "FY{fy} ({wareki}) has not ended (it runs to {ends}; today is {today} in the programme's calendar, "
+        "{timezone}): its final figures (--stage final) can be submitted once it has ended, preliminary ones "
+        "(--stage preliminary) now; nothing was written",
+    ),
     "submission.other_year": (
         "提出 #{n}（{fy}年度）と #{m}（{fy2}年度）は年度が違うため比べられません",
         "submission #{n} (FY{fy}) and #{m} (FY{fy2}) are of different years",
@@ -2001,6 +2162,13 @@ timezone = "Asia/Tokyo"
         'FY{fy} is closed: its final figures were submitted (submission #{n}, {made}). This load would change them and was not stored; give --reopen "reason" to correct them',
     ),
     # ------------------------------------------------------------------ kpi/present/submit.py
+    "submission.as_of_required": (
+        "提出する年度を --as-of で指定してください（例: 終わった年度の確定値は --as-of {last} --stage final、今年度の速報値は --as-of {now}。記録済みの提出をもう一度書き出すときは --submission N）。何も書き出していません",
+        "name the fiscal year of the submission with --as-of (e.g. --as-of {last} --stage final for the final "
+        "figures of the year that has ended, --as-of {now} for this year's preliminary ones; --submission N writes a "
+        "recorded submission again); nothing was written",
+    ),
+    "submission.year_line": ("{title}を書き出しました: {folder}", "{title} written to {folder}"),
     "submission.disk_full_detail": (
         "{path} に書き込めません: ディスクの空きがありません（またはファイルの大きさの上限に達しました）",
         "cannot write {path}: the disk is full (or a file-size limit was reached)",
@@ -2126,6 +2294,22 @@ timezone = "Asia/Tokyo"
     "out.cannot_create": (
         "{path} を作れません: フォルダ {folder} に書き込む権限がないか、読み取り専用です。書き込めるフォルダを指定してください",
         "cannot create {path}: the folder {folder} is read-only or not writable by you; write somewhere else",
+    ),
+    # ------------------------------------------------------------------ kpi/db/write.py
+    "load.correction_drops_themes": (
+        "{date} の一覧の訂正に、訂正前の一覧にあったテーマ {n}件がありません: {ids}。前の一覧にもないため、このまま読み込むと全ての指標から消えてしまいます。事業から外すテーマは一覧に残して結果/状況を「採択取消」にしてください（誤って載せたテーマも同じ）",
+        "the corrected list of {date} leaves out {n} themes the list it corrects gave: {ids}. No earlier list names them, so they would leave every figure. To take a theme out of the programme, keep it in the list with the status 採択取消 (cancelled) — a theme listed by mistake too",
+    ),
+    "load.another_programmes_list": (
+        'このテーマ一覧のテーマID {ids}件のうち、{previous} の一覧（{held}件）と共通なのは {shared}件だけです（少ない方の一覧の半分未満）。データベースが保持するのは「{name}」（予算事業ID {project_id}）です。別の事業の一覧ではありませんか。IDを振り直した一覧なら --renumbered "理由" を付けて読み込んでください',
+        "only {shared} of this list's {ids} theme IDs are in the list of {previous} ({held} themes): fewer than half "
+        "of the smaller list's. The database holds 「{name}」 (予算事業ID {project_id}). Is it another programme's "
+        'list? If the IDs were renumbered, load it with --renumbered "reason"',
+    ),
+    "load.other_programme": (
+        '予算事業ID {new} の設定ですが、データベースが保持するのは「{name}」（予算事業ID {stored}）です。別の事業の設定ではありませんか。予算事業IDが本当に変わったのなら --renumbered "理由" を付けて読み込んでください',
+        "the settings give 予算事業ID {new}, but the database holds 「{name}」 (予算事業ID {stored}). Are they "
+        'another programme\'s? If the 予算事業ID really changed, load them with --renumbered "reason"',
     ),
 }
 

@@ -141,11 +141,11 @@ def _new_figure(
     fig.suptitle(title(report, name, words), fontsize=11)
     axes = list(fig.subplots(rows, 1, squeeze=False, height_ratios=height_ratios)[:, 0])
     fy = report.as_of_fy
-    from kpi.present.rows import fallback_note, snapshot_line
+    from kpi.present.rows import fallback_note, placement_notes, snapshot_line
 
     as_of = f"{words('report.as_of', fy=fy, wareki=wareki(fy))}  ·  {snapshot_line(report.snapshot, words)}"
     source = f"{as_of}  ·  {report.programme.name}" if report.programme else as_of
-    notes = (*notes, *fallback_note(fy, report.snapshot, words))
+    notes = (*notes, *fallback_note(fy, report.snapshot, words), *placement_notes(report.outcome, words))
     # A footer inside the layout (constrained layout makes room for it): notes, then the as-of year and source.
     fig.supxlabel("\n".join([*notes, source]), x=0.995, ha="right", fontsize=5.5, color="#555555", linespacing=1.4)
     return fig, axes
@@ -323,7 +323,11 @@ def long_term_figure(report: Report, words: Words, schedule: Schedule) -> Figure
     else:
         _target_line(top, matured_kpi.target, matured_kpi.target_text, words)
         series = [
-            (int(y.commercialised or 0), y.matured, judge(y.commercialised, y.matured, matured_kpi.target, y.fy))
+            (
+                int(y.commercialised or 0),
+                int(y.measured or 0),
+                judge(y.commercialised, int(y.measured or 0), matured_kpi.target, y.fy),
+            )
             for _, y in points
         ]
         _ratio_series(top, [x for x, _ in points], series, words("chart.matured_line", horizon=h), words)

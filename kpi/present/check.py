@@ -12,9 +12,9 @@ from kpi.fiscal import wareki
 from kpi.present import labels
 from kpi.present.catalogue import Words
 from kpi.present.formats import CheckFormat
-from kpi.present.json_out import dumps, kpi_json
+from kpi.present.json_out import dumps, kpi_json, placement_notes_json
 from kpi.present.numbers import number, percent
-from kpi.present.rows import fallback_note, outlook_lines, snapshot_line, verdict_text
+from kpi.present.rows import fallback_note, outlook_lines, placement_notes, snapshot_line, verdict_text
 from kpi.present.tables import table
 
 
@@ -31,7 +31,7 @@ def check_text(outcome: Outcome, snapshot: Snapshot | None, words: Words) -> str
         for k in outcome.kpis
     ]
     heading = words("check.heading", fy=outcome.as_of_fy, wareki=wareki(outcome.as_of_fy))
-    notes = fallback_note(outcome.as_of_fy, snapshot, words)
+    notes = [*fallback_note(outcome.as_of_fy, snapshot, words), *placement_notes(outcome, words)]
     lines = [f"{heading} · {snapshot_line(snapshot, words)}", table([], rows, "plain"), *notes]
     if outlook := outlook_lines(outcome, words):
         lines += [f"{words('section.outlook')}:", *(f"  {line}" for line in outlook)]
@@ -46,6 +46,7 @@ def check_json(outcome: Outcome, snapshot: Snapshot | None) -> str:
             "snapshot_fallback": snapshot.fallback if snapshot else False,
             "ok": not any(k.verdict is Verdict.NOT_MET for k in outcome.kpis),
             "kpis": [kpi_json(k) for k in outcome.kpis],
+            "placement": placement_notes_json(outcome),
         }
     )
 

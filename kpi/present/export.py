@@ -19,13 +19,22 @@ from kpi.figures.kpis import Kpi
 from kpi.figures.outlook import Pending, ToReach
 from kpi.figures.report import Report, Submission
 from kpi.figures.rs import RS_AMOUNTS
-from kpi.figures.status import GROUPS
 from kpi.fiscal import wareki
 from kpi.present import labels
 from kpi.present.catalogue import Words
 from kpi.present.csvfile import csv_text
 from kpi.present.formats import ExportFormat, OutEncoding
-from kpi.present.rows import BUDGET_KEYS, OUTPUT_COLUMNS, fallback_note, kpi_name, outlook_line, verdict_text
+from kpi.present.json_out import placement_notes_json
+from kpi.present.rows import (
+    BUDGET_KEYS,
+    OUTPUT_COLUMNS,
+    fallback_note,
+    groups,
+    kpi_name,
+    outlook_line,
+    placement_notes,
+    verdict_text,
+)
 
 
 @dataclass(frozen=True)
@@ -97,21 +106,22 @@ def outcome_table(report: Report, words: Words) -> Table:
 
 def tables(report: Report, themes: list[dict[str, Any]], words: Words) -> list[Table]:
     """The submission tables for one as-of year, in a fixed row and column order."""
-    group = {g: words(labels.GROUP[g]) for g in GROUPS}
+    shown = groups(report)
+    group = {g: words(labels.GROUP[g]) for g in shown}
     status = Table.of(
         "status_summary",
         [
             Column(words("col.group"), lambda g: group[g]),
             Column(words("col.count"), lambda g: getattr(report.status_summary, g), "count"),
         ],
-        GROUPS,
+        shown,
     )
     element = Table.of(
         "by_element",
         [
             Column(words("col.item"), lambda r: words(labels.ITEM[r.item])),
             Column(words("col.element"), lambda r: r.element),
-            *(Column(group[g], attrgetter(g), "count") for g in GROUPS),
+            *(Column(group[g], attrgetter(g), "count") for g in shown),
         ],
         report.by_element,
     )
@@ -326,6 +336,7 @@ def summary_rows(
         (words("summary.as_of"), words("report.as_of", fy=report.as_of_fy, wareki=wareki(report.as_of_fy))),
         (words("col.snapshot"), report.snapshot.date.isoformat() if report.snapshot else None),
         *((words("notes"), note) for note in fallback_note(report.as_of_fy, report.snapshot, words)),
+        *((words("notes"), note) for note in placement_notes(report.outcome, words)),
         (words("summary.version"), f"kpi {__version__}"),
         (words("summary.written_at"), written_at.astimezone(zone_of(prog)).isoformat(sep=" ", timespec="seconds")),
     ]
@@ -400,11 +411,16 @@ def build_files(
             files[f"{table.name}.csv"] = encode(
                 table, csv_text([table.headers, *csv_rows(table)]), str(encoding), words
             )
+    fy = report.as_of_fy
     manifest = {
-        "as_of_fy": report.as_of_fy,
-        "as_of_wareki": wareki(report.as_of_fy),
+        **({"title": submission_title(fy, tag.stage, words)} if tag is not None else {}),
+        "as_of_fy": fy,
+        "as_of_wareki": wareki(fy),
+        "fiscal_year": {"begins": dt.date(fy, 4, 1).isoformat(), "ends": dt.date(fy + 1, 3, 31).isoformat()},
         "snapshot": report.snapshot.date.isoformat() if report.snapshot else None,
         "snapshot_fallback": report.snapshot.fallback if report.snapshot else False,
+        "placement": placement_notes_json(report.outcome),
+        "notes": placement_notes(report.outcome, words),
         "tool": "kpi",
         "version": __version__,
         "format": str(fmt),
@@ -433,6 +449,11 @@ def build_files(
 def manifest_name(fmt: ExportFormat) -> str:
     """One manifest per format, so that a folder can hold both exports: manifest.json (CSV), manifest_xlsx.json."""
     return MANIFEST if fmt is ExportFormat.csv else f"manifest_{fmt}.json"
+
+
+def submission_title(fy: int, stage: str, words: Words) -> str:
+    """「2025年度（令和7年度）の提出ファイル（速報値）」: what a submission is, as its manifest and `kpi export` name it."""
+    return words("submission.title", fy=fy, wareki=wareki(fy), stage=words(labels.STAGE[stage]))
 
 
 def submission_text(tag: Tag, words: Words) -> str:

@@ -53,12 +53,15 @@ def _load_cells(record: LoadRecord, words: Words, short: bool) -> list[Any]:
 
 
 def _note(record: LoadRecord, words: Words) -> str:
-    """An undo names the load it reverted; a load that reopened a closed year gives its reason."""
+    """An undo names the load it reverted; a load that reopened a closed year, or was accepted as a renumbering,
+    gives its reason."""
     notes = []
     if record.undoes is not None:
         notes.append(words("loads.undoes", load=record.undoes))
     if record.reopened:
         notes.append(words("loads.reopened", reason=record.reopened))
+    if record.renumbered:
+        notes.append(words("loads.renumbered", reason=record.renumbered))
     return " · ".join(notes)
 
 
@@ -76,6 +79,7 @@ def _load_json(record: LoadRecord) -> dict[str, Any]:
         "snapshot_from": record.snapshot_from,
         "undoes": record.undoes,
         "reopened": record.reopened,
+        "renumbered": record.renumbered,
     }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kpi.figures.kpis import LONG_TERM, LONG_TERM_MATURED, SHORT_TERM, Kpi
+from kpi.figures.kpis import LONG_TERM, LONG_TERM_MATURED, SHORT_TERM, Kpi, Outcome
 from kpi.figures.outlook import Pending, ToReach
 from kpi.figures.report import Report
 from kpi.figures.stagegate import StageGate
@@ -55,6 +55,30 @@ def kpi_json(k: Kpi) -> dict[str, Any]:
         "verdict": str(k.verdict),
         "judged_from_fy": k.judged_from_fy,
         "outlook": outlook_json(k),
+        "roles": k.placement.by_role,
+        "reasons": placement_json(k),
+    }
+
+
+def placement_json(k: Kpi) -> dict[str, dict[str, int]]:
+    """A KPI's themes per role and reason (the reasons that place at least one theme)."""
+    found: dict[str, dict[str, int]] = {}
+    for role, reason, n in k.placement.counts:
+        if n:
+            found.setdefault(role, {})[reason] = n
+    return found
+
+
+def placement_notes_json(o: Outcome) -> dict[str, Any]:
+    """What every output says beside the KPIs: themes carried from earlier lists, ended early, cancelled, surveys
+    set aside."""
+    return {
+        "carried": o.extra.carried,
+        "carried_from": [d.isoformat() for d in o.extra.carried_from],
+        "terminated": o.terminated,
+        "terminated_themes": "excluded" if o.terminated_excluded else "failed",
+        "cancelled": o.cancelled,
+        "surveys_set_aside": o.extra.surveys_set_aside,
     }
 
 
@@ -92,6 +116,8 @@ def long_term(report: Report) -> dict[str, Any]:
         "matured_ratio": as_float(matured.ratio),
         "matured_met": matured.verdict.met,
         "matured_verdict": str(matured.verdict),
+        "matured_pending": matured.placement.pending,
+        "matured_outlook": outlook_json(matured),
         "not_yet_measurable": o.not_yet_measurable,
         "horizon_years": o.horizon_years,
         "judged_from_fy": official.judged_from_fy,
@@ -239,6 +265,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "snapshot_fallback": report.snapshot.fallback if report.snapshot else False,
         "programme": report.programme.as_json() if report.programme else None,
         "exclusions": report.exclusions._asdict(),
+        "placement": placement_notes_json(report.outcome),
         "short_term": short_term(report),
         "long_term": long_term(report),
         "kpis": [kpi_json(k) for k in report.outcome.kpis],

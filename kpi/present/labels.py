@@ -11,11 +11,14 @@ STATUS = {
     "not_achieved": "status.not_achieved",
     "delayed": "status.delayed",
     "on_track": "status.on_track",
+    "terminated": "status.terminated",
+    "cancelled": "status.cancelled",
 }
 GROUP = {
     "achieved": "group.achieved",
     "on_track": "group.on_track",
     "delayed_or_not_achieved": "group.delayed_or_not_achieved",
+    "terminated": "group.terminated",
     "total": "group.total",
 }
 KIND = {
@@ -61,13 +64,6 @@ VERDICT_WORD = {
 STAGE = {"preliminary": "stage.preliminary", "final": "stage.final"}
 UNMEASURED = {"denominator_zero": "reason.denominator_zero", "no_followups": "reason.no_followups"}
 REACH = {"secured": "reach.secured", "open": "reach.open", "out_of_reach": "reach.out_of_reach"}
-SHORT_OUTLOOK = {
-    "secured": "outlook.short.secured",
-    "open": "outlook.short.open",
-    "out_of_reach": "outlook.short.out_of_reach",
-    "no_target": "outlook.short.no_target",
-    "settled": "outlook.short.settled",
-}
 THEME_LIST = {"delayed": "list.delayed", "awaiting_final": "list.awaiting_final", "not_achieved": "list.not_achieved"}
 OUTPUT = {
     "papers": "col.papers",

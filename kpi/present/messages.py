@@ -123,7 +123,8 @@ def snapshot_text(r: FileResult, words: Words) -> str:
 
 def load_table(results: list[FileResult], skipped: list[Skipped], words: Words) -> str:
     """What `kpi load` did: per file, the date of its list (themes), rows read, inserted, updated, or why nothing
-    changed; then which lists were replaced, which themes a newer list no longer has, and the rows left out."""
+    changed; then which lists were replaced, which themes a newer list no longer has, which list is dated by the
+    day it was loaded (and how to give its date), and the rows left out."""
     rows = [
         [
             r.file,
@@ -161,6 +162,8 @@ def load_table(results: list[FileResult], skipped: list[Skipped], words: Words) 
                         ids=listed,
                     )
                 )
+        if r.snapshot_from == "today" and r.snapshot is not None:
+            lines.append(words("load.snapshot_is_load_day", file=r.file, date=r.snapshot.isoformat()))
         if r.skipped:
             lines.append(words("load.unanswered", file=r.file, n=r.skipped))
     for note in (s for s in skipped if s.params):

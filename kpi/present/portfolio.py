@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from kpi.figures.cohorts import Cohort
-from kpi.figures.explain import ROLES, Explained
+from kpi.figures.explain import Explained, rules_of
 from kpi.figures.kpis import KPIS, Kpi
+from kpi.figures.placement import ROLES
 from kpi.figures.portfolio import Fault, Portfolio, Programme, Total
 from kpi.fiscal import wareki
 from kpi.present import json_out, labels
@@ -20,7 +21,7 @@ from kpi.present.export import Table
 from kpi.present.formats import PortfolioFormat, RecordFormat
 from kpi.present.messages import message
 from kpi.present.numbers import as_float, number, percent
-from kpi.present.rows import outlook_line, verdict_text
+from kpi.present.rows import outlook_line, placement_notes, verdict_text
 from kpi.present.tables import markdown_text, table
 
 ROLE = {
@@ -28,25 +29,33 @@ ROLE = {
     "denominator": "explain.role.denominator",
     "pending": "explain.role.pending",
     "not_countable": "explain.role.not_countable",
-    "not_adopted": "explain.role.not_adopted",
-    "leading_research": "explain.role.leading_research",
+    "excluded": "explain.role.excluded",
 }
-# The rule that puts a theme in each role, per KPI (what the KPI's conditions in kpi.figures.kpis say).
+# The words of each rule that places a theme (kpi.figures.placement): the exclusions every KPI shares, by reason,
+# then each KPI's own rules, by KPI and reason.
+EXCLUSION_RULE = {
+    "leading_research": "explain.rule.leading_research",
+    "not_adopted": "explain.rule.not_adopted",
+    "cancelled": "explain.rule.cancelled",
+    "terminated": "explain.rule.terminated_excluded",
+}
 RULE = {
-    ("short_term", "numerator"): "explain.rule.short_term.numerator",
-    ("short_term", "denominator"): "explain.rule.short_term.denominator",
-    ("short_term", "pending"): "explain.rule.short_term.pending",
-    ("short_term", "not_countable"): "explain.rule.short_term.not_countable",
-    ("long_term", "numerator"): "explain.rule.long_term.numerator",
-    ("long_term", "denominator"): "explain.rule.long_term.denominator",
-    ("long_term", "pending"): "explain.rule.long_term.pending",
-    ("long_term", "not_countable"): "explain.rule.long_term.not_countable",
-    ("long_term_matured", "numerator"): "explain.rule.long_term_matured.numerator",
-    ("long_term_matured", "denominator"): "explain.rule.long_term_matured.denominator",
-    ("long_term_matured", "pending"): "explain.rule.long_term_matured.pending",
-    ("long_term_matured", "not_countable"): "explain.rule.long_term_matured.not_countable",
+    ("short_term", "in_progress"): "explain.rule.short_term.in_progress",
+    ("short_term", "achieved"): "explain.rule.short_term.achieved",
+    ("short_term", "not_achieved"): "explain.rule.short_term.not_achieved",
+    ("short_term", "terminated"): "explain.rule.short_term.terminated",
+    ("short_term", "awaiting_final"): "explain.rule.short_term.awaiting_final",
+    ("short_term", "delayed"): "explain.rule.short_term.delayed",
+    ("long_term", "terminated"): "explain.rule.long_term.terminated",
+    ("long_term", "commercialised"): "explain.rule.long_term.commercialised",
+    ("long_term", "not_commercialised"): "explain.rule.long_term.not_commercialised",
+    ("long_term", "awaiting_survey"): "explain.rule.long_term.awaiting_survey",
+    ("long_term_matured", "not_matured"): "explain.rule.long_term_matured.not_matured",
+    ("long_term_matured", "terminated"): "explain.rule.long_term_matured.terminated",
+    ("long_term_matured", "commercialised"): "explain.rule.long_term_matured.commercialised",
+    ("long_term_matured", "not_commercialised"): "explain.rule.long_term_matured.not_commercialised",
+    ("long_term_matured", "awaiting_survey"): "explain.rule.long_term_matured.awaiting_survey",
 }
-COMMON_RULE = {"not_adopted": "explain.rule.not_adopted", "leading_research": "explain.rule.leading_research"}
 
 
 def _fraction(numerator: int | None, denominator: int) -> str:
@@ -144,6 +153,7 @@ def _notes(result: Portfolio, words: Words) -> list[str]:
     return [
         words("portfolio.sums"),
         words("portfolio.lacking", settings=result.lacking_settings, followups=result.lacking_followups),
+        *(f"{_name(p, words)}: {note}" for p in result.programmes for note in placement_notes(p.report.outcome, words)),
     ]
 
 
@@ -311,20 +321,40 @@ def explain_json(e: Explained) -> dict[str, Any]:
         "snapshot": e.snapshot.date.isoformat() if e.snapshot else None,
         "project_id": e.project_id,
         "counts": e.counts,
+        "reasons": e.reasons,
+        "carried": sum(1 for t in e.themes if t.carried_from is not None),
+        "measured": e.measured,
         "themes": [
-            {"theme_id": t.theme_id, "role": t.role, "status": t.status, "start_fy": t.start_fy, "end_fy": t.end_fy}
+            {
+                "theme_id": t.theme_id,
+                "role": t.role,
+                "reason": t.reason,
+                "status": t.status,
+                "start_fy": t.start_fy,
+                "end_fy": t.end_fy,
+                "carried_from": t.carried_from.isoformat() if t.carried_from else None,
+            }
             for t in e.themes
         ],
     }
 
 
-def rule_text(e: Explained, role: str, words: Words) -> str:
+def rule_text(e: Explained, role: str, reason: str, words: Words) -> str:
     """The rule that puts a theme in a role of the KPI, in words, with the year and horizon filled in."""
-    key = COMMON_RULE.get(role) or RULE[(e.kpi, role)]
+    key = EXCLUSION_RULE[reason] if role == "excluded" else RULE[(e.kpi, reason)]
     return words(key, fy=e.as_of_fy, horizon=e.horizon_years)
 
 
-EXPLAIN_KEYS = ("col.theme_id", "col.role", "col.rule", "col.status", "col.end_fy", "col.organizations", "col.title")
+EXPLAIN_KEYS = (
+    "col.theme_id",
+    "col.role",
+    "col.rule",
+    "col.status",
+    "col.end_fy",
+    "col.carried_from",
+    "col.organizations",
+    "col.title",
+)
 
 
 def _explain_rows(e: Explained, words: Words) -> list[list[Any]]:
@@ -332,9 +362,10 @@ def _explain_rows(e: Explained, words: Words) -> list[list[Any]]:
         [
             t.theme_id,
             words(ROLE[t.role]),
-            rule_text(e, t.role, words),
+            rule_text(e, t.role, t.reason, words),
             words(labels.STATUS[t.status]),
             t.end_fy,
+            t.carried_from.isoformat() if t.carried_from else "",
             t.organizations,
             t.title,
         ]
@@ -343,7 +374,7 @@ def _explain_rows(e: Explained, words: Words) -> list[list[Any]]:
 
 
 def render_explain(e: Explained, fmt: RecordFormat, words: Words) -> str | bytes:
-    """`kpi explain`: the counts by role (which add up to the list), then every theme with its role and rule."""
+    """`kpi explain`: the counts by rule (which add up to the list), then every theme with its role and rule."""
     if fmt is RecordFormat.json:
         return json_out.dumps(explain_json(e))
     headers = [words(k) for k in EXPLAIN_KEYS]
@@ -354,8 +385,12 @@ def render_explain(e: Explained, fmt: RecordFormat, words: Words) -> str | bytes
         from kpi.present.xlsx import workbook
 
         return workbook([Table("explain", headers, rows, title=words("sheet.explain"))])
-    counts = e.counts
-    summary = [[words(ROLE[r]), counts[r], rule_text(e, r, words)] for r in ROLES]
+    reasons = e.reasons
+    summary = [
+        [words(ROLE[rule.role]), reasons[rule.role].get(rule.reason, 0), rule_text(e, rule.role, rule.reason, words)]
+        for rule in rules_of(e.kpi)
+        if reasons[rule.role].get(rule.reason, 0)
+    ]
     summary.append([words("group.total"), len(e.themes), ""])
     head = words(
         "explain.heading",
@@ -363,6 +398,10 @@ def render_explain(e: Explained, fmt: RecordFormat, words: Words) -> str | bytes
         as_of=words("report.as_of", fy=e.as_of_fy, wareki=wareki(e.as_of_fy)),
         snapshot=e.snapshot.date.isoformat() if e.snapshot else "—",
     )
+    carried = sum(1 for t in e.themes if t.carried_from is not None)
+    note = [words("explain.carried", n=carried), ""] if carried else []
+    if not e.measured:
+        note = [words("explain.not_measured"), "", *note]
     return (
         "\n".join(
             [
@@ -370,6 +409,7 @@ def render_explain(e: Explained, fmt: RecordFormat, words: Words) -> str | bytes
                 "",
                 table([words("col.role"), words("col.count"), words("col.rule")], summary),
                 "",
+                *note,
                 table(headers, rows),
             ]
         )

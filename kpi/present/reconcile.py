@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kpi.figures.reconcile import Comparison, Note
+from kpi.figures.reconcile import Comparison, Note, Reading
 from kpi.present import labels
 from kpi.present.catalogue import Words
 from kpi.present.csvfile import csv_text
@@ -57,12 +57,38 @@ def figure_label(figure: str, words: Words) -> str:
     return figure
 
 
-def computed_text(c: Comparison) -> str:
-    """The computed value written the way the report wrote its own (precision, separators, %)."""
+def computed_text(c: Comparison | Reading, percent: bool = False, grouped: bool = False) -> str:
+    """The computed value written the way the report wrote its own (precision, separators, %); a reading as its
+    comparison's (`percent`, `grouped`)."""
+    if isinstance(c, Comparison):
+        percent, grouped = c.percent, c.grouped
     if c.computed is None:
         return DASH
-    text = f"{c.computed:,}" if c.grouped else str(c.computed)
-    return text + ("%" if c.percent else "")
+    text = f"{c.computed:,}" if grouped else str(c.computed)
+    return text + ("%" if percent else "")
+
+
+# How a figure read two ways is read, by reading (kpi.figures.reconcile.READINGS).
+READING = {"cumulative": "reading.cumulative", "cohort": "reading.cohort"}
+
+
+def computed_cell(c: Comparison, words: Words) -> str:
+    """The computed value; a figure read two ways shows both: 「累計 85% / 年度終了分 83%」."""
+    if not c.readings:
+        return computed_text(c)
+    values = {r.reading: computed_text(r, c.percent, c.grouped) for r in c.readings}
+    return words("reconcile.readings_cell", cumulative=values["cumulative"], cohort=values["cohort"])
+
+
+def agree_text(c: Comparison, words: Words) -> str:
+    """一致 or 不一致; for a figure read two ways, which reading agrees (or that neither does)."""
+    if not c.readings:
+        return words("agree.yes" if c.agree else "agree.no")
+    if not c.matched:
+        return words("agree.neither")
+    if len(c.matched) == len(c.readings):
+        return words("agree.every_reading")
+    return words("agree.reading", reading=words(READING[c.matched[0]]))
 
 
 def note_text(notes: tuple[Note, ...], words: Words) -> str:
@@ -84,8 +110,8 @@ def reconcile_text(results: list[Comparison], words: Words, fmt: str = "table") 
             figure_label(c.figure, words),
             str(c.as_of_fy),
             c.published,
-            computed_text(c),
-            words("agree.yes" if c.agree else "agree.no"),
+            computed_cell(c, words),
+            agree_text(c, words),
             c.source,
         ]
         for c in results
@@ -103,7 +129,7 @@ def reconcile_text(results: list[Comparison], words: Words, fmt: str = "table") 
                 figure=figure_label(c.figure, words),
                 fy=c.as_of_fy,
                 published=c.published,
-                computed=computed_text(c),
+                computed=computed_cell(c, words),
                 note=note_text(c.notes, words),
             )
         )
@@ -120,8 +146,8 @@ def reconcile_csv(results: list[Comparison], words: Words, line_end: str = "\n")
             figure_label(c.figure, words),
             c.as_of_fy,
             c.published,
-            computed_text(c),
-            words("agree.yes" if c.agree else "agree.no"),
+            computed_cell(c, words),
+            agree_text(c, words),
             c.source,
             note_text(c.notes, words),
         ]
@@ -143,6 +169,7 @@ def reconcile_json(results: list[Comparison], words: Words) -> str:
                     "computed": None if c.computed is None else computed_text(c),
                     "computed_exact": as_float(c.exact),
                     "agree": c.agree,
+                    **_readings_json(c, words),
                     "source": c.source,
                     "note": note_text(c.notes, words),
                 }
@@ -150,6 +177,28 @@ def reconcile_json(results: list[Comparison], words: Words) -> str:
             ],
         }
     )
+
+
+def _readings_json(c: Comparison, words: Words) -> dict[str, object]:
+    """For a figure read two ways: each reading (its counts, its value as printed and exact, whether it agrees)
+    and the readings that agree."""
+    if not c.readings:
+        return {}
+    return {
+        "readings": [
+            {
+                "reading": r.reading,
+                "label": words(READING[r.reading]),
+                "numerator": r.achieved,
+                "denominator": r.completed,
+                "computed": None if r.computed is None else computed_text(r, c.percent, c.grouped),
+                "computed_exact": as_float(r.exact),
+                "agree": r.reading in c.matched,
+            }
+            for r in c.readings
+        ],
+        "matched": list(c.matched),
+    }
 
 
 def render(results: list[Comparison], fmt: TableFormat, words: Words) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kpi.figures.kpis import Kpi, Outcome
+from kpi.figures.kpis import LONG_TERM_MATURED, Kpi, Outcome
 from kpi.figures.lists import Snapshot, year_end
 from kpi.figures.outlook import Pending, Reach, ToReach
 from kpi.figures.report import Report
@@ -74,15 +74,45 @@ def fallback_note(as_of: int, snapshot: Snapshot | None, words: Words) -> list[s
     ]
 
 
+def placement_notes(outcome: Outcome, words: Words) -> list[str]:
+    """The notes every output that counts themes carries: themes carried from earlier lists, ended early, cancelled,
+    and surveys set aside (each only when there are some)."""
+    notes = []
+    extra = outcome.extra
+    if extra.carried:
+        dates = ("、" if words.lang == "ja" else ", ").join(d.isoformat() for d in extra.carried_from)
+        notes.append(words("note.carried", n=extra.carried, dates=dates))
+    if outcome.terminated:
+        key = "note.terminated_excluded" if outcome.terminated_excluded else "note.terminated_failed"
+        notes.append(words(key, n=outcome.terminated))
+    if outcome.cancelled:
+        notes.append(words("note.cancelled", n=outcome.cancelled))
+    if extra.surveys_set_aside:
+        notes.append(words("note.surveys_set_aside", n=extra.surveys_set_aside))
+    return notes
+
+
 def headline_notes(report: Report, words: Words) -> list[str]:
     """The exclusions and caveats printed under the outcome indicators."""
     ex, o = report.exclusions, report.outcome
     notes = [*fallback_note(report.as_of_fy, report.snapshot, words), words("note.excluded", n=ex.leading_research)]
     if ex.not_yet_adopted:
         notes.append(words("note.not_adopted", n=ex.not_yet_adopted, fy=report.as_of_fy))
-    notes.append(words("note.short_term", delayed=o.delayed, awaiting=o.awaiting_final))
+    notes += placement_notes(o, words)
+    notes.append(
+        words(
+            "note.short_term",
+            delayed=o.delayed,
+            awaiting=o.awaiting_final,
+            pending=o.delayed + o.awaiting_final,
+            fy=report.as_of_fy,
+        )
+    )
     if o.judged_from_fy is not None:
         notes.append(words("note.long_term", fy=o.judged_from_fy, n=o.not_yet_measurable, horizon=o.horizon_years))
+    matured = o[LONG_TERM_MATURED.key].placement.pending
+    if o.has_followups and matured:
+        notes.append(words("note.matured_pending", n=matured, horizon=o.horizon_years))
     if not o.has_followups:
         notes.append(words("note.no_followups"))
     if report.programme is None:
@@ -90,21 +120,39 @@ def headline_notes(report: Report, words: Words) -> list[str]:
     return notes
 
 
+# The outlook's words for the KPIs whose pending themes are still to be judged, by KPI and reach.
+PENDING_OUTLOOK = {
+    "short_term": {
+        "secured": "outlook.short.secured",
+        "open": "outlook.short.open",
+        "out_of_reach": "outlook.short.out_of_reach",
+        "no_target": "outlook.short.no_target",
+        "settled": "outlook.short.settled",
+    },
+    "long_term_matured": {
+        "secured": "outlook.matured.secured",
+        "open": "outlook.matured.open",
+        "out_of_reach": "outlook.matured.out_of_reach",
+        "no_target": "outlook.matured.no_target",
+        "settled": "outlook.matured.settled",
+    },
+}
+
+
 def outlook_line(kpi: Kpi, words: Words) -> str | None:
     """One sentence a person reads at a glance: what a KPI can still become (None for a KPI without an outlook)."""
     o = kpi.outlook
     target = kpi.target_text or ""
     if isinstance(o, Pending):
+        said = PENDING_OUTLOOK[kpi.key]
         best, worst = percent(o.best), percent(o.worst)
         if o.pending == 0:
-            return words("outlook.short.settled", ratio=percent(kpi.ratio))
+            return words(said["settled"], ratio=percent(kpi.ratio))
         if o.reach is None:
-            return words("outlook.short.no_target", pending=o.pending, best=best, worst=worst)
+            return words(said["no_target"], pending=o.pending, best=best, worst=worst)
         if o.reach is Reach.OPEN:
-            return words(
-                "outlook.short.open", target=target, pending=o.pending, needed=o.needed, best=best, worst=worst
-            )
-        return words(labels.SHORT_OUTLOOK[o.reach], target=target, pending=o.pending, best=best, worst=worst)
+            return words(said["open"], target=target, pending=o.pending, needed=o.needed, best=best, worst=worst)
+        return words(said[str(o.reach)], target=target, pending=o.pending, best=best, worst=worst)
     if isinstance(o, ToReach) and o.required is not None:
         params = {
             "target": target,
@@ -140,9 +188,14 @@ def outlook_lines(outcome: Outcome, words: Words) -> list[str]:
     return [line for k in outcome.kpis if (line := outlook_line(k, words))]
 
 
+def groups(report: Report) -> tuple[str, ...]:
+    """The status groups a table shows: 中止 (ended early) only when the programme has such a theme."""
+    return tuple(g for g in GROUPS if g != "terminated" or report.status_summary.terminated)
+
+
 def status(report: Report, words: Words) -> Table:
     s = report.status_summary
-    return [words(labels.GROUP[g]) for g in GROUPS], [[number(getattr(s, g)) for g in GROUPS]]
+    return [words(labels.GROUP[g]) for g in groups(report)], [[number(getattr(s, g)) for g in groups(report)]]
 
 
 def item_label(item: int, words: Words) -> str:
@@ -150,8 +203,9 @@ def item_label(item: int, words: Words) -> str:
 
 
 def element(report: Report, words: Words) -> Table:
-    rows = [[item_label(r.item, words), r.element, *(number(getattr(r, g)) for g in GROUPS)] for r in report.by_element]
-    return [words("col.item"), words("col.element"), *(words(labels.GROUP[g]) for g in GROUPS)], rows
+    shown = groups(report)
+    rows = [[item_label(r.item, words), r.element, *(number(getattr(r, g)) for g in shown)] for r in report.by_element]
+    return [words("col.item"), words("col.element"), *(words(labels.GROUP[g]) for g in shown)], rows
 
 
 # The budget table's columns, in order, as the report and the export show them.

@@ -22,9 +22,10 @@ from kpi.db.gate import files_in_place, write_files
 from kpi.db.known import KnownAt
 from kpi.db.store import Store
 from kpi.errors import DISK_FULL, NOT_PERMITTED, CannotCreate, CannotExport, CannotWrite, KpiError, UsageProblem
+from kpi.fiscal import current_fy
 from kpi.present import labels
 from kpi.present.catalogue import Lang, Words
-from kpi.present.export import Tag, build_files, data_hashes, zone_of
+from kpi.present.export import Tag, build_files, data_hashes, submission_title, zone_of
 from kpi.present.formats import ExportFormat, OutEncoding
 
 if TYPE_CHECKING:
@@ -34,11 +35,12 @@ if TYPE_CHECKING:
 
 
 class Submitted(NamedTuple):
-    """A submission written: its number and stage, and the files."""
+    """A submission written: its number and stage, the files, and the fiscal year it is of."""
 
     number: int
     stage: str
     written: list[Path]
+    as_of_fy: int
 
 
 def submit(
@@ -52,9 +54,17 @@ def submit(
     force: bool,
     known_at: KnownAt | None = None,
 ) -> Submitted:
-    """Compute the submission, write its files into `out` and register it (number, stage, figures, sha256)."""
-    with store.reading():  # a missing or empty database is refused as by every reading command, not created
-        pass
+    """Compute the submission for fiscal year `as_of` (which must be named), write its files into `out` and register
+    it (number, stage, figures, sha256); a final one only for a year that has ended in the programme's calendar."""
+    from kpi.figures.programme import require_data
+    from kpi.figures.submissions import require_ended
+
+    if as_of is None:  # the year a submission is of is named, never today's by default: FY2026 is not FY2025
+        now = current_fy()
+        raise UsageProblem("submission.as_of_required", last=now - 1, now=now)
+    with store.reading() as con:  # a missing or empty database is refused as by every reading command, not created
+        require_data(con)
+        require_ended(con, as_of, stage)
     made_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     recorded: Submitted | None = None
     placed = False
@@ -70,7 +80,7 @@ def submit(
                     written = placing.enter_context(files_in_place(out, files, force))
                     fy, hashes = content.report.as_of_fy, data_hashes(files)
                     register.add(con, number, fy, stage, load_id, local, written_as, figures, hashes, __version__)
-                recorded = Submitted(number, stage, written)
+                recorded = Submitted(number, stage, written, fy)
             placed = True
     except Exception as exc:
         if recorded is None:
@@ -158,7 +168,12 @@ def resubmit(store: Store, number: int, out: Path, force: bool) -> Submitted:
         )
     if differ:
         raise CannotExport("submission.not_reproduced", n=number, files=", ".join(differ))
-    return Submitted(number, stored.stage, write_files(out, files, force))
+    return Submitted(number, stored.stage, write_files(out, files, force), stored.as_of_fy)
+
+
+def year_line(done: Submitted, out: Path, words: Words) -> str:
+    """The first line `kpi export` says: the fiscal year the files are of (西暦 and 和暦), their stage, the folder."""
+    return words("submission.year_line", title=submission_title(done.as_of_fy, done.stage, words), folder=str(out))
 
 
 def refuse_with_number(number: int | None, given: dict[str, bool]) -> None:

@@ -62,7 +62,9 @@ def test_kpi_wait_environment_variable(kpi, sample_store: Path) -> None:
 
 def test_two_loads_started_together_both_land(db: Path, tmp_path: Path) -> None:
     a = write(tmp_path / "themes_a_2026-03-31.csv", themes_csv([theme(f"A{i}") for i in range(200)]))
-    b = write(tmp_path / "themes_b_2026-04-30.csv", themes_csv([theme(f"B{i}") for i in range(300)]))
+    # the April list keeps March's 200 themes and adds 100 (a list sharing few IDs is another programme's)
+    later = [theme(f"A{i}") for i in range(200)] + [theme(f"B{i}") for i in range(100)]
+    b = write(tmp_path / "themes_b_2026-04-30.csv", themes_csv(later))
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "kpi", "load", "--db", str(db), str(path)], stderr=subprocess.PIPE, text=True
@@ -72,7 +74,7 @@ def test_two_loads_started_together_both_land(db: Path, tmp_path: Path) -> None:
     codes = [p.wait(timeout=120) for p in procs]
     assert codes == [0, 0], [p.stderr.read() if p.stderr else "" for p in procs]
     con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT count(*), count(DISTINCT theme_id) FROM themes").fetchall() == [(500, 500)]
+    assert con.execute("SELECT count(*), count(DISTINCT theme_id) FROM themes").fetchall() == [(300, 300)]
     assert con.execute("SELECT file_name, row_count FROM loads ORDER BY file_name").fetchall() == [
         ("themes_a_2026-03-31.csv", 200),
         ("themes_b_2026-04-30.csv", 300),

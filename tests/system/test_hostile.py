@@ -105,7 +105,9 @@ def test_an_output_that_is_a_backup_or_the_log_is_refused(store: Path, tmp_path:
         result = kpi("report", "--db", str(store), "--format", "csv", "--out", str(target), "--force")
         assert result.code == 2 and "はデータベース" in result.stderr, result.stderr
     assert digest(copy) == kept and not (tmp_path / "kpi.duckdb.wal").exists()
-    exported = kpi("export", "--db", str(store), "--out", str(tmp_path / "kpi.duckdb.backups"), "--force")
+    exported = kpi(
+        "export", "--db", str(store), "--as-of", "2025", "--out", str(tmp_path / "kpi.duckdb.backups"), "--force"
+    )
     assert exported.code == 2 and sorted(p.name for p in copy.parent.iterdir()) == [copy.name]
 
 
@@ -168,7 +170,9 @@ def test_a_database_in_a_read_only_folder_and_an_output_there_get_their_own_exit
     assert load.stderr.startswith(f"kpi: データベース {db} を開けないか書き込めません") and "権限" in load.stderr
     out = kpi("report", "--db", str(store), "--format", "csv", "--out", str(folder / "r.csv"), prefix=read_only(folder))
     assert out.code == 73 and "を作れません" in out.stderr, out.stderr
-    export = kpi("export", "--db", str(store), "--out", str(folder / "sub"), prefix=read_only(folder))
+    export = kpi(
+        "export", "--db", str(store), "--as-of", "2025", "--out", str(folder / "sub"), prefix=read_only(folder)
+    )
     assert export.code == 73 and "を作れません" in export.stderr, export.stderr
     assert digest(db) == before and sorted(p.name for p in folder.iterdir()) == ["kpi.duckdb"]
 

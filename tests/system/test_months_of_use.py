@@ -72,17 +72,29 @@ def test_months_of_corrections_and_new_lists_never_lock_the_office_out(tmp_path:
         got = report(db)["short_term"]
         assert (got["achieved"], got["completed"]) == expected
 
+    def holds(date: str) -> list[list[str]]:
+        """The themes a list holds: its rows, and each theme only earlier lists name as the latest of them has it."""
+        found = {r[0]: r for r in in_force[date]}
+        for earlier in sorted((d for d in in_force if d < date), reverse=True):
+            for r in in_force[earlier]:
+                found.setdefault(r[0], r)
+        return list(found.values())
+
     for variant in range(6):
         correct("2026-03-31", 150, variant)
     correct("2026-04-30", 20_000, 6)
-    correct("2026-05-31", 150, 7)
+    correct("2026-05-31", 150, 7)  # the April list's other 19,850 themes are carried
     correct("2026-03-31", 150, 8)
     exported = run_kpi("export", "--db", str(db), "--as-of", "2025", "--out", str(tmp_path / "out"))
     assert exported.returncode == 0, exported.stderr
     correct("2026-03-31", 20_000, 9)
-    correct("2026-03-31", 5_000, 10)
-    later = report(db, 2026)["short_term"]  # as of FY2026 the newest list, 2026-05-31
-    assert (later["achieved"], later["completed"]) == short_term(in_force["2026-05-31"], 2026)
+    # a correction that leaves out 15,000 of the themes it corrects (no earlier list names them) is refused whole
+    shrunk = write_list(tmp_path / "shrunk.csv", themes(5_000, 10))
+    refused = run_kpi("load", "--db", str(db), "--kind", "themes", "--snapshot", "2026-03-31", str(shrunk), timeout=600)
+    assert refused.returncode == 3 and "15000" in refused.stderr.replace(",", ""), refused.stderr
+    correct("2026-03-31", 20_000, 10)
+    later = report(db, 2026)["short_term"]  # as of FY2026 the newest list, 2026-05-31, and the themes it carries
+    assert (later["achieved"], later["completed"]) == short_term(holds("2026-05-31"), 2026)
 
 
 @pytest.mark.slow

@@ -212,11 +212,11 @@ def template(tmp_path_factory: pytest.TempPathFactory, _sample_db: Path) -> Offi
     ok("backup", "--db", str(db))
     (first,) = os.listdir(folder / "kpi.duckdb.backups")
     ok("load", "--db", str(db), str(FOLLOWUPS))
-    ok("export", "--db", str(db), "--out", str(root / "export-1"))
+    ok("export", "--db", str(db), "--as-of", "2025", "--out", str(root / "export-1"))
     ok("backup", "--db", str(db))
     (second,) = {p for p in os.listdir(folder / "kpi.duckdb.backups") if "_backup" in p} - {first}
     office = Office(folder, first, second)
-    ok("export", "--db", str(db), "--out", str(root / "export-2"))
+    ok("export", "--db", str(db), "--as-of", "2025", "--out", str(root / "export-2"))
     shutil.rmtree(root / "export-1")
     shutil.rmtree(root / "export-2")
     (root / "elsewhere").mkdir()
@@ -759,7 +759,7 @@ def test_a_restore_killed_anywhere_leaves_old_or_new_and_no_leftovers(
 def test_a_blank_reopen_reason_is_a_usage_error(office: Office, tmp_path: Path, command: str) -> None:
     """A year closed by a final submission, then a load (a budget figure corrected) or an undo that reopens it
     with a reason of blanks: a usage error, nothing written."""
-    ok("export", "--db", str(office.db), "--stage", "final", "--out", str(tmp_path / "final"))
+    ok("export", "--db", str(office.db), "--as-of", "2025", "--stage", "final", "--out", str(tmp_path / "final"))
     budget = (SAMPLE / "budget.csv").read_text(encoding="utf-8-sig").splitlines()
     header, first, *rest = budget
     cells = first.split(",")
@@ -777,7 +777,7 @@ def test_a_blank_reopen_reason_is_a_usage_error(office: Office, tmp_path: Path, 
 def test_export_files_are_readable_by_colleagues_under_umask_022(office: Office) -> None:
     out = office.folder.parent / "shared" / "2026-12"
     result = subprocess.run(
-        [sys.executable, "-m", "kpi", "export", "--db", str(office.db), "--out", str(out)],
+        [sys.executable, "-m", "kpi", "export", "--db", str(office.db), "--as-of", "2026", "--out", str(out)],
         capture_output=True,
         text=True,
         env=kpi_env(),

@@ -92,9 +92,9 @@ def test_explain_lists_every_theme_of_the_sample_by_its_part(three: list[Path]) 
         "denominator": 17,
         "pending": 27,
         "not_countable": 32,
-        "not_adopted": 0,
-        "leading_research": 29,
+        "excluded": 29,  # leading research
     }
+    assert given["reasons"]["excluded"] == {"leading_research": 29}
     assert len(given["themes"]) == 144
     text = ok("explain", "short_term", "--db", str(three[0]), "--as-of", "2025").stdout
     assert "終了年度 ≤ 2025 かつ 目標達成" in text and "先導研究" in text

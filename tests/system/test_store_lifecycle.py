@@ -351,7 +351,7 @@ class StoreLifecycle(Office, RuleBasedStateMachine):
         args = [a.replace(str(self.store), str(stage / "store")) for a in op.args]
         args = [a.replace(str(self.folder / "exports"), str(stage / "exports")) for a in args]
         with Spy(*args) as spy:
-            assert spy.finish(timeout=TIMEOUT) in (0, 3), spy.stderr()
+            assert spy.finish(timeout=TIMEOUT) in (0, 2, 3), spy.stderr()  # 2: a final export of a year not ended
         shutil.rmtree(stage)
         return pause_points(spy.lines)
 

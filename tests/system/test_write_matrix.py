@@ -50,6 +50,9 @@ from kpi.db.store import Store
 # The value of a required argument that is neither a path nor a choice, by (command, parameter). Only values:
 # which commands and parameters there are is read from the tree.
 VALUES: dict[tuple[str, str], str] = {("explain", "kpi"): "short_term"}
+# The value of an option a command needs though it cannot be declared required (kpi export's --as-of, which
+# --submission N goes without), by (command, parameter).
+NEEDED: dict[tuple[str, str], str] = {("export", "as_of"): "2025"}
 
 TARGETS = (
     "database",  # the database the command names (--db / $KPI_DB; kpi portfolio: its first PATH)
@@ -265,7 +268,7 @@ def template(tmp_path_factory: pytest.TempPathFactory, _sample_db: Path) -> Path
     db = root / "kpi.duckdb"
     shutil.copy(_sample_db, db)
     ok("load", "--db", str(db), str(SAMPLE / "illustrative" / "followups_illustrative.csv"))
-    ok("export", "--db", str(db), "--out", str(root / "export"))
+    ok("export", "--db", str(db), "--as-of", "2025", "--out", str(root / "export"))
     shutil.rmtree(root / "export")
     ok("backup", "--db", str(db))
     backups = sorted((root / "kpi.duckdb.backups").iterdir())
@@ -397,6 +400,8 @@ def arguments(
             value = [str(world.db)]
         elif format_param(command) is p:
             value = [fmt] if fmt is not None else []
+        elif (path[-1], p.name) in NEEDED:
+            value = [NEEDED[(path[-1], p.name)]]
         elif not p.required:
             continue
         elif (path[-1], p.name) in VALUES:

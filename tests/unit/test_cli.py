@@ -46,8 +46,33 @@ def test_report_json_contract(kpi, sample_store: Path) -> None:
         "cumulative_ratio",
     }
     assert data["budget"]["total"]["budget"] == 27759 and data["budget"]["total"]["executed"] == 22867
-    assert data["status_summary"] == {"achieved": 39, "on_track": 58, "delayed_or_not_achieved": 18, "total": 115}
-    assert set(data["by_element"][0]) == {"item", "element", "achieved", "on_track", "delayed_or_not_achieved", "total"}
+    assert data["status_summary"] == {
+        "achieved": 39,
+        "on_track": 58,
+        "delayed_or_not_achieved": 18,
+        "terminated": 0,
+        "total": 115,
+    }
+    assert set(data["by_element"][0]) == {
+        "item",
+        "element",
+        "achieved",
+        "on_track",
+        "delayed_or_not_achieved",
+        "terminated",
+        "total",
+    }
+    assert set(data["placement"]) == {
+        "carried",
+        "carried_from",
+        "terminated",
+        "terminated_themes",
+        "cancelled",
+        "surveys_set_aside",
+    }
+    assert all(
+        set(k["roles"]) == {"numerator", "denominator", "pending", "not_countable", "excluded"} for k in data["kpis"]
+    )
     assert data["trend"][-1] == {"fy": 2025, "achieved": 39, "completed": 56, "ratio": 39 / 56}
     assert {k["name"]: k["verdict"] for k in data["kpis"]} == {
         "short_term": "not_met",
@@ -146,7 +171,7 @@ def test_exit_3_with_a_failure_table_and_no_traceback(kpi, kpi_en, db: Path, tmp
 
 def test_exit_3_on_missing_or_empty_database(kpi, kpi_en, tmp_path: Path) -> None:
     missing = tmp_path / "none.duckdb"
-    for command in (["report"], ["check"], ["export", "--out", str(tmp_path / "x")]):
+    for command in (["report"], ["check"], ["export", "--as-of", "2025", "--out", str(tmp_path / "x")]):
         result = kpi(*command, "--db", str(missing))
         assert result.returncode == 3, command
         assert (
@@ -174,7 +199,7 @@ def test_exit_2_on_usage_errors(kpi, sample_store: Path, tmp_path: Path) -> None
     [
         (["check", "--format", "yaml"], "text, json"),
         (["report", "--format", "yaml"], "table, markdown, csv, json, html"),
-        (["export", "--out", "x", "--encoding", "latin9"], "utf-8-sig, cp932, utf-8"),
+        (["export", "--as-of", "2025", "--out", "x", "--encoding", "latin9"], "utf-8-sig, cp932, utf-8"),
         (["stagegate", "--format", "pdf"], "table, markdown, csv, json"),
         (["load", "--kind", "theme", "x.csv"], "themes, budget, followups"),
         (["report", "--lang", "fr"], "ja, en"),
@@ -332,7 +357,8 @@ def test_check_passes_at_exactly_80_and_50_percent_and_fails_below(kpi, tmp_path
     programme = (SAMPLE / "programme.toml").read_text(encoding="utf-8")
     rows = [theme(f"A{i}", end_fy=2021) for i in range(4)] + [theme("N1", end_fy=2021, status="目標未達")]
     rows.append(theme("W1", end_fy=2021, status="計画通り"))  # awaiting its final result: matured all the same
-    followups = "theme_id,survey_fy,stage\nA0,2024,製品化\nA1,2024,上市\nA2,2024,開発\nN1,2024,中止\n"
+    # every matured theme surveyed in its measuring year (one without a survey would await it, outside the ratio)
+    followups = "theme_id,survey_fy,stage\nA0,2024,製品化\nA1,2024,上市\nA2,2024,開発\nA3,2024,研究\nN1,2024,中止\nW1,2024,開発\n"
     passing = tmp_path / "pass"
     passing.mkdir()
     write(passing / "programme.toml", programme)

@@ -7,6 +7,7 @@ from fractions import Fraction
 import pytest
 
 from kpi import settings
+from kpi.codes import TERMINATED_THEMES
 
 GOOD = {
     "name": "ポスト5G",
@@ -56,3 +57,46 @@ def test_missing_settings_are_each_named() -> None:
     found = settings.problems({"name": "x"})
     assert sorted(p.key for p in found) == sorted(k for k in settings.REQUIRED if k != "name")
     assert {p.rule for p in found} == {"rule.setting.missing"}
+
+
+def test_terminated_themes_count_as_failed_unless_the_settings_say_otherwise() -> None:
+    assert settings.problems(GOOD) == []
+    assert "terminated_themes" not in settings.normalise(GOOD)  # an older file stays as it was stored
+    stored = settings.Settings.from_stored(settings.normalise(GOOD))
+    assert stored is not None and stored.terminated_themes == "failed" and not stored.terminated_excluded
+    assert stored.as_json()["terminated_themes"] == "failed"
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("failed", "failed"),
+        ("excluded", "excluded"),
+        (" Excluded ", "excluded"),
+        ("FAILED", "failed"),
+        ("未達として数える", "failed"),
+        ("除外", "excluded"),
+        ("\u3000除外\u3000", "excluded"),
+    ],
+)
+def test_terminated_themes_is_stored_as_its_code_from_any_spelling(written: str, code: str) -> None:
+    raw = {**GOOD, "terminated_themes": written}
+    assert settings.problems(raw) == []
+    stored = settings.normalise(raw)
+    assert stored["terminated_themes"] == code
+    loaded = settings.Settings.from_stored(stored)
+    assert loaded is not None and loaded.terminated_themes == code
+    assert loaded.terminated_excluded is (code == "excluded")
+
+
+def test_every_spelling_of_terminated_themes_is_one_of_its_codes() -> None:
+    assert set(settings.TERMINATED_THEMES_SPELLINGS.values()) == set(TERMINATED_THEMES)
+    assert settings.DEFAULT_TERMINATED_THEMES == "failed"  # the default can never raise a KPI
+
+
+@pytest.mark.parametrize("written", ["ignored", "fail", "除く", "true", 0])
+def test_an_unknown_way_to_count_terminated_themes_is_refused(written: object) -> None:
+    found = settings.problems({**GOOD, "terminated_themes": written})
+    assert [(p.key, p.value, p.rule) for p in found] == [
+        ("terminated_themes", str(written), "rule.setting.terminated_themes")
+    ]

@@ -70,12 +70,25 @@ def check_command(
         raise typer.Exit(ExitCode.TARGET_MISSED)
 
 
+# --as-of of `kpi export`: the year a submission is of is named, never today's by default (kpi.present.submit).
+ExportAsOf = Annotated[
+    int | None,
+    typer.Option(
+        "--as-of",
+        help=HELP("help.opt.as_of_export"),
+        parser=options.as_of_year,
+        metavar="<str>",
+        show_default=False,
+    ),
+]
+
+
 @command("export", "help.export")
 def export_command(
     console: Console,
     store: Store,
     out: Annotated[Path, options.out_option("help.opt.out_dir")],
-    as_of: options.AsOf = None,
+    as_of: ExportAsOf = None,
     fmt: options.ExportFormatOption = ExportFormat.csv,
     encoding: Annotated[
         OutEncoding, typer.Option("--encoding", help=HELP("help.opt.encoding_out"))
@@ -85,9 +98,10 @@ def export_command(
     known_at: options.KnownAtOption = None,
     submission: Annotated[int | None, typer.Option("--submission", help=HELP("help.opt.submission"))] = None,
 ) -> None:
-    """kpi export → present.submit: the files written and registered as a submission (or one written again)."""
+    """kpi export → present.submit: the files written and registered as a submission (or one written again), said
+    under a first line naming the fiscal year they are of."""
     from kpi.present.submissions import submitted_lines
-    from kpi.present.submit import refuse_with_number, resubmit, submit
+    from kpi.present.submit import refuse_with_number, resubmit, submit, year_line
 
     given = {"--as-of": as_of is not None, "--known-at": known_at is not None}
     refuse_with_number(submission, {**given, **options.given("fmt", "encoding", "stage")})
@@ -95,7 +109,8 @@ def export_command(
         done = resubmit(store, submission, out, force)
     else:
         done = submit(store, console.words, as_of, fmt, encoding, str(stage), out, force, known_at)
-    console.say(submitted_lines(done.number, done.stage, done.written, submission is not None, console.words))
+    lines = submitted_lines(done.number, done.stage, done.written, submission is not None, console.words)
+    console.say(f"{year_line(done, out, console.words)}\n{lines}")
 
 
 @command("stagegate", "help.stagegate")

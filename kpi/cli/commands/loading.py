@@ -17,6 +17,27 @@ from kpi.load.decode import InEncoding
 from kpi.load.files import Kind
 
 
+def renumbering(text: str) -> str:
+    """--renumbered: why a list sharing few IDs with the stored one (or another 予算事業ID) is this programme's,
+    as text (blanks are no reason)."""
+    try:
+        return options.reason(text)
+    except options.Refused:
+        raise options.Refused("cli.renumbered_blank") from None
+
+
+Renumbered = Annotated[
+    str | None,
+    typer.Option(
+        "--renumbered",
+        help=HELP("help.opt.renumbered"),
+        parser=renumbering,
+        metavar="<reason>",
+        show_default=False,
+    ),
+]
+
+
 @command("load", "help.load")
 def load_command(
     console: Console,
@@ -33,6 +54,7 @@ def load_command(
     quiet: options.Quiet = False,
     max_file_size: options.MaxFileSize = None,
     reopen: options.Reopen = None,
+    renumbered: Renumbered = None,
 ) -> None:
     """kpi load → load.ingest.load(): read, check and write in one transaction, with progress on a terminal."""
     from kpi.figures.submissions import closing
@@ -43,7 +65,18 @@ def load_command(
     guard = lambda con: closing(con, reopen)  # noqa: E731 (a closed year is checked before the load commits)
     with store.writing() as con, progress or nullcontext():
         loaded = ingest.load(
-            con, paths, kind, encoding, project_id, snapshot, progress, store.path, max_file_size, guard, reopen
+            con,
+            paths,
+            kind,
+            encoding,
+            project_id,
+            snapshot,
+            progress,
+            store.path,
+            max_file_size,
+            guard,
+            reopen,
+            renumbered,
         )
     if not quiet:
         console.say(load_table(*loaded, console.words))

@@ -25,7 +25,7 @@ def test_due_lists_exactly_the_due_and_the_overdue(kpi, db: Path, tmp_path: Path
     assert kpi("load", "--db", str(db), str(write(tmp_path / "followups.csv", SURVEYS))).returncode == 0
     # A1 ended 2022: its survey of FY2024 came before its due year 2025, so it is still due, and overdue.
     # E1 ended 2023: due in FY2026. A2 was surveyed in 2026; D1 is already on the market (上市); L9 is leading
-    # research; W1 (2024) and later themes are not due yet; N1 is no longer listed.
+    # research; W1 (2024) and later themes are not due yet; N1's adoption was cancelled.
     assert due(kpi, db, 2026) == [("A1", 2022, 2025, True), ("E1", 2023, 2026, False)]
     assert due(kpi, db, 2025) == [("A1", 2022, 2025, False)]
     assert due(kpi, db, 2027) == [("A1", 2022, 2025, True), ("E1", 2023, 2026, True), ("W1", 2024, 2027, False)]
@@ -39,7 +39,9 @@ def test_the_filled_survey_sheet_loads_back_and_moves_the_matured_figure(kpi, db
         lt = json.loads(kpi("report", "--db", str(db), "--as-of", "2026", "-f", "json").stdout)["long_term"]
         return lt["matured_commercialised"], lt["matured"]
 
-    assert matured() == (1, 4)  # A1, A2, D1, E1 are 3 years past their end; D1 is on the market
+    # A1, A2, D1, E1 are 3 years past their end; D1 is on the market, A2 was surveyed in its measuring year (2026);
+    # A1 (surveyed before its measuring year) and E1 (not surveyed) await their survey: not in the denominator
+    assert matured() == (1, 2)
     sheet = tmp_path / "followups_2026.csv"
     result = kpi("followups", "due", "--db", str(db), "--fy", "2026", "--format", "csv", "--out", str(sheet))
     assert result.returncode == 0, result.stderr
@@ -56,7 +58,7 @@ def test_the_filled_survey_sheet_loads_back_and_moves_the_matured_figure(kpi, db
     loaded = kpi("load", "--db", str(db), str(sheet))
     assert loaded.returncode == 0, loaded.stderr
     assert "段階が空欄の行 1件は未回答として読み込んでいません" in loaded.stderr
-    assert matured() == (2, 4)  # exactly one more theme in practical use
+    assert matured() == (2, 3)  # exactly one more theme in practical use, and in the denominator
     assert due(kpi, db, 2026) == [("A1", 2022, 2025, True)]
 
 

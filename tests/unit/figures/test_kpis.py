@@ -63,6 +63,7 @@ def test_sample_status_summary_follows_the_theme_list(sample_store: Path) -> Non
         "achieved": 39,
         "on_track": 58,
         "delayed_or_not_achieved": 18,
+        "terminated": 0,
         "total": 115,
     }
 
@@ -136,7 +137,8 @@ def test_sample_budget_table(sample_store: Path) -> None:
 def test_sample_long_term_without_followups_is_null_not_zero(sample_store: Path) -> None:
     lt = report(sample_store, 2025)["long_term"]
     assert lt["ratio"] is None and lt["matured_ratio"] is None and lt["met"] is None and lt["has_followups"] is False
-    assert (lt["adopted"], lt["matured"], lt["not_yet_measurable"]) == (115, 1, 114)
+    # the one matured theme (T1-002) has no survey: it awaits one, outside the matured denominator (not 0 of 1)
+    assert (lt["adopted"], lt["matured"], lt["matured_pending"], lt["not_yet_measurable"]) == (115, 0, 1, 114)
     assert (lt["verdict"], lt["matured_verdict"]) == ("not_judged_yet", "not_measurable")
 
 
@@ -184,7 +186,13 @@ def test_delayed_and_awaiting_are_reported_not_counted(load) -> None:
     assert (s["achieved"], s["completed"], s["delayed"], s["awaiting_final"]) == (1, 1, 1, 1)
     assert [t["theme_id"] for t in rep["themes"]["delayed"]] == ["D1"]
     assert [t["theme_id"] for t in rep["themes"]["awaiting_final"]] == ["W1"]
-    assert rep["status_summary"] == {"achieved": 1, "on_track": 2, "delayed_or_not_achieved": 1, "total": 4}
+    assert rep["status_summary"] == {
+        "achieved": 1,
+        "on_track": 2,
+        "delayed_or_not_achieved": 1,
+        "terminated": 0,
+        "total": 4,
+    }
 
 
 def test_leading_research_is_excluded_everywhere(load) -> None:
@@ -217,15 +225,15 @@ def test_a_theme_adopted_after_as_of_counts_nowhere(load) -> None:
 
 
 def test_long_term_exactly_50_percent_matured_and_surveys_after_as_of_ignored(load) -> None:
-    rows = [theme("M1", end_fy=2022), theme("M2", end_fy=2022), theme("Y1", end_fy=2024), theme("Y2", end_fy=2024)]
-    followups = "theme_id,survey_fy,stage\nM1,2025,製品化\nM2,2025,開発\nY1,2027,上市\nY2,2025,上市\n"
+    rows = [theme("M1", end_fy=2021), theme("M2", end_fy=2021), theme("Y1", end_fy=2023), theme("Y2", end_fy=2023)]
+    followups = "theme_id,survey_fy,stage\nM1,2024,製品化\nM2,2024,開発\nY1,2025,上市\nY2,2024,上市\n"
     db = load({"programme.toml": PROGRAMME, "themes.csv": themes_csv(rows), "followups.csv": followups})
-    lt = report(db, 2025)["long_term"]
+    lt = report(db, 2024)["long_term"]
     assert (lt["matured_commercialised"], lt["matured"], lt["matured_met"]) == (1, 2, True)  # 1 of 2 meets 50%
-    # Y1's survey of FY2027 is ignored; the official ratio (2/4) is not judged before FY2030
+    # Y1's survey of FY2025 is ignored as of FY2024; the official ratio (2/4) is not judged before FY2030
     assert (lt["commercialised"], lt["adopted"], lt["met"], lt["verdict"]) == (2, 4, None, "not_judged_yet")
     assert lt["not_yet_measurable"] == 2
-    lt = report(db, 2027)["long_term"]
+    lt = report(db, 2026)["long_term"]
     assert (lt["matured_commercialised"], lt["matured"], lt["commercialised"]) == (3, 4, 3)
 
 
@@ -256,7 +264,9 @@ def test_settings_are_data_another_funds_rule(load) -> None:
         }
     )
     lt = report(db, 2025)["long_term"]
-    assert (lt["matured_commercialised"], lt["matured"], lt["matured_met"], lt["target"]) == (1, 3, True, 0.25)
+    # M2 and M3 are past their 5 years without a survey: they await one, outside the denominator
+    assert (lt["matured_commercialised"], lt["matured"], lt["matured_met"], lt["target"]) == (1, 1, True, 0.25)
+    assert lt["matured_pending"] == 2
 
 
 def test_no_programme_settings_means_no_targets(load) -> None:

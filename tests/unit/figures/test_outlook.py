@@ -184,7 +184,15 @@ def test_the_outlook_in_changes_and_in_the_export(kpi, db: Path, tmp_path: Path)
     pending = [theme(f"W{i}", end_fy=2024, status="計画通り") for i in range(6)]
     write(folder / "themes_2025-03-30.csv", themes_csv([*base, *pending]))
     write(
-        folder / "themes_2025-03-31.csv", themes_csv([*base, theme("N2", end_fy=2024, status="目標未達"), *pending[:2]])
+        folder / "themes_2025-03-31.csv",
+        themes_csv(
+            [
+                *base,
+                theme("N2", end_fy=2024, status="目標未達"),
+                *pending[:2],
+                *(theme(f"W{i}", end_fy=2024, status="採択取消") for i in range(2, 6)),  # removed, explicitly
+            ]
+        ),
     )
     assert kpi("load", "--db", str(db), str(folder)).returncode == 0
     text = kpi("changes", "--db", str(db)).stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -82,14 +84,22 @@ def test_report_section_and_json(rs_store: Path, kpi) -> None:
 def test_reconcile_with_rs(rs_store: Path, kpi_en) -> None:
     figures = json.loads(kpi_en("reconcile", "--db", str(rs_store), "-f", "json").stdout)["figures"]
     rs = {(f["figure"], f["as_of_fy"]): f for f in figures if f["figure"].startswith("rs.")}
+    # RS's yearly actual under both readings: cumulative (the KPI at the year's end) and the end-year cohort.
     assert {
-        k: (f["published"], f["computed"], f["agree"]) for k, f in rs.items() if k[0] == "rs.short_term.actual"
+        k[1]: (f["published"], [(r["numerator"], r["denominator"], r["computed"]) for r in f["readings"]], f["matched"])
+        for k, f in rs.items()
+        if k[0] == "rs.short_term.actual"
     } == {
-        ("rs.short_term.actual", 2022): ("100%", "100%", True),
-        ("rs.short_term.actual", 2023): ("83%", "85%", False),
-        ("rs.short_term.actual", 2024): ("72%", "76%", False),
+        2022: ("100%", [(1, 1, "100%"), (1, 1, "100%")], ["cumulative", "cohort"]),
+        2023: ("83%", [(11, 13, "85%"), (10, 12, "83%")], ["cohort"]),  # 83% is FY2023's cohort, 10/12
+        2024: ("72%", [(25, 33, "76%"), (14, 20, "70%")], []),
     }
-    assert rs[("rs.short_term.actual", 2024)]["computed_exact"] == 25 / 33  # exact, a number
+    assert [rs[("rs.short_term.actual", y)]["agree"] for y in (2022, 2023, 2024)] == [True, True, False]
+    assert (rs[("rs.short_term.actual", 2023)]["computed"], rs[("rs.short_term.actual", 2023)]["computed_exact"]) == (
+        "83%",
+        10 / 12,  # the reading that agrees, exact
+    )
+    assert rs[("rs.short_term.actual", 2024)]["computed_exact"] == 25 / 33  # none agrees: the cumulative, exact
     assert rs[("rs.short_term.target", 2029)]["agree"] and rs[("rs.long_term.target", 2032)]["agree"]
     assert (rs[("rs.long_term.target_year", 2032)]["computed"], rs[("rs.long_term.target_year", 2032)]["agree"]) == (
         "2030",
@@ -112,3 +122,25 @@ def test_export_writes_the_rs_tables(rs_store: Path, kpi, tmp_path: Path) -> Non
     indicators = (tmp_path / "rs_indicators.csv").read_text(encoding="utf-8-sig")
     assert ",○,2029,80,," in indicators
     assert ",アウトカム,短期," in indicators and ",アウトカム,長期," in indicators and ",outcome," not in indicators
+
+
+def test_reconcile_names_the_reading_of_a_yearly_rs_actual_in_every_format(rs_store: Path, kpi, kpi_en) -> None:
+    """The RS file's FY2023 actual (83%) is the FY2023 end-year cohort (10/12), not the cumulative KPI (11/13)."""
+    ja = kpi("reconcile", "--db", str(rs_store))
+    assert ja.returncode == 1  # other figures still differ (FY2024's actual among them)
+    row = next(line for line in ja.stdout.splitlines() if line.startswith("RS 短期目標 実績") and " 2023 " in line)
+    assert re.search(r"83%\s+累計 85% / 年度終了分 83%\s+一致（年度終了分）", row), row
+    assert re.search(r"2022\s+100%\s+累計 100% / 年度終了分 100%\s+一致（累計・年度終了分とも）", ja.stdout)
+    assert (
+        "- RS 短期目標 実績（2024年度）: 公表 72%、計算 累計 76% / 年度終了分 70%: "
+        "累計（2024年度末までに終了したテーマ）25/33、年度終了分（2024年度に終了したテーマ）14/20。"
+    ) in ja.stdout
+    assert "不一致（累計・年度終了分とも）" in ja.stdout and "- RS 短期目標 実績（2023年度）" not in ja.stdout
+    markdown = kpi_en("reconcile", "--db", str(rs_store), "-f", "markdown").stdout
+    assert re.search(r"\| 2023 \|\s+83% \| cumulative 85% / end-year cohort 83%\s+\| yes \(end-year cohort\)", markdown)
+    assert "NO (neither reading)" in markdown
+    cells = {
+        (r[0], r[1]): r for r in csv.reader(io.StringIO(kpi("reconcile", "--db", str(rs_store), "-f", "csv").stdout))
+    }
+    assert cells[("RS 短期目標 実績", "2023")][2:5] == ["83%", "累計 85% / 年度終了分 83%", "一致（年度終了分）"]
+    assert "年度終了分（2023年度に終了したテーマ）10/12" in cells[("RS 短期目標 実績", "2023")][6]

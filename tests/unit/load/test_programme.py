@@ -52,3 +52,27 @@ def test_a_settings_file_saved_in_cp932_says_to_save_it_as_utf8(kpi, kpi_en, db:
     ja = kpi("load", "--db", str(db), str(path))
     assert ja.returncode == 3 and "UTF-8 で保存されていません" in ja.stderr
     assert "not saved as UTF-8" in kpi_en("load", "--db", str(db), str(path)).stderr
+
+
+def test_how_terminated_themes_count_may_be_written_in_japanese_and_is_stored_as_its_code(
+    db: Path, tmp_path: Path
+) -> None:
+    import duckdb
+    from kit import ok
+
+    path = settings_with(tmp_path, 'terminated_themes = "failed"', 'terminated_themes = "除外"')
+    ok("load", "--db", str(db), str(path))
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT value FROM programme WHERE key = 'terminated_themes'").fetchall() == [("excluded",)]
+
+
+def test_an_unknown_way_to_count_terminated_themes_names_its_line_and_the_two_ways(db: Path, tmp_path: Path) -> None:
+    from kit import invoke
+
+    path = settings_with(tmp_path, 'terminated_themes = "failed"', 'terminated_themes = "無視"')
+    refused = invoke("load", "--db", str(db), str(path))
+    assert refused.exit_code == 3
+    row = next(r for r in refused.output.splitlines() if r.startswith(str(path)))
+    assert row.split()[1:4] == [str(line_of(path, "terminated_themes")), "terminated_themes", "無視"]
+    assert '"failed"（未達として数える）か "excluded"（除外）' in row
+    assert not db.exists()

@@ -268,7 +268,8 @@ def test_every_sheet_name_is_one_excel_accepts() -> None:
 
 @pytest.mark.parametrize("encoding", ["latin-1", "shift_jis"])
 def test_unknown_encodings_are_usage_errors(kpi, sample_store: Path, tmp_path: Path, encoding: str) -> None:
-    assert kpi("export", "--db", str(sample_store), "--out", str(tmp_path), "--encoding", encoding).returncode == 2
+    args = ("--as-of", "2025", "--out", str(tmp_path), "--encoding", encoding)
+    assert kpi("export", "--db", str(sample_store), *args).returncode == 2
 
 
 def test_the_summary_sheet_gives_its_time_in_the_programmes_zone_whatever_the_machines(

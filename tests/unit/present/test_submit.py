@@ -10,7 +10,7 @@ from kpi.present.catalogue import Lang, Words
 from kpi.present.messages import error_text
 from kpi.present.submit import Submitted, after_recording
 
-RECORDED = Submitted(3, "final", [Path("out/a.csv"), Path("out/manifest.json")])
+RECORDED = Submitted(3, "final", [Path("out/a.csv"), Path("out/manifest.json")], 2025)
 JA, EN = Words(Lang.ja), Words(Lang.en)
 
 
