@@ -356,9 +356,9 @@ def _themes_load(state: State, path: Path, snapshot: dt.date | None, renumbered:
 
     Refused (exit 3): another programme's list — one sharing with the list it follows (the latest dated on or
     before its date, else the earliest; the themes it holds, carried ones included) fewer than half of the smaller
-    list's theme IDs — unless `renumbered`: then it is a renumbering, and carries nothing from the lists before it;
-    and a correction leaving out a theme the list it corrects gave and no earlier list names (it would leave
-    every figure: a theme leaves as 採択取消)."""
+    list's theme IDs — unless `renumbered`: then it is a renumbering, and carries nothing from the lists before it
+    (the date stays renumbered when its list is corrected later); and a correction leaving out a theme the list it
+    corrects gave and no earlier list names (it would leave every figure: a theme leaves as 採択取消)."""
     day = snapshot_of(path, snapshot)
     themes: dict[str, Theme] = {}
     for row in read_rows(path):
@@ -380,7 +380,7 @@ def _themes_load(state: State, path: Path, snapshot: dt.date | None, renumbered:
         named = {theme_id for d, earlier in state.lists.items() if d < day for theme_id in earlier}
         if dropped := state.lists[day].keys() - themes.keys() - named:
             raise Refused(3, f"{path.name}: the correction of {day} leaves out {sorted(dropped)[:3]}…")
-    marks = state.renumbered | {day} if renumbering else state.renumbered - {day}
+    marks = state.renumbered | {day} if renumbering else state.renumbered
     return replace(state, lists={**state.lists, day: themes}, renumbered=frozenset(marks))
 
 

@@ -13,7 +13,8 @@ def listed(list_expr: str = "$list") -> str:
     `list_date` is the date of the list a row comes from.
 
     A list accepted as a renumbering (`kpi load --renumbered`) starts afresh: it and the lists after it carry nothing
-    from the lists before it, whose IDs it replaced."""
+    from the lists before it, whose IDs it replaced; its date stays renumbered when its list is corrected, or a
+    correction undone, until the renumbering load itself is undone."""
     # The latest earlier list of each theme is found on (theme_id, list_id, snapshot) alone, then its row is joined,
     # so that a filter on the rows (a theme_id range: population.first_rows) reaches theme_rows in both branches.
     # NOT EXISTS plans an anti join: on a list of 1,000,000 themes with no earlier list, 3 ms (NOT IN: 67 ms).
@@ -25,7 +26,16 @@ def listed(list_expr: str = "$list") -> str:
           SELECT e.theme_id, max_by(e.list_id, l.snapshot) AS list_id, max(l.snapshot) AS carried_from
           FROM theme_rows e JOIN theme_lists l USING (list_id)
           WHERE l.snapshot < {day}
-            AND l.snapshot >= coalesce((SELECT max(n.snapshot) FROM theme_lists n JOIN loads d USING (load_id)
-                                        WHERE d.renumbered IS NOT NULL AND n.snapshot <= {day}), DATE '1900-01-01')
+            AND l.snapshot >= coalesce({_renumbered_before(day)}, DATE '1900-01-01')
             AND NOT EXISTS (SELECT 1 FROM theme_rows o WHERE o.list_id = {list_expr} AND o.theme_id = e.theme_id)
           GROUP BY e.theme_id) c ON r.theme_id = c.theme_id AND r.list_id = c.list_id)"""
+
+
+def _renumbered_before(day: str) -> str:
+    """SQL: the latest date, on or before `day`, a load accepted as a renumbering brought a list for and was not
+    undone."""
+    # Kept with the date, not with the current version's load: a same-date correction, or an undo making an earlier
+    # version current again (as the undo's load), would otherwise carry the pre-renumbering themes back in.
+    return f"""(SELECT max(v.snapshot) FROM theme_lists_versions v JOIN loads d USING (load_id)
+        WHERE d.renumbered IS NOT NULL AND v.snapshot <= {day}
+          AND NOT EXISTS (SELECT 1 FROM loads u WHERE u.undoes = d.load_id))"""

@@ -1091,6 +1091,37 @@ def test_every_slip_and_reading_rule_on_a_small_history(history: str) -> None:
         machine.teardown()
 
 
+def test_a_renumbered_date_stays_renumbered(tmp_path: Path) -> None:
+    """A list accepted as a renumbering carries nothing from the lists before it, also once corrected (a status
+    fixed), and once that correction is undone."""
+    db = tmp_path / "kpi.duckdb"
+    model = rm.Model()
+    old = [rm.Theme(f"T1-{i:05d}", 1, "委託", "a1", "某社", f"テーマ{i}", None, 2022, rm.ACHIEVED) for i in range(4)]
+    new = [dataclasses.replace(t, theme_id=f"N1-{i:05d}") for i, t in enumerate(old)]
+    fixed = [dataclasses.replace(new[0], status=rm.NOT_ACHIEVED), *new[1:]]
+    (tmp_path / "fixed").mkdir()
+    loads = [
+        Load("programme", SAMPLE / "programme.toml", None, "settings"),
+        Load("themes", write_themes(tmp_path / "themes_2024-03-31.csv", old), None, "the list"),
+        Load("themes", write_themes(tmp_path / "themes_2025-03-31.csv", new), None, "renumbered", renumbered=True),
+        Load("themes", write_themes(tmp_path / "fixed" / "themes_2025-03-31.csv", fixed), None, "a status fixed"),
+    ]
+    from kpi.db.connect import open_for_read
+    from kpi.figures.report import report
+
+    def same(step: str) -> None:
+        with open_for_read(db) as con:
+            assert from_library(report(con, 2025)) == expected(rm.figures(model.state, 2025)), step
+
+    for load in loads:
+        ran(run_kpi(*load.args(db)), 0)
+        assert model.load(load.kind, load.path, load.snapshot, load.renumbered) is not None
+    same("corrected")
+    ran(run_kpi("undo", "--db", str(db)), 0)
+    model.record(model.history[model.loads - 1])
+    same("correction undone")
+
+
 def test_the_model_reads_a_date_in_a_name_as_kpi_does() -> None:
     """The date a themes file's name gives, as the model reads it from README's words, is the one kpi reads, in
     every form the machine writes and a few more, and both refuse the same date-like names (exit 2)."""
