@@ -38,6 +38,11 @@ MONTHS = 12
 VERSIONED_VS_LISTS = 1.3  # kpi report on 12 monthly lists + 3 corrected versions of one, against the 12 alone
 CORRECTION_VS_LANDED = 1.2  # a same-date correction kept as a new version, against the landed kpi's replacement
 CORRECTIONS = 3
+# Issue 34: a same-date correction (100 statuses changed) and an unchanged file, against the first load of the file.
+CORRECTION_VS_LOAD = 1.5
+CORRECTION_RSS_VS_LOAD = 1.2
+UNCHANGED_VS_LOAD = 1.2
+CHANGED = 100  # statuses the correction changes
 BEFORE_CLI_REF = "caca157"  # the last commit before kpi/cli/ became a package (the issue's "today")
 LANDED_REF = "c1bd489"  # the last commit before versions (schema 4): a correction replaced the date's list
 
@@ -485,6 +490,15 @@ duckdb.sql(f\"\"\"COPY (SELECT theme_id, item, funding, element, organizations, 
 """
 
 
+# The same themes with CHANGED statuses moved on (on_track → achieved, chosen by a hash of theme_id), in file order.
+CHANGED_CODE = """import sys, duckdb
+duckdb.sql(\"\"\"COPY (SELECT theme_id, item, funding, element, organizations, title, start_fy, end_fy,
+  CASE WHEN theme_id IN (SELECT theme_id FROM read_csv($src, all_varchar = true) WHERE status = 'on_track'
+                         ORDER BY hash(theme_id), theme_id LIMIT $n) THEN 'achieved' ELSE status END AS status
+  FROM read_csv($src, all_varchar = true)) TO '\"\"\" + sys.argv[2].replace("'", "''") + "' (HEADER)",
+  params={"src": sys.argv[1], "n": int(sys.argv[3])})
+"""
+
 # ---------------------------------------------------------------------------------------------------------------
 
 
@@ -808,6 +822,188 @@ def markdown(results: dict) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# A correction at the speed of a load (issue 34): a same-date correction and an unchanged file against the first
+# load of the same file, and that load against DuckDB's own ingest; with --correction-before, the same commands by
+# an earlier kpi side by side.
+
+LAST_LOAD_CODE = """import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(con.execute("SELECT count(*), max(load_id), max_by(inserted, load_id), max_by(updated, load_id) FROM loads").fetchall()[0])
+"""
+
+
+def correction_benchmark(args: argparse.Namespace) -> dict:
+    """The first load of N canonical themes, DuckDB's ingest of the file, a same-date correction of it (CHANGED
+    statuses) with and without the backup a load keeps first, and the same file loaded again (unchanged)."""
+    workdir = Path(args.workdir).resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    python = kpi_python(args)
+    kpis = {"": [str(python.parent / "kpi")]}
+    kpi_versions = versions(python, ["kpi", "polars", "pandera", "duckdb"])
+    if args.correction_before:
+        before = landed_python(args, args.correction_before, ".venv-before-correction")
+        kpis["_before"] = [str(before.parent / "kpi")]
+        kpi_versions["kpi before"] = args.correction_before
+    csv = generated(args.n, args.seed, workdir, python, args.exclude, canonical=True) / "themes.csv"
+    changed = workdir / f"changed_{CHANGED}.csv"
+    run_quiet([str(python), "-c", CHANGED_CODE, str(csv), str(changed), str(CHANGED)])
+    dbs = workdir / "db-correction"
+    shutil.rmtree(dbs, ignore_errors=True)
+    dbs.mkdir()
+    env = dict(os.environ, KPI_WAIT="0")
+    env.pop("KPI_DB", None)
+    day = month_ends(MONTHS)[-1]
+    no_backups = workdir / "programme_no_backups.toml"
+    no_backups.write_text((SAMPLE / "programme.toml").read_text(encoding="utf-8") + "\nbackups = 0\n", encoding="utf-8")
+
+    def fresh(name: str) -> Path:
+        path = dbs / name
+        for leftover in (path, path.with_name(path.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        shutil.rmtree(path.with_name(path.name + ".backups"), ignore_errors=True)
+        return path
+
+    def themes(kpi: list[str], source: Path, db: Path) -> list[str]:
+        return [*kpi, "load", str(source), "--kind", "themes", "--snapshot", day, "--db", str(db), "-q"]
+
+    bases = {}
+    print(f"loading the {args.n:,} themes each correction starts from ...", file=sys.stderr)
+    for tag, kpi in kpis.items():
+        bases[tag] = dbs / f"base{tag}.duckdb"
+        run_measured(themes(kpi, csv, bases[tag]), env=env)
+        bases["nb" + tag] = dbs / f"base_no_backups{tag}.duckdb"
+        run_measured([*kpi, "load", str(no_backups), "--db", str(bases["nb" + tag]), "-q"], env=env)
+        run_measured(themes(kpi, csv, bases["nb" + tag]), env=env)
+
+    def copied(base: Path, name: str) -> Path:
+        target = fresh(name)
+        shutil.copy2(base, target)
+        with open(target, "rb") as f:  # read once, as the base was: the copy's pages are cached for all alike
+            while f.read(1 << 24):
+                pass
+        return target
+
+    plan: dict[str, tuple[str, Callable[[], list[str]]]] = {}
+    for tag, kpi in kpis.items():
+        who = f" ({args.correction_before})" if tag else ""
+        plan["load" + tag] = (
+            f"first `kpi load` of {args.n:,} canonical themes, new file{who}",
+            lambda kpi=kpi, tag=tag: themes(kpi, csv, fresh(f"load{tag}.duckdb")),
+        )
+        plan["correct" + tag] = (
+            f"same-date correction, {CHANGED} statuses changed{who}",
+            lambda kpi=kpi, tag=tag: themes(kpi, changed, copied(bases[tag], f"correct{tag}.duckdb")),
+        )
+        plan["unchanged" + tag] = (
+            f"the same file again, unchanged{who}",
+            lambda kpi=kpi, tag=tag: themes(kpi, csv, copied(bases[tag], f"unchanged{tag}.duckdb")),
+        )
+        plan["correct_nb" + tag] = (
+            f"the correction with `backups = 0` (no copy kept first){who}",
+            lambda kpi=kpi, tag=tag: themes(kpi, changed, copied(bases["nb" + tag], f"correct_nb{tag}.duckdb")),
+        )
+        plan["unchanged_nb" + tag] = (
+            f"the unchanged file with `backups = 0`{who}",
+            lambda kpi=kpi, tag=tag: themes(kpi, csv, copied(bases["nb" + tag], f"unchanged_nb{tag}.duckdb")),
+        )
+    plan["floor"] = (
+        "floor: DuckDB `CREATE TABLE AS SELECT * FROM read_csv`, the same file",
+        lambda: [str(python), "-c", FLOOR_CODE, str(fresh("floor.duckdb")), str(csv)],
+    )
+    series = {key: Series(label) for key, (label, _) in plan.items()}
+    run_measured(plan["load"][1](), env=env)  # warm the page cache and the bytecode caches; not counted
+    for r in range(args.repeats):
+        for key, (label, make) in plan.items():
+            sample = run_measured(make(), env=env)
+            series[key].samples.append(sample)
+            print(f"  [{r + 1}/{args.repeats}] {label}: {sample.wall:.3f} s, {sample.rss_mb:.0f} MB", file=sys.stderr)
+    # What each command did: the correction one load of 0 new and CHANGED changed themes, the unchanged file none.
+    for tag, nb in [(tag, nb) for tag in kpis for nb in ("", "_nb")]:
+        base = run_quiet([str(python), "-c", LAST_LOAD_CODE, str(bases[nb.strip("_") + tag])]).strip()
+        count, last = (int(n) for n in base.strip("()").split(", ")[:2])
+        for name, expected in (
+            (f"correct{nb}{tag}", f"({count + 1}, {last + 1}, 0, {CHANGED})"),
+            (f"unchanged{nb}{tag}", base),
+        ):
+            got = run_quiet([str(python), "-c", LAST_LOAD_CODE, str(dbs / f"{name}.duckdb")]).strip()
+            if got != expected:
+                raise BenchError(f"{name}: loads {got}, expected {expected}")
+    changed.unlink(missing_ok=True)
+    shutil.rmtree(dbs, ignore_errors=True)
+    return {
+        "n": args.n,
+        "repeats": args.repeats,
+        "machine": machine(),
+        "kpi_env": kpi_versions,
+        "input_bytes": csv.stat().st_size,
+        "before": args.correction_before,
+        "series": {k: asdict(v) for k, v in series.items()},
+    }
+
+
+def correction_markdown(results: dict) -> str:
+    """The correction measurements and their targets as markdown."""
+    s = {k: Series(v["label"], [Sample(**x) for x in v["samples"]]) for k, v in results["series"].items()}
+    m = results["machine"]
+    lines = [
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']} RAM, {m['os']}, Python {m['python']}.  ",
+        "kpi environment: " + ", ".join(f"{k} {v}" for k, v in results["kpi_env"].items()) + ".  ",
+        f"Input: {results['n']:,} canonical themes ({results['input_bytes'] / 1e6:.0f} MB); median of "
+        f"{results['repeats']} runs each, interleaved; ratios are medians of side-by-side ratios.",
+        "",
+        "| measurement | median wall (s) | min–max (s) | CPU (s) | max RSS (MB) | ratio |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    targets = []
+    for tag in ["", "_before"]:
+        if "load" + tag not in s:
+            continue
+        load = s["load" + tag]
+        ratios = {
+            key: (paired(s[key + tag], load), paired(s[key + tag], load, "rss_mb"))
+            for key in ("correct", "unchanged", "correct_nb", "unchanged_nb")
+        }
+        for key in ("load", "correct", "unchanged", "correct_nb", "unchanged_nb"):
+            x = s[key + tag]
+            ratio = (
+                "1.00×"
+                if key == "load"
+                else (f"{ratio_text(ratios[key][0])} the load; RSS {ratio_text(ratios[key][1])}")
+            )
+            if tag and key != "load":  # this kpi's time for the same command, side by side
+                ratio += f"; now {ratio_text(paired(s[key], x))} of this"
+            lines.append(
+                f"| {x.label} | {x.median():.3f} | {x.spread()} | {x.median('cpu'):.2f} | {x.median('rss_mb'):.0f} | "
+                f"{ratio} |"
+            )
+        if tag:
+            continue
+        floor = paired(load, s["floor"])
+        targets = [
+            (f"correction ≤ {CORRECTION_VS_LOAD:g}× the first load (time)", ratios["correct"][0], CORRECTION_VS_LOAD),
+            (
+                f"correction ≤ {CORRECTION_RSS_VS_LOAD:g}× the first load (peak RSS)",
+                ratios["correct"][1],
+                CORRECTION_RSS_VS_LOAD,
+            ),
+            (
+                f"unchanged file ≤ {UNCHANGED_VS_LOAD:g}× the first load (time)",
+                ratios["unchanged"][0],
+                UNCHANGED_VS_LOAD,
+            ),
+            (f"load ≤ {LOAD_VS_FLOOR:g}× DuckDB's own ingest", floor, LOAD_VS_FLOOR),
+        ]
+    x = s["floor"]
+    lines.append(
+        f"| {x.label} | {x.median():.3f} | {x.spread()} | {x.median('cpu'):.2f} | {x.median('rss_mb'):.0f} | "
+        f"load {ratio_text(paired(s['load'], x))} this |"
+    )
+    lines += ["", "| target | measured | met |", "|---|---:|---|"]
+    lines += [f"| {name} | {ratio_text(v)} | {'met' if v <= t else '**not met**'} |" for name, v, t in targets]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # The portfolio at scale (issue 23): 50 programme files of 150 themes and 5 of N, read side by side.
 
 PORTFOLIO_SMALL, PORTFOLIO_LARGE, PORTFOLIO_SMALL_THEMES = 50, 5, 150
@@ -1037,6 +1233,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--before-ref", default=BEFORE_CLI_REF, help=f"git commit before the command-line package ({BEFORE_CLI_REF})"
     )
+    parser.add_argument(
+        "--correction",
+        action="store_true",
+        help="measure only a same-date correction and an unchanged file against the first load (issue 34)",
+    )
+    parser.add_argument(
+        "--correction-before", help="with --correction: also the same commands by kpi at this git commit"
+    )
     args = parser.parse_args(argv)
     if args.repeats < 1 or args.n < 10:
         parser.error("--repeats must be ≥ 1 and --n ≥ 10")
@@ -1045,6 +1249,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1))
         print(startup_markdown(results))
+        return 0
+    if args.correction:
+        try:
+            results = correction_benchmark(args)
+        except BenchError as exc:
+            print(f"benchmark failed: {exc}", file=sys.stderr)
+            return 1
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1))
+        print(correction_markdown(results))
         return 0
     if args.portfolio:
         results = portfolio_benchmark(args)

@@ -1,4 +1,5 @@
-"""Shared fixtures: real DuckDB files, real CSV files, the real CLI in a subprocess."""
+"""Shared fixtures: real DuckDB files, real CSV files, the CLI (in this process: kit.cli; kit.run_kpi for a real
+subprocess)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from kit import SAMPLE, run_kpi, run_kpi_en, write
+from kit import SAMPLE, cli, cli_en, write
 
 
 @pytest.fixture
 def kpi() -> Callable[..., subprocess.CompletedProcess[str]]:
-    """The CLI as a subprocess runner (Japanese, kpi's default)."""
-    return run_kpi
+    """The CLI run in this process, giving what a subprocess gives (Japanese, kpi's default)."""
+    return cli
 
 
 @pytest.fixture
 def kpi_en() -> Callable[..., subprocess.CompletedProcess[str]]:
-    """The CLI as a subprocess runner with English messages."""
-    return run_kpi_en
+    """The CLI run in this process, giving what a subprocess gives, with English messages."""
+    return cli_en
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def db(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def _sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
-    result = run_kpi("load", "--db", str(path), str(SAMPLE))
+    result = cli("load", "--db", str(path), str(SAMPLE))
     assert result.returncode == 0, result.stderr
     return path
 

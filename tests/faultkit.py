@@ -155,12 +155,12 @@ class BigLoad:
     longest: str  # the longest statement inside the load's transaction (found by measuring, not by name)
 
     def state(self, db: Path, command: bool = True) -> str:
-        """'before' or 'after': the database opens, `kpi report` passes (the command, or the library in this
-        process when `command` is false), and it holds all or none of the load."""
+        """'before' or 'after': the database opens, `kpi report` passes (the command line, or the library when
+        `command` is false; both in this process), and it holds all or none of the load."""
         if command:
-            from kit import run_kpi
+            from kit import cli
 
-            report = run_kpi("report", "--db", str(db), "--as-of", "2025", "--format", "json")
+            report = cli("report", "--db", str(db), "--as-of", "2025", "--format", "json")
             assert report.returncode == 0, report.stderr
             assert "Traceback" not in report.stderr
         else:

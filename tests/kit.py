@@ -1,10 +1,16 @@
-"""Helpers of the tests: the project's folders, the real CLI in a subprocess, small input files."""
+"""Helpers of the tests: the project's folders, the CLI in this process or in a real subprocess, small input files."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import locale
 import os
 import subprocess
 import sys
+import time
+import traceback
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +36,132 @@ def run_kpi(
 def run_kpi_en(*args: str, env: dict[str, str] | None = None, **kwargs: object) -> subprocess.CompletedProcess[str]:
     """run_kpi with English messages (KPI_LANG=en)."""
     return run_kpi(*args, env={"KPI_LANG": "en", **(env or {})}, **kwargs)  # type: ignore[arg-type]
+
+
+# The warning filters a new Python starts with (no -W, no PYTHONWARNINGS), but the one for __main__ (kpi is not it here).
+PROCESS_WARNINGS: list[tuple[Any, type[Warning]]] = [
+    ("ignore", DeprecationWarning),
+    ("ignore", PendingDeprecationWarning),
+    ("ignore", ImportWarning),
+    ("ignore", ResourceWarning),
+]
+
+
+def cli(
+    *args: str,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 120,
+    stderr_to: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """`kpi ARGS` in this process, giving what run_kpi gives (exit code, stdout and stderr as text) without a new
+    Python's ~0.9 s of imports; with `stderr_to`, stderr is that file (as cron's `2>` makes it), not captured. The
+    process's own behaviour (signals, kills, locks held by another process, start-up, the installed entry point, a
+    terminal, the real stdout's encoding) needs run_kpi; `timeout` is not enforced."""
+    from kpi.cli import commands, help
+    from kpi.cli.main import main
+    from kpi.cli.output import Voice
+
+    commands.register(None)  # every command and its help built once, in one language (help.HELP's, as imported)
+    built_in = help.HELP.lang
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("KPI_")}
+    full_env.update(env or {})
+    encoding = locale.getpreferredencoding(False)  # a pipe's, as in the subprocess
+    out, err = io.BytesIO(), io.BytesIO()
+    streams = (
+        io.TextIOWrapper(io.BytesIO(), encoding=encoding),
+        io.TextIOWrapper(out, encoding=encoding, write_through=True),
+        io.TextIOWrapper(
+            stderr_to.open("wb") if stderr_to else err, encoding=encoding, errors="backslashreplace", write_through=True
+        ),
+    )
+    saved = (dict(os.environ), sys.argv, sys.stdin, sys.stdout, sys.stderr, sys.__stdout__, Path.cwd())
+    _new_process()
+    os.environ.clear()
+    os.environ.update(full_env)
+    _tzset_if_changed(saved[0])
+    voice = Voice.early(list(args))
+    shows_help = not args or "--help" in args or "-h" in args or "_KPI_COMPLETE" in full_env
+    code: object = 0
+    with warnings.catch_warnings():  # a new process's filters: what it would print goes to its stderr
+        warnings.resetwarnings()
+        for action, category in PROCESS_WARNINGS:
+            warnings.filterwarnings(action, category=category, append=True)
+        warnings.showwarning = _warn_on_stderr  # (not pytest's record of them)
+        try:
+            if shows_help and voice.lang is not built_in:  # (help in another language needs a process of its own)
+                return run_kpi(*args, env=env, cwd=cwd, timeout=timeout)
+            help.HELP.lang = voice.lang  # what kpi.cli.help gives a new process: the words of usage errors
+            sys.argv = ["kpi", *args]
+            sys.stdin, sys.stdout, sys.stderr = streams
+            sys.__stdout__ = streams[1]  # (click's help width and shutil read the terminal size from it)
+            if cwd is not None:
+                os.chdir(cwd)
+            main(list(args))
+        except SystemExit as done:  # as kpi.entry.leave: None is 0, a number is itself, anything else 1
+            code = done.code
+        except Exception:  # what Python does with an uncaught exception (--debug): the traceback, exit 1
+            traceback.print_exc()
+            code = 1
+        finally:
+            for stream in streams[1:]:
+                with contextlib.suppress(ValueError):
+                    stream.flush()
+            help.HELP.lang = built_in
+            os.chdir(saved[6])
+            os.environ.clear()
+            os.environ.update(saved[0])
+            _tzset_if_changed(full_env)
+            sys.argv, sys.stdin, sys.stdout, sys.stderr, sys.__stdout__ = saved[1:6]
+            _new_process()  # the tests that use kpi's modules directly see no trace of this run
+    returncode = 0 if code is None else code if isinstance(code, int) else 1
+    stdout, stderr = _as_text(out.getvalue(), encoding), _as_text(err.getvalue(), encoding)
+    for stream in streams[:2]:
+        stream.detach()  # (closing a wrapper would close its buffer)
+    if stderr_to:
+        streams[2].close()
+    else:
+        streams[2].detach()
+    return subprocess.CompletedProcess(["kpi", *args], returncode, stdout, stderr)
+
+
+def cli_en(*args: str, env: dict[str, str] | None = None, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """cli with English messages (KPI_LANG=en)."""
+    return cli(*args, env={"KPI_LANG": "en", **(env or {})}, **kwargs)
+
+
+def _warn_on_stderr(
+    message: Warning | str, category: type[Warning], filename: str, lineno: int, file: Any = None, line: Any = None
+) -> None:
+    sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
+def _as_text(data: bytes, encoding: str) -> str:
+    """Bytes as subprocess.run(text=True) reads them: decoded, every line end read as a newline."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding=encoding).read()
+
+
+def _tzset_if_changed(before: dict[str, str]) -> None:
+    if before.get("TZ") != os.environ.get("TZ"):
+        time.tzset()
+
+
+def _new_process() -> None:
+    """kpi's per-process state as a new process has it: no signal noted, nothing kept, no database protected, the
+    umask not yet read."""
+    from kpi import interrupts
+    from kpi.db import connect, gate, notices, versions
+
+    interrupts._received, interrupts._raised, interrupts._count = None, False, 0
+    interrupts._holds, interrupts._finished = 0, False
+    interrupts._kept.clear()
+    notices._notices.clear()
+    connect._commits = 0
+    connect._early.clear()
+    gate._databases.clear()
+    gate._umask_at_start = None
+    versions._shown.clear()
+    versions._used.clear()
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:

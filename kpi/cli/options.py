@@ -26,7 +26,10 @@ from kpi.present.formats import (
     CheckFormat,
     DueFormat,
     ExportFormat,
+    Format,
+    Formats,
     ListingFormat,
+    PortfolioFormat,
     RecordFormat,
     ReportFormat,
     TableFormat,
@@ -228,16 +231,19 @@ def in_argument(help_key: str) -> Any:
     return typer.Argument(help=HELP(help_key), show_default=False, click_type=InputPath())
 
 
-def format_option() -> Any:
-    """--format / -f, whatever the command's choices."""
-    return typer.Option("--format", "-f", help=HELP("help.opt.format"))
+def format_option(offered: Formats, help_key: str = "help.opt.format") -> Any:
+    """--format / -f: one of the formats the command offers (a Format)."""
+    from typer._types import TyperChoice
+
+    return typer.Option("--format", "-f", help=HELP(help_key), click_type=TyperChoice([f.value for f in offered]))
 
 
-ReportFormatOption = Annotated[ReportFormat, format_option()]
-TableFormatOption = Annotated[TableFormat, format_option()]
-ChangesFormatOption = Annotated[ChangesFormat, format_option()]
-CheckFormatOption = Annotated[CheckFormat, format_option()]
-DueFormatOption = Annotated[DueFormat, format_option()]
-ListingFormatOption = Annotated[ListingFormat, format_option()]
-RecordFormatOption = Annotated[RecordFormat, format_option()]
-ExportFormatOption = Annotated[ExportFormat, typer.Option("--format", "-f", help=HELP("help.opt.export_format"))]
+ReportFormatOption = Annotated[Format, format_option(ReportFormat)]
+TableFormatOption = Annotated[Format, format_option(TableFormat)]
+ChangesFormatOption = Annotated[Format, format_option(ChangesFormat)]
+CheckFormatOption = Annotated[Format, format_option(CheckFormat)]
+DueFormatOption = Annotated[Format, format_option(DueFormat)]
+ListingFormatOption = Annotated[Format, format_option(ListingFormat)]
+RecordFormatOption = Annotated[Format, format_option(RecordFormat)]
+PortfolioFormatOption = Annotated[Format, format_option(PortfolioFormat)]
+ExportFormatOption = Annotated[Format, format_option(ExportFormat, "help.opt.export_format")]

@@ -253,10 +253,12 @@ def _list_followed(con: duckdb.DuckDBPyConnection, snapshot: dt.date) -> tuple[i
     return (int(row[0]), row[1]) if row else None
 
 
-def _refuse_another_programme(con: duckdb.DuckDBPyConnection, parts: list[Incoming], renumbered: str | None) -> bool:
-    """Refuse a list (in `incoming_list`) whose theme IDs shared with the stored list it follows (the themes it
-    holds, carried ones included: kpi.db.carried) are fewer than half of the smaller list's: another programme's list, unless `renumbered` says the IDs were renumbered. Whether
-    the reason was needed.
+def _refuse_another_programme(
+    con: duckdb.DuckDBPyConnection, parts: list[Incoming], incoming: str, renumbered: str | None
+) -> bool:
+    """Refuse a list (the table `incoming`) whose theme IDs shared with the stored list it follows (the themes it
+    holds, carried ones included: kpi.db.carried) are fewer than half of the smaller list's: another programme's
+    list, unless `renumbered` says the IDs were renumbered. Whether the reason was needed.
 
     Half of the smaller list: a list that grows (a new call's themes) or is sent in part shares all of the smaller
     one; another programme's shares next to none.
@@ -267,13 +269,16 @@ def _refuse_another_programme(con: duckdb.DuckDBPyConnection, parts: list[Incomi
     if followed is None:
         return False
     holds = f"SELECT theme_id FROM {listed('$l')}"  # the themes it holds, those it carries included
-    row = fetch_one(
-        con,
-        "SELECT (SELECT count(DISTINCT theme_id) FROM incoming_list), "
-        f"(SELECT count(DISTINCT theme_id) FROM ({holds})), "
-        f"(SELECT count(*) FROM (SELECT theme_id FROM incoming_list INTERSECT {holds}))",
-        {"l": followed[0]},
-    )
+    if _unique(parts):  # one pass: each held theme matched against incoming IDs that are known to be unique
+        counted = f"""SELECT {parts[0].tables["themes"].height}, count(*), count(i.theme_id)
+            FROM (SELECT DISTINCT theme_id FROM ({holds})) h LEFT JOIN {incoming} i USING (theme_id)"""
+    else:
+        counted = (
+            f"SELECT (SELECT count(DISTINCT theme_id) FROM {incoming}), "
+            f"(SELECT count(DISTINCT theme_id) FROM ({holds})), "
+            f"(SELECT count(*) FROM (SELECT theme_id FROM {incoming} INTERSECT {holds}))"
+        )
+    row = fetch_one(con, counted, {"l": followed[0]})
     ids, held, shared = (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
     if shared * 2 >= min(ids, held):
         return False
@@ -292,12 +297,14 @@ def _refuse_another_programme(con: duckdb.DuckDBPyConnection, parts: list[Incomi
     raise InputRejected("load.another_programmes_list", [failure], **params)
 
 
-def _refuse_dropped(con: duckdb.DuckDBPyConnection, parts: list[Incoming], stored: int, snapshot: dt.date) -> None:
-    """Refuse a corrected list (in `incoming_list`) that leaves out a theme the list it corrects gave and no earlier
+def _refuse_dropped(
+    con: duckdb.DuckDBPyConnection, parts: list[Incoming], incoming: str, stored: int, snapshot: dt.date
+) -> None:
+    """Refuse a corrected list (the table `incoming`) that leaves out a theme the list it corrects gave and no earlier
     list names: the theme would leave every figure as a side effect of a missing row. A theme leaves explicitly,
     listed as 採択取消; one an earlier list names stays with its state there (it is carried)."""
-    dropped = """SELECT theme_id FROM theme_rows WHERE list_id = $l
-        EXCEPT SELECT theme_id FROM incoming_list
+    dropped = f"""SELECT theme_id FROM theme_rows WHERE list_id = $l
+        EXCEPT SELECT theme_id FROM {incoming}
         EXCEPT SELECT r.theme_id FROM theme_rows r JOIN theme_lists t USING (list_id) WHERE t.snapshot < $s"""
     ids = [str(i) for (i,) in con.execute(f"{dropped} ORDER BY 1", {"l": stored, "s": snapshot}).fetchall()]
     if not ids:
@@ -340,6 +347,62 @@ def _first_list(con: duckdb.DuckDBPyConnection, parts: list[Incoming]) -> list[F
     return [replace(result, snapshot_from=part.snapshot_from)]
 
 
+@dataclass(frozen=True)
+class Against:
+    """A file's themes against a stored list: new to it, changed since it (and how many in each column, THEME_FIELDS
+    order, columns that changed in no theme left out); for a file whose theme IDs are unique, whether it is that
+    list exactly (`same`), whether it gives every theme that list gives (`covers`) and whether at least half its IDs
+    are in that list (`half_shared`)."""
+
+    new: int
+    changed: int
+    fields: tuple[tuple[str, int], ...] = ()
+    same: bool = False
+    covers: bool = False
+    half_shared: bool = False
+
+
+def _against(con: duckdb.DuckDBPyConnection, part: Incoming, previous: tuple[int, dt.date] | None) -> Against:
+    """A file's themes compared with the stored list `previous` (none: every theme is new), by one join on theme_id.
+
+    With the file's theme IDs unique, the join pairs each stored row with at most one of the file's: the file is the
+    list exactly when every one of its rows found one stored row equal in every column and the list holds no other
+    (the multisets equal, as `EXCEPT ALL` both ways would find), and it gives every theme the list gives when every
+    stored row was paired.
+    """
+    rows = part.tables["themes"].height
+    if previous is None:
+        return Against(rows, 0)
+    records = part.tables["themes"]
+    name = _rows_of(con, records, "part")
+    differs = [f"p.{c} IS DISTINCT FROM r.{c}" for c in THEME_FIELDS]
+    per_field = ", ".join(f"count(*) FILTER (r.theme_id IS NOT NULL AND {d})" for d in differs)
+    try:
+        row = fetch_one(
+            con,
+            f"""SELECT (SELECT count(*) FROM theme_rows WHERE list_id = $l), count(*), count(r.theme_id),
+                      count(*) FILTER (r.theme_id IS NULL),
+                      count(*) FILTER (r.theme_id IS NOT NULL AND ({" OR ".join(differs)})), {per_field}
+               FROM {name} p LEFT JOIN theme_rows r ON r.list_id = $l AND r.theme_id = p.theme_id""",
+            {"l": previous[0]},
+        )
+    finally:
+        if not isinstance(records, Staged):
+            con.unregister(name)
+    if row is None:
+        return Against(rows, 0)
+    listed_rows, joined, paired, new, changed = (int(n) for n in row[:5])
+    fields = tuple((c, int(n)) for c, n in zip(THEME_FIELDS, row[5:], strict=True) if n)
+    same = new == 0 and changed == 0 and joined == rows == listed_rows
+    return Against(new, changed, fields, same, paired == listed_rows, (rows - new) * 2 >= rows)
+
+
+def _unique(parts: list[Incoming]) -> bool:
+    """Whether the list is one file staged by DuckDB, whose theme IDs are then known to be unique and never null
+    (kpi.load.staged counts them)."""
+    return len(parts) == 1 and isinstance(parts[0].tables["themes"], Staged) and parts[0].tables["themes"].recoded
+
+
 def _write_theme_list(
     con: duckdb.DuckDBPyConnection, parts: list[Incoming], renumbered: str | None = None
 ) -> list[FileResult]:
@@ -351,32 +414,52 @@ def _write_theme_list(
     if first is not None:
         return first
     cols = ", ".join(THEME_COLUMNS)
-    names = [_rows_of(con, part.tables["themes"], f"incoming_{i}") for i, part in enumerate(parts)]
-    union = " UNION ALL ".join(f"SELECT {cols} FROM {name}" for name in names)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE incoming_list AS {union}")
-    for name, part in zip(names, parts, strict=True):
-        if not isinstance(part.tables["themes"], Staged):
-            con.unregister(name)
+    unique = _unique(parts)
+    if unique:  # read where it was staged: no copy
+        incoming = parts[0].tables["themes"].table
+    else:
+        incoming = "incoming_list"
+        names = [_rows_of(con, part.tables["themes"], f"incoming_{i}") for i, part in enumerate(parts)]
+        union = " UNION ALL ".join(f"SELECT {cols} FROM {name}" for name in names)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE incoming_list AS {union}")
+        for name, part in zip(names, parts, strict=True):
+            if not isinstance(part.tables["themes"], Staged):
+                con.unregister(name)
     try:
-        waived = _refuse_another_programme(con, parts, renumbered)
         stored = _list_at(con, snapshot)
-        if stored is not None:
-            differs = fetch_one(
-                con,
-                f"""SELECT (SELECT count(*) FROM (SELECT {cols} FROM incoming_list
-                                                 EXCEPT ALL SELECT {cols} FROM theme_rows WHERE list_id = $l))
-                         + (SELECT count(*) FROM (SELECT {cols} FROM theme_rows WHERE list_id = $l
-                                                 EXCEPT ALL SELECT {cols} FROM incoming_list))""",
-                {"l": stored},
-            )
-            if differs == (0,):
-                return [_unchanged(con, part, part.tables["themes"].height) for part in parts]
-            _refuse_dropped(con, parts, stored, snapshot)
+        compared: list[Against] = []
+        if stored is not None and unique:
+            # One join on theme_id tells the counts, whether the file is the stored list as it is, whether it gives
+            # every theme that list gives, and whether it shares half its IDs with that list (Against).
+            compared = [_against(con, parts[0], (stored, snapshot))]
+            if compared[0].same:  # (the list it corrects shares all its IDs: never another programme's)
+                return [_unchanged(con, parts[0], parts[0].tables["themes"].height)]
+            # The list followed is the stored one, whose themes it holds: sharing half the file's IDs with its own
+            # rows is sharing half the smaller list's.
+            waived = not compared[0].half_shared and _refuse_another_programme(con, parts, incoming, renumbered)
+            if not compared[0].covers:
+                _refuse_dropped(con, parts, incoming, stored, snapshot)
+        else:
+            waived = _refuse_another_programme(con, parts, incoming, renumbered)
+            if stored is not None:
+                differs = fetch_one(
+                    con,
+                    f"""SELECT (SELECT count(*) FROM (SELECT {cols} FROM {incoming}
+                                                     EXCEPT ALL SELECT {cols} FROM theme_rows WHERE list_id = $l))
+                             + (SELECT count(*) FROM (SELECT {cols} FROM theme_rows WHERE list_id = $l
+                                                     EXCEPT ALL SELECT {cols} FROM {incoming}))""",
+                    {"l": stored},
+                )
+                if differs == (0,):
+                    return [_unchanged(con, part, part.tables["themes"].height) for part in parts]
+                _refuse_dropped(con, parts, incoming, stored, snapshot)
         previous = _list_before(con, snapshot)
         results = []
         load_ids = []
-        for part in parts:
-            new, changed, fields = _against(con, part, (stored, snapshot) if stored is not None else previous)
+        if not compared:
+            compared = [_against(con, part, (stored, snapshot) if stored is not None else previous) for part in parts]
+        for part, against in zip(parts, compared, strict=True):
+            new, changed, fields = against.new, against.changed, against.fields
             reason = renumbered if waived else None
             load_ids.append(_record_load(con, part, part.tables["themes"].height, new, changed, reason))
             results.append((part, new, changed, fields))
@@ -389,13 +472,13 @@ def _write_theme_list(
             )
         con.execute("INSERT INTO theme_lists_versions VALUES (?, ?, ?, NULL)", [list_id, snapshot, load_ids[0]])
         con.execute(
-            f"INSERT INTO theme_rows (list_id, {cols}, load_id) SELECT ?, {cols}, ? FROM incoming_list",
+            f"INSERT INTO theme_rows (list_id, {cols}, load_id) SELECT ?, {cols}, ? FROM {incoming}",
             [list_id, load_ids[0]],
         )
         missing_ids: list[str] = []
         missing = 0
         if previous is not None:
-            gone = "SELECT theme_id FROM theme_rows WHERE list_id = $p EXCEPT SELECT theme_id FROM incoming_list"
+            gone = f"SELECT theme_id FROM theme_rows WHERE list_id = $p EXCEPT SELECT theme_id FROM {incoming}"
             missing = int((fetch_one(con, f"SELECT count(*) FROM ({gone})", {"p": previous[0]}) or (0,))[0])
             ids = con.execute(f"{gone} ORDER BY theme_id LIMIT {MISSING_LISTED}", {"p": previous[0]}).fetchall()
             missing_ids = [str(i) for (i,) in ids]
@@ -423,35 +506,6 @@ def _write_theme_list(
         for part in parts:
             if isinstance(part.tables["themes"], Staged):
                 stage.drop(con, part.tables["themes"])
-
-
-def _against(
-    con: duckdb.DuckDBPyConnection, part: Incoming, previous: tuple[int, dt.date] | None
-) -> tuple[int, int, tuple[tuple[str, int], ...]]:
-    """A file's themes new to the previous list, those with any column changed since it, and how many changed in
-    each column (THEME_FIELDS order; columns that changed in no theme left out)."""
-    rows = part.tables["themes"].height
-    if previous is None:
-        return rows, 0, ()
-    records = part.tables["themes"]
-    name = _rows_of(con, records, "part")
-    differs = [f"p.{c} IS DISTINCT FROM r.{c}" for c in THEME_FIELDS]
-    per_field = ", ".join(f"count(*) FILTER (r.theme_id IS NOT NULL AND {d})" for d in differs)
-    try:
-        row = fetch_one(
-            con,
-            f"""SELECT count(*) FILTER (r.theme_id IS NULL),
-                      count(*) FILTER (r.theme_id IS NOT NULL AND ({" OR ".join(differs)})), {per_field}
-               FROM {name} p LEFT JOIN theme_rows r ON r.list_id = $l AND r.theme_id = p.theme_id""",
-            {"l": previous[0]},
-        )
-    finally:
-        if not isinstance(records, Staged):
-            con.unregister(name)
-    if row is None:
-        return rows, 0, ()
-    fields = tuple((c, int(n)) for c, n in zip(THEME_FIELDS, row[2:], strict=True) if n)
-    return int(row[0]), int(row[1]), fields
 
 
 def write_sources(

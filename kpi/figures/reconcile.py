@@ -194,7 +194,9 @@ def reconcile(con: duckdb.DuckDBPyConnection) -> list[Comparison]:
     reports: dict[int, Report] = {}
     results = []
     for figure, as_of, value, source in published:
-        year_report = reports.setdefault(int(as_of), report(con, int(as_of)))
+        if int(as_of) not in reports:  # (setdefault would build the report for every figure)
+            reports[int(as_of)] = report(con, int(as_of))
+        year_report = reports[int(as_of)]
         exact, notes = resolve(con, figure, year_report)
         results.append(compare(figure, int(as_of), value, exact, source, notes))
     return _point_at_element_groups(results) + rs_comparisons(con)

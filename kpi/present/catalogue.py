@@ -48,11 +48,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "verdict.no_target": ("目標未設定", "no target"),
     "notes": ("注", "notes"),
     "section.outlook": ("見通し", "Outlook"),
-    "section.status_summary": ("研究開発の状況（先導研究除く）", "Status of themes (leading research excluded)"),
-    "section.by_element": ("基盤要素別", "By element"),
     "col.item": ("研究開発項目", "item"),
     "col.element": ("基盤要素", "element"),
-    "section.budget": ("予算執行（億円）", "Budget execution (100M yen, 億円)"),
     "col.fy": ("年度", "FY"),
     "col.wareki": ("和暦", "wareki"),
     "col.budget": ("予算", "budget"),
@@ -62,52 +59,26 @@ WORDS: dict[str, tuple[str, str]] = {
     "col.cumulative_executed": ("累計執行", "cum. executed"),
     "col.cumulative_ratio": ("累計執行率", "cum. ratio"),
     "mark.draws": ("※", "*"),
-    "note.draws": (
-        "※ 執行が当該年度予算を上回る年度（基金のため前年度までの予算を充当）。",
-        "* execution above the year's budget: the fund draws on earlier appropriations.",
-    ),
-    "section.trend": ("短期指標の推移（各年度末時点）", "Short-term ratio by fiscal year (at each year's end)"),
-    "list.heading": ("{label}（{n}）", "{label} ({n})"),
-    "list.more": (
-        "… ほか{n}件（すべては kpi report --all、または kpi export の themes.csv）",
-        "… and {n} more (all of them: kpi report --all, or themes.csv of kpi export)",
-    ),
     "col.theme_id": ("テーマID", "theme_id"),
     "col.organizations": ("機関名", "organizations"),
     "col.title": ("開発テーマ名", "title"),
     "col.end_fy": ("終了年度", "end FY"),
     "col.status": ("結果/状況", "status"),
     "none": ("（なし）", "(none)"),
-    "section.outputs": ("特許出願・論文発表等", "Outputs: papers, presentations and patent applications"),
     "row.total": ("計", "total"),
-    "section.stage_gate": ("ステージゲート審査", "Stage-gate reviews"),
     "col.review_fy": ("審査年度", "review FY"),
     "col.reviewers": ("委員数", "reviewers"),
     "col.mean": ("平均点", "mean"),
     "col.decision": ("判定", "decision"),
-    "stagegate.not_reviewed_count": ("審査記録のないテーマ: {n}件", "themes without a review: {n}"),
     "stagegate.not_reviewed": ("審査記録なし", "not reviewed"),
-    "section.evaluation": ("評点法による評価結果", "Working-group scores (評点法)"),
     "col.criterion": ("評価項目", "criterion"),
     "col.score": ("評点", "score"),
-    "section.rs": (
-        "歳出予算と執行（行政事業レビュー RS、予算事業ID {project_id}、億円）",
-        "Appropriations (RS open data, 予算事業ID {project_id}, 100M yen)",
-    ),
     "col.rs.budget_fy": ("予算年度", "budget FY"),
     "col.rs.number": ("番号", "no."),
     "col.rs.kind": ("種別", "kind"),
     "col.rs.period": ("期間", "period"),
     "col.rs.target": ("目標", "target"),
     "col.rs.achievement_rate": ("達成率", "achievement %"),
-    "rs.note": (
-        "執行率 = 執行額 / 歳出予算現額（RSの定義）。基金事業のRS執行は基金への繰入れであり研究開発の支出ではない"
-        "ため、上の予算執行表とは別に示す。当年度の執行は未公表（0ではない）。",
-        "ratio = executed / current appropriation, as RS defines it. For a fund, RS execution is the transfer "
-        "into the fund, not R&D spending, so it is shown apart from the budget table above. The sheet's own "
-        "year has no execution yet (not 0).",
-    ),
-    "section.rs_indicators": ("RSの成果指標（公表値、◎ = 目標年度）", "RS indicators (as published; ◎ = target year)"),
     "mark.yes": ("○", "yes"),
     "export.wrote": ("書き出し: {path}", "wrote {path}"),
     "html.project_id": ("予算事業ID", "budget project ID"),
@@ -1284,10 +1255,6 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     # ------------------------------------------------------------------ kpi/present/report.py
     "report.title": ("{name}（予算事業ID {project_id}）", "{name} (budget project ID {project_id})"),
-    "evaluation.points": (
-        "評点は {points} として換算し、評価した委員で平均（未記入は除く）。",
-        "Grades count as {points}, averaged over the members who graded (blanks left out).",
-    ),
     "cli.html_needs_out": (
         "--format html はファイルに書き出します: --out report.html を付けてください",
         "--format html writes a file: add --out report.html",
@@ -1439,6 +1406,39 @@ WORDS: dict[str, tuple[str, str]] = {
         "短期: 最終評価待ち・遅延{pending}件が全て目標未達でも {worst}（目標{target}以上を確保）",
         "short-term: even if none of the {pending} themes awaiting their result or delayed meets its goal, {worst} "
         "(the {target} target is secured)",
+    ),
+    "section.status_summary": ("研究開発の状況（先導研究除く）", "Status of themes (leading research excluded)"),
+    "section.by_element": ("基盤要素別", "By element"),
+    "section.budget": ("予算執行（億円）", "Budget execution (100M yen, 億円)"),
+    "note.draws": (
+        "※ 執行が当該年度予算を上回る年度（基金のため前年度までの予算を充当）。",
+        "* execution above the year's budget: the fund draws on earlier appropriations.",
+    ),
+    "section.trend": ("短期指標の推移（各年度末時点）", "Short-term ratio by fiscal year (at each year's end)"),
+    "list.heading": ("{label}（{n}）", "{label} ({n})"),
+    "list.more": (
+        "… ほか{n}件（すべては kpi report --all、または kpi export の themes.csv）",
+        "… and {n} more (all of them: kpi report --all, or themes.csv of kpi export)",
+    ),
+    "section.outputs": ("特許出願・論文発表等", "Outputs: papers, presentations and patent applications"),
+    "section.stage_gate": ("ステージゲート審査", "Stage-gate reviews"),
+    "stagegate.not_reviewed_count": ("審査記録のないテーマ: {n}件", "themes without a review: {n}"),
+    "section.evaluation": ("評点法による評価結果", "Working-group scores (評点法)"),
+    "section.rs": (
+        "歳出予算と執行（行政事業レビュー RS、予算事業ID {project_id}、億円）",
+        "Appropriations (RS open data, 予算事業ID {project_id}, 100M yen)",
+    ),
+    "rs.note": (
+        "執行率 = 執行額 / 歳出予算現額（RSの定義）。基金事業のRS執行は基金への繰入れであり研究開発の支出ではない"
+        "ため、上の予算執行表とは別に示す。当年度の執行は未公表（0ではない）。",
+        "ratio = executed / current appropriation, as RS defines it. For a fund, RS execution is the transfer "
+        "into the fund, not R&D spending, so it is shown apart from the budget table above. The sheet's own "
+        "year has no execution yet (not 0).",
+    ),
+    "section.rs_indicators": ("RSの成果指標（公表値、◎ = 目標年度）", "RS indicators (as published; ◎ = target year)"),
+    "evaluation.points": (
+        "評点は {points} として換算し、評価した委員で平均（未記入は除く）。",
+        "Grades count as {points}, averaged over the members who graded (blanks left out).",
     ),
     # ------------------------------------------------------------------ kpi/present/settings_file.py
     "init.template": (

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from kpi.figures.changes import Changes
 from kpi.figures.kpis import Kpi
 from kpi.figures.status import ThemeRow
 from kpi.present import labels, rows
 from kpi.present.catalogue import Words
-from kpi.present.formats import ChangesFormat
+from kpi.present.formats import Format
 from kpi.present.json_out import dumps, kpi_json
 from kpi.present.numbers import number, percent
-from kpi.present.tables import table
-
-THEME_KEYS = ("col.theme_id", "col.item", "col.element", "col.organizations", "col.title", "col.end_fy")
+from kpi.present.tables import Column, Table, block, heading, is_text, text
 
 
-def _theme_cells(t: ThemeRow, words: Words) -> list[str]:
-    return [t.theme_id, rows.item_label(t.item, words), t.element, t.organizations, t.title, str(t.end_fy)]
+def _theme_columns(words: Words) -> list[Column]:
+    """The columns every table of changed themes starts with; `theme` gives the theme of a row."""
+    return [
+        Column(words("col.theme_id"), lambda r: r.theme.theme_id),
+        Column(words("col.item"), lambda r: rows.item_label(r.theme.item, words)),
+        Column(words("col.element"), lambda r: r.theme.element),
+        Column(words("col.organizations"), lambda r: r.theme.organizations),
+        Column(words("col.title"), lambda r: r.theme.title),
+        Column(words("col.end_fy"), lambda r: str(r.theme.end_fy)),
+    ]
 
 
 def _value(column: str, value: str | None, words: Words) -> str:
@@ -26,52 +34,62 @@ def _value(column: str, value: str | None, words: Words) -> str:
     return rows.item_label(int(value), words) if column == "item" else value
 
 
+def _status(code: str, words: Words) -> str:
+    return words(labels.STATUS[code])
+
+
 def _figure(k: Kpi) -> str:
     return f"{number(k.numerator)}/{number(k.denominator)} ({percent(k.ratio)})"
 
 
-def changes_text(c: Changes, words: Words, fmt: str = "table") -> str:
-    h = "## " if fmt == "markdown" else "■ "
-    none = words("none")
+class _Listed(NamedTuple):
+    """A theme added to or missing from the newer list (a row of its table)."""
+
+    theme: ThemeRow
+
+
+def changes_text(c: Changes, words: Words, fmt: Format = Format.table) -> str:
+    """The themes whose status moved, whose fields were edited, added and missing; then the KPIs before and after."""
+    none, themes = words("none"), _theme_columns(words)
+    moved = Table.of(
+        "moved",
+        [
+            *themes,
+            Column(words("col.before"), lambda s: _status(s.before, words)),
+            Column(words("col.after"), lambda s: _status(s.theme.status, words)),
+        ],
+        c.status_changes,
+    )
+    edited = Table.of(
+        "edited",
+        [
+            *themes,
+            Column(words("col.field"), lambda f: words(labels.FIELD[f.column])),
+            Column(words("col.before"), lambda f: _value(f.column, f.before, words)),
+            Column(words("col.after"), lambda f: _value(f.column, f.after, words)),
+        ],
+        c.field_changes,
+    )
     out = [words("changes.title", before=c.before.date.isoformat(), after=c.after.date.isoformat()), ""]
-    moved = [
-        [*_theme_cells(s.theme, words), words(labels.STATUS[s.before]), words(labels.STATUS[s.theme.status])]
-        for s in c.status_changes
+    out += block(words("changes.moved", n=len(moved.rows)), moved, fmt, none)
+    out += block(words("changes.edited", n=len({f.theme.theme_id for f in c.field_changes})), edited, fmt, none)
+    for key, listed in (("changes.added", c.added), ("changes.missing", c.missing)):
+        table = Table.of(
+            key, [*themes, Column(words("col.status"), lambda r: _status(r.theme.status, words))], map(_Listed, listed)
+        )
+        out += block(words(key, n=len(listed)), table, fmt, none)
+    columns = [
+        Column(words("col.indicator"), lambda k: rows.kpi_name(k.after, c.horizon_years, words)),
+        Column(
+            words("changes.col_before", fy=c.before_fy, date=c.before.date.isoformat()), lambda k: _figure(k.before)
+        ),
+        Column(words("changes.col_after", fy=c.after_fy, date=c.after.date.isoformat()), lambda k: _figure(k.after)),
+        Column(
+            words("col.verdict"),
+            lambda k: f"{rows.verdict_text(k.before, words)} → {rows.verdict_text(k.after, words)}",
+        ),
     ]
-    headers = [*(words(k) for k in THEME_KEYS), words("col.before"), words("col.after")]
-    out += [h + words("changes.moved", n=len(moved)), table(headers, moved, fmt) if moved else none, ""]
-    edited = [
-        [
-            *_theme_cells(f.theme, words),
-            words(labels.FIELD[f.column]),
-            _value(f.column, f.before, words),
-            _value(f.column, f.after, words),
-        ]
-        for f in c.field_changes
-    ]
-    headers = [*(words(k) for k in THEME_KEYS), words("col.field"), words("col.before"), words("col.after")]
-    themes_edited = len({f.theme.theme_id for f in c.field_changes})
-    out += [h + words("changes.edited", n=themes_edited), table(headers, edited, fmt) if edited else none, ""]
-    for key, themes in (("changes.added", c.added), ("changes.missing", c.missing)):
-        body = [[*_theme_cells(t, words), words(labels.STATUS[t.status])] for t in themes]
-        headers = [*(words(k) for k in THEME_KEYS), words("col.status")]
-        out += [h + words(key, n=len(themes)), table(headers, body, fmt) if body else none, ""]
-    kpi_rows = [
-        [
-            rows.kpi_name(k.after, c.horizon_years, words),
-            _figure(k.before),
-            _figure(k.after),
-            f"{rows.verdict_text(k.before, words)} → {rows.verdict_text(k.after, words)}",
-        ]
-        for k in c.kpis
-    ]
-    headers = [
-        words("col.indicator"),
-        words("changes.col_before", fy=c.before_fy, date=c.before.date.isoformat()),
-        words("changes.col_after", fy=c.after_fy, date=c.after.date.isoformat()),
-        words("col.verdict"),
-    ]
-    out += [h + words("changes.kpis"), table(headers, kpi_rows, fmt)]
+    out += [heading(words("changes.kpis"), fmt), text(Table.of("kpis", columns, c.kpis), fmt)]
     for k in c.kpis:
         before, after = rows.outlook_brief(k.before, words), rows.outlook_brief(k.after, words)
         if before or after:
@@ -105,6 +123,6 @@ def changes_json(c: Changes) -> str:
     )
 
 
-def render(c: Changes, fmt: ChangesFormat, words: Words) -> str:
+def render(c: Changes, fmt: Format, words: Words) -> str:
     """`kpi changes` in a format."""
-    return changes_json(c) if fmt is ChangesFormat.json else changes_text(c, words, str(fmt))
+    return changes_text(c, words, fmt) if is_text(fmt) else changes_json(c)

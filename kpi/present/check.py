@@ -11,11 +11,11 @@ from kpi.figures.verdict import Verdict
 from kpi.fiscal import wareki
 from kpi.present import labels
 from kpi.present.catalogue import Words
-from kpi.present.formats import CheckFormat
+from kpi.present.formats import Format
 from kpi.present.json_out import dumps, kpi_json, placement_notes_json
 from kpi.present.numbers import number, percent
 from kpi.present.rows import fallback_note, outlook_lines, placement_notes, snapshot_line, verdict_text
-from kpi.present.tables import table
+from kpi.present.tables import is_text, tabulated
 
 
 def check_text(outcome: Outcome, snapshot: Snapshot | None, words: Words) -> str:
@@ -32,7 +32,7 @@ def check_text(outcome: Outcome, snapshot: Snapshot | None, words: Words) -> str
     ]
     heading = words("check.heading", fy=outcome.as_of_fy, wareki=wareki(outcome.as_of_fy))
     notes = [*fallback_note(outcome.as_of_fy, snapshot, words), *placement_notes(outcome, words)]
-    lines = [f"{heading} · {snapshot_line(snapshot, words)}", table([], rows, "plain"), *notes]
+    lines = [f"{heading} · {snapshot_line(snapshot, words)}", tabulated([], rows, "plain"), *notes]
     if outlook := outlook_lines(outcome, words):
         lines += [f"{words('section.outlook')}:", *(f"  {line}" for line in outlook)]
     return "\n".join(lines) + "\n"
@@ -51,10 +51,10 @@ def check_json(outcome: Outcome, snapshot: Snapshot | None) -> str:
     )
 
 
-def render(check: Check, fmt: CheckFormat, words: Words) -> str:
+def render(check: Check, fmt: Format, words: Words) -> str:
     """`kpi check` in a format; a --known-at read says the load it is as of, and figures that differ from the
     latest submission for the year say so, naming it."""
-    if fmt is CheckFormat.json:
+    if not is_text(fmt):
         from kpi.present.json_out import standing_json
 
         data = json.loads(check_json(check.outcome, check.snapshot))

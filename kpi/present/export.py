@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
@@ -23,7 +22,7 @@ from kpi.fiscal import wareki
 from kpi.present import labels
 from kpi.present.catalogue import Words
 from kpi.present.csvfile import csv_text
-from kpi.present.formats import ExportFormat, OutEncoding
+from kpi.present.formats import ExportFormat, Format, OutEncoding
 from kpi.present.json_out import placement_notes_json
 from kpi.present.rows import (
     BUDGET_KEYS,
@@ -35,37 +34,7 @@ from kpi.present.rows import (
     placement_notes,
     verdict_text,
 )
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a submission table: its header, how an item of the table gives its cell, and what its numbers
-    are (kpi.present.xlsx.NUMBER_FORMATS: year, count, oku, yen, percent, mean, score, id; "" for text and general
-    numbers): a workbook shows them so, a CSV file ignores it."""
-
-    header: str
-    cell: Callable[[Any], Any]
-    kind: str = ""
-
-
-@dataclass
-class Table:
-    """One submission table: a file name, headers and rows of cells (str, int, float, Decimal, Percent or None),
-    the kind of each column's numbers (`formats`), and the sheet's name in the user's language (`title`)."""
-
-    name: str
-    headers: list[str]
-    rows: list[list[Any]]
-    key_column: int = 0  # the cell that names a row in error messages (a theme_id, a year)
-    formats: list[str] = field(default_factory=list)
-    title: str = ""
-
-    @classmethod
-    def of(cls, name: str, columns: Sequence[Column], items: Iterable[Any], footer: Sequence[Any] = ()) -> Table:
-        """A table declared column by column: each column's header, cell and kind together; `footer` rows (a
-        total) follow the items' rows as they are."""
-        rows = [[column.cell(item) for column in columns] for item in items]
-        return cls(name, [c.header for c in columns], [*rows, *(list(f) for f in footer)], 0, [c.kind for c in columns])
+from kpi.present.tables import Column, Table
 
 
 def _ratio(value: Any) -> float | None:
@@ -387,7 +356,7 @@ MANIFEST = "manifest.json"
 
 
 def build_files(
-    submission: Submission, words: Words, encoding: OutEncoding, fmt: ExportFormat, tag: Tag | None = None
+    submission: Submission, words: Words, encoding: OutEncoding, fmt: Format, tag: Tag | None = None
 ) -> dict[str, bytes]:
     """Every file of the submission, as bytes, before anything touches the disk. The files of a registered
     submission (`tag`) carry its time, so that writing them again gives the same bytes; only the manifest says
@@ -397,7 +366,7 @@ def build_files(
     written_at = dt.datetime.now(dt.UTC)
     made_at = tag.made_at if tag is not None else written_at
     files: dict[str, bytes] = {}
-    if fmt is ExportFormat.xlsx:
+    if fmt is Format.xlsx:
         from kpi.present.xlsx import workbook
 
         summary_items = summary_rows(report, sources, words, made_at)
@@ -424,7 +393,7 @@ def build_files(
         "tool": "kpi",
         "version": __version__,
         "format": str(fmt),
-        "encoding": str(encoding) if fmt is ExportFormat.csv else None,
+        "encoding": str(encoding) if fmt is Format.csv else None,
         "lang": str(words.lang),
         **(
             {
@@ -446,9 +415,9 @@ def build_files(
     return files
 
 
-def manifest_name(fmt: ExportFormat) -> str:
+def manifest_name(fmt: Format) -> str:
     """One manifest per format, so that a folder can hold both exports: manifest.json (CSV), manifest_xlsx.json."""
-    return MANIFEST if fmt is ExportFormat.csv else f"manifest_{fmt}.json"
+    return MANIFEST if fmt is Format.csv else f"manifest_{fmt}.json"
 
 
 def submission_title(fy: int, stage: str, words: Words) -> str:

@@ -6,13 +6,14 @@ for the answer); the rest are context that `kpi load` accepts and ignores.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from kpi.figures.followups import Due
 from kpi.present import rows
 from kpi.present.catalogue import Lang, Words
-from kpi.present.csvfile import csv_text, excel_bytes
-from kpi.present.formats import DueFormat
-from kpi.present.json_out import dumps
-from kpi.present.tables import table
+from kpi.present.formats import Format
+from kpi.present.tables import Column, Table, emit, is_text
 
 # The survey sheet's columns: the follow-ups contract's own names in English, its Japanese headers in Japanese.
 SHEET = {
@@ -21,34 +22,47 @@ SHEET = {
 }
 
 
-def due_text(due: Due, words: Words, fmt: str = "table") -> str:
-    headers = [
-        words(k) for k in ("col.theme_id", "col.organizations", "col.title", "col.end_fy", "col.due_fy", "col.overdue")
+def due_table(due: Due, words: Words) -> Table:
+    """The surveys to send: theme, organisations, title, end year, the year due, and whether it is overdue."""
+    overdue = words("mark.yes")
+    columns = [
+        Column(words("col.theme_id"), lambda s: s.theme_id),
+        Column(words("col.organizations"), lambda s: s.organizations),
+        Column(words("col.title"), lambda s: s.title),
+        Column(words("col.end_fy"), lambda s: str(s.end_fy)),
+        Column(words("col.due_fy"), lambda s: str(s.due_fy)),
+        Column(words("col.overdue"), lambda s: overdue if s.overdue else ""),
     ]
-    body = [
-        [s.theme_id, s.organizations, s.title, str(s.end_fy), str(s.due_fy), words("mark.yes") if s.overdue else ""]
-        for s in due.surveys
-    ]
+    return Table.of("followups_due", columns, due.surveys)
+
+
+def due_text(due: Due, words: Words, fmt: Format = Format.table) -> str:
+    """The year, how many surveys and the list they come from, then the table."""
     heading = words("followups.heading", fy=due.fy, n=len(due.surveys), horizon=due.horizon_years)
     listed = rows.snapshot_line(due.snapshot, words)
-    return "\n".join([f"{heading} · {listed}", table(headers, body, fmt) if body else words("none")]) + "\n"
+    return f"{heading} · {listed}\n" + str(emit(due_table(due, words), fmt, empty=words("none")))
 
 
-def due_sheet(due: Due, words: Words, line_end: str = "\r\n") -> str:
+def survey_sheet(due: Due, words: Words) -> Table:
     """The survey sheet: one row per theme, 調査年度 filled with the year, 段階 blank for the answer."""
-    body = [
-        [s.theme_id, due.fy, "", s.organizations, s.title, s.end_fy, s.due_fy, words("mark.yes") if s.overdue else ""]
-        for s in due.surveys
+    overdue = words("mark.yes")
+    cells: list[Callable[[Any], Any]] = [
+        lambda s: s.theme_id,
+        lambda s: due.fy,
+        lambda s: "",
+        lambda s: s.organizations,
+        lambda s: s.title,
+        lambda s: s.end_fy,
+        lambda s: s.due_fy,
+        lambda s: overdue if s.overdue else "",
     ]
-    return csv_text([SHEET[words.lang], *body], line_end)
+    columns = [Column(header, cell) for header, cell in zip(SHEET[words.lang], cells, strict=True)]
+    return Table.of("followups", columns, due.surveys)
 
 
-def due_json(due: Due) -> str:
-    return dumps([s._asdict() for s in due.surveys])
-
-
-def render(due: Due, fmt: DueFormat, words: Words, to_file: bool) -> str | bytes:
+def render(due: Due, fmt: Format, words: Words, to_file: bool) -> str | bytes:
     """`kpi followups due` in a format: the survey sheet as a file Excel opens (BOM, CRLF), on stdout plain."""
-    if fmt is DueFormat.csv:
-        return excel_bytes(due_sheet(due, words)) if to_file else due_sheet(due, words, "\n")
-    return due_json(due) if fmt is DueFormat.json else due_text(due, words)
+    if is_text(fmt):
+        return due_text(due, words, fmt)
+    surveys = [s._asdict() for s in due.surveys]
+    return emit(survey_sheet(due, words), fmt, json=surveys, line_end="\n", to_file=to_file)

@@ -1,70 +1,48 @@
-"""The output formats each command offers, one enum per set of choices: the command line offers them, the command's
-presenter (its `render`) is the only place that tells them apart."""
+"""The output formats: one enum of every format, and the ones each command offers (its `Formats`, in the order its
+help lists them). The command line offers them; the one emitter (kpi.present.table.emit) and a command's presenter
+tell them apart."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
 
-class ReportFormat(StrEnum):
-    """`kpi report`: aligned tables, markdown, CSV, JSON, or one HTML page with charts."""
+class Format(StrEnum):
+    """Every output format: aligned text (a table, or `kpi check`'s lines), markdown, CSV, JSON, an HTML page, an
+    xlsx workbook."""
 
     table = "table"
-    markdown = "markdown"
-    csv = "csv"
-    json = "json"
-    html = "html"
-
-
-class TableFormat(StrEnum):
-    """`kpi stagegate`, `kpi reconcile`: aligned tables, markdown, CSV or JSON."""
-
-    table = "table"
-    markdown = "markdown"
-    csv = "csv"
-    json = "json"
-
-
-class ChangesFormat(StrEnum):
-    """`kpi changes`: aligned tables, markdown for a mail, or JSON."""
-
-    table = "table"
-    markdown = "markdown"
-    json = "json"
-
-
-class CheckFormat(StrEnum):
-    """`kpi check`: a line per KPI, or one JSON object."""
-
     text = "text"
-    json = "json"
-
-
-class DueFormat(StrEnum):
-    """`kpi followups due`: a table, the survey sheet (CSV), or JSON."""
-
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
-class ListingFormat(StrEnum):
-    """A listing of records (`kpi loads`, `kpi lists`): an aligned table, CSV for Excel, or JSON for scripts."""
-
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
-class PortfolioFormat(StrEnum):
-    """`kpi portfolio`: the report's formats and a workbook (xlsx and html need --out)."""
-
-    table = "table"
     markdown = "markdown"
     csv = "csv"
     json = "json"
-    xlsx = "xlsx"
     html = "html"
+    xlsx = "xlsx"
+
+
+class Formats(tuple[Format, ...]):
+    """The formats one command offers: `ReportFormat.html` is Format.html, and only when the command offers it."""
+
+    __slots__ = ()
+
+    def __new__(cls, *formats: Format) -> Formats:
+        return super().__new__(cls, formats)
+
+    def __getattr__(self, name: str) -> Format:
+        if name in Format.__members__ and Format[name] in self:
+            return Format[name]
+        raise AttributeError(name)
+
+
+ReportFormat = Formats(Format.table, Format.markdown, Format.csv, Format.json, Format.html)  # kpi report
+TableFormat = Formats(Format.table, Format.markdown, Format.csv, Format.json)  # kpi stagegate, kpi reconcile
+ChangesFormat = Formats(Format.table, Format.markdown, Format.json)  # kpi changes: markdown for a mail
+CheckFormat = Formats(Format.text, Format.json)  # kpi check: a line per KPI
+DueFormat = Formats(Format.table, Format.csv, Format.json)  # kpi followups due: CSV is the survey sheet
+ListingFormat = Formats(Format.table, Format.csv, Format.json)  # kpi loads, kpi lists
+PortfolioFormat = Formats(*ReportFormat[:4], Format.xlsx, Format.html)  # kpi portfolio (xlsx, html need --out)
+RecordFormat = Formats(Format.table, Format.csv, Format.json, Format.xlsx)  # kpi submissions, kpi explain
+ExportFormat = Formats(Format.csv, Format.xlsx)  # kpi export: a CSV file per table, or one workbook
 
 
 class Stage(StrEnum):
@@ -72,22 +50,6 @@ class Stage(StrEnum):
 
     preliminary = "preliminary"
     final = "final"
-
-
-class RecordFormat(StrEnum):
-    """`kpi submissions`: a table, CSV for Excel, JSON, or a workbook (--out)."""
-
-    table = "table"
-    csv = "csv"
-    json = "json"
-    xlsx = "xlsx"
-
-
-class ExportFormat(StrEnum):
-    """`kpi export`: a CSV file per table, or one xlsx workbook."""
-
-    csv = "csv"
-    xlsx = "xlsx"
 
 
 class OutEncoding(StrEnum):

@@ -7,27 +7,12 @@ from typing import Any
 from kpi.db.backup import Copy, Restored
 from kpi.figures.history import ListRecord, LoadRecord
 from kpi.fiscal import wareki
-from kpi.present import json_out, labels
+from kpi.present import labels
 from kpi.present.catalogue import Words
-from kpi.present.csvfile import csv_text
-from kpi.present.formats import ListingFormat
-from kpi.present.tables import table
+from kpi.present.formats import Format
+from kpi.present.tables import Column, Table, emit
 
 SHA_SHOWN = 12  # hex digits of a sha256 in the terminal table (CSV and JSON carry all 64)
-
-LOAD_KEYS = (
-    "col.load",
-    "col.loaded_at",
-    "col.file",
-    "col.kind",
-    "col.snapshot",
-    "col.rows",
-    "col.inserted",
-    "col.updated",
-    "col.sha256",
-    "col.load_note",
-)
-LIST_KEYS = ("col.snapshot", "col.themes", "col.load", "col.stands_for")
 
 
 def _snapshot(record: LoadRecord, words: Words) -> str:
@@ -37,19 +22,22 @@ def _snapshot(record: LoadRecord, words: Words) -> str:
     return words("load.snapshot_today", date=day) if record.snapshot_from == "today" else day
 
 
-def _load_cells(record: LoadRecord, words: Words, short: bool) -> list[Any]:
-    return [
-        f"#{record.load_id}",
-        record.loaded_at.strftime("%Y-%m-%d %H:%M"),
-        record.file_name,
-        words(labels.KIND[record.kind]),
-        _snapshot(record, words),
-        record.rows,
-        record.inserted,
-        record.updated,
-        record.sha256[:SHA_SHOWN] if short else record.sha256,
-        _note(record, words),
+def load_table(records: list[LoadRecord], words: Words) -> Table:
+    """Every load: number, time, file, kind, the list date of a themes file, rows, inserted, updated, sha256 (cut
+    short as text), what it undid or why it reopened a year."""
+    columns = [
+        Column(words("col.load"), lambda r: f"#{r.load_id}"),
+        Column(words("col.loaded_at"), lambda r: r.loaded_at.strftime("%Y-%m-%d %H:%M")),
+        Column(words("col.file"), lambda r: r.file_name),
+        Column(words("col.kind"), lambda r: words(labels.KIND[r.kind])),
+        Column(words("col.snapshot"), lambda r: _snapshot(r, words)),
+        Column(words("col.rows"), lambda r: r.rows, "count"),
+        Column(words("col.inserted"), lambda r: r.inserted, "count"),
+        Column(words("col.updated"), lambda r: r.updated, "count"),
+        Column(words("col.sha256"), lambda r: r.sha256, text=lambda r: r.sha256[:SHA_SHOWN]),
+        Column(words("col.load_note"), lambda r: _note(r, words)),
     ]
+    return Table.of("loads", columns, records)
 
 
 def _note(record: LoadRecord, words: Words) -> str:
@@ -83,16 +71,9 @@ def _load_json(record: LoadRecord) -> dict[str, Any]:
     }
 
 
-def render_loads(records: list[LoadRecord], fmt: ListingFormat, words: Words) -> str:
-    """Every load: number, time, file, kind, the list date of a themes file, rows, inserted, updated, sha256."""
-    if fmt is ListingFormat.json:
-        return json_out.dumps([_load_json(r) for r in records])
-    headers = [words(k) for k in LOAD_KEYS]
-    if fmt is ListingFormat.csv:
-        return csv_text([headers, *(_load_cells(r, words, short=False) for r in records)])
-    if not records:
-        return words("loads.none") + "\n"
-    return table(headers, [_load_cells(r, words, short=True) for r in records]) + "\n"
+def render_loads(records: list[LoadRecord], fmt: Format, words: Words) -> str | bytes:
+    """`kpi loads` in a format."""
+    return emit(load_table(records, words), fmt, json=[_load_json(r) for r in records], empty=words("loads.none"))
 
 
 def stands_for(record: ListRecord, words: Words) -> str:
@@ -119,17 +100,20 @@ def _list_json(record: ListRecord) -> dict[str, Any]:
     }
 
 
-def render_lists(records: list[ListRecord], fmt: ListingFormat, words: Words) -> str:
+def list_table(records: list[ListRecord], words: Words) -> Table:
     """Every dated theme list: its date, its themes, the load that wrote it, the years it stands for."""
-    if fmt is ListingFormat.json:
-        return json_out.dumps([_list_json(r) for r in records])
-    headers = [words(k) for k in LIST_KEYS]
-    cells = [[r.snapshot.isoformat(), r.themes, f"#{r.load_id}", stands_for(r, words)] for r in records]
-    if fmt is ListingFormat.csv:
-        return csv_text([headers, *cells])
-    if not records:
-        return words("lists.none") + "\n"
-    return table(headers, cells) + "\n"
+    columns = [
+        Column(words("col.snapshot"), lambda r: r.snapshot.isoformat()),
+        Column(words("col.themes"), lambda r: r.themes, "count"),
+        Column(words("col.load"), lambda r: f"#{r.load_id}"),
+        Column(words("col.stands_for"), lambda r: stands_for(r, words)),
+    ]
+    return Table.of("lists", columns, records)
+
+
+def render_lists(records: list[ListRecord], fmt: Format, words: Words) -> str | bytes:
+    """`kpi lists` in a format."""
+    return emit(list_table(records, words), fmt, json=[_list_json(r) for r in records], empty=words("lists.none"))
 
 
 def backup_line(copy: Copy, words: Words) -> str:

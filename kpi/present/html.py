@@ -6,19 +6,16 @@ escaped: theme titles and organisations come from user files.
 
 from __future__ import annotations
 
-from html import escape
-from typing import Any
-
 from kpi import __version__
 from kpi.figures.kpis import Kpi
 from kpi.figures.report import Report
-from kpi.figures.status import LISTS
 from kpi.figures.verdict import Verdict
 from kpi.fiscal import wareki
 from kpi.present import labels, rows
 from kpi.present.catalogue import Words
 from kpi.present.charts import CHARTS
 from kpi.present.numbers import number, percent
+from kpi.present.tables import e, html_table
 
 # Nothing may be fetched: no script, no font, no image, no frame; styles only from the page itself.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -98,25 +95,8 @@ table.themes td:nth-child(5) { min-width: 16em; }
 """
 
 
-def e(value: Any) -> str:
-    """A value as escaped HTML text ('' for None)."""
-    return "" if value is None else escape(str(value), quote=True)
-
-
-def table(headers: list[str], body: list[list[str]], css_class: str | None = None) -> str:
-    """An HTML table; columns whose every cell is a number are right-aligned."""
-    from kpi.present.tables import alignments
-
-    if not body:
-        return ""
-    cls = [' class="num"' if a == "right" else "" for a in alignments(body, len(headers))]
-    head = "".join(f'<th scope="col"{c}>{e(h)}</th>' for h, c in zip(headers, cls, strict=True))
-    lines = "\n".join(
-        "<tr>" + "".join(f"<td{c}>{e(v)}</td>" for v, c in zip(r, cls, strict=True)) + "</tr>" for r in body
-    )
-    attr = f' class="{e(css_class)}"' if css_class else ""
-    return f'<div class="scroll"><table{attr}><thead><tr>{head}</tr></thead>\n<tbody>\n{lines}\n</tbody></table></div>'
-
+# The parts of the page the report's sections fall in (kpi.present.rows.Section.part), by their heading.
+PART = {"tables": "html.tables", "lists": "html.lists", "figures": "html.figures"}
 
 VERDICT_CLASS = {Verdict.MET: "met", Verdict.NOT_MET: "not-met"}
 VERDICT_MARK = {Verdict.MET: "✓ ", Verdict.NOT_MET: "✗ "}  # so that met / not met never rests on colour alone
@@ -148,7 +128,7 @@ def card(kpi: Kpi, label: str, target: str, verdict: str, words: Words) -> str:
 
 def kpi_cards(report: Report, words: Words) -> str:
     """The headline indicators as large cards, then the cumulative execution ratio (no target)."""
-    _, headline = rows.headline(report, words)
+    headline = rows.headline(report, words).rows
     cards = [
         card(kpi, label, target, verdict, words)
         for kpi, (label, _, _, _, target, verdict) in zip(report.outcome.kpis, headline, strict=True)
@@ -190,10 +170,6 @@ def render_html(report: Report, words: Words, charts_svg: dict[str, str]) -> str
     sub = f"{words('html.project_id')} {prog.project_id} · {as_of} · {listed}" if prog else f"{as_of} · {listed}"
     none = f'<p class="none">{e(words("none"))}</p>'
 
-    def section_table(title: str, table_rows: rows.Table, css_class: str | None = None) -> list[str]:
-        headers, body = table_rows
-        return [f"<h3>{e(title)}</h3>", table(headers, body, css_class) or none]
-
     parts: list[str] = [
         "<!DOCTYPE html>",
         f'<html lang="{e(words.lang)}">',
@@ -224,38 +200,18 @@ def render_html(report: Report, words: Words, charts_svg: dict[str, str]) -> str
         f"<h2>{e(words('html.charts'))}</h2>",
         charts_section(report, words, charts_svg),
         "</section>",
-        '<section id="tables">',
-        f"<h2>{e(words('html.tables'))}</h2>",
     ]
-    parts += section_table(words("section.status_summary"), rows.status(report, words))
-    parts += section_table(words("section.by_element"), rows.element(report, words))
-    parts += section_table(words("section.budget"), rows.budget(report, words))
-    parts.append(f'<p class="total">{e(rows.budget_total(report, words))}</p>')
-    if any(y.draws_on_earlier for y in report.budget.years):
-        parts.append(f'<p class="note">{e(words("note.draws"))}</p>')
-    parts += section_table(words("section.trend"), rows.trend(report, words))
-    parts += ["</section>", '<section id="lists">', f"<h2>{e(words('html.lists'))}</h2>"]
-    for name in LISTS:
-        themes = report.themes[name]
-        headers, body = rows.theme_list(themes, words)
-        label = words("list.heading", label=words(labels.THEME_LIST[name]), n=themes.count)
-        parts += [f'<h3 id="list-{e(name)}">{e(label)}</h3>', table(headers, body, "themes") or none]
-        if themes.count > len(body):
-            parts.append(f'<p class="note">{e(words("list.more", n=themes.count - len(body)))}</p>')
-    parts += ["</section>", '<section id="figures">', f"<h2>{e(words('html.figures'))}</h2>"]
-    parts += section_table(words("section.outputs"), rows.outputs(report, words))
-    parts.append(f'<p class="total">{e(rows.grants_line(report, words))}</p>')
-    parts += section_table(words("section.stage_gate"), rows.stage_gate(report.stage_gate, words))
-    parts.append(
-        f'<p class="note">{e(words("stagegate.not_reviewed_count", n=report.stage_gate.not_reviewed_count))}</p>'
-    )
-    parts += section_table(words("section.evaluation"), rows.evaluation(report, words))
-    if report.rs:
-        parts += section_table(
-            words("section.rs", project_id=report.rs.project_id), rows.rs_appropriations(report, words)
-        )
-        parts.append(f'<p class="note">{e(words("rs.note"))}</p>')
-        parts += section_table(words("section.rs_indicators"), rows.rs_indicators(report, words))
+    part = None
+    for section in rows.sections(report, words):
+        if section.part != part:
+            parts += [*(["</section>"] if part else []), f'<section id="{e(section.part)}">']
+            parts.append(f"<h2>{e(words(PART[section.part]))}</h2>")
+            part = section.part
+        anchor = f' id="{e(section.anchor)}"' if section.anchor else ""
+        table = section.table
+        shown = html_table(table.headers, table.text_rows, "themes" if section.anchor else None)
+        parts += [f"<h3{anchor}>{e(section.heading)}</h3>", shown or none]
+        parts += [f'<p class="{line.page}">{e(line.text)}</p>' for line in section.lines if line.page]
     parts += [
         "</section>",
         "</main>",

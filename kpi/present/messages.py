@@ -12,7 +12,8 @@ from kpi.load.files import Skipped
 from kpi.present import labels
 from kpi.present.catalogue import Words
 from kpi.present.rows import clip
-from kpi.present.tables import table
+from kpi.present.tables import Column, Table
+from kpi.present.tables import text as table_text
 
 FAILURES_SHOWN = 200  # rows of the failure table on stderr; --log-format json writes every one
 
@@ -91,12 +92,14 @@ def refusal_line(exc: InputRejected, words: Words) -> str | None:
 def failures_table(failures: list[Failure], words: Words, limit: int | None = FAILURES_SHOWN) -> str:
     """Every broken rule as file | line | column | value | rule."""
     shown = failures if limit is None else failures[:limit]
-    rows = [
-        [f.file, "" if f.line is None else str(f.line), clip(f.column, 30), clip(f.value), rule_text(f, words)]
-        for f in shown
+    columns = [
+        Column(words("col.file"), lambda f: f.file),
+        Column(words("col.line"), lambda f: "" if f.line is None else str(f.line)),
+        Column(words("col.column"), lambda f: clip(f.column, 30)),
+        Column(words("col.value"), lambda f: clip(f.value)),
+        Column(words("col.rule"), lambda f: rule_text(f, words)),
     ]
-    headers = [words(k) for k in ("col.file", "col.line", "col.column", "col.value", "col.rule")]
-    text = table(headers, rows)
+    text = table_text(Table.of("failures", columns, shown))
     if limit is not None and len(failures) > limit:
         text += "\n" + words("failures.more", n=len(failures) - limit)
     return text
@@ -125,20 +128,16 @@ def load_table(results: list[FileResult], skipped: list[Skipped], words: Words) 
     """What `kpi load` did: per file, the date of its list (themes), rows read, inserted, updated, or why nothing
     changed; then which lists were replaced, which themes a newer list no longer has, which list is dated by the
     day it was loaded (and how to give its date), and the rows left out."""
-    rows = [
-        [
-            r.file,
-            words(labels.KIND[r.kind]),
-            snapshot_text(r, words),
-            str(r.rows),
-            str(r.inserted),
-            str(r.updated),
-            load_note(r, words),
-        ]
-        for r in results
+    columns = [
+        Column(words("col.file"), lambda r: r.file),
+        Column(words("col.kind"), lambda r: words(labels.KIND[r.kind])),
+        Column(words("col.snapshot"), lambda r: snapshot_text(r, words)),
+        Column(words("col.rows"), lambda r: str(r.rows)),
+        Column(words("col.inserted"), lambda r: str(r.inserted)),
+        Column(words("col.updated"), lambda r: str(r.updated)),
+        Column(words("col.load"), lambda r: load_note(r, words)),
     ]
-    keys = ("col.file", "col.kind", "col.snapshot", "col.rows", "col.inserted", "col.updated", "col.load")
-    lines = [table([words(k) for k in keys], rows)]
+    lines = [table_text(Table.of("loaded", columns, results))]
     seen: set[object] = set()
     for r in results:
         if r.changed_fields:

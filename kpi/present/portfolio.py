@@ -4,6 +4,7 @@ CSV for Excel, JSON, a workbook, or an HTML page with one chart per KPI. `kpi ex
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -16,13 +17,11 @@ from kpi.figures.portfolio import Fault, Portfolio, Programme, Total
 from kpi.fiscal import wareki
 from kpi.present import json_out, labels
 from kpi.present.catalogue import Words
-from kpi.present.csvfile import csv_text
-from kpi.present.export import Table
-from kpi.present.formats import PortfolioFormat, RecordFormat
+from kpi.present.formats import Format
 from kpi.present.messages import message
 from kpi.present.numbers import as_float, number, percent
 from kpi.present.rows import outlook_line, placement_notes, verdict_text
-from kpi.present.tables import markdown_text, table
+from kpi.present.tables import Column, Table, emit, heading, is_file, is_text, markdown_text, text
 
 ROLE = {
     "numerator": "explain.role.numerator",
@@ -80,53 +79,56 @@ def _budget_ratio(p: Programme) -> str:
     return percent(p.report.budget.ratio)
 
 
-HEADER_KEYS = ("col.programme", "html.project_id", "col.snapshot")
-
-
-def _headers(words: Words, horizon: int = 3) -> list[str]:
-    return [
-        *(words(k) for k in HEADER_KEYS),
-        *(words(labels.KPI[s.key].name, horizon=horizon) for s in KPIS),
-        words("col.budget_ratio"),
+def programme_table(result: Portfolio, words: Words, inert: bool = False) -> Table:
+    """A row per programme (its name, 予算事業ID, list, each KPI, budget execution), then the portfolio line; with
+    `inert`, the programmes' names made inert as markdown (they are data)."""
+    name = (lambda p: markdown_text(_name(p, words))) if inert else (lambda p: _name(p, words))
+    columns = [
+        Column(words("col.programme"), name),
+        Column(words("html.project_id"), lambda p: p.report.programme.project_id if p.report.programme else ""),
+        Column(words("col.snapshot"), lambda p: p.report.snapshot.date.isoformat() if p.report.snapshot else ""),
+        *(Column(words(labels.KPI[s.key].name, horizon=3), _kpi_of(i, words)) for i, s in enumerate(KPIS)),
+        Column(words("col.budget_ratio"), _budget_ratio),
     ]
-
-
-def _programme_row(p: Programme, words: Words) -> list[Any]:
-    r = p.report
-    return [
-        _name(p, words),
-        r.programme.project_id if r.programme else "",
-        r.snapshot.date.isoformat() if r.snapshot else "",
-        *(_kpi_cell(k, words) for k in r.outcome.kpis),
-        _budget_ratio(p),
-    ]
-
-
-def _total_row(result: Portfolio, words: Words) -> list[Any]:
-    return [
+    total = [
         words("portfolio.line", n=len(result.programmes)),
         "",
         "",
         *(_total_cell(t, words) for t in result.totals),
         "",
     ]
+    return Table.of("portfolio", columns, result.programmes, footer=[total], title=words("sheet.portfolio"))
 
 
-def _cohort_headers(words: Words) -> list[str]:
-    keys = ("col.end_fy", "col.themes", "col.achieved_completed", "col.commercialised_matured")
-    return [words(k) for k in keys]
+def _kpi_of(index: int, words: Words) -> Callable[[Programme], str]:
+    """A programme's KPI cell: the fraction, the ratio and the verdict of its `index`th KPI."""
+    return lambda p: _kpi_cell(p.report.outcome.kpis[index], words)
 
 
-def _cohort_row(label: str, c: Cohort) -> list[Any]:
-    return [
-        label,
-        c.end_fy,
-        c.themes,
-        f"{c.achieved}/{c.completed} {percent(_ratio(c.achieved, c.completed))}",
-        "—"
-        if c.commercialised is None
-        else f"{c.commercialised}/{c.matured} {percent(_ratio(c.commercialised, c.matured))}",
+def cohort_table(result: Portfolio, words: Words) -> Table:
+    """Each programme's themes by the year they ended, then the portfolio's."""
+    columns = [
+        Column(words("col.programme"), lambda lc: lc[0]),
+        Column(words("col.end_fy"), lambda lc: lc[1].end_fy),
+        Column(words("col.themes"), lambda lc: lc[1].themes),
+        Column(
+            words("col.achieved_completed"),
+            lambda lc: f"{lc[1].achieved}/{lc[1].completed} {percent(_ratio(lc[1].achieved, lc[1].completed))}",
+        ),
+        Column(words("col.commercialised_matured"), lambda lc: _commercialised(lc[1])),
     ]
+    line = words("portfolio.line", n=len(result.programmes))
+    cohorts = [
+        *((_name(p, words), c) for p in result.programmes for c in p.cohorts),
+        *((line, c) for c in result.cohorts),
+    ]
+    return Table.of("cohorts", columns, cohorts, title=words("sheet.cohorts"))
+
+
+def _commercialised(c: Cohort) -> str:
+    if c.commercialised is None:
+        return "—"
+    return f"{c.commercialised}/{c.matured} {percent(_ratio(c.commercialised, c.matured))}"
 
 
 def _ratio(a: int, b: int) -> Any:
@@ -162,14 +164,11 @@ def _as_of(result: Portfolio, words: Words) -> str:
     return ", ".join(words("report.as_of", fy=fy, wareki=wareki(fy)) for fy in years)
 
 
-def portfolio_text(result: Portfolio, words: Words, fmt: str = "table") -> str:
+def portfolio_text(result: Portfolio, words: Words, fmt: Format = Format.table) -> str:
     """The programmes and the portfolio line, then the cohorts, as aligned text or markdown."""
-    h = "## " if fmt == "markdown" else "■ "
-    rows = [_programme_row(p, words) for p in result.programmes]
-    if fmt == "markdown":
-        rows = [[markdown_text(str(c)) if i == 0 else c for i, c in enumerate(r)] for r in rows]
+    programmes = programme_table(result, words, inert=fmt is Format.markdown)
     out = [words("portfolio.title", n=len(result.programmes)), _as_of(result, words), ""]
-    out += [h + words("portfolio.section.programmes"), table(_headers(words), [*rows, _total_row(result, words)], fmt)]
+    out += [heading(words("portfolio.section.programmes"), fmt), text(programmes, fmt)]
     out += [f"{words('notes')}:", *(f"  - {n}" for n in _notes(result, words)), ""]
     outlooks = [
         f"{_name(p, words)}: {line}"
@@ -178,27 +177,26 @@ def portfolio_text(result: Portfolio, words: Words, fmt: str = "table") -> str:
         if (line := outlook_line(k, words))
     ]
     if outlooks:
-        out += [h + words("section.outlook"), *outlooks, ""]
-    cohort_rows = [_cohort_row(_name(p, words), c) for p in result.programmes for c in p.cohorts]
-    cohort_rows += [_cohort_row(words("portfolio.line", n=len(result.programmes)), c) for c in result.cohorts]
-    out += [
-        h + words("portfolio.section.cohorts"),
-        table([words("col.programme"), *_cohort_headers(words)], cohort_rows, fmt),
-        "",
-    ]
+        out += [heading(words("section.outlook"), fmt), *outlooks, ""]
+    out += [heading(words("portfolio.section.cohorts"), fmt), text(cohort_table(result, words), fmt), ""]
     explained = [p for p in result.programmes if p.explained is not None]
     if explained:
         first = explained[0].explained
         assert first is not None
         name = words(labels.KPI[first.kpi].name, horizon=first.horizon_years)
-        role_rows = [
-            [_name(p, words), *(p.explained.counts[r] for r in ROLES), len(p.explained.themes)]
-            for p in explained
-            if p.explained is not None
+        columns = [
+            Column(words("col.programme"), lambda p: _name(p, words)),
+            *(Column(words(ROLE[r]), _role_count(r)) for r in ROLES),
+            Column(words("group.total"), lambda p: len(p.explained.themes)),
         ]
-        headers = [words("col.programme"), *(words(ROLE[r]) for r in ROLES), words("group.total")]
-        out += [h + words("portfolio.section.explain", kpi=name), table(headers, role_rows, fmt), ""]
+        roles = Table.of("roles", columns, explained)
+        out += [heading(words("portfolio.section.explain", kpi=name), fmt), text(roles, fmt), ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _role_count(role: str) -> Callable[[Programme], int]:
+    """How many themes of a programme's list the explained KPI puts in a role."""
+    return lambda p: p.explained.counts[role] if p.explained else 0
 
 
 def _programme_json(p: Programme) -> dict[str, Any]:
@@ -247,39 +245,14 @@ def portfolio_json(result: Portfolio, words: Words) -> dict[str, Any]:
     }
 
 
-def _tables(result: Portfolio, words: Words) -> list[Table]:
-    programmes = Table(
-        "portfolio",
-        _headers(words),
-        [*(_programme_row(p, words) for p in result.programmes), _total_row(result, words)],
-        title=words("sheet.portfolio"),
-    )
-    cohorts = Table(
-        "cohorts",
-        [words("col.programme"), *_cohort_headers(words)],
-        [
-            *(_cohort_row(_name(p, words), c) for p in result.programmes for c in p.cohorts),
-            *(_cohort_row(words("portfolio.line", n=len(result.programmes)), c) for c in result.cohorts),
-        ],
-        title=words("sheet.cohorts"),
-    )
-    return [programmes, cohorts]
-
-
-def render(result: Portfolio, fmt: PortfolioFormat, words: Words) -> str | bytes:
+def render(result: Portfolio, fmt: Format, words: Words) -> str | bytes:
     """`kpi portfolio` in a format (a workbook and the page are files: --out)."""
-    if fmt is PortfolioFormat.json:
-        return json_out.dumps(portfolio_json(result, words))
-    if fmt is PortfolioFormat.csv:
-        tables = _tables(result, words)
-        return csv_text([tables[0].headers, *tables[0].rows, [], tables[1].headers, *tables[1].rows])
-    if fmt is PortfolioFormat.xlsx:
-        from kpi.present.xlsx import workbook
-
-        return workbook(_tables(result, words))
-    if fmt is PortfolioFormat.html:
+    if fmt is Format.html:
         return portfolio_html(result, words)
-    return portfolio_text(result, words, str(fmt))
+    if is_text(fmt):
+        return portfolio_text(result, words, fmt)
+    tables = [programme_table(result, words), cohort_table(result, words)]
+    return emit(tables, fmt, json=portfolio_json(result, words))
 
 
 # ---------------------------------------------------------------------------- the page
@@ -296,11 +269,9 @@ def portfolio_html(result: Portfolio, words: Words) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         f"<title>{escape(words('portfolio.title', n=len(result.programmes)))}</title><style>{CSS}</style></head><body>"
     )
-    headers = "".join(f"<th>{escape(h)}</th>" for h in _headers(words))
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
-        for row in [*(_programme_row(p, words) for p in result.programmes), _total_row(result, words)]
-    )
+    programmes = programme_table(result, words)
+    headers = "".join(f"<th>{escape(h)}</th>" for h in programmes.headers)
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in programmes.rows)
     charts = "".join(f'<figure class="chart">{svg}</figure>' for svg in portfolio_svgs(result, words).values())
     notes = "".join(f"<li>{escape(n)}</li>" for n in _notes(result, words))
     return (
@@ -345,53 +316,33 @@ def rule_text(e: Explained, role: str, reason: str, words: Words) -> str:
     return words(key, fy=e.as_of_fy, horizon=e.horizon_years)
 
 
-EXPLAIN_KEYS = (
-    "col.theme_id",
-    "col.role",
-    "col.rule",
-    "col.status",
-    "col.end_fy",
-    "col.carried_from",
-    "col.organizations",
-    "col.title",
-)
-
-
-def _explain_rows(e: Explained, words: Words) -> list[list[Any]]:
-    return [
-        [
-            t.theme_id,
-            words(ROLE[t.role]),
-            rule_text(e, t.role, t.reason, words),
-            words(labels.STATUS[t.status]),
-            t.end_fy,
-            t.carried_from.isoformat() if t.carried_from else "",
-            t.organizations,
-            t.title,
-        ]
-        for t in e.themes
+def explain_table(e: Explained, words: Words) -> Table:
+    """Every theme of the list with its role in the KPI and the rule that puts it there."""
+    columns = [
+        Column(words("col.theme_id"), lambda t: t.theme_id),
+        Column(words("col.role"), lambda t: words(ROLE[t.role])),
+        Column(words("col.rule"), lambda t: rule_text(e, t.role, t.reason, words)),
+        Column(words("col.status"), lambda t: words(labels.STATUS[t.status])),
+        Column(words("col.end_fy"), lambda t: t.end_fy),
+        Column(words("col.carried_from"), lambda t: t.carried_from.isoformat() if t.carried_from else ""),
+        Column(words("col.organizations"), lambda t: t.organizations),
+        Column(words("col.title"), lambda t: t.title),
     ]
+    return Table.of("explain", columns, e.themes, title=words("sheet.explain"))
 
 
-def render_explain(e: Explained, fmt: RecordFormat, words: Words) -> str | bytes:
+def render_explain(e: Explained, fmt: Format, words: Words) -> str | bytes:
     """`kpi explain`: the counts by rule (which add up to the list), then every theme with its role and rule."""
-    if fmt is RecordFormat.json:
-        return json_out.dumps(explain_json(e))
-    headers = [words(k) for k in EXPLAIN_KEYS]
-    rows = _explain_rows(e, words)
-    if fmt is RecordFormat.csv:
-        return csv_text([headers, *rows])
-    if fmt is RecordFormat.xlsx:
-        from kpi.present.xlsx import workbook
-
-        return workbook([Table("explain", headers, rows, title=words("sheet.explain"))])
-    reasons = e.reasons
-    summary = [
-        [words(ROLE[rule.role]), reasons[rule.role].get(rule.reason, 0), rule_text(e, rule.role, rule.reason, words)]
-        for rule in rules_of(e.kpi)
-        if reasons[rule.role].get(rule.reason, 0)
+    themes = explain_table(e, words)
+    if not is_text(fmt):
+        return emit(themes, fmt, json=explain_json(e))
+    counted = [rule for rule in rules_of(e.kpi) if e.reasons[rule.role].get(rule.reason, 0)]
+    columns = [
+        Column(words("col.role"), lambda rule: words(ROLE[rule.role])),
+        Column(words("col.count"), lambda rule: e.reasons[rule.role][rule.reason]),
+        Column(words("col.rule"), lambda rule: rule_text(e, rule.role, rule.reason, words)),
     ]
-    summary.append([words("group.total"), len(e.themes), ""])
+    counts = Table.of("rules", columns, counted, footer=[[words("group.total"), len(e.themes), ""]])
     head = words(
         "explain.heading",
         kpi=words(labels.KPI[e.kpi].name, horizon=e.horizon_years),
@@ -402,30 +353,18 @@ def render_explain(e: Explained, fmt: RecordFormat, words: Words) -> str | bytes
     note = [words("explain.carried", n=carried), ""] if carried else []
     if not e.measured:
         note = [words("explain.not_measured"), "", *note]
-    return (
-        "\n".join(
-            [
-                head,
-                "",
-                table([words("col.role"), words("col.count"), words("col.rule")], summary),
-                "",
-                *note,
-                table(headers, rows),
-            ]
-        )
-        + "\n"
-    )
+    return "\n".join([head, "", text(counts), "", *note, text(themes)]) + "\n"
 
 
-def check_options(fmt: PortfolioFormat, out: Path | None, force: bool, kpi: str | None) -> None:
+def check_options(fmt: Format, out: Path | None, force: bool, kpi: str | None) -> None:
     """Usage errors before any file is read: a workbook and a page are files (--out); the KPI to explain exists."""
     from kpi.db.gate import refuse
     from kpi.errors import UsageProblem
     from kpi.figures.explain import spec_of
 
-    if fmt in (PortfolioFormat.xlsx, PortfolioFormat.html) and out is None:
+    if is_file(fmt) and out is None:
         raise UsageProblem("portfolio.needs_out", format=str(fmt))
-    if fmt is PortfolioFormat.html:
+    if fmt is Format.html:
         from kpi.present import charts
 
         charts.require()
@@ -434,11 +373,11 @@ def check_options(fmt: PortfolioFormat, out: Path | None, force: bool, kpi: str 
     refuse(out, force)
 
 
-def check_explain_options(fmt: RecordFormat, out: Path | None, force: bool) -> None:
+def check_explain_options(fmt: Format, out: Path | None, force: bool) -> None:
     """A workbook is a file (--out); an output never replaces what kpi.db.gate protects."""
     from kpi.db.gate import refuse
     from kpi.errors import UsageProblem
 
-    if fmt is RecordFormat.xlsx and out is None:
+    if is_file(fmt) and out is None:
         raise UsageProblem("cli.xlsx_needs_out")
     refuse(out, force)

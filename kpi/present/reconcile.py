@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from kpi.figures.reconcile import Comparison, Note, Reading
 from kpi.present import labels
 from kpi.present.catalogue import Words
-from kpi.present.csvfile import csv_text
-from kpi.present.formats import TableFormat
-from kpi.present.json_out import dumps
+from kpi.present.formats import Format
 from kpi.present.numbers import DASH, as_float
-from kpi.present.tables import table
+from kpi.present.tables import Column, Table, emit, is_text, text
 
 # A published figure's part after its section, as the report's words (kpi reconcile's 指標 column).
 BUDGET_FIGURE = {
@@ -103,22 +103,25 @@ def note_text(notes: tuple[Note, ...], words: Words) -> str:
     return " ".join(one(n) for n in notes)
 
 
-def reconcile_text(results: list[Comparison], words: Words, fmt: str = "table") -> str:
-    headers = [words(k) for k in ("col.figure", "col.fy", "col.published", "col.computed", "col.agree", "col.source")]
-    rows = [
-        [
-            figure_label(c.figure, words),
-            str(c.as_of_fy),
-            c.published,
-            computed_cell(c, words),
-            agree_text(c, words),
-            c.source,
-        ]
-        for c in results
+def reconcile_table(results: list[Comparison], words: Words, notes: bool = True) -> Table:
+    """Published against computed, a row per figure; with `notes`, why each differs (the text says it below)."""
+    columns = [
+        Column(words("col.figure"), lambda c: figure_label(c.figure, words)),
+        Column(words("col.fy"), lambda c: c.as_of_fy, "year", text=lambda c: str(c.as_of_fy)),
+        Column(words("col.published"), lambda c: c.published),
+        Column(words("col.computed"), lambda c: computed_cell(c, words)),
+        Column(words("col.agree"), lambda c: agree_text(c, words)),
+        Column(words("col.source"), lambda c: c.source),
+        *([Column(words("col.note"), lambda c: note_text(c.notes, words))] if notes else []),
     ]
+    return Table.of("reconcile", columns, results)
+
+
+def reconcile_text(results: list[Comparison], words: Words, fmt: Format = Format.table) -> str:
+    """The table, how many figures agree, then a line per figure that differs with why."""
     differing = [c for c in results if not c.agree]
     lines = [
-        table(headers, rows, fmt),
+        text(reconcile_table(results, words, notes=False), fmt),
         "",
         words("reconcile.summary", n=len(results) - len(differing), total=len(results)),
     ]
@@ -136,47 +139,27 @@ def reconcile_text(results: list[Comparison], words: Words, fmt: str = "table") 
     return "\n".join(lines) + "\n"
 
 
-def reconcile_csv(results: list[Comparison], words: Words, line_end: str = "\n") -> str:
-    headers = [
-        words(k)
-        for k in ("col.figure", "col.fy", "col.published", "col.computed", "col.agree", "col.source", "col.note")
-    ]
-    rows = [
-        [
-            figure_label(c.figure, words),
-            c.as_of_fy,
-            c.published,
-            computed_cell(c, words),
-            agree_text(c, words),
-            c.source,
-            note_text(c.notes, words),
-        ]
-        for c in results
-    ]
-    return csv_text([headers, *rows], line_end)
-
-
-def reconcile_json(results: list[Comparison], words: Words) -> str:
-    return dumps(
-        {
-            "agree": all(c.agree for c in results),
-            "figures": [
-                {
-                    "figure": c.figure,
-                    "label": figure_label(c.figure, words),
-                    "as_of_fy": c.as_of_fy,
-                    "published": c.published,
-                    "computed": None if c.computed is None else computed_text(c),
-                    "computed_exact": as_float(c.exact),
-                    "agree": c.agree,
-                    **_readings_json(c, words),
-                    "source": c.source,
-                    "note": note_text(c.notes, words),
-                }
-                for c in results
-            ],
-        }
-    )
+def reconcile_json(results: list[Comparison], words: Words) -> dict[str, Any]:
+    """The JSON contract: whether every figure agrees, and each figure published, computed (as printed and
+    exact), whether it agrees, its source and note."""
+    return {
+        "agree": all(c.agree for c in results),
+        "figures": [
+            {
+                "figure": c.figure,
+                "label": figure_label(c.figure, words),
+                "as_of_fy": c.as_of_fy,
+                "published": c.published,
+                "computed": None if c.computed is None else computed_text(c),
+                "computed_exact": as_float(c.exact),
+                "agree": c.agree,
+                **_readings_json(c, words),
+                "source": c.source,
+                "note": note_text(c.notes, words),
+            }
+            for c in results
+        ],
+    }
 
 
 def _readings_json(c: Comparison, words: Words) -> dict[str, object]:
@@ -201,10 +184,8 @@ def _readings_json(c: Comparison, words: Words) -> dict[str, object]:
     }
 
 
-def render(results: list[Comparison], fmt: TableFormat, words: Words) -> str:
+def render(results: list[Comparison], fmt: Format, words: Words) -> str | bytes:
     """`kpi reconcile` in a format."""
-    if fmt is TableFormat.json:
-        return reconcile_json(results, words)
-    if fmt is TableFormat.csv:
-        return reconcile_csv(results, words)
-    return reconcile_text(results, words, str(fmt))
+    if is_text(fmt):
+        return reconcile_text(results, words, fmt)
+    return emit(reconcile_table(results, words), fmt, json=reconcile_json(results, words), line_end="\n")

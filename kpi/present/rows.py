@@ -1,6 +1,11 @@
-"""The report's tables as (headers, rows) of display text, shared by the text, markdown, CSV and HTML outputs."""
+"""The report's tables (kpi.present.tables.Table) of display text and its sections, listed once (`sections`): the
+text, markdown, CSV and HTML outputs walk them."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from kpi.figures.kpis import LONG_TERM_MATURED, Kpi, Outcome
 from kpi.figures.lists import Snapshot, year_end
@@ -8,14 +13,13 @@ from kpi.figures.outlook import Pending, Reach, ToReach
 from kpi.figures.report import Report
 from kpi.figures.rs import RS_AMOUNTS
 from kpi.figures.stagegate import StageGate
-from kpi.figures.status import GROUPS, ThemeList
+from kpi.figures.status import GROUPS, LISTS, ThemeList
 from kpi.figures.verdict import Verdict
 from kpi.fiscal import wareki
 from kpi.present import labels
 from kpi.present.catalogue import Words
 from kpi.present.numbers import DASH, mean, number, oku, percent
-
-Table = tuple[list[str], list[list[str]]]
+from kpi.present.tables import Column, Table
 
 
 def kpi_name(kpi: Kpi, horizon: int, words: Words, form: str = "name") -> str:
@@ -40,19 +44,15 @@ def target_text(kpi: Kpi, words: Words) -> str:
 def headline(report: Report, words: Words) -> Table:
     """The outcome indicators: one row per KPI with numerator, denominator, actual, target and verdict."""
     horizon = report.outcome.horizon_years
-    headers = [words(k) for k in ("col.indicator", "col.numerator", "col.denominator", "col.actual", "col.target")]
-    rows = [
-        [
-            kpi_name(k, horizon, words),
-            number(k.numerator),
-            number(k.denominator),
-            percent(k.ratio),
-            target_text(k, words),
-            verdict_text(k, words),
-        ]
-        for k in report.outcome.kpis
+    columns = [
+        Column(words("col.indicator"), lambda k: kpi_name(k, horizon, words)),
+        Column(words("col.numerator"), lambda k: number(k.numerator)),
+        Column(words("col.denominator"), lambda k: number(k.denominator)),
+        Column(words("col.actual"), lambda k: percent(k.ratio)),
+        Column(words("col.target"), lambda k: target_text(k, words)),
+        Column(words("col.verdict"), lambda k: verdict_text(k, words)),
     ]
-    return [*headers, words("col.verdict")], rows
+    return Table.of("headline", columns, report.outcome.kpis)
 
 
 def snapshot_line(snapshot: Snapshot | None, words: Words) -> str:
@@ -194,8 +194,19 @@ def groups(report: Report) -> tuple[str, ...]:
 
 
 def status(report: Report, words: Words) -> Table:
-    s = report.status_summary
-    return [words(labels.GROUP[g]) for g in groups(report)], [[number(getattr(s, g)) for g in groups(report)]]
+    """The themes by status group: one row, a column per group."""
+    columns = [Column(words(labels.GROUP[g]), _shown(number, g)) for g in groups(report)]
+    return Table.of("status_summary", columns, [report.status_summary])
+
+
+def _shown(form: Callable[[Any], str], attribute: str) -> Callable[[Any], str]:
+    """A cell: an item's attribute as `form` shows it (a count with separators, an amount in 億円)."""
+    return lambda item: form(getattr(item, attribute))
+
+
+def _grade(member: str) -> Callable[[Any], str]:
+    """A working-group member's grade of a criterion (— when the member gave none)."""
+    return lambda criterion: criterion.grades.get(member) or DASH
 
 
 def item_label(item: int, words: Words) -> str:
@@ -203,9 +214,13 @@ def item_label(item: int, words: Words) -> str:
 
 
 def element(report: Report, words: Words) -> Table:
-    shown = groups(report)
-    rows = [[item_label(r.item, words), r.element, *(number(getattr(r, g)) for g in shown)] for r in report.by_element]
-    return [words("col.item"), words("col.element"), *(words(labels.GROUP[g]) for g in shown)], rows
+    """The themes by research item and element, a column per status group."""
+    columns = [
+        Column(words("col.item"), lambda r: item_label(r.item, words)),
+        Column(words("col.element"), lambda r: r.element),
+        *(Column(words(labels.GROUP[g]), _shown(number, g)) for g in groups(report)),
+    ]
+    return Table.of("by_element", columns, report.by_element)
 
 
 # The budget table's columns, in order, as the report and the export show them.
@@ -222,22 +237,19 @@ BUDGET_KEYS = (
 
 
 def budget(report: Report, words: Words) -> Table:
-    rows = []
-    for y in report.budget.years:
-        mark = f" {words('mark.draws')}" if y.draws_on_earlier else ""
-        rows.append(
-            [
-                str(y.fy),
-                wareki(y.fy),
-                number(y.budget),
-                number(y.executed),
-                percent(y.ratio) + mark,
-                number(y.cumulative_budget),
-                number(y.cumulative_executed),
-                percent(y.cumulative_ratio),
-            ]
-        )
-    return [words(k) for k in BUDGET_KEYS], rows
+    """The budget by year (億円), its execution ratio marked where a year draws on earlier years' money."""
+    mark = f" {words('mark.draws')}"
+    cells = {
+        "col.fy": lambda y: str(y.fy),
+        "col.wareki": lambda y: wareki(y.fy),
+        "col.budget": lambda y: number(y.budget),
+        "col.executed": lambda y: number(y.executed),
+        "col.execution_ratio": lambda y: percent(y.ratio) + (mark if y.draws_on_earlier else ""),
+        "col.cumulative_budget": lambda y: number(y.cumulative_budget),
+        "col.cumulative_executed": lambda y: number(y.cumulative_executed),
+        "col.cumulative_ratio": lambda y: percent(y.cumulative_ratio),
+    }
+    return Table.of("budget_execution", [Column(words(k), cells[k]) for k in BUDGET_KEYS], report.budget.years)
 
 
 def budget_total(report: Report, words: Words) -> str:
@@ -252,42 +264,43 @@ def budget_total(report: Report, words: Words) -> str:
 
 
 def trend(report: Report, words: Words) -> Table:
-    rows = [[str(y.fy), wareki(y.fy), number(y.achieved), number(y.completed), percent(y.ratio)] for y in report.trend]
-    return [
-        words("col.fy"),
-        words("col.wareki"),
-        words("col.achieved"),
-        words("col.completed"),
-        words("col.actual"),
-    ], rows
+    """The short-term KPI year by year."""
+    columns = [
+        Column(words("col.fy"), lambda y: str(y.fy)),
+        Column(words("col.wareki"), lambda y: wareki(y.fy)),
+        Column(words("col.achieved"), lambda y: number(y.achieved)),
+        Column(words("col.completed"), lambda y: number(y.completed)),
+        Column(words("col.actual"), lambda y: percent(y.ratio)),
+    ]
+    return Table.of("trend", columns, report.trend)
 
 
 def theme_list(themes: ThemeList, words: Words) -> Table:
-    rows = [
-        [
-            r.theme_id,
-            item_label(r.item, words),
-            r.element,
-            r.organizations,
-            r.title,
-            str(r.end_fy),
-            words(labels.STATUS[r.status]),
-        ]
-        for r in themes.rows
+    """The themes of one list (as many as it shows)."""
+    columns = [
+        Column(words("col.theme_id"), lambda r: r.theme_id),
+        Column(words("col.item"), lambda r: item_label(r.item, words)),
+        Column(words("col.element"), lambda r: r.element),
+        Column(words("col.organizations"), lambda r: r.organizations),
+        Column(words("col.title"), lambda r: r.title),
+        Column(words("col.end_fy"), lambda r: str(r.end_fy)),
+        Column(words("col.status"), lambda r: words(labels.STATUS[r.status])),
     ]
-    keys = ["col.theme_id", "col.item", "col.element", "col.organizations", "col.title", "col.end_fy", "col.status"]
-    return [words(k) for k in keys], rows
+    return Table.of("themes", columns, themes.rows)
 
 
 OUTPUT_COLUMNS = ("papers", "presentations", "patents_domestic", "patents_foreign", "patents_pct")
 
 
 def outputs(report: Report, words: Words) -> Table:
+    """Papers, presentations and patents by year, then their total."""
     o = report.outputs
-    rows = [[str(y.fy), *(number(getattr(y, c)) for c in OUTPUT_COLUMNS)] for y in o.years]
-    if rows:
-        rows.append([words("row.total"), *(number(o.total[c]) for c in OUTPUT_COLUMNS)])
-    return [words("col.fy"), *(words(labels.OUTPUT[c]) for c in OUTPUT_COLUMNS)], rows
+    columns = [
+        Column(words("col.fy"), lambda y: str(y.fy)),
+        *(Column(words(labels.OUTPUT[c]), _shown(number, c)) for c in OUTPUT_COLUMNS),
+    ]
+    total = [[words("row.total"), *(number(o.total[c]) for c in OUTPUT_COLUMNS)]] if o.years else []
+    return Table.of("outputs", columns, o.years, footer=total)
 
 
 def grants_line(report: Report, words: Words) -> str:
@@ -308,31 +321,32 @@ def grants_line(report: Report, words: Words) -> str:
 
 def stage_gate(sg: StageGate, words: Words, unreviewed: bool = False) -> Table:
     """Reviewed themes with their mean and decision; with `unreviewed`, the listed themes without a review too."""
-    rows = [
-        [
-            r.theme_id,
-            item_label(r.item, words),
-            r.element,
-            str(r.review_fy),
-            str(r.reviewers),
-            mean(r.mean, 2),
-            words(labels.DECISION[r.decision]),
-        ]
-        for r in sg.reviewed
+    columns = [
+        Column(words("col.theme_id"), lambda r: r.theme_id),
+        Column(words("col.item"), lambda r: item_label(r.item, words)),
+        Column(words("col.element"), lambda r: r.element),
+        Column(words("col.review_fy"), lambda r: str(r.review_fy)),
+        Column(words("col.reviewers"), lambda r: str(r.reviewers)),
+        Column(words("col.mean"), lambda r: mean(r.mean, 2)),
+        Column(words("col.decision"), lambda r: words(labels.DECISION[r.decision])),
     ]
-    if unreviewed:
-        rows += [
-            [r.theme_id, item_label(r.item, words), r.element, "", "", "", words("stagegate.not_reviewed")]
-            for r in sg.not_reviewed
-        ]
-    keys = ["col.theme_id", "col.item", "col.element", "col.review_fy", "col.reviewers", "col.mean", "col.decision"]
-    return [words(k) for k in keys], rows
+    not_reviewed = words("stagegate.not_reviewed")
+    footer = [
+        [r.theme_id, item_label(r.item, words), r.element, "", "", "", not_reviewed]
+        for r in (sg.not_reviewed if unreviewed else ())
+    ]
+    return Table.of("stage_gate", columns, sg.reviewed, footer=footer)
 
 
 def evaluation(report: Report, words: Words) -> Table:
+    """The working group's grades by criterion and member, and each criterion's score."""
     ev = report.evaluation
-    rows = [[c.criterion, *((c.grades.get(m) or DASH) for m in ev.members), mean(c.score, 1)] for c in ev.criteria]
-    return [words("col.criterion"), *ev.members, words("col.score")], rows
+    columns = [
+        Column(words("col.criterion"), lambda c: c.criterion),
+        *(Column(m, _grade(m)) for m in ev.members),
+        Column(words("col.score"), lambda c: mean(c.score, 1)),
+    ]
+    return Table.of("evaluation", columns, ev.criteria)
 
 
 def grade_points(report: Report) -> str:
@@ -343,22 +357,15 @@ RS_COLUMNS = ("budget_fy", *RS_AMOUNTS)
 
 
 def rs_appropriations(report: Report, words: Words) -> Table:
-    rows = []
-    for a in report.rs.appropriations if report.rs else ():
-        rows.append(
-            [
-                str(a.budget_fy),
-                oku(a.initial),
-                oku(a.supplementary),
-                oku(a.carried_in),
-                oku(a.reserve),
-                oku(a.current),
-                oku(a.executed) if a.execution_reported else words("rs.not_reported"),
-                percent(a.execution_rate),
-                oku(a.carried_out),
-            ]
-        )
-    return [words(labels.RS_COLUMN[c]) for c in RS_COLUMNS], rows
+    """The RS appropriations by budget year (億円), as published."""
+    not_reported = words("rs.not_reported")
+    cells = {
+        "budget_fy": lambda a: str(a.budget_fy),
+        "executed": lambda a: oku(a.executed) if a.execution_reported else not_reported,
+        "execution_rate": lambda a: percent(a.execution_rate),
+    }
+    columns = [Column(words(labels.RS_COLUMN[c]), cells.get(c, _shown(oku, c))) for c in RS_COLUMNS]
+    return Table.of("rs_appropriations", columns, report.rs.appropriations if report.rs else ())
 
 
 def clip(value: str | None, width: int = 40) -> str:
@@ -370,30 +377,79 @@ def clip(value: str | None, width: int = 40) -> str:
 
 
 def rs_indicators(report: Report, words: Words) -> Table:
-    rows = []
-    for ind in report.rs.indicators if report.rs else ():
-        for y in ind.years:
-            flag = " ◎" if y.fy in ind.target_years else ""
-            rows.append(
-                [
-                    number(ind.number),
-                    words(labels.RS_KIND[ind.kind]) if ind.kind else "",
-                    words(labels.RS_PERIOD[ind.period]) if ind.period else "",
-                    clip(ind.indicator or ind.name, 30),
-                    f"{y.fy}{flag}",
-                    number(y.target),
-                    number(y.actual),
-                    number(y.achievement_rate),
-                ]
-            )
-    keys = [
-        "col.rs.number",
-        "col.rs.kind",
-        "col.rs.period",
-        "col.indicator",
-        "col.fy",
-        "col.rs.target",
-        "col.actual",
-        "col.rs.achievement_rate",
+    """The RS indicators, a row per indicator and year (◎ marks a target year)."""
+    columns = [
+        Column(words("col.rs.number"), lambda iy: number(iy[0].number)),
+        Column(words("col.rs.kind"), lambda iy: words(labels.RS_KIND[iy[0].kind]) if iy[0].kind else ""),
+        Column(words("col.rs.period"), lambda iy: words(labels.RS_PERIOD[iy[0].period]) if iy[0].period else ""),
+        Column(words("col.indicator"), lambda iy: clip(iy[0].indicator or iy[0].name, 30)),
+        Column(words("col.fy"), lambda iy: f"{iy[1].fy}{' ◎' if iy[1].fy in iy[0].target_years else ''}"),
+        Column(words("col.rs.target"), lambda iy: number(iy[1].target)),
+        Column(words("col.actual"), lambda iy: number(iy[1].actual)),
+        Column(words("col.rs.achievement_rate"), lambda iy: number(iy[1].achievement_rate)),
     ]
-    return [words(k) for k in keys], rows
+    pairs = [(i, y) for i in (report.rs.indicators if report.rs else ()) for y in i.years]
+    return Table.of("rs_indicators", columns, pairs)
+
+
+# ---------------------------------------------------------------------------- the sections
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line under a section's table: its text, and its class on the HTML page ("total", "note"; None: text and
+    markdown only)."""
+
+    text: str
+    page: str | None = "note"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the report after its headline: its heading, its table, the lines under it, the part of the page
+    it belongs to, the CSV's title row when it is not the heading, and (a theme list) its anchor on the page."""
+
+    heading: str
+    table: Table
+    lines: tuple[Line, ...] = ()
+    part: str = "tables"
+    csv_heading: str | None = None
+    anchor: str | None = None
+
+
+def sections(report: Report, words: Words) -> list[Section]:
+    """The report's sections after its headline, in the one order every output (text, markdown, CSV, the HTML page)
+    walks; a new section is added here."""
+    draws = [Line(words("note.draws"))] if any(y.draws_on_earlier for y in report.budget.years) else []
+    sg = report.stage_gate
+    out = [
+        Section(words("section.status_summary"), status(report, words)),
+        Section(words("section.by_element"), element(report, words)),
+        Section(words("section.budget"), budget(report, words), (Line(budget_total(report, words), "total"), *draws)),
+        Section(words("section.trend"), trend(report, words)),
+    ]
+    for name in LISTS:
+        themes, label = report.themes[name], words(labels.THEME_LIST[name])
+        more = [Line(words("list.more", n=themes.count - len(themes.rows)))] if themes.count > len(themes.rows) else []
+        heading = words("list.heading", label=label, n=themes.count)
+        out.append(Section(heading, theme_list(themes, words), tuple(more), "lists", label, f"list-{name}"))
+    points = Line(words("evaluation.points", points=grade_points(report)), None)
+    out += [
+        Section(
+            words("section.outputs"), outputs(report, words), (Line(grants_line(report, words), "total"),), "figures"
+        ),
+        Section(
+            words("section.stage_gate"),
+            stage_gate(sg, words),
+            (Line(words("stagegate.not_reviewed_count", n=sg.not_reviewed_count)),),
+            "figures",
+        ),
+        Section(words("section.evaluation"), evaluation(report, words), (points,), "figures"),
+    ]
+    if report.rs:
+        rs_heading = words("section.rs", project_id=report.rs.project_id)
+        out += [
+            Section(rs_heading, rs_appropriations(report, words), (Line(words("rs.note")),), "figures"),
+            Section(words("section.rs_indicators"), rs_indicators(report, words), (), "figures"),
+        ]
+    return out

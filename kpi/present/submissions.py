@@ -11,14 +11,12 @@ from typing import Any
 from kpi.db.submissions import Stored
 from kpi.db.versions import KnownLoad, Undone
 from kpi.figures.kpis import KPIS
-from kpi.figures.submissions import FIGURE_ORDER, Diff, Standing, ThemeChange
-from kpi.present import json_out, labels
+from kpi.figures.submissions import FIGURE_ORDER, Diff, Standing
+from kpi.present import labels
 from kpi.present.catalogue import Words
-from kpi.present.csvfile import csv_text
-from kpi.present.export import Table
-from kpi.present.formats import RecordFormat
+from kpi.present.formats import Format
 from kpi.present.numbers import percent
-from kpi.present.tables import table
+from kpi.present.tables import Column, Table, emit, is_file, is_text, text
 
 PART = {
     "numerator": "col.numerator",
@@ -91,20 +89,6 @@ def stage_word(stage: str, words: Words) -> str:
 # ---------------------------------------------------------------------------- the register
 
 
-def _register_cells(s: Stored, words: Words) -> list[Any]:
-    short = KPIS[0].key
-    return [
-        f"#{s.submission_id}",
-        s.made_at.strftime("%Y-%m-%d %H:%M"),
-        words("report.as_of", fy=s.as_of_fy, wareki=_wareki(s.as_of_fy)),
-        stage_word(s.stage, words),
-        f"#{s.load_id}",
-        s.format,
-        f"{s.figures.get(f'{short}.numerator')}/{s.figures.get(f'{short}.denominator')}",
-        figure_value(f"{short}.ratio", s.figures.get(f"{short}.ratio"), words),
-    ]
-
-
 def _wareki(fy: int) -> str:
     from kpi.fiscal import wareki
 
@@ -126,60 +110,53 @@ def _register_json(s: Stored) -> dict[str, Any]:
     }
 
 
-REGISTER_KEYS = (
-    "col.submission",
-    "col.loaded_at",
-    "col.as_of",
-    "col.stage",
-    "col.load",
-    "col.format",
-    "col.short_term_counts",
-    "col.short_term_ratio",
-)
-
-
-def render_register(records: list[Stored], fmt: RecordFormat, words: Words) -> str | bytes:
+def register_table(records: list[Stored], words: Words) -> Table:
     """Every submission: number, time, year, stage, the load it was computed from, format, the short-term KPI."""
-    if fmt is RecordFormat.json:
-        return json_out.dumps([_register_json(r) for r in records])
-    headers = [words(k) for k in REGISTER_KEYS]
-    rows = [_register_cells(r, words) for r in records]
-    if fmt is RecordFormat.csv:
-        return csv_text([headers, *rows])
-    if fmt is RecordFormat.xlsx:
-        return _workbook([Table("submissions", headers, rows, title=words("sheet.submissions"))])
-    if not records:
-        return words("submission.none") + "\n"
-    return table(headers, rows) + "\n"
+    short = KPIS[0].key
+    columns = [
+        Column(words("col.submission"), lambda s: f"#{s.submission_id}"),
+        Column(words("col.loaded_at"), lambda s: s.made_at.strftime("%Y-%m-%d %H:%M")),
+        Column(words("col.as_of"), lambda s: words("report.as_of", fy=s.as_of_fy, wareki=_wareki(s.as_of_fy))),
+        Column(words("col.stage"), lambda s: stage_word(s.stage, words)),
+        Column(words("col.load"), lambda s: f"#{s.load_id}"),
+        Column(words("col.format"), lambda s: s.format),
+        Column(
+            words("col.short_term_counts"),
+            lambda s: f"{s.figures.get(f'{short}.numerator')}/{s.figures.get(f'{short}.denominator')}",
+        ),
+        Column(
+            words("col.short_term_ratio"),
+            lambda s: figure_value(f"{short}.ratio", s.figures.get(f"{short}.ratio"), words),
+        ),
+    ]
+    return Table.of("submissions", columns, records, title=words("sheet.submissions"))
 
 
-def _figure_rows(figures: dict[str, Any], words: Words) -> list[list[Any]]:
+def render_register(records: list[Stored], fmt: Format, words: Words) -> str | bytes:
+    """`kpi submissions` in a format."""
+    json = [_register_json(r) for r in records]
+    return emit(register_table(records, words), fmt, json=json, empty=words("submission.none"))
+
+
+def figure_table(figures: dict[str, Any], words: Words) -> Table:
+    """Every figure a submission carried, named as a reader says it, valued as the report shows it."""
     names = [*FIGURE_ORDER, *sorted(set(figures) - set(FIGURE_ORDER))]
     horizon = figures.get("horizon_years", 3)
-    return [[figure_name(n, words, horizon), figure_value(n, figures.get(n), words)] for n in names if n in figures]
+    columns = [
+        Column(words("col.figure"), lambda n: figure_name(n, words, horizon)),
+        Column(words("col.value"), lambda n: figure_value(n, figures.get(n), words)),
+    ]
+    return Table.of("figures", columns, [n for n in names if n in figures], title=words("sheet.figures"))
 
 
-def render_one(s: Stored, fmt: RecordFormat, words: Words) -> str | bytes:
+def render_one(s: Stored, fmt: Format, words: Words) -> str | bytes:
     """One submission: what it was, and every figure it carried."""
-    if fmt is RecordFormat.json:
-        return json_out.dumps(_register_json(s))
-    headers = [words("col.figure"), words("col.value")]
-    rows = _figure_rows(s.figures, words)
-    if fmt is RecordFormat.csv:
-        return csv_text([headers, *rows])
-    if fmt is RecordFormat.xlsx:
-        return _workbook([Table("figures", headers, rows, title=words("sheet.figures"))])
+    figures = figure_table(s.figures, words)
+    if not is_text(fmt):
+        return emit(figures, fmt, json=_register_json(s))
     files = "\n".join(f"  {name}  {sha}" for name, sha in s.files.items())
-    return (
-        words("submission.heading", **_heading(s, words))
-        + "\n\n"
-        + table(headers, rows)
-        + "\n\n"
-        + words("submission.files")
-        + "\n"
-        + files
-        + "\n"
-    )
+    heading = words("submission.heading", **_heading(s, words))
+    return f"{heading}\n\n{text(figures)}\n\n{words('submission.files')}\n{files}\n"
 
 
 def _heading(s: Stored, words: Words) -> dict[str, Any]:
@@ -206,29 +183,19 @@ def _status(code: str | None, words: Words) -> str:
     return words(labels.STATUS[code]) if code in labels.STATUS else "—"
 
 
-def _theme_cells(c: ThemeChange, words: Words) -> list[Any]:
-    return [
-        c.theme_id,
-        words(CHANGE[c.change]),
-        _status(c.status_before, words),
-        _status(c.status_after, words),
-        _roles(c.roles_before, words),
-        _roles(c.roles_after, words),
-        "" if c.load_id is None else f"#{c.load_id}",
-        c.file_name or "",
+def theme_table(d: Diff, words: Words) -> Table:
+    """The themes that explain the differences: the change, the status and the roles before and after, the load."""
+    columns = [
+        Column(words("col.theme_id"), lambda c: c.theme_id),
+        Column(words("col.change"), lambda c: words(CHANGE[c.change])),
+        Column(words("col.status_before"), lambda c: _status(c.status_before, words)),
+        Column(words("col.status_after"), lambda c: _status(c.status_after, words)),
+        Column(words("col.roles_before"), lambda c: _roles(c.roles_before, words)),
+        Column(words("col.roles_after"), lambda c: _roles(c.roles_after, words)),
+        Column(words("col.load"), lambda c: "" if c.load_id is None else f"#{c.load_id}"),
+        Column(words("col.file"), lambda c: c.file_name or ""),
     ]
-
-
-THEME_KEYS = (
-    "col.theme_id",
-    "col.change",
-    "col.status_before",
-    "col.status_after",
-    "col.roles_before",
-    "col.roles_after",
-    "col.load",
-    "col.file",
-)
+    return Table.of("themes", columns, d.themes, title=words("sheet.themes_changed"))
 
 
 def _diff_json(d: Diff) -> dict[str, Any]:
@@ -265,56 +232,36 @@ def _after_name(d: Diff, words: Words) -> str:
     return words("diff.submission", n=d.after.submission_id, stage=stage_word(d.after.stage, words))
 
 
-def render_diff(d: Diff, fmt: RecordFormat, words: Words) -> str | bytes:
+def difference_table(d: Diff, before: str, after: str, words: Words) -> Table:
+    """Figure by figure, its value in the submission and after."""
+    horizon = d.before.figures.get("horizon_years", 3)
+    columns = [
+        Column(words("col.figure"), lambda x: figure_name(x.figure, words, horizon)),
+        Column(before, lambda x: figure_value(x.figure, x.before, words)),
+        Column(after, lambda x: figure_value(x.figure, x.after, words)),
+    ]
+    return Table.of("figures", columns, d.differences, title=words("sheet.figures"))
+
+
+def render_diff(d: Diff, fmt: Format, words: Words) -> str | bytes:
     """Figure by figure, before and after; the themes that explain the differences, with the load of each change;
     the reasons closed years were reopened. When nothing differs it says so."""
-    if fmt is RecordFormat.json:
-        return json_out.dumps(_diff_json(d))
     before = words("diff.submission", n=d.before.submission_id, stage=stage_word(d.before.stage, words))
     after = _after_name(d, words)
-    figure_headers = [words("col.figure"), before, after]
-    horizon = d.before.figures.get("horizon_years", 3)
-    figure_rows = [
-        [
-            figure_name(x.figure, words, horizon),
-            figure_value(x.figure, x.before, words),
-            figure_value(x.figure, x.after, words),
-        ]
-        for x in d.differences
-    ]
-    theme_headers = [words(k) for k in THEME_KEYS]
-    theme_rows = [_theme_cells(c, words) for c in d.themes]
+    figures, themes = difference_table(d, before, after, words), theme_table(d, words)
+    if not is_text(fmt):
+        return emit([figures, themes], fmt, json=_diff_json(d))
     reopened = [words("diff.reopened", load=n, reason=reason) for n, reason in d.reopened]
-    if fmt is RecordFormat.csv:
-        return csv_text([figure_headers, *figure_rows, [], theme_headers, *theme_rows])
-    if fmt is RecordFormat.xlsx:
-        return _workbook(
-            [
-                Table("figures", figure_headers, figure_rows, title=words("sheet.figures")),
-                Table("themes", theme_headers, theme_rows, title=words("sheet.themes_changed")),
-            ]
-        )
-    head = words(
-        "diff.heading",
-        before=before,
-        after=after,
-        as_of=words("report.as_of", fy=d.as_of_fy, wareki=_wareki(d.as_of_fy)),
-    )
+    as_of = words("report.as_of", fy=d.as_of_fy, wareki=_wareki(d.as_of_fy))
+    head = words("diff.heading", before=before, after=after, as_of=as_of)
     if not d.differences and not d.themes:
         return "\n".join([head, words("diff.same"), *reopened]) + "\n"
-    parts = [head, ""]
-    parts.append(table(figure_headers, figure_rows) if figure_rows else words("diff.figures_same"))
-    parts += ["", words("diff.themes", n=len(theme_rows))]
-    if theme_rows:
-        parts.append(table(theme_headers, theme_rows))
+    parts = [head, "", text(figures) if figures.rows else words("diff.figures_same")]
+    parts += ["", words("diff.themes", n=len(themes.rows))]
+    if themes.rows:
+        parts.append(text(themes))
     parts += reopened
     return "\n".join(parts) + "\n"
-
-
-def _workbook(sheets: list[Table]) -> bytes:
-    from kpi.present.xlsx import workbook
-
-    return workbook(sheets)
 
 
 # ---------------------------------------------------------------------------- the command
@@ -323,7 +270,7 @@ def _workbook(sheets: list[Table]) -> bytes:
 Result = list[Stored] | Stored | Diff
 
 
-def check_options(action: str | None, numbers: list[int], fmt: RecordFormat, out: Path | None, force: bool) -> None:
+def check_options(action: str | None, numbers: list[int], fmt: Format, out: Path | None, force: bool) -> None:
     """Usage errors before any work: the numbers an action takes, a workbook only into a file (--out)."""
     from kpi.db.gate import refuse
     from kpi.errors import UsageProblem
@@ -331,7 +278,7 @@ def check_options(action: str | None, numbers: list[int], fmt: RecordFormat, out
     wanted = {None: (0, 0), "show": (1, 1), "diff": (1, 2)}[action]
     if not wanted[0] <= len(numbers) <= wanted[1]:
         raise UsageProblem("submission.numbers", action=action or "", n=len(numbers))
-    if fmt is RecordFormat.xlsx and out is None:
+    if is_file(fmt) and out is None:
         raise UsageProblem("cli.xlsx_needs_out")
     refuse(out, force)
 
@@ -348,7 +295,7 @@ def read(con: Any, action: str | None, numbers: list[int]) -> Result:
     return register.every(con)
 
 
-def render(result: Result, fmt: RecordFormat, words: Words) -> str | bytes:
+def render(result: Result, fmt: Format, words: Words) -> str | bytes:
     """What `kpi submissions` prints (or writes with --out)."""
     if isinstance(result, list):
         return render_register(result, fmt, words)

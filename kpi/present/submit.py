@@ -26,7 +26,7 @@ from kpi.fiscal import current_fy
 from kpi.present import labels
 from kpi.present.catalogue import Lang, Words
 from kpi.present.export import Tag, build_files, data_hashes, submission_title, zone_of
-from kpi.present.formats import ExportFormat, OutEncoding
+from kpi.present.formats import Format, OutEncoding
 
 if TYPE_CHECKING:
     import duckdb
@@ -47,7 +47,7 @@ def submit(
     store: Store,
     words: Words,
     as_of: int | None,
-    fmt: ExportFormat,
+    fmt: Format,
     encoding: OutEncoding,
     stage: str,
     out: Path,
@@ -75,7 +75,7 @@ def submit(
                     content, figures, load_id = _read(con, as_of, known_at)
                     number = register.next_id(con)  # (this process holds the database: no other takes the number)
                     files = build_files(content, words, encoding, fmt, Tag(number, stage, made_at, load_id))
-                    written_as = (str(fmt), str(encoding) if fmt is ExportFormat.csv else None, str(words.lang))
+                    written_as = (str(fmt), str(encoding) if fmt is Format.csv else None, str(words.lang))
                     local = made_at.astimezone(zone_of(content.report.programme)).replace(tzinfo=None)
                     written = placing.enter_context(files_in_place(out, files, force))
                     fy, hashes = content.report.as_of_fy, data_hashes(files)
@@ -153,7 +153,7 @@ def resubmit(store: Store, number: int, out: Path, force: bool) -> Submitted:
         programme = content.report.programme
     made_at = stored.made_at.replace(tzinfo=zone_of(programme)).astimezone(dt.UTC)
     words = Words(Lang(stored.lang))
-    fmt = ExportFormat(stored.format)
+    fmt = Format(stored.format)
     encoding = OutEncoding(stored.encoding) if stored.encoding else OutEncoding.utf_8_sig
     files = build_files(content, words, encoding, fmt, Tag(number, stored.stage, made_at, stored.load_id))
     hashes = data_hashes(files)

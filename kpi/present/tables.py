@@ -1,13 +1,19 @@
-"""Aligned text tables and markdown tables (tabulate, East Asian widths): numbers right-aligned, text left; on a
-terminal, as wide as the terminal (`fitting`)."""
+"""The one table model: a table declared once — its columns (header, how an item gives its cell, the kind of its
+numbers), its name and its title — and one emitter (`emit`) that writes it as aligned text (tabulate, East Asian
+widths, numbers right-aligned, on a terminal as wide as the terminal: `fitting`), markdown, CSV, an xlsx workbook,
+an HTML table or JSON rows."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
+from html import escape
 from typing import Any
+
+from kpi.present.formats import Format
 
 # The width aligned tables must fit (a terminal's columns), or None: set once per command by kpi.cli.app.
 _WIDTH: ContextVar[int | None] = ContextVar("kpi_table_width", default=None)
@@ -111,7 +117,7 @@ def markdown_text(text: Any) -> str:
     return _LINE_MARKUP.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", markdown_cell(text))
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table") -> str:
+def tabulated(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table") -> str:
     """A table as aligned text (fmt 'table'), markdown (fmt 'markdown') or headerless text (fmt 'plain')."""
     from tabulate import tabulate
 
@@ -133,3 +139,135 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "tab
         colalign=aligns,
     )
     return shown
+
+
+# ---------------------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header, how an item gives its cell (exact), what its numbers are (kpi.present.xlsx.NUMBER_FORMATS:
+    year, count, oku, yen, percent, mean, score, id; "" for text and general numbers: a workbook shows them so), and
+    how aligned text and markdown show the cell when they show it otherwise (a sha256 cut short)."""
+
+    header: str
+    cell: Callable[[Any], Any]
+    kind: str = ""
+    text: Callable[[Any], Any] | None = None
+
+
+@dataclass
+class Table:
+    """One table: a name (its file, `themes.csv`), headers and rows of cells (str, int, float, Decimal, Percent or
+    None), the kind of each column's numbers (`formats`), its title in the user's language (a sheet's name), and
+    the rows as text shows them (`shown`) when a column shows its cells otherwise."""
+
+    name: str
+    headers: list[str]
+    rows: list[list[Any]]
+    key_column: int = 0  # the cell that names a row in error messages (a theme_id, a year)
+    formats: list[str] = field(default_factory=list)
+    title: str = ""
+    shown: list[list[Any]] | None = None
+
+    @classmethod
+    def of(
+        cls, name: str, columns: Sequence[Column], items: Iterable[Any], footer: Sequence[Any] = (), title: str = ""
+    ) -> Table:
+        """A table declared column by column: each column's header, cell and kind together; `footer` rows (a
+        total) follow the items' rows as they are."""
+        items = list(items)
+        rows = [[column.cell(item) for column in columns] for item in items]
+        shown = None
+        if any(column.text for column in columns):
+            shown = [[(column.text or column.cell)(item) for column in columns] for item in items]
+            shown += [list(f) for f in footer]
+        formats = [c.kind for c in columns]
+        return cls(name, [c.header for c in columns], [*rows, *(list(f) for f in footer)], 0, formats, title, shown)
+
+    @property
+    def text_rows(self) -> list[list[Any]]:
+        """The rows as aligned text and markdown show them."""
+        return self.rows if self.shown is None else self.shown
+
+
+# ---------------------------------------------------------------------------- the emitter
+
+
+def emit(
+    tables: Table | Sequence[Table],
+    fmt: Format,
+    *,
+    json: Any = None,
+    empty: str | None = None,
+    line_end: str = "\r\n",
+    to_file: bool = False,
+) -> str | bytes:
+    """Tables in a format: aligned text or markdown (`empty` instead of a table without rows, if given); CSV
+    (formula-guarded, a blank line between tables, lines ending with `line_end`; as a file Excel opens `to_file`:
+    BOM and CRLF); an xlsx workbook with a sheet per table; HTML tables; or JSON: `json` (a command's documented
+    records) or a record per row keyed by the headers."""
+    every = [tables] if isinstance(tables, Table) else list(tables)
+    if fmt is Format.json:
+        from kpi.present.json_out import dumps
+
+        rows = [dict(zip(t.headers, row, strict=True)) for t in every for row in t.rows]
+        return dumps(json if json is not None else rows)
+    if fmt is Format.csv:
+        from kpi.present.csvfile import csv_text, excel_bytes
+
+        records = [r for i, t in enumerate(every) for r in [*([[]] if i else []), t.headers, *t.rows]]
+        data = csv_text(records, "\r\n" if to_file else line_end)
+        return excel_bytes(data) if to_file else data
+    if fmt is Format.xlsx:
+        from kpi.present.xlsx import workbook
+
+        return workbook(every)
+    if fmt is Format.html:
+        return "\n".join(html_table(t.headers, t.text_rows) for t in every)
+    return "".join(empty + "\n" if not t.rows and empty is not None else text(t, fmt) + "\n" for t in every)
+
+
+def text(table: Table, fmt: Format = Format.table) -> str:
+    """A table as aligned text (Format.table) or markdown (Format.markdown), without its last line break."""
+    return tabulated(table.headers, table.text_rows, str(fmt))
+
+
+def heading(title: str, fmt: Format) -> str:
+    """A section's heading in a document: ■ in aligned text, ## in markdown."""
+    return ("## " if fmt is Format.markdown else "■ ") + title
+
+
+def block(title: str, table: Table, fmt: Format, empty: str, *after: str) -> list[str]:
+    """A section of a document: its heading, its table (`empty` when it has no row), the lines after it, a blank
+    line."""
+    return [heading(title, fmt), text(table, fmt) if table.rows else empty, *after, ""]
+
+
+def is_file(fmt: Format) -> bool:
+    """Whether a format is only ever a file (--out): a workbook or a page, never a terminal's text."""
+    return fmt in (Format.xlsx, Format.html)
+
+
+def is_text(fmt: Format) -> bool:
+    """Whether a format is a document a person reads (aligned text, markdown, `kpi check`'s lines): a command writes
+    its headings and notes around its tables; the other formats are its tables' data alone."""
+    return fmt in (Format.table, Format.markdown, Format.text)
+
+
+def e(value: Any) -> str:
+    """A value as escaped HTML text ('' for None)."""
+    return "" if value is None else escape(str(value), quote=True)
+
+
+def html_table(headers: Sequence[str], body: Sequence[Sequence[Any]], css_class: str | None = None) -> str:
+    """An HTML table ('' without rows); columns whose every cell is a number are right-aligned."""
+    if not body:
+        return ""
+    cls = [' class="num"' if a == "right" else "" for a in alignments(body, len(headers))]
+    head = "".join(f'<th scope="col"{c}>{e(h)}</th>' for h, c in zip(headers, cls, strict=True))
+    lines = "\n".join(
+        "<tr>" + "".join(f"<td{c}>{e(v)}</td>" for v, c in zip(r, cls, strict=True)) + "</tr>" for r in body
+    )
+    attr = f' class="{e(css_class)}"' if css_class else ""
+    return f'<div class="scroll"><table{attr}><thead><tr>{head}</tr></thead>\n<tbody>\n{lines}\n</tbody></table></div>'

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kit import SAMPLE
+from kit import SAMPLE, cli
 
 LANGS = ["ja", "en"]
 
@@ -59,7 +59,6 @@ def outputs(_sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
     import shutil
 
     import openpyxl
-    from kit import run_kpi
 
     found: dict[str, dict[str, Any]] = {}
     for lang in LANGS:
@@ -67,10 +66,10 @@ def outputs(_sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
         db = folder / "kpi.duckdb"
         shutil.copy(_sample_db, db)
         env = {"KPI_LANG": lang}
-        assert run_kpi("load", "--db", str(db), str(SAMPLE / "illustrative"), env=env).returncode == 0
+        assert cli("load", "--db", str(db), str(SAMPLE / "illustrative"), env=env).returncode == 0
 
         def kpi(*args: str, db: Path = db, env: dict[str, str] = env) -> str:
-            result = run_kpi(*args, "--db", str(db), "--as-of", "2025", env=env)
+            result = cli(*args, "--db", str(db), "--as-of", "2025", env=env)
             assert result.returncode == 0, result.stderr
             return result.stdout
 

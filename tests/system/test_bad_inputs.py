@@ -1,8 +1,8 @@
 """The bad-input corpus (tests/bad_inputs/): every file is refused with exit 3, its message, and no change.
 
-Each case of tests/bad_inputs/cases.toml is loaded by the real `kpi load` in a subprocess into its own copy
-of a database that already holds sample_data/. The cases run two at a time (they are independent
-processes on independent files); each parametrised test then checks its own case: exit 3, the message
+Each case of tests/bad_inputs/cases.toml is loaded by `kpi load` (in this process: tests/kit.py's `cli`) into its
+own copy of a database that already holds sample_data/, all of them once; each parametrised test then checks its
+own case: exit 3, the message
 fragments on stderr (on the named line), one closing `kpi:` line, no traceback, nothing on stdout, a
 bounded stderr, and every table of the database unchanged (a checksum of all tables before and after).
 stderr goes to a file, as in cron: its lines carry the time, which is checked and then set aside.
@@ -13,18 +13,15 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 import time
 import tomllib
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from faultkit import kpi_env, rows, table_checksums
-from kit import TESTS, run_kpi
+from faultkit import rows, table_checksums
+from kit import TESTS, cli, cli_en
 
 CORPUS = TESTS / "bad_inputs"
 MANIFEST = tomllib.loads((CORPUS / "cases.toml").read_text(encoding="utf-8"))
@@ -110,14 +107,8 @@ def _run_case(case: dict[str, Any], folder: Path, sample_db: Path, before: dict[
     kind = ["--kind", case["kind"]] if "kind" in case else []
     err = folder / "stderr.txt"
     started = time.monotonic()
-    with err.open("wb") as stderr:
-        result = subprocess.run(
-            [sys.executable, "-m", "kpi", "load", "--db", str(db), *kind, *map(str, paths)],
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            env={**kpi_env(), "KPI_LANG": "en"},  # the corpus's fragments are the English words of each rule
-            timeout=300,
-        )
+    # the corpus's fragments are the English words of each rule
+    result = cli_en("load", "--db", str(db), *kind, *map(str, paths), stderr_to=err)
     seconds = time.monotonic() - started
     raw = _read_capped(err)
     stamped = bool(raw.strip()) and all(STAMP.match(line) for line in raw.rstrip("\n").splitlines()[-3:])
@@ -126,7 +117,7 @@ def _run_case(case: dict[str, Any], folder: Path, sample_db: Path, before: dict[
         stderr_text = stderr_text.replace(str(path), "#" * len(str(path)))
     return Outcome(
         result.returncode,
-        result.stdout.decode("utf-8", errors="replace"),
+        result.stdout,
         stderr_text,
         stamped,
         err.stat().st_size,
@@ -141,7 +132,7 @@ def _run_case(case: dict[str, Any], folder: Path, sample_db: Path, before: dict[
 def outcomes(
     request: pytest.FixtureRequest, _sample_db: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Outcome]:
-    """Run every selected case of the corpus, two processes at a time."""
+    """Run every selected case of the corpus, one after the other."""
     selected = [
         item.callspec.params["case"]
         for item in request.session.items
@@ -150,9 +141,7 @@ def outcomes(
     root = tmp_path_factory.mktemp("bad_inputs")
     before = table_checksums(_sample_db)
     ids = [case_id(c) for c in selected]
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        done = pool.map(lambda c: _run_case(c, root / case_id(c), _sample_db, before), selected)
-        return dict(zip(ids, done, strict=True))
+    return {i: _run_case(c, root / i, _sample_db, before) for i, c in zip(ids, selected, strict=True)}
 
 
 def _failure_rows(stderr: str) -> tuple[int, int] | None:
@@ -200,12 +189,12 @@ def test_bad_input_is_refused_and_changes_nothing(case: dict[str, Any], outcomes
 def test_awkward_but_valid_input_loads(case: dict[str, Any], sample_store: Path) -> None:
     # a case may give options (a one-theme list of a new ID is another programme's list unless --renumbered says not)
     args = [*case.get("args", []), "--kind", case["kind"], str(CORPUS / case["file"])]
-    result = run_kpi("load", "--db", str(sample_store), *args)
+    result = cli("load", "--db", str(sample_store), *args)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert case.get("said", "") in result.stderr  # what the load says it left out, when it leaves something out
     assert [list(r) for r in rows(sample_store, case["query"])] == case["rows"]
-    report = run_kpi("report", "--db", str(sample_store), "--as-of", "2025", "--format", "json")
+    report = cli("report", "--db", str(sample_store), "--as-of", "2025", "--format", "json")
     assert report.returncode == 0, report.stderr
 
 

@@ -11,6 +11,8 @@ and shown not to have left it), never slept towards and hoped for. Another pair 
 After each kill the database must open, `kpi report` must pass, and every table must equal either the
 state before the load or the state after an uninterrupted load (checksums of all tables; the clock time
 in `loads` left out). A load whose COMMIT had returned must be kept. (Ctrl-C and SIGTERM: test_signals.py.)
+
+Every moment is in the default run; the kills at fractions of a measured time are marked `serial` (run alone).
 """
 
 from __future__ import annotations
@@ -23,9 +25,7 @@ from pathlib import Path
 
 import pytest
 from faultkit import CLOCK_COLUMNS, BigLoad, Spy, kpi_env, longest_in_transaction, rows, table_checksums
-from kit import SAMPLE, run_kpi
-
-pytestmark = pytest.mark.slow
+from kit import SAMPLE, cli, run_kpi
 
 ATTEMPTS = 10  # a phase shorter than the test's reaction is tried again (each attempt proves where it stopped)
 
@@ -79,11 +79,12 @@ def test_sigkill_at_a_moment_of_the_load_keeps_all_or_nothing(
     if expected:
         assert state == expected
     if reload:  # the same load, run again, completes on the recovered file
-        again = run_kpi("load", "--db", str(db), str(big_load.source), timeout=300)
+        again = cli("load", "--db", str(db), str(big_load.source))
         assert again.returncode == 0, again.stderr
         assert table_checksums(db, CLOCK_COLUMNS) == big_load.after
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("fraction", [0.3, 0.6])
 def test_sigkill_of_the_plain_command_at_a_fraction_of_its_run_keeps_all_or_nothing(
     big_load: BigLoad, tmp_path: Path, fraction: float
@@ -124,9 +125,9 @@ def test_sigkill_during_the_first_load_into_a_new_file_leaves_no_half_database(
             break
     else:
         raise AssertionError("the first load never stopped inside its longest statement")
-    report = run_kpi("report", "--db", str(db), "--as-of", "2025")
+    report = cli("report", "--db", str(db), "--as-of", "2025")
     assert report.returncode == 3 and "先にデータを読み込んでください" in report.stderr, report.stderr
     assert "Traceback" not in report.stderr
-    again = run_kpi("load", "--db", str(db), str(SAMPLE))
+    again = cli("load", "--db", str(db), str(SAMPLE))
     assert again.returncode == 0, again.stderr
     assert rows(db, "SELECT count(*) FROM themes") == [(144,)]

@@ -1,6 +1,9 @@
 """A damaged or wrong database: every command says what is wrong with the file and what to do, exits with
 its documented code (65 for a damaged file, 2 for --db naming a folder), never prints a traceback, and never
-changes a byte of the file (nor leaves a write-ahead log beside it)."""
+changes a byte of the file (nor leaves a write-ahead log beside it).
+
+A damaged file is opened by a process of its own (what DuckDB makes of it stays there); the default run tries each
+damage with one command, `-m slow` with every command (tests/matrix.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,8 @@ from pathlib import Path
 
 import pytest
 from faultkit import copy_db, rows
-from kit import run_kpi, run_kpi_en, theme, themes_csv, write
+from kit import cli, cli_en, run_kpi, run_kpi_en, theme, themes_csv, write
+from matrix import one_per_moment
 
 HEADER = 3 * 4096  # a DuckDB file's headers; its blocks follow, 256 KiB each
 BLOCK = 262144
@@ -68,8 +72,7 @@ def fingerprint(path: Path) -> tuple[str, bool]:
     return hashlib.sha256(path.read_bytes()).hexdigest(), path.with_name(path.name + ".wal").exists()
 
 
-@pytest.mark.parametrize("command", ["report", "check", "export", "load"])
-@pytest.mark.parametrize("damage", list(DAMAGE))
+@pytest.mark.parametrize(("damage", "command"), one_per_moment(list(DAMAGE), ["report", "check", "export", "load"]))
 def test_a_damaged_database_is_refused_with_exit_65_and_left_as_it_is(
     _sample_db: Path, tmp_path: Path, damage: str, command: str
 ) -> None:
@@ -101,11 +104,11 @@ def test_a_folder_given_as_the_database_is_a_usage_error(tmp_path: Path, command
     folder = tmp_path / "data"
     folder.mkdir()
     (folder / "notes.txt").write_text("keep me", encoding="utf-8")
-    result = run_kpi(*commands(tmp_path)[command], "--db", str(folder))
+    result = cli(*commands(tmp_path)[command], "--db", str(folder))
     assert result.returncode == 2, result.stderr
     assert result.stderr.splitlines() == [
         f"kpi: --db {folder} はフォルダです。データベースファイルを指定してください（例: --db {folder / 'kpi.duckdb'}）"
     ]
     assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
-    english = run_kpi_en(*commands(tmp_path)[command], env={"KPI_DB": str(folder)})
+    english = cli_en(*commands(tmp_path)[command], env={"KPI_DB": str(folder)})
     assert english.returncode == 2 and "is a folder; point --db (or $KPI_DB) at a database file" in english.stderr

@@ -18,9 +18,7 @@ from pathlib import Path
 
 import pytest
 from faultkit import BigLoad, Spy, big_themes_file, kpi_env, table_checksums
-from kit import run_kpi, theme, themes_csv, write
-
-pytestmark = pytest.mark.slow
+from kit import cli, theme, themes_csv, write
 
 FULL = " に書き込めません: ディスクの空きがありません（またはファイルの大きさの上限に達しました）。"
 NOTHING = "何も書き込んでいません"
@@ -78,7 +76,7 @@ def test_a_load_that_fills_the_disk_at_a_phase_exits_74_and_keeps_all_or_nothing
     assert named, spy.stderr()
     one_line(spy.stderr(), named[0], COMMITTED if expected == "after" else NOTHING)
     assert big_load.state(db) == expected
-    again = run_kpi("load", "--db", str(db), str(big_load.source), timeout=300)  # with space again, it completes
+    again = cli("load", "--db", str(db), str(big_load.source))  # with space again, it completes
     assert again.returncode == 0, again.stderr
     assert big_load.state(db, command=False) == "after"
 
@@ -96,7 +94,7 @@ def test_a_load_with_2_mb_left_on_the_disk_exits_74_and_writes_nothing(sample_st
     assert result.returncode == 74, result.stderr
     one_line(result.stderr, sample_store, NOTHING)
     assert table_checksums(sample_store) == before
-    report = run_kpi("report", "--db", str(sample_store), "--as-of", "2025")
+    report = cli("report", "--db", str(sample_store), "--as-of", "2025")
     assert report.returncode == 0, report.stderr
 
 
@@ -107,7 +105,7 @@ def test_a_first_load_that_fills_the_disk_leaves_no_file(big_load: BigLoad, tmp_
         assert result.returncode == 74, result.stderr
         assert FULL in result.stderr and NOTHING in result.stderr and "Traceback" not in result.stderr
         assert not db.exists() and not db.with_name(db.name + ".wal").exists(), limit
-    report = run_kpi("report", "--db", str(db))
+    report = cli("report", "--db", str(db))
     assert report.returncode == 3 and "にデータベースがありません" in report.stderr
 
 
@@ -139,7 +137,7 @@ def test_an_export_that_fills_the_disk_exits_74_and_leaves_the_folder_as_it_was(
     sample_store: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    assert run_kpi("export", "--db", str(sample_store), "--as-of", "2024", "--out", str(out)).returncode == 0
+    assert cli("export", "--db", str(sample_store), "--as-of", "2024", "--out", str(out)).returncode == 0
     old = folder(out)
     largest = max(len(data) for data in old.values())
     result = run_limited(

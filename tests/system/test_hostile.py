@@ -1,7 +1,8 @@
 """Nothing a user names can destroy data, and hostile or odd files are refused in bounded time and memory.
 
-Every case is run by the real command in a subprocess; each asserts its exit code, its one line (or its rule),
-that it took little time and memory (the child's own rusage, from wait4) and that no file changed.
+Each case asserts its exit code, its one line (or its rule) and that no file changed. The cases bounded in time and
+memory (the child's own rusage, from wait4) and those in a read-only mount run the real command in a subprocess
+(`kpi`); the others run it in this process (`here`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from faultkit import copy_db, kpi_env, rows, table_checksums
-from kit import SAMPLE, SAMPLE_THEMES, theme, themes_csv, write
+from kit import SAMPLE, SAMPLE_THEMES, cli, theme, themes_csv, write
 
 MAX_SECONDS = 30.0
 MAX_PEAK_KB = 1024 * 1024  # 1 GiB
@@ -67,6 +68,13 @@ def kpi(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, 
     return Run(result.returncode, result.stdout, result.stderr, seconds, peak)
 
 
+def here(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
+    """`kpi ARGS` in this process (tests/kit.py `cli`), for a case whose time and memory are not measured."""
+    started = time.monotonic()
+    result = cli(*args, cwd=cwd, env=env)
+    return Run(result.returncode, result.stdout, result.stderr, time.monotonic() - started, 0)
+
+
 def bounded(run: Run) -> None:
     assert run.seconds < MAX_SECONDS, run.seconds
     assert run.peak_kb < MAX_PEAK_KB, run.peak_kb
@@ -88,24 +96,24 @@ def store(_sample_db: Path, tmp_path: Path) -> Path:
 @pytest.mark.parametrize("fmt", ["html", "csv", "markdown"])
 def test_an_output_that_is_the_database_is_refused_and_the_database_opens_unchanged(store: Path, fmt: str) -> None:
     before = digest(store)
-    result = kpi("report", "--db", str(store), "--format", fmt, "--out", str(store), "--force")
+    result = here("report", "--db", str(store), "--format", fmt, "--out", str(store), "--force")
     assert result.code == 2, result.stderr
     assert result.stderr.splitlines() == [
         f"kpi: {store} はデータベース（またはその記録・バックアップ・復元で残した写し）です。--force を付けても置き換えません。別の書き出し先を指定してください"
     ]
     assert digest(store) == before
-    assert kpi("report", "--db", str(store), "--as-of", "2025").code == 0
+    assert here("report", "--db", str(store), "--as-of", "2025").code == 0
 
 
 def test_an_output_that_is_a_backup_or_the_log_is_refused(store: Path, tmp_path: Path) -> None:
-    assert kpi("backup", "--db", str(store)).code == 0
+    assert here("backup", "--db", str(store)).code == 0
     [copy] = (tmp_path / "kpi.duckdb.backups").iterdir()
     kept = digest(copy)
     for target in (copy, tmp_path / "kpi.duckdb.wal", tmp_path / "kpi.duckdb.backups" / "new.csv"):
-        result = kpi("report", "--db", str(store), "--format", "csv", "--out", str(target), "--force")
+        result = here("report", "--db", str(store), "--format", "csv", "--out", str(target), "--force")
         assert result.code == 2 and "はデータベース" in result.stderr, result.stderr
     assert digest(copy) == kept and not (tmp_path / "kpi.duckdb.wal").exists()
-    exported = kpi(
+    exported = here(
         "export", "--db", str(store), "--as-of", "2025", "--out", str(tmp_path / "kpi.duckdb.backups"), "--force"
     )
     assert exported.code == 2 and sorted(p.name for p in copy.parent.iterdir()) == [copy.name]
@@ -141,9 +149,9 @@ def test_an_output_that_is_not_a_regular_file_is_refused_before_anything_is_writ
 
 def test_an_existing_output_is_replaced_only_with_force(store: Path, tmp_path: Path) -> None:
     out = write(tmp_path / "report.csv", "keep me")
-    refused = kpi("report", "--db", str(store), "--format", "csv", "--out", str(out))
+    refused = here("report", "--db", str(store), "--format", "csv", "--out", str(out))
     assert refused.code == 2 and "--force" in refused.stderr and out.read_text() == "keep me"
-    assert kpi("report", "--db", str(store), "--format", "csv", "--out", str(out), "--force").code == 0
+    assert here("report", "--db", str(store), "--format", "csv", "--out", str(out), "--force").code == 0
     written = out.read_text(encoding="utf-8-sig")
     assert written.startswith("ポスト5G") and "\n\nアウトカム指標\n" in written  # the programme, then the tables
 
@@ -201,7 +209,7 @@ def test_a_failed_load_never_removes_a_database_it_did_not_create(tmp_path: Path
     db = other_tools_database(tmp_path / "other.duckdb", made_with)
     before = digest(db)
     bad = write(tmp_path / "themes_bad.csv", themes_csv([theme("X1", item=9)]))
-    result = kpi("load", "--db", str(db), str(bad))
+    result = here("load", "--db", str(db), str(bad))
     assert result.code == code, result.stderr
     assert db.exists()
     if made_with:
@@ -215,7 +223,7 @@ def test_a_table_name_is_never_pasted_into_sql(store: Path, tmp_path: Path) -> N
     con.execute("CREATE TABLE victim (x INTEGER); CREATE TABLE a (y INTEGER); INSERT INTO victim VALUES (1)")
     con.execute(f'CREATE TABLE "{hostile.replace(chr(34), chr(34) * 2)}" (z INTEGER)')
     con.close()
-    result = kpi("load", "--db", str(foreign), str(SAMPLE / "budget.csv"))
+    result = here("load", "--db", str(foreign), str(SAMPLE / "budget.csv"))
     assert result.code == 3 and "Traceback" not in result.stderr, result.stderr
     assert rows(foreign, "SELECT count(*) FROM victim") == [(1,)]
     # the same name planted beside kpi's own tables: a load reads kpi's tables by name, never that one
@@ -224,7 +232,7 @@ def test_a_table_name_is_never_pasted_into_sql(store: Path, tmp_path: Path) -> N
     con.execute(f'CREATE TABLE "{hostile.replace(chr(34), chr(34) * 2)}" (z INTEGER)')
     con.close()
     corrected = write(tmp_path / "budget.csv", (SAMPLE / "budget.csv").read_text(encoding="utf-8-sig") + "2026,1,\n")
-    loaded = kpi("load", "--db", str(store), str(corrected))
+    loaded = here("load", "--db", str(store), str(corrected))
     assert loaded.code == 0, loaded.stderr
     assert rows(store, "SELECT count(*) FROM victim") == [(1,)] and rows(store, "SELECT count(*) FROM budget") == [(8,)]
 
@@ -363,7 +371,7 @@ def test_digits_of_other_scripts_are_refused_with_the_rule(
     store: Path, tmp_path: Path, digits: str, name: str, text: str
 ) -> None:
     path = write(tmp_path / name, text.format(d=digits))
-    result = kpi("load", "--db", str(store), str(path))
+    result = here("load", "--db", str(store), str(path))
     assert result.code == 3, result.stderr
     assert "0–9" in result.stderr and "Traceback" not in result.stderr and "内部エラー" not in result.stderr
 
@@ -377,13 +385,13 @@ def test_digits_of_other_scripts_are_refused_with_the_rule(
     ids=["reiwa-0", "heisei-35"],
 )
 def test_era_years_that_never_were_are_refused(store: Path, tmp_path: Path, row: str, rule: str) -> None:
-    result = kpi("load", "--db", str(store), str(write(tmp_path / "themes_x.csv", themes_csv([row]))))
+    result = here("load", "--db", str(store), str(write(tmp_path / "themes_x.csv", themes_csv([row]))))
     assert result.code == 3 and rule in result.stderr, result.stderr
 
 
 def test_theme_ids_that_differ_only_in_case_are_one_theme_written_twice(store: Path, tmp_path: Path) -> None:
     path = write(tmp_path / "themes_x.csv", themes_csv([theme("T1-002"), theme("t1-002")]))
-    result = kpi("load", "--db", str(store), str(path))
+    result = here("load", "--db", str(store), str(path))
     assert result.code == 3 and result.stderr.count("大文字と小文字だけが違うテーマID") == 2, result.stderr
 
 
@@ -396,8 +404,8 @@ def test_markdown_escapes_pipes_line_breaks_and_html_from_the_data(tmp_path: Pat
     hostile = f"H1,1,委託,a1,某社,{title},,令和7年度終了 遅延"
     lines = [*SAMPLE_THEMES.read_text(encoding="utf-8-sig").splitlines(), hostile]
     path = write(tmp_path / "themes_2026-03-31.csv", "\n".join(lines) + "\n")
-    assert kpi("load", "--db", str(db), str(SAMPLE / "programme.toml"), str(path)).code == 0
-    report = kpi("report", "--db", str(db), "--as-of", "2025", "--format", "markdown")
+    assert here("load", "--db", str(db), str(SAMPLE / "programme.toml"), str(path)).code == 0
+    report = here("report", "--db", str(db), "--as-of", "2025", "--format", "markdown")
     assert report.code == 0
     [row] = [line for line in report.stdout.splitlines() if line.startswith("| H1")]
     assert "a \\| b<br>c &lt;script&gt;alert(1)&lt;/script&gt;" in row and row.count(" | ") == row.count("|") - 3
@@ -413,10 +421,10 @@ def test_mathtext_in_the_programme_name_is_plain_text_in_charts(tmp_path: Path) 
         folder = tmp_path / f"p{len(list(tmp_path.iterdir()))}"
         folder.mkdir()
         assert (
-            kpi("load", "--db", str(db), str(write(folder / "programme.toml", changed)), str(SAMPLE_THEMES)).code == 0
+            here("load", "--db", str(db), str(write(folder / "programme.toml", changed)), str(SAMPLE_THEMES)).code == 0
         )
         out = folder / "short_term.svg"
-        chart = kpi("chart", "short_term", "--db", str(db), "--as-of", "2025", "--out", str(out))
+        chart = here("chart", "short_term", "--db", str(db), "--as-of", "2025", "--out", str(out))
         assert chart.code == 0 and chart.stderr.count("\n") == 1, chart.stderr  # only its 書き出し line
         assert "Glyph" not in chart.stderr and out.stat().st_size > 0
 
@@ -442,10 +450,10 @@ def test_a_title_longer_than_an_excel_cell_is_refused_at_export_naming_the_theme
         tmp_path / "themes_2026-03-31.csv",
         themes_csv([theme("T1"), f"LONG-1,1,委託,a1,某社,{long_title},,2023,目標達成"]),
     )
-    assert kpi("load", "--db", str(db), str(path)).code == 0
-    result = kpi("export", "--db", str(db), "--as-of", "2025", "--format", "xlsx", "--out", str(tmp_path / "x"))
+    assert here("load", "--db", str(db), str(path)).code == 0
+    result = here("export", "--db", str(db), "--as-of", "2025", "--format", "xlsx", "--out", str(tmp_path / "x"))
     assert result.code == 3, result.stderr
     assert "LONG-1" in result.stderr and "40,002" in result.stderr and "32,767" in result.stderr
     assert not (tmp_path / "x").exists()
-    csv_export = kpi("export", "--db", str(db), "--as-of", "2025", "--out", str(tmp_path / "c"))
+    csv_export = here("export", "--db", str(db), "--as-of", "2025", "--out", str(tmp_path / "c"))
     assert csv_export.code == 0 and long_title in (tmp_path / "c" / "themes.csv").read_text(encoding="utf-8-sig")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from faultkit import Spy, kpi_env, rows, table_checksums
-from kit import SAMPLE_THEMES, run_kpi
+from kit import SAMPLE_THEMES, cli
 
 HEADER = "theme_id,item,funding,element,organizations,title,start_fy,end_fy,status"
 
@@ -63,7 +63,7 @@ def nasty_store(sample_store: Path, tmp_path: Path) -> Path:
         csv_text(sample_records() + [record(t, organizations=f"{t} 株式会社", title=f"題名 {t}") for t in NASTY_IDS]),
         encoding="utf-8",
     )
-    result = run_kpi("load", "--db", str(sample_store), str(source))
+    result = cli("load", "--db", str(sample_store), str(source))
     assert result.returncode == 0, result.stderr
     return sample_store
 
@@ -79,14 +79,14 @@ def test_sql_looking_values_are_stored_exactly_and_nothing_else_happens(nasty_st
 
 
 def test_sql_looking_values_come_back_unchanged_in_json_and_in_the_export(nasty_store: Path, tmp_path: Path) -> None:
-    report = run_kpi("report", "--db", str(nasty_store), "--format", "json")  # this year: the list of today
+    report = cli("report", "--db", str(nasty_store), "--format", "json")  # this year: the list of today
     assert report.returncode == 0, report.stderr
     delayed = json.loads(report.stdout)["themes"]["delayed"]
     listed = {r["theme_id"]: (r["organizations"], r["title"]) for r in delayed}
     for theme_id in NASTY_IDS:
         assert listed[theme_id] == (f"{theme_id} 株式会社", f"題名 {theme_id}")
     out = tmp_path / "out"
-    export = run_kpi("export", "--db", str(nasty_store), "--as-of", "2026", "--out", str(out))
+    export = cli("export", "--db", str(nasty_store), "--as-of", "2026", "--out", str(out))
     assert export.returncode == 0, export.stderr
     with (out / "themes.csv").open(encoding="utf-8-sig", newline="") as f:
         exported = {r[0]: r for r in csv.reader(f)}
@@ -96,7 +96,7 @@ def test_sql_looking_values_come_back_unchanged_in_json_and_in_the_export(nasty_
 
 def test_reloading_the_same_sql_looking_file_is_idempotent(nasty_store: Path, tmp_path: Path) -> None:
     before = table_checksums(nasty_store)
-    again = run_kpi("load", "--db", str(nasty_store), str(tmp_path / "themes_nasty.csv"))
+    again = cli("load", "--db", str(nasty_store), str(tmp_path / "themes_nasty.csv"))
     assert again.returncode == 0, again.stderr
     assert "変更なし" in again.stderr
     assert table_checksums(nasty_store) == before
@@ -117,7 +117,7 @@ def test_sql_in_an_option_is_a_usage_error_and_changes_nothing(
 ) -> None:
     before = table_checksums(sample_store)
     args = [a.replace("{out}", str(tmp_path / "out")) for a in args]
-    result = run_kpi(args[0], "--db", str(sample_store), *args[1:])
+    result = cli(args[0], "--db", str(sample_store), *args[1:])
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert table_checksums(sample_store) == before
@@ -129,10 +129,10 @@ def test_sql_in_the_database_path_and_in_a_file_name_is_just_a_name(tmp_path: Pa
     db = folder / "kpi'; DROP TABLE loads; --.duckdb"
     source = folder / "themes_'); DROP TABLE loads; --.csv"
     shutil.copy(SAMPLE_THEMES, source)
-    result = run_kpi("load", "--db", str(db), str(source))
+    result = cli("load", "--db", str(db), str(source))
     assert result.returncode == 0, result.stderr
     assert rows(db, "SELECT file_name, row_count FROM loads") == [(source.name, 144)]
-    report = run_kpi("report", "--db", str(db), "--as-of", "2025")
+    report = cli("report", "--db", str(db), "--as-of", "2025")
     assert report.returncode == 0, report.stderr
 
 
@@ -151,7 +151,7 @@ def formula_store(sample_store: Path, tmp_path: Path) -> Path:
     records += [record(f"F-TTL-{i}", title=v) for i, v in enumerate(FORMULAS["title"])]
     source = tmp_path / "themes_formulas.csv"
     source.write_text(csv_text(records), encoding="utf-8")
-    result = run_kpi("load", "--db", str(sample_store), str(source))
+    result = cli("load", "--db", str(sample_store), str(source))
     assert result.returncode == 0, result.stderr
     return sample_store
 
@@ -168,7 +168,7 @@ def assert_guarded(cells: list[str], where: str) -> None:
 
 def test_the_csv_export_guards_formula_text(formula_store: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = run_kpi("export", "--db", str(formula_store), "--as-of", "2026", "--out", str(out))
+    result = cli("export", "--db", str(formula_store), "--as-of", "2026", "--out", str(out))
     assert result.returncode == 0, result.stderr
     with (out / "themes.csv").open(encoding="utf-8-sig", newline="") as f:
         cells = [c for r in csv.reader(f) for c in r]
@@ -177,7 +177,7 @@ def test_the_csv_export_guards_formula_text(formula_store: Path, tmp_path: Path)
 
 def test_the_xlsx_export_writes_formula_text_as_text(formula_store: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = run_kpi("export", "--db", str(formula_store), "--as-of", "2026", "--out", str(out), "--format", "xlsx")
+    result = cli("export", "--db", str(formula_store), "--as-of", "2026", "--out", str(out), "--format", "xlsx")
     assert result.returncode == 0, result.stderr
     with zipfile.ZipFile(out / "kpi_submission.xlsx") as book:
         sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/")]
@@ -193,7 +193,7 @@ def test_the_xlsx_export_writes_formula_text_as_text(formula_store: Path, tmp_pa
 
 
 def test_the_csv_report_guards_formula_text(formula_store: Path) -> None:
-    result = run_kpi("report", "--db", str(formula_store), "--format", "csv")
+    result = cli("report", "--db", str(formula_store), "--format", "csv")
     assert result.returncode == 0, result.stderr
     cells = [c for r in csv.reader(io.StringIO(result.stdout)) for c in r]
     assert_guarded(cells, "kpi report --format csv")

@@ -20,8 +20,8 @@ loaded with --renumbered, a genuine renumbering that carries nothing from before
 one after today, or digits in no form read: exit 2). Every themes file is named with its date in one of the forms
 README "kpi load" lists (2026-11-30, 20261130, 2026_11_30, 2026.11.30, 2026／11／30, 2026年11月30日, 令和8年11月30日,
 R8.11.30, full-width digits). A refused file changes nothing: the model says which files kpi must refuse, and with
-which exit code. Every step is `python -m kpi` in a subprocess on the machine's own database in its own temporary
-folder.
+which exit code. Every step is the command line (in this process, tests/kit.py's `cli`; a killed load is a
+subprocess) on the machine's own database in its own temporary folder.
 
 After every step `kpi report --format json` must open the database and say, as of one fiscal year (the next of
 YEARS at each step), what the reference model (tests/reference_model.py, plain Python over the files written)
@@ -71,9 +71,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from kit import SAMPLE, THEMES_HEADER, run_kpi, write
-
-pytestmark = pytest.mark.slow
+from kit import SAMPLE, THEMES_HEADER, cli, write
 
 EXAMPLES = int(os.environ.get("KPI_LIFECYCLE_EXAMPLES", "4"))
 STEPS = int(os.environ.get("KPI_LIFECYCLE_STEPS", "9"))
@@ -758,10 +756,10 @@ class OfficeLifecycle(Office, RuleBasedStateMachine):
         try:
             after = self.model.outcome(load.kind, load.path, load.snapshot, load.renumbered)
         except rm.Refused as refused:
-            ran(run_kpi(*load.args(self.db), timeout=TIMEOUT), refused.code)
+            ran(cli(*load.args(self.db), timeout=TIMEOUT), refused.code)
             note(f"{load.what}: refused with exit {refused.code} ({refused})")
             return
-        ran(run_kpi(*load.args(self.db), timeout=TIMEOUT), 0)
+        ran(cli(*load.args(self.db), timeout=TIMEOUT), 0)
         number = self.model.record(after)
         note(f"{load.what}: {f'load #{number}' if number else 'unchanged, no load recorded'}")
 
@@ -772,7 +770,7 @@ class OfficeLifecycle(Office, RuleBasedStateMachine):
         """The programme's settings, once, first (the figures then have no data to read: exit 3), then its first
         theme list, so that every rule can run from the first step on."""
         path = SAMPLE / "programme.toml"
-        ran(run_kpi("load", "--db", str(self.db), str(path), timeout=TIMEOUT), 0)
+        ran(cli("load", "--db", str(self.db), str(path), timeout=TIMEOUT), 0)
         assert self.model.load("programme", path) == 1
         self.report_matches(self.db, YEARS[0])
         self.run_load(first_list)
@@ -813,7 +811,7 @@ class OfficeLifecycle(Office, RuleBasedStateMachine):
         text = re.sub(r"(?m)^terminated_themes\s*=.*$", "", text) + f'terminated_themes = "{word}"\n'
         path = self.inbox() / "programme.toml"
         path.write_text(text, encoding="utf-8")
-        ran(run_kpi("load", "--db", str(self.db), str(path), timeout=TIMEOUT), 0)
+        ran(cli("load", "--db", str(self.db), str(path), timeout=TIMEOUT), 0)
         number = self.model.load("programme", path)
         note(f"terminated_themes = {word}: {f'load #{number}' if number else 'unchanged, no load recorded'}")
 
@@ -870,7 +868,7 @@ class OfficeLifecycle(Office, RuleBasedStateMachine):
     def undo_the_latest_load(self) -> None:
         """`kpi undo`: the latest load reverted, as a load of its own; refused (exit 3, nothing changed) when there is
         none or the latest is an undo itself."""
-        result = run_kpi("undo", "--db", str(self.db), timeout=TIMEOUT)
+        result = cli("undo", "--db", str(self.db), timeout=TIMEOUT)
         latest = self.model.loads
         if latest == 0 or latest in self.undos:
             ran(result, 3)
@@ -904,7 +902,7 @@ class OfficeLifecycle(Office, RuleBasedStateMachine):
     def export(self, fy: int) -> None:
         """`kpi export`: its outcome and status files say what the model says."""
         out = self.folder / "export"
-        result = run_kpi("export", "--db", str(self.db), "--as-of", str(fy), "--out", str(out), "--force")
+        result = cli("export", "--db", str(self.db), "--as-of", str(fy), "--out", str(out), "--force")
         state = self.model.state
         ran(result, 0 if state.has_data else 3)
         if not state.has_data:
@@ -919,7 +917,7 @@ class OfficeLifecycle(Office, RuleBasedStateMachine):
 
     def report(self, fy: int) -> None:
         """`kpi report` as a person reads it: the tables, naming the list in force."""
-        result = run_kpi("report", "--db", str(self.db), "--as-of", str(fy), timeout=TIMEOUT)
+        result = cli("report", "--db", str(self.db), "--as-of", str(fy), timeout=TIMEOUT)
         state = self.model.state
         ran(result, 0 if state.has_data else 3)
         snapshot = rm.figures(state, fy).snapshot
@@ -928,7 +926,7 @@ class OfficeLifecycle(Office, RuleBasedStateMachine):
 
     def check(self, fy: int) -> None:
         """`kpi check --format json`: its exit code and its KPIs are the model's."""
-        result = run_kpi("check", "--db", str(self.db), "--as-of", str(fy), "--format", "json", timeout=TIMEOUT)
+        result = cli("check", "--db", str(self.db), "--as-of", str(fy), "--format", "json", timeout=TIMEOUT)
         state = self.model.state
         ran(result, rm.check_exit_code(state, fy))
         if not state.has_data:
@@ -943,7 +941,7 @@ class OfficeLifecycle(Office, RuleBasedStateMachine):
 
     def changes(self, fy: int) -> None:
         """`kpi changes --format json`: the last two lists' moves and KPIs are the model's (exit 3 with fewer)."""
-        result = run_kpi("changes", "--db", str(self.db), "--format", "json", timeout=TIMEOUT)
+        result = cli("changes", "--db", str(self.db), "--format", "json", timeout=TIMEOUT)
         c = rm.changes(self.model.state)
         ran(result, 0 if c else 3)
         if c is None:
@@ -964,7 +962,7 @@ class OfficeLifecycle(Office, RuleBasedStateMachine):
     def report_matches(self, db: Path, fy: int) -> None:
         """`kpi report --format json` on `db` opens it and gives the model's figures as of `fy` (exit 3, no data,
         before any list or budget year is loaded)."""
-        result = run_kpi("report", "--db", str(db), "--as-of", str(fy), "--format", "json", timeout=TIMEOUT)
+        result = cli("report", "--db", str(db), "--as-of", str(fy), "--format", "json", timeout=TIMEOUT)
         state = self.model.state
         ran(result, 0 if state.has_data else 3)
         if state.has_data:
@@ -1028,7 +1026,7 @@ class OfficeLifecycle(Office, RuleBasedStateMachine):
         n = earlier[self.steps % len(earlier)]
         fy = YEARS[self.steps % len(YEARS)]
         args = ("report", "--db", str(self.db), "--as-of", str(fy), "--known-at", str(n), "--format", "json")
-        result = run_kpi(*args, timeout=TIMEOUT)
+        result = cli(*args, timeout=TIMEOUT)
         state = self.model.history[n]
         ran(result, 0 if state.has_data else 3)
         if state.has_data:
@@ -1037,6 +1035,7 @@ class OfficeLifecycle(Office, RuleBasedStateMachine):
             assert from_report_json(given) == expected(rm.figures(state, fy)), (n, fy)
 
 
+@pytest.mark.slow  # the default run has the small history below: every rule once
 def test_months_of_ordinary_use_keep_every_figure_right() -> None:
     run_state_machine_as_test(
         OfficeLifecycle,
@@ -1114,10 +1113,10 @@ def test_a_renumbered_date_stays_renumbered(tmp_path: Path) -> None:
             assert from_library(report(con, 2025)) == expected(rm.figures(model.state, 2025)), step
 
     for load in loads:
-        ran(run_kpi(*load.args(db)), 0)
+        ran(cli(*load.args(db)), 0)
         assert model.load(load.kind, load.path, load.snapshot, load.renumbered) is not None
     same("corrected")
-    ran(run_kpi("undo", "--db", str(db)), 0)
+    ran(cli("undo", "--db", str(db)), 0)
     model.record(model.history[model.loads - 1])
     same("correction undone")
 
@@ -1161,7 +1160,7 @@ def test_the_model_gives_kpis_figures_on_the_sample_data(tmp_path: Path) -> None
     files += [("budget", SAMPLE / "budget.csv"), ("followups", surveys)]
     model = rm.Model()
     for kind, path in files:
-        ran(run_kpi("load", "--db", str(db), str(path)), 0)
+        ran(cli("load", "--db", str(db), str(path)), 0)
         assert model.load(kind, path) is not None
     from kpi.db.connect import open_for_read
     from kpi.figures.report import report
@@ -1169,7 +1168,7 @@ def test_the_model_gives_kpis_figures_on_the_sample_data(tmp_path: Path) -> None
     with open_for_read(db) as con:
         for fy in range(2019, 2031):
             assert from_library(report(con, fy)) == expected(rm.figures(model.state, fy)), fy
-    result = run_kpi("report", "--db", str(db), "--as-of", "2025", "--format", "json")
+    result = cli("report", "--db", str(db), "--as-of", "2025", "--format", "json")
     ran(result, 0)
     assert from_report_json(json.loads(result.stdout)) == expected(rm.figures(model.state, 2025))
     assert rm.figures(model.state, 2025).outcome.short_term == rm.Kpi(39, 56, "not_met")  # README's figures
@@ -1180,7 +1179,7 @@ def test_the_model_gives_kpis_figures_on_the_sample_data(tmp_path: Path) -> None
     ends = ("令和7年度 ステージゲートで中止", "令和6年度中止", "令和5年度終了 採択取消")
     rows = [",".join([*row.split(",")[:-1], ends[i]]) if i < len(ends) else row for i, row in enumerate(rows[:100])]
     later = write(tmp_path / "テーマ一覧_令和8年4月30日.csv", "\n".join([header, *rows]) + "\n")
-    ran(run_kpi("load", "--db", str(db), str(later)), 0)
+    ran(cli("load", "--db", str(db), str(later)), 0)
     assert model.load("themes", later) is not None
     with open_for_read(db) as con:
         for fy in (2025, 2026, 2029):  # the list before in force, then this one

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from faultkit import Spy, copy_db, rows
-from kit import SAMPLE, run_kpi, write
+from kit import SAMPLE, cli, run_kpi, write
 
 STATUSES = ["目標達成", "目標未達", "遅延", "計画通り"]
 HEADER = ["theme_id", "item", "funding", "element", "organizations", "title", "start_fy", "end_fy", "status"]
@@ -161,14 +161,14 @@ def test_loads_and_lists_say_what_the_quickstart_loaded(tmp_path: Path) -> None:
 
     db = tmp_path / "kpi.duckdb"
     load(db, str(SAMPLE))
-    loaded = json.loads(run_kpi("loads", "--db", str(db), "--format", "json").stdout)
+    loaded = json.loads(cli("loads", "--db", str(db), "--format", "json").stdout)
     files = sorted(p for p in SAMPLE.iterdir() if p.is_file())
     assert sorted(r["file"] for r in loaded) == sorted(p.name for p in files)
     for record in loaded:
         assert record["sha256"] == hashlib.sha256((SAMPLE / record["file"]).read_bytes()).hexdigest()
     [themes_load] = [r for r in loaded if r["kind"] == "themes"]
     assert (themes_load["snapshot"], themes_load["snapshot_from"], themes_load["rows"]) == ("2026-03-31", "name", 144)
-    listed = json.loads(run_kpi("lists", "--db", str(db), "--format", "json").stdout)
+    listed = json.loads(cli("lists", "--db", str(db), "--format", "json").stdout)
     assert listed == [
         {
             "snapshot": "2026-03-31",
@@ -179,9 +179,9 @@ def test_loads_and_lists_say_what_the_quickstart_loaded(tmp_path: Path) -> None:
             "stands_in_for_earlier_years": True,
         }
     ]
-    table = run_kpi("lists", "--db", str(db)).stdout
+    table = cli("lists", "--db", str(db)).stdout
     assert "2025年度（令和7年度）以降（それより前の年度にも代用）" in table
-    english = run_kpi("lists", "--db", str(db), "--lang", "en", "--format", "csv").stdout
+    english = cli("lists", "--db", str(db), "--lang", "en", "--format", "csv").stdout
     assert english.splitlines()[0] == "list date,themes,load,fiscal years it stands for"
 
 
@@ -195,7 +195,7 @@ def test_a_dateless_list_is_dated_by_the_programmes_calendar_not_the_machines(
     db = tmp_path / "kpi.duckdb"
     dateless = write_list(tmp_path / "themes.csv", themes(10, 0))
     japan = [dt.datetime.now(ZoneInfo("Asia/Tokyo")).date()]
-    result = run_kpi("load", "--db", str(db), str(dateless), env={"TZ": machine_zone})
+    result = cli("load", "--db", str(db), str(dateless), env={"TZ": machine_zone})
     japan.append(dt.datetime.now(ZoneInfo("Asia/Tokyo")).date())  # the run may cross midnight in Japan
     assert result.returncode == 0, result.stderr
     [(snapshot, source)] = rows(db, "SELECT snapshot, snapshot_from FROM loads WHERE kind = 'themes'")
@@ -214,5 +214,5 @@ def test_the_programmes_time_zone_setting_dates_its_lists(tmp_path: Path) -> Non
     assert rows(db, "SELECT snapshot FROM loads WHERE kind = 'themes'")[0][0] in kiritimati
     (tmp_path / "bad").mkdir()
     wrong = write(tmp_path / "bad" / "programme.toml", settings.replace("Pacific/Kiritimati", "Mars/Olympus"))
-    refused = run_kpi("load", "--db", str(db), str(wrong))
+    refused = cli("load", "--db", str(db), str(wrong))
     assert refused.returncode == 3 and "タイムゾーンの名前ではありません" in refused.stderr

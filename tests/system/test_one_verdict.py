@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from kit import SAMPLE, run_kpi, theme, themes_csv, write
+from kit import SAMPLE, cli, theme, themes_csv, write
 
 from kpi.present.catalogue import WORDS
 
@@ -54,7 +54,7 @@ def build(name: str, folder: Path) -> Path:
             write(folder / "programme.toml", PROGRAMME)
         files = [folder]
     db = folder / "kpi.duckdb"
-    result = run_kpi("load", "--db", str(db), *map(str, files))
+    result = cli("load", "--db", str(db), *map(str, files))
     assert result.returncode == 0, result.stderr
     return db
 
@@ -93,18 +93,18 @@ def verdicts(output: str, db: Path, as_of: int, tmp_path: Path) -> dict[str, str
     base = ["--db", str(db), "--as-of", str(as_of)]
     if output in ("report-json", "check-json"):
         command = "report" if output == "report-json" else "check"
-        data = json.loads(run_kpi(command, *base, "--format", "json").stdout)
+        data = json.loads(cli(command, *base, "--format", "json").stdout)
         return {k["name"]: k["verdict"] for k in data["kpis"]}
     if output == "report-table":
-        return from_table(run_kpi("report", *base).stdout, NAMES["report"])
+        return from_table(cli("report", *base).stdout, NAMES["report"])
     if output == "report-markdown":
-        return from_markdown(run_kpi("report", *base, "--format", "markdown").stdout, NAMES["report"])
+        return from_markdown(cli("report", *base, "--format", "markdown").stdout, NAMES["report"])
     if output == "report-csv":
-        rows = list(csv.reader(io.StringIO(run_kpi("report", *base, "--format", "csv").stdout)))
+        rows = list(csv.reader(io.StringIO(cli("report", *base, "--format", "csv").stdout)))
         return from_rows(rows, NAMES["report"], -1)
     if output == "report-html":
         out = tmp_path / "report.html"
-        assert run_kpi("report", *base, "--format", "html", "--out", str(out)).returncode == 0
+        assert cli("report", *base, "--format", "html", "--out", str(out)).returncode == 0
         page = out.read_text(encoding="utf-8")
         cards = re.findall(
             r'data-verdict="([a-z_]+)"><p class="label">([^<]*)</p>.*?<span class="verdict">([^<]*)</span>', page
@@ -119,20 +119,20 @@ def verdicts(output: str, db: Path, as_of: int, tmp_path: Path) -> dict[str, str
         return {by_name[html.unescape(label)]: html.unescape(shown).lstrip("✓✗ ") for _, label, shown in cards}
     if output == "export-csv":
         out = tmp_path / "export"
-        assert run_kpi("export", *base, "--out", str(out)).returncode == 0
+        assert cli("export", *base, "--out", str(out)).returncode == 0
         rows = list(csv.reader(io.StringIO((out / "outcome_kpis.csv").read_text(encoding="utf-8-sig"))))
         return from_rows(rows, NAMES["export"], rows[0].index("判定"))
     if output == "export-xlsx":
         import openpyxl
 
         out = tmp_path / "xlsx"
-        assert run_kpi("export", *base, "--out", str(out), "--format", "xlsx").returncode == 0
+        assert cli("export", *base, "--out", str(out), "--format", "xlsx").returncode == 0
         sheet = openpyxl.load_workbook(out / "kpi_submission.xlsx")["アウトカム指標"]
         cells = [[str(c.value) if c.value is not None else "" for c in row] for row in sheet.iter_rows()]
         header = next(r for r in cells if "判定" in r)
         return from_rows(cells, NAMES["export"], header.index("判定"))
     if output == "check-text":
-        return from_table(run_kpi("check", *base).stdout, NAMES["check"])
+        return from_table(cli("check", *base).stdout, NAMES["check"])
     raise AssertionError(output)
 
 
@@ -164,7 +164,7 @@ def test_every_output_states_the_same_verdict_for_each_kpi(
 ) -> None:
     as_of, expected = SCENARIOS[scenario]
     if scenario == "no-settings-2025" and output.startswith("check"):
-        result = run_kpi("check", "--db", str(databases[scenario]), "--as-of", str(as_of))
+        result = cli("check", "--db", str(databases[scenario]), "--as-of", str(as_of))
         assert result.returncode == 3 and "プログラム設定（目標値）が未登録" in result.stderr
         return
     shown = verdicts(output, databases[scenario], as_of, tmp_path)

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 from faultkit import Spy
-from kit import SAMPLE, SAMPLE_THEMES, run_kpi
+from kit import SAMPLE, SAMPLE_THEMES, cli, run_kpi
 
 
 def ok(*args: str) -> Any:
-    result = run_kpi(*args)
+    result = cli(*args)
     assert result.returncode == 0, result.stderr
     return result
 
@@ -82,7 +82,7 @@ def test_a_folder_of_programmes_and_the_other_formats(three: list[Path], tmp_pat
     assert csv.count("\n") > 5 and "事業C" in csv
     ok("portfolio", str(folder), "--as-of", "2025", "--format", "xlsx", "--out", str(tmp_path / "p.xlsx"))
     assert (tmp_path / "p.xlsx").stat().st_size > 0
-    assert run_kpi("portfolio", str(folder), "--format", "xlsx").returncode == 2  # a workbook is a file
+    assert cli("portfolio", str(folder), "--format", "xlsx").returncode == 2  # a workbook is a file
 
 
 def test_explain_lists_every_theme_of_the_sample_by_its_part(three: list[Path]) -> None:
@@ -113,8 +113,8 @@ def test_explain_lists_every_theme_of_the_sample_by_its_part(three: list[Path]) 
         ).stdout
     )
     assert [p["explain"]["counts"] for p in from_portfolio["programmes"]] == [given["counts"]]
-    assert run_kpi("explain", "medium_term", "--db", str(three[0])).returncode == 2
-    assert run_kpi("explain", "short_term", "--db", str(three[0]), "--programme", "9001").returncode == 2
+    assert cli("explain", "medium_term", "--db", str(three[0])).returncode == 2
+    assert cli("explain", "short_term", "--db", str(three[0]), "--programme", "9001").returncode == 2
 
 
 def test_a_busy_file_and_a_damaged_one_are_named_and_the_other_is_shown(three: list[Path], tmp_path: Path) -> None:
@@ -142,6 +142,6 @@ def test_two_programmes_with_one_project_id_are_refused_by_name(three: list[Path
     from faultkit import copy_db
 
     twin = copy_db(three[0], tmp_path / "twin.duckdb")
-    result = run_kpi("portfolio", str(three[0]), str(twin), "--as-of", "2025")
+    result = cli("portfolio", str(three[0]), str(twin), "--as-of", "2025")
     assert result.returncode == 3
     assert "予算事業ID 3522" in result.stderr and str(twin) in result.stderr

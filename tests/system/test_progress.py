@@ -13,13 +13,10 @@ import select
 import time
 from pathlib import Path
 
-import pytest
 from faultkit import Spy
 from kit import SAMPLE_THEMES
 
 from kpi.present.progress import DELAY
-
-pytestmark = pytest.mark.slow
 
 HELD_AT = "begin read"  # inside the load's transaction, before the first file is read
 

@@ -12,11 +12,16 @@ Python installs its own SIGINT handler a few milliseconds into start-up, before 
 runpy); a Ctrl-C in that window is Python's KeyboardInterrupt, not kpi's (README, "Guarantees"). The 5 ms
 moment therefore sends SIGINT at 5 ms only when it would not land there, and otherwise as soon as kpi's
 handlers are up; SIGTERM, which Python does not catch, is always sent at 5 ms.
+
+The default run sends one signal per moment, on an idle machine (tests/matrix.py); `-m slow` adds the rest of the
+matrix (the other signal, and every case again with a CPU kept busy). The first milliseconds race the clock: they
+are marked `serial` (run alone, `-n 0`).
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -38,9 +43,8 @@ from faultkit import (
     rows,
     table_checksums,
 )
-from kit import SAMPLE, run_kpi
-
-pytestmark = pytest.mark.slow
+from kit import SAMPLE, cli
+from matrix import first_in_default, one_per_moment
 
 ATTEMPTS = 10  # a phase shorter than the test's reaction is tried again; each attempt proves where it stopped
 NOTHING = "何も書き込んでいません"
@@ -51,7 +55,7 @@ SIGNALS = [
 ]
 
 
-@pytest.fixture(scope="module", params=["idle", "busy-cpu"])
+@pytest.fixture(scope="module", params=["idle", pytest.param("busy-cpu", marks=pytest.mark.slow)])
 def cpu(request: pytest.FixtureRequest) -> Iterator[str]:
     """Each test twice: on an idle machine, and with another process keeping one CPU busy."""
     if request.param == "idle":
@@ -104,8 +108,7 @@ def one_line(stderr: str, message: str, kept: str) -> None:
     assert stderr.splitlines() == [message + kept], stderr
 
 
-@pytest.mark.parametrize(("signum", "code", "message"), SIGNALS)
-@pytest.mark.parametrize("moment", MOMENTS, ids=[m.name for m in MOMENTS])
+@pytest.mark.parametrize(("moment", "signum", "code", "message"), one_per_moment(MOMENTS, SIGNALS))
 def test_a_signal_at_a_moment_of_a_large_load(
     cpu: str, big_load: BigLoad, tmp_path: Path, moment: Moment, signum: int, code: int, message: str
 ) -> None:
@@ -113,6 +116,7 @@ def test_a_signal_at_a_moment_of_a_large_load(
     pause_at = moment.pause_at.format(longest=big_load.longest) if moment.pause_at else None
     for _ in range(ATTEMPTS):
         big_load.copy(db)
+        shutil.rmtree(db.with_name(db.name + ".backups"), ignore_errors=True)  # an earlier attempt's committed load's
         with Spy("load", "--db", str(db), str(big_load.source), pause_at=pause_at) as spy:
             if pause_at:
                 spy.wait_for("paused")
@@ -156,8 +160,10 @@ def wait_for_kpis_handlers(proc: subprocess.Popen[str]) -> None:
         time.sleep(0.0005)
 
 
-@pytest.mark.parametrize(("signum", "code", "message"), SIGNALS)
-@pytest.mark.parametrize("moment", ["at-exec", "5ms", "handlers-installed"])
+@pytest.mark.serial
+@pytest.mark.parametrize(
+    ("moment", "signum", "code", "message"), one_per_moment(["at-exec", "5ms", "handlers-installed"], SIGNALS)
+)
 def test_a_signal_in_the_first_milliseconds(
     cpu: str, big_load: BigLoad, tmp_path: Path, moment: str, signum: int, code: int, message: str
 ) -> None:
@@ -192,6 +198,7 @@ def test_a_signal_in_the_first_milliseconds(
     assert big_load.state(db, command=False) == "before"
 
 
+@pytest.mark.serial
 def test_the_first_milliseconds_are_tested_on_both_sides(big_load: BigLoad, tmp_path: Path) -> None:
     """Not blind: at exec no handler is in place yet, and once SIGTERM is caught kpi's handlers are."""
     db = big_load.copy(tmp_path / "kpi.duckdb")
@@ -213,7 +220,7 @@ HOLD = (
 )
 
 
-@pytest.mark.parametrize(("signum", "code", "message"), SIGNALS)
+@pytest.mark.parametrize(("signum", "code", "message"), first_in_default(SIGNALS))
 def test_a_signal_while_waiting_for_a_busy_database_stops_at_once_and_says_so(
     sample_store: Path, signum: int, code: int, message: str
 ) -> None:
@@ -263,7 +270,7 @@ def exports(_sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
     old, new = folder / "old", folder / "new"
     exported = copy_db(_sample_db, folder / "exported.duckdb")  # an export writes its submission into the database
     for fy, out in (("2024", old), ("2025", new)):
-        result = run_kpi("export", "--db", str(exported), "--as-of", fy, "--out", str(out))
+        result = cli("export", "--db", str(exported), "--as-of", fy, "--out", str(out))
         assert result.returncode == 0, result.stderr
     assert folder_state(old).keys() == folder_state(new).keys() and folder_state(old) != folder_state(new)
     return old, folder_state(new), _sample_db
@@ -276,8 +283,7 @@ EXPORT_MOMENTS = [
 ]
 
 
-@pytest.mark.parametrize(("signum", "code", "message"), SIGNALS)
-@pytest.mark.parametrize(("pause_at", "expected"), EXPORT_MOMENTS)
+@pytest.mark.parametrize(("pause_at", "expected", "signum", "code", "message"), one_per_moment(EXPORT_MOMENTS, SIGNALS))
 def test_a_signal_during_an_export_leaves_the_old_files_or_all_the_new_ones(
     cpu: str,
     exports: tuple[Path, dict[str, bytes], Path],
@@ -307,7 +313,7 @@ def test_a_signal_during_an_export_leaves_the_old_files_or_all_the_new_ones(
     assert folder_state(out) == (folder_state(old) if expected == "old" else new)
 
 
-@pytest.mark.parametrize(("signum", "code", "message"), SIGNALS)
+@pytest.mark.parametrize(("signum", "code", "message"), first_in_default(SIGNALS))
 def test_a_signal_during_a_first_load_leaves_no_file(
     big_load: BigLoad, tmp_path: Path, signum: int, code: int, message: str
 ) -> None:
@@ -326,11 +332,13 @@ def test_a_signal_during_a_first_load_leaves_no_file(
 
 @pytest.mark.parametrize(
     ("options", "expected"),
-    [
-        pytest.param([], "kpi: 中断しました（Ctrl-C）。何も書き込んでいません", id="japanese"),
-        pytest.param(["--lang", "en"], "kpi: interrupted (Ctrl-C); nothing was written", id="english"),
-        pytest.param(["--log-format", "json"], "中断しました（Ctrl-C）。何も書き込んでいません", id="json-log"),
-    ],
+    first_in_default(
+        [
+            pytest.param([], "kpi: 中断しました（Ctrl-C）。何も書き込んでいません", id="japanese"),
+            pytest.param(["--lang", "en"], "kpi: interrupted (Ctrl-C); nothing was written", id="english"),
+            pytest.param(["--log-format", "json"], "中断しました（Ctrl-C）。何も書き込んでいません", id="json-log"),
+        ]
+    ),
 )
 def test_a_signal_during_a_report_says_so_in_the_users_language_and_log_format(
     big_load: BigLoad, tmp_path: Path, options: list[str], expected: str
@@ -351,8 +359,7 @@ def test_a_signal_during_a_report_says_so_in_the_users_language_and_log_format(
     assert db.read_bytes() == before
 
 
-@pytest.mark.parametrize(("signum", "code", "message"), SIGNALS)
-@pytest.mark.parametrize("command", ["load", "report"])
+@pytest.mark.parametrize(("command", "signum", "code", "message"), one_per_moment(["load", "report"], SIGNALS))
 def test_a_signal_after_the_work_is_done_leaves_the_commands_own_exit_code(
     _sample_db: Path, tmp_path: Path, signum: int, code: int, message: str, command: str
 ) -> None:

@@ -60,7 +60,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from kit import SAMPLE, run_kpi
+from kit import SAMPLE, cli, run_kpi
 from system.test_lifecycle import (
     BUDGETS,
     CHANGES,
@@ -83,8 +83,6 @@ from system.test_lifecycle import (
     read_csv,
     write_rows,
 )
-
-pytestmark = pytest.mark.slow
 
 EXAMPLES = int(os.environ.get("KPI_STORE_EXAMPLES", "3"))
 STEPS = int(os.environ.get("KPI_STORE_STEPS", "12"))
@@ -506,7 +504,7 @@ class StoreLifecycle(Office, RuleBasedStateMachine):
         """The command and the library give the book's register and figures, now and as once known."""
         self.steps += 1
         fy = YEARS[self.steps % len(YEARS)]
-        result = run_kpi("report", "--db", str(self.db), "--as-of", str(fy), "--format", "json", timeout=TIMEOUT)
+        result = cli("report", "--db", str(self.db), "--as-of", str(fy), "--format", "json")
         ran(result, 0 if self.records.has_data else 3)
         if result.returncode == 0:
             assert same_figures(json.loads(result.stdout), self.book, fy), fy
@@ -548,6 +546,7 @@ def _stat(path: Path) -> os.stat_result | None:
         return None
 
 
+@pytest.mark.slow  # CI's slow step, as the short history below (every rule, rival and kill once)
 def test_the_store_keeps_every_state_it_was_in() -> None:
     """Backups, restores, undos, submissions and reopened years, raced and killed: no state the store was in is lost."""
     run_state_machine_as_test(
@@ -583,6 +582,7 @@ TOUR: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
+@pytest.mark.slow  # 24 s: CI's slow step runs it with the store machine's examples
 @settings(max_examples=1, deadline=None)
 @given(st.just("a tour"))
 def test_every_store_rule_runs_on_a_short_history(tour: str) -> None:

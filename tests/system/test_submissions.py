@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from faultkit import rows
-from kit import SAMPLE_THEMES, run_kpi
+from kit import SAMPLE_THEMES, cli
 from kit import write as write_file
 
 CORRECTED = ("T1-001", "T1-002", "T1-003")  # the first three achieved themes of the sample, corrected to 未達
@@ -35,7 +35,7 @@ def write(path: Path, text: str) -> Path:
 
 
 def ok(*args: str, code: int = 0) -> Any:
-    result = run_kpi(*args)
+    result = cli(*args)
     assert result.returncode == code, result.stderr
     return result
 
@@ -83,9 +83,9 @@ def test_figures_as_known_at_an_earlier_load_are_exactly_the_old_ones(corrected,
     # A time names the last load at or before it; before the first load there is nothing to show.
     day = rows(db, "SELECT strftime(max(loaded_at), '%Y-%m-%d') FROM loads")[0][0]
     assert short_term(report(db, "--known-at", day)) == (36, 56)
-    refused = run_kpi("report", "--db", str(db), "--known-at", "2001-01-01T00:00")
+    refused = cli("report", "--db", str(db), "--known-at", "2001-01-01T00:00")
     assert refused.returncode == 2 and "最初の読込" in refused.stderr
-    assert run_kpi("report", "--db", str(db), "--known-at", "999").returncode == 2
+    assert cli("report", "--db", str(db), "--known-at", "999").returncode == 2
 
 
 def test_a_submission_is_written_again_byte_for_byte(corrected, tmp_path: Path) -> None:
@@ -99,7 +99,7 @@ def test_a_submission_is_written_again_byte_for_byte(corrected, tmp_path: Path) 
     ma, mb = (json.loads((d / "manifest.json").read_text(encoding="utf-8")) for d in (a, b))
     assert without(ma, "written_at") == without(mb, "written_at")
     assert ma["submission"]["number"] == 1 and ma["submission"]["stage"] == "preliminary"
-    assert run_kpi("export", "--db", str(db), "--submission", "1", "--as-of", "2024", "--out", str(b)).returncode == 2
+    assert cli("export", "--db", str(db), "--submission", "1", "--as-of", "2024", "--out", str(b)).returncode == 2
 
 
 def test_a_workbook_submission_is_written_again_byte_for_byte(sample_store: Path, tmp_path: Path) -> None:
@@ -146,7 +146,7 @@ def test_undo_brings_back_the_first_figures_and_an_undo_is_not_undone(corrected)
     result = ok("undo", "--db", str(db))
     assert f"第{correction}回の読込" in result.stderr
     assert without(report(db), "latest_submission") == without(before, "latest_submission")
-    again = run_kpi("undo", "--db", str(db))
+    again = cli("undo", "--db", str(db))
     assert again.returncode == 3 and "取り消しは取り消せません" in again.stderr
     loads = json.loads(ok("loads", "--db", str(db), "--format", "json").stdout)
     assert loads[-1]["undoes"] == correction
@@ -160,7 +160,7 @@ def test_undo_refuses_a_load_a_later_load_built_on(sample_store: Path, tmp_path:
     second = write(tmp_path / "two" / SAMPLE_THEMES.name, first.read_text(encoding="utf-8").replace("遅延", "計画通り"))
     ok("load", "--db", str(sample_store), str(second))
     latest = latest_load(sample_store)
-    refused = run_kpi("undo", str(latest - 1), "--db", str(sample_store))
+    refused = cli("undo", str(latest - 1), "--db", str(sample_store))
     assert refused.returncode == 3 and f"#{latest}" in refused.stderr
 
 
@@ -168,7 +168,7 @@ def test_a_final_submission_closes_its_year(sample_store: Path, tmp_path: Path) 
     ok("export", "--db", str(sample_store), "--as-of", "2025", "--stage", "final", "--out", str(tmp_path / "f"))
     loads_before = latest_load(sample_store)
     fix = corrected_list(tmp_path / "fix")
-    refused = run_kpi("load", "--db", str(sample_store), str(fix))
+    refused = cli("load", "--db", str(sample_store), str(fix))
     assert refused.returncode == 3
     assert "2025年度は確定値を提出済みです（提出 #1" in refused.stderr
     assert latest_load(sample_store) == loads_before

@@ -337,6 +337,7 @@ def test_version(kpi) -> None:
     assert kpi("--version").stdout.strip() == f"kpi {__version__}"
 
 
+@pytest.mark.slow  # 10 s of subprocesses (tools/update_readme.py): CI's slow step
 def test_readme_transcripts_are_real_and_current() -> None:
     """Every output block in the README is what the commands print today (tools/update_readme.py)."""
     import subprocess

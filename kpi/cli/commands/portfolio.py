@@ -24,7 +24,7 @@ def portfolio_command(
     programmes: Annotated[list[Path], options.in_argument("help.opt.paths_portfolio")],
     as_of: options.AsOf = None,
     known_at: options.KnownAtOption = None,
-    fmt: Annotated[PortfolioFormat, options.format_option()] = PortfolioFormat.table,
+    fmt: options.PortfolioFormatOption = PortfolioFormat.table,
     out: Annotated[Path | None, options.out_option("help.opt.out_portfolio")] = None,
     force: options.Force = False,
     explain: KpiOption = None,

@@ -1,13 +1,17 @@
-"""The parsers of the options every command shares: waits that are numbers of seconds, reasons that are text."""
+"""The parsers of the options every command shares: waits that are numbers of seconds, reasons that are text; the
+formats --format offers."""
 
 from __future__ import annotations
 
 import math
 
 import pytest
+import typer
+from typer.testing import CliRunner
 
-from kpi.cli.options import Refused, finite_wait, reason, wait_of
+from kpi.cli.options import ChangesFormatOption, Refused, finite_wait, reason, wait_of
 from kpi.present.catalogue import Lang, Words
+from kpi.present.formats import ChangesFormat, Format
 
 
 @pytest.mark.parametrize("seconds", [math.nan, math.inf, -math.inf, -1.0, -0.001])
@@ -37,3 +41,21 @@ def test_both_refusals_are_in_japanese_and_english() -> None:
         ja, en = (Words(lang)(key, **params) for lang in (Lang.ja, Lang.en))
         assert ja != en and ("nan" in ja and "nan" in en if params else True)
     assert "finite number" in Words(Lang.en)("cli.wait_invalid", value="inf")
+
+
+def test_format_offers_the_commands_formats_and_gives_one_enum() -> None:
+    """--format of each command offers its own formats (kpi.present.formats.Formats) and hands the command a Format,
+    the one enum every presenter compares with."""
+    seen: list[object] = []
+    app = typer.Typer()
+
+    @app.command()
+    def changes(fmt: ChangesFormatOption = ChangesFormat.table) -> None:
+        seen.append(fmt)
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["--format", "markdown"]).exit_code == 0
+    assert runner.invoke(app, []).exit_code == 0
+    assert seen == [Format.markdown, Format.table] and all(type(f) is Format for f in seen)
+    refused = runner.invoke(app, ["--format", "csv"])  # kpi changes offers no CSV
+    assert refused.exit_code == 2

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from faultkit import Spy, copy_db, rows, table_checksums
-from kit import SAMPLE, SAMPLE_THEMES, TESTS, run_kpi, run_kpi_en
+from kit import SAMPLE, SAMPLE_THEMES, TESTS, cli, cli_en
 
 from kpi.db import connect, files, schema
 
@@ -59,7 +59,7 @@ def v1(tmp_path: Path) -> Path:
 def current_shape(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[str, str]]]:
     """The tables and columns of a database created by this kpi."""
     path = tmp_path_factory.mktemp("fresh") / "fresh.duckdb"
-    assert run_kpi("load", "--db", str(path), str(SAMPLE_THEMES)).returncode == 0
+    assert cli("load", "--db", str(path), str(SAMPLE_THEMES)).returncode == 0
     return columns(path)
 
 
@@ -103,7 +103,7 @@ def test_a_failing_upgrade_leaves_the_file_exactly_at_version_1(v1: Path, monkey
 
 def test_a_report_on_the_v1_file_reads_it_upgraded_in_memory_and_leaves_the_file_as_it_was(v1: Path) -> None:
     before = v1.read_bytes()
-    result = run_kpi("report", "--db", str(v1), "--as-of", "2025", "--format", "json")
+    result = cli("report", "--db", str(v1), "--as-of", "2025", "--format", "json")
     assert result.returncode == 0, result.stderr
     assert '"themes_loaded": 144' in result.stdout
     assert v1.read_bytes() == before and not files.wal_of(v1).exists()
@@ -114,7 +114,7 @@ def test_a_load_into_the_v1_file_upgrades_it_and_adds_to_its_data(v1: Path, tmp_
     before = v1_data(v1)
     followups = tmp_path / "followups_2025.csv"
     followups.write_text("theme_id,survey_fy,stage\nT1-011,2025,上市\nT1-012,2025,研究\n", encoding="utf-8")
-    result = run_kpi("load", "--db", str(v1), str(followups))
+    result = cli("load", "--db", str(v1), str(followups))
     assert result.returncode == 0, result.stderr
     assert version(v1) == schema.SCHEMA_VERSION
     [kept] = files.listed(v1, re.compile(r".*_upgrade-v1\.duckdb$"))  # the file before the upgrade, named
@@ -142,7 +142,7 @@ def test_sigkill_during_the_upgrade_leaves_version_1_or_the_upgraded_file(v1: Pa
         raise AssertionError("the upgrade never stopped inside its transaction")
     assert version(v1) in (1, schema.SCHEMA_VERSION)
     assert v1_data(v1) == before
-    result = run_kpi("load", "--db", str(v1), str(SAMPLE / "budget.csv"))
+    result = cli("load", "--db", str(v1), str(SAMPLE / "budget.csv"))
     assert result.returncode == 0, result.stderr
     assert version(v1) == schema.SCHEMA_VERSION
 
@@ -164,10 +164,10 @@ def test_a_newer_schema_is_refused_by_every_command_and_left_untouched(
     con.close()
     data = sample_store.read_bytes()
     args = [a.replace("{out}", str(tmp_path / "out")) for a in COMMANDS[command]]
-    result = run_kpi_en(*args[:1], "--db", str(sample_store), *args[1:])
+    result = cli_en(*args[:1], "--db", str(sample_store), *args[1:])
     assert result.returncode == 3, result.stderr
     assert f"schema version {schema.SCHEMA_VERSION + 1}, newer than this kpi knows" in result.stderr
-    ja = run_kpi(*args[:1], "--db", str(sample_store), *args[1:])
+    ja = cli(*args[:1], "--db", str(sample_store), *args[1:])
     assert ja.returncode == 3 and f"スキーマ版 {schema.SCHEMA_VERSION + 1} はこの kpi が知る版" in ja.stderr
     assert "Traceback" not in result.stderr
     assert sample_store.read_bytes() == data
@@ -198,7 +198,7 @@ def test_a_db_path_that_is_not_a_duckdb_file_is_refused_and_left_untouched(
     path = tmp_path / file_name
     path.write_bytes(content)
     args = ["load", str(SAMPLE / "budget.csv")] if command == "load" else ["report"]
-    result = run_kpi_en(args[0], "--db", str(path), *args[1:])
+    result = cli_en(args[0], "--db", str(path), *args[1:])
     assert result.returncode == 3, result.stderr
     assert "cannot open database" in result.stderr or "not a" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
@@ -213,7 +213,7 @@ def test_a_duckdb_database_that_is_not_kpis_is_refused_with_exit_3(tmp_path: Pat
     con.execute("INSERT INTO themes VALUES ('someone else''s data')")
     con.close()
     before = table_checksums(other)
-    result = run_kpi("load", "--db", str(other), str(SAMPLE_THEMES))
+    result = cli("load", "--db", str(other), str(SAMPLE_THEMES))
     assert "Traceback" not in result.stderr
     assert result.returncode == 3, result.stderr
     assert "kpi" in result.stderr and str(other) in result.stderr

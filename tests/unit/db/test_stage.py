@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from kit import SAMPLE_THEMES, theme, themes_csv, write
+from kit import SAMPLE_THEMES, cli, theme, themes_csv, write
 
 from kpi.db import stage
 from kpi.db.connect import open_for_write
@@ -46,13 +46,15 @@ def test_a_crash_after_the_commit_replays_the_log(tmp_path: Path, first_list: bo
     crashed, clean = tmp_path / "crashed.duckdb", tmp_path / "clean.duckdb"
     for db in (crashed, clean):
         if not first_list:
-            subprocess.run([sys.executable, "-m", "kpi", "load", "--db", str(db), str(SAMPLE_THEMES)], check=True)
+            loaded = cli("load", "--db", str(db), str(SAMPLE_THEMES))
+            assert loaded.returncode == 0, loaded.stderr
     run = subprocess.run(
         [sys.executable, "-c", CRASH_AFTER_COMMIT, str(crashed), str(office)], capture_output=True, text=True
     )
     assert run.returncode == 0, run.stderr
     assert Path(f"{crashed}.wal").exists()
-    subprocess.run([sys.executable, "-m", "kpi", "load", "--db", str(clean), str(office)], check=True)
+    loaded = cli("load", "--db", str(clean), str(office))
+    assert loaded.returncode == 0, loaded.stderr
     assert rows(crashed) == rows(clean)
 
 

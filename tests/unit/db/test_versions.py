@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from faultkit import rows
-from kit import run_kpi
+from kit import cli
 
 from kpi.db import connect, schema, versions
 from kpi.db.known import KnownAt
@@ -62,7 +62,7 @@ def test_every_kind_is_read_as_known_at_each_load(sample_store: Path, tmp_path: 
     budget.write_text("fy,budget,executed\n2019,999,1\n", encoding="utf-8")
     before = rows(sample_store, "SELECT fy, budget FROM budget WHERE fy = 2019")
     loads = int(rows(sample_store, "SELECT max(load_id) FROM loads")[0][0])
-    assert run_kpi("load", "--db", str(sample_store), str(budget)).returncode == 0
+    assert cli("load", "--db", str(sample_store), str(budget)).returncode == 0
     store = Store(sample_store, 1)
     with store.reading(loads) as con:
         assert con.execute("SELECT fy, budget FROM budget WHERE fy = 2019").fetchall() == before
@@ -95,7 +95,7 @@ def test_undo_refuses_a_load_built_on_and_an_undo(sample_store: Path, tmp_path: 
         folder = tmp_path / f"b{n}"
         folder.mkdir()
         (folder / "budget.csv").write_text(f"fy,budget,executed\n2019,{value},1\n", encoding="utf-8")
-        assert run_kpi("load", "--db", str(sample_store), str(folder / "budget.csv")).returncode == 0
+        assert cli("load", "--db", str(sample_store), str(folder / "budget.csv")).returncode == 0
     with connect.open_for_write(sample_store, wait=1) as con:
         with pytest.raises(UndoRefused) as built:
             ingest.undo(con, 8)
@@ -123,7 +123,7 @@ def test_a_load_whose_later_load_was_undone_can_be_undone(sample_store: Path, tm
         folder = tmp_path / f"b{n}"
         folder.mkdir()
         (folder / "budget.csv").write_text(f"fy,budget,executed\n2019,{value},1\n", encoding="utf-8")
-        assert run_kpi("load", "--db", str(sample_store), str(folder / "budget.csv")).returncode == 0
+        assert cli("load", "--db", str(sample_store), str(folder / "budget.csv")).returncode == 0
     with connect.open_for_write(sample_store, wait=1) as con:
         assert ingest.undo(con, 9).load_id == 10
         assert versions.built_on(con, 8) == []
@@ -145,7 +145,7 @@ def test_a_load_that_superseded_an_undos_copy_still_refuses_the_undo(sample_stor
         if n == 3:
             with connect.open_for_write(sample_store, wait=1) as con:
                 ingest.undo(con, 9)
-        assert run_kpi("load", "--db", str(sample_store), str(folder / "budget.csv")).returncode == 0
+        assert cli("load", "--db", str(sample_store), str(folder / "budget.csv")).returncode == 0
     with connect.open_for_write(sample_store, wait=1) as con:
         assert versions.built_on(con, 8) == [11]
         with pytest.raises(UndoRefused) as built:

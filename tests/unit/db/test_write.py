@@ -224,3 +224,163 @@ def test_settings_of_another_project_id_are_refused_naming_both_ids_unless_renum
         ("programme", "予算事業IDの変更（令和8年度）"),
     ]
     assert rows(db, "SELECT value FROM programme WHERE key = 'project_id'") == [("9999",)]
+
+
+# ---------------------------------------------------------------------------- a same-date correction, compared
+
+
+BASE = [
+    theme("T1", end_fy=2025, status="計画通り"),
+    theme("T2"),
+    theme("T3", end_fy=2026, status="遅延"),
+    theme("T4", item=2, start_fy=2022),
+]
+EARLIER = [theme("T0"), theme("T1", end_fy=2025, status="計画通り"), theme("T2")]  # an earlier list names T0
+# Each correction of BASE (the list of 2026-03-31): its rows, and the load's 追加/更新, "unchanged" or the refusal.
+CORRECTIONS = {
+    "the same rows": (BASE, "unchanged"),
+    "the same rows in another order": ([BASE[2], BASE[0], BASE[3], BASE[1]], "unchanged"),
+    "the same rows, cells padded": ([f" {r.replace(',', ' ,', 1)}" for r in BASE], "unchanged"),
+    "one status": ([theme("T1", end_fy=2025, status="目標達成"), *BASE[1:]], (0, 1)),
+    "a title and an end year": (
+        [BASE[0], "T2,1,委託,a1,某社,新しい題,,2024,目標達成", *BASE[2:]],
+        (0, 1),
+    ),
+    "every column of one, another's status": (
+        [
+            "T1,3,助成,b2,別の社,別の題,2021,2024,目標未達",
+            BASE[1],
+            theme("T3", end_fy=2026, status="計画通り"),
+            BASE[3],
+        ],
+        (0, 2),
+    ),
+    "a theme added": ([*BASE, theme("T5")], (1, 0)),
+    "a theme added and one changed": ([*BASE[:3], theme("T4", item=2, start_fy=2021), theme("T5")], (1, 1)),
+    "a theme left out": (BASE[:3], "load.correction_drops_themes"),
+    "a theme an earlier list names left out": ([r for r in BASE if not r.startswith("T2,")], (0, 0)),
+}
+
+
+def _comparable(result, folder: Path) -> tuple:
+    """A load's exit code and output with the folder and the minutes of `変更なし: 読込 #n（time）` taken out."""
+    import re
+
+    def plain(text: str) -> str:
+        return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d", "TIME", text.replace(str(folder), "DIR"))
+
+    return result.returncode, plain(result.stdout), plain(result.stderr)
+
+
+def _stored(db: Path) -> dict[str, list[tuple]]:
+    """What a load leaves that a reader sees: every table but the loads' times and the files' hashes."""
+    dump = table_dump(db)
+    dump["loads"] = rows(db, "SELECT * EXCLUDE (loaded_at, sha256) FROM loads ORDER BY load_id")
+    return dump
+
+
+# The default run keeps a changed and a refused correction; CI's slow step runs every case.
+IN_DEFAULT = {"one status", "a theme left out"}
+
+
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, marks=() if c in IN_DEFAULT else pytest.mark.slow) for c in CORRECTIONS]
+)
+def test_a_correction_counts_alike_whether_duckdb_staged_it_or_not(kpi, tmp_path: Path, case: str) -> None:
+    """A UTF-8 file is staged by DuckDB (its theme IDs unique), a CP932 one read the ordinary way: the same
+    correction gives the same 追加/更新, the same unchanged verdict or refusal, the same output and rows."""
+    correction, expected = CORRECTIONS[case]
+    seen = {}
+    for encoding in ("utf-8", "cp932"):
+        folder = tmp_path / encoding
+        folder.mkdir()
+        db = folder / "kpi.duckdb"
+        given = ["--encoding", encoding, "--db", str(db)]
+        earlier = write(folder / "themes_2025-03-31.csv", themes_csv(EARLIER), encoding)
+        assert kpi("load", *given, str(earlier)).returncode == 0
+        base = write(folder / "themes_2026-03-31.csv", themes_csv(BASE), encoding)
+        assert kpi("load", *given, str(base)).returncode == 0
+        before = _stored(db)
+        (folder / "corrected").mkdir()
+        path = write(folder / "corrected" / "themes_2026-03-31.csv", themes_csv(correction), encoding)
+        result = kpi("load", *given, str(path))
+        after = _stored(db)
+        if expected == "unchanged":
+            assert result.returncode == 0, result.stderr
+            assert "変更なし" in result.stderr and after == before
+        elif isinstance(expected, str):
+            assert result.returncode == 3 and after == before
+            assert "2026-03-31 の一覧の訂正に、訂正前の一覧にあったテーマ 1件がありません: T4" in result.stderr
+        else:
+            assert result.returncode == 0, result.stderr
+            assert rows(db, "SELECT inserted, updated FROM loads ORDER BY load_id DESC LIMIT 1") == [expected]
+        seen[encoding] = (_comparable(result, folder), after)
+    assert seen["utf-8"] == seen["cp932"]
+
+
+@pytest.mark.parametrize(
+    ("ids", "expected"),
+    [
+        pytest.param("A B C X", (2, 0), marks=pytest.mark.slow),  # half of its IDs in the list it corrects
+        # none in the list it corrects, 3 in the themes it carries: half of the smaller (5)
+        pytest.param("C D E X Y", (5, 0), marks=pytest.mark.slow),
+        ("A X Y", "load.another_programmes_list"),  # 1 of 3
+        pytest.param("A B", "unchanged", marks=pytest.mark.slow),
+    ],
+)
+def test_a_correction_sharing_few_ids_with_the_list_it_corrects_counts_the_themes_it_carries(
+    kpi, tmp_path: Path, ids: str, expected: object
+) -> None:
+    """The list of 2026-03-31 (A B) carries C D E F from the list of 2025-03-31: a correction of it is another
+    programme's only when it shares fewer than half of the smaller list's IDs with both, staged or not."""
+    seen = {}
+    for encoding in ("utf-8", "cp932"):
+        folder = tmp_path / encoding
+        folder.mkdir()
+        given = ["--encoding", encoding, "--db", str(folder / "kpi.duckdb")]
+        for day, listed in (("2025-03-31", "A B C D E F"), ("2026-03-31", "A B")):
+            text = themes_csv([theme(i) for i in listed.split()])
+            assert kpi("load", *given, str(write(folder / f"themes_{day}.csv", text, encoding))).returncode == 0
+        (folder / "c").mkdir()
+        path = write(folder / "c" / "themes_2026-03-31.csv", themes_csv([theme(i) for i in ids.split()]), encoding)
+        result = kpi("load", *given, str(path))
+        db = folder / "kpi.duckdb"
+        if expected == "unchanged":
+            assert result.returncode == 0 and "変更なし" in result.stderr
+        elif isinstance(expected, str):
+            assert result.returncode == 3 and "別の事業の一覧ではありませんか" in result.stderr
+        else:
+            assert result.returncode == 0, result.stderr
+            assert rows(db, "SELECT inserted, updated FROM loads ORDER BY load_id DESC LIMIT 1") == [expected]
+        seen[encoding] = (_comparable(result, folder), _stored(db))
+    assert seen["utf-8"] == seen["cp932"]
+
+
+def test_an_undone_correction_gives_back_the_list_it_corrected_which_is_then_unchanged(
+    kpi, db: Path, tmp_path: Path
+) -> None:
+    """Undo after a correction DuckDB staged: the earlier version is current again, the same file is then unchanged
+    and the correction can be loaded again."""
+    base = write(tmp_path / "themes_2026-03-31.csv", themes_csv(BASE))
+    assert kpi("load", "--db", str(db), str(base)).returncode == 0
+    (tmp_path / "c").mkdir()
+    fixed = write(tmp_path / "c" / "themes_2026-03-31.csv", themes_csv([theme("T1", end_fy=2025), *BASE[1:]]))
+    corrected = kpi("load", "--db", str(db), str(fixed))
+    assert corrected.returncode == 0, corrected.stderr
+    assert rows(db, "SELECT inserted, updated FROM loads WHERE load_id = 2") == [(0, 1)]
+    assert rows(db, "SELECT status FROM themes WHERE theme_id = 'T1'") == [("achieved",)]
+    undone = kpi("undo", "--db", str(db))
+    assert undone.returncode == 0, undone.stderr
+    assert rows(db, "SELECT status FROM themes WHERE theme_id = 'T1'") == [("on_track",)]
+    assert rows(db, "SELECT list_id, load_id, superseded_by FROM theme_lists_versions ORDER BY load_id") == [
+        (1, 1, 2),
+        (2, 2, 3),
+        (1, 3, None),
+    ]
+    again = kpi("load", "--db", str(db), str(base))
+    assert again.returncode == 0 and "変更なし" in again.stderr
+    assert rows(db, "SELECT count(*) FROM loads") == [(3,)]
+    redone = kpi("load", "--db", str(db), str(fixed))
+    assert redone.returncode == 0, redone.stderr
+    assert rows(db, "SELECT load_id, inserted, updated FROM loads WHERE load_id = 4") == [(4, 0, 1)]
+    assert rows(db, "SELECT status FROM themes WHERE theme_id = 'T1'") == [("achieved",)]

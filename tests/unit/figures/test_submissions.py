@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from faultkit import rows
-from kit import SAMPLE_THEMES, english, run_kpi
+from kit import SAMPLE_THEMES, cli, english
 
 from kpi.db import connect
 from kpi.errors import UsageProblem, YearClosed
@@ -19,7 +19,7 @@ from kpi.load import ingest
 
 @pytest.mark.parametrize("blank", ["   ", "\u3000"])
 def test_a_blank_reason_does_not_reopen_a_closed_year(sample_store: Path, tmp_path: Path, blank: str) -> None:
-    final = run_kpi("export", "--db", str(sample_store), "--as-of", "2025", "--stage", "final", "--out", str(tmp_path))
+    final = cli("export", "--db", str(sample_store), "--as-of", "2025", "--stage", "final", "--out", str(tmp_path))
     assert final.returncode == 0, final.stderr
     (tmp_path / "fix").mkdir()
     corrected = tmp_path / "fix" / SAMPLE_THEMES.name

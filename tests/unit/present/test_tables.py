@@ -1,0 +1,173 @@
+"""The one table model: a table declared once, written by one emitter in every format; the formats one enum, each
+command offering some; the report's sections listed once and walked in the same order by every output."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from kit import ROOT
+
+from kpi.present.formats import ChangesFormat, CheckFormat, Format, Formats, PortfolioFormat, ReportFormat
+from kpi.present.tables import Column, Table, emit, fitting, is_text
+
+ITEMS = [
+    SimpleNamespace(name="Alpha", count=1200, sha="ab" * 32),
+    SimpleNamespace(name="=cmd|' /C calc'!A0", count=3, sha="cd" * 32),
+]
+
+
+def declared() -> Table:
+    """Two columns and a third that aligned text shows cut short."""
+    return Table.of(
+        "things",
+        [
+            Column("名前", lambda i: i.name),
+            Column("件数", lambda i: i.count, "count"),
+            Column("sha256", lambda i: i.sha, text=lambda i: i.sha[:12]),
+        ],
+        ITEMS,
+        title="もの",
+    )
+
+
+def test_a_table_is_declared_column_by_column() -> None:
+    table = declared()
+    assert table.headers == ["名前", "件数", "sha256"]
+    assert table.formats == ["", "count", ""]
+    assert table.rows[0] == ["Alpha", 1200, "ab" * 32]
+    assert table.text_rows[0] == ["Alpha", 1200, "abababababab"]
+
+
+def test_aligned_text_right_aligns_numbers_and_shows_the_text_form() -> None:
+    out = emit(declared(), Format.table)
+    assert isinstance(out, str)
+    lines = out.splitlines()
+    assert lines[0].split() == ["名前", "件数", "sha256"]
+    assert lines[2].startswith("Alpha") and "  1200  abababababab" in lines[2]
+    assert "ab" * 32 not in out
+
+
+def test_aligned_text_fits_the_terminal() -> None:
+    with fitting(30):
+        out = emit(declared(), Format.table)
+    assert isinstance(out, str)
+    assert "…" in out
+
+
+def test_markdown_cells_are_inert() -> None:
+    out = emit(declared(), Format.markdown)
+    assert isinstance(out, str)
+    assert out.startswith("| 名前")
+    assert "\\|" in out  # the | of a cell does not split it
+
+
+def test_csv_carries_the_exact_cells_guarded() -> None:
+    out = emit(declared(), Format.csv, line_end="\n")
+    assert isinstance(out, str)
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["名前", "件数", "sha256"]
+    assert rows[1] == ["Alpha", "1200", "ab" * 32]
+    assert rows[2][0].startswith("'=")  # formula-guarded
+
+
+def test_csv_as_a_file_has_bom_and_crlf_and_tables_are_parted_by_a_blank_line() -> None:
+    out = emit([declared(), declared()], Format.csv, to_file=True)
+    assert isinstance(out, bytes)
+    assert out.startswith(b"\xef\xbb\xbf")
+    text = out.decode("utf-8-sig")
+    assert "\r\n\r\n" in text and "\n" not in text.replace("\r\n", "")
+    assert emit([declared(), declared()], Format.csv) == emit(declared(), Format.csv) + "\r\n" + str(
+        emit(declared(), Format.csv)
+    )
+
+
+def test_json_is_the_commands_records_or_a_record_per_row() -> None:
+    assert json.loads(str(emit(declared(), Format.json, json=[{"a": 1}]))) == [{"a": 1}]
+    rows = json.loads(str(emit(declared(), Format.json)))
+    assert rows[0] == {"名前": "Alpha", "件数": 1200, "sha256": "ab" * 32}
+
+
+def test_xlsx_is_a_sheet_per_table_named_by_its_title() -> None:
+    out = emit(declared(), Format.xlsx)
+    assert isinstance(out, bytes)
+    with zipfile.ZipFile(io.BytesIO(out)) as book:
+        assert "もの" in book.read("xl/workbook.xml").decode("utf-8")
+        assert "#,##0" in book.read("xl/styles.xml").decode("utf-8")  # the count column's number format
+
+
+def test_html_escapes_every_cell_and_right_aligns_numbers() -> None:
+    table = Table.of("t", [Column("h", lambda i: i), Column("n", lambda i: Decimal(i[-1:] or 0))], ["<b>1"])
+    out = str(emit(table, Format.html))
+    assert "&lt;b&gt;1" in out and "<b>" not in out
+    assert '<td class="num">1</td>' in out
+
+
+def test_a_table_without_rows_says_so_in_text_only() -> None:
+    empty = Table.of("none", [Column("h", lambda i: i)], [])
+    assert emit(empty, Format.table, empty="（なし）") == "（なし）\n"
+    assert emit(empty, Format.csv, empty="（なし）") == "h\r\n"
+
+
+def test_formats_are_one_enum_each_command_offering_some() -> None:
+    assert isinstance(ReportFormat, Formats)
+    assert ReportFormat.html is Format.html
+    assert [str(f) for f in PortfolioFormat] == ["table", "markdown", "csv", "json", "xlsx", "html"]
+    assert CheckFormat.text is Format.text
+    with pytest.raises(AttributeError):
+        ChangesFormat.csv  # noqa: B018 (kpi changes offers no CSV)
+    assert [f for f in Format if is_text(f)] == [Format.table, Format.text, Format.markdown]
+
+
+def test_format_branches_live_in_the_emitter() -> None:
+    """Only the emitter and a few presenters tell formats apart (#34: 50 branches in 12 modules before)."""
+    branch = re.compile(r"\bfmt (is|==|!=|in) ")
+    found = {
+        path.name: len(branch.findall(path.read_text(encoding="utf-8")))
+        for path in (ROOT / "kpi").rglob("*.py")
+        if path.name != "charts.py"  # (a chart file's png or svg)
+    }
+    assert sum(found.values()) <= 30, found
+
+
+def test_every_output_walks_the_report_sections_in_one_order(tmp_path: Path) -> None:
+    """Text, markdown, CSV and the page head the same sections in the same order (kpi.present.rows.sections)."""
+    from kpi.db.connect import open_for_read
+    from kpi.figures.report import report as build
+    from kpi.present import html, rows
+    from kpi.present.catalogue import Words
+    from kpi.present.report import report_csv, report_text
+
+    db = tmp_path / "k.duckdb"
+    for folder in ("sample_data", "sample_data/rs"):
+        subprocess.run(
+            [sys.executable, "-m", "kpi", "load", "--db", str(db), str(ROOT / folder)], check=True, capture_output=True
+        )
+    with open_for_read(db) as con:
+        report = build(con, 2025)
+    words = Words("en")
+    headings = [s.heading for s in rows.sections(report, words)]
+    assert len(headings) == 12  # status, elements, budget, trend, three lists, outputs, stage gate, grades, RS ×2
+
+    def order(text: str, marks: list[str]) -> list[int]:
+        return [text.index(m) for m in marks]
+
+    for fmt, mark in ((Format.table, "■ "), (Format.markdown, "## ")):
+        out = report_text(report, words, fmt)
+        at = order(out, [mark + h + "\n" for h in headings])
+        assert at == sorted(at)
+    titles = [r[0] for r in csv.reader(io.StringIO(report_csv(report, words))) if len(r) == 1]
+    expected = [s.csv_heading or s.heading for s in rows.sections(report, words)]
+    assert [t for t in titles if t in expected] == expected
+    page = html.render_html(report, words, {})
+    at = order(page, [f">{html.e(h)}</h3>" for h in headings])
+    assert at == sorted(at)
