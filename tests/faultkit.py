@@ -37,6 +37,7 @@ import contextlib
 import csv
 import hashlib
 import os
+import re
 import select
 import signal
 import subprocess
@@ -109,6 +110,17 @@ def copy_db(source: Path, target: Path) -> Path:
     if wal.exists():
         shutil.copy(wal, target.with_name(target.name + ".wal"))
     return target
+
+
+def pause_points(lines: list[str]) -> list[tuple[int, str]]:
+    """Each announcement of a run from its first opening on: its index, and its FAULTKIT_PAUSE_AT (`START #N`)."""
+    points = []
+    for i in range(next((i for i, line in enumerate(lines) if line == "opening"), 0), len(lines)):
+        words = lines[i].split(" ")  # the start: the words before any naming a file, a time or a number
+        start = " ".join(words[: next((j for j, w in enumerate(words) if re.search(r"[0-9/.'\"]", w)), len(words))])
+        if start:
+            points.append((i, f"{start} #{sum(line.startswith(start) for line in lines[: i + 1])}"))
+    return points
 
 
 def kpi_env() -> dict[str, str]:

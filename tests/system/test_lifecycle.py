@@ -60,7 +60,7 @@ from typing import Any
 
 import pytest
 import reference_model as rm
-from faultkit import Spy, copy_db
+from faultkit import Spy, copy_db, pause_points
 from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -124,17 +124,6 @@ BAD_NAMES = (
     lambda d: f"themes_{rm.today() + dt.timedelta(days=40):%Y-%m-%d}",
 )
 TERMINATED_WORDS = ("failed", "excluded", "未達として数える", "除外")
-
-
-def pause_points(lines: Sequence[str]) -> list[tuple[int, str]]:
-    """Each announcement of a run from its first opening on: its index, and its FAULTKIT_PAUSE_AT (`START #N`)."""
-    points = []
-    for i in range(next((i for i, line in enumerate(lines) if line == "opening"), 0), len(lines)):
-        words = lines[i].split(" ")  # the start: the words before any naming a file, a time or a number
-        start = " ".join(words[: next((j for j, w in enumerate(words) if re.search(r"[0-9/.'\"]", w)), len(words))])
-        if start:
-            points.append((i, f"{start} #{sum(line.startswith(start) for line in lines[: i + 1])}"))
-    return points
 
 
 # ---------------------------------------------------------------------------- what the office loads
