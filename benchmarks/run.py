@@ -706,14 +706,25 @@ def count_rows(python: Path, db: Path) -> int:
     return int(run_quiet([str(python), "-c", code, str(db)]).strip())
 
 
-def markdown(results: dict) -> str:
-    """The results as markdown: machine, measurements with ratios, and each target met or not."""
-    s = {k: Series(v["label"], [Sample(**x) for x in v["samples"]]) for k, v in results["series"].items()}
-    m, peer_env = results["machine"], results["peer_env"]
-    lines = [
+def series_of(results: dict) -> dict[str, Series]:
+    """The measured series of a results file, as Series."""
+    return {k: Series(v["label"], [Sample(**x) for x in v["samples"]]) for k, v in results["series"].items()}
+
+
+def machine_lines(results: dict) -> list[str]:
+    """The markdown lines naming the machine and the kpi environment a results file was measured on."""
+    m = results["machine"]
+    return [
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']} RAM, {m['os']}, Python {m['python']}.  ",
         "kpi environment: " + ", ".join(f"{k} {v}" for k, v in results["kpi_env"].items()) + ".  ",
     ]
+
+
+def markdown(results: dict) -> str:
+    """The results as markdown: machine, measurements with ratios, and each target met or not."""
+    s = series_of(results)
+    peer_env = results["peer_env"]
+    lines = machine_lines(results)
     if peer_env:
         lines.append("peer environment: " + ", ".join(f"{k} {v}" for k, v in peer_env.items()) + ".  ")
     lines += [
@@ -943,11 +954,9 @@ def correction_benchmark(args: argparse.Namespace) -> dict:
 
 def correction_markdown(results: dict) -> str:
     """The correction measurements and their targets as markdown."""
-    s = {k: Series(v["label"], [Sample(**x) for x in v["samples"]]) for k, v in results["series"].items()}
-    m = results["machine"]
+    s = series_of(results)
     lines = [
-        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']} RAM, {m['os']}, Python {m['python']}.  ",
-        "kpi environment: " + ", ".join(f"{k} {v}" for k, v in results["kpi_env"].items()) + ".  ",
+        *machine_lines(results),
         f"Input: {results['n']:,} canonical themes ({results['input_bytes'] / 1e6:.0f} MB); median of "
         f"{results['repeats']} runs each, interleaved; ratios are medians of side-by-side ratios.",
         "",
@@ -1097,13 +1106,11 @@ def portfolio_benchmark(args: argparse.Namespace) -> dict:
 
 def portfolio_markdown(results: dict) -> str:
     """The portfolio measurements and their two targets as markdown."""
-    s = {k: Series(v["label"], [Sample(**x) for x in v["samples"]]) for k, v in results["series"].items()}
-    m = results["machine"]
+    s = series_of(results)
     time_ratio = paired(s["portfolio"], s["own_reports"])
     rss_ratio = paired(s["portfolio"], s["largest_report"], "rss_mb")
     lines = [
-        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']} RAM, {m['os']}, Python {m['python']}.  ",
-        "kpi environment: " + ", ".join(f"{k} {v}" for k, v in results["kpi_env"].items()) + ".  ",
+        *machine_lines(results),
         f"Median of {results['repeats']} runs each, interleaved; ratios are medians of side-by-side ratios.",
         "",
         "| measurement | median wall (s) | min–max (s) | max RSS (MB) | ratio |",
@@ -1164,11 +1171,9 @@ def startup_benchmark(args: argparse.Namespace) -> dict:
 
 def startup_markdown(results: dict) -> str:
     """The start-up measurements as markdown: each command's median and its ratio to import duckdb, side by side."""
-    s = {k: Series(v["label"], [Sample(**x) for x in v["samples"]]) for k, v in results["series"].items()}
-    m = results["machine"]
+    s = series_of(results)
     lines = [
-        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']} RAM, {m['os']}, Python {m['python']}.  ",
-        "kpi environment: " + ", ".join(f"{k} {v}" for k, v in results["kpi_env"].items()) + ".  ",
+        *machine_lines(results),
         f"{results['rounds']} rounds, each command once per round in turn; ratios are medians of the rounds' ratios.",
         "",
         "| measurement | median wall (s) | min–max (s) | max RSS (MB) | ratio to import duckdb |",
