@@ -480,6 +480,9 @@ class _Announcing:
         _announce(f"after {_statement(sql)}")
         return result
 
+    def cursor(self) -> _Announcing:
+        return _Announcing(self._con.cursor())
+
 
 def _phase(function: Any, name: str) -> Any:
     def announced(*args: Any, **kwargs: Any) -> Any:

@@ -144,6 +144,23 @@ def before_load(con: duckdb.DuckDBPyConnection, db: Path, keep: int, at: dt.date
     return BeforeLoad(take(con, files.before_load(db, int(row[1]), at)), int(row[1]))
 
 
+def before_commit(con: duckdb.DuckDBPyConnection, db: Path, keep: int, at: dt.datetime) -> BeforeLoad | None:
+    """Inside a load's transaction, before its COMMIT: keep the database as last committed, as `before_load`
+    does, but only when the load recorded something (a file that changed nothing costs no copy).
+
+    The copy is read through a second cursor, whose own transaction sees the committed state, not the load's rows.
+    """
+    written = fetch_one(con, "SELECT coalesce(max(load_id), 0) + 1 FROM loads")
+    cursor = con.cursor()
+    try:
+        committed = fetch_one(cursor, "SELECT coalesce(max(load_id), 0) + 1 FROM loads")
+        if written == committed:
+            return None
+        return before_load(cursor, db, keep, at)
+    finally:
+        cursor.close()
+
+
 def after_load(con: duckdb.DuckDBPyConnection, db: Path, kept: BeforeLoad | None, keep: int) -> None:
     """After a load, however it ended: the copy is removed when the database shows that the load recorded nothing
     (unchanged files, a refused or interrupted load), kept otherwise, and the oldest copies beyond `keep` go.

@@ -309,15 +309,19 @@ def load(
 
     A lone themes file is staged by DuckDB where it will be stored (kpi.load.staged); if it cannot be accepted
     that way the transaction is rolled back and the load starts again, reading every file the ordinary way.
-    With `db` (the file `con` holds), the database as it was is kept in its backups folder first (the newest
-    `backups` of the settings); the copy of a load that changed nothing is removed again.
+    With `db` (the file `con` holds), the database as it was is kept in its backups folder before the load commits
+    (the newest `backups` of the settings); a load that changes nothing takes no copy.
     """
     from kpi.db import backup
     from kpi.load.staged import NotStaged
 
     own = store_files(db) if db is not None else []
+    keep = int(stored_setting(con, "backups") or DEFAULT_BACKUPS)
+    timezone = stored_setting(con, "timezone") or DEFAULT_TIMEZONE
+    kept: backup.BeforeLoad | None = None
 
     def attempt(stage: bool) -> tuple[list[FileResult], list[Skipped]]:
+        nonlocal kept
         with transaction(con):
             check = guard(con) if guard is not None else None
             batch = read_files(
@@ -339,11 +343,10 @@ def load(
             results = write_checked(con, incoming, renumbered)
             if check is not None and check() and reopen:
                 mark_reopened(con, [r.load_id for r in results if r.load_id is not None], reopen)
+            if db is not None:
+                kept = backup.before_commit(con, db, keep, now_in(timezone))
             return results, batch.skipped
 
-    keep = int(stored_setting(con, "backups") or DEFAULT_BACKUPS)
-    timezone = stored_setting(con, "timezone") or DEFAULT_TIMEZONE
-    kept = backup.before_load(con, db, keep, now_in(timezone)) if db is not None else None
     try:
         try:
             return attempt(stage=True)

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 from kit import theme, themes_csv, write
 
 HOLD = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(float(sys.argv[2])); c.close()"
@@ -60,6 +61,7 @@ def test_kpi_wait_environment_variable(kpi, sample_store: Path) -> None:
     assert result.returncode == 75 and elapsed < 8
 
 
+@pytest.mark.slow  # two real processes racing (tests/system/test_concurrency.py keeps one race in the default run)
 def test_two_loads_started_together_both_land(db: Path, tmp_path: Path) -> None:
     a = write(tmp_path / "themes_a_2026-03-31.csv", themes_csv([theme(f"A{i}") for i in range(200)]))
     # the April list keeps March's 200 themes and adds 100 (a list sharing few IDs is another programme's)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from faultkit import BigLoad, Spy, big_themes_file, kpi_env, table_checksums
-from kit import cli, theme, themes_csv, write
+from kit import SAMPLE_THEMES, cli, write
 
 FULL = " に書き込めません: ディスクの空きがありません（またはファイルの大きさの上限に達しました）。"
 NOTHING = "何も書き込んでいません"
@@ -111,7 +111,9 @@ def test_a_first_load_that_fills_the_disk_leaves_no_file(big_load: BigLoad, tmp_
 
 def test_a_full_disk_with_the_log_on_it_still_exits_74(sample_store: Path, tmp_path: Path) -> None:
     """cron's `kpi load … > kpi.log 2>&1` on the full disk: the message cannot be written, the exit code tells."""
-    source = write(tmp_path / "themes_new.csv", themes_csv([theme("NEW-1")]))
+    # a correction the load would store (a one-theme list would be refused as another programme's before any write)
+    corrected = SAMPLE_THEMES.read_text(encoding="utf-8-sig").replace("目標達成", "目標未達", 1)
+    source = write(tmp_path / SAMPLE_THEMES.name, corrected)
     before = table_checksums(sample_store)
     log = tmp_path / "kpi.log"
     with log.open("wb") as stderr:

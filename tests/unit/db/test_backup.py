@@ -50,6 +50,17 @@ def test_an_unchanged_load_and_a_refused_one_leave_no_copy(sample_store: Path, t
     assert files.listed(sample_store) == []
 
 
+def test_a_load_that_changes_nothing_takes_no_copy_at_all(sample_store: Path, tmp_path: Path) -> None:
+    folder = files.folder(sample_store)
+    if folder.exists():
+        folder.rmdir()  # empty: the sample's loads kept no copy
+    assert load(sample_store, SAMPLE_THEMES) == [None]
+    assert not folder.exists()  # the copy is taken once the load knows it writes, so not even its folder was made
+    [load_id] = load(sample_store, corrected(tmp_path / "a", 1))
+    [kept] = files.listed(sample_store)
+    assert kept.name.endswith(f"_load-{load_id}.duckdb")
+
+
 def test_the_first_load_of_a_new_database_keeps_no_copy(tmp_path: Path) -> None:
     db = tmp_path / "new.duckdb"
     load(db, SAMPLE_THEMES)
