@@ -118,6 +118,13 @@ class DatabaseBusy(KpiError):
     exit_code = ExitCode.BUSY
 
 
+class OpenInOffice(KpiError):
+    """A file kpi would read or replace is open in Excel or LibreOffice (its lock file lies beside it): try again
+    once it is saved and closed."""
+
+    exit_code = ExitCode.BUSY
+
+
 class DatabaseDamaged(KpiError):
     """The database file is damaged (cut short, or blocks whose checksum fails); it is left as it is."""
 

@@ -71,6 +71,36 @@ def now_in(timezone: str = DEFAULT_TIMEZONE) -> dt.datetime:
     return dt.datetime.now(ZoneInfo(timezone)).replace(tzinfo=None, microsecond=0)
 
 
+def calendar_of(programme: object | None) -> str:
+    """The time zone of a programme's settings (kpi.settings.Settings), else Japan's."""
+    return getattr(programme, "timezone", None) or DEFAULT_TIMEZONE
+
+
+# Every time a person or a program reads is in the programme's calendar, with its zone said (one rule, here):
+# a program reads ISO 8601 with seconds and offset (2026-12-05T09:30:00+09:00: JSON, manifests, log lines); a
+# person reads minutes and the zone's abbreviation (2026-12-05 09:30 JST: tables and sentences). A time without
+# an offset is one the database stores, already in the programme's calendar.
+
+
+def zoned(moment: dt.datetime, timezone: str = DEFAULT_TIMEZONE) -> dt.datetime:
+    """A moment in a time zone, with its offset (a naive one is taken as already there)."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(timezone)
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+
+
+def machine_time(moment: dt.datetime, timezone: str = DEFAULT_TIMEZONE) -> str:
+    """2026-12-05T09:30:00+09:00: a time for a program to read (JSON, a manifest, a log line)."""
+    return zoned(moment, timezone).replace(microsecond=0).isoformat()
+
+
+def shown_time(moment: dt.datetime, timezone: str = DEFAULT_TIMEZONE) -> str:
+    """2026-12-05 09:30 JST: a time for a person to read (a table, a sentence)."""
+    local = zoned(moment, timezone)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
 def today_in(timezone: str = DEFAULT_TIMEZONE) -> dt.date:
     """Today's date in a time zone (a cron server on UTC is still in Japan's day: the programme's calendar)."""
     return now_in(timezone).date()

@@ -63,7 +63,7 @@ def cli(
     from kpi.cli.output import Voice
 
     commands.register(None)  # every command and its help built once, in one language (help.HELP's, as imported)
-    built_in = help.HELP.lang
+    built_in = help.HELP.lang  # (usage errors are said in the run's own voice, by kpi.cli.main as in a process)
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("KPI_")}
     full_env.update(env or {})
     encoding = locale.getpreferredencoding(False)  # a pipe's, as in the subprocess
@@ -91,7 +91,6 @@ def cli(
         try:
             if shows_help and voice.lang is not built_in:  # (help in another language needs a process of its own)
                 return run_kpi(*args, env=env, cwd=cwd, timeout=timeout)
-            help.HELP.lang = voice.lang  # what kpi.cli.help gives a new process: the words of usage errors
             sys.argv = ["kpi", *args]
             sys.stdin, sys.stdout, sys.stderr = streams
             sys.__stdout__ = streams[1]  # (click's help width and shutil read the terminal size from it)
@@ -107,7 +106,6 @@ def cli(
             for stream in streams[1:]:
                 with contextlib.suppress(ValueError):
                     stream.flush()
-            help.HELP.lang = built_in
             os.chdir(saved[6])
             os.environ.clear()
             os.environ.update(saved[0])

@@ -72,19 +72,10 @@ def transcripts(folder: Path) -> dict[str, str]:
     out["followups"] = (
         "$ kpi followups due --as-of 2026 | head -6\n"
         + "".join(kpi(folder, "followups", "due", "--as-of", "2026").splitlines(keepends=True)[:6])
-        + "\n$ kpi followups due --as-of 2026 --format csv --out followups_2026.csv\n"
-        + kpi(
-            folder,
-            "followups",
-            "due",
-            "--as-of",
-            "2026",
-            "--format",
-            "csv",
-            "--out",
-            "followups_2026.csv",
-            stream="stderr",
-        )
+        + "\n$ kpi followups due --as-of 2026 --out followups_2026.csv\n"
+        + kpi(folder, "followups", "due", "--as-of", "2026", "--out", "followups_2026.csv", stream="stderr")
+        + "$ kpi followups due --as-of 2026 --out followups_2026.xlsx   # a sheet per organisation\n"
+        + kpi(folder, "followups", "due", "--as-of", "2026", "--out", "followups_2026.xlsx", stream="stderr")
     )
     (folder / "fix").mkdir()
     (folder / "fix" / "themes_2026-03-31.csv").write_text(corrected_list(), encoding="utf-8")
@@ -92,6 +83,9 @@ def transcripts(folder: Path) -> dict[str, str]:
     out["diff"] = (
         "$ kpi load fix/themes_2026-03-31.csv   # the 2026-03-31 list again, three statuses corrected\n"
         "$ kpi submissions diff 1\n" + kpi(folder, "submissions", "diff", "1")
+    )
+    out["loadshow"] = "$ kpi loads show 11 | head -9\n" + "".join(
+        kpi(folder, "loads", "show", "11").splitlines(keepends=True)[:9]
     )
     out["submissions"] = "$ kpi submissions\n" + kpi(folder, "submissions")
     out["undo"] = "$ kpi undo\n" + kpi(folder, "undo", stream="stderr")

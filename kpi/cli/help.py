@@ -14,7 +14,8 @@ from typing import Any
 
 from typer import _click as click  # typer 0.28 vendors click: its classes and exceptions live here
 from typer._click import exceptions as click_errors
-from typer.core import TyperCommand, TyperGroup
+from typer._click import types as click_types
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from kpi.cli.output import Voice
 from kpi.present.catalogue import Words
@@ -65,59 +66,277 @@ def _translate(text: str) -> str:
     text = text.replace("Show this message and exit.", HELP("help.help"))
     text = re.sub(r"\bdefault: ", HELP("help.default") + ": ", text)
     text = re.sub(r"\benv var: ", HELP("help.env") + ": ", text)
-    return text.replace("[required]", f"[{HELP('help.required')}]")
+    return _one_default(text.replace("[required]", f"[{HELP('help.required')}]"))
+
+
+def _one_default(text: str) -> str:
+    """An option's help says its default once: the help's own words ([既定値: 今日を含む年度]) over click's."""
+    default = re.escape(HELP("help.default"))
+    said = re.search(rf"\[{default}: [^\]]*\]", text)
+    if said is None:
+        return text
+    head, tail = text[: said.end()], text[said.end() :]
+    tail = re.sub(rf"\s*\[{default}: [^\]]*\]", "", tail)  # click's own [default: …]
+    tail = re.sub(rf"; {default}: [^\]]*\]", "]", tail)  # …or its part of [env var: …; default: …]
+    return head + tail
 
 
 class KpiContext(click.Context):
     formatter_class = KpiHelpFormatter
 
 
+# ---------------------------------------------------------------------------- usage errors
+#
+# click says some usage errors only in English sentences (ctx.fail("Got unexpected extra argument(s) …")); kpi's
+# command classes raise these instead, carrying what kpi needs to say them in the user's words (usage_message).
+
+
+class ExtraArguments(click_errors.UsageError):
+    """Arguments a command does not take (`kpi report 2025`)."""
+
+    def __init__(self, extra: list[str], ctx: click.Context) -> None:
+        super().__init__("unexpected extra arguments: " + " ".join(extra), ctx)
+        self.extra = extra
+
+
+class MissingCommand(click_errors.UsageError):
+    """A group named without one of its commands (`kpi followups`)."""
+
+    def __init__(self, ctx: click.Context) -> None:
+        super().__init__("missing command", ctx)
+
+
+class NoSuchCommand(click_errors.UsageError):
+    """A command name the group does not have (`kpi repot`)."""
+
+    def __init__(self, name: str, ctx: click.Context) -> None:
+        super().__init__(f"no such command: {name}", ctx)
+        self.name = name
+
+
+class MisplacedOption(click_errors.UsageError):
+    """An option on the wrong side of a command's name: a command's own before it (`kpi --db x load …`), or one of
+    kpi's own after it (`kpi report --debug`); `fixed` is the command line with the option moved."""
+
+    def __init__(self, option: str, owner: str, fixed: str, before: bool, ctx: click.Context) -> None:
+        super().__init__(f"{option} belongs to {owner}", ctx)
+        self.option, self.owner, self.fixed, self.before = option, owner, fixed, before
+
+
+def _has_option(command: click.Command, name: str) -> bool:
+    return any(name in (*param.opts, *param.secondary_opts) for param in command.params)
+
+
+def _takes_value(command: click.Command, name: str) -> bool:
+    return any(name in param.opts and not getattr(param, "is_flag", False) for param in command.params)
+
+
+def _option_tokens(args: list[str], i: int, command: click.Command) -> int:
+    """How many of `args` from `i` are the option there (with its value when it takes one as the next word)."""
+    name = args[i]
+    return 2 if "=" not in name and _takes_value(command, name) and i + 1 < len(args) else 1
+
+
+def _misplaced(exc: click_errors.NoSuchOption, ctx: click.Context, args: list[str]) -> MisplacedOption | None:
+    """The option an unknown-option error is about, when it belongs to a command named later on the line, or to
+    the group above this command."""
+    import shlex
+
+    name = exc.option_name.split("=", 1)[0]
+    if name not in args and not any(a.startswith(name + "=") for a in args):
+        return None
+    i = next(n for n, a in enumerate(args) if a == name or a.startswith(name + "="))
+    group, path, j = ctx.command, [], i + 1
+    while isinstance(group, TyperGroup) and j < len(args):  # the command named after the option (followups due)
+        sub = group.get_command(ctx, args[j]) if not args[j].startswith("-") else None
+        if sub is not None:
+            path.append(j)
+            group = sub
+        j += 1
+    if path and _has_option(group, name):
+        n = _option_tokens(args, i, group)
+        moved = args[i : i + n]
+        rest = args[:i] + args[i + n :]
+        at = path[-1] - n + 1  # just after the command's name, once the option is taken out
+        fixed = shlex.join([*rest[:at], *moved, *rest[at:]])
+        owner = " ".join([ctx.command_path, *(args[k] for k in path)])
+        return MisplacedOption(name, owner, f"{ctx.command_path} {fixed}", before=True, ctx=ctx)
+    above = ctx.parent
+    while above is not None and not _has_option(above.command, name):
+        above = above.parent
+    if above is not None:
+        n = _option_tokens(args, i, above.command)
+        moved, rest = args[i : i + n], args[:i] + args[i + n :]
+        between = ctx.command_path.split()[len(above.command_path.split()) :]  # (followups due)
+        fixed = shlex.join([*moved, *between, *rest])
+        return MisplacedOption(name, above.command_path, f"{above.command_path} {fixed}", before=False, ctx=ctx)
+    return None
+
+
+def _parse(command: click.Command, parse: Any, ctx: click.Context, args: list[str]) -> list[str]:
+    """click's parsing of a command's arguments, its usage errors given the context and kpi's own kinds."""
+    try:
+        rest: list[str] = parse(ctx, list(args))
+    except click_errors.NoSuchOption as exc:
+        exc.ctx, exc.cmd = exc.ctx or ctx, exc.cmd or command
+        raise _misplaced(exc, ctx, list(args)) or exc from None
+    except click_errors.UsageError as exc:
+        exc.ctx, exc.cmd = exc.ctx or ctx, exc.cmd or command  # (click's parser leaves it out: BadOptionUsage)
+        raise
+    return rest
+
+
 class KpiGroup(TyperGroup):
     context_class = KpiContext
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args and self.no_args_is_help and not ctx.resilient_parsing:
+            raise MissingCommand(ctx)
+        rest = _parse(self, super().parse_args, ctx, args)
+        named = getattr(ctx, "_protected_args", None)  # (where typer's Group keeps the command's name)
+        if not named and not self.invoke_without_command and not ctx.resilient_parsing:
+            raise MissingCommand(ctx)
+        return rest
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0]
+        if not ctx.resilient_parsing and not name.startswith("-") and self.get_command(ctx, name) is None:
+            raise NoSuchCommand(name, ctx)
+        return super().resolve_command(ctx, args)
 
 
 class KpiCommand(TyperCommand):
     context_class = KpiContext
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.allow_extra_args = True  # extra arguments are said by kpi (ExtraArguments), not in click's English
+        rest = _parse(self, super().parse_args, ctx, args)
+        if rest and not ctx.resilient_parsing:
+            raise ExtraArguments(rest, ctx)
+        return rest
 
-def usage_message(exc: click_errors.UsageError) -> str:
-    """A usage error in the user's language (click's own words are English; a parser's are the catalogue's)."""
-    if hasattr(exc, "words"):  # kpi.cli.options.Refused
-        return str(exc.words)
+
+def _name(param: click.Parameter) -> str:
+    return param.opts[0] if param.opts else param.human_readable_name
+
+
+def usage_message(exc: click_errors.UsageError, words: Words) -> str:
+    """A usage error in the user's language: every kind click (or kpi's command classes) raises, said from what the
+    exception carries; click's own English sentence never reaches the user."""
+    if isinstance(exc, MisplacedOption):
+        key = "usage.option_after_command" if exc.before else "usage.option_before_command"
+        return words(key, option=exc.option, owner=exc.owner, fixed=exc.fixed)
+    if isinstance(exc, ExtraArguments):
+        return words("usage.extra", args=" ".join(exc.extra)) + _likely_options(exc, words)
+    if isinstance(exc, MissingCommand):
+        return words("usage.missing_command", command=_path(exc), commands=", ".join(_commands(exc)))
+    if isinstance(exc, NoSuchCommand):
+        return words("usage.no_such_command", name=exc.name) + _did_you_mean(exc, exc.name, words)
     if isinstance(exc, click_errors.NoSuchOption):
-        return HELP("usage.no_such_option", option=exc.option_name)
+        import difflib
+
+        close = ", ".join(difflib.get_close_matches(exc.option_name, exc.possibilities or (), cutoff=0.75))
+        said = words("usage.no_such_option", option=exc.option_name)
+        return said + (words("usage.did_you_mean", commands=close) if close else "")
+    if isinstance(exc, click_errors.BadOptionUsage):
+        return _bad_option_usage(exc, words)
     if isinstance(exc, click_errors.MissingParameter) and exc.param is not None:
         if exc.param.name in MISSING_ARGUMENT:  # an argument, said as what it is rather than by its name
-            return HELP(MISSING_ARGUMENT[exc.param.name])
-        return HELP("usage.missing", param=exc.param.opts[0] if exc.param.opts else exc.param.human_readable_name)
+            return words(MISSING_ARGUMENT[exc.param.name])
+        return words("usage.missing", param=_name(exc.param))
     if isinstance(exc, click_errors.BadParameter) and exc.param is not None:
-        option = exc.param.opts[0] if exc.param.opts else exc.param.human_readable_name
-        choices = getattr(exc.param.type, "choices", None)
-        value = _bad_value(exc.message)
-        if choices and value is not None:
-            return HELP("usage.bad_choice", option=option, value=value, choices=", ".join(str(c) for c in choices))
-        kind = getattr(exc.param.type, "name", "")
-        if value is not None and kind in ("integer", "float"):
-            return HELP("usage.bad_type", option=option, value=value, kind=HELP(TYPE_WORDS[kind]))
-        return HELP("usage.bad_value", option=option, detail=exc.message)
-    if exc.message.startswith("No such command"):
-        name = exc.message.split("'")[1] if "'" in exc.message else exc.message
-        return HELP("usage.no_such_command", name=name) + _did_you_mean(exc, name)
-    return HELP("usage.other", detail=exc.message)
+        return _bad_parameter(exc, exc.param, words)
+    return words("usage.other")
 
 
-def _did_you_mean(exc: click_errors.UsageError, name: str) -> str:
+def _bad_parameter(exc: click_errors.BadParameter, param: click.Parameter, words: Words) -> str:
+    """A value its option refused: kpi's own parsers say why (kpi.cli.options.Refused); click's types are said
+    by kind — a choice, a number."""
+    key = getattr(exc, "key", None)
+    if key is not None:  # kpi.cli.options.Refused
+        from kpi.present.messages import message
+
+        return message(key, getattr(exc, "params", {}), words)
+    option, value = _name(param), _bad_value(exc.message)
+    choices = getattr(param.type, "choices", None)
+    if choices and value is not None:
+        return words("usage.bad_choice", option=option, value=value, choices=", ".join(str(c) for c in choices))
+    kind = next((k for t, k in NUMBER_WORDS if isinstance(param.type, t)), None)
+    if kind is not None and value is not None:
+        return words("usage.bad_type", option=option, value=value, kind=words(kind))
+    return words("usage.bad_value", option=option)
+
+
+def _bad_option_usage(exc: click_errors.BadOptionUsage, words: Words) -> str:
+    """An option without the value it takes (`--as-of` last), or a flag given one (`--force=1`)."""
+    command = exc.ctx.command if exc.ctx is not None else None
+    param = next((p for p in command.params if exc.option_name in p.opts), None) if command else None
+    if param is not None and getattr(param, "is_flag", False):
+        return words("usage.takes_no_value", option=exc.option_name)
+    choices = getattr(param.type, "choices", None) if param is not None else None
+    if choices:
+        return words("usage.needs_choice", option=exc.option_name, choices=", ".join(str(c) for c in choices))
+    return words("usage.needs_value", option=exc.option_name)
+
+
+def _likely_options(exc: ExtraArguments, words: Words) -> str:
+    """「もしかして: --as-of 2025」: for each extra argument, the first option of the command that would take it —
+    a choice it is one of, else a value kpi's own parser accepts (a year, a date, a load) — none for a path or a
+    plain number, which any path or number option would take."""
+    import shlex
+
+    command, ctx = exc.ctx.command if exc.ctx else None, exc.ctx
+    if command is None or ctx is None:
+        return ""
+    offered = [
+        p
+        for p in command.params
+        if isinstance(p, TyperOption) and not p.is_flag and p.opts[0] not in ("--lang", "--log-format")
+    ]
+    fixes = []
+    for value in exc.extra:
+        option = next((p for p in offered if _accepts(p, value, ctx)), None)
+        if option is not None:
+            fixes.append(f"{option.opts[0]} {shlex.quote(value)}")
+    return words("usage.did_you_mean", commands=" ".join(fixes)) if fixes else ""
+
+
+def _accepts(param: click.Parameter, value: str, ctx: click.Context) -> bool:
+    """Whether the option's value could be `value`: one of its choices, or what its kpi parser accepts."""
+    kind = param.type
+    choices = getattr(kind, "choices", None)
+    if choices:
+        return value in [str(c) for c in choices]
+    if not isinstance(kind, click_types.FuncParamType):
+        return False  # a path, a number, a text: anything fits, nothing tells
+    try:
+        kind.convert(value, param, ctx)
+    except Exception:
+        return False
+    return True
+
+
+def _path(exc: click_errors.UsageError) -> str:
+    return " ".join(exc.ctx.command_path.split()) if exc.ctx else "kpi"
+
+
+def _commands(exc: click_errors.UsageError) -> list[str]:
+    group = exc.ctx.command if exc.ctx is not None else None
+    return list(getattr(group, "commands", {}) or {})
+
+
+def _did_you_mean(exc: click_errors.UsageError, name: str, words: Words) -> str:
     """「もしかして: kpi report」: the commands of the group spelled closest to a mistyped one."""
     import difflib
 
-    group = exc.ctx.command if exc.ctx is not None else None
-    commands = list(getattr(group, "commands", {}) or {})  # (an unknown name builds every command: kpi.cli.commands)
-    close = difflib.get_close_matches(name, commands, n=3, cutoff=0.6)
-    prefix = " ".join(exc.ctx.command_path.split()) if exc.ctx else "kpi"
-    return HELP("usage.did_you_mean", commands=", ".join(f"{prefix} {c}" for c in close)) if close else ""
+    close = difflib.get_close_matches(name, _commands(exc), n=3, cutoff=0.6)  # (an unknown name builds them all)
+    prefix = _path(exc)
+    return words("usage.did_you_mean", commands=", ".join(f"{prefix} {c}" for c in close)) if close else ""
 
 
-TYPE_WORDS = {"integer": "usage.type.integer", "float": "usage.type.float"}
+NUMBER_WORDS = ((click_types.IntParamType, "usage.type.integer"), (click_types.FloatParamType, "usage.type.float"))
 MISSING_ARGUMENT = {
     "paths": "usage.missing_paths",
     "programmes": "usage.missing_programmes",
@@ -127,14 +346,15 @@ MISSING_ARGUMENT = {
 }
 
 
-def usage_hint(exc: click_errors.UsageError) -> str:
-    """Where to read how the command is used."""
-    return HELP("usage.hint", command=" ".join(exc.ctx.command_path.split()) if exc.ctx else "kpi")
+def usage_hint(exc: click_errors.UsageError, words: Words) -> str:
+    """Where to read how the command is used (the one a misplaced option belongs to)."""
+    return words("usage.hint", command=exc.owner if isinstance(exc, MisplacedOption) else _path(exc))
 
 
 def _bad_value(message: str) -> str | None:
-    m = re.search(r"'(.*?)' is not", message)
-    return m.group(1) if m else None
+    """The value in click's own sentence about it ('abc' is not a valid int. / 'x' is not one of …): repr-quoted."""
+    m = re.match(r"""(['"])(.*)\1 is not""", message, re.S)
+    return m.group(2) if m else None
 
 
 # ---------------------------------------------------------------------------- completion

@@ -34,7 +34,7 @@ def _shell(voice: Voice, value: Any) -> str:
     """The shell completion is for; a usage error when kpi knows none by that name."""
     shell = completion_shell(value)
     if shell is None:
-        fail(voice, HELP("cli.completion_shell", shell=value or "?", shells=completion_shells()), ExitCode.USAGE)
+        fail(voice, voice.words("cli.completion_shell", shell=value or "?", shells=completion_shells()), ExitCode.USAGE)
     return shell
 
 
@@ -43,7 +43,7 @@ def _install_completion(ctx: click.Context, param: click.Parameter, value: Any) 
         return value
     voice = Voice.early(sys.argv[1:])
     shell, path = install_completion(_shell(voice, value))
-    Console(voice).say(HELP("cli.completion_installed", shell=shell, path=path))
+    Console(voice).say(voice.words("cli.completion_installed", shell=shell, path=path))
     raise typer.Exit()
 
 
@@ -145,11 +145,12 @@ def _main(args: list[str] | None, voice: Voice) -> None:
         interrupts.finish()
         from kpi.cli.help import usage_hint, usage_message
 
+        said = usage_message(exc, voice.words)  # in the voice's words: the process's and the tests' runner's alike
         if voice.log_format is LogFormat.json:
-            log({"level": "error", "message": usage_message(exc), "exit_code": int(ExitCode.USAGE)})
+            log({"level": "error", "message": said, "exit_code": int(ExitCode.USAGE)})
             sys.exit(ExitCode.USAGE)
         refused = isinstance(exc, Refused)  # a parser's own message says all (kpi.cli.options)
-        fail(voice, usage_message(exc), ExitCode.USAGE, hint=None if refused else usage_hint(exc))
+        fail(voice, said, ExitCode.USAGE, hint=None if refused else usage_hint(exc, voice.words))
     except typer.Abort:
         interrupts.finish()
         sys.exit(ExitCode.INTERRUPTED)

@@ -16,9 +16,10 @@ from typing import Annotated, Any
 import typer
 from typer._click.core import Context, Parameter
 from typer._click.types import ParamType
+from typer._types import TyperChoice
 
 from kpi.cli.help import HELP
-from kpi.cli.output import LogFormat
+from kpi.cli.output import WRITTEN_AS, LogFormat
 from kpi.db.known import KnownAt
 from kpi.present.catalogue import Lang
 from kpi.present.formats import (
@@ -33,6 +34,8 @@ from kpi.present.formats import (
     RecordFormat,
     ReportFormat,
     TableFormat,
+    extensions_of,
+    named_format,
 )
 
 # ---------------------------------------------------------------------------- parsers
@@ -46,6 +49,7 @@ class Refused(typer.BadParameter):
 
         super().__init__(message(key, params, HELP))
         self.words = message(key, params, HELP)
+        self.key, self.params = key, params  # said in the user's words by kpi.cli.help.usage_message
 
 
 def as_of_year(text: str) -> int:
@@ -128,6 +132,10 @@ class _PathType(ParamType):
 class OutputPath(_PathType):
     """A path kpi writes. Every one is written through kpi.db.gate; the tests find every output of the command tree
     by this type (tests/system/test_write_matrix.py)."""
+
+
+class OutputFolder(OutputPath):
+    """A folder kpi writes its files into (`kpi export --out`): its name never says a format."""
 
 
 class InputPath(_PathType):
@@ -221,9 +229,15 @@ def given(*names: str) -> dict[str, bool]:
     return {flags.get(name, name): ctx.get_parameter_source(name) not in defaults for name in names}
 
 
+FOLDER_OUTS = ("help.opt.out_dir",)  # the --out that names a folder (kpi export's), by its help
+
+
 def out_option(help_key: str, default: Path | None = None) -> Any:
-    """--out, with the help of the command (a file, a folder, a sheet)."""
-    return typer.Option("--out", help=HELP(help_key), click_type=OutputPath(), show_default=default is not None)
+    """--out, with the help of the command (a file, a folder, a sheet); a file's extension chooses its format."""
+    kind = OutputFolder() if help_key in FOLDER_OUTS else OutputPath()
+    return typer.Option(
+        "--out", help=HELP(help_key), click_type=kind, show_default=default is not None, callback=settle_format
+    )
 
 
 def in_argument(help_key: str) -> Any:
@@ -231,11 +245,51 @@ def in_argument(help_key: str) -> Any:
     return typer.Argument(help=HELP(help_key), show_default=False, click_type=InputPath())
 
 
-def format_option(offered: Formats, help_key: str = "help.opt.format") -> Any:
-    """--format / -f: one of the formats the command offers (a Format)."""
-    from typer._types import TyperChoice
+class FormatChoice(TyperChoice[str]):
+    """--format's type: one of the formats a command offers."""
 
-    return typer.Option("--format", "-f", help=HELP(help_key), click_type=TyperChoice([f.value for f in offered]))
+    def __init__(self, offered: Formats) -> None:
+        super().__init__([f.value for f in offered])
+        self.offered = offered
+
+
+def format_option(offered: Formats, help_key: str = "help.opt.format") -> Any:
+    """--format / -f: one of the formats the command offers (a Format), settled with --out's name."""
+    return typer.Option("--format", "-f", help=HELP(help_key), click_type=FormatChoice(offered), callback=settle_format)
+
+
+def settle_format(ctx: Context, param: Parameter, value: Any) -> Any:
+    """The one rule for --out and --format, run as both options are read (the second one settles it): an --out
+    file whose extension names a format (formats.EXTENSIONS) is written in it; --format given too must agree, and a
+    command that does not write that format refuses the name (usage errors, before anything is written). Any other
+    name is written in --format. The format of a file written is kept for kpi.cli.output.Console.emit."""
+    if ctx.resilient_parsing:
+        return value
+    chosen = next((p for p in ctx.command.params if isinstance(p.type, FormatChoice)), None)
+    out = next((p for p in ctx.command.params if type(p.type) is OutputPath), None)  # a file, not a folder
+    if chosen is None or out is None or (out if param is chosen else chosen).name not in ctx.params:
+        return value
+    path = value if param is out else ctx.params[str(out.name)]
+    fmt = Format(value if param is chosen else ctx.params[str(chosen.name)])
+    named = named_format(Path(path).name) if path is not None else None
+    if named is not None and named is not fmt:
+        from typer._click.core import ParameterSource
+
+        if ctx.get_parameter_source(str(chosen.name)) not in (None, ParameterSource.DEFAULT):
+            raise Refused("cli.out_format_mismatch", name=str(path), named=named.value, format=fmt.value)
+        offered = chosen.type.offered  # type: ignore[attr-defined]
+        if named not in offered:
+            ext = Path(path).suffix
+            raise Refused(
+                "cli.out_format_not_offered", name=str(path), ext=ext, extensions=" ".join(extensions_of(offered))
+            )
+        fmt = named
+    if path is not None:
+        ctx.meta[WRITTEN_AS] = fmt
+    if param is chosen:
+        return fmt
+    ctx.params[str(chosen.name)] = fmt
+    return value
 
 
 ReportFormatOption = Annotated[Format, format_option(ReportFormat)]

@@ -20,9 +20,22 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from kpi import interrupts
 from kpi.errors import DISK_FULL, CannotWrite, ExitCode, Failure, InputRejected, KpiError
 from kpi.present.catalogue import DEFAULT_LANG, Lang, Words
+from kpi.present.formats import Format
 
 if TYPE_CHECKING:
     from kpi.present.progress import Progress
+
+
+WRITTEN_AS = "written_as"  # the format of the file a command writes (its context's meta: kpi.cli.options)
+BOM = "\ufeff".encode()
+
+
+def written_as() -> Format | None:
+    """The format of the file the running command writes (--out), as kpi.cli.options.settle_format settled it."""
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    return ctx.meta.get(WRITTEN_AS) if ctx is not None else None
 
 
 class LogFormat(StrEnum):
@@ -98,18 +111,25 @@ def stderr_is_a_terminal() -> bool:
 
 
 def _stderr(text: str) -> None:
-    """Text lines for stderr. When stderr is a file, each line starts with the local time (ISO 8601, as the JSON
-    lines' `time`); a terminal, or a pipe whose reader keeps its own time (journald, cron's mail, a script), gets
-    the lines as they are."""
+    """Text lines for stderr. When stderr is a file, each line starts with the time (as the JSON lines' `time`);
+    a terminal, or a pipe whose reader keeps its own time (journald, cron's mail, a script), gets the lines as they
+    are."""
     if stderr_is_a_file():
-        stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        stamp = _now()
         text = "".join(f"{stamp} {line}" for line in text.splitlines(keepends=True))
     sys.stderr.write(text)
 
 
+def _now() -> str:
+    """The time of a log line, in Japan's calendar whatever the machine's clock zone (kpi.fiscal.machine_time)."""
+    from kpi.fiscal import machine_time
+
+    return machine_time(dt.datetime.now(dt.UTC))
+
+
 def log(record: dict[str, Any]) -> None:
     """One JSON line on stderr, with its time."""
-    stamped = {"time": dt.datetime.now().astimezone().isoformat(timespec="seconds"), **record}
+    stamped = {"time": _now(), **record}
     import json
 
     sys.stderr.write(json.dumps(stamped, ensure_ascii=False) + "\n")
@@ -148,13 +168,17 @@ class Console:
         said: str = "export.wrote",
     ) -> None:
         """Data to stdout, or written to the file `to` (kpi.db.gate: atomically, never over what it must not
-        replace) and said so (the catalogue key `said`, given the path)."""
+        replace) and said so (the catalogue key `said`, given the path). A CSV file starts with a BOM, so that Excel
+        reads it as UTF-8; CSV on stdout never does (a pipe's reader does not expect one)."""
         if to is None:
             self.out(data)
             return
         from kpi.db.gate import write_file
 
-        written = write_file(to, data.encode("utf-8") if isinstance(data, str) else data, force)
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        if written_as() is Format.csv and not raw.startswith(BOM):
+            raw = BOM + raw
+        written = write_file(to, raw, force)
         self.say(self.words(said, path=written))
 
     def progress(self, quiet: bool) -> Progress | None:

@@ -102,6 +102,8 @@ def explain(exc: BaseException, path: Path, committed: bool = False) -> KpiError
             return NoPermission("db.no_permission", path=str(path), detail=f"{cause.filename}: {cause.strerror}")
         if isinstance(cause, duckdb.Error) and (m := _NOT_PERMITTED.search(text)) and _is_the_databases(m[1], path):
             return NoPermission("db.no_permission", path=str(path), detail=first_line(cause))
+        if isinstance(cause, duckdb.Error) and READ_ONLY_NOT_A_DATABASE in text:  # (opened or attached read-only)
+            return DatabaseUnreadable("db.not_duckdb", path=str(path))
         if isinstance(cause, duckdb.Error) and (m := _WRITE_FAILED.search(text)):
             key = "io.disk_full" if any(word in text for word in _DISK_FULL_WORDS) else "io.write_failed"
             return CannotWrite(key, path=m.group(1), detail=first_line(cause), committed=committed)

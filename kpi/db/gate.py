@@ -5,6 +5,7 @@ Never replaced, even with --force (exit 2): a database this process opened, atta
 its write-ahead log, its backups folder and everything in it, the copies a restore kept; any existing file that
 DuckDB itself recognises as a database, whatever its name, and the log beside one; anything that is not a regular
 file (a folder, a device, a FIFO, a socket, a /proc entry). Callers name no protected files: the gate knows them.
+Nor, with exit 75, an existing file open in Excel or LibreOffice (its lock file beside it: `office_lock`).
 
 Modes: what kpi writes for people (reports, exports, charts, survey sheets, their folders) follows the user's
 umask as it was when kpi started (0644 and 0755 under the usual 022); the database, its log, its backups and kept
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from kpi import interrupts
 from kpi.db.files import SUFFIX, folder, wal_of
-from kpi.errors import DISK_FULL, CannotCreate, CannotWrite, NoPermission, UsageProblem
+from kpi.errors import DISK_FULL, CannotCreate, CannotWrite, NoPermission, OpenInOffice, UsageProblem
 
 # What a path that is not a regular file is, for the message (its catalogue key).
 KINDS = {
@@ -139,6 +140,26 @@ def canonical(path: Path) -> Path:
 SYSTEM_PLACES = ("proc", "sys", "dev")  # the kernel's own files: never an output, whatever they stat as
 
 
+def office_lock(path: Path) -> Path | None:
+    """The lock file beside `path` that says Excel or LibreOffice has it open, if there is one.
+
+    Excel and Word name it `~$` and the file's name; for a long name (a stem of 7 characters or more) they let `~$`
+    take the place of the name's first one or two characters (`~$ficeReport.docx` for OfficeReport.docx), so
+    those names count too. LibreOffice names it `.~lock.NAME#`. The file being open means what is on the screen
+    may not be saved: kpi neither reads it nor replaces it (kpi.errors.OpenInOffice, exit 75).
+    """
+    name, stem = path.name, len(path.stem)
+    names = [f"~${name}", f".~lock.{name}#"]
+    names += [f"~${name[1:]}"] if stem >= 7 else []
+    names += [f"~${name[2:]}"] if stem >= 8 else []
+    for candidate in names:
+        lock = path.with_name(candidate)
+        with suppress(OSError):
+            if lock.is_file():
+                return lock
+    return None
+
+
 def refuse(path: Path | None, force: bool) -> None:
     """Refuse an output path (exit 2) that is protected or not a regular file, or that exists and may be replaced
     only with --force (nothing to refuse without a path: the output goes to stdout)."""
@@ -159,6 +180,8 @@ def refuse(path: Path | None, force: bool) -> None:
         raise UsageProblem("out.not_a_file", path=str(named), kind=KINDS.get(stat.S_IFMT(mode), "out.kind.other"))
     if len(path.parts) > 1 and path.parts[1] in SYSTEM_PLACES:
         raise UsageProblem("out.not_a_file", path=str(named), kind="out.kind.other")
+    if mode is not None and (lock := office_lock(path)) is not None:  # open in Excel: not even with --force
+        raise OpenInOffice("out.open_in_office", path=str(named), lock=lock.name)
     if mode is not None and not force:
         raise UsageProblem("cli.would_replace", folder=str(path.parent), names=path.name)
 
@@ -194,7 +217,7 @@ def files_in_place(out: Path, files: dict[str, bytes], force: bool) -> Iterator[
         raise UsageProblem("out.protected", path=str(out))
     existing = [name for name in files if (out / name).exists() or (out / name).is_symlink()]
     for name in files:
-        refuse(out / name, force=True)  # a folder, a device, a database: never, even with --force
+        refuse(named / name, force=True)  # a folder, a device, a database, a file open in Excel: never
     if existing and not force:
         raise UsageProblem("cli.would_replace", folder=str(out), names=", ".join(existing))
     created = not out.exists()

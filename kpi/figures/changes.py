@@ -2,7 +2,8 @@
 element, years …), themes added and missing, and every KPI before and after.
 
 Each side's KPIs are computed from its own list as of the fiscal year containing the list's date, so a list
-dated 2026-03-31 gives the FY2025 figures as they stood on that day.
+dated 2026-03-31 gives the FY2025 figures as they stood on that day. Two versions of one date (a same-date
+correction) compare the same way: the earlier version is read as the store stood before the correction.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from typing import NamedTuple
 import duckdb
 
 from kpi.db.carried import listed
+from kpi.db.connect import fetch_one
 from kpi.db.schema import THEME_FIELDS
+from kpi.db.versions import KnownLoad, resolve, show_as_of, show_current, shown_load
 from kpi.errors import NoData
 from kpi.figures.kpis import Kpi, outcome
 from kpi.figures.lists import Snapshot, at_or_before, latest
@@ -57,6 +60,8 @@ class Changes(NamedTuple):
     missing: tuple[ThemeRow, ...]
     kpis: tuple[KpiChange, ...]
     horizon_years: int
+    versions: tuple[int, int] | None = None  # a same-date correction: the loads that wrote the two versions
+    dropped: frozenset[str] = frozenset()  # of the missing themes, those the newer list does not carry either
 
     @property
     def before_fy(self) -> int:
@@ -67,8 +72,19 @@ class Changes(NamedTuple):
         return fiscal_year_of(self.after.date)
 
 
-def pick(con: duckdb.DuckDBPyConnection, since: dt.date | None, until: dt.date | None) -> tuple[Snapshot, Snapshot]:
-    """The two lists to compare: the lists in force on `since` and `until`, by default the last two lists."""
+class Pair(NamedTuple):
+    """The two lists to compare; `before_at`: the load the earlier one is read as of (a version a correction
+    superseded: the store as it stood before it), else as the connection reads."""
+
+    before: Snapshot
+    after: Snapshot
+    before_at: KnownLoad | None = None
+    versions: tuple[int, int] | None = None
+
+
+def pick(con: duckdb.DuckDBPyConnection, since: dt.date | None, until: dt.date | None) -> Pair:
+    """The two lists to compare: the lists in force on `since` and `until`, by default the last two lists; when both
+    name one list, its version before its last correction and its current one."""
     newest = latest(con, 2)
     after = at_or_before(con, until) if until else (newest[0] if newest else None)
     if since:
@@ -81,36 +97,92 @@ def pick(con: duckdb.DuckDBPyConnection, since: dt.date | None, until: dt.date |
         if asked is not None and found is None and newest:
             raise NoData("changes.before_first", date=asked.isoformat(), lists=lists)
     if before is not None and after is not None and before.list_id == after.list_id and (since or until):
-        raise NoData("changes.same_list", date=before.date.isoformat(), lists=lists)
+        pair = corrected(con, after)
+        if pair is None:
+            raise NoData("changes.same_list", date=before.date.isoformat(), lists=lists)
+        return pair
     if before is None or after is None or before.list_id == after.list_id:
         raise NoData("changes.two_lists", lists=lists)
-    return before, after
+    return Pair(before, after)
+
+
+def corrected(con: duckdb.DuckDBPyConnection, after: Snapshot) -> Pair | None:
+    """A list's version before its last correction (or the undo that made it current) and the list itself; None
+    when the date has one version."""
+    row = fetch_one(
+        con,
+        """SELECT w.list_id, w.load_id, v.load_id FROM theme_lists v JOIN theme_lists_versions w
+           ON w.snapshot = v.snapshot AND w.superseded_by = v.load_id WHERE v.list_id = ?""",
+        [after.list_id],
+    )
+    if row is None:
+        return None
+    earlier, earlier_load, load = (int(n) for n in row)
+    return Pair(Snapshot(earlier, after.date), after, resolve(con, load - 1), (earlier_load, load))
 
 
 def _themes(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, int]) -> tuple[ThemeRow, ...]:
     return tuple(ThemeRow(*row) for row in con.execute(sql, params).fetchall())
 
 
-# The later list as it is given, against the earlier one as it stood (its carried themes included): a theme the
-# earlier list carried is not "added" when the later one names it again, and one the later list leaves out is
-# "missing" (and carried, with its last state).
-BEFORE = listed("$b")
+# The later list as it is given, against the earlier one as it stood (its carried themes included: kept in BEFORE
+# while the earlier list is read): a theme the earlier list carried is not "added" when the later one names it
+# again, and one the later list leaves out is "missing" (and carried, with its last state).
+BEFORE = "changes_before"
 AFTER = "(SELECT * FROM theme_rows WHERE list_id = $a)"
 
 
-def changes(con: duckdb.DuckDBPyConnection, settings: Settings | None, before: Snapshot, after: Snapshot) -> Changes:
-    """Statuses moved, other columns changed, themes added and missing, and each KPI from `before` to `after`."""
-    ids = {"b": before.list_id, "a": after.list_id}
+def _before(
+    con: duckdb.DuckDBPyConnection, settings: Settings | None, before: Snapshot, at: KnownLoad | None
+) -> tuple[Kpi, ...]:
+    """Keep the earlier list's themes, carried ones included, in BEFORE and compute its KPIs, read as of `at`."""
+    shown = shown_load(con)
+    if at is not None:
+        show_as_of(con, at)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {BEFORE} AS SELECT * FROM {listed('$b')}", {"b": before.list_id})
+        return outcome(con, fiscal_year_of(before.date), settings, before.list_id).kpis
+    finally:
+        if at is not None:
+            show_as_of(con, shown) if shown is not None else show_current(con)
+
+
+def changes(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings | None,
+    before: Snapshot,
+    after: Snapshot,
+    before_at: KnownLoad | None = None,
+    versions: tuple[int, int] | None = None,
+) -> Changes:
+    """Statuses moved, other columns changed, themes added and missing, and each KPI from `before` to `after` (the
+    one rule of what changed: `kpi changes` and `kpi loads show`)."""
+    before_kpis = _before(con, settings, before, before_at)
+    try:
+        return _compared(con, settings, before, after, before_kpis, versions)
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {BEFORE}")
+
+
+def _compared(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings | None,
+    before: Snapshot,
+    after: Snapshot,
+    before_kpis: tuple[Kpi, ...],
+    versions: tuple[int, int] | None,
+) -> Changes:
+    """The later list's own rows against the earlier list's themes kept in BEFORE; the later list's KPIs."""
+    ids = {"a": after.list_id}
+    columns = ", ".join(f"a.{c.strip()}" for c in THEME_ROW.split(","))
     moved = con.execute(
-        f"""SELECT {", ".join(f"a.{c.strip()}" for c in THEME_ROW.split(","))}, b.status
-            FROM theme_rows a JOIN {BEFORE} b ON a.theme_id = b.theme_id
+        f"""SELECT {columns}, b.status FROM theme_rows a JOIN {BEFORE} b ON a.theme_id = b.theme_id
             WHERE a.list_id = $a AND a.status <> b.status ORDER BY a.item, a.theme_id""",
         ids,
     ).fetchall()
     fields = [c for c in THEME_FIELDS if c != "status"]
     differs = " UNION ALL ".join(
-        f"""SELECT {", ".join(f"a.{c.strip()}" for c in THEME_ROW.split(","))}, '{c}' AS field, {i} AS field_order,
-                   b.{c}::VARCHAR AS was, a.{c}::VARCHAR AS now
+        f"""SELECT {columns}, '{c}' AS field, {i} AS field_order, b.{c}::VARCHAR AS was, a.{c}::VARCHAR AS now
             FROM theme_rows a JOIN {BEFORE} b ON a.theme_id = b.theme_id
             WHERE a.list_id = $a AND a.{c} IS DISTINCT FROM b.{c}"""
         for i, c in enumerate(fields)
@@ -119,14 +191,12 @@ def changes(con: duckdb.DuckDBPyConnection, settings: Settings | None, before: S
         f"SELECT * EXCLUDE (field_order) FROM ({differs}) ORDER BY item, theme_id, field_order", ids
     ).fetchall()
     only = "SELECT {cols} FROM {one} x WHERE NOT EXISTS (SELECT 1 FROM {other} y WHERE y.theme_id = x.theme_id) ORDER BY item, theme_id"
-    kpis = tuple(
-        KpiChange(b, a)
-        for b, a in zip(
-            outcome(con, fiscal_year_of(before.date), settings, before.list_id).kpis,
-            outcome(con, fiscal_year_of(after.date), settings, after.list_id).kpis,
-            strict=True,
-        )
-    )
+    after_kpis = outcome(con, fiscal_year_of(after.date), settings, after.list_id).kpis
+    # Missing, and not carried either: an undo took the theme away, or a renumbered list starts afresh.
+    dropped = con.execute(
+        f"SELECT theme_id FROM {BEFORE} x WHERE NOT EXISTS (SELECT 1 FROM {listed('$a')} y WHERE y.theme_id = x.theme_id)",
+        ids,
+    ).fetchall()
     return Changes(
         before,
         after,
@@ -134,12 +204,15 @@ def changes(con: duckdb.DuckDBPyConnection, settings: Settings | None, before: S
         tuple(FieldChange(ThemeRow(*r[:-3]), *r[-3:]) for r in edited),
         _themes(con, only.format(cols=THEME_ROW, one=AFTER, other=BEFORE), ids),
         _themes(con, only.format(cols=THEME_ROW, one=BEFORE, other=AFTER), ids),
-        kpis,
+        tuple(KpiChange(b, a) for b, a in zip(before_kpis, after_kpis, strict=True)),
         settings.followup_horizon_years if settings else DEFAULT_HORIZON,
+        versions,
+        frozenset(str(t) for (t,) in dropped),
     )
 
 
 def between(con: duckdb.DuckDBPyConnection, since: dt.date | None, until: dt.date | None) -> Changes:
-    """`kpi changes`: what moved between the lists in force on `since` and `until` (by default the last two)."""
-    before, after = pick(con, since, until)
-    return changes(con, settings(con), before, after)
+    """`kpi changes`: what moved between the lists in force on `since` and `until` (by default the last two), or
+    between the two last versions of one date."""
+    pair = pick(con, since, until)
+    return changes(con, settings(con), *pair)

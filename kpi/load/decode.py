@@ -148,10 +148,10 @@ def _first_line(utf8: bytes) -> bytes:
     return utf8 if end < 0 else utf8[:end]
 
 
-def separator(path: Path, utf8: bytes) -> str:
+def separator(path: Path, utf8: bytes, line: int = 1) -> str:
     """The field separator: a tab for .tsv and .txt, else a comma. A .csv whose header splits on ';' or tabs
     (a European Excel, a renamed text export) and a .txt or .tsv without a tab in its header are refused,
-    saying what was found and how to save the sheet."""
+    saying what was found and how to save the sheet (the header's `line` in the file named)."""
     first = _first_line(utf8)[:MAX_HEADER_BYTES].decode("utf-8", errors="replace")
     fields = {sep: len(next(csv.reader([first], delimiter=sep), [])) for sep in (",", ";", "\t")}
     suffix = path.suffix.lower()
@@ -159,35 +159,37 @@ def separator(path: Path, utf8: bytes) -> str:
         if fields["\t"] > 1:
             return "\t"
         key = "load.not_tab_separated_commas" if fields[","] > 1 else "load.not_tab_separated"
-        raise InputRejected(key, [Failure(str(path), 1, "", None, key, {"suffix": suffix})], suffix=suffix)
+        raise InputRejected(key, [Failure(str(path), line, "", None, key, {"suffix": suffix})], suffix=suffix)
     other = max(OTHER_SEPARATORS, key=lambda sep: fields[sep])
     if fields[other] > max(fields[","], 1):
         key = OTHER_SEPARATORS[other]
-        raise InputRejected(key, [Failure(str(path), 1, "", None, key)])
+        raise InputRejected(key, [Failure(str(path), line, "", None, key)])
     return ","
 
 
-def check_header(path: Path, utf8: bytes, sep: str = ",") -> None:
-    """Refuse a header row that is absurdly long or names a column twice (polars would rename the copy)."""
+def check_header(path: Path, utf8: bytes, sep: str = ",", line: int = 1) -> None:
+    """Refuse a header row (the first of `utf8`, the file's `line`) that is absurdly long or names a column twice
+    (polars would rename the copy)."""
     first = _first_line(utf8)
     if len(first) > MAX_HEADER_BYTES:
         raise InputRejected("load.header_too_long", bytes=f"{len(first):,}")
     header = next(csv.reader(io.StringIO(first.decode("utf-8")), delimiter=sep), [])
     if len(header) > MAX_COLUMNS:
         raise InputRejected("load.too_many_columns", columns=f"{len(header):,}")
-    check_names(path, header)
+    check_names(path, header, line)
 
 
-def check_names(path: Path, header: list[str]) -> None:
-    """Refuse a header that names a column twice (after NFKC, trimming and case)."""
+def check_names(path: Path, header: list[str], line: int = 1) -> None:
+    """Refuse a header (on the file's `line`) that names a column twice (after NFKC, trimming and case)."""
     seen: dict[str, str] = {}
     for name in header:
         key = normalise_header(name)
         if key in seen:
             raise InputRejected(
                 "load.duplicate_column",
-                [Failure(str(path), 1, name, name, "rule.duplicate_column")],
+                [Failure(str(path), line, name, name, "rule.duplicate_column")],
                 name=name,
+                line=line,
             )
         seen[key] = name
 

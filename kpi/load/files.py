@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import stat
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from kpi.errors import Failure, InputRejected, UsageProblem
+from kpi.db.gate import office_lock
+from kpi.errors import Failure, InputRejected, OpenInOffice, UsageProblem
 
 
 class Kind(StrEnum):
@@ -58,6 +59,12 @@ NOT_A_KIND = "load.skip.not_a_kind"
 A_FOLDER = "load.skip.folder"
 NOT_A_FILE = "load.skip.not_a_file"
 OWN_FILE = "load.skip.database"
+LOCK_FILE = "load.skip.lock_file"
+
+
+def is_lock_file(path: Path) -> bool:
+    """Whether a name is one Excel (`~$…`) or LibreOffice (`.~lock.…#`) gives the lock file of a file it has open."""
+    return path.name.startswith("~$") or (path.name.startswith(".~lock.") and path.name.endswith("#"))
 
 
 @dataclass(frozen=True)
@@ -176,6 +183,18 @@ def _same(path: Path, other: Path) -> bool:
         return False
 
 
+def refuse_open(paths: Iterable[Path]) -> None:
+    """Refuse a load (exit 75) whose inputs include a file open in Excel or LibreOffice (kpi.db.gate.office_lock):
+    its last saved version may not be what the screen shows. Every such file is named, with its lock file."""
+    open_now = [(path, lock) for path in paths if (lock := office_lock(path)) is not None]
+    if open_now:
+        raise OpenInOffice(
+            "load.open_in_office",
+            files=", ".join(str(path) for path, _ in open_now),
+            locks=", ".join(lock.name for _, lock in open_now),
+        )
+
+
 def find_files(
     paths: list[Path], kind: str | None, max_bytes: int = MAX_FILE_BYTES, kept: Collection[Path] = ()
 ) -> tuple[list[tuple[Path, str]], list[Skipped]]:
@@ -203,6 +222,8 @@ def find_files(
                 continue
             if member.is_dir() and not member.is_symlink():
                 skipped.append(Skipped(member, A_FOLDER))
+            elif is_lock_file(member):
+                skipped.append(Skipped(member, LOCK_FILE))
             elif k is None:
                 skipped.append(Skipped(member, NOT_A_KIND if _what(member) is None else NOT_A_FILE))
             elif problem := check_input(member, max_bytes, kept):
@@ -211,5 +232,6 @@ def find_files(
                 found.append((member, k))
     if refused:
         raise InputRejected("load.inputs_refused", refused, count=len(refused))
+    refuse_open(path for path, _ in found)
     found.sort(key=lambda pk: KIND_ORDER.index(pk[1]) if pk[1] in KIND_ORDER else len(KIND_ORDER))
     return found, skipped

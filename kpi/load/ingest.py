@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,7 @@ class Batch:
     skipped: list[Skipped]
     failures: list[Failure]
     records: dict[int, Any]
+    kinds: dict[str, str] = field(default_factory=dict)  # each file read (as its failures name it) → its kind
 
 
 def snapshot_of(path: Path, option: dt.date | None, today: dt.date) -> tuple[dt.date, str]:
@@ -69,8 +70,9 @@ def snapshot_of(path: Path, option: dt.date | None, today: dt.date) -> tuple[dt.
     return day, "name"
 
 
-def read_source(path: Path, kind: str, encoding: str | None) -> SourceFile:
-    """Read one file of a known kind: programme settings, or a text frame with canonical columns and `_line`.
+def read_source(path: Path, kind: str, encoding: str | None, sheet: str | None = None) -> SourceFile:
+    """Read one file of a known kind: programme settings, or a text frame with canonical columns and `_line` (a
+    workbook's sheet: `sheet`, else found: kpi.load.tables.spreadsheet).
 
     A follow-up survey sheet's rows whose 段階 is still blank (not answered yet) are left out and counted.
     """
@@ -83,7 +85,9 @@ def read_source(path: Path, kind: str, encoding: str | None) -> SourceFile:
         return SourceFile(path, kind, sha, settings=read_programme(path, data))
     if kind not in KINDS:
         raise UsageProblem("load.unknown_kind", kind=kind, kinds=", ".join(KIND_ORDER))
-    frame, units, used, headers, ignored, totals, header_line = text_frame(path, data, KINDS[kind], encoding)
+    frame, units, used, headers, ignored, totals, header_line, read, sheets = text_frame(
+        path, data, KINDS[kind], encoding, sheet
+    )
     skipped = 0
     if kind == "followups":
         import polars as pl
@@ -104,6 +108,8 @@ def read_source(path: Path, kind: str, encoding: str | None) -> SourceFile:
         ignored=ignored,
         totals=totals,
         header_line=header_line,
+        sheet=read,
+        sheets=sheets,
     )
 
 
@@ -128,6 +134,7 @@ def read_files(
     stored_timezone: Callable[[], str | None] = lambda: None,
     max_bytes: int = MAX_FILE_BYTES,
     kept: Collection[Path] = (),
+    sheet: str | None = None,
 ) -> Batch:
     """Read and validate every file; collect every failure instead of stopping at the first.
 
@@ -137,13 +144,16 @@ def read_files(
 
     With `con` (inside the load's transaction), a lone themes file in UTF-8 is staged by DuckDB in the database
     (kpi.load.staged); when it cannot be accepted that way this raises staged.NotStaged, after which the load
-    starts again without `con`.
+    starts again without `con`. `sheet` (--sheet) names the sheet of every workbook read.
     """
     from kpi.load import staged, validate
+    from kpi.load.tables import SPREADSHEETS
 
     found, skipped = find_files(paths, kind, max_bytes, kept)
     if not found:
         raise InputRejected("load.no_files")
+    if sheet is not None and not any(path.suffix.lower() in SPREADSHEETS for path, _ in found):
+        raise UsageProblem("load.sheet_without_workbook", sheet=sheet)
     sources: list[SourceFile] = []
     failures: list[Failure] = []
     for path, k in found:  # the settings first: their time zone dates the lists
@@ -177,7 +187,7 @@ def read_files(
                     raise UsageProblem("load.rs_which_project", path=str(path))
                 sources.append(read_rs_source(path, project_id, encoding))
             else:
-                source = read_source(path, k, encoding)
+                source = read_source(path, k, encoding, sheet)
                 source.snapshot, source.snapshot_from = dates.get(path, (None, None))
                 sources.append(source)
         except InputRejected as exc:
@@ -186,7 +196,8 @@ def read_files(
         progress("check")
     records = validate.validate_sources(sources, failures)
     failures.extend(future_surveys(sources, records, fiscal_year_of(today)))
-    return Batch(sources, skipped + read_notes(sources), failures, records)
+    kinds = {str(path): k for path, k in found}
+    return Batch(sources, skipped + read_notes(sources), failures, records, kinds)
 
 
 def future_surveys(sources: list[SourceFile], records: dict[int, Any], current_fy: int) -> list[Failure]:
@@ -209,10 +220,14 @@ def future_surveys(sources: list[SourceFile], records: dict[int, Any], current_f
 
 
 def read_notes(sources: list[SourceFile]) -> list[Skipped]:
-    """What the load's output says of how each file was read: a header below title rows, the headers ignored,
-    the totals rows left out."""
+    """What the load's output says of how each file was read: the sheet of a workbook of several, a header below
+    title rows, the headers ignored, the totals rows left out."""
     notes = []
     for source in sources:
+        if source.sheet is not None:
+            notes.append(
+                Skipped(source.path, "load.note.sheet", {"sheet": source.sheet, "sheets": ", ".join(source.sheets)})
+            )
         if source.header_line > 1:
             notes.append(Skipped(source.path, "load.note.header_line", {"line": source.header_line}))
         if source.ignored:
@@ -220,6 +235,19 @@ def read_notes(sources: list[SourceFile]) -> list[Skipped]:
         if source.totals:
             notes.append(Skipped(source.path, "load.note.totals", {"lines": source.totals}))
     return notes
+
+
+def sheets_read(failures: list[Failure], sources: list[SourceFile]) -> list[Failure]:
+    """For each workbook of several sheets whose rows failed, the line naming the sheet read and the sheets seen
+    (as a refusal while it was read names them: kpi.load.tables.naming_sheet)."""
+    from kpi.load.tables import SHEET_READ, sheet_read
+
+    named = {f.file for f in failures if f.rule == SHEET_READ}
+    return [
+        sheet_read(s.path, s.sheet, s.sheets)
+        for s in sources
+        if s.sheet is not None and str(s.path) not in named and any(f.file == str(s.path) for f in failures)
+    ]
 
 
 def in_own_words(failure: Failure, sources: list[SourceFile]) -> Failure:
@@ -273,11 +301,14 @@ def _incoming(source: SourceFile, records: Any, loaded_at: dt.datetime | None = 
 def _checked(con: duckdb.DuckDBPyConnection, batch: Batch) -> list[Incoming]:
     """A batch checked against what is stored, as the files to write; every failure refuses the whole load."""
     from kpi.load import validate
+    from kpi.load.tables import SHEET_READ
 
     failures = batch.failures + validate.check_references(con, batch.sources, batch.records)
-    failures = [in_own_words(f, batch.sources) for f in failures]
+    failures = [in_own_words(f, batch.sources) for f in validate.follow_on(failures, batch.sources, batch.kinds)]
+    failures += sheets_read(failures, batch.sources)
     if failures:
-        raise InputRejected("load.problems", failures, count=len(failures))
+        count = sum(f.rule != SHEET_READ for f in failures)  # the lines naming a sheet read are no problem
+        raise InputRejected("load.problems", failures, count=count)
     timezone = _programme_setting(batch.sources, "timezone") or stored_setting(con, "timezone") or DEFAULT_TIMEZONE
     loaded_at = now_in(timezone)
     return [_incoming(s, batch.records.get(i), loaded_at) for i, s in enumerate(batch.sources)]
@@ -301,11 +332,13 @@ def load(
     guard: Guard | None = None,
     reopen: str | None = None,
     renumbered: str | None = None,
+    sheet: str | None = None,
 ) -> tuple[list[FileResult], list[Skipped]]:
     """`kpi load`: read, check and write every file in one transaction, all of it or nothing; the results and the
     files skipped. `guard` checks the written state before it is committed; `reopen` is kept with the loads when
     the guard says they reopened a closed year. A theme list sharing few IDs with the stored one, or settings of
     another 予算事業ID, are refused unless `renumbered` gives the reason (kept with their loads: kpi.db.write).
+    `sheet` (--sheet) is the sheet read of every workbook.
 
     A lone themes file is staged by DuckDB where it will be stored (kpi.load.staged); if it cannot be accepted
     that way the transaction is rolled back and the load starts again, reading every file the ordinary way.
@@ -336,6 +369,7 @@ def load(
                 stored_timezone=lambda: stored_setting(con, "timezone"),
                 max_bytes=max_bytes or MAX_FILE_BYTES,
                 kept=own,
+                sheet=sheet,
             )
             incoming = _checked(con, batch)
             if progress:

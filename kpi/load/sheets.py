@@ -1,4 +1,4 @@
-"""A workbook's size as its cells have it, before calamine reads it: the used range of the first sheet, counted
+"""A workbook's size as its cells have it, before calamine reads it: the used range of a sheet, counted
 from the cells that hold a value (never trusted from its `dimension` or stretched by one far cell), and the
 uncompressed size of its parts. calamine makes a dense grid of the range, so a 2.6 KB .xlsx with one cell at
 XFD1048576 would ask for 512 GiB; such a file is refused here, by the limit it breaks, in bounded memory."""
@@ -14,7 +14,7 @@ from xml.parsers import expat
 
 from kpi.errors import Failure, InputRejected
 
-MAX_CELLS = 12_000_000  # the first sheet's used range: rows × columns (calamine keeps every cell of it)
+MAX_CELLS = 12_000_000  # a sheet's used range: rows × columns (calamine keeps every cell of it)
 MAX_COLUMNS = 1_000  # as for a CSV header (kpi.load.decode)
 MAX_PART_BYTES = 512 * 1024 * 1024  # one uncompressed part of a workbook (a sheet, the shared strings)
 CHUNK = 1 << 16
@@ -80,14 +80,15 @@ def _feed(parser: expat.XMLParserType, part: IO[bytes]) -> None:
     parser.Parse(b"", True)
 
 
-def _xlsx_first_sheet(book: zipfile.ZipFile) -> str:
-    """The part of the workbook's first sheet (xl/worksheets/sheet1.xml for most files)."""
-    first: list[str] = []
+def _xlsx_sheet(book: zipfile.ZipFile, index: int = 0) -> str:
+    """The part of the workbook's sheet at `index`, in the workbook's order (xl/worksheets/sheet1.xml for the first
+    of most files)."""
+    ids: list[str] = []
     targets: dict[str, str] = {}
 
     def start_workbook(name: str, attrs: dict[str, str]) -> None:
-        if name == f"{MAIN} sheet" and not first:
-            first.append(attrs.get(f"{RELS} id", ""))
+        if name == f"{MAIN} sheet":
+            ids.append(attrs.get(f"{RELS} id", ""))
 
     def start_rels(name: str, attrs: dict[str, str]) -> None:
         if name == f"{PACKAGE_RELS} Relationship":
@@ -98,7 +99,7 @@ def _xlsx_first_sheet(book: zipfile.ZipFile) -> str:
         parser.StartElementHandler = handler
         with book.open(part) as f:
             _feed(parser, f)
-    target = targets.get(first[0], "") if first else ""
+    target = targets.get(ids[index], "") if index < len(ids) else ""
     target = target.lstrip("/")
     return target if target.startswith("xl/") else f"xl/{target}"
 
@@ -117,10 +118,11 @@ class _Cursor:
     repeat: int = 1
     repeat_rows: int = 1
     tables: int = 0
+    past: bool = False  # past the table read: the rest of the book is not
 
 
-def xlsx_extent(book: zipfile.ZipFile) -> Extent:
-    """The extent of the first sheet's valued cells (a <c> with a <v>, an inline string or a formula), and its
+def xlsx_extent(book: zipfile.ZipFile, index: int = 0) -> Extent:
+    """The extent of the valued cells of the sheet at `index` (a <c> with a <v>, an inline string or a formula), and its
     cells holding an Excel error (t="e": #DIV/0!, #N/A, …), which calamine reads as empty."""
     extent, at = Extent(), _Cursor()
 
@@ -153,13 +155,13 @@ def xlsx_extent(book: zipfile.ZipFile) -> Extent:
 
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
-    with book.open(_xlsx_first_sheet(book)) as f:
+    with book.open(_xlsx_sheet(book, index)) as f:
         _feed(parser, f)
     return extent
 
 
-def ods_extent(book: zipfile.ZipFile) -> Extent:
-    """The extent of the first table's valued cells (a value type or text), repeats counted as calamine
+def ods_extent(book: zipfile.ZipFile, index: int = 0) -> Extent:
+    """The extent of the valued cells (a value type or text) of the table at `index`, repeats counted as calamine
     expands them."""
     extent, at = Extent(), _Cursor()
     cells = (f"{TABLE} table-cell", f"{TABLE} covered-table-cell")
@@ -167,7 +169,7 @@ def ods_extent(book: zipfile.ZipFile) -> Extent:
     def start(name: str, attrs: dict[str, str]) -> None:
         if name == f"{TABLE} table":
             at.tables += 1
-        if at.tables != 1:
+        if at.past or at.tables != index + 1:
             return
         if name == f"{TABLE} table-row":
             at.repeat_rows = int(attrs.get(f"{TABLE} number-rows-repeated") or 1)
@@ -184,7 +186,7 @@ def ods_extent(book: zipfile.ZipFile) -> Extent:
             at.text += data
 
     def end(name: str) -> None:
-        if at.tables != 1:
+        if at.past or at.tables != index + 1:
             return
         if name == f"{TEXT} p":
             at.in_value = False
@@ -199,7 +201,7 @@ def ods_extent(book: zipfile.ZipFile) -> Extent:
         elif name == f"{TABLE} table-row":
             at.row += at.repeat_rows
         elif name == f"{TABLE} table":
-            at.tables += 1  # past the first table: the rest is not read
+            at.past = True
 
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
@@ -208,9 +210,41 @@ def ods_extent(book: zipfile.ZipFile) -> Extent:
     return extent
 
 
-def check_workbook(path: Path, data: bytes) -> list[tuple[int, int, str]]:
-    """Refuse a workbook whose parts or first sheet are beyond what kpi reads (exit 3, naming the limit); the
-    first sheet's Excel error cells (row, column, text), which the caller refuses by the header of their column."""
+def sheet_names(path: Path, data: bytes) -> tuple[str, ...] | None:
+    """The names of a workbook's sheets in its order, read from its parts before calamine opens it (.xlsx: the
+    workbook part, .ods: its tables); None for an .xls (calamine names them)."""
+    import io
+
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".ods"):
+        return None
+    names: list[str] = []
+    element, attribute, part = (
+        (f"{MAIN} sheet", "name", "xl/workbook.xml")
+        if suffix == ".xlsx"
+        else (f"{TABLE} table", f"{TABLE} name", "content.xml")
+    )
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name == element:
+            names.append(attrs.get(attribute, ""))
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            if any(info.filename == part and info.file_size > MAX_PART_BYTES for info in book.infolist()):
+                return None  # refused by its size in check_workbook, naming it
+            parser = expat.ParserCreate(namespace_separator=" ")
+            parser.StartElementHandler = start
+            with book.open(part) as f:
+                _feed(parser, f)
+    except (zipfile.BadZipFile, KeyError, expat.ExpatError, ValueError) as exc:
+        raise InputRejected("load.cannot_read", format=suffix[1:].upper(), detail=str(exc)) from exc
+    return tuple(names)
+
+
+def check_workbook(path: Path, data: bytes, index: int = 0) -> list[tuple[int, int, str]]:
+    """Refuse a workbook whose parts or sheet at `index` are beyond what kpi reads (exit 3, naming the limit); that
+    sheet's Excel error cells (row, column, text), which the caller refuses by the header of their column."""
     import io
 
     suffix = path.suffix.lower()
@@ -227,7 +261,7 @@ def check_workbook(path: Path, data: bytes) -> list[tuple[int, int, str]]:
                     path, "load.limit_part", part=info.filename, size=f"{info.file_size:,}", limit=f"{MAX_PART_BYTES:,}"
                 )
         try:
-            extent = xlsx_extent(book) if suffix == ".xlsx" else ods_extent(book)
+            extent = xlsx_extent(book, index) if suffix == ".xlsx" else ods_extent(book, index)
         except (KeyError, expat.ExpatError, ValueError) as exc:
             raise InputRejected("load.cannot_read", format=suffix[1:].upper(), detail=str(exc)) from exc
     if extent.columns > MAX_COLUMNS or extent.rows * extent.columns > MAX_CELLS:

@@ -27,4 +27,6 @@ class SourceFile:
     headers: dict[str, str] = field(default_factory=dict)  # the contract's name of a column → the file's header
     ignored: list[str] = field(default_factory=list)  # the file's headers the contract does not know
     totals: list[int] = field(default_factory=list)  # the lines of totals rows (合計, 小計 …), left out
-    header_line: int = 1  # the header's line (a workbook may have title rows above it)
+    header_line: int = 1  # the header's line (title and blank rows may stand above it)
+    sheet: str | None = None  # the sheet read, of a workbook of several (or one --sheet chose)
+    sheets: tuple[str, ...] = ()  # that workbook's sheets

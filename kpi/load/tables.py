@@ -8,12 +8,16 @@ rows), .tsv and .txt (tab-separated, the same encodings and UTF-16 with BOM: 「
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from kpi.errors import Failure, InputRejected, UsageProblem
 from kpi.load.decode import (
     BOM,
+    MAX_HEADER_BYTES,
     TAB_SUFFIXES,
     check_header,
     check_names,
@@ -75,9 +79,9 @@ def _known(aliases: dict[str, str], header: str) -> str | None:
     return aliases.get(key) or aliases.get(key.replace(" ", "_"))
 
 
-def map_headers(path: Path, headers: list[str], spec: Columns) -> Headers:
+def map_headers(path: Path, headers: list[str], spec: Columns, line: int = 1) -> Headers:
     """Canonical name of each header, its units, and the headers the contract does not know (ignored); reject a
-    column named twice and a column missing."""
+    column named twice and a column missing (on the header's `line`)."""
     aliases = _aliases(spec)
     mapping: dict[str, str] = {}
     units: dict[str, str] = {}
@@ -94,7 +98,7 @@ def map_headers(path: Path, headers: list[str], spec: Columns) -> Headers:
             failures.append(
                 Failure(
                     str(path),
-                    1,
+                    line,
                     header,
                     header,
                     "rule.duplicate_alias",
@@ -112,17 +116,29 @@ def map_headers(path: Path, headers: list[str], spec: Columns) -> Headers:
             params = {"column": canonical, "alias": names[0] if names else canonical}
             unused = ", ".join(h for h in ignored if h.strip() and not h.startswith(UNNAMED))
             rule = "rule.column_missing_unused" if unused else "rule.column_missing"  # a misspelled header?
-            failures.append(Failure(str(path), 1, canonical, None, rule, {**params, "unused": unused}))
+            failures.append(Failure(str(path), line, canonical, None, rule, {**params, "unused": unused}))
     if failures:
         raise InputRejected("load.header_mismatch", failures, kind=spec.KIND)
     return Headers(mapping, units, ignored)
 
 
+class Table(NamedTuple):
+    """A file's cells as text (nothing inferred), the line of each row, the encoding used, the header's line, and
+    the sheet read (a workbook of several sheets, or one `--sheet` chose; else None) with the sheets it has."""
+
+    frame: pl.DataFrame
+    lines: list[int]
+    encoding: str | None
+    header_line: int
+    sheet: str | None = None
+    sheets: tuple[str, ...] = ()
+
+
 def read_table(
-    path: Path, encoding: str | None, data: bytes, spec: Columns | None = None
-) -> tuple[pl.DataFrame, list[int], str | None, int]:
-    """A file's cells as text (nothing inferred), the line of each row, the encoding used, and the header's line;
-    a workbook's header is the row among its first ones that names the most of `spec`'s columns."""
+    path: Path, encoding: str | None, data: bytes, spec: Columns | None = None, sheet: str | None = None
+) -> Table:
+    """A file's cells as text; its header is the row among its first ones that names the most of `spec`'s columns
+    (named_header, for delimited text and workbooks alike), and a workbook's sheet is `sheet` or found (spreadsheet)."""
     import polars as pl
 
     suffix = path.suffix.lower()
@@ -130,13 +146,12 @@ def read_table(
         raise InputRejected("load.empty")
     try:
         if suffix in DELIMITED:
-            return (*delimited(path, data, encoding), 1)
+            return delimited(path, data, encoding, spec)
         if suffix in SPREADSHEETS:
-            frame, lines, header_line = spreadsheet(path, data, spec)
-            return frame, lines, None, header_line
+            return spreadsheet(path, data, spec, sheet)
         if suffix == ".parquet":
             df = pl.read_parquet(path)
-            return df.cast(pl.String), list(range(1, df.height + 1)), None, 1
+            return Table(df.cast(pl.String), list(range(1, df.height + 1)), None, 1)
     except InputRejected:
         raise
     except Exception as exc:  # polars and fastexcel raise many types for malformed files
@@ -145,65 +160,226 @@ def read_table(
     raise UsageProblem("load.unsupported_type", path=str(path), suffix=suffix)
 
 
-def delimited(path: Path, data: bytes, encoding: str | None) -> tuple[pl.DataFrame, list[int], str | None]:
-    """A comma- or tab-separated file: decoded, its layout checked, its rows with the line each starts on."""
+def delimited(path: Path, data: bytes, encoding: str | None, spec: Columns | None = None) -> Table:
+    """A comma- or tab-separated file: decoded, its header found below any title and blank rows (named_header), its
+    layout checked from there, its rows with the line each starts on."""
     import polars as pl
 
     utf8, used = csv_bytes(path, data, encoding)
-    sep = separator(path, utf8)
-    check_header(path, utf8, sep)
-    if ragged := ragged_rows(path, utf8, sep):
-        raise InputRejected("load.ragged", ragged)
-    df = pl.read_csv(utf8, separator=sep, infer_schema=False, raise_if_empty=False)
-    return df, row_lines(utf8, df.height, sep), used
+    above = lines_above_header(path, utf8, spec)
+    body = after_lines(utf8, above)
+    sep = separator(path, body, above + 1)
+    check_header(path, body, sep, above + 1)
+    if ragged := ragged_rows(path, body, sep):
+        raise InputRejected("load.ragged", [replace(f, line=f.line + above) if f.line else f for f in ragged])
+    df = pl.read_csv(body, separator=sep, infer_schema=False, raise_if_empty=False)
+    return Table(df, [n + above for n in row_lines(body, df.height, sep)], used, above + 1)
+
+
+def lines_above_header(path: Path, utf8: bytes, spec: Columns | None) -> int:
+    """How many lines stand above a delimited file's header (title rows, a date, blank rows): its first rows read
+    as a workbook's are (named_header), their cells split on the separator of the file's type and on those Excel
+    writes in other regional settings, so that a header split on the wrong one is still found (and refused by
+    `separator` naming it)."""
+    if spec is None:
+        return 0
+    head = utf8[: HEADER_SEARCH_ROWS * MAX_HEADER_BYTES].decode("utf-8", errors="replace")
+    seps = ("\t", ",", ";") if path.suffix.lower() in TAB_SUFFIXES else (",", ";", "\t")
+    best = (0, 0)  # (columns named, -line above the header)
+    for sep in seps:
+        rows = _first_records(head, sep)
+        if rows:
+            above, named = named_header(rows, spec)
+            best = max(best, (named, -above))
+    return -best[1] if best[0] else _first_filled_line(head)
+
+
+def _first_records(text: str, sep: str) -> list[tuple[int, list[str]]]:
+    """The first HEADER_SEARCH_ROWS records of a text holding anything, each with the number of lines above it."""
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    rows: list[tuple[int, list[str]]] = []
+    above = 0
+    try:
+        for record in reader:
+            if any(cell.strip(" \t\u3000" + BOM) for cell in record):
+                rows.append((above, record))
+                if len(rows) == HEADER_SEARCH_ROWS:
+                    break
+            above = reader.line_num
+    except csv.Error:
+        pass  # a quote left open: the rows before it are all there is to judge (the layout check says the rest)
+    return rows
+
+
+def _first_filled_line(text: str) -> int:
+    """The number of blank lines (nothing but separators and spaces) above a text's first filled one."""
+    for n, line in enumerate(text.split("\n")):
+        if line.strip(" \t\r,;\u3000" + BOM):
+            return n
+    return 0
+
+
+def after_lines(utf8: bytes, n: int) -> bytes:
+    """The bytes after a text's first `n` lines (the bytes themselves when `n` is 0: a large file is not copied)."""
+    if n == 0:
+        return utf8
+    at = 0
+    for _ in range(n):
+        at = utf8.index(b"\n", at) + 1
+    return utf8[at:]
 
 
 UNNAMED = "__UNNAMED__"  # a column with values under no header: UNNAMED + its index from 0 (column A)
 HEADER_SEARCH_ROWS = 20  # a sheet's header is looked for in its first rows holding anything (title rows above)
 
 
-def header_row(grid: pl.DataFrame, filled_rows: list[bool], spec: Columns | None) -> int:
-    """The index of a sheet's header row: of its first HEADER_SEARCH_ROWS rows holding anything, the first that
-    names the most of the contract's columns (title rows, a date, a blank row may stand above it); the first row
-    holding anything when none names one."""
-    candidates = [i for i, filled in enumerate(filled_rows) if filled][:HEADER_SEARCH_ROWS]
-    if spec is None:
-        return candidates[0]
+def named_header(rows: Sequence[tuple[int, Sequence[object]]], spec: Columns) -> tuple[int, int]:
+    """Which of a table's first rows holding anything (each given as its position and its cells) is its header, and
+    how many of the contract's columns it names: the first that names the most (title rows, a date, a blank row
+    may stand above it). One rule for delimited text and workbooks."""
     aliases = _aliases(spec)
 
-    def named(i: int) -> int:
-        return len({_known(aliases, str(cell)) for cell in grid.row(i) if cell is not None} - {None})
+    def named(cells: Sequence[object]) -> int:
+        return len({_known(aliases, str(cell)) for cell in cells if cell is not None} - {None})
 
-    best = max(candidates, key=lambda i: (named(i), -i))
-    return best if named(best) else candidates[0]
+    scored = [(named(cells), -k, at) for k, (at, cells) in enumerate(rows[:HEADER_SEARCH_ROWS])]
+    count, _, at = max(scored)
+    return (at, count) if count else (rows[0][0], 0)
 
 
-def spreadsheet(path: Path, data: bytes, spec: Columns | None = None) -> tuple[pl.DataFrame, list[int], int]:
-    """The first sheet of a workbook (.xlsx, .xls, .ods) as text, with each row's number as the sheet shows it.
+def spreadsheet(path: Path, data: bytes, spec: Columns | None = None, sheet: str | None = None) -> Table:
+    """A workbook's sheet (.xlsx, .xls, .ods) as text, with each row's number as the sheet shows it.
 
-    The sheet is read whole, from row 1, as text (calamine turns numbers and dates into their text): the header
-    is found by header_row, blank rows keep their numbers, a column with neither a header nor a value is dropped.
+    The sheet is `sheet` (--sheet), else the workbook's only one, else the one sheet whose header names every
+    column the contract requires (several such sheets are refused: --sheet chooses; with none, the sheet naming
+    the most is read, and refused naming what it lacks). A refusal of a workbook of several sheets names the sheet
+    read and the sheets seen. The sheet is read whole, from row 1, as text (calamine turns numbers and dates into
+    their text): the header is found by named_header, blank rows keep their numbers, a column with neither a header
+    nor a value is dropped.
     """
     import fastexcel
     import polars as pl
 
-    from kpi.load.sheets import check_workbook
+    from kpi.load.sheets import check_workbook, sheet_names
 
-    errors = check_workbook(path, data)  # before calamine makes a dense grid of the sheet's range
-    grid = fastexcel.read_excel(data).load_sheet(0, header_row=None, skip_rows=0, dtypes="string").to_polars()
+    reader = None
+    names = sheet_names(path, data)  # before calamine opens the workbook (kpi.load.sheets checks it first)
+    if names is None:
+        reader = fastexcel.read_excel(data)
+        names = tuple(reader.sheet_names)
+    if sheet is not None:
+        candidates = [_sheet_named(path, names, sheet)]
+    elif spec is None or len(names) <= 1:
+        candidates = [0]
+    else:
+        candidates = list(range(len(names)))
+    told = sheet is not None or len(names) > 1  # whether the sheet read is named in refusals and in the load's output
+    errors: dict[int, list[tuple[int, int, str]]] = {}
+    for i in candidates:  # every sheet to be read is checked before calamine makes a dense grid of any
+        with naming_sheet(path, names[i] if told else None, names):
+            errors[i] = check_workbook(path, data, i)
+    reader = reader or fastexcel.read_excel(data)
+    grids: dict[int, _Grid | None] = {}
+    for i in candidates:
+        with naming_sheet(path, names[i] if told else None, names):
+            grids[i] = _grid(reader, i, spec, errors[i])
+    index = candidates[0] if len(candidates) == 1 else _holding(path, names, grids, spec)
+    name = names[index] if told else None
+    with naming_sheet(path, name, names):
+        found = grids[index]
+        if found is None:
+            raise InputRejected("load.empty")
+        grid, filled, top, cells_in_error = found
+        header = ["" if cell is None else str(cell) for cell in grid.row(top)]
+        body, body_filled = grid.slice(top + 1), filled.slice(top + 1)
+        keep = [i for i, title in enumerate(header) if title.strip() or body_filled[:, i].any()]
+        columns = [header[i] if header[i].strip() else f"{UNNAMED}{i}" for i in keep]
+        refuse_errors(path, cells_in_error, header, top + 1)
+        check_names(path, columns, top + 1)
+        frame = body.select(pl.col(grid.columns[i]).alias(title) for i, title in zip(keep, columns, strict=True))
+    return Table(frame, list(range(top + 2, top + 2 + frame.height)), None, top + 1, name, names if told else ())
+
+
+class _Grid(NamedTuple):
+    """A sheet read whole: its cells, which of them hold anything, its header's row (from 0), its error cells."""
+
+    grid: pl.DataFrame
+    filled: pl.DataFrame
+    top: int
+    errors: list[tuple[int, int, str]]
+
+
+def _grid(reader: Any, index: int, spec: Columns | None, errors: list[tuple[int, int, str]]) -> _Grid | None:
+    """A workbook's sheet read whole as text (once its size is checked: kpi.load.sheets), with its error cells;
+    None when it holds nothing."""
+    import polars as pl
+
+    grid = reader.load_sheet(index, header_row=None, skip_rows=0, dtypes="string").to_polars()
     filled = grid.select((pl.col(c).str.strip_chars().str.len_chars() > 0).fill_null(False) for c in grid.columns)
     rows_filled = filled.select(pl.any_horizontal(pl.all())).to_series().to_list() if grid.width else []
-    if not any(rows_filled):
-        raise InputRejected("load.empty")
-    top = header_row(grid, rows_filled, spec)
-    header = ["" if cell is None else str(cell) for cell in grid.row(top)]
-    body, body_filled = grid.slice(top + 1), filled.slice(top + 1)
-    keep = [i for i, name in enumerate(header) if name.strip() or body_filled[:, i].any()]
-    names = [header[i] if header[i].strip() else f"{UNNAMED}{i}" for i in keep]
-    refuse_errors(path, errors, header, top + 1)
-    check_names(path, names)
-    frame = body.select(pl.col(grid.columns[i]).alias(name) for i, name in zip(keep, names, strict=True))
-    return frame, list(range(top + 2, top + 2 + frame.height)), top + 1
+    rows = [(i, grid.row(i)) for i, full in enumerate(rows_filled) if full][:HEADER_SEARCH_ROWS]
+    if not rows:
+        return None
+    top = named_header(rows, spec)[0] if spec is not None else rows[0][0]
+    return _Grid(grid, filled, top, errors)
+
+
+def _sheet_named(path: Path, names: tuple[str, ...], sheet: str) -> int:
+    """The position of the sheet `--sheet` names: its exact name, else the one name that is the same after NFKC,
+    trimming and case; else the workbook is refused naming the sheets it has."""
+    if sheet in names:
+        return names.index(sheet)
+    alike = [i for i, name in enumerate(names) if normalise_header(name) == normalise_header(sheet)]
+    if len(alike) == 1:
+        return alike[0]
+    params = {"sheet": sheet, "sheets": ", ".join(names)}
+    raise InputRejected("load.no_such_sheet", [Failure(str(path), None, "", sheet, "rule.no_such_sheet", params)])
+
+
+def _holding(path: Path, names: tuple[str, ...], grids: dict[int, _Grid | None], spec: Columns | None) -> int:
+    """Of a workbook's sheets, the one whose header names every column the contract requires; several such sheets
+    are refused (--sheet chooses); with none, the sheet naming the most (the first of equals) is read."""
+    assert spec is not None
+    aliases = _aliases(spec)
+    required = {c for c in spec.COLUMNS if c not in spec.OPTIONAL}
+    named: dict[int, set[str]] = {}
+    for i, found in grids.items():
+        if found is not None:
+            cells = found.grid.row(found.top)
+            named[i] = {k for cell in cells if cell is not None and (k := _known(aliases, str(cell))) is not None}
+    holders = [i for i, columns in named.items() if required <= columns]
+    if len(holders) > 1:
+        params = {"holders": ", ".join(names[i] for i in holders), "sheets": ", ".join(names), "kind": spec.KIND}
+        raise InputRejected(
+            "load.sheet_ambiguous", [Failure(str(path), None, "", None, "rule.sheet_ambiguous", params)]
+        )
+    if holders:
+        return holders[0]
+    return max(named, key=lambda i: (len(named[i]), -i)) if named else 0
+
+
+@contextmanager
+def naming_sheet(path: Path, sheet: str | None, sheets: tuple[str, ...]) -> Iterator[None]:
+    """A refusal of a workbook's sheet that names the sheet read and the sheets seen (nothing added without a
+    sheet: a delimited file, a workbook of one sheet read without --sheet)."""
+    try:
+        yield
+    except InputRejected as exc:
+        if sheet is None:
+            raise
+        failures = exc.failures or [Failure(str(path), None, "", None, exc.key, exc.params)]
+        raise InputRejected(exc.key, [*failures, sheet_read(path, sheet, sheets)], **exc.params) from None
+
+
+SHEET_READ = "rule.sheet_read"  # a refusal's line that says which sheet was read: not a problem of its own
+
+
+def sheet_read(path: Path, sheet: str, sheets: tuple[str, ...]) -> Failure:
+    """The line of a refusal that names a workbook's sheet read and the sheets seen."""
+    return Failure(str(path), None, "", sheet, SHEET_READ, {"sheet": sheet, "sheets": ", ".join(sheets)})
 
 
 def refuse_errors(path: Path, errors: list[tuple[int, int, str]], header: list[str], header_row: int) -> None:
@@ -251,23 +427,31 @@ class TextFrame(NamedTuple):
     headers: dict[str, str]  # the contract's name of a column → the file's own header for it
     ignored: list[str]  # the file's headers the contract does not know
     totals: list[int]  # the lines of totals rows, left out
-    header_line: int  # the line of the header (below title rows in a workbook)
+    header_line: int  # the line of the header (below title and blank rows)
+    sheet: str | None = None  # the sheet read (a workbook of several sheets, or one --sheet chose)
+    sheets: tuple[str, ...] = ()  # the workbook's sheets, when `sheet` is given
 
 
 def _is_total(value: pl.Expr) -> pl.Expr:
     return value.str.replace_all(r"\s+", "").str.to_lowercase().is_in(list(TOTALS)).fill_null(False)
 
 
-def text_frame(path: Path, data: bytes, spec: KindSpec, encoding: str | None) -> TextFrame:
+def text_frame(path: Path, data: bytes, spec: KindSpec, encoding: str | None, sheet: str | None = None) -> TextFrame:
     """The file's rows as trimmed text under the contract's column names, with `_line`; its units, encoding and
     own headers, the headers ignored, and the totals rows left out: a row whose ID is a totals word (合計, 計,
-    小計, Total …), or that has no ID and whose first filled cell is one."""
+    小計, Total …), or that has no ID and whose first filled cell is one. A workbook's sheet: read_table."""
+    table = read_table(path, encoding, data, spec, sheet)
+    with naming_sheet(path, table.sheet, table.sheets):
+        return _text_frame(path, table, spec)
+
+
+def _text_frame(path: Path, table: Table, spec: KindSpec) -> TextFrame:
     import polars as pl
 
     from schemas.common import LINE
 
-    raw, lines, used, header_line = read_table(path, encoding, data, spec)
-    mapping, units, ignored = map_headers(path, raw.columns, spec)
+    raw, lines, used, header_line = table.frame, table.lines, table.encoding, table.header_line
+    mapping, units, ignored = map_headers(path, raw.columns, spec, header_line)
     frame = raw.with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
     frame = frame.with_columns(cell_text(c, mapping.get(c) in spec.FREE_TEXT) for c in raw.columns)
     frame = frame.filter(~pl.all_horizontal(pl.col(c).is_null() for c in mapping))
@@ -283,4 +467,6 @@ def text_frame(path: Path, data: bytes, spec: KindSpec, encoding: str | None) ->
     missing = [c for c in spec.COLUMNS if c not in frame.columns]
     frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in missing)
     headers = {canonical: header for header, canonical in mapping.items()}
-    return TextFrame(frame.select(*spec.COLUMNS, LINE), units, used, headers, ignored, totals, header_line)
+    return TextFrame(
+        frame.select(*spec.COLUMNS, LINE), units, used, headers, ignored, totals, header_line, table.sheet, table.sheets
+    )

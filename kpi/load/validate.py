@@ -108,13 +108,15 @@ def check_references(
 
 
 def _cross_file_duplicates(sources: list[SourceFile], records: dict[int, pl.DataFrame]) -> list[Failure]:
-    """A key given by two files of one command is ambiguous (which should win?), so it is refused."""
+    """A key given by two files of one command is ambiguous (which should win?), so it is refused: one line per
+    set of files that share keys (two lists of one date, a budget in two files), naming the files, the date of
+    the lists, how many keys they share and how many rows that is; not a line per row."""
     import polars as pl
 
     from schemas import KINDS
 
     failures: list[Failure] = []
-    for kind in {sources[i].kind for i in records}:
+    for kind in sorted({sources[i].kind for i in records}):
         if sum(sources[i].kind == kind for i in records) < 2:
             continue
         key = KINDS[kind].KEY
@@ -127,19 +129,53 @@ def _cross_file_duplicates(sources: list[SourceFile], records: dict[int, pl.Data
         ]
         # two themes files of different dates are two lists: a theme may be in both
         both = pl.concat(parts).with_columns(pl.col("_file").n_unique().over(*key, "_list").alias("_files"))
-        clashes = both.filter(pl.col("_files") > 1).sort("_file", "_line")
-        for row in clashes.iter_rows(named=True):
-            failures.append(
-                Failure(
-                    row["_file"],
-                    row["_line"],
-                    key[0],
-                    str(row[key[0]]),
-                    "rule.key_in_two_files",
-                    {"key": "/".join(key)},
-                )
-            )
+        clashes = both.filter(pl.col("_files") > 1)
+        for (listed,), rows in sorted(clashes.group_by("_list"), key=lambda group: str(group[0][0])):
+            files = sorted(rows["_file"].unique().to_list())
+            params = {
+                "key": "/".join(key),
+                "files": ", ".join(files),
+                "n": rows.select(key).n_unique(),
+                "lines": rows.height,
+                "date": listed,
+            }
+            rule = "rule.key_in_two_files_of_a_date" if kind == "themes" else "rule.key_in_two_files"
+            failures.append(Failure(files[0], None, key[0], None, rule, params))
     return failures
+
+
+def follow_on(failures: list[Failure], sources: list[SourceFile], kinds: dict[str, str]) -> list[Failure]:
+    """Failures that follow from an earlier one, as one line naming its cause: the rows of one file naming themes
+    unknown because the themes file of this load that lists them was refused (`kinds`: each file's kind) become
+    one line naming both files, with the count of rows it stands for."""
+    refused = [file for file, kind in kinds.items() if kind == "themes" and any(f.file == file for f in failures)]
+    if not refused:
+        return failures
+    listed: dict[str, set[str] | None] = {}  # the IDs a refused list holds; None: it could not be read at all
+    for file in refused:
+        source = next((s for s in sources if str(s.path) == file), None)
+        frame = source.frame if source is not None else None
+        listed[file] = None if frame is None else {str(v) for v in frame["theme_id"].drop_nulls()}
+    kept: list[Failure] = []
+    caused: dict[tuple[str, str], list[Failure]] = {}
+    for failure in failures:
+        cause = None
+        if failure.rule == "rule.unknown_theme":
+            ids = listed.items()
+            cause = next((file for file, held in ids if held is None or str(failure.value) in held), None)
+        if cause is None:
+            kept.append(failure)
+        else:
+            caused.setdefault((failure.file, cause), []).append(failure)
+    for (file, cause), rows in caused.items():
+        lines = sorted(f.line for f in rows if f.line is not None)
+        shown = ", ".join(str(n) for n in lines[:SHOWN_LINES]) + (" …" if len(lines) > SHOWN_LINES else "")
+        params = {"cause": cause, "n": len(rows), "rows": shown}
+        kept.append(Failure(file, None, "theme_id", None, "rule.unknown_theme_refused", params))
+    return kept
+
+
+SHOWN_LINES = 5  # the rows a line standing for many names
 
 
 def _columns(con: duckdb.DuckDBPyConnection, records: Any, columns: list[str]) -> pl.DataFrame:

@@ -30,6 +30,10 @@ DEFAULT_LANG = Lang.ja
 # key: (日本語, English)
 WORDS: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ used by several modules
+    "help.opt.out_record": (
+        "書き出すファイル。形式は拡張子で決まります（.csv .json .xlsx。xlsx はファイルのみ）。",
+        "File to write; its extension chooses the format (.csv .json .xlsx; xlsx is a file only).",
+    ),
     "col.start_fy": ("開始年度", "start_fy"),
     "col.funding": ("契約形態", "funding"),
     "report.as_of": ("{fy}年度（{wareki}）時点", "as of FY{fy} ({wareki})"),
@@ -205,7 +209,6 @@ WORDS: dict[str, tuple[str, str]] = {
         "{path} に kpi のデータがありません。先にデータを読み込んでください: kpi load sample_data/",
         "{path} holds no kpi data; load data first: kpi load sample_data/",
     ),
-    "help.opt.out_record": ("書き出すファイル（xlsx には必須）。", "File to write (required for xlsx)."),
     "db.damaged_wal": (
         "データベース {path} の隣の記録（.wal）はこのファイルのものではありません（{detail}）。ファイルは変更していません。{advice}",
         "the log (.wal) beside database {path} is not this file's ({detail}). The file was left as it is; {advice}",
@@ -218,6 +221,13 @@ WORDS: dict[str, tuple[str, str]] = {
         "データベース {path} を開けないか書き込めません（{detail}）。ファイルとそのフォルダの権限を確かめてください",
         "cannot open or write database {path} ({detail}); check the permissions of the file and its folder",
     ),
+    "changes.kpis": ("アウトカム指標の変化", "Outcome indicators, before and after"),
+    "col.before": ("変更前", "before"),
+    "col.after": ("変更後", "after"),
+    "col.change": ("変化", "change"),
+    "col.column": ("列", "column"),
+    "help.opt.out_dir": ("提出ファイルを書き出すフォルダ。", "Folder to write the submission files into."),
+    "group.terminated": ("中止（途中終了）", "ended early"),
     # ------------------------------------------------------------------ kpi/cli/app.py
     "cli.version": ("kpi {version}", "kpi {version}"),
     "help.app": (
@@ -236,7 +246,7 @@ WORDS: dict[str, tuple[str, str]] = {
             "  70      内部エラー\n"
             "  73      書き出し先を作れない（読み取り専用のフォルダ）\n"
             "  74      書き込めない（ディスクがいっぱい）\n"
-            "  75      データベース使用中\n"
+            "  75      使用中（別の処理のデータベース、Excel で開いているファイル）\n"
             "  77      データベースを開く・書き込む権限がない\n"
             "  130/143 Ctrl-C/SIGTERM で中断"
         ),
@@ -251,7 +261,7 @@ WORDS: dict[str, tuple[str, str]] = {
             "  70      internal error\n"
             "  73      cannot create an output (a read-only folder)\n"
             "  74      cannot write (disk full)\n"
-            "  75      database busy\n"
+            "  75      busy (the database held by another process, a file open in Excel)\n"
             "  77      no permission to open or write the database\n"
             "  130/143 interrupted by Ctrl-C/SIGTERM"
         ),
@@ -263,6 +273,31 @@ WORDS: dict[str, tuple[str, str]] = {
         "The follow-up survey loop: whom to survey, and the survey sheet.",
     ),
     # ------------------------------------------------------------------ kpi/cli/commands/figures.py
+    "help.report": (
+        "アウトカムKPI、状況表、予算執行、推移、テーマ一覧、その他の評価指標を表示します。\n\n--out report.html でグラフ入りの自己完結した1ページを書き出します（charts エクストラが必要: pip install 'kpi[charts]'）。\n\n形式は --format か、--out のファイル名の拡張子（.md .csv .json .html）で決まります。CSV ファイルは BOM付きUTF-8 で、Excel でそのまま開けます。\n\n例: kpi report --as-of 2025 --out 報告.csv",
+        "Print the outcome KPIs, status tables, budget execution, trend, theme lists and other figures.\n\n--out report.html writes one self-contained page with charts (needs the charts extra: pip install 'kpi[charts]').\n\nThe format is --format's, or the one the --out file's extension names (.md .csv .json .html). A CSV file is UTF-8 with BOM: Excel opens it as is.\n\nExample: kpi report --as-of 2025 --out report.csv",
+    ),
+    "help.export": (
+        "1年度分の省庁提出ファイルを、チェックサムのマニフェストとともに書き出します。\n\nファイル: outcome_kpis、status_summary、by_element、budget_execution、themes など（.csv、CRLF、既定は BOM付きUTF-8）と manifest.json。Excel が数式として実行する文字列は、CSV では先頭に ' を付けて書きます（xlsx では文字列のセルは数式にならないので、そのまま書きます）。\n\n--format xlsx は書式付きの1つのブック（概要シートと表ごとのシート、シート名と列名は選んだ言語）と manifest_xlsx.json。比率はどのファイルでも百分率、見出しに単位（億円、件、%）。\n\n例: kpi export --as-of 2025 --out submission/",
+        "Write the ministry submission files for one fiscal year, with a manifest of checksums.\n\nFiles: outcome_kpis, status_summary, by_element, budget_execution, themes, … (.csv, CRLF, UTF-8 with BOM by default) and manifest.json. In a CSV file, text that Excel would run as a formula is written with a leading ' (in xlsx a text cell is never a formula: it is written as it is).\n\n--format xlsx writes one formatted workbook (an About sheet, then a sheet per table, named in the chosen language) and manifest_xlsx.json. Ratios are percentages in every file; headers name their units (億円, 件, %).\n\nExample: kpi export --as-of 2025 --out submission/",
+    ),
+    "help.opt.out_report": (
+        "標準出力ではなくこのファイルに書き出します。形式は拡張子で決まります（--format は不要。html はファイルのみ）。",
+        "Write to this file instead of stdout; its extension chooses the format (no --format needed; html is a file only).",
+    ),
+    "help.changes": (
+        "日付の異なる2つのテーマ一覧の間で変わったことを示します: 結果/状況の変化、それ以外の列（機関名、開発テーマ名、基盤要素、年度など）の変化、"
+        "追加・消えたテーマ、各アウトカム指標の変更前と変更後。\n\n"
+        "既定では最新の2つの一覧を比べます。各一覧の指標は、その一覧の日付を含む年度の時点で計算します。"
+        "--from と --to に同じ日付を指定すると、その日付の一覧の訂正（同じ日付で読み込み直した版）の前と後を比べます。\n\n"
+        "例: kpi changes --format markdown · kpi changes --from 2026-03-31 --to 2026-03-31",
+        "Show what changed between two dated theme lists: statuses, the other columns (organisations, titles, "
+        "element, years …), themes added and missing, and every outcome indicator before and after.\n\nBy default "
+        "the last two lists are compared; each list's indicators are computed as of the fiscal year containing its "
+        "date. The same date for --from and --to compares that date's list before and after its last correction "
+        "(the version loaded again for the same date).\n\n"
+        "Examples: kpi changes --format markdown · kpi changes --from 2026-03-31 --to 2026-03-31",
+    ),
     "help.opt.as_of_export": (
         "提出する年度（必須）: 2025、R7、令和7年度。--submission N では指定しません（記録した年度で書き出します）。",
         "The fiscal year of the submission (required): 2025, R7 or 令和7年度. Not with --submission N (it is written "
@@ -275,27 +310,12 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "chart.wrote": ("書き出し: {path}", "wrote {path}"),
     "help.opt.check_quiet": ("何も表示せず、終了コードだけで伝えます。", "Print nothing; only the exit code speaks."),
-    "help.opt.out_report": (
-        "標準出力ではなくこのファイルに書き出します（html では必須）。",
-        "Write to this file instead of stdout (required for html).",
-    ),
-    "help.opt.out_dir": ("提出ファイルを書き出すフォルダ。", "Folder to write the submission files into."),
     "help.opt.encoding_out": ("utf-8-sig（Excel向け）、cp932、utf-8。", "utf-8-sig (Excel), cp932 or utf-8."),
     "help.opt.chart": (
         "short_term、long_term、budget、status のいずれか。",
         "short_term, long_term, budget or status.",
     ),
     "help.opt.chart_out": ("FILE.png（300 dpi）か FILE.svg。", "FILE.png (300 dpi) or FILE.svg."),
-    "help.report": (
-        "アウトカムKPI、状況表、予算執行、推移、テーマ一覧、その他の評価指標を表示します。\n\n"
-        "--format html --out report.html でグラフ入りの自己完結した1ページを書き出します"
-        "（charts エクストラが必要: pip install 'kpi[charts]'）。\n\n"
-        "例: kpi report --as-of 2025 --format json",
-        "Print the outcome KPIs, status tables, budget execution, trend, theme lists and other figures.\n\n"
-        "--format html --out report.html writes one self-contained page with charts (needs the charts extra: "
-        "pip install 'kpi[charts]').\n\n"
-        "Example: kpi report --as-of 2025 --format json",
-    ),
     "help.check": (
         "測定できるKPIがすべて目標を満たせば 0、一つでも未達なら 1 で終了します（cron やスケジューラ向け）。\n\n"
         "判定は各KPIの定義どおり: 短期と長期（終了後一定年数を経過したテーマ）は毎年、公式の長期はプログラム設定の判定年度から。"
@@ -306,21 +326,6 @@ WORDS: dict[str, tuple[str, str]] = {
         "official long-term ratio from the judging year of the programme settings on. A KPI whose denominator "
         "is 0 is not measurable and does not fail.\n\n"
         'Example: kpi check --as-of 2025 --quiet || echo "a KPI is below target"',
-    ),
-    "help.export": (
-        "1年度分の省庁提出ファイルを、チェックサムのマニフェストとともに書き出します。\n\n"
-        "ファイル: outcome_kpis、status_summary、by_element、budget_execution、themes など（.csv、CRLF、"
-        "既定は BOM付きUTF-8）と manifest.json。Excel が数式として実行する文字列は先頭に ' を付けて書きます。\n\n"
-        "--format xlsx は書式付きの1つのブック（概要シートと表ごとのシート、シート名と列名は選んだ言語）と "
-        "manifest_xlsx.json。比率はどのファイルでも百分率、見出しに単位（億円、件、%）。\n\n"
-        "例: kpi export --as-of 2025 --out submission/",
-        "Write the ministry submission files for one fiscal year, with a manifest of checksums.\n\n"
-        "Files: outcome_kpis, status_summary, by_element, budget_execution, themes, … (.csv, CRLF, UTF-8 with "
-        "BOM by default) and manifest.json. Text that Excel would run as a formula is written with a leading '.\n\n"
-        "--format xlsx writes one formatted workbook (an About sheet, then a sheet per table, named in the "
-        "chosen language) and manifest_xlsx.json. Ratios are percentages in every file; headers name their units "
-        "(億円, 件, %).\n\n"
-        "Example: kpi export --as-of 2025 --out submission/",
     ),
     "help.stagegate": (
         "審査済みテーマごとにステージゲート審査の平均点と規則による判定を一覧にします。\n\n"
@@ -342,15 +347,6 @@ WORDS: dict[str, tuple[str, str]] = {
         "disagreement is shown with both numbers and the themes behind them.\n\n"
         "Example: kpi reconcile --format json",
     ),
-    "help.changes": (
-        "日付の異なる2つのテーマ一覧の間で変わったことを示します: 結果/状況の変化、それ以外の列（機関名、開発テーマ名、基盤要素、年度など）の変化、"
-        "追加・消えたテーマ、各アウトカム指標の変更前と変更後。\n\n"
-        "既定では最新の2つの一覧を比べます。各一覧の指標は、その一覧の日付を含む年度の時点で計算します。\n\n"
-        "例: kpi changes --format markdown",
-        "Show what changed between two dated theme lists: statuses, the other columns (organisations, titles, "
-        "element, years …), themes added and missing, and every outcome indicator before and after.\n\nBy default the last two lists are compared; each list's indicators are "
-        "computed as of the fiscal year containing its date.\n\nExample: kpi changes --format markdown",
-    ),
     "help.chart": (
         "文書用のグラフを1つ描きます: 短期の推移、長期の到達、予算、基盤要素別の状況。\n\n"
         "charts エクストラが必要です（pip install 'kpi[charts]'）。日本語フォントも同梱されます。\n\n"
@@ -369,22 +365,34 @@ WORDS: dict[str, tuple[str, str]] = {
         "Write the files of recorded submission N again, byte for byte (only the manifest's time of writing differs).",
     ),
     # ------------------------------------------------------------------ kpi/cli/commands/followups.py
-    "help.opt.out_sheet": (
-        "調査票をこのファイルに書き出します（BOM付きUTF-8、CRLF: Excel でそのまま開けます）。",
-        "Write to this file (UTF-8 with BOM, CRLF: Excel opens it as is).",
-    ),
     "help.followups_due": (
-        "その年度に追跡調査（終了後の実用化の調査）を行うテーマを一覧にします。\n\n"
-        "最新のテーマ一覧のうち先導研究以外で、終了年度 + 追跡年数 ≤ 年度 のテーマ。その年度以降の調査が未登録で、"
-        "製品化・上市がまだ記録されていないもの。--format csv --out で調査票を書き出し、段階を記入して kpi load で読み込めます。\n\n"
-        "例: kpi followups due --as-of 2026 --format csv --out followups_2026.csv",
-        "List the themes whose follow-up survey (of practical use after the end) is due in a fiscal year.\n\n"
-        "Non-leading themes of the latest theme list with end year + horizon ≤ the year, no survey recorded in "
-        "or after that year, and no 製品化 or 上市 recorded yet. --format csv --out writes the survey sheet; "
-        "fill in 段階 and load it back with kpi load.\n\n"
-        "Example: kpi followups due --as-of 2026 --format csv --out followups_2026.csv",
+        "その年度に追跡調査（終了後の実用化の調査）を行うテーマを一覧にします。\n\n最新のテーマ一覧のうち先導研究以外で、終了年度 + 追跡年数 ≤ 年度 のテーマ。その年度以降の調査が未登録で、製品化・上市がまだ記録されていないもの。--out 調査票.csv で調査票を書き出し、段階を記入して kpi load で読み込めます。--out 調査票.xlsx なら、機関名ごとに1枚のシートにしたブックです（機関ごとに送るとき）。\n\n例: kpi followups due --as-of 2026 --out followups_2026.csv",
+        "List the themes whose follow-up survey (of practical use after the end) is due in a fiscal year.\n\nNon-leading themes of the latest theme list with end year + horizon ≤ the year, no survey recorded in or after that year, and no 製品化 or 上市 recorded yet. --out sheet.csv writes the survey sheet; fill in 段階 and load it back with kpi load. --out sheet.xlsx writes a workbook with one sheet per organisation (機関名), to send each its own.\n\nExample: kpi followups due --as-of 2026 --out followups_2026.csv",
+    ),
+    "help.opt.out_sheet": (
+        "調査票をこのファイルに書き出します。形式は拡張子で決まります（.csv は BOM付きUTF-8、CRLF: Excel でそのまま開けます。.xlsx は機関名ごとに1シートのブック。.json）。",
+        "Write to this file; its extension chooses the format (.csv is UTF-8 with BOM, CRLF: Excel opens it as is; .xlsx a workbook with one sheet per organisation; .json).",
     ),
     # ------------------------------------------------------------------ kpi/cli/commands/loading.py
+    "help.opt.sheet": (
+        "ブック（.xlsx、.xls、.ods）の読むシートの名前。[既定値: シートが一つならそれ、複数なら見出しがそろった一つのシート]",
+        "The sheet of a workbook (.xlsx, .xls, .ods) to read. [default: its only sheet, else the one sheet holding "
+        "the contract's headers]",
+    ),
+    "help.load": (
+        "プログラムの記録（テーマ、予算、追跡調査、成果…）を読み込みます。全ファイルを読み込むか、何も読み込まないかのどちらかです。\n\n"
+        "すべての行を入力規約（docs/reference.md の「Input contract」）で検査し、どのファイルのどの行かが一つでも規約に反すれば何も書き込まず、"
+        "すべての問題をファイルと行とともに示します。\n\n"
+        "形式: .csv、タブ区切りの .txt と .tsv（Excel の「Unicode テキスト」も）、.xlsx、.xls、.ods、.parquet。\n\n"
+        "RSオープンデータ（2-1_RS_…、3-1_RS_…）は1事業の行だけを残します（--project-id）。\n\n"
+        "例: kpi load sample_data/",
+        "Load the programme's records (themes, budget, follow-ups, outputs, …): all files or none.\n\n"
+        'Every row is checked against the input contract (docs/reference.md, "Input contract"); if any row of any '
+        "file fails, nothing is written and every failure is listed with its file and line.\n\n"
+        "Formats: .csv, tab-separated .txt and .tsv (Excel's Unicode text too), .xlsx, .xls, .ods, .parquet.\n\n"
+        "RS open-data files (2-1_RS_…, 3-1_RS_…) keep the rows of one project (--project-id).\n\n"
+        "Example: kpi load sample_data/",
+    ),
     "help.opt.renumbered": (
         "記録済みの一覧とテーマIDがほとんど共通しないテーマ一覧、または別の予算事業IDの設定ファイルを受け付けます（本当にIDを振り直した場合）。理由は読込とともに記録されます（kpi loads に表示）。",
         "Accept a themes list that shares few IDs with the stored one, or a settings file with another 予算事業ID: "
@@ -410,20 +418,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "help.opt.project_id": (
         "RSファイル: 残す予算事業ID。[既定値: プログラム設定の値]",
         "RS files: the 予算事業ID to keep. [default: the programme's]",
-    ),
-    "help.load": (
-        "プログラムの記録（テーマ、予算、追跡調査、成果…）を読み込みます。全ファイルを読み込むか、何も読み込まないかのどちらかです。\n\n"
-        "すべての行を入力規約（README）で検査し、どのファイルのどの行かが一つでも規約に反すれば何も書き込まず、"
-        "すべての問題をファイルと行とともに示します。\n\n"
-        "形式: .csv、タブ区切りの .txt と .tsv（Excel の「Unicode テキスト」も）、.xlsx、.xls、.ods、.parquet。\n\n"
-        "RSオープンデータ（2-1_RS_…、3-1_RS_…）は1事業の行だけを残します（--project-id）。\n\n"
-        "例: kpi load sample_data/",
-        "Load the programme's records (themes, budget, follow-ups, outputs, …): all files or none.\n\n"
-        "Every row is checked against the input contract (README); if any row of any file fails, nothing is "
-        "written and every failure is listed with its file and line.\n\n"
-        "Formats: .csv, tab-separated .txt and .tsv (Excel's Unicode text too), .xlsx, .xls, .ods, .parquet.\n\n"
-        "RS open-data files (2-1_RS_…, 3-1_RS_…) keep the rows of one project (--project-id).\n\n"
-        "Example: kpi load sample_data/",
     ),
     "help.opt.undo_load": (
         "取り消す読込の番号。[既定値: 取り消されていない最新の読込]",
@@ -458,6 +452,35 @@ WORDS: dict[str, tuple[str, str]] = {
     "help.opt.init_out": ("書き出すファイル。", "File to write."),
     "help.opt.init_force": ("既存のファイルを置き換えます。", "Replace the file if it exists."),
     # ------------------------------------------------------------------ kpi/cli/commands/store.py
+    "help.loads": (
+        "これまでの読み込みを一覧にします: 番号、日時、ファイル、種類、テーマ一覧の日付、行数、追加、更新、sha256。\n\n"
+        "kpi loads show N で、第N回の読込が変えたテーマ・行と列（変更前→変更後）を示します。\n\n"
+        "--out loads.csv で Excel でそのまま開ける CSV（BOM付きUTF-8）を、--format json でスクリプト向け（sha256 は全桁）を出します。\n\n"
+        "例: kpi loads --out loads.csv · kpi loads show 3",
+        "List every load: number, time, file, kind, the date of a theme list, rows, inserted, updated, sha256.\n\n"
+        "kpi loads show N shows the themes and rows load N changed, each column before → after.\n\n"
+        "--out loads.csv writes a CSV Excel opens as is (UTF-8 with BOM); --format json is for scripts (with the "
+        "whole sha256).\n\n"
+        "Examples: kpi loads --out loads.csv · kpi loads show 3",
+    ),
+    "help.opt.out_listing": (
+        "書き出すファイル。形式は拡張子で決まります（.csv は BOM付きUTF-8: Excel でそのまま開けます。.json）。",
+        "File to write; its extension chooses the format (.csv is UTF-8 with BOM: Excel opens it as is; .json).",
+    ),
+    "help.opt.loads_action": (
+        "show N: 第N回の読込が変えた行（テーマ一覧なら追加・変更・一覧にないテーマと列ごとの変更前→変更後、指標の変化）。省略すると一覧。",
+        "show N: the rows load N changed (for a theme list the themes added, changed and missing, each column before → "
+        "after, and the indicators). Without it, the list.",
+    ),
+    "help.opt.loads_number": ("読込の番号（kpi loads の #）。", "A load's number (# in kpi loads)."),
+    "loads.show_needs_number": (
+        "kpi loads show には読込の番号が必要です（例: kpi loads show 3。番号は kpi loads の #）",
+        "kpi loads show needs a load's number (e.g. kpi loads show 3; the # in kpi loads)",
+    ),
+    "loads.show_known_at": (
+        "kpi loads show N は第N回の読込の直後の状態で読みます。--known-at は一緒に使えません",
+        "kpi loads show N reads the store as it stood right after load N: --known-at does not go with it",
+    ),
     "help.backup": (
         "データベースの一貫したコピーを作ります。作ったコピーは全ブロックを読み直して確かめてから完了とします。\n\n"
         "読み込み中の処理があれば終わるまで待ちます（--wait）。既定の置き場所はデータベースの隣の "
@@ -490,14 +513,6 @@ WORDS: dict[str, tuple[str, str]] = {
         "別の事業（予算事業IDが違う）のバックアップでも戻す。",
         "Restore a backup of another programme (another 予算事業ID) all the same.",
     ),
-    "help.loads": (
-        "これまでの読み込みを一覧にします: 番号、日時、ファイル、種類、テーマ一覧の日付、行数、追加、更新、sha256。\n\n"
-        "--format csv は Excel 向け、json はスクリプト向け（sha256 は全桁）。\n\n"
-        "例: kpi loads --format csv > loads.csv",
-        "List every load: number, time, file, kind, the date of a theme list, rows, inserted, updated, sha256.\n\n"
-        "--format csv for Excel, json for scripts (with the whole sha256).\n\n"
-        "Example: kpi loads --format csv > loads.csv",
-    ),
     "help.lists": (
         "日付ごとのテーマ一覧を示します: 日付、テーマ数、書き込んだ読込、その一覧で数える年度。\n\n"
         "ある年度の数値は、その年度末（翌年3月31日）までの日付の最新の一覧で数えます。\n\n"
@@ -507,12 +522,39 @@ WORDS: dict[str, tuple[str, str]] = {
         "Example: kpi lists --format json",
     ),
     # ------------------------------------------------------------------ kpi/cli/help.py
+    "usage.bad_value": ("{option} の値が正しくありません", "invalid value for {option}"),
+    "usage.no_such_command": ("不明なコマンド: {name}", "no such command: {name}"),
+    "usage.other": (
+        "コマンドラインの書き方に誤りがあります",
+        "the command line is not written as kpi reads it",
+    ),
+    "usage.extra": ("余分な引数があります: {args}", "unexpected argument(s): {args}"),
+    "usage.missing_command": (
+        "{command} の後にコマンドを書いてください: {commands}",
+        "{command} needs one of its commands: {commands}",
+    ),
+    "usage.option_after_command": (
+        "{option} は {owner} のオプションです。コマンド名の後に書いてください: {fixed}",
+        "{option} is an option of {owner}: write it after the command's name: {fixed}",
+    ),
+    "usage.option_before_command": (
+        "{option} は {owner} 自身のオプションです。コマンド名の前に書いてください: {fixed}",
+        "{option} is an option of {owner} itself: write it before the command's name: {fixed}",
+    ),
+    "usage.needs_value": ("{option} の後に値を書いてください", "{option} needs a value after it"),
+    "usage.needs_choice": (
+        "{option} の後に値を書いてください（使える値: {choices}）",
+        "{option} needs a value after it (one of {choices})",
+    ),
+    "usage.takes_no_value": (
+        "{option} は値をとりません（{option} だけを書きます）",
+        "{option} takes no value (write {option} alone)",
+    ),
     "usage.no_such_option": ("不明なオプション: {option}", "no such option: {option}"),
     "usage.bad_choice": (
         "{option} に {value!r} は使えません。使える値: {choices}",
         "{option}: {value!r} is not one of {choices}",
     ),
-    "usage.bad_value": ("{option} の値が正しくありません: {detail}", "invalid value for {option}: {detail}"),
     "usage.bad_type": ("{option} の値 {value!r} は{kind}ではありません", "{option}: {value!r} is not {kind}"),
     "usage.type.integer": ("整数", "an integer"),
     "usage.type.float": ("数値", "a number"),
@@ -537,9 +579,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "戻すバックアップのファイルを指定してください（kpi.duckdb.backups/ の中）",
         "name the backup file to restore (in kpi.duckdb.backups/)",
     ),
-    "usage.no_such_command": ("不明なコマンド: {name}", "no such command: {name}"),
     "usage.did_you_mean": ("（もしかして: {commands}）", " (did you mean: {commands}?)"),
-    "usage.other": ("使い方の誤り: {detail}", "usage error: {detail}"),
     "usage.hint": ("使い方は {command} --help で表示します", "see {command} --help"),
     "help.usage": ("使い方: ", "Usage: "),
     "help.arguments": ("引数", "Arguments"),
@@ -567,6 +607,14 @@ WORDS: dict[str, tuple[str, str]] = {
         "cannot tell which shell to complete for ({shell}); completion works in: {shells}",
     ),
     # ------------------------------------------------------------------ kpi/cli/options.py
+    "cli.out_format_mismatch": (
+        "--out {name} は {named} のファイル名ですが、--format は {format} です。どちらかに合わせてください（--format を省けば拡張子で決まります）",
+        "--out {name} names a {named} file but --format is {format}: make them agree (without --format, the extension chooses)",
+    ),
+    "cli.out_format_not_offered": (
+        "--out {name}: このコマンドは {ext} のファイルを書き出せません。書き出せる拡張子: {extensions}（ほかの名前なら --format の形式で書き出します）",
+        "--out {name}: this command does not write {ext} files; it writes {extensions} (any other name is written in --format)",
+    ),
     "cli.wait_invalid": (
         "--wait（または $KPI_WAIT）{value}: 待つ秒数は 0 以上の有限の数で指定してください（nan、inf、負の数は使えません）",
         "--wait (or $KPI_WAIT) {value}: give the seconds to wait as a finite number, 0 or more (not nan, inf or a negative number)",
@@ -663,6 +711,27 @@ WORDS: dict[str, tuple[str, str]] = {
     "cli.interrupted": ("中断しました（Ctrl-C）。{kept}", "interrupted (Ctrl-C); {kept}"),
     "cli.terminated": ("終了しました（SIGTERM）。{kept}", "terminated (SIGTERM); {kept}"),
     # ------------------------------------------------------------------ kpi/present/changes.py
+    "changes.title_none_left": (
+        "{date} の一覧の取り消し（残る一覧はありません）",
+        "The list of {date} withdrawn (no list is left)",
+    ),
+    "changes.dropped": (
+        "数えなくなったテーマ（{n}）（新しい一覧になく、それより前の一覧からも引き継がれません）",
+        "Themes no longer counted ({n}) (not in the newer list, nor carried from an earlier one)",
+    ),
+    "changes.title_first": (
+        "{date} の一覧（最初の一覧: それより前の一覧はありません）",
+        "The list of {date} (the first list: no list before it)",
+    ),
+    "changes.title_versions": (
+        "{date} の一覧の訂正: 第{before}回の読込の版 → 第{after}回の読込の版",
+        "The correction of the {date} list: the version of load #{before} → the version of load #{after}",
+    ),
+    "changes.col_before_version": (
+        "訂正前（第{load}回の読込の版、{fy}年度）",
+        "before (load #{load}'s version, FY{fy})",
+    ),
+    "changes.col_after_version": ("訂正後（第{load}回の読込の版、{fy}年度）", "after (load #{load}'s version, FY{fy})"),
     "changes.edited": ("結果/状況以外が変わったテーマ（{n}）", "Themes with other columns changed ({n})"),
     "col.field": ("変わった列", "column"),
     "changes.outlook": ("見通し（{name}）: {before} → {after}", "outlook ({name}): {before} → {after}"),
@@ -676,11 +745,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "新しい一覧にないテーマ（{n}）（最後の状態のまま保持）",
         "Themes missing from the newer list ({n}) (kept with their last known status)",
     ),
-    "changes.kpis": ("アウトカム指標の変化", "Outcome indicators, before and after"),
     "changes.col_before": ("変更前（{date} の一覧、{fy}年度）", "before ({date} list, FY{fy})"),
     "changes.col_after": ("変更後（{date} の一覧、{fy}年度）", "after ({date} list, FY{fy})"),
-    "col.before": ("変更前", "before"),
-    "col.after": ("変更後", "after"),
     # ------------------------------------------------------------------ kpi/present/charts.py
     "chart.outlook": ("{fy}年度の見通し {worst}〜{best}", "FY{fy} outlook {worst}–{best}"),
     "chart.ratio_axis": ("目標達成率", "achieved / completed"),
@@ -782,6 +848,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "submission.tag": ("提出 #{n}（{stage}）", "submission #{n} ({stage})"),
     "summary.submission": ("提出", "submission"),
     # ------------------------------------------------------------------ kpi/present/followups.py
+    "followups.sheet": ("調査票", "survey"),
+    "followups.no_organisation": ("機関名なし", "no organisation"),
     "followups.heading": (
         "{fy}年度に実施する追跡調査: {n}件（終了後{horizon}年時点の調査）",
         "Follow-up surveys due in FY{fy}: {n} (the survey {horizon} years after each theme's end)",
@@ -789,6 +857,23 @@ WORDS: dict[str, tuple[str, str]] = {
     "col.due_fy": ("調査予定年度", "due FY"),
     "col.overdue": ("期限超過", "overdue"),
     # ------------------------------------------------------------------ kpi/present/history.py
+    "loads.more_rows": (
+        "… ほか{n}行（すべては --format csv または --format json で）",
+        "… and {n} more rows (all of them with --format csv or --format json)",
+    ),
+    "col.key": ("キー", "key"),
+    "loads.change_added": ("追加", "added"),
+    "loads.change_changed": ("変更", "changed"),
+    "loads.change_missing": ("一覧になし（最後の状態のまま保持）", "missing from the list (kept with its last state)"),
+    "loads.change_removed": ("取り消し", "removed"),
+    "loads.show_heading": ("第{load}回の読込: {file}（{kind}）{at}", "Load #{load}: {file} ({kind}) {at}"),
+    "loads.changed_rows": ("変わった行（{n}）", "Rows changed ({n})"),
+    "loads.nothing_changed": ("（変わった行はありません）", "(no row changed)"),
+    "lists.superseded": ("なし（同じ年度により新しい一覧があります）", "none (a newer list of the same year)"),
+    "lists.superseded_stands_in": (
+        "{fy}年度より前の年度のみ（{fy}年度には同じ年度のより新しい一覧があります）",
+        "only the years before FY{fy} (a newer list of FY{fy} stands for its own year)",
+    ),
     "loads.renumbered": ("IDの振り直しとして受付: {reason}", "accepted as a renumbering: {reason}"),
     "backup.wrote": (
         "バックアップを作成しました: {path}（{size} バイト、読込 {loads}件。DuckDB が書き、読み直して確認済み）",
@@ -806,7 +891,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "lists.year": ("{fy}年度（{wareki}）", "FY{fy} ({wareki})"),
     "lists.years": ("{first}〜{last}年度", "FY{first}–{last}"),
     "lists.years_onwards": ("{first}年度（{wareki}）以降", "FY{first} ({wareki}) onwards"),
-    "lists.superseded": ("なし（同じ年度のより新しい一覧があります）", "none (a newer list of the same year)"),
     "lists.stands_in": ("（それより前の年度にも代用）", " (and standing in for earlier years)"),
     "col.load_note": ("備考", "note"),
     "loads.undoes": ("第{load}回の取り消し", "undoes load #{load}"),
@@ -838,7 +922,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "col.format": ("形式", "format"),
     "col.short_term_counts": ("短期 分子/分母", "short-term counts"),
     "col.short_term_ratio": ("短期 実績", "short-term actual"),
-    "col.change": ("変化", "change"),
     "col.status_before": ("状況（前）", "status before"),
     "col.status_after": ("状況（後）", "status after"),
     "col.roles_before": ("数え方（前）", "counted before"),
@@ -1158,7 +1241,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "stage.preliminary": ("速報値", "preliminary"),
     "stage.final": ("確定値", "final"),
     "verdict.word.not_judged_yet": ("判定前", "not judged yet"),
-    "group.terminated": ("中止（途中終了）", "ended early"),
     # ------------------------------------------------------------------ kpi/present/messages.py
     "load.snapshot_is_load_day": (
         "{file}: ファイル名に日付がないため、読み込んだ日（今日 {date}）の一覧として記録しました。別の日の一覧なら、--snapshot YYYY-MM-DD を付けるか、ファイル名に日付を入れてください（テーマ一覧_2026-03-31.csv、テーマ一覧_令和8年3月31日.xlsx など）。",
@@ -1184,7 +1266,6 @@ WORDS: dict[str, tuple[str, str]] = {
         "{file}: {n} rows whose 段階 is blank were left out (not answered yet).",
     ),
     "col.line": ("行", "line"),
-    "col.column": ("列", "column"),
     "load.number": ("#{n}", "#{n}"),
     "load.unchanged_as": (
         "変更なし: 読込 #{n}（{at}）と同じ内容",
@@ -1260,6 +1341,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "--format html writes a file: add --out report.html",
     ),
     # ------------------------------------------------------------------ kpi/present/rows.py
+    "note.no_followups": (
+        "追跡調査の結果が未登録のため長期指標は算出しない（0%ではない）。",
+        "No follow-up surveys loaded: the long-term ratios are not computed (they are not 0%).",
+    ),
     "note.carried": (
         "新しい一覧にないテーマ{n}件は、それを載せた最後の一覧（{dates}）の状態のまま数えている（除くには一覧で「採択取消」とする）。",
         "{n} themes missing from the newer list count with their state in the last list that named them ({dates}); to remove one, mark it 採択取消 (cancelled) in a list.",
@@ -1327,10 +1412,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "note.long_term": (
         "長期（公式）は{fy}年度から判定。{horizon}年経過前で未測定のテーマ{n}件。",
         "The official long-term ratio is judged from FY{fy}; {n} themes have not reached their {horizon}-year point.",
-    ),
-    "note.no_followups": (
-        "追跡調査（followups）が未登録のため長期指標は算出しない（0%ではない）。",
-        "No follow-up surveys loaded: the long-term ratios are not computed (they are not 0%).",
     ),
     "note.no_settings": (
         "目標はプログラム設定（programme.toml）から読む。未登録のため判定しない: kpi load programme.toml",
@@ -1572,13 +1653,15 @@ terminated_themes = "failed"
         "Excel cell holds (the export stopped rather than cut it); --format csv writes it whole",
     ),
     # ------------------------------------------------------------------ kpi/figures/changes.py
+    "changes.same_list": (
+        "--from と --to がどちらも同じ一覧（{date}）を指し、この一覧には訂正前の版がありません（読み込んだ一覧: {lists}）。"
+        "別の一覧の日付を指定してください",
+        "--from and --to both name the list of {date}, which has no earlier version (no same-date correction; lists "
+        "loaded: {lists}); give dates of two different lists",
+    ),
     "changes.before_first": (
         "{date} 以前のテーマ一覧はありません（読み込んだ一覧: {lists}）。--from・--to にはこれらの日付以降を指定してください",
         "no theme list is dated on or before {date} (lists loaded: {lists}); give --from and --to on or after them",
-    ),
-    "changes.same_list": (
-        "--from と --to がどちらも同じ一覧（{date}）を指します（読み込んだ一覧: {lists}）。別の一覧の日付を指定してください",
-        "--from and --to both name the list of {date} (lists loaded: {lists}); give dates of two different lists",
     ),
     "changes.two_lists": (
         "比べるには日付の異なるテーマ一覧が2つ必要です（登録済みの一覧: {lists}）。kpi load --snapshot YYYY-MM-DD themes.csv で読み込んでください",
@@ -1638,6 +1721,7 @@ terminated_themes = "failed"
         "RS 歳出予算現額 {current} yen (当初 {initial} + 補正 {supplementary}); the budget table gives {budget} 億円",
     ),
     # ------------------------------------------------------------------ kpi/load/decode.py
+    "load.duplicate_column": ("{line}行目: 列 {name!r} が重複しています", "line {line}: duplicate column {name!r}"),
     "load.cannot_decode": ("{encoding} として読めません: {detail}", "cannot decode as {encoding}: {detail}"),
     "load.not_utf8_or_cp932": (
         "{line}行目: UTF-8 でも CP932 でもありません（バイト {byte}）。UTF-8 で保存するか --encoding を指定してください",
@@ -1660,7 +1744,6 @@ terminated_themes = "failed"
         "1行目: 見出し行に {columns} 列あります。本当に表ですか",
         "line 1: the header row has {columns} columns; is this really a table?",
     ),
-    "load.duplicate_column": ("1行目: 列 {name!r} が重複しています", "line 1: duplicate column {name!r}"),
     "rule.duplicate_column": ("列が重複しています", "duplicate column"),
     "rule.unclosed_quote": ('ここで開いた引用符（"）が閉じていません', "a quote opened here is never closed"),
     "rule.bad_quoting": ('引用符（"）の使い方が正しくありません: {detail}', "malformed quoting: {detail}"),
@@ -1694,6 +1777,14 @@ terminated_themes = "failed"
         "few (check the header row)",
     ),
     # ------------------------------------------------------------------ kpi/load/files.py
+    "load.skip.lock_file": (
+        "スキップ（Excel や LibreOffice がファイルを開いている間のロックファイル）: {files}",
+        "skipped (lock files Excel or LibreOffice keeps while a file is open): {files}",
+    ),
+    "load.open_in_office": (
+        "{files} は Excel（または LibreOffice）で開かれています（横に {locks} があります）。画面の内容がまだ保存されていないかもしれないため読み込みません。保存して閉じてから、もう一度読み込んでください。何も読み込んでいません",
+        "{files} is open in Excel (or LibreOffice): {locks} lies beside it. What the screen shows may not be saved yet, so it is not read; save and close it, then load again. Nothing was loaded",
+    ),
     "load.skip.not_a_kind": ("スキップ（種類が不明）: {files}", "skipped (not a known kind): {files}"),
     "load.skip.folder": (
         "スキップ（フォルダ。読み込むにはフォルダを指定してください）: {files}",
@@ -1749,6 +1840,14 @@ terminated_themes = "failed"
         "followups*.csv (追跡調査*) and so on, or pass --kind",
     ),
     # ------------------------------------------------------------------ kpi/load/ingest.py
+    "load.note.sheet": (
+        "{file}: シート {sheet} を読みました（このブックのシート: {sheets}）。",
+        "{file}: sheet {sheet} was read (the workbook's sheets: {sheets}).",
+    ),
+    "load.sheet_without_workbook": (
+        "--sheet {sheet}: 読み込むファイルにブック（.xlsx、.xls、.ods）がありません。--sheet はブックのシートを選ぶときに使います",
+        "--sheet {sheet}: none of the files to load is a workbook (.xlsx, .xls, .ods); --sheet chooses a workbook's sheet",
+    ),
     "load.snapshot_name_two_dates": (
         "{path}: ファイル名に二つの日付があります（{first} と {second}）。どちらの日の一覧か分かりません。名前を直すか --snapshot で日付を指定してください",
         "{path}: the file's name gives two dates, {first} and {second}: which day's list is it? Rename it or pass --snapshot",
@@ -1874,9 +1973,9 @@ terminated_themes = "failed"
     ),
     # ------------------------------------------------------------------ kpi/load/sheets.py
     "load.limit_cells": (
-        "最初のシートの使用範囲が大きすぎます（値のあるセルが {far} まで: {rows} 行 × {columns} 列。"
+        "シートの使用範囲が大きすぎます（値のあるセルが {far} まで: {rows} 行 × {columns} 列。"
         "上限は {limit} セル、{max_columns} 列）。離れたセルの値を消してから保存し直してください",
-        "the first sheet's used range is too large (cells with values reach {far}: {rows} rows × {columns} columns; "
+        "the sheet's used range is too large (cells with values reach {far}: {rows} rows × {columns} columns; "
         "the limits are {limit} cells and {max_columns} columns); clear the far cells and save it again",
     ),
     "load.limit_part": (
@@ -1884,6 +1983,19 @@ terminated_themes = "failed"
         "the workbook's part {part} is too large ({size} bytes uncompressed; the limit is {limit})",
     ),
     # ------------------------------------------------------------------ kpi/load/tables.py
+    "load.no_such_sheet": ("ブックに指定のシートがありません", "the workbook has no such sheet"),
+    "rule.no_such_sheet": (
+        "--sheet {sheet} というシートはありません（このブックのシート: {sheets}）",
+        "no sheet named {sheet} (--sheet); the workbook's sheets: {sheets}",
+    ),
+    "load.sheet_ambiguous": (
+        "どのシートを読むか決められません",
+        "cannot tell which sheet to read",
+    ),
+    "rule.sheet_ambiguous": (
+        "{kind} の見出しがそろったシートが複数あります: {holders}（このブックのシート: {sheets}）。読むシートを --sheet で指定してください",
+        "more than one sheet has the {kind} headers: {holders} (the workbook's sheets: {sheets}); choose one with --sheet",
+    ),
     "rule.excel_error": (
         "Excel のエラー値 {value} です（セル {cell}）。数式を直すか値を入れてから保存し直してください",
         "an Excel error value {value} (cell {cell}); fix the formula or enter a value, then save the file again",
@@ -1918,7 +2030,26 @@ terminated_themes = "failed"
         "必須の列がありません（{column} または {alias}）。使わなかった見出し: {unused}（書き間違いがないか確かめてください）",
         "required column missing ({column} or {alias}); headers not used: {unused} (check them for a misspelling)",
     ),
+    "rule.sheet_read": (
+        "読んだシート: {sheet}（このブックのシート: {sheets}）。別のシートを読むには --sheet で指定してください",
+        "sheet read: {sheet} (the workbook's sheets: {sheets}); --sheet chooses another",
+    ),
     # ------------------------------------------------------------------ kpi/load/validate.py
+    "rule.unknown_theme_refused": (
+        "未登録のテーマを書いた行が{n}行あります（{rows}行目）。同じ読み込みのテーマ一覧 {cause} が受け付けられなかったためです。先にその一覧を直してください",
+        "{n} row(s) name themes not registered (rows {rows}) because the themes file {cause} of this load was "
+        "refused; correct that file first",
+    ),
+    "rule.key_in_two_files": (
+        "{files} に同じ {key} があります: {n}件（{lines}行）。同じ読み込みの別のファイルにもある値は、どちらを使うか決められません。一つのファイルにまとめてください",
+        "{key}: {n} also given by another file of this load ({files}; {lines} rows): which should win? Put each in one file only",
+    ),
+    "rule.key_in_two_files_of_a_date": (
+        "{files} は同じ日（{date}）のテーマ一覧です。{n}件のテーマ（{key}）が同じ読み込みの別のファイルにもあります（{lines}行分）。同じ日の一覧は一つのファイルにしてください（古い版をフォルダから除くか、別の日の一覧ならファイル名の日付を直してください）",
+        "{files} are lists of the same date ({date}): {n} themes ({key}) also given by another file of this load "
+        "({lines} rows). Keep one file per date (take the older version out of the folder, or correct the date in "
+        "the name of another day's list)",
+    ),
     "rule.survey_before_end": (
         "調査年度がテーマの終了年度（{end_fy}年度）より前です",
         "the survey year is before the theme ended (FY{end_fy})",
@@ -1930,10 +2061,6 @@ terminated_themes = "failed"
     ),
     "rule.column_missing_plain": ("必須の列がありません", "required column missing"),
     "rule.unknown_column_plain": ("不明な列", "unknown column"),
-    "rule.key_in_two_files": (
-        "{key} が同じ読み込みの別のファイルにもあります",
-        "{key} also given by another file of this load",
-    ),
     "rule.unknown_theme": (
         "未登録のテーマ: 先にそのテーマ一覧を読み込んでください（同じコマンドでも可）",
         "unknown theme: load its themes file first (or in the same command)",
@@ -2234,6 +2361,14 @@ terminated_themes = "failed"
         "this database holds programme {found}, not --programme {asked}",
     ),
     # ------------------------------------------------------------------ kpi/cli/commands/portfolio.py
+    "help.explain": (
+        "指標の内訳: テーマ一覧の全テーマを、分子・分母のみ・結果待ち・まだ数えない・未採択・先導研究（除外）に分け、それぞれのルールとともに示します。\n\n指標: short_term、long_term、long_term_matured。例: kpi explain short_term --as-of 2025 --out 内訳.csv",
+        "What makes up a KPI: every theme of the list in force, as numerator, denominator only, pending, not countable yet, not yet adopted or leading research (excluded), each with its rule.\n\nKPIs: short_term, long_term, long_term_matured. Example: kpi explain short_term --as-of 2025 --out explain.csv",
+    ),
+    "help.opt.out_portfolio": (
+        "書き出すファイル。形式は拡張子で決まります（xlsx と html はファイルのみ）。",
+        "File to write; its extension chooses the format (xlsx and html are files only).",
+    ),
     "help.portfolio": (
         "複数の事業のデータベースを並べて読みます（各ファイルを読み取り専用で ATTACH、複製しない）: 事業ごとのアウトカム指標、見通し、累計執行率、"
         "一覧の日付、ポートフォリオ計（分子・分母の合計）、終了年度別のコホート。読めないファイル（読み込み中、破損、別の版）は理由とともに"
@@ -2247,13 +2382,6 @@ terminated_themes = "failed"
         "Examples: kpi portfolio programmes/ · kpi portfolio a.duckdb b.duckdb --format json · "
         "kpi portfolio programmes/ --explain short_term",
     ),
-    "help.explain": (
-        "指標の内訳: テーマ一覧の全テーマを、分子・分母のみ・結果待ち・まだ数えない・未採択・先導研究（除外）に分け、それぞれのルールとともに示します。\n\n"
-        "指標: short_term、long_term、long_term_matured。例: kpi explain short_term --as-of 2025 --format csv > 内訳.csv",
-        "What makes up a KPI: every theme of the list in force, as numerator, denominator only, pending, not "
-        "countable yet, not yet adopted or leading research (excluded), each with its rule.\n\n"
-        "KPIs: short_term, long_term, long_term_matured. Example: kpi explain short_term --as-of 2025 --format csv > explain.csv",
-    ),
     "help.opt.paths_portfolio": (
         "事業のデータベース（ファイル、またはそれを含むフォルダ）。",
         "Programme databases (files, or folders of them).",
@@ -2263,15 +2391,15 @@ terminated_themes = "failed"
         "Also list the themes behind a KPI (short_term, long_term, long_term_matured).",
     ),
     "help.opt.programme": ("予算事業IDでその事業だけを選ぶ。", "Only the programme of this 予算事業ID."),
-    "help.opt.out_portfolio": (
-        "書き出すファイル（xlsx と html には必須）。",
-        "File to write (required for xlsx and html).",
-    ),
     "help.opt.kpi": (
         "指標: short_term、long_term、long_term_matured。",
         "The KPI: short_term, long_term, long_term_matured.",
     ),
     # ------------------------------------------------------------------ kpi/db/gate.py
+    "out.open_in_office": (
+        "{path} は Excel（または LibreOffice）で開かれています（横に {lock} があります）。保存していない変更があるかもしれないため、--force を付けても置き換えません。保存して閉じてから、もう一度実行してください",
+        "{path} is open in Excel (or LibreOffice): {lock} lies beside it. It may hold unsaved changes, so it is not replaced, even with --force; save and close it, then run the command again",
+    ),
     "out.protected": (
         "{path} はデータベース（またはその記録・バックアップ・復元で残した写し）です。--force を付けても置き換えません。別の書き出し先を指定してください",
         "{path} is a database (or its log, a backup or a copy a restore kept); it is never replaced, even with --force: write somewhere else",
@@ -2310,6 +2438,16 @@ terminated_themes = "failed"
         '予算事業ID {new} の設定ですが、データベースが保持するのは「{name}」（予算事業ID {stored}）です。別の事業の設定ではありませんか。予算事業IDが本当に変わったのなら --renumbered "理由" を付けて読み込んでください',
         "the settings give 予算事業ID {new}, but the database holds 「{name}」 (予算事業ID {stored}). Are they "
         'another programme\'s? If the 予算事業ID really changed, load them with --renumbered "reason"',
+    ),
+    # ------------------------------------------------------------------ kpi/present/tables.py
+    "table.too_wide": (
+        "表が端末の幅（{columns}桁）に収まらないため、数値や変わった値は切らずに折り返して示しました（端末を広げるか、別の --format で全体を出力できます）",
+        "a table is wider than the terminal ({columns} columns): its figures and values are folded onto more lines, never cut (widen the terminal, or use another --format for every cell on one line)",
+    ),
+    # ------------------------------------------------------------------ kpi/figures/history.py
+    "loads.no_such_load": (
+        "第{load}回の読込はありません（最新は第{last}回。kpi loads で確かめてください）",
+        "there is no load #{load} (the latest is #{last}; see kpi loads)",
     ),
 }
 

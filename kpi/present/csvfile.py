@@ -1,4 +1,9 @@
-"""CSV as Excel opens it: RFC 4180 quoting, formula-guarded text, and (for files) BOM and CRLF."""
+"""CSV as Excel opens it: RFC 4180 quoting, formula-guarded text, and (for files) BOM and CRLF.
+
+The formula guard is for CSV only: Excel evaluates a CSV cell that starts with = + - @, so such text is written
+behind a '. In an xlsx workbook a text cell is never a formula, so kpi.present.xlsx writes text as typed. A CSV file
+kpi writes starts with a BOM (Excel then reads UTF-8, not Shift_JIS: kpi.cli.output.Console.emit); CSV on stdout
+never does (a pipe's reader does not expect one)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from kpi.figures.kpis import Kpi
 from kpi.figures.outlook import Pending, ToReach
 from kpi.figures.report import Report, Submission
 from kpi.figures.rs import RS_AMOUNTS
-from kpi.fiscal import wareki
+from kpi.fiscal import calendar_of, machine_time, wareki, zoned
 from kpi.present import labels
 from kpi.present.catalogue import Words
 from kpi.present.csvfile import csv_text
@@ -363,7 +363,8 @@ def build_files(
     when it was written."""
     report, sources = submission.report, submission.sources
     built = tables(report, submission.themes, words)
-    written_at = dt.datetime.now(dt.UTC)
+    zone = calendar_of(report.programme)  # the manifest's times are the programme's calendar's (kpi.fiscal)
+    written_at = zoned(dt.datetime.now(dt.UTC), zone)
     made_at = tag.made_at if tag is not None else written_at
     files: dict[str, bytes] = {}
     if fmt is Format.xlsx:
@@ -408,7 +409,9 @@ def build_files(
             else {}
         ),
         "files": {name: _sha256(data) for name, data in sorted(files.items())},
-        "sources": sources,
+        "sources": [
+            {**s, "loaded_at": machine_time(dt.datetime.fromisoformat(str(s["loaded_at"])), zone)} for s in sources
+        ],
         "written_at": written_at.isoformat(timespec="seconds"),
     }
     files[manifest_name(fmt)] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -34,11 +34,35 @@ class Formats(tuple[Format, ...]):
         raise AttributeError(name)
 
 
+# The extensions that name a format: an --out file so named is written in it, whatever --format's default
+# (kpi.cli.options.settle_format); any other name is written in --format.
+EXTENSIONS = {
+    ".xlsx": Format.xlsx,
+    ".csv": Format.csv,
+    ".json": Format.json,
+    ".html": Format.html,
+    ".htm": Format.html,
+    ".md": Format.markdown,
+    ".markdown": Format.markdown,
+}
+
+
+def named_format(name: str) -> Format | None:
+    """The format a file's name says (its extension, in any case), or None."""
+    dot = name.rfind(".")
+    return EXTENSIONS.get(name[dot:].lower()) if dot > 0 and "/" not in name[dot:] else None
+
+
+def extensions_of(formats: Formats) -> list[str]:
+    """The extensions that name one of the formats (.xlsx, .csv, …), in the order the formats are offered."""
+    return [ext for f in formats for ext, named in EXTENSIONS.items() if named is f]
+
+
 ReportFormat = Formats(Format.table, Format.markdown, Format.csv, Format.json, Format.html)  # kpi report
 TableFormat = Formats(Format.table, Format.markdown, Format.csv, Format.json)  # kpi stagegate, kpi reconcile
 ChangesFormat = Formats(Format.table, Format.markdown, Format.json)  # kpi changes: markdown for a mail
 CheckFormat = Formats(Format.text, Format.json)  # kpi check: a line per KPI
-DueFormat = Formats(Format.table, Format.csv, Format.json)  # kpi followups due: CSV is the survey sheet
+DueFormat = Formats(Format.table, Format.csv, Format.json, Format.xlsx)  # kpi followups due: CSV, xlsx the survey sheet
 ListingFormat = Formats(Format.table, Format.csv, Format.json)  # kpi loads, kpi lists
 PortfolioFormat = Formats(*ReportFormat[:4], Format.xlsx, Format.html)  # kpi portfolio (xlsx, html need --out)
 RecordFormat = Formats(Format.table, Format.csv, Format.json, Format.xlsx)  # kpi submissions, kpi explain

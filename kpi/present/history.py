@@ -1,18 +1,24 @@
-"""`kpi loads` and `kpi lists`: what is loaded, as a table, CSV for Excel or JSON."""
+"""`kpi loads`, `kpi loads show N` and `kpi lists`: what is loaded and what one load changed, as a table, CSV for
+Excel or JSON."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from kpi.db.backup import Copy, Restored
-from kpi.figures.history import ListRecord, LoadRecord
-from kpi.fiscal import wareki
+from kpi.figures.history import ListRecord, LoadChanges, LoadRecord, RowChange
+from kpi.figures.lists import NO_LIST
+from kpi.fiscal import DEFAULT_TIMEZONE, fiscal_year_of, machine_time, shown_time, wareki
 from kpi.present import labels
 from kpi.present.catalogue import Words
+from kpi.present.changes import cell_text, changes_record, kpi_table, status, title
 from kpi.present.formats import Format
-from kpi.present.tables import Column, Table, emit
+from kpi.present.tables import TEXT, Column, Table, block, emit, heading, is_text, text
 
 SHA_SHOWN = 12  # hex digits of a sha256 in the terminal table (CSV and JSON carry all 64)
+ROWS_SHOWN = 1000  # rows of `kpi loads show` as text (a first list of 1,000,000 themes: CSV and JSON carry all)
 
 
 def _snapshot(record: LoadRecord, words: Words) -> str:
@@ -22,13 +28,13 @@ def _snapshot(record: LoadRecord, words: Words) -> str:
     return words("load.snapshot_today", date=day) if record.snapshot_from == "today" else day
 
 
-def load_table(records: list[LoadRecord], words: Words) -> Table:
+def load_table(records: list[LoadRecord], words: Words, timezone: str = DEFAULT_TIMEZONE) -> Table:
     """Every load: number, time, file, kind, the list date of a themes file, rows, inserted, updated, sha256 (cut
     short as text), what it undid or why it reopened a year."""
     columns = [
         Column(words("col.load"), lambda r: f"#{r.load_id}"),
-        Column(words("col.loaded_at"), lambda r: r.loaded_at.strftime("%Y-%m-%d %H:%M")),
-        Column(words("col.file"), lambda r: r.file_name),
+        Column(words("col.loaded_at"), lambda r: shown_time(r.loaded_at, timezone)),
+        Column(words("col.file"), lambda r: r.file_name, TEXT),
         Column(words("col.kind"), lambda r: words(labels.KIND[r.kind])),
         Column(words("col.snapshot"), lambda r: _snapshot(r, words)),
         Column(words("col.rows"), lambda r: r.rows, "count"),
@@ -53,10 +59,10 @@ def _note(record: LoadRecord, words: Words) -> str:
     return " · ".join(notes)
 
 
-def _load_json(record: LoadRecord) -> dict[str, Any]:
+def _load_json(record: LoadRecord, timezone: str = DEFAULT_TIMEZONE) -> dict[str, Any]:
     return {
         "load": record.load_id,
-        "loaded_at": record.loaded_at.isoformat(timespec="seconds"),
+        "loaded_at": machine_time(record.loaded_at, timezone),
         "file": record.file_name,
         "sha256": record.sha256,
         "kind": record.kind,
@@ -71,13 +77,107 @@ def _load_json(record: LoadRecord) -> dict[str, Any]:
     }
 
 
-def render_loads(records: list[LoadRecord], fmt: Format, words: Words) -> str | bytes:
-    """`kpi loads` in a format."""
-    return emit(load_table(records, words), fmt, json=[_load_json(r) for r in records], empty=words("loads.none"))
+def render_loads(records: list[LoadRecord], fmt: Format, words: Words, timezone: str = DEFAULT_TIMEZONE) -> str | bytes:
+    """`kpi loads` in a format, its times in the programme's calendar (`timezone`)."""
+    json = [_load_json(r, timezone) for r in records]
+    return emit(load_table(records, words, timezone), fmt, json=json, empty=words("loads.none"))
+
+
+# What happened to a row a load changed (kpi.figures.history.RowChange.change).
+CHANGE = {
+    "added": "loads.change_added",
+    "changed": "loads.change_changed",
+    "missing": "loads.change_missing",
+    "removed": "loads.change_removed",
+}
+
+
+def _plain(value: object) -> object:
+    """A stored value as the user wrote it: an amount without trailing zeros, a date in ISO form."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f").rstrip("0")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _shown(row: RowChange, value: object, words: Words) -> str:
+    """A changed value as the lists and files show it: a theme's status and item by their names, none as —."""
+    if value is None:
+        return "—"
+    if row.kind == "themes":
+        return status(str(value), words) if row.column == "status" else cell_text(row.column, str(value), words)
+    return str(_plain(value))
+
+
+def _kind(kind: str, words: Words) -> str:
+    """A kind of row by its name (the RS tables by their own: rs_budget, rs_indicators, rs_values)."""
+    return words(labels.KIND[kind]) if kind in labels.KIND else kind
+
+
+def row_change_table(changes: LoadChanges, words: Words, limit: int | None = None) -> Table:
+    """The rows a load changed (the first `limit`): kind, key, what happened, the column, before and after."""
+    columns = [
+        Column(words("col.kind"), lambda r: _kind(r.kind, words)),
+        Column(words("col.key"), lambda r: r.key),
+        Column(words("col.change"), lambda r: words(CHANGE[r.change])),
+        Column(
+            words("col.column"),
+            lambda r: words(labels.FIELD[r.column]) if r.kind == "themes" and r.column in labels.FIELD else r.column,
+        ),
+        Column(words("col.before"), lambda r: _shown(r, r.before, words)),
+        Column(words("col.after"), lambda r: _shown(r, r.after, words)),
+    ]
+    return Table.of("load_changes", columns, changes.rows[:limit])
+
+
+def _load_heading(record: LoadRecord, words: Words, timezone: str) -> str:
+    """The load: its number, file, kind (and list date), time, and what it undid or why it reopened a year."""
+    kind = words(labels.KIND[record.kind])
+    day = _snapshot(record, words)
+    return words(
+        "loads.show_heading",
+        load=record.load_id,
+        file=record.file_name,
+        kind=f"{kind} {day}".strip(),
+        at=shown_time(record.loaded_at, timezone),
+    ) + (f" · {_note(record, words)}" if _note(record, words) else "")
+
+
+def _json_value(value: object) -> object:
+    """A changed value in JSON: an amount as a number, a date in ISO form."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return _plain(value)
+
+
+def render_load_changes(
+    changes: LoadChanges, fmt: Format, words: Words, timezone: str = DEFAULT_TIMEZONE
+) -> str | bytes:
+    """`kpi loads show N` in a format: the load (its time in the programme's calendar), the rows it changed, and
+    for a theme list the KPIs before and after."""
+    if not is_text(fmt):
+        table = row_change_table(changes, words)
+        rows = [{**r._asdict(), "before": _json_value(r.before), "after": _json_value(r.after)} for r in changes.rows]
+        themes = changes_record(changes.themes) if changes.themes else None
+        return emit(table, fmt, json={"load": _load_json(changes.record, timezone), "changes": rows, "themes": themes})
+    out = [_load_heading(changes.record, words, timezone)]
+    if changes.themes is not None:
+        out.append(title(changes.themes, words))
+    table = row_change_table(changes, words, ROWS_SHOWN)
+    more = len(changes.rows) - len(table.rows)
+    cut = [words("loads.more_rows", n=f"{more:,}")] if more > 0 else []
+    title_line = words("loads.changed_rows", n=len(changes.rows))
+    out += ["", *block(title_line, table, fmt, words("loads.nothing_changed"), *cut)]
+    if changes.themes is not None and changes.themes.before.list_id != NO_LIST:
+        out += [heading(words("changes.kpis"), fmt), text(kpi_table(changes.themes, words), fmt)]
+    return "\n".join(out).rstrip() + "\n"
 
 
 def stands_for(record: ListRecord, words: Words) -> str:
     """The fiscal years whose figures read a list, in words."""
+    if record.first_fy is None and record.stands_in:  # (one sentence, not two parentheses run together)
+        return words("lists.superseded_stands_in", fy=fiscal_year_of(record.snapshot))
     if record.first_fy is None:
         text = words("lists.superseded")
     elif record.last_fy is None:

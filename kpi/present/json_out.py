@@ -12,6 +12,7 @@ from kpi.figures.report import Report
 from kpi.figures.stagegate import StageGate
 from kpi.figures.status import GROUPS, LISTS, ThemeList
 from kpi.figures.submissions import Standing
+from kpi.fiscal import DEFAULT_TIMEZONE, calendar_of, machine_time
 from kpi.present.numbers import as_float
 
 
@@ -243,15 +244,16 @@ def rs(report: Report) -> dict[str, Any] | None:
     }
 
 
-def standing_json(standing: Standing | None) -> dict[str, Any] | None:
-    """The latest submission for the year and the figures that differ from it, for JSON."""
+def standing_json(standing: Standing | None, timezone: str = DEFAULT_TIMEZONE) -> dict[str, Any] | None:
+    """The latest submission for the year and the figures that differ from it, for JSON (its time in the programme's
+    calendar, `timezone`)."""
     if standing is None:
         return None
     s = standing.submission
     return {
         "submission": s.submission_id,
         "stage": s.stage,
-        "made_at": s.made_at.isoformat(timespec="seconds"),
+        "made_at": machine_time(s.made_at, timezone),
         "differs": bool(standing.differences),
         "differences": [{"figure": x.figure, "submitted": x.before, "now": x.after} for x in standing.differences],
     }
@@ -285,5 +287,5 @@ def report_json(report: Report) -> dict[str, Any]:
         "evaluation": evaluation(report),
         "rs": rs(report),
         "known_at_load": report.known_at.load_id if report.known_at else None,
-        "latest_submission": standing_json(report.standing),
+        "latest_submission": standing_json(report.standing, calendar_of(report.programme)),
     }

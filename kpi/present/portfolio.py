@@ -21,7 +21,7 @@ from kpi.present.formats import Format
 from kpi.present.messages import message
 from kpi.present.numbers import as_float, number, percent
 from kpi.present.rows import outlook_line, placement_notes, verdict_text
-from kpi.present.tables import Column, Table, emit, heading, is_file, is_text, markdown_text, text
+from kpi.present.tables import TEXT, Column, Table, emit, heading, is_file, is_text, markdown_text, text
 
 ROLE = {
     "numerator": "explain.role.numerator",
@@ -84,7 +84,7 @@ def programme_table(result: Portfolio, words: Words, inert: bool = False) -> Tab
     `inert`, the programmes' names made inert as markdown (they are data)."""
     name = (lambda p: markdown_text(_name(p, words))) if inert else (lambda p: _name(p, words))
     columns = [
-        Column(words("col.programme"), name),
+        Column(words("col.programme"), name, TEXT),
         Column(words("html.project_id"), lambda p: p.report.programme.project_id if p.report.programme else ""),
         Column(words("col.snapshot"), lambda p: p.report.snapshot.date.isoformat() if p.report.snapshot else ""),
         *(Column(words(labels.KPI[s.key].name, horizon=3), _kpi_of(i, words)) for i, s in enumerate(KPIS)),
@@ -108,7 +108,7 @@ def _kpi_of(index: int, words: Words) -> Callable[[Programme], str]:
 def cohort_table(result: Portfolio, words: Words) -> Table:
     """Each programme's themes by the year they ended, then the portfolio's."""
     columns = [
-        Column(words("col.programme"), lambda lc: lc[0]),
+        Column(words("col.programme"), lambda lc: lc[0], TEXT),
         Column(words("col.end_fy"), lambda lc: lc[1].end_fy),
         Column(words("col.themes"), lambda lc: lc[1].themes),
         Column(
@@ -185,7 +185,7 @@ def portfolio_text(result: Portfolio, words: Words, fmt: Format = Format.table) 
         assert first is not None
         name = words(labels.KPI[first.kpi].name, horizon=first.horizon_years)
         columns = [
-            Column(words("col.programme"), lambda p: _name(p, words)),
+            Column(words("col.programme"), lambda p: _name(p, words), TEXT),
             *(Column(words(ROLE[r]), _role_count(r)) for r in ROLES),
             Column(words("group.total"), lambda p: len(p.explained.themes)),
         ]
@@ -321,12 +321,12 @@ def explain_table(e: Explained, words: Words) -> Table:
     columns = [
         Column(words("col.theme_id"), lambda t: t.theme_id),
         Column(words("col.role"), lambda t: words(ROLE[t.role])),
-        Column(words("col.rule"), lambda t: rule_text(e, t.role, t.reason, words)),
+        Column(words("col.rule"), lambda t: rule_text(e, t.role, t.reason, words), TEXT),
         Column(words("col.status"), lambda t: words(labels.STATUS[t.status])),
         Column(words("col.end_fy"), lambda t: t.end_fy),
         Column(words("col.carried_from"), lambda t: t.carried_from.isoformat() if t.carried_from else ""),
-        Column(words("col.organizations"), lambda t: t.organizations),
-        Column(words("col.title"), lambda t: t.title),
+        Column(words("col.organizations"), lambda t: t.organizations, TEXT),
+        Column(words("col.title"), lambda t: t.title, TEXT),
     ]
     return Table.of("explain", columns, e.themes, title=words("sheet.explain"))
 

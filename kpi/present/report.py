@@ -29,9 +29,11 @@ def report_notes(report: Report, words: Words) -> list[str]:
     """Under the heading: the load a --known-at read is as of; figures that differ from the latest submission."""
     if report.known_at is None and (report.standing is None or not report.standing.differences):
         return []  # (kpi.present.submissions and the export tables it builds on are not imported: start-up time)
+    from kpi.fiscal import calendar_of
     from kpi.present.submissions import known_at_line, standing_line
 
-    return [line for line in (known_at_line(report.known_at, words), standing_line(report.standing, words)) if line]
+    known_at = known_at_line(report.known_at, words, calendar_of(report.programme))
+    return [line for line in (known_at, standing_line(report.standing, words)) if line]
 
 
 def report_text(report: Report, words: Words, fmt: Format = Format.table) -> str:

@@ -19,7 +19,7 @@ from kpi.fiscal import wareki
 from kpi.present import labels
 from kpi.present.catalogue import Words
 from kpi.present.numbers import DASH, mean, number, oku, percent
-from kpi.present.tables import Column, Table
+from kpi.present.tables import TEXT, Column, Table
 
 
 def kpi_name(kpi: Kpi, horizon: int, words: Words, form: str = "name") -> str:
@@ -281,8 +281,8 @@ def theme_list(themes: ThemeList, words: Words) -> Table:
         Column(words("col.theme_id"), lambda r: r.theme_id),
         Column(words("col.item"), lambda r: item_label(r.item, words)),
         Column(words("col.element"), lambda r: r.element),
-        Column(words("col.organizations"), lambda r: r.organizations),
-        Column(words("col.title"), lambda r: r.title),
+        Column(words("col.organizations"), lambda r: r.organizations, TEXT),
+        Column(words("col.title"), lambda r: r.title, TEXT),
         Column(words("col.end_fy"), lambda r: str(r.end_fy)),
         Column(words("col.status"), lambda r: words(labels.STATUS[r.status])),
     ]
@@ -342,7 +342,7 @@ def evaluation(report: Report, words: Words) -> Table:
     """The working group's grades by criterion and member, and each criterion's score."""
     ev = report.evaluation
     columns = [
-        Column(words("col.criterion"), lambda c: c.criterion),
+        Column(words("col.criterion"), lambda c: c.criterion, TEXT),
         *(Column(m, _grade(m)) for m in ev.members),
         Column(words("col.score"), lambda c: mean(c.score, 1)),
     ]

@@ -4,6 +4,8 @@ differ from the latest submission for the year, and what `kpi export` and `kpi u
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -12,10 +14,11 @@ from kpi.db.submissions import Stored
 from kpi.db.versions import KnownLoad, Undone
 from kpi.figures.kpis import KPIS
 from kpi.figures.submissions import FIGURE_ORDER, Diff, Standing
+from kpi.fiscal import DEFAULT_TIMEZONE, machine_time, shown_time
 from kpi.present import labels
 from kpi.present.catalogue import Words
 from kpi.present.formats import Format
-from kpi.present.numbers import percent
+from kpi.present.numbers import number, percent
 from kpi.present.tables import Column, Table, emit, is_file, is_text, text
 
 PART = {
@@ -28,6 +31,7 @@ STATUS_FIGURE = {
     "status_summary.achieved": "group.achieved",
     "status_summary.on_track": "group.on_track",
     "status_summary.delayed_or_not_achieved": "group.delayed_or_not_achieved",
+    "status_summary.terminated": "group.terminated",
     "status_summary.total": "group.total",
 }
 BUDGET_FIGURE = {
@@ -72,14 +76,22 @@ def figure_name(name: str, words: Words, horizon: Any = 3) -> str:
 
 
 def figure_value(name: str, value: Any, words: Words) -> str:
-    """A figure's value as the report shows it: a ratio as a percentage, a verdict in words, '—' for none."""
+    """A figure's value as the report shows it: a ratio as a percentage, a verdict in words, counts and amounts
+    with separators (27,759, never 27759.00000000), '—' for none."""
     if value is None:
         return "—"
     if name.endswith(".ratio"):
         return percent(Fraction(str(value)))
     if name.endswith(".verdict"):
         return words(labels.VERDICT_WORD[str(value)])
+    if (isinstance(value, int | float | Decimal) and not isinstance(value, bool)) or _is_amount(value):
+        return number(Fraction(str(value)))
     return str(value)
+
+
+def _is_amount(value: Any) -> bool:
+    """A number the register keeps as text (an amount in 億円 with its decimals: "4250.00000000")."""
+    return isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?", value) is not None
 
 
 def stage_word(stage: str, words: Words) -> str:
@@ -95,10 +107,10 @@ def _wareki(fy: int) -> str:
     return wareki(fy)
 
 
-def _register_json(s: Stored) -> dict[str, Any]:
+def _register_json(s: Stored, timezone: str) -> dict[str, Any]:
     return {
         "submission": s.submission_id,
-        "made_at": s.made_at.isoformat(timespec="seconds"),
+        "made_at": machine_time(s.made_at, timezone),
         "as_of_fy": s.as_of_fy,
         "stage": s.stage,
         "known_at_load": s.load_id,
@@ -110,12 +122,12 @@ def _register_json(s: Stored) -> dict[str, Any]:
     }
 
 
-def register_table(records: list[Stored], words: Words) -> Table:
+def register_table(records: list[Stored], words: Words, timezone: str = DEFAULT_TIMEZONE) -> Table:
     """Every submission: number, time, year, stage, the load it was computed from, format, the short-term KPI."""
     short = KPIS[0].key
     columns = [
         Column(words("col.submission"), lambda s: f"#{s.submission_id}"),
-        Column(words("col.loaded_at"), lambda s: s.made_at.strftime("%Y-%m-%d %H:%M")),
+        Column(words("col.loaded_at"), lambda s: shown_time(s.made_at, timezone)),
         Column(words("col.as_of"), lambda s: words("report.as_of", fy=s.as_of_fy, wareki=_wareki(s.as_of_fy))),
         Column(words("col.stage"), lambda s: stage_word(s.stage, words)),
         Column(words("col.load"), lambda s: f"#{s.load_id}"),
@@ -132,10 +144,10 @@ def register_table(records: list[Stored], words: Words) -> Table:
     return Table.of("submissions", columns, records, title=words("sheet.submissions"))
 
 
-def render_register(records: list[Stored], fmt: Format, words: Words) -> str | bytes:
+def render_register(records: list[Stored], fmt: Format, words: Words, timezone: str) -> str | bytes:
     """`kpi submissions` in a format."""
-    json = [_register_json(r) for r in records]
-    return emit(register_table(records, words), fmt, json=json, empty=words("submission.none"))
+    json = [_register_json(r, timezone) for r in records]
+    return emit(register_table(records, words, timezone), fmt, json=json, empty=words("submission.none"))
 
 
 def figure_table(figures: dict[str, Any], words: Words) -> Table:
@@ -149,22 +161,22 @@ def figure_table(figures: dict[str, Any], words: Words) -> Table:
     return Table.of("figures", columns, [n for n in names if n in figures], title=words("sheet.figures"))
 
 
-def render_one(s: Stored, fmt: Format, words: Words) -> str | bytes:
+def render_one(s: Stored, fmt: Format, words: Words, timezone: str) -> str | bytes:
     """One submission: what it was, and every figure it carried."""
     figures = figure_table(s.figures, words)
     if not is_text(fmt):
-        return emit(figures, fmt, json=_register_json(s))
+        return emit(figures, fmt, json=_register_json(s, timezone))
     files = "\n".join(f"  {name}  {sha}" for name, sha in s.files.items())
-    heading = words("submission.heading", **_heading(s, words))
+    heading = words("submission.heading", **_heading(s, words, timezone))
     return f"{heading}\n\n{text(figures)}\n\n{words('submission.files')}\n{files}\n"
 
 
-def _heading(s: Stored, words: Words) -> dict[str, Any]:
+def _heading(s: Stored, words: Words, timezone: str) -> dict[str, Any]:
     return {
         "n": s.submission_id,
         "stage": stage_word(s.stage, words),
         "as_of": words("report.as_of", fy=s.as_of_fy, wareki=_wareki(s.as_of_fy)),
-        "made": s.made_at.strftime("%Y-%m-%d %H:%M"),
+        "made": shown_time(s.made_at, timezone),
         "load": s.load_id,
     }
 
@@ -295,13 +307,13 @@ def read(con: Any, action: str | None, numbers: list[int]) -> Result:
     return register.every(con)
 
 
-def render(result: Result, fmt: Format, words: Words) -> str | bytes:
-    """What `kpi submissions` prints (or writes with --out)."""
+def render(result: Result, fmt: Format, words: Words, timezone: str = DEFAULT_TIMEZONE) -> str | bytes:
+    """What `kpi submissions` prints (or writes with --out), its times in the programme's calendar (`timezone`)."""
     if isinstance(result, list):
-        return render_register(result, fmt, words)
+        return render_register(result, fmt, words, timezone)
     if isinstance(result, Diff):
         return render_diff(result, fmt, words)
-    return render_one(result, fmt, words)
+    return render_one(result, fmt, words, timezone)
 
 
 # ---------------------------------------------------------------------------- lines other commands add
@@ -328,11 +340,11 @@ def standing_line(standing: Standing | None, words: Words) -> str | None:
     )
 
 
-def known_at_line(load: KnownLoad | None, words: Words) -> str | None:
-    """「第3回の読込の直後の時点（2026-04-02 10:15）」: what a --known-at read is as of."""
+def known_at_line(load: KnownLoad | None, words: Words, timezone: str = DEFAULT_TIMEZONE) -> str | None:
+    """「第3回の読込の直後の時点（2026-04-02 10:15 JST）」: what a --known-at read is as of."""
     if load is None:
         return None
-    return words("known_at.line", load=load.load_id, at=load.loaded_at.strftime("%Y-%m-%d %H:%M"))
+    return words("known_at.line", load=load.load_id, at=shown_time(load.loaded_at, timezone))
 
 
 def submitted_lines(number: int, stage: str, written: list[Path], again: bool, words: Words) -> str:

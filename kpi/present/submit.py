@@ -74,9 +74,10 @@ def submit(
                 with transaction(con, kept="submission.kept"):
                     content, figures, load_id = _read(con, as_of, known_at)
                     number = register.next_id(con)  # (this process holds the database: no other takes the number)
+                    made_at = made_at.astimezone(zone_of(content.report.programme))  # (the manifest says +09:00)
                     files = build_files(content, words, encoding, fmt, Tag(number, stage, made_at, load_id))
                     written_as = (str(fmt), str(encoding) if fmt is Format.csv else None, str(words.lang))
-                    local = made_at.astimezone(zone_of(content.report.programme)).replace(tzinfo=None)
+                    local = made_at.replace(tzinfo=None)  # (the register keeps the programme's calendar's time)
                     written = placing.enter_context(files_in_place(out, files, force))
                     fy, hashes = content.report.as_of_fy, data_hashes(files)
                     register.add(con, number, fy, stage, load_id, local, written_as, figures, hashes, __version__)
@@ -151,7 +152,7 @@ def resubmit(store: Store, number: int, out: Path, force: bool) -> Submitted:
     with store.reading(stored.load_id) as con:
         content = submission(con, stored.as_of_fy)
         programme = content.report.programme
-    made_at = stored.made_at.replace(tzinfo=zone_of(programme)).astimezone(dt.UTC)
+    made_at = stored.made_at.replace(tzinfo=zone_of(programme))
     words = Words(Lang(stored.lang))
     fmt = Format(stored.format)
     encoding = OutEncoding(stored.encoding) if stored.encoding else OutEncoding.utf_8_sig

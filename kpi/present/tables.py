@@ -18,8 +18,13 @@ from kpi.present.formats import Format
 # The width aligned tables must fit (a terminal's columns), or None: set once per command by kpi.cli.app.
 _WIDTH: ContextVar[int | None] = ContextVar("kpi_table_width", default=None)
 NARROWEST = 6  # a shortened text column keeps at least this many terminal columns
+READABLE_TEXT = 20  # and this many before any header is folded
+WORTH_FOLDING = 4  # a header is folded onto two lines only when that makes its column this much narrower
+FOLDED_NARROWEST = 16  # a folded cell keeps lines of this many (a table narrower still is shown wider)
 GAP = 2  # tabulate's "simple" format puts two spaces between columns
 HEADER_PADDING = 2  # and makes each column at least its header's width plus two
+TOO_WIDE = "table.too_wide"  # the notice of a table wider than the terminal, even with its text shortened
+TEXT = "text"  # the kind of a column of free text (a title, a name) that gives way on a narrow terminal
 
 
 @contextmanager
@@ -33,11 +38,10 @@ def fitting(width: int | None) -> Iterator[None]:
 
 
 def display_width(text: str) -> int:
-    """Columns a text takes on a terminal (East Asian wide characters count two)."""
+    """Columns a text takes on a terminal (East Asian wide characters count two; its longest line)."""
     from wcwidth import wcswidth
 
-    width = wcswidth(text)
-    return width if width >= 0 else len(text)
+    return max((max(wcswidth(line), 0) or len(line) for line in text.split("\n")), default=0)
 
 
 def shorten(text: str, width: int) -> str:
@@ -56,31 +60,96 @@ def shorten(text: str, width: int) -> str:
     return "".join(kept) + "…"
 
 
+def folded(text: str, width: int) -> str:
+    """Text on lines of at most `width` columns, broken only where a line may break (kpi.present.wrap): no word,
+    number or fraction is ever split."""
+    from kpi.present.wrap import wrap
+
+    return "\n".join(line for part in text.split("\n") for line in (wrap(part, width) or [""]))
+
+
+def _longest_piece(text: str) -> int:
+    """The widest piece of a text that a line cannot break (a word, a number)."""
+    return display_width(folded(text, 1)) if text else 0
+
+
+@dataclass
+class _Fit:
+    """One column's widths as the table is fitted: as wide as it is, and as narrow as each step may make it."""
+
+    natural: int  # its header (with tabulate's padding) or its widest cell
+    cells: int  # its widest cell
+    header: int  # its header's width
+    give_way: bool  # free text, shortened with … when the table must be narrower
+    limit: int  # as wide as it is made so far
+
+    def floor(self, step: str, header_piece: int, cell_piece: int) -> int:
+        """How narrow the column may become in a step: free text shortened to a readable width, then every header
+        folded onto two lines, then free text shortened as far as it goes, then the other cells folded."""
+        header = max(header_piece, -(-self.header // 2) + 1) + HEADER_PADDING
+        if self.header + HEADER_PADDING - header < WORTH_FOLDING:  # (not worth a second line)
+            header = self.header + HEADER_PADDING
+        if step == "shorten":
+            return min(self.limit, READABLE_TEXT) if self.give_way else self.limit
+        if step == "header":
+            return max(self.cells if not self.give_way else self.limit, header)
+        if step == "shorten further":
+            return NARROWEST if self.give_way else self.limit
+        return self.limit if self.give_way else max(cell_piece, header, min(self.cells, FOLDED_NARROWEST))
+
+
 def fit(
-    headers: Sequence[str], rows: list[list[str]], aligns: list[str], width: int
-) -> tuple[list[str], list[list[str]]]:
-    """Headers and rows whose widest text columns (headers too) are shortened with … until the table fits
-    `width`; numbers never are."""
+    headers: Sequence[str], rows: list[list[str]], aligns: list[str], width: int, give_way: Sequence[bool] = ()
+) -> tuple[list[str], list[list[str]], bool]:
+    """Headers and rows made to fit `width` columns, and whether they could not: first the free-text columns
+    (`give_way`: titles, names) are shortened with … to a readable width, then long headers are folded onto two
+    lines, then the free text is shortened further, then the other cells are folded onto more lines at their spaces
+    and between full-width characters. A figure or any other cell is never cut; a table that needed its cells folded
+    or is still wider says so (True); one still wider is shown whole (the terminal wraps its lines)."""
     count = len(aligns)
-    heads = [display_width(str(headers[i])) if i < len(headers) else 0 for i in range(count)]
-    cells = [max([0, *(display_width(r[i]) for r in rows if i < len(r))]) for i in range(count)]
-    widths = [max(heads[i] + HEADER_PADDING, cells[i]) for i in range(count)]
-    limits = list(widths)
-    excess = sum(widths) + GAP * (count - 1) - width
-    while excess > 0:
-        shrinkable = [i for i in range(count) if aligns[i] == "left" and limits[i] > NARROWEST]
-        if not shrinkable:
-            break
-        widest = max(shrinkable, key=lambda i: limits[i])
-        cut = min(excess, limits[widest] - NARROWEST)
-        limits[widest] -= cut
-        excess -= cut
-    shown = [
-        shorten(str(h), limits[i] - HEADER_PADDING) if i < count and limits[i] < widths[i] else str(h)
-        for i, h in enumerate(headers)
-    ]
-    body = [[shorten(c, limits[i]) if i < count and limits[i] < cells[i] else c for i, c in enumerate(r)] for r in rows]
-    return shown, body
+    heads = [str(headers[i]) if i < len(headers) else "" for i in range(count)]
+    columns = []
+    for i in range(count):
+        cells = max([0, *(display_width(r[i]) for r in rows if i < len(r))])
+        header = display_width(heads[i])
+        natural = max(header + HEADER_PADDING, cells)
+        columns.append(_Fit(natural, cells, header, i < len(give_way) and give_way[i], natural))
+    excess = sum(c.natural for c in columns) + GAP * (count - 1) - width
+    if excess <= 0:
+        return list(headers), rows, False
+    header_pieces = [_longest_piece(h) for h in heads]
+    cell_pieces = [max([0, *(_longest_piece(r[i]) for r in rows if i < len(r))]) for i in range(count)]
+    folded_cells = False
+    for step in ("shorten", "header", "shorten further", "fold"):
+        while excess > 0:
+            room = {i: c.limit - c.floor(step, header_pieces[i], cell_pieces[i]) for i, c in enumerate(columns)}
+            room = {i: r for i, r in room.items() if r > 0}
+            if not room:
+                break
+            widest = max(room, key=lambda i: (columns[i].limit, room[i]))
+            level = max([columns[i].limit for i in room if i != widest], default=0)  # cut the widest down to the next
+            cut = min(excess, room[widest], max(columns[widest].limit - level, 1))
+            columns[widest].limit -= cut
+            excess -= cut
+            folded_cells |= step == "fold"
+    shown = [_header(h, c) for h, c in zip(heads, columns, strict=True)] + list(headers[count:])
+    body = [[_cell(cell, columns[i]) if i < count else cell for i, cell in enumerate(r)] for r in rows]
+    return shown, body, folded_cells or excess > 0
+
+
+def _header(header: str, column: _Fit) -> str:
+    """A header within its column's width: folded onto more lines, a free-text column's shortened on one."""
+    room = column.limit - HEADER_PADDING
+    if column.header <= room:
+        return header
+    return shorten(header, room) if column.give_way else folded(header, max(room, 1))
+
+
+def _cell(cell: str, column: _Fit) -> str:
+    """A cell within its column's width: free text shortened with …, any other cell folded, never cut."""
+    if display_width(cell) <= column.limit:
+        return cell
+    return shorten(cell, column.limit) if column.give_way else folded(cell, column.limit)
 
 
 _NUMERIC = re.compile(r"^[-+]?[\d,]*\.?\d+%?(?:\s*[※*])?$|^—$|^#\d+$|^\d+/\d+$|^—/\d+$")
@@ -117,8 +186,11 @@ def markdown_text(text: Any) -> str:
     return _LINE_MARKUP.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", markdown_cell(text))
 
 
-def tabulated(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table") -> str:
-    """A table as aligned text (fmt 'table'), markdown (fmt 'markdown') or headerless text (fmt 'plain')."""
+def tabulated(
+    headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table", kinds: Sequence[str] = ()
+) -> str:
+    """A table as aligned text (fmt 'table'), markdown (fmt 'markdown') or headerless text (fmt 'plain'); aligned
+    text on a terminal fits its width (`fit`: the columns whose kind is TEXT give way), or says that it cannot."""
     from tabulate import tabulate
 
     if fmt == "markdown":
@@ -130,7 +202,9 @@ def tabulated(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = 
     aligns = alignments(rows, width) if rows else None
     fit_to = _WIDTH.get()
     if fmt == "table" and fit_to is not None and aligns is not None:
-        headers, cells = fit(headers, cells, aligns, fit_to)
+        headers, cells, too_wide = fit(headers, cells, aligns, fit_to, [kind == TEXT for kind in kinds])
+        if too_wide:
+            _say_too_wide(fit_to)
     shown: str = tabulate(
         cells,
         headers=list(headers) if fmt != "plain" else (),
@@ -141,14 +215,26 @@ def tabulated(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = 
     return shown
 
 
+def _say_too_wide(columns: int) -> None:
+    """The notice that a table is wider than the terminal (said once after the command, however many are)."""
+    from kpi.db.notices import notice, notices
+
+    told = notices()
+    for key, params in told:
+        notice(key, **params)
+    if all(key != TOO_WIDE for key, _ in told):
+        notice(TOO_WIDE, columns=columns)
+
+
 # ---------------------------------------------------------------------------- the model
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column: its header, how an item gives its cell (exact), what its numbers are (kpi.present.xlsx.NUMBER_FORMATS:
-    year, count, oku, yen, percent, mean, score, id; "" for text and general numbers: a workbook shows them so), and
-    how aligned text and markdown show the cell when they show it otherwise (a sha256 cut short)."""
+    """One column: its header, how an item gives its cell (exact), its kind — what its numbers are
+    (kpi.present.xlsx.NUMBER_FORMATS: year, count, oku, yen, percent, mean, score, id), TEXT for free text that gives
+    way on a narrow terminal (a title, a name: shortened with …), "" for any other cell (never cut) — and how aligned
+    text and markdown show the cell when they show it otherwise (a sha256 cut short)."""
 
     header: str
     cell: Callable[[Any], Any]
@@ -230,7 +316,7 @@ def emit(
 
 def text(table: Table, fmt: Format = Format.table) -> str:
     """A table as aligned text (Format.table) or markdown (Format.markdown), without its last line break."""
-    return tabulated(table.headers, table.text_rows, str(fmt))
+    return tabulated(table.headers, table.text_rows, str(fmt), table.formats)
 
 
 def heading(title: str, fmt: Format) -> str:

@@ -1,10 +1,13 @@
-"""The submission as one xlsx workbook, formatted as an office would by hand.
+"""The submission as one xlsx workbook, formatted as an office would by hand, and printable on A4.
 
 A first sheet says what the workbook is (programme, 予算事業ID, as-of year, kpi's version, export time, the
-source files); then a sheet per table, named in the user's language. Text is written as text (formula-guarded),
-numbers as numbers with the format of their column (percentages as 0.0%, 億円 and counts with thousands
-separators, years without), each column as wide as its content in East Asian width, the header row frozen
-and filterable, printed landscape one page wide with the header on every page.
+source files); then a sheet per table, named in the user's language. Text is written as typed: a text cell of an
+xlsx is never a formula, so the CSV files' formula guard (a leading ') is not added here. Numbers are numbers with
+the format of their column (percentages as 0.0%, 億円 and counts with thousands separators, years without). Each
+column is as wide as its content in East Asian width, up to a bound beyond which its text wraps onto more lines (the
+row grows: no text is cut); the header row is frozen and filterable. Each sheet prints on A4, one page wide, upright
+when its columns fit the width of a portrait page and landscape otherwise, its header row on every page, the sheet's
+name and the page number in the margins.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from fractions import Fraction
 from typing import Any, Protocol
 
 from kpi.errors import CannotExport
-from kpi.present.csvfile import guard
 from kpi.present.numbers import Percent
 
 # A column's kind (kpi.present.export.Table.formats) → Excel's number format; "" is General.
@@ -33,7 +35,13 @@ NUMBER_FORMATS = {
     "score": "0.0",
 }
 FRACTIONAL = {"oku": "#,##0.00"}  # an amount that is not whole keeps its two decimals
-MIN_WIDTH, MAX_WIDTH = 6, 60  # in characters of the default font; a full-width character counts two
+MIN_WIDTH, MAX_WIDTH = 6, 50  # in characters of the default font (a full-width character counts two); text wider wraps
+HEADER_WRAP = 6  # a header wider than this wraps onto more lines rather than widen its column
+TEXT_NARROWEST = 16  # a text column of a sheet too wide for a landscape page narrows to this, its cells wrapping
+LINE_HEIGHT = 18  # points a line of wrapped text takes (Japanese text in an 11 pt font)
+PORTRAIT = 95  # the columns (of the default font) a portrait A4 page holds at full size; a wider sheet is landscape
+READABLE = 150  # the widest a sheet prints readably: fit to a landscape A4 page (LibreOffice: 73%, 11 pt → 8 pt)
+A4 = 9  # Excel's paper size number
 FILTER_BUTTON = 3  # room for the filter's drop-down button beside a header
 SHEET_NAME_LIMIT = 31
 CELL_LIMIT = 32_767  # characters an Excel cell holds: a longer text would be cut, so it is refused
@@ -79,7 +87,7 @@ def shown(kind: str, cell: Any) -> str:
         return ""
     value = _number(cell)
     if value is None:
-        return str(guard(str(cell)))
+        return str(cell)
     return {
         "0": f"{value:.0f}",
         "#,##0": f"{value:,.0f}",
@@ -98,14 +106,34 @@ def display_width(text: str) -> int:
 
 
 def column_widths(headers: Sequence[str], rows: Sequence[Sequence[Any]], formats: Sequence[str]) -> list[int]:
-    """Each column's width: its widest cell or header (with room for the filter button), within bounds."""
+    """Each column's width: its widest cell, or its header (up to HEADER_WRAP, then it wraps) with room for the
+    filter button, within bounds (a wider text wraps onto more lines); when the columns are wider than a page prints
+    readably (READABLE), the text columns give way, widest first, down to TEXT_NARROWEST."""
     widths = []
     for i, header in enumerate(headers):
-        kind = formats[i] if i < len(formats) else ""
-        content = max((display_width(shown(kind, row[i])) for row in rows if i < len(row)), default=0)
-        widest = max(content, display_width(header) + FILTER_BUTTON)
+        widest = max(_content(rows, formats, i), min(display_width(header), HEADER_WRAP) + FILTER_BUTTON)
         widths.append(min(max(widest + 1, MIN_WIDTH), MAX_WIDTH))
+    text = [any(isinstance(row[i], str) for row in rows if i < len(row)) for i in range(len(headers))]
+    while sum(widths) > READABLE:
+        giving = [i for i in range(len(widths)) if text[i] and widths[i] > TEXT_NARROWEST]
+        if not giving:
+            break
+        widest = max(giving, key=lambda i: widths[i])
+        widths[widest] -= 1
     return widths
+
+
+def _content(rows: Sequence[Sequence[Any]], formats: Sequence[str], i: int) -> int:
+    """The width of a column's widest cell as Excel shows it."""
+    kind = formats[i] if i < len(formats) else ""
+    return max((display_width(shown(kind, row[i])) for row in rows if i < len(row)), default=0)
+
+
+def lines(text: str, width: int) -> int:
+    """The lines a text wraps onto in a column `width` wide (a full-width character taking two of its columns, as
+    in Excel; LibreOffice's are narrower, so it may show fewer)."""
+    room = max(width - 1, 1)
+    return sum(max(-(-display_width(part) // room), 1) for part in text.split("\n"))
 
 
 def refuse_long_text(tables: Sequence[Sheet]) -> None:
@@ -125,6 +153,13 @@ def refuse_long_text(tables: Sequence[Sheet]) -> None:
                     )
 
 
+def _high(sheet: Any, r: int, cells: Sequence[Any], widths: Sequence[int]) -> None:
+    """A row as high as its most wrapped text cell (left to the spreadsheet when it is one line)."""
+    most = max((lines(c, widths[i]) for i, c in enumerate(cells) if isinstance(c, str) and i < len(widths)), default=1)
+    if most > 1:
+        sheet.set_row(r, LINE_HEIGHT * most)
+
+
 def workbook(tables: Sequence[Sheet], summary: Sheet | None = None, created: dt.datetime | None = None) -> bytes:
     """One workbook: the summary sheet first (when given), then a sheet per table; `created` is the time its
     properties give (xlsxwriter's default is now, so two writings of the same figures would differ)."""
@@ -137,16 +172,21 @@ def workbook(tables: Sequence[Sheet], summary: Sheet | None = None, created: dt.
     ) as book:
         if created is not None:
             book.set_properties({"created": created.astimezone(dt.UTC).replace(tzinfo=None)})
-        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "bottom": 1, "valign": "top"})
-        label = book.add_format({"bold": True, "valign": "top"})
+        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "bottom": 1, "valign": "top", "text_wrap": True})
+        label = book.add_format({"bold": True, "valign": "top", "text_wrap": True})
+        text = book.add_format({"valign": "top", "text_wrap": True})  # (a text that fits stays on one line)
         formats: dict[str, Any] = {}
 
         def cell_format(fmt: str) -> Any:
-            if fmt and fmt not in formats:
-                formats[fmt] = book.add_format({"num_format": fmt})
-            return formats.get(fmt)
+            if fmt not in formats:
+                formats[fmt] = book.add_format({"valign": "top", **({"num_format": fmt} if fmt else {})})
+            return formats[fmt]
 
-        def write_rows(sheet: Any, table: Sheet, first_column_format: Any = None) -> None:
+        def write_rows(sheet: Any, table: Sheet, widths: list[int], first_column_format: Any = None) -> None:
+            """The header and the rows; a text wider than its column wraps, its row as high as its lines (set: not
+            every spreadsheet sizes a row to its wrapped text)."""
+            sheet.write_row(0, 0, list(table.headers), header)
+            _high(sheet, 0, table.headers, [w - FILTER_BUTTON for w in widths])  # (beside the filter's button)
             for r, row in enumerate(table.rows, start=1):
                 for c, cell in enumerate(row):
                     kind = table.formats[c] if c < len(table.formats) else ""
@@ -156,23 +196,35 @@ def workbook(tables: Sequence[Sheet], summary: Sheet | None = None, created: dt.
                     elif value is not None:
                         sheet.write_number(r, c, value, cell_format(number_format(kind, cell)))
                     else:
-                        sheet.write_string(r, c, guard(str(cell)), first_column_format if c == 0 else None)
+                        first = first_column_format if c == 0 else None
+                        sheet.write_string(r, c, str(cell), first or text)
+                _high(sheet, r, row, widths)
+
+        def lay_out(sheet: Any, widths: list[int]) -> None:
+            """The columns' widths, and the sheet printed on A4: one page wide, its header row on every page."""
+            for c, width in enumerate(widths):
+                sheet.set_column(c, c, width)
+            sheet.set_paper(A4)
+            if sum(widths) > PORTRAIT:
+                sheet.set_landscape()
+            else:
+                sheet.set_portrait()
+            sheet.fit_to_pages(1, 0)
+            sheet.repeat_rows(0)
+            sheet.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+            sheet.set_header("&L&A")  # the sheet's name
+            sheet.set_footer("&C&P / &N")  # the page and the number of pages
 
         if summary is not None:
             sheet = book.add_worksheet(sheet_name(summary.title or summary.name))
-            sheet.write_row(0, 0, [guard(h) for h in summary.headers], header)
-            write_rows(sheet, summary, label)
-            for c, width in enumerate(column_widths(summary.headers, summary.rows, summary.formats)):
-                sheet.set_column(c, c, width)
+            widths = column_widths(summary.headers, summary.rows, summary.formats)
+            write_rows(sheet, summary, widths, label)
+            lay_out(sheet, widths)
         for table in tables:
             sheet = book.add_worksheet(sheet_name(table.title or table.name))
-            sheet.write_row(0, 0, [guard(h) for h in table.headers], header)
-            write_rows(sheet, table)
-            for c, width in enumerate(column_widths(table.headers, table.rows, table.formats)):
-                sheet.set_column(c, c, width)
+            widths = column_widths(table.headers, table.rows, table.formats)
+            write_rows(sheet, table, widths)
+            lay_out(sheet, widths)
             sheet.freeze_panes(1, 0)
             sheet.autofilter(0, 0, max(len(table.rows), 1), max(len(table.headers) - 1, 0))
-            sheet.set_landscape()
-            sheet.fit_to_pages(1, 0)
-            sheet.repeat_rows(0)
     return buf.getvalue()

@@ -189,7 +189,9 @@ def test_the_xlsx_export_writes_formula_text_as_text(formula_store: Path, tmp_pa
         re.sub(r"<[^>]+>", "", s).replace("&amp;", "&").replace("&quot;", '"').replace("&apos;", "'")
         for s in re.findall(r"<si>(.*?)</si>", shared, re.S)
     ]
-    assert_guarded(strings, "kpi_submission.xlsx")
+    for payload in PAYLOADS:  # as typed: a text cell of an xlsx is never a formula, so no guard changes it
+        assert payload in strings, f"kpi_submission.xlsx: {payload!r} missing"
+        assert f"'{payload}" not in strings, f"kpi_submission.xlsx: {payload!r} written behind a '"
 
 
 def test_the_csv_report_guards_formula_text(formula_store: Path) -> None:

@@ -623,3 +623,34 @@ def test_a_new_command_is_in_the_matrix_without_being_listed(world: World, contr
         app.registered_commands = registered
         PROBES.pop(((name,), "out"), None)
     assert name not in command_tree().commands
+
+
+@pytest.mark.parametrize("command,param", FORMATTED, ids=[f"{' '.join(c)}-{p}" for c, p in FORMATTED])
+def test_an_output_open_in_excel_is_never_replaced(
+    command: tuple[str, ...], param: str, world: World, controls: World, tmp_path: Path
+) -> None:
+    """Every command's output, already there with Excel's lock file beside it (`~$NAME`: the file is open, maybe
+    with unsaved changes), is refused even with --force: exit 75, the file named, every file left as it was. A
+    folder output is refused when any file it would replace is open."""
+    tree = command_tree()
+    (tmp_path / "controls").mkdir()
+    found = probe(tree, command, param, controls, tmp_path / "controls")
+    cmd, parameter = find(tree, command, param)
+    place = tmp_path / "desk"
+    place.mkdir()
+    out = place / found.name
+    if found.folder:
+        out.mkdir()
+        for name in found.written:
+            (out / name).write_text("kept by the office\n", encoding="utf-8")
+        opened = out / found.written[-1]
+    else:
+        out.write_text("kept by the office\n", encoding="utf-8")
+        opened = out
+    (opened.parent / f"~${opened.name}").write_bytes(b"\x08Tanaka  ")
+    before = snapshot(place)
+    args = arguments(command, cmd, parameter, world, found.formats[0], out, has_force(cmd))
+    result = invoke(*args, env={"KPI_DB": str(world.db)})
+    assert result.exit_code == 75, (args, result.exit_code, result.output)
+    assert f"{opened} は Excel（または LibreOffice）で開かれています" in result.output, result.output
+    assert snapshot(place) == before

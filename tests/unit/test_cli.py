@@ -474,7 +474,9 @@ STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d ")
 
 def test_help_shows_the_exit_codes_the_environment_and_completion(kpi) -> None:
     top = kpi("--help").stdout
-    assert re.search(r"終了コード:\n\s+0\s+成功\n", top) and re.search(r"\n\s+75\s+データベース使用中\n", top)
+    assert re.search(r"終了コード:\n\s+0\s+成功\n", top) and re.search(
+        r"\n\s+75\s+使用中（別の処理のデータベース、Excel で開いているファイル）\n", top
+    )
     assert "--install-completion" in top and "補完を設定します" in top and "Install completion" not in top
     assert "環境変数: KPI_LOG_FORMAT" in " ".join(top.split())
     report = " ".join(kpi("report", "--help").stdout.split())

@@ -54,3 +54,17 @@ def test_fiscal_year_runs_april_to_march() -> None:
     assert fiscal_year_of(dt.date(2025, 3, 31)) == 2024
     assert fiscal_year_of(dt.date(2025, 4, 1)) == 2025
     assert fiscal_year_of(dt.date(2026, 1, 15)) == 2025
+
+
+def test_a_time_is_said_in_the_programmes_calendar_with_its_zone() -> None:
+    """One rule (kpi.fiscal): a program reads ISO 8601 with its offset, a person minutes and the zone's name; an
+    aware time is converted, a naive one (as the database stores them) is taken as already in the zone."""
+    from kpi.fiscal import machine_time, shown_time
+
+    utc = dt.datetime(2026, 12, 5, 0, 30, 15, 999, tzinfo=dt.UTC)
+    assert machine_time(utc) == "2026-12-05T09:30:15+09:00"
+    assert shown_time(utc) == "2026-12-05 09:30 JST"
+    stored = dt.datetime(2026, 12, 5, 9, 30, 15)
+    assert machine_time(stored) == "2026-12-05T09:30:15+09:00" and shown_time(stored) == "2026-12-05 09:30 JST"
+    assert machine_time(stored, "UTC") == "2026-12-05T09:30:15+00:00"
+    assert shown_time(dt.datetime(2026, 7, 1, 12, 0), "Europe/London") == "2026-07-01 12:00 BST"

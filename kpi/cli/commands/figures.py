@@ -181,7 +181,7 @@ def changes_command(
     fmt: options.ChangesFormatOption = ChangesFormat.table,
     known_at: options.KnownAtOption = None,
 ) -> None:
-    """kpi changes → figures.changes.between() two dated theme lists."""
+    """kpi changes → figures.changes.between() two dated theme lists, or two versions of one date's list."""
     from kpi.figures.changes import between
     from kpi.present.changes import render
 

@@ -9,7 +9,7 @@ from kpi.cli import options
 from kpi.cli.app import command, followups
 from kpi.cli.output import Console
 from kpi.db.store import Store
-from kpi.present.formats import DueFormat
+from kpi.present.formats import Format
 
 
 @command("due", "help.followups_due", group=followups)
@@ -19,15 +19,16 @@ def due_command(
     as_of: options.SurveyYear = None,
     known_at: options.KnownAtOption = None,
     fy: options.OldSurveyYear = None,
-    fmt: options.DueFormatOption = DueFormat.table,
+    fmt: options.DueFormatOption = Format.table,
     out: Annotated[Path | None, options.out_option("help.opt.out_sheet")] = None,
     force: options.Force = False,
 ) -> None:
     """kpi followups due → figures.followups.due_in(), as a table, JSON or the survey sheet."""
     from kpi.db.gate import refuse
     from kpi.figures.followups import due_in
-    from kpi.present.followups import render
+    from kpi.present.followups import check_options, render
 
+    check_options(fmt, out)
     refuse(out, force)
     with store.reading(known_at) as con:
         result = due_in(con, as_of if as_of is not None else fy)

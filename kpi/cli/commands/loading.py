@@ -55,6 +55,10 @@ def load_command(
     max_file_size: options.MaxFileSize = None,
     reopen: options.Reopen = None,
     renumbered: Renumbered = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help=HELP("help.opt.sheet"), metavar="<name>", show_default=False),
+    ] = None,
 ) -> None:
     """kpi load → load.ingest.load(): read, check and write in one transaction, with progress on a terminal."""
     from kpi.figures.submissions import closing
@@ -77,6 +81,7 @@ def load_command(
             guard,
             reopen,
             renumbered,
+            sheet,
         )
     if not quiet:
         console.say(load_table(*loaded, console.words))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -49,20 +50,48 @@ def restore_command(
     console.say(restored_line(done, console.words))
 
 
+class LoadAction(StrEnum):
+    """What `kpi loads` shows besides the list: what one load changed."""
+
+    show = "show"
+
+
 @command("loads", "help.loads")
 def loads_command(
     console: Console,
     store: Store,
+    action: Annotated[LoadAction | None, typer.Argument(help=HELP("help.opt.loads_action"), show_default=False)] = None,
+    number: Annotated[int | None, typer.Argument(help=HELP("help.opt.loads_number"), show_default=False)] = None,
     fmt: options.ListingFormatOption = ListingFormat.table,
     known_at: options.KnownAtOption = None,
+    out: Annotated[Path | None, options.out_option("help.opt.out_listing")] = None,
+    force: options.Force = False,
 ) -> None:
-    """kpi loads → figures.history.loads()."""
+    """kpi loads → figures.history.loads(); kpi loads show N → figures.history.load_changes()."""
+    from kpi.db.gate import refuse
+    from kpi.errors import UsageProblem
+
+    refuse(out, force)
+    if action is not None:
+        if number is None or known_at is not None:
+            raise UsageProblem("loads.show_needs_number" if number is None else "loads.show_known_at")
+        from kpi.figures.history import load_changes
+        from kpi.figures.programme import settings
+        from kpi.fiscal import calendar_of
+        from kpi.present.history import render_load_changes
+
+        with store.reading() as con:
+            changes, timezone = load_changes(con, number), calendar_of(settings(con))
+        console.emit(render_load_changes(changes, fmt, console.words, timezone), out, force)
+        return
     from kpi.figures.history import loads
+    from kpi.figures.programme import settings
+    from kpi.fiscal import calendar_of
     from kpi.present.history import render_loads
 
     with store.reading(known_at) as con:
-        records = loads(con)
-    console.out(render_loads(records, fmt, console.words))
+        records, timezone = loads(con), calendar_of(settings(con))
+    console.emit(render_loads(records, fmt, console.words, timezone), out, force)
 
 
 @command("lists", "help.lists")
@@ -71,11 +100,15 @@ def lists_command(
     store: Store,
     fmt: options.ListingFormatOption = ListingFormat.table,
     known_at: options.KnownAtOption = None,
+    out: Annotated[Path | None, options.out_option("help.opt.out_listing")] = None,
+    force: options.Force = False,
 ) -> None:
     """kpi lists → figures.history.lists()."""
+    from kpi.db.gate import refuse
     from kpi.figures.history import lists
     from kpi.present.history import render_lists
 
+    refuse(out, force)
     with store.reading(known_at) as con:
         records = lists(con)
-    console.out(render_lists(records, fmt, console.words))
+    console.emit(render_lists(records, fmt, console.words), out, force)

@@ -38,9 +38,12 @@ def submissions_command(
     force: options.Force = False,
 ) -> None:
     """kpi submissions [show N | diff N [M]] → db.submissions / figures.submissions.diff(), present.submissions."""
+    from kpi.figures.programme import settings
+    from kpi.fiscal import calendar_of
     from kpi.present.submissions import check_options, read, render
 
     check_options(action, numbers or [], fmt, out, force)
     with store.reading() as con:
         result = read(con, str(action) if action else None, numbers or [])
-    console.emit(render(result, fmt, console.words), out, force)
+        timezone = calendar_of(settings(con))
+    console.emit(render(result, fmt, console.words, timezone), out, force)

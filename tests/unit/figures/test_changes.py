@@ -103,3 +103,75 @@ def test_a_changed_title_is_counted_in_english_too(kpi_en, tmp_path: Path) -> No
     second = write(tmp_path / "themes_2026-04-30.csv", themes_csv([theme("T1").replace("テーマT1", "新題")]))
     loaded = kpi_en("load", "--db", str(db), str(second))
     assert f"{second}: 1 themes changed (title 1)" in loaded.stderr
+
+
+def _correct(kpi, db: Path, folder: Path, date: str, rows: list[str]) -> None:
+    """Load `rows` as the list of `date` (a first list, or a same-date correction of it)."""
+    from kit import themes_csv, write
+
+    folder.mkdir(parents=True, exist_ok=True)
+    result = kpi("load", "--db", str(db), str(write(folder / f"themes_{date}.csv", themes_csv(rows))))
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_same_date_twice_compares_a_correction_with_the_version_it_replaced(
+    kpi, kpi_en, db: Path, tmp_path: Path
+) -> None:
+    from kit import theme
+
+    first = [theme("T1"), theme("T2"), theme("T3", status="計画通り", end_fy=2026)]
+    _correct(kpi, db, tmp_path / "a", "2026-03-31", first)
+    one = kpi("changes", "--db", str(db), "--from", "2026-03-31", "--to", "2026-03-31")
+    assert one.returncode == 3 and "訂正前の版がありません" in one.stderr
+    fixed = [theme("T1").replace("某社", "某社・別社"), theme("T2", status="目標未達"), first[2], theme("T4")]
+    _correct(kpi, db, tmp_path / "b", "2026-03-31", fixed)
+    data = json.loads(
+        kpi("changes", "--db", str(db), "--from", "2026-03-31", "--to", "2026-03-31", "--format", "json").stdout
+    )
+    assert (data["from"], data["to"], data["from_load"], data["to_load"]) == ("2026-03-31", "2026-03-31", 1, 2)
+    assert data["status_changes"] == [{"theme_id": "T2", "before": "achieved", "after": "not_achieved"}]
+    assert data["field_changes"] == [
+        {"theme_id": "T1", "field": "organizations", "before": "某社", "after": "某社・別社"}
+    ]
+    assert [t["theme_id"] for t in data["added"]] == ["T4"] and data["missing"] == [] and data["dropped"] == []
+    short = data["kpis"]["short_term"]  # each version's figures as they stood: 2 of 2 achieved, then 2 of 3
+    assert (short["before"]["numerator"], short["before"]["denominator"]) == (2, 2)
+    assert (short["after"]["numerator"], short["after"]["denominator"]) == (2, 3)
+    text = kpi("changes", "--db", str(db), "--from", "2026-03-31", "--to", "2026-03-31").stdout
+    assert text.startswith("2026-03-31 の一覧の訂正: 第1回の読込の版 → 第2回の読込の版\n")
+    assert "訂正前（第1回の読込の版、2025年度）" in text
+    en = kpi_en("changes", "--db", str(db), "--from", "2026-03-31", "--to", "2026-03-31", "--format", "markdown")
+    assert en.stdout.startswith(
+        "The correction of the 2026-03-31 list: the version of load #1 → the version of load #2"
+    )
+    as_known = kpi("changes", "--db", str(db), "--from", "2026-03-31", "--to", "2026-03-31", "--known-at", "1")
+    assert as_known.returncode == 3  # right after load 1 the list had no earlier version
+    assert kpi("changes", "--db", str(db)).returncode == 3  # by default two dates are still needed
+
+
+def test_a_correction_compares_with_the_themes_the_earlier_version_carried(kpi, db: Path, tmp_path: Path) -> None:
+    from kit import theme
+
+    _correct(kpi, db, tmp_path / "a", "2026-03-31", [theme("T1"), theme("T2", status="計画通り", end_fy=2026)])
+    _correct(kpi, db, tmp_path / "b", "2026-04-30", [theme("T1")])  # T2 carried with its last state
+    _correct(kpi, db, tmp_path / "c", "2026-04-30", [theme("T1"), theme("T2", status="遅延", end_fy=2026)])
+    data = json.loads(
+        kpi("changes", "--db", str(db), "--from", "2026-04-30", "--to", "2026-04-30", "--format", "json").stdout
+    )
+    assert data["added"] == []  # named again, not new: the earlier version carried it
+    assert data["status_changes"] == [{"theme_id": "T2", "before": "on_track", "after": "delayed"}]
+
+
+def test_undoing_a_correction_names_the_theme_it_takes_away(kpi, kpi_en, db: Path, tmp_path: Path) -> None:
+    from kit import theme
+
+    _correct(kpi, db, tmp_path / "a", "2026-03-31", [theme("T1")])
+    _correct(kpi, db, tmp_path / "b", "2026-03-31", [theme("T1"), theme("T9")])
+    assert kpi("undo", "--db", str(db)).returncode == 0
+    data = json.loads(
+        kpi("changes", "--db", str(db), "--from", "2026-03-31", "--to", "2026-03-31", "--format", "json").stdout
+    )
+    assert (data["from_load"], data["to_load"]) == (2, 3)
+    assert [t["theme_id"] for t in data["missing"]] == ["T9"] and data["dropped"] == ["T9"]
+    en = kpi_en("changes", "--db", str(db), "--from", "2026-03-31", "--to", "2026-03-31").stdout
+    assert "■ Themes no longer counted (1)" in en and "Themes missing from the newer list (0)" in en

@@ -235,3 +235,80 @@ def test_rules_of_the_new_kinds(
         "load", "--db", str(sample_store), str(tmp_path / "themes.csv"), str(write(tmp_path / name, content))
     )
     assert result.returncode == 3 and fragment in result.stderr and "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------------------- one cause, one line
+
+
+def surveys(ids: list[str]) -> str:
+    return FOLLOWUPS + "".join(f"{theme_id},2024,開発\n" for theme_id in ids)
+
+
+def test_surveys_of_a_refused_theme_list_are_one_line_naming_it(tmp_path: Path) -> None:
+    """A themes file refused as a whole (a misspelt header): the 26 surveys of its themes are one line naming the
+    list, with the count of rows it stands for; a survey of a theme no file lists keeps its own line."""
+    ids = [f"T{n}" for n in range(1, 27)]
+    bad = themes_csv([theme(i) for i in ids], header="theme_id,item,funding,element,orgs,title,start_fy,end_fy,status")
+    failures = failures_of(tmp_path, {"themes_2026-03-31.csv": bad, "followups.csv": surveys([*ids, "ZZ"])})
+    follow_on = [f for f in failures if f.file.endswith("followups.csv")]
+    assert len(follow_on) == 1, follow_on
+    [line] = follow_on
+    assert line.line is None and line.column == "theme_id"
+    assert line.rule == (
+        "27 row(s) name themes not registered (rows 2, 3, 4, 5, 6 …) because the themes file "
+        f"{tmp_path / 'themes_2026-03-31.csv'} of this load was refused; correct that file first"
+    )
+
+
+def test_only_the_surveys_of_a_lists_refused_rows_follow_from_it(tmp_path: Path) -> None:
+    """A list with one bad row: the survey of that row's theme is one line naming the list; a survey of a theme
+    no file holds is its own line, as before."""
+    listed = themes_csv([theme("T1"), theme("T2", item=7), theme("T3")])
+    failures = failures_of(tmp_path, {"themes_2026-03-31.csv": listed, "followups.csv": surveys(["T1", "T2", "ZZ"])})
+    rules = [(f.line, f.rule.split(" (")[0].split(":")[0]) for f in failures if f.file.endswith("followups.csv")]
+    assert sorted(rules, key=str) == [(4, "unknown theme"), (None, "1 row(s) name themes not registered")], failures
+
+
+def test_several_lists_of_one_date_are_one_line_naming_the_files(tmp_path: Path) -> None:
+    """Two theme lists of one date (a corrected copy left in the folder): one line naming both files, the date,
+    how many themes they share and how many rows that is, not a line per row."""
+    rows = [theme(f"T{n}") for n in range(1, 181)]
+    failures = failures_of(
+        tmp_path, {"themes_2026-03-31.csv": themes_csv(rows), "themes_2026-03-31_修正.csv": themes_csv(rows[:100])}
+    )
+    assert len(failures) == 1, failures[:3]
+    [line] = failures
+    files = f"{tmp_path / 'themes_2026-03-31.csv'}, {tmp_path / 'themes_2026-03-31_修正.csv'}"
+    assert line.rule.startswith(
+        f"{files} are lists of the same date (2026-03-31): 100 themes (theme_id) also given by another file of this "
+        "load (200 rows)"
+    ), line.rule
+    budget = "fy,budget,executed\n2023,100,50\n2024,100,60\n"
+    (tmp_path / "b").mkdir()
+    [twice] = failures_of(tmp_path / "b", {"budget.csv": budget, "予算.csv": budget})
+    assert "fy: 2 also given by another file of this load" in twice.rule and "4 rows" in twice.rule
+
+
+def test_one_cause_in_japanese_names_the_files_and_the_count(kpi, tmp_path: Path) -> None:
+    folder = tmp_path / "月次"
+    folder.mkdir()
+    rows = [theme(f"T{n}") for n in range(1, 4)]
+    write(folder / "テーマ一覧_2026-03-31.csv", themes_csv(rows), "utf-8-sig")
+    write(folder / "テーマ一覧_2026-03-31_修正.csv", themes_csv(rows), "cp932")
+    result = kpi("load", "--db", str(tmp_path / "kpi.duckdb"), str(folder))
+    assert result.returncode == 3
+    assert (
+        f"{folder / 'テーマ一覧_2026-03-31.csv'}, {folder / 'テーマ一覧_2026-03-31_修正.csv'} は同じ日（2026-03-31）の"
+        "テーマ一覧です。3件のテーマ（theme_id）が同じ読み込みの別のファイルにもあります（6行分）"
+    ) in result.stderr
+    assert "問題が1件見つかりました" in result.stderr
+    (folder / "テーマ一覧_2026-03-31_修正.csv").unlink()
+    write(folder / "テーマ一覧_2026-03-31.csv", themes_csv([theme("T1", item=7), *rows[1:]]), "cp932")
+    write(folder / "追跡調査.csv", surveys(["T1", "T1"]).replace("2024,開発\nT1,2024", "2024,開発\nT1,2025"))
+    result = kpi("load", "--db", str(tmp_path / "kpi.duckdb"), str(folder))
+    assert result.returncode == 3
+    assert (
+        f"未登録のテーマを書いた行が2行あります（2, 3行目）。同じ読み込みのテーマ一覧 {folder / 'テーマ一覧_2026-03-31.csv'} "
+        "が受け付けられなかったためです。先にその一覧を直してください"
+    ) in result.stderr
+    assert "問題が2件見つかりました" in result.stderr

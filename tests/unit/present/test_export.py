@@ -70,7 +70,7 @@ def test_manifest_lists_checksums_of_outputs_and_sources(kpi, sample_store: Path
         assert manifest["files"][name] == hashlib.sha256((tmp_path / name).read_bytes()).hexdigest()
     sources = {s["file_name"]: s["sha256"] for s in manifest["sources"]}
     assert sources["themes_2026-03-31.csv"] == hashlib.sha256(SAMPLE_THEMES.read_bytes()).hexdigest()
-    assert manifest["written_at"].endswith("+00:00")
+    assert manifest["written_at"].endswith("+09:00")  # the programme's calendar (Asia/Tokyo), whatever the machine's
 
 
 def test_formula_text_is_guarded_numbers_are_not(kpi, db: Path, tmp_path: Path) -> None:
@@ -200,12 +200,50 @@ def test_xlsx_header_frozen_and_filterable_columns_fitted(workbook_ja) -> None:
         assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}", name
         assert sheet["A1"].font.b, name
     themes = widths(workbook_ja["テーマ一覧"])
-    assert int(themes["A"]) == 12  # テーマID: 8 columns, the filter button 3, a margin 1 (T1-001 is narrower)
-    assert int(themes["D"]) == 12  # 基盤要素: the header is full-width, the values (a1) are not
-    assert int(themes["F"]) == 60  # 開発テーマ名: long titles are capped
+    assert int(themes["A"]) == 10  # テーマID: 6 columns of its header (the rest wraps), the filter button 3, a margin 1
+    assert int(themes["D"]) == 10  # 基盤要素: the header wraps, the values (a1) are narrower
+    assert int(themes["E"]) > 16 and int(themes["F"]) > 16  # 機関名, 開発テーマ名: long text gives way, and wraps
+    assert sum(int(w) for w in themes.values()) <= 150  # (kpi.present.xlsx.READABLE)
     budget = widths(workbook_ja["予算執行"])
-    assert int(budget["I"]) == 2 * len("前年度までの予算を充当") + 3 + 1  # a header of 11 full-width characters
-    assert int(budget["C"]) == 16  # 予算（億円）: 12 full-width columns + 3 + 1; the amounts (27,759) are narrower
+    assert int(budget["I"]) == 10  # 前年度までの予算を充当: a header of 11 full-width characters wraps
+    assert int(budget["C"]) == 10  # 予算（億円）: the header wraps; the amounts (27,759) are narrower
+
+
+def test_xlsx_prints_every_sheet_on_a4_one_page_wide_its_text_whole(workbook_ja) -> None:
+    """What LibreOffice and Excel print from: A4, one page wide, upright or landscape by the columns' width, the
+    header row on every page; text wraps (its row as high as its lines) instead of running into the next cell or
+    off the page, so the definitions and the outlook print whole."""
+    from kpi.present.xlsx import PORTRAIT, READABLE, TEXT_NARROWEST, lines
+
+    for name in SHEETS_JA:
+        sheet = workbook_ja[name]
+        setup = sheet.page_setup
+        assert (setup.paperSize, setup.fitToHeight, sheet.sheet_properties.pageSetUpPr.fitToPage) == (9, 0, True), name
+        assert setup.fitToWidth in (None, 1), name  # (1 is the default, left out)
+        assert sheet.print_title_rows == "$1:$1", name
+        columns = widths(sheet)
+        total = sum(columns[sheet.cell(1, c).column_letter] for c in range(1, sheet.max_column + 1))
+        assert setup.orientation == ("portrait" if total <= PORTRAIT + sheet.max_column else "landscape"), name
+        if total > READABLE + sheet.max_column:  # (each width as stored carries a margin under 1)
+            texts = [c.column_letter for c in sheet[2] if isinstance(c.value, str)]
+            assert all(int(columns[c]) <= TEXT_NARROWEST for c in texts), name  # its text gave way as far as it goes
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert cell.alignment.wrap_text, (name, cell.coordinate)
+                    assert not cell.value.startswith("'"), (name, cell.coordinate)
+                    width = int(columns[cell.column_letter])
+                    if lines(cell.value, width) > 1:  # a row of wrapped text is as high as its lines
+                        assert sheet.row_dimensions[cell.row].height >= 18 * lines(cell.value, width), cell.coordinate
+    outcome = workbook_ja["アウトカム指標"]
+    definition = outcome["B2"].value
+    assert definition.endswith("研究開発を完了したテーマ数（先導研究は除く）")  # whole, not cut at 「…研究開発を完了」
+    assert outcome.row_dimensions[2].height >= 18 * 3  # the 見通し sentence and the definition wrap: a tall row
+    summary = workbook_ja["概要"]
+    assert summary.page_setup.orientation == "portrait"
+    assert summary.row_dimensions[2].height >= 36  # the programme's name on two lines, on the one page
+    written = next(row[1] for row in summary.iter_rows(values_only=True) if row[0] == "書き出し日時")
+    assert written.endswith("+09:00")  # Japan's time with its offset
 
 
 def test_column_widths_count_east_asian_characters_twice() -> None:
@@ -247,7 +285,7 @@ def test_xlsx_text_that_looks_like_a_formula_stays_text(kpi, db: Path, tmp_path:
     assert kpi("load", "--db", str(db), str(write(tmp_path / "themes.csv", themes_csv(rows)))).returncode == 0
     export(kpi, db, tmp_path / "out", "--format", "xlsx")
     themes = openpyxl.load_workbook(tmp_path / "out" / "kpi_submission.xlsx")["テーマ一覧"]
-    assert [themes["E2"].value, themes["F3"].value] == ["'=1+1", "0123"]
+    assert [themes["E2"].value, themes["F3"].value] == ["=1+1", "0123"]  # as typed: a text cell is no formula
     assert themes["E2"].data_type == "s" and themes["F3"].data_type == "s"
 
 

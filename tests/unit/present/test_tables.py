@@ -16,9 +16,11 @@ from types import SimpleNamespace
 
 import pytest
 from kit import ROOT
+from wcwidth import wcswidth
 
+from kpi.db.notices import notices
 from kpi.present.formats import ChangesFormat, CheckFormat, Format, Formats, PortfolioFormat, ReportFormat
-from kpi.present.tables import Column, Table, emit, fitting, is_text
+from kpi.present.tables import TEXT, Column, Table, emit, fitting, is_text
 
 ITEMS = [
     SimpleNamespace(name="Alpha", count=1200, sha="ab" * 32),
@@ -57,11 +59,59 @@ def test_aligned_text_right_aligns_numbers_and_shows_the_text_form() -> None:
     assert "ab" * 32 not in out
 
 
-def test_aligned_text_fits_the_terminal() -> None:
-    with fitting(30):
-        out = emit(declared(), Format.table)
-    assert isinstance(out, str)
-    assert "…" in out
+def changed() -> Table:
+    """A table of free text (a title), a changed value and a figure, as `kpi changes` shows one."""
+    items = [
+        SimpleNamespace(
+            title="バス型海底ケーブルネットワークの研究開発",
+            after="株式会社日立製作所、三菱電機株式会社",
+            figure="39/56 (69.6%)",
+        )
+    ]
+    return Table.of(
+        "changed",
+        [
+            Column("開発テーマ名", lambda i: i.title, TEXT),
+            Column("変更後", lambda i: i.after),
+            Column("短期", lambda i: i.figure),
+        ],
+        items,
+    )
+
+
+def test_aligned_text_fits_the_terminal_its_free_text_giving_way() -> None:
+    with fitting(80):
+        out = str(emit(changed(), Format.table))
+    assert "株式会社日立製作所、三菱電機株式会社" in out and "39/56 (69.6%)" in out
+    assert "…" in out and "バス型海底ケーブルネットワークの研究開発" not in out  # the title gave way
+    assert max(wcswidth(line) for line in out.splitlines()) <= 80
+    assert notices() == []
+
+
+def columns_of(line: str, start: int, end: int) -> str:
+    """The part of an aligned line between two terminal columns."""
+    out, at = "", 0
+    for char in line:
+        if start <= at < end:
+            out += char
+        at += wcswidth(char)
+    return out.strip()
+
+
+def test_a_table_that_cannot_fit_folds_its_values_and_says_so() -> None:
+    with fitting(40):
+        out = str(emit(changed(), Format.table))
+    lines = out.splitlines()
+    assert max(wcswidth(line) for line in lines) <= 40
+    assert lines[2].endswith("39/56 (69.6%)")  # the figure whole
+    start = wcswidth(lines[0].split("変更後")[0])
+    end = wcswidth(lines[0].split("短期")[0])
+    value = [columns_of(line, start, end) for line in lines[2:]]
+    assert len(value) > 1 and "".join(value) == "株式会社日立製作所、三菱電機株式会社"  # folded, not cut
+    assert notices() == [("table.too_wide", {"columns": 40})]
+    with fitting(40):
+        emit([changed(), changed()], Format.table)
+    assert notices() == [("table.too_wide", {"columns": 40})]  # said once, however many tables
 
 
 def test_markdown_cells_are_inert() -> None:
