@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from typer import _click as click  # typer 0.28 vendors click: its classes and exceptions live here
 from typer._click import exceptions as click_errors
 from typer._click import types as click_types
-from typer.core import TyperCommand, TyperGroup, TyperOption
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from kpi.cli.output import Voice
 from kpi.present.catalogue import Words
-from kpi.present.wrap import wrap, wrap_paragraphs
+from kpi.present.wrap import width, wrap, wrap_paragraphs
 
 VOICE = Voice.early(sys.argv[1:])
 HELP = Words(VOICE.lang)  # the words of every --help, usage error and completion message
@@ -46,15 +46,15 @@ class KpiHelpFormatter(click.HelpFormatter):
     def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
         """click's definition list, its second column wrapped by display width."""
         rows = [(term, _translate(text)) for term, text in rows]
-        first_col = min(max((len(term) for term, _ in rows), default=0), col_max) + col_spacing
+        first_col = min(max((width(term) for term, _ in rows), default=0), col_max) + col_spacing
         indent = " " * self.current_indent
         for term, text in rows:
             self.write(f"{indent}{term}")
             if not text:
                 self.write("\n")
                 continue
-            if len(term) <= first_col - col_spacing:
-                self.write(" " * (first_col - len(term)))
+            if width(term) <= first_col - col_spacing:
+                self.write(" " * (first_col - width(term)))
             else:
                 self.write("\n" + " " * (first_col + self.current_indent))
             lines = wrap(text, max(self.width - first_col - 2, 10)) or [""]
@@ -173,8 +173,61 @@ def _misplaced(exc: click_errors.NoSuchOption, ctx: click.Context, args: list[st
     return None
 
 
+class OutDash(click_errors.UsageError):
+    """`--out -`: kpi writes to the standard output when --out is left out, and never writes a file named `-`."""
+
+    def __init__(self, ctx: click.Context) -> None:
+        super().__init__("--out -", ctx)
+
+
+class OptionAsValue(click_errors.BadOptionUsage):
+    """An option followed by another option's name where its value should be (`--out --force`)."""
+
+    def __init__(self, option: str, following: str, ctx: click.Context) -> None:
+        super().__init__(option, f"{option} needs a value", ctx)
+        self.following = following
+
+
+def voice_of_error(exc: click_errors.UsageError, given: list[str], voice: Voice) -> Voice:
+    """The voice a usage error is said in: a `--lang en` that stood where a value belongs (`--as-of --lang en`)
+    was never the language asked for."""
+    if not isinstance(exc, OptionAsValue) or exc.following not in ("--lang", "--log-format"):
+        return voice
+    at = next((i for i in range(len(given) - 1) if given[i : i + 2] == [exc.option_name, exc.following]), None)
+    return voice if at is None else Voice.early([*given[: at + 1], *given[at + 3 :]])
+
+
+def _option_names(command: click.Command, ctx: click.Context) -> set[str]:
+    """The option names a value is never: the command's own, kpi's own (--debug, --lang …) and --help."""
+    names = set(ctx.help_option_names)
+    for owner in (command, ctx.find_root().command):
+        names.update(name for param in owner.params for name in (*param.opts, *param.secondary_opts))
+    return {name for name in names if name.startswith("-")}
+
+
+def _refuse_options_as_values(command: click.Command, ctx: click.Context, args: list[str]) -> None:
+    """An option that takes a value followed by an option's name (`--out --force`, `--as-of --lang en`) is missing
+    its value, whatever click would make of it: the one rule, before click parses."""
+    names, i = _option_names(command, ctx), 0
+    while i < len(args) and args[i] != "--":
+        word = args[i]
+        if not word.startswith("-") and isinstance(command, TyperGroup):
+            return  # the command's name: what follows is the command's to parse
+        if "=" in word or not _takes_value(command, word):
+            i += 1
+            continue
+        following = args[i + 1] if i + 1 < len(args) else None
+        if following in names:
+            raise OptionAsValue(word, following, ctx)
+        if word == "--out" and following == "-":
+            raise OutDash(ctx)
+        i += 2
+
+
 def _parse(command: click.Command, parse: Any, ctx: click.Context, args: list[str]) -> list[str]:
     """click's parsing of a command's arguments, its usage errors given the context and kpi's own kinds."""
+    if not ctx.resilient_parsing:
+        _refuse_options_as_values(command, ctx, args)
     try:
         rest: list[str] = parse(ctx, list(args))
     except click_errors.NoSuchOption as exc:
@@ -188,6 +241,13 @@ def _parse(command: click.Command, parse: Any, ctx: click.Context, args: list[st
 
 class KpiGroup(TyperGroup):
     context_class = KpiContext
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.options_metavar = f"[{HELP('help.options')}]"
+        self.subcommand_metavar = f"{HELP('help.commands')} [{HELP('help.arguments')}]..."
+        for param in self.params:
+            _give_label(param)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args and self.no_args_is_help and not ctx.resilient_parsing:
@@ -210,6 +270,12 @@ class KpiGroup(TyperGroup):
 class KpiCommand(TyperCommand):
     context_class = KpiContext
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.options_metavar = f"[{HELP('help.options')}]"
+        for param in self.params:
+            _give_label(param)
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.allow_extra_args = True  # extra arguments are said by kpi (ExtraArguments), not in click's English
         rest = _parse(self, super().parse_args, ctx, args)
@@ -218,34 +284,81 @@ class KpiCommand(TyperCommand):
         return rest
 
 
-def _name(param: click.Parameter) -> str:
-    return param.opts[0] if param.opts else param.human_readable_name
+# Every argument's label (its help's usage line and its usage errors), by its parameter's name; an option's
+# metavar by its name when click's would be a Python type (<str>, <float>, <path>).
+ARGUMENT_LABELS = {
+    "name": "param.chart",
+    "kpi": "param.kpi",
+    "paths": "param.paths",
+    "programmes": "param.programmes",
+    "backup_file": "param.backup_file",
+    "action": "param.action",
+    "number": "param.load_number",
+    "load": "param.load_number",
+    "numbers": "param.submission_numbers",
+}
+OPTION_METAVARS = {
+    "--as-of": "metavar.year",
+    "--fy": "metavar.year",
+    "--db": "metavar.file",
+    "--out": "metavar.file",
+    "--explain": "metavar.kpi",
+    "--from": "metavar.date",
+    "--to": "metavar.date",
+    "--snapshot": "metavar.date",
+    "--known-at": "metavar.known_at",
+    "--max-file-size": "metavar.size",
+    "--programme": "metavar.programme",
+    "--project-id": "metavar.number",
+    "--renumbered": "metavar.reason",
+    "--reopen": "metavar.reason",
+    "--sheet": "metavar.sheet",
+    "--submission": "metavar.submission",
+    "--wait": "metavar.seconds",
+    "--kind": "metavar.kind",
+}
 
 
-def usage_message(exc: click_errors.UsageError, words: Words) -> str:
+def _give_label(param: click.Parameter) -> None:
+    """The parameter's metavar in the help's words: an argument's label, an option's kind."""
+    if isinstance(param, TyperArgument) and param.name in ARGUMENT_LABELS:
+        param.metavar = HELP(ARGUMENT_LABELS[param.name]) + ("..." if param.nargs != 1 else "")  # (choices: help)
+    elif isinstance(param, TyperOption) and param.opts and param.opts[0] in OPTION_METAVARS:
+        folder = type(param.type).__name__ == "OutputFolder"  # (kpi export --out names a folder)
+        param.metavar = HELP("metavar.folder" if folder else OPTION_METAVARS[param.opts[0]])
+
+
+def label(param: click.Parameter, words: Words) -> str:
+    """How a usage error names the parameter: an option by its name, an argument by its label."""
+    if isinstance(param, TyperOption) and param.opts:
+        return param.opts[0]
+    key = ARGUMENT_LABELS.get(str(param.name))
+    return words(key) if key else str(param.name)
+
+
+def usage_message(exc: click_errors.UsageError, words: Words, tree: Callable[[], click.Command] | None = None) -> str:
     """A usage error in the user's language: every kind click (or kpi's command classes) raises, said from what the
-    exception carries; click's own English sentence never reaches the user."""
+    exception carries; click's own English sentence never reaches the user. `tree` builds every command (kpi
+    builds only the one it runs), to name the commands an unknown option belongs to."""
     if isinstance(exc, MisplacedOption):
         key = "usage.option_after_command" if exc.before else "usage.option_before_command"
         return words(key, option=exc.option, owner=exc.owner, fixed=exc.fixed)
+    if isinstance(exc, OutDash):
+        return words("usage.out_dash")
     if isinstance(exc, ExtraArguments):
-        return words("usage.extra", args=" ".join(exc.extra)) + _likely_options(exc, words)
+        return _one_argument(exc, words) or words("usage.extra", args=" ".join(exc.extra)) + _likely_options(exc, words)
     if isinstance(exc, MissingCommand):
         return words("usage.missing_command", command=_path(exc), commands=", ".join(_commands(exc)))
     if isinstance(exc, NoSuchCommand):
         return words("usage.no_such_command", name=exc.name) + _did_you_mean(exc, exc.name, words)
     if isinstance(exc, click_errors.NoSuchOption):
-        import difflib
-
-        close = ", ".join(difflib.get_close_matches(exc.option_name, exc.possibilities or (), cutoff=0.75))
-        said = words("usage.no_such_option", option=exc.option_name)
-        return said + (words("usage.did_you_mean", commands=close) if close else "")
+        return words("usage.no_such_option", option=exc.option_name) + _option_hint(exc, words, tree)
     if isinstance(exc, click_errors.BadOptionUsage):
         return _bad_option_usage(exc, words)
     if isinstance(exc, click_errors.MissingParameter) and exc.param is not None:
         if exc.param.name in MISSING_ARGUMENT:  # an argument, said as what it is rather than by its name
             return words(MISSING_ARGUMENT[exc.param.name])
-        return words("usage.missing", param=_name(exc.param))
+        return words("usage.missing", param=label(exc.param, words))
     if isinstance(exc, click_errors.BadParameter) and exc.param is not None:
         return _bad_parameter(exc, exc.param, words)
     return words("usage.other")
@@ -259,14 +372,31 @@ def _bad_parameter(exc: click_errors.BadParameter, param: click.Parameter, words
         from kpi.present.messages import message
 
         return message(key, getattr(exc, "params", {}), words)
-    option, value = _name(param), _bad_value(exc.message)
+    option, value = label(param, words), _bad_value(exc.message)
     choices = getattr(param.type, "choices", None)
+    env = _from_environment(exc, param)
+    if env is not None:  # the user never typed the option: say where the value came from
+        if not choices:
+            return words("usage.bad_env_value", env=env, value=value or "", option=option)
+        return words("usage.bad_env", env=env, value=value or "", choices=", ".join(str(c) for c in choices))
     if choices and value is not None:
-        return words("usage.bad_choice", option=option, value=value, choices=", ".join(str(c) for c in choices))
+        said = words("usage.bad_choice", option=option, value=value, choices=", ".join(str(c) for c in choices))
+        meant = [str(c) for c in choices if str(c) == _folded(value)]  # --format JSON, ｊｓｏｎ
+        return said + (words("usage.did_you_mean", commands=f"{option} {meant[0]}") if meant else "")
     kind = next((k for t, k in NUMBER_WORDS if isinstance(param.type, t)), None)
     if kind is not None and value is not None:
         return words("usage.bad_type", option=option, value=value, kind=words(kind))
     return words("usage.bad_value", option=option)
+
+
+def _from_environment(exc: click_errors.BadParameter, param: click.Parameter) -> str | None:
+    """The environment variable a refused value came from ($KPI_LANG), or None when it was typed."""
+    from typer._click.core import ParameterSource
+
+    ctx, env = exc.ctx, getattr(param, "envvar", None)
+    if ctx is None or not isinstance(env, str) or param.name is None:
+        return None
+    return env if ctx.get_parameter_source(param.name) is ParameterSource.ENVIRONMENT else None
 
 
 def _bad_option_usage(exc: click_errors.BadOptionUsage, words: Words) -> str:
@@ -279,6 +409,59 @@ def _bad_option_usage(exc: click_errors.BadOptionUsage, words: Words) -> str:
     if choices:
         return words("usage.needs_choice", option=exc.option_name, choices=", ".join(str(c) for c in choices))
     return words("usage.needs_value", option=exc.option_name)
+
+
+def _folded(text: str) -> str:
+    """A name as it was meant: full-width letters made ASCII (ｒｅｐｏｒｔ), upper case made lower (--AS-OF)."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def _option_hint(exc: click_errors.NoSuchOption, words: Words, tree: Callable[[], click.Command] | None) -> str:
+    """「もしかして: --as-of」 for an option of the command spelled close to it (in any case or width), else the
+    commands whose option it is (「--stage は kpi export のオプションです」)."""
+    import difflib
+
+    name = exc.option_name.split("=", 1)[0]
+    command = exc.ctx.command if exc.ctx is not None else None
+    own = [o for p in (command.params if command else []) for o in (*p.opts, *p.secondary_opts) if o[:1] == "-"]
+    possible = {_folded(p): p for p in [*own, *(exc.possibilities or ())]}
+    close = [possible[c] for c in difflib.get_close_matches(_folded(name), list(possible), cutoff=0.75)]
+    if close:
+        return words("usage.did_you_mean", commands=", ".join(close))
+    owners = _owners(tree(), name) if tree is not None else []
+    if owners:
+        return words("usage.other_commands_option", option=name, commands=", ".join(owners[:3]))
+    return ""
+
+
+def _owners(command: click.Command, option: str, path: str = "kpi") -> list[str]:
+    """The commands under `command` that have `option`, by their full names."""
+    found = []
+    for name, sub in sorted((getattr(command, "commands", None) or {}).items()):
+        if not isinstance(sub, TyperGroup) and _has_option(sub, option):
+            found.append(f"{path} {name}")
+        found += _owners(sub, option, f"{path} {name}")
+    return found
+
+
+def _one_argument(exc: ExtraArguments, words: Words) -> str:
+    """「kpi undo がとる読込番号は一つです」: a second number after a command that takes one number."""
+    command = exc.ctx.command if exc.ctx is not None else None
+    numbered = [
+        p
+        for p in (command.params if command else [])
+        if isinstance(p, TyperArgument) and p.nargs == 1 and isinstance(p.type, click_types.IntParamType)
+    ]
+    if len(numbered) != 1 or not all(value.isdigit() for value in exc.extra):
+        return ""
+    return words("usage.one_argument", command=_path(exc), label=label(numbered[0], words), args=" ".join(exc.extra))
+
+
+# The kinds of option value that tell which option a stray argument was meant for: a parser that refuses most
+# words (a year, a date, a load). A free text (a reason), a path or a plain number would take any argument.
+TELLING_KINDS = ("metavar.year", "metavar.date", "metavar.known_at")
 
 
 def _likely_options(exc: ExtraArguments, words: Words) -> str:
@@ -309,7 +492,7 @@ def _accepts(param: click.Parameter, value: str, ctx: click.Context) -> bool:
     choices = getattr(kind, "choices", None)
     if choices:
         return value in [str(c) for c in choices]
-    if not isinstance(kind, click_types.FuncParamType):
+    if not isinstance(kind, click_types.FuncParamType) or OPTION_METAVARS.get(param.opts[0]) not in TELLING_KINDS:
         return False  # a path, a number, a text: anything fits, nothing tells
     try:
         kind.convert(value, param, ctx)
@@ -331,8 +514,10 @@ def _did_you_mean(exc: click_errors.UsageError, name: str, words: Words) -> str:
     """「もしかして: kpi report」: the commands of the group spelled closest to a mistyped one."""
     import difflib
 
-    close = difflib.get_close_matches(name, _commands(exc), n=3, cutoff=0.6)  # (an unknown name builds them all)
     prefix = _path(exc)
+    if _folded(name) in ("help", "-h"):  # kpi help
+        return words("usage.did_you_mean", commands=f"{prefix} --help")
+    close = difflib.get_close_matches(_folded(name), _commands(exc), n=3, cutoff=0.6)  # (builds them all)
     return words("usage.did_you_mean", commands=", ".join(f"{prefix} {c}" for c in close)) if close else ""
 
 

@@ -143,9 +143,12 @@ def _main(args: list[str] | None, voice: Voice) -> None:
         interrupts.finish()
     except click_errors.UsageError as exc:
         interrupts.finish()
-        from kpi.cli.help import usage_hint, usage_message
+        from kpi.cli.help import usage_hint, usage_message, voice_of_error
 
-        said = usage_message(exc, voice.words)  # in the voice's words: the process's and the tests' runner's alike
+        voice = voice_of_error(exc, given, voice)
+        said = usage_message(
+            exc, voice.words, command_line
+        )  # in the voice's words: the process's and the tests' runner's alike
         if voice.log_format is LogFormat.json:
             log({"level": "error", "message": said, "exit_code": int(ExitCode.USAGE)})
             sys.exit(ExitCode.USAGE)

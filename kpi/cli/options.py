@@ -23,6 +23,7 @@ from kpi.cli.output import WRITTEN_AS, LogFormat
 from kpi.db.known import KnownAt
 from kpi.present.catalogue import Lang
 from kpi.present.formats import (
+    EXTENSIONS,
     ChangesFormat,
     CheckFormat,
     DueFormat,
@@ -35,7 +36,6 @@ from kpi.present.formats import (
     ReportFormat,
     TableFormat,
     extensions_of,
-    named_format,
 )
 
 # ---------------------------------------------------------------------------- parsers
@@ -258,20 +258,59 @@ def format_option(offered: Formats, help_key: str = "help.opt.format") -> Any:
     return typer.Option("--format", "-f", help=HELP(help_key), click_type=FormatChoice(offered), callback=settle_format)
 
 
+# Extensions of formats kpi does not write: a file so named would be a text table under a misleading name.
+NOT_WRITTEN = (".xls", ".xlsm", ".xlsb", ".xltx", ".ods", ".tsv", ".numbers", ".pdf", ".doc", ".docx", ".odt", ".xml")
+TYPO = 0.75  # how alike (difflib's ratio) an unknown extension and a known one are for the first to be a typo
+
+
+def extension(path: str) -> str:
+    """A file name's extension in lower case, from its last dot ("" without one): `.csv` alone is .csv."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return name[name.rfind(".") :].lower() if "." in name else ""
+
+
+def file_format(path: str, offered: Formats) -> Format | None:
+    """The format an --out file's name says (None: --format's), or a usage error: a name ending in a dot or a blank
+    (Windows drops them), an extension of a format kpi does not write (.xls, .tsv …) or one a typo away from a known
+    one (.xslx: 「もしかして .xlsx」). Any other name (r.txt, r.dat, r) is written in --format."""
+    import difflib
+
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    ext, writes = extension(path), " ".join(extensions_of(offered))
+    if name != name.rstrip(". \t\u3000"):
+        raise Refused("cli.out_name_trailing", name=path, extensions=writes)
+    if ext in EXTENSIONS:
+        return EXTENSIONS[ext]
+    if ext in NOT_WRITTEN:
+        raise Refused("cli.out_format_not_offered", name=path, ext=ext, extensions=writes)
+    guess = difflib.get_close_matches(ext, list(EXTENSIONS), n=1, cutoff=TYPO)
+    if guess:
+        raise Refused("cli.out_extension_typo", name=path, ext=ext, guess=guess[0], extensions=writes)
+    return None
+
+
+def refuse_a_file_name(path: str) -> None:
+    """`kpi export --out` names a folder: a name with a file's extension (提出.xlsx, sub2.csv) is a usage error."""
+    if extension(path.rstrip("/\\")) in (*EXTENSIONS, *NOT_WRITTEN):
+        raise Refused("cli.out_is_folder", name=path)
+
+
 def settle_format(ctx: Context, param: Parameter, value: Any) -> Any:
     """The one rule for --out and --format, run as both options are read (the second one settles it): an --out
     file whose extension names a format (formats.EXTENSIONS) is written in it; --format given too must agree, and a
-    command that does not write that format refuses the name (usage errors, before anything is written). Any other
-    name is written in --format. The format of a file written is kept for kpi.cli.output.Console.emit."""
+    command that does not write that format refuses the name (usage errors, before anything is written), as does a
+    name file_format refuses, and kpi export's folder named like a file. Any other name is written in --format. The format of a file written is kept for kpi.cli.output.Console.emit."""
     if ctx.resilient_parsing:
         return value
+    if isinstance(param.type, OutputFolder) and value is not None:
+        refuse_a_file_name(str(value))
     chosen = next((p for p in ctx.command.params if isinstance(p.type, FormatChoice)), None)
     out = next((p for p in ctx.command.params if type(p.type) is OutputPath), None)  # a file, not a folder
     if chosen is None or out is None or (out if param is chosen else chosen).name not in ctx.params:
         return value
     path = value if param is out else ctx.params[str(out.name)]
     fmt = Format(value if param is chosen else ctx.params[str(chosen.name)])
-    named = named_format(Path(path).name) if path is not None else None
+    named = file_format(str(path), chosen.type.offered) if path is not None else None  # type: ignore[attr-defined]
     if named is not None and named is not fmt:
         from typer._click.core import ParameterSource
 
@@ -279,7 +318,7 @@ def settle_format(ctx: Context, param: Parameter, value: Any) -> Any:
             raise Refused("cli.out_format_mismatch", name=str(path), named=named.value, format=fmt.value)
         offered = chosen.type.offered  # type: ignore[attr-defined]
         if named not in offered:
-            ext = Path(path).suffix
+            ext = extension(str(path))
             raise Refused(
                 "cli.out_format_not_offered", name=str(path), ext=ext, extensions=" ".join(extensions_of(offered))
             )

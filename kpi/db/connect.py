@@ -102,7 +102,7 @@ def explain(exc: BaseException, path: Path, committed: bool = False) -> KpiError
             return NoPermission("db.no_permission", path=str(path), detail=f"{cause.filename}: {cause.strerror}")
         if isinstance(cause, duckdb.Error) and (m := _NOT_PERMITTED.search(text)) and _is_the_databases(m[1], path):
             return NoPermission("db.no_permission", path=str(path), detail=first_line(cause))
-        if isinstance(cause, duckdb.Error) and READ_ONLY_NOT_A_DATABASE in text:  # (opened or attached read-only)
+        if isinstance(cause, duckdb.Error) and any(words in text for words in NOT_A_DATABASE):
             return DatabaseUnreadable("db.not_duckdb", path=str(path))
         if isinstance(cause, duckdb.Error) and (m := _WRITE_FAILED.search(text)):
             key = "io.disk_full" if any(word in text for word in _DISK_FULL_WORDS) else "io.write_failed"
@@ -140,6 +140,8 @@ def _refuse_non_database(path: Path, read_only: bool) -> None:
 
 
 READ_ONLY_NOT_A_DATABASE = "Cannot launch in-memory database in read-only mode"
+# DuckDB's words for a file that is not a database (empty, text, random bytes); said as db.not_duckdb, never as is.
+NOT_A_DATABASE = (READ_ONLY_NOT_A_DATABASE, "it is not a valid DuckDB database file")
 
 
 def read_whole(con: duckdb.DuckDBPyConnection) -> None:

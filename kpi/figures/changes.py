@@ -62,6 +62,7 @@ class Changes(NamedTuple):
     horizon_years: int
     versions: tuple[int, int] | None = None  # a same-date correction: the loads that wrote the two versions
     dropped: frozenset[str] = frozenset()  # of the missing themes, those the newer list does not carry either
+    asked: tuple[dt.date | None, dt.date | None] = (None, None)  # --from and --to as given (a day no list has)
 
     @property
     def before_fy(self) -> int:
@@ -83,24 +84,26 @@ class Pair(NamedTuple):
 
 
 def pick(con: duckdb.DuckDBPyConnection, since: dt.date | None, until: dt.date | None) -> Pair:
-    """The two lists to compare: the lists in force on `since` and `until`, by default the last two lists; when both
-    name one list, its version before its last correction and its current one."""
-    newest = latest(con, 2)
+    """The two lists to compare: the lists in force on `since` and `until`; without `since`, the list before the
+    one of `until` (by default the newest); when both name one list, its version before its last correction and its
+    current one."""
+    newest = latest(con, 1)
     after = at_or_before(con, until) if until else (newest[0] if newest else None)
     if since:
         before = at_or_before(con, since)
     else:
-        older = [s for s in newest if after and s.date < after.date]
-        before = older[0] if older else None
+        before = at_or_before(con, after.date - dt.timedelta(days=1)) if after else None
     lists = ", ".join(sorted(s.date.isoformat() for s in latest(con, 100))) or "—"
     for asked, found in ((since, before), (until, after)):  # a date before every list: say so, not "two needed"
         if asked is not None and found is None and newest:
             raise NoData("changes.before_first", date=asked.isoformat(), lists=lists)
-    if before is not None and after is not None and before.list_id == after.list_id and (since or until):
+    if after is not None and (before is None or before.list_id == after.list_id) and (since or until):
         pair = corrected(con, after)
-        if pair is None:
-            raise NoData("changes.same_list", date=before.date.isoformat(), lists=lists)
-        return pair
+        if pair is not None:
+            return pair
+        if before is None:  # --to alone naming the first list: nothing before it
+            raise NoData("changes.nothing_before", date=after.date.isoformat(), lists=lists)
+        raise NoData("changes.same_list", date=before.date.isoformat(), lists=lists)
     if before is None or after is None or before.list_id == after.list_id:
         raise NoData("changes.two_lists", lists=lists)
     return Pair(before, after)
@@ -215,4 +218,4 @@ def between(con: duckdb.DuckDBPyConnection, since: dt.date | None, until: dt.dat
     """`kpi changes`: what moved between the lists in force on `since` and `until` (by default the last two), or
     between the two last versions of one date."""
     pair = pick(con, since, until)
-    return changes(con, settings(con), *pair)
+    return changes(con, settings(con), *pair)._replace(asked=(since, until))

@@ -11,7 +11,7 @@ import duckdb
 from kpi.db.connect import fetch_one
 from kpi.db.schema import TABLE_KEYS, THEME_FIELDS, VERSIONED, versions_of
 from kpi.db.versions import resolve, show_as_of, show_current, shown_load
-from kpi.errors import UsageProblem
+from kpi.errors import NoData
 from kpi.figures.changes import Changes, changes, corrected
 from kpi.figures.lists import NO_LIST, Snapshot, at_or_before
 from kpi.figures.programme import settings
@@ -92,6 +92,7 @@ class RowChange(NamedTuple):
     column: str
     before: object
     after: object
+    keyed: tuple[tuple[str, object], ...] = ()  # the key by its columns (a theme's: none, its key is its ID)
 
 
 class LoadChanges(NamedTuple):
@@ -110,7 +111,7 @@ def load_changes(con: duckdb.DuckDBPyConnection, load_id: int) -> LoadChanges:
     with the one it followed or corrected by the rule of `kpi changes` (kpi.figures.changes)."""
     last = fetch_one(con, "SELECT max(load_id) FROM loads")
     if last is None or last[0] is None or not 1 <= load_id <= int(last[0]):
-        raise UsageProblem("loads.no_such_load", load=load_id, last=last[0] if last else None)
+        raise NoData("loads.no_such_load", load=load_id, last=last[0] if last else None)
     shown = shown_load(con)
     show_as_of(con, resolve(con, load_id))
     try:
@@ -185,13 +186,16 @@ def _row_changes(con: duckdb.DuckDBPyConnection, load_id: int) -> list[RowChange
         for k in sorted(brought.keys() | gone.keys(), key=_sortable):
             now, was = brought.get(k), gone.get(k)
             name = ", ".join(f"{c}={v}" for c, v in zip(key, k, strict=True)) if len(key) > 1 else str(k[0])
+            keyed = tuple(zip(key, k, strict=True))
             shown = [c for c in columns if c not in key]
             if was is None:
-                found += [RowChange(kind, name, "added", c, None, now[c]) for c in shown if now and now[c] is not None]
+                found += [
+                    RowChange(kind, name, "added", c, None, now[c], keyed) for c in shown if now and now[c] is not None
+                ]
             elif now is None:
-                found += [RowChange(kind, name, "removed", c, was[c], None) for c in shown if was[c] is not None]
+                found += [RowChange(kind, name, "removed", c, was[c], None, keyed) for c in shown if was[c] is not None]
             else:
-                found += [RowChange(kind, name, "changed", c, was[c], now[c]) for c in shown if was[c] != now[c]]
+                found += [RowChange(kind, name, "changed", c, was[c], now[c], keyed) for c in shown if was[c] != now[c]]
     return found
 
 

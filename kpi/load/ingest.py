@@ -85,9 +85,8 @@ def read_source(path: Path, kind: str, encoding: str | None, sheet: str | None =
         return SourceFile(path, kind, sha, settings=read_programme(path, data))
     if kind not in KINDS:
         raise UsageProblem("load.unknown_kind", kind=kind, kinds=", ".join(KIND_ORDER))
-    frame, units, used, headers, ignored, totals, header_line, read, sheets = text_frame(
-        path, data, KINDS[kind], encoding, sheet
-    )
+    read = text_frame(path, data, KINDS[kind], encoding, sheet)
+    frame = read.frame
     skipped = 0
     if kind == "followups":
         import polars as pl
@@ -101,15 +100,16 @@ def read_source(path: Path, kind: str, encoding: str | None, sheet: str | None =
         kind,
         sha,
         frame=frame,
-        units=units,
-        encoding=used,
+        units=read.units,
+        encoding=read.encoding,
         skipped=skipped,
-        headers=headers,
-        ignored=ignored,
-        totals=totals,
-        header_line=header_line,
-        sheet=read,
-        sheets=sheets,
+        headers=read.headers,
+        ignored=read.ignored,
+        totals=read.totals,
+        header_line=read.header_line,
+        sheet=read.sheet,
+        sheets=read.sheets,
+        parts=read.parts,
     )
 
 
@@ -224,7 +224,11 @@ def read_notes(sources: list[SourceFile]) -> list[Skipped]:
     title rows, the headers ignored, the totals rows left out."""
     notes = []
     for source in sources:
-        if source.sheet is not None:
+        if source.parts:
+            notes.append(
+                Skipped(source.path, "load.note.sheets_together", {"n": len(source.parts), "sheet": source.sheet})
+            )
+        elif source.sheet is not None:
             notes.append(
                 Skipped(source.path, "load.note.sheet", {"sheet": source.sheet, "sheets": ", ".join(source.sheets)})
             )
@@ -246,8 +250,22 @@ def sheets_read(failures: list[Failure], sources: list[SourceFile]) -> list[Fail
     return [
         sheet_read(s.path, s.sheet, s.sheets)
         for s in sources
-        if s.sheet is not None and str(s.path) not in named and any(f.file == str(s.path) for f in failures)
+        if s.sheet is not None
+        and not s.parts
+        and str(s.path) not in named
+        and any(f.file == str(s.path) for f in failures)
     ]
+
+
+def on_its_sheet(failure: Failure, sources: list[SourceFile]) -> Failure:
+    """A failure of a row of a file whose sheets were read together, naming the sheet (file [sheet]) and its row."""
+    from kpi.load.tables import on_sheet
+
+    source = next((s for s in sources if s.parts and str(s.path) == failure.file), None)
+    if source is None or failure.line is None:
+        return failure
+    sheet, row = on_sheet(failure.line, source.parts)
+    return replace(failure, file=f"{failure.file} [{sheet}]", line=row)
 
 
 def in_own_words(failure: Failure, sources: list[SourceFile]) -> Failure:
@@ -306,6 +324,7 @@ def _checked(con: duckdb.DuckDBPyConnection, batch: Batch) -> list[Incoming]:
     failures = batch.failures + validate.check_references(con, batch.sources, batch.records)
     failures = [in_own_words(f, batch.sources) for f in validate.follow_on(failures, batch.sources, batch.kinds)]
     failures += sheets_read(failures, batch.sources)
+    failures = [on_its_sheet(f, batch.sources) for f in failures]
     if failures:
         count = sum(f.rule != SHEET_READ for f in failures)  # the lines naming a sheet read are no problem
         raise InputRejected("load.problems", failures, count=count)

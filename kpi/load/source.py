@@ -30,3 +30,4 @@ class SourceFile:
     header_line: int = 1  # the header's line (title and blank rows may stand above it)
     sheet: str | None = None  # the sheet read, of a workbook of several (or one --sheet chose)
     sheets: tuple[str, ...] = ()  # that workbook's sheets
+    parts: tuple[str, ...] = ()  # the sheets whose rows were taken together (kpi.load.tables.on_sheet)

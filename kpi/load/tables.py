@@ -134,11 +134,12 @@ class Table(NamedTuple):
     sheets: tuple[str, ...] = ()
 
 
-def read_table(
+def read_tables(
     path: Path, encoding: str | None, data: bytes, spec: Columns | None = None, sheet: str | None = None
-) -> Table:
+) -> list[Table]:
     """A file's cells as text; its header is the row among its first ones that names the most of `spec`'s columns
-    (named_header, for delimited text and workbooks alike), and a workbook's sheet is `sheet` or found (spreadsheet)."""
+    (named_header, for delimited text and workbooks alike), and a workbook's sheet is `sheet` or found (spreadsheet:
+    several sheets for a kind whose rows may be split across them)."""
     import polars as pl
 
     suffix = path.suffix.lower()
@@ -146,12 +147,12 @@ def read_table(
         raise InputRejected("load.empty")
     try:
         if suffix in DELIMITED:
-            return delimited(path, data, encoding, spec)
+            return [delimited(path, data, encoding, spec)]
         if suffix in SPREADSHEETS:
             return spreadsheet(path, data, spec, sheet)
         if suffix == ".parquet":
             df = pl.read_parquet(path)
-            return Table(df.cast(pl.String), list(range(1, df.height + 1)), None, 1)
+            return [Table(df.cast(pl.String), list(range(1, df.height + 1)), None, 1)]
     except InputRejected:
         raise
     except Exception as exc:  # polars and fastexcel raise many types for malformed files
@@ -250,13 +251,13 @@ def named_header(rows: Sequence[tuple[int, Sequence[object]]], spec: Columns) ->
     return (at, count) if count else (rows[0][0], 0)
 
 
-def spreadsheet(path: Path, data: bytes, spec: Columns | None = None, sheet: str | None = None) -> Table:
-    """A workbook's sheet (.xlsx, .xls, .ods) as text, with each row's number as the sheet shows it.
+def spreadsheet(path: Path, data: bytes, spec: Columns | None = None, sheet: str | None = None) -> list[Table]:
+    """A workbook's sheets read (.xlsx, .xls, .ods) as text, with each row's number as the sheet shows it.
 
-    The sheet is `sheet` (--sheet), else the workbook's only one, else the one sheet whose header names every
-    column the contract requires (several such sheets are refused: --sheet chooses; with none, the sheet naming
-    the most is read, and refused naming what it lacks). A refusal of a workbook of several sheets names the sheet
-    read and the sheets seen. The sheet is read whole, from row 1, as text (calamine turns numbers and dates into
+    The sheet is `sheet` (--sheet), else the workbook's only one, else the sheets whose header names every column
+    the contract requires (holding): every one of them for a kind in SPLIT_KINDS, else the one (several are refused:
+    --sheet chooses); with none, the sheet naming the most is read, and refused naming what it lacks. A refusal of a
+    workbook of several sheets names the sheet read and the sheets seen. The sheet is read whole, from row 1, as text (calamine turns numbers and dates into
     their text): the header is found by named_header, blank rows keep their numbers, a column with neither a header
     nor a value is dropped.
     """
@@ -286,21 +287,25 @@ def spreadsheet(path: Path, data: bytes, spec: Columns | None = None, sheet: str
     for i in candidates:
         with naming_sheet(path, names[i] if told else None, names):
             grids[i] = _grid(reader, i, spec, errors[i])
-    index = candidates[0] if len(candidates) == 1 else _holding(path, names, grids, spec)
-    name = names[index] if told else None
-    with naming_sheet(path, name, names):
-        found = grids[index]
-        if found is None:
-            raise InputRejected("load.empty")
-        grid, filled, top, cells_in_error = found
-        header = ["" if cell is None else str(cell) for cell in grid.row(top)]
-        body, body_filled = grid.slice(top + 1), filled.slice(top + 1)
-        keep = [i for i, title in enumerate(header) if title.strip() or body_filled[:, i].any()]
-        columns = [header[i] if header[i].strip() else f"{UNNAMED}{i}" for i in keep]
-        refuse_errors(path, cells_in_error, header, top + 1)
-        check_names(path, columns, top + 1)
-        frame = body.select(pl.col(grid.columns[i]).alias(title) for i, title in zip(keep, columns, strict=True))
-    return Table(frame, list(range(top + 2, top + 2 + frame.height)), None, top + 1, name, names if told else ())
+    indices = [candidates[0]] if len(candidates) == 1 else _holding(path, names, grids, spec)
+    tables = []
+    for index in indices:
+        name = names[index] if told else None
+        with naming_sheet(path, name, names):
+            found = grids[index]
+            if found is None:
+                raise InputRejected("load.empty")
+            grid, filled, top, cells_in_error = found
+            header = ["" if cell is None else str(cell) for cell in grid.row(top)]
+            body, body_filled = grid.slice(top + 1), filled.slice(top + 1)
+            keep = [i for i, title in enumerate(header) if title.strip() or body_filled[:, i].any()]
+            columns = [header[i] if header[i].strip() else f"{UNNAMED}{i}" for i in keep]
+            refuse_errors(path, cells_in_error, header, top + 1)
+            check_names(path, columns, top + 1)
+            frame = body.select(pl.col(grid.columns[i]).alias(title) for i, title in zip(keep, columns, strict=True))
+        lines = list(range(top + 2, top + 2 + frame.height))
+        tables.append(Table(frame, lines, None, top + 1, name, names if told else ()))
+    return tables
 
 
 class _Grid(NamedTuple):
@@ -339,9 +344,16 @@ def _sheet_named(path: Path, names: tuple[str, ...], sheet: str) -> int:
     raise InputRejected("load.no_such_sheet", [Failure(str(path), None, "", sheet, "rule.no_such_sheet", params)])
 
 
-def _holding(path: Path, names: tuple[str, ...], grids: dict[int, _Grid | None], spec: Columns | None) -> int:
-    """Of a workbook's sheets, the one whose header names every column the contract requires; several such sheets
-    are refused (--sheet chooses); with none, the sheet naming the most (the first of equals) is read."""
+# Kinds whose rows are keyed answers a workbook may split across sheets (kpi followups due writes one sheet per
+# organisation): every sheet holding the contract's headers is read, their rows taken together. A theme list is the
+# list of one date: two sheets holding its headers stay ambiguous.
+SPLIT_KINDS = frozenset({"followups", "stagegate"})
+
+
+def _holding(path: Path, names: tuple[str, ...], grids: dict[int, _Grid | None], spec: Columns | None) -> list[int]:
+    """Of a workbook's sheets, those whose header names every column the contract requires: all of them for a kind
+    in SPLIT_KINDS, else the one (several are refused: --sheet chooses); with none, the sheet naming the most (the
+    first of equals) is read."""
     assert spec is not None
     aliases = _aliases(spec)
     required = {c for c in spec.COLUMNS if c not in spec.OPTIONAL}
@@ -351,14 +363,14 @@ def _holding(path: Path, names: tuple[str, ...], grids: dict[int, _Grid | None],
             cells = found.grid.row(found.top)
             named[i] = {k for cell in cells if cell is not None and (k := _known(aliases, str(cell))) is not None}
     holders = [i for i, columns in named.items() if required <= columns]
-    if len(holders) > 1:
+    if len(holders) > 1 and spec.KIND not in SPLIT_KINDS:
         params = {"holders": ", ".join(names[i] for i in holders), "sheets": ", ".join(names), "kind": spec.KIND}
         raise InputRejected(
             "load.sheet_ambiguous", [Failure(str(path), None, "", None, "rule.sheet_ambiguous", params)]
         )
     if holders:
-        return holders[0]
-    return max(named, key=lambda i: (len(named[i]), -i)) if named else 0
+        return holders
+    return [max(named, key=lambda i: (len(named[i]), -i)) if named else 0]
 
 
 @contextmanager
@@ -430,6 +442,16 @@ class TextFrame(NamedTuple):
     header_line: int  # the line of the header (below title and blank rows)
     sheet: str | None = None  # the sheet read (a workbook of several sheets, or one --sheet chose)
     sheets: tuple[str, ...] = ()  # the workbook's sheets, when `sheet` is given
+    parts: tuple[str, ...] = ()  # the sheets whose rows were taken together (SPLIT_KINDS), in `_line`'s order
+
+
+SHEET_SPAN = 1 << 32  # rows taken from several sheets: `_line` is the row + SHEET_SPAN × the sheet's place in parts
+
+
+def on_sheet(line: int, parts: tuple[str, ...]) -> tuple[str, int]:
+    """The sheet and row of a `_line` of rows taken from several sheets."""
+    place, row = divmod(line, SHEET_SPAN)
+    return parts[place], row
 
 
 def _is_total(value: pl.Expr) -> pl.Expr:
@@ -439,10 +461,34 @@ def _is_total(value: pl.Expr) -> pl.Expr:
 def text_frame(path: Path, data: bytes, spec: KindSpec, encoding: str | None, sheet: str | None = None) -> TextFrame:
     """The file's rows as trimmed text under the contract's column names, with `_line`; its units, encoding and
     own headers, the headers ignored, and the totals rows left out: a row whose ID is a totals word (合計, 計,
-    小計, Total …), or that has no ID and whose first filled cell is one. A workbook's sheet: read_table."""
-    table = read_table(path, encoding, data, spec, sheet)
-    with naming_sheet(path, table.sheet, table.sheets):
-        return _text_frame(path, table, spec)
+    小計, Total …), or that has no ID and whose first filled cell is one. A workbook's sheet: read_tables; the
+    rows of several sheets are taken together, each `_line` telling its sheet (on_sheet)."""
+    import polars as pl
+
+    from schemas.common import LINE
+
+    tables = read_tables(path, encoding, data, spec, sheet)
+    read = []
+    for table in tables:
+        with naming_sheet(path, table.sheet, table.sheets):
+            try:
+                read.append(_text_frame(path, table, spec))
+            except InputRejected as exc:  # of sheets read together, one with no rows yet is no fault
+                if exc.key != "load.header_only" or len(tables) == 1 or (not read and table is tables[-1]):
+                    raise
+    if len(read) == 1:
+        return read[0]
+    first = read[0]
+    parts = tuple(str(part.sheet) for part in read)
+    frame = pl.concat(part.frame.with_columns(pl.col(LINE) + place * SHEET_SPAN) for place, part in enumerate(read))
+    return first._replace(
+        frame=frame,
+        units={k: v for part in read for k, v in part.units.items()},
+        ignored=list(dict.fromkeys(h for part in read for h in part.ignored)),
+        totals=sorted({line for part in read for line in part.totals}),
+        sheet=", ".join(parts),
+        parts=parts,
+    )
 
 
 def _text_frame(path: Path, table: Table, spec: KindSpec) -> TextFrame:

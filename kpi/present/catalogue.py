@@ -30,6 +30,26 @@ DEFAULT_LANG = Lang.ja
 # key: (日本語, English)
 WORDS: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ used by several modules
+    "db.damaged_after_commit": (
+        "読み込みは確定しましたが、その後データベース {path} に壊れた部分が見つかりました。{advice}",
+        "the load was committed, but database {path} was then found damaged; {advice}",
+    ),
+    "db.damaged_short": (
+        "データベース {path} は途中で切れています。コピーの中断かディスクの障害です。"
+        "ファイルは変更していません。{advice}",
+        "database {path} is cut short: a copy was interrupted, or the disk failed. "
+        "The file was left as it is; {advice}",
+    ),
+    "db.damaged_blocks": (
+        "データベース {path} の一部が壊れています（ブロックのチェックサムが合いません）。"
+        "ディスクの障害か、ほかのプログラムによる書き換えです。ファイルは変更していません。{advice}",
+        "database {path} has damaged blocks (their checksums fail): a disk error, or another program "
+        "wrote into it. The file was left as it is; {advice}",
+    ),
+    "db.damaged_wal": (
+        "データベース {path} の隣の記録（.wal）はこのファイルのものではありません。ファイルは変更していません。{advice}",
+        "the log (.wal) beside database {path} is not this file's. The file was left as it is; {advice}",
+    ),
     "help.opt.out_record": (
         "書き出すファイル。形式は拡張子で決まります（.csv .json .xlsx。xlsx はファイルのみ）。",
         "File to write; its extension chooses the format (.csv .json .xlsx; xlsx is a file only).",
@@ -155,25 +175,9 @@ WORDS: dict[str, tuple[str, str]] = {
         "{path} に書き込めません: {detail}。{kept_text}",
         "cannot write {path}: {detail}; {kept_text}",
     ),
-    "db.damaged_after_commit": (
-        "読み込みは確定しましたが、その後データベース {path} に壊れた部分が見つかりました（{detail}）。{advice}",
-        "the load was committed, but database {path} was then found damaged ({detail}); {advice}",
-    ),
     "db.is_folder": (
         "--db {path} はフォルダです。データベースファイルを指定してください（例: --db {example}）",
         "--db {path} is a folder; point --db (or $KPI_DB) at a database file, e.g. --db {example}",
-    ),
-    "db.damaged_short": (
-        "データベース {path} は途中で切れています（{detail}）。コピーの中断かディスクの障害です。"
-        "ファイルは変更していません。{advice}",
-        "database {path} is cut short ({detail}): a copy was interrupted, or the disk failed. "
-        "The file was left as it is; {advice}",
-    ),
-    "db.damaged_blocks": (
-        "データベース {path} の一部が壊れています（ブロックのチェックサムが合いません: {detail}）。ディスクの障害か、ほかのプログラムによる書き換えです。"
-        "ファイルは変更していません。{advice}",
-        "database {path} has damaged blocks (their checksums fail: {detail}): a disk error, or another program "
-        "wrote into it. The file was left as it is; {advice}",
     ),
     "cli.kept_nothing": ("何も書き込んでいません", "nothing was written"),
     "cli.kept_commit": (
@@ -209,10 +213,6 @@ WORDS: dict[str, tuple[str, str]] = {
         "{path} に kpi のデータがありません。先にデータを読み込んでください: kpi load sample_data/",
         "{path} holds no kpi data; load data first: kpi load sample_data/",
     ),
-    "db.damaged_wal": (
-        "データベース {path} の隣の記録（.wal）はこのファイルのものではありません（{detail}）。ファイルは変更していません。{advice}",
-        "the log (.wal) beside database {path} is not this file's ({detail}). The file was left as it is; {advice}",
-    ),
     "db.not_kpi": (
         "{path} は DuckDB のデータベースですが kpi のものではありません（ほかの表があります）。別の --db を指定してください",
         "{path} is a DuckDB database but not kpi's (it has other tables); use another --db",
@@ -228,6 +228,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "col.column": ("列", "column"),
     "help.opt.out_dir": ("提出ファイルを書き出すフォルダ。", "Folder to write the submission files into."),
     "group.terminated": ("中止（途中終了）", "ended early"),
+    "rule.sheet_ambiguous": (
+        "{kind_name} の見出しがそろったシートが複数あります: {holders}（このブックのシート: {sheets}）。読むシートを --sheet で指定してください",
+        "more than one sheet has the {kind_name} headers: {holders} (the workbook's sheets: {sheets}); choose one with --sheet",
+    ),
+    "load.header_mismatch": (
+        "見出し行が {kind_name} の入力規約に合いません",
+        "the header row does not match the {kind_name} contract",
+    ),
     # ------------------------------------------------------------------ kpi/cli/app.py
     "cli.version": ("kpi {version}", "kpi {version}"),
     "help.app": (
@@ -273,6 +281,20 @@ WORDS: dict[str, tuple[str, str]] = {
         "The follow-up survey loop: whom to survey, and the survey sheet.",
     ),
     # ------------------------------------------------------------------ kpi/cli/commands/figures.py
+    "help.changes": (
+        "テーマ一覧の2つの版（日付の異なる2つの一覧、または同じ日付の一覧の訂正の前と後）の間で変わったことを示します: 結果/状況の変化、それ以外の列（機関名、開発テーマ名、基盤要素、年度など）の変化、"
+        "追加・消えたテーマ、各アウトカム指標の変更前と変更後。\n\n"
+        "既定では最新の2つの一覧を比べます。各一覧の指標は、その一覧の日付を含む年度の時点で計算します。"
+        "--from と --to に同じ日付を指定すると、その日付の一覧の訂正（同じ日付で読み込み直した版）の前と後を比べます。\n\n"
+        "例: kpi changes --format markdown · kpi changes --from 2026-03-31 --to 2026-03-31",
+        "Show what changed between two versions of the theme list (two dates' lists, or one date's list before and "
+        "after a correction): statuses, the other columns (organisations, titles, "
+        "element, years …), themes added and missing, and every outcome indicator before and after.\n\nBy default "
+        "the last two lists are compared; each list's indicators are computed as of the fiscal year containing its "
+        "date. The same date for --from and --to compares that date's list before and after its last correction "
+        "(the version loaded again for the same date).\n\n"
+        "Examples: kpi changes --format markdown · kpi changes --from 2026-03-31 --to 2026-03-31",
+    ),
     "help.report": (
         "アウトカムKPI、状況表、予算執行、推移、テーマ一覧、その他の評価指標を表示します。\n\n--out report.html でグラフ入りの自己完結した1ページを書き出します（charts エクストラが必要: pip install 'kpi[charts]'）。\n\n形式は --format か、--out のファイル名の拡張子（.md .csv .json .html）で決まります。CSV ファイルは BOM付きUTF-8 で、Excel でそのまま開けます。\n\n例: kpi report --as-of 2025 --out 報告.csv",
         "Print the outcome KPIs, status tables, budget execution, trend, theme lists and other figures.\n\n--out report.html writes one self-contained page with charts (needs the charts extra: pip install 'kpi[charts]').\n\nThe format is --format's, or the one the --out file's extension names (.md .csv .json .html). A CSV file is UTF-8 with BOM: Excel opens it as is.\n\nExample: kpi report --as-of 2025 --out report.csv",
@@ -284,19 +306,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "help.opt.out_report": (
         "標準出力ではなくこのファイルに書き出します。形式は拡張子で決まります（--format は不要。html はファイルのみ）。",
         "Write to this file instead of stdout; its extension chooses the format (no --format needed; html is a file only).",
-    ),
-    "help.changes": (
-        "日付の異なる2つのテーマ一覧の間で変わったことを示します: 結果/状況の変化、それ以外の列（機関名、開発テーマ名、基盤要素、年度など）の変化、"
-        "追加・消えたテーマ、各アウトカム指標の変更前と変更後。\n\n"
-        "既定では最新の2つの一覧を比べます。各一覧の指標は、その一覧の日付を含む年度の時点で計算します。"
-        "--from と --to に同じ日付を指定すると、その日付の一覧の訂正（同じ日付で読み込み直した版）の前と後を比べます。\n\n"
-        "例: kpi changes --format markdown · kpi changes --from 2026-03-31 --to 2026-03-31",
-        "Show what changed between two dated theme lists: statuses, the other columns (organisations, titles, "
-        "element, years …), themes added and missing, and every outcome indicator before and after.\n\nBy default "
-        "the last two lists are compared; each list's indicators are computed as of the fiscal year containing its "
-        "date. The same date for --from and --to compares that date's list before and after its last correction "
-        "(the version loaded again for the same date).\n\n"
-        "Examples: kpi changes --format markdown · kpi changes --from 2026-03-31 --to 2026-03-31",
     ),
     "help.opt.as_of_export": (
         "提出する年度（必須）: 2025、R7、令和7年度。--submission N では指定しません（記録した年度で書き出します）。",
@@ -522,6 +531,48 @@ WORDS: dict[str, tuple[str, str]] = {
         "Example: kpi lists --format json",
     ),
     # ------------------------------------------------------------------ kpi/cli/help.py
+    "usage.bad_env_value": (
+        "環境変数 {env} の値 {value!r} は {option} の値として使えません",
+        "environment variable {env}: {value!r} is not a value for {option}",
+    ),
+    "usage.other_commands_option": (
+        "（{option} は {commands} のオプションです）",
+        " ({option} is an option of {commands})",
+    ),
+    "param.chart": ("グラフの名前", "chart"),
+    "param.kpi": ("指標", "kpi"),
+    "param.paths": ("ファイル", "files"),
+    "param.programmes": ("事業のデータベース", "programme databases"),
+    "param.backup_file": ("バックアップ", "backup"),
+    "param.action": ("操作", "action"),
+    "param.load_number": ("読込番号", "load number"),
+    "param.submission_numbers": ("提出番号", "submission numbers"),
+    "metavar.year": ("<年度>", "<year>"),
+    "metavar.file": ("<ファイル>", "<file>"),
+    "metavar.folder": ("<フォルダ>", "<folder>"),
+    "metavar.kpi": ("<指標>", "<kpi>"),
+    "metavar.date": ("<日付>", "<date>"),
+    "metavar.known_at": ("<読込番号|日付>", "<load|date>"),
+    "metavar.size": ("<大きさ>", "<size>"),
+    "metavar.programme": ("<事業ID>", "<programme>"),
+    "metavar.number": ("<番号>", "<number>"),
+    "metavar.reason": ("<理由>", "<reason>"),
+    "metavar.sheet": ("<シート名>", "<sheet>"),
+    "metavar.submission": ("<提出番号>", "<submission>"),
+    "metavar.seconds": ("<秒>", "<seconds>"),
+    "metavar.kind": ("<種類>", "<kind>"),
+    "usage.one_argument": (
+        "{command} がとる{label}は一つです: {args} は余分です",
+        "{command} takes one {label}: {args} is one too many",
+    ),
+    "usage.bad_env": (
+        "環境変数 {env} の値 {value!r} は使えません（{choices}）",
+        "environment variable {env}: {value!r} is not allowed ({choices})",
+    ),
+    "usage.out_dash": (
+        "--out - は使えません。標準出力に出すときは --out を書かないでください",
+        "--out - is not a file name: leave --out out to write to the standard output",
+    ),
     "usage.bad_value": ("{option} の値が正しくありません", "invalid value for {option}"),
     "usage.no_such_command": ("不明なコマンド: {name}", "no such command: {name}"),
     "usage.other": (
@@ -607,6 +658,18 @@ WORDS: dict[str, tuple[str, str]] = {
         "cannot tell which shell to complete for ({shell}); completion works in: {shells}",
     ),
     # ------------------------------------------------------------------ kpi/cli/options.py
+    "cli.out_name_trailing": (
+        "--out 「{name}」: ファイル名が点か空白で終わっています（Windows では消えてしまい、別の名前になります）。末尾の点や空白を除いてください。書き出せる拡張子: {extensions}",
+        "--out '{name}': the file name ends in a dot or a blank (Windows drops them, so the file would be named otherwise); remove them. It writes {extensions}",
+    ),
+    "cli.out_extension_typo": (
+        "--out {name}: 拡張子 {ext} は分かりません。もしかして {guess} ですか？ このコマンドが書き出す拡張子: {extensions}",
+        "--out {name}: unknown extension {ext}; did you mean {guess}? This command writes {extensions}",
+    ),
+    "cli.out_is_folder": (
+        "--out {name}: --out は書き出すフォルダの名前です（ファイル名ではありません）。例: --out 提出/2025/（形式は --format csv か --format xlsx で選びます）",
+        "--out {name}: --out is the name of the folder to write into, not a file's; e.g. --out submission/2025/ (choose the format with --format csv or --format xlsx)",
+    ),
     "cli.out_format_mismatch": (
         "--out {name} は {named} のファイル名ですが、--format は {format} です。どちらかに合わせてください（--format を省けば拡張子で決まります）",
         "--out {name} names a {named} file but --format is {format}: make them agree (without --format, the extension chooses)",
@@ -711,6 +774,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "cli.interrupted": ("中断しました（Ctrl-C）。{kept}", "interrupted (Ctrl-C); {kept}"),
     "cli.terminated": ("終了しました（SIGTERM）。{kept}", "terminated (SIGTERM); {kept}"),
     # ------------------------------------------------------------------ kpi/present/changes.py
+    "changes.in_force": (
+        "（{asked} の一覧はありません。{asked} に有効な一覧は {date} のものです）",
+        " ({asked} has no list of its own: the list in force on {asked} is that of {date})",
+    ),
     "changes.title_none_left": (
         "{date} の一覧の取り消し（残る一覧はありません）",
         "The list of {date} withdrawn (no list is left)",
@@ -857,6 +924,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "col.due_fy": ("調査予定年度", "due FY"),
     "col.overdue": ("期限超過", "overdue"),
     # ------------------------------------------------------------------ kpi/present/history.py
+    "col.file_order": ("ファイルでの順番", "order in the file"),
     "loads.more_rows": (
         "… ほか{n}行（すべては --format csv または --format json で）",
         "… and {n} more rows (all of them with --format csv or --format json)",
@@ -1653,6 +1721,12 @@ terminated_themes = "failed"
         "Excel cell holds (the export stopped rather than cut it); --format csv writes it whole",
     ),
     # ------------------------------------------------------------------ kpi/figures/changes.py
+    "changes.nothing_before": (
+        "{date} の一覧より前の一覧がなく、この一覧には訂正前の版もないため、比べられません（読み込んだ一覧: {lists}）。"
+        "--to にこれより後の一覧の日付を指定するか、{date} より前の日付の一覧を読み込んでください",
+        "the list of {date} has no list before it and no earlier version, so there is nothing to compare it with "
+        "(lists loaded: {lists}); give --to the date of a later list, or load a list dated before {date}",
+    ),
     "changes.same_list": (
         "--from と --to がどちらも同じ一覧（{date}）を指し、この一覧には訂正前の版がありません（読み込んだ一覧: {lists}）。"
         "別の一覧の日付を指定してください",
@@ -1840,6 +1914,10 @@ terminated_themes = "failed"
         "followups*.csv (追跡調査*) and so on, or pass --kind",
     ),
     # ------------------------------------------------------------------ kpi/load/ingest.py
+    "load.note.sheets_together": (
+        "{file}: 見出しのそろった{n}枚のシートの行を合わせて読みました: {sheet}。",
+        "{file}: the rows of the {n} sheets with the headers were read together: {sheet}.",
+    ),
     "load.note.sheet": (
         "{file}: シート {sheet} を読みました（このブックのシート: {sheets}）。",
         "{file}: sheet {sheet} was read (the workbook's sheets: {sheets}).",
@@ -1992,10 +2070,6 @@ terminated_themes = "failed"
         "どのシートを読むか決められません",
         "cannot tell which sheet to read",
     ),
-    "rule.sheet_ambiguous": (
-        "{kind} の見出しがそろったシートが複数あります: {holders}（このブックのシート: {sheets}）。読むシートを --sheet で指定してください",
-        "more than one sheet has the {kind} headers: {holders} (the workbook's sheets: {sheets}); choose one with --sheet",
-    ),
     "rule.excel_error": (
         "Excel のエラー値 {value} です（セル {cell}）。数式を直すか値を入れてから保存し直してください",
         "an Excel error value {value} (cell {cell}); fix the formula or enter a value, then save the file again",
@@ -2008,10 +2082,6 @@ terminated_themes = "failed"
     "load.unsupported_type": (
         "{path}: 対応していないファイル形式 {suffix!r}（.csv、.tsv、.txt、.xlsx、.xls、.ods、.parquet を使ってください）",
         "{path}: unsupported file type {suffix!r} (use .csv, .tsv, .txt, .xlsx, .xls, .ods or .parquet)",
-    ),
-    "load.header_mismatch": (
-        "見出し行が {kind} の入力規約に合いません",
-        "the header row does not match the {kind} contract",
     ),
     "load.header_only": (
         "見出し行だけで行がありません。空で出力されたファイルは受け付けません",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, NamedTuple
 
 from kpi.figures.changes import Changes
@@ -93,14 +94,26 @@ def changes_text(c: Changes, words: Words, fmt: Format = Format.table) -> str:
 
 
 def title(c: Changes, words: Words) -> str:
-    """What is compared: two dated lists, or two versions of one date (a same-date correction)."""
+    """What is compared: two dated lists, or two versions of one date (a same-date correction); and for a date
+    asked that no list has, the list in force on it."""
     if c.before.list_id == NO_LIST:
         return words("changes.title_first", date=c.after.date.isoformat())
     if c.after.list_id == NO_LIST:
         return words("changes.title_none_left", date=c.before.date.isoformat())
     if c.versions is not None:
-        return words("changes.title_versions", date=c.after.date.isoformat(), before=c.versions[0], after=c.versions[1])
-    return words("changes.title", before=c.before.date.isoformat(), after=c.after.date.isoformat())
+        line = words("changes.title_versions", date=c.after.date.isoformat(), before=c.versions[0], after=c.versions[1])
+    else:
+        line = words("changes.title", before=c.before.date.isoformat(), after=c.after.date.isoformat())
+    return line + "".join(_in_force(c, words))
+
+
+def _in_force(c: Changes, words: Words) -> list[str]:
+    """For each date --from or --to gave that no list has, which list is in force on it (once per date)."""
+    said: dict[dt.date, dt.date] = {}
+    for asked, snapshot in zip(c.asked, (c.before, c.after), strict=True):
+        if asked is not None and asked != snapshot.date:
+            said.setdefault(asked, snapshot.date)
+    return [words("changes.in_force", asked=a.isoformat(), date=d.isoformat()) for a, d in said.items()]
 
 
 def kpi_table(c: Changes, words: Words) -> Table:

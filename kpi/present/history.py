@@ -12,7 +12,7 @@ from kpi.figures.history import ListRecord, LoadChanges, LoadRecord, RowChange
 from kpi.figures.lists import NO_LIST
 from kpi.fiscal import DEFAULT_TIMEZONE, fiscal_year_of, machine_time, shown_time, wareki
 from kpi.present import labels
-from kpi.present.catalogue import Words
+from kpi.present.catalogue import Lang, Words
 from kpi.present.changes import cell_text, changes_record, kpi_table, status, title
 from kpi.present.formats import Format
 from kpi.present.tables import TEXT, Column, Table, block, emit, heading, is_text, text
@@ -115,16 +115,43 @@ def _kind(kind: str, words: Words) -> str:
     return words(labels.KIND[kind]) if kind in labels.KIND else kind
 
 
+# Stored columns no input header names, by their label.
+STORED_ONLY = {("evaluation", "position"): "col.file_order", ("programme", "value"): "col.value"}
+
+
+def _header(kind: str, column: str, words: Words) -> str:
+    """A stored column by the header of its kind's input contract in the user's language (Japanese: the first
+    Japanese header the load accepts, 段階; English: the contract's own name, stage); a theme's by its label; a
+    column no contract has (the RS tables, the programme's settings) as it is stored."""
+    if kind == "themes":
+        return words(labels.FIELD[column]) if column in labels.FIELD else column
+    if (kind, column) in STORED_ONLY:
+        return words(STORED_ONLY[kind, column])
+    if words.lang != Lang.ja:
+        return column
+    from schemas import KINDS
+
+    spec = KINDS.get(kind)
+    headers = spec.COLUMNS.get(column, []) if spec is not None else []
+    return headers[0] if headers else column
+
+
+def _key(row: RowChange, words: Words) -> str:
+    """A changed row's key, each of its columns by its header (テーマID=T1-004, 調査年度=2026); a key of one column
+    by its value."""
+    if len(row.keyed) < 2:
+        return row.key
+    return ", ".join(f"{_header(row.kind, column, words)}={value}" for column, value in row.keyed)
+
+
 def row_change_table(changes: LoadChanges, words: Words, limit: int | None = None) -> Table:
-    """The rows a load changed (the first `limit`): kind, key, what happened, the column, before and after."""
+    """The rows a load changed (the first `limit`): kind, key, what happened, the column, before and after; the
+    columns by the headers of the input contract in the user's language (JSON keeps the stored names)."""
     columns = [
         Column(words("col.kind"), lambda r: _kind(r.kind, words)),
-        Column(words("col.key"), lambda r: r.key),
+        Column(words("col.key"), lambda r: _key(r, words)),
         Column(words("col.change"), lambda r: words(CHANGE[r.change])),
-        Column(
-            words("col.column"),
-            lambda r: words(labels.FIELD[r.column]) if r.kind == "themes" and r.column in labels.FIELD else r.column,
-        ),
+        Column(words("col.column"), lambda r: _header(r.kind, r.column, words)),
         Column(words("col.before"), lambda r: _shown(r, r.before, words)),
         Column(words("col.after"), lambda r: _shown(r, r.after, words)),
     ]
@@ -158,7 +185,11 @@ def render_load_changes(
     for a theme list the KPIs before and after."""
     if not is_text(fmt):
         table = row_change_table(changes, words)
-        rows = [{**r._asdict(), "before": _json_value(r.before), "after": _json_value(r.after)} for r in changes.rows]
+        rows = [  # the stored names of the kind, key and column (the table and CSV show the contract's headers)
+            {**r._asdict(), "before": _json_value(r.before), "after": _json_value(r.after)} for r in changes.rows
+        ]
+        for row in rows:
+            del row["keyed"]
         themes = changes_record(changes.themes) if changes.themes else None
         return emit(table, fmt, json={"load": _load_json(changes.record, timezone), "changes": rows, "themes": themes})
     out = [_load_heading(changes.record, words, timezone)]

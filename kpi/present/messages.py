@@ -42,6 +42,12 @@ def _kind(words: Words, p: Mapping[str, Any]) -> dict[str, str]:
     return {"kind_text": words(str(p["kind"]))}
 
 
+def _kind_name(words: Words, p: Mapping[str, Any]) -> dict[str, str]:
+    """A kind of input by its name in the user's language (追跡調査, テーマ), its code when it has none."""
+    key = labels.KIND.get(str(p["kind"]))
+    return {"kind_name": words(key) if key else str(p["kind"])}
+
+
 def _found(words: Words, p: Mapping[str, Any]) -> dict[str, str]:
     return {"found_text": words(str(p["found"]))}
 
@@ -60,6 +66,8 @@ DERIVED: dict[str, Callable[[Words, Mapping[str, Any]], dict[str, str]]] = {
     "io.disk_full": _kept,
     "io.disk_full_output": _kept,
     "io.write_failed": _kept,
+    "rule.sheet_ambiguous": _kind_name,
+    "load.header_mismatch": _kind_name,
 }
 
 

@@ -17,12 +17,14 @@ from kpi.present.formats import Format
 
 # The width aligned tables must fit (a terminal's columns), or None: set once per command by kpi.cli.app.
 _WIDTH: ContextVar[int | None] = ContextVar("kpi_table_width", default=None)
-NARROWEST = 6  # a shortened text column keeps at least this many terminal columns
-READABLE_TEXT = 20  # and this many before any header is folded
+READABLE_TEXT = 20  # free text is first shortened to no fewer terminal columns than this (when it was wider)
+TEXT_MIN = 10  # and then, after the other cells are folded, to no fewer than this
+NARROWEST = 6  # and only on a terminal too narrow for anything else, to this
 WORTH_FOLDING = 4  # a header is folded onto two lines only when that makes its column this much narrower
-FOLDED_NARROWEST = 16  # a folded cell keeps lines of this many (a table narrower still is shown wider)
+FOLDED_NARROWEST = 16  # a folded cell keeps lines of this many before free text is shortened below READABLE_TEXT
 GAP = 2  # tabulate's "simple" format puts two spaces between columns
 HEADER_PADDING = 2  # and makes each column at least its header's width plus two
+STEPS = ("shorten", "header", "fold", "shorten further", "tight", "last resort", "fold all")  # (see _Fit.floor)
 TOO_WIDE = "table.too_wide"  # the notice of a table wider than the terminal, even with its text shortened
 TEXT = "text"  # the kind of a column of free text (a title, a name) that gives way on a narrow terminal
 
@@ -60,6 +62,24 @@ def shorten(text: str, width: int) -> str:
     return "".join(kept) + "…"
 
 
+MIDDLE_EXTENSION = 12  # a file's name cut narrower than this keeps the end of its stem, not its extension
+FILE_NAME = re.compile(r"^[^/\\]+\.[A-Za-z0-9]{1,5}$")  # a cell that is a file's name: its tail tells two apart
+
+
+def shorten_middle(text: str, width: int) -> str:
+    """A file's name cut to `width` columns in its middle, keeping its tail (themes_…03-31.csv; narrower than
+    MIDDLE_EXTENSION, without the extension: t…3-31): two files of one kind differ at the end of their names."""
+    if display_width(text) <= width:
+        return text
+    source = text if width >= MIDDLE_EXTENSION else text.rpartition(".")[0]
+    tail_width, tail = width - 1 - max((width - 1) // 3, 1), ""
+    for char in reversed(source):
+        if display_width(char + tail) > tail_width:
+            break
+        tail = char + tail
+    return shorten(text, width - display_width(tail)) + tail
+
+
 def folded(text: str, width: int) -> str:
     """Text on lines of at most `width` columns, broken only where a line may break (kpi.present.wrap): no word,
     number or fraction is ever split."""
@@ -84,28 +104,41 @@ class _Fit:
     limit: int  # as wide as it is made so far
 
     def floor(self, step: str, header_piece: int, cell_piece: int) -> int:
-        """How narrow the column may become in a step: free text shortened to a readable width, then every header
-        folded onto two lines, then free text shortened as far as it goes, then the other cells folded."""
+        """How narrow the column may become in a step (fit's STEPS, in order): free text shortened to a readable
+        width, long headers folded onto two lines, the other cells folded, free text shortened to its least readable
+        width (TEXT_MIN), every other column folded (its header too) to that width; then, on a terminal too narrow
+        for all that, free text shortened further and the other columns folded as far as they go. A header is
+        folded, never cut."""
         header = max(header_piece, -(-self.header // 2) + 1) + HEADER_PADDING
-        if self.header + HEADER_PADDING - header < WORTH_FOLDING:  # (not worth a second line)
-            header = self.header + HEADER_PADDING
-        if step == "shorten":
-            return min(self.limit, READABLE_TEXT) if self.give_way else self.limit
+        if step == "tight":  # (onto two lines, or more when they would be wider than TEXT_MIN)
+            header = max(header_piece + HEADER_PADDING, min(header, TEXT_MIN))
+        elif step == "fold all":
+            header = header_piece + HEADER_PADDING
+        elif self.header + HEADER_PADDING - header < WORTH_FOLDING:
+            header = self.header + HEADER_PADDING  # (not worth a second line)
+        if self.give_way:
+            least = {"shorten": READABLE_TEXT, "shorten further": TEXT_MIN, "last resort": NARROWEST}.get(step)
+            if least is None:
+                return self.limit
+            header = header_piece + HEADER_PADDING if step == "last resort" else header
+            return min(self.limit, max(least, header))
         if step == "header":
-            return max(self.cells if not self.give_way else self.limit, header)
-        if step == "shorten further":
-            return NARROWEST if self.give_way else self.limit
-        return self.limit if self.give_way else max(cell_piece, header, min(self.cells, FOLDED_NARROWEST))
+            return max(self.cells, header)
+        if step in ("fold", "tight", "fold all"):
+            least = {"fold": FOLDED_NARROWEST, "tight": TEXT_MIN}.get(step, NARROWEST)
+            return max(cell_piece, header, min(self.cells, least))
+        return self.limit
 
 
 def fit(
     headers: Sequence[str], rows: list[list[str]], aligns: list[str], width: int, give_way: Sequence[bool] = ()
 ) -> tuple[list[str], list[list[str]], bool]:
-    """Headers and rows made to fit `width` columns, and whether they could not: first the free-text columns
-    (`give_way`: titles, names) are shortened with … to a readable width, then long headers are folded onto two
-    lines, then the free text is shortened further, then the other cells are folded onto more lines at their spaces
-    and between full-width characters. A figure or any other cell is never cut; a table that needed its cells folded
-    or is still wider says so (True); one still wider is shown whole (the terminal wraps its lines)."""
+    """Headers and rows made to fit `width` columns, and whether they could not, in the steps of _Fit.floor: the
+    free-text columns (`give_way`: titles, names) give way first, the overflow shared among them in proportion and
+    never below a readable width but on a terminal too narrow for anything else; headers and the other cells are
+    folded onto more lines at their spaces and between full-width characters. A table as wide as the terminal or
+    narrower is shown as it is; a figure, a header or any other cell is never cut; a table that needed its cells
+    folded or is still wider says so (True); one still wider is shown whole (the terminal wraps its lines)."""
     count = len(aligns)
     heads = [str(headers[i]) if i < len(headers) else "" for i in range(count)]
     columns = []
@@ -120,36 +153,57 @@ def fit(
     header_pieces = [_longest_piece(h) for h in heads]
     cell_pieces = [max([0, *(_longest_piece(r[i]) for r in rows if i < len(r))]) for i in range(count)]
     folded_cells = False
-    for step in ("shorten", "header", "shorten further", "fold"):
-        while excess > 0:
-            room = {i: c.limit - c.floor(step, header_pieces[i], cell_pieces[i]) for i, c in enumerate(columns)}
-            room = {i: r for i, r in room.items() if r > 0}
-            if not room:
-                break
+    for step in STEPS:
+        room = {i: c.limit - c.floor(step, header_pieces[i], cell_pieces[i]) for i, c in enumerate(columns)}
+        room = {i: r for i, r in room.items() if r > 0 and excess > 0}
+        if step in ("shorten", "shorten further", "last resort"):  # free text: the overflow shared in proportion
+            excess -= _share(columns, room, excess)
+            continue
+        while excess > 0 and room:
             widest = max(room, key=lambda i: (columns[i].limit, room[i]))
             level = max([columns[i].limit for i in room if i != widest], default=0)  # cut the widest down to the next
             cut = min(excess, room[widest], max(columns[widest].limit - level, 1))
             columns[widest].limit -= cut
+            room[widest] -= cut
+            room = {i: r for i, r in room.items() if r > 0}
             excess -= cut
-            folded_cells |= step == "fold"
+            folded_cells |= step in ("fold", "tight", "fold all")
     shown = [_header(h, c) for h, c in zip(heads, columns, strict=True)] + list(headers[count:])
     body = [[_cell(cell, columns[i]) if i < count else cell for i, cell in enumerate(r)] for r in rows]
     return shown, body, folded_cells or excess > 0
 
 
+def _share(columns: list[_Fit], room: dict[int, int], excess: int) -> int:
+    """Narrow the columns that have `room` by `excess` columns in all (or all their room), each in proportion to
+    its room: the overflow shared, not taken from the widest alone. The columns taken."""
+    total = sum(room.values())
+    if total <= 0:
+        return 0
+    taken = min(excess, total)
+    cuts = {i: taken * r // total for i, r in room.items()}
+    for i in sorted(room, key=lambda i: -room[i])[: taken - sum(cuts.values())]:  # (what rounding left)
+        cuts[i] += 1
+    for i, cut in cuts.items():
+        columns[i].limit -= cut
+    return taken
+
+
 def _header(header: str, column: _Fit) -> str:
-    """A header within its column's width: folded onto more lines, a free-text column's shortened on one."""
+    """A header within its column's width: folded onto more lines, never cut."""
     room = column.limit - HEADER_PADDING
     if column.header <= room:
         return header
-    return shorten(header, room) if column.give_way else folded(header, max(room, 1))
+    return folded(header, max(room, 1))
 
 
 def _cell(cell: str, column: _Fit) -> str:
-    """A cell within its column's width: free text shortened with …, any other cell folded, never cut."""
+    """A cell within its column's width: free text shortened with … (a file's name in its middle, keeping its
+    tail), any other cell folded, never cut."""
     if display_width(cell) <= column.limit:
         return cell
-    return shorten(cell, column.limit) if column.give_way else folded(cell, column.limit)
+    if not column.give_way:
+        return folded(cell, column.limit)
+    return shorten_middle(cell, column.limit) if FILE_NAME.match(cell) else shorten(cell, column.limit)
 
 
 _NUMERIC = re.compile(r"^[-+]?[\d,]*\.?\d+%?(?:\s*[※*])?$|^—$|^#\d+$|^\d+/\d+$|^—/\d+$")

@@ -45,7 +45,8 @@ A4 = 9  # Excel's paper size number
 FILTER_BUTTON = 3  # room for the filter's drop-down button beside a header
 SHEET_NAME_LIMIT = 31
 CELL_LIMIT = 32_767  # characters an Excel cell holds: a longer text would be cut, so it is refused
-SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")  # (and control characters: XML holds none)
+SHEET_NAME_RESERVED = {"history"}  # Excel's own sheet (of a shared workbook's changes)
 
 
 class Sheet(Protocol):
@@ -58,9 +59,30 @@ class Sheet(Protocol):
     title: str
 
 
-def sheet_name(title: str) -> str:
-    """A title as Excel accepts a sheet name: at most 31 characters, none of [ ] : * ? / \\."""
-    return SHEET_NAME_FORBIDDEN.sub("_", title).strip("'")[:SHEET_NAME_LIMIT] or "Sheet"
+def utf16_length(text: str) -> int:
+    """A text's length as Excel counts it: in UTF-16 code units (a character beyond the BMP, 𠮷, counts two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def sheet_name(title: str, taken: set[str] | None = None) -> str:
+    """A title as Excel accepts a sheet name, made in one pass: at most 31 UTF-16 code units, none of [ ] : * ? / \\
+    nor a control character, not starting or ending with ', not History (Excel's own), and, given the names already
+    `taken` (lower case; the new one is added), unique regardless of case: a name taken gets " (2)", " (3)" …"""
+    clean = SHEET_NAME_FORBIDDEN.sub("_", title)
+    n = 1
+    while True:
+        suffix = f" ({n})" if n > 1 else ""
+        base, room = "", SHEET_NAME_LIMIT - len(suffix)
+        for char in clean:
+            if utf16_length(base + char) > room:
+                break
+            base += char
+        name = (base.strip("'") or "Sheet") + suffix
+        if name.lower() not in SHEET_NAME_RESERVED and (taken is None or name.lower() not in taken):
+            if taken is not None:
+                taken.add(name.lower())
+            return name
+        n += 1
 
 
 def _number(cell: Any) -> float | None:
@@ -215,13 +237,14 @@ def workbook(tables: Sequence[Sheet], summary: Sheet | None = None, created: dt.
             sheet.set_header("&L&A")  # the sheet's name
             sheet.set_footer("&C&P / &N")  # the page and the number of pages
 
+        taken: set[str] = set()  # the sheet names so far, lower case (Excel's are unique regardless of case)
         if summary is not None:
-            sheet = book.add_worksheet(sheet_name(summary.title or summary.name))
+            sheet = book.add_worksheet(sheet_name(summary.title or summary.name, taken))
             widths = column_widths(summary.headers, summary.rows, summary.formats)
             write_rows(sheet, summary, widths, label)
             lay_out(sheet, widths)
         for table in tables:
-            sheet = book.add_worksheet(sheet_name(table.title or table.name))
+            sheet = book.add_worksheet(sheet_name(table.title or table.name, taken))
             widths = column_widths(table.headers, table.rows, table.formats)
             write_rows(sheet, table, widths)
             lay_out(sheet, widths)

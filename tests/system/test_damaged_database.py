@@ -95,7 +95,8 @@ def test_the_damage_is_explained_in_english_too(_sample_db: Path, tmp_path: Path
     result = run_kpi_en("report", "--db", str(db))
     assert result.returncode == 65
     assert (
-        result.stderr.startswith(f"kpi: database {db} is cut short (") and "restore it from a backup" in result.stderr
+        result.stderr.startswith(f"kpi: database {db} is cut short: a copy was interrupted")
+        and "restore it from a backup" in result.stderr
     )
 
 

@@ -184,3 +184,54 @@ def test_no_help_recommends_a_redirect_for_a_csv() -> None:
     }
     assert redirects == set()
     assert all("kpi loads --out loads.csv" in t and "kpi loads show" in t for t in WORDS["help.loads"])
+
+
+REFUSED_NAMES = {  # a name → what its refusal says (Japanese)
+    "f.xls": "書き出せません",
+    "調査票.xlsm": "書き出せません",
+    "調査票.tsv": "書き出せません",
+    "r.xslx": "もしかして .xlsx",
+    "r.cvs": "もしかして .csv",
+    "r.csv.": "点か空白で終わっています",
+    "r.csv ": "点か空白で終わっています",
+}
+
+
+@pytest.mark.parametrize("path", [("followups", "due"), ("report",)], ids=" ".join)
+@pytest.mark.parametrize("name", list(REFUSED_NAMES))
+def test_a_name_of_a_format_not_written_a_typo_or_a_trailing_dot_is_a_usage_error(
+    kpi, sample_store: Path, tmp_path: Path, path, name: str
+) -> None:
+    """No text table under a misleading name: exit 2, nothing written, the extensions the command writes listed."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    refused = run(kpi, path, sample_store, folder / name)
+    assert refused.returncode == 2, refused.stderr
+    assert REFUSED_NAMES[name] in refused.stderr and ".csv .json" in refused.stderr
+    assert list(folder.iterdir()) == []
+
+
+def test_a_file_named_just_csv_is_a_csv_file_and_txt_is_text(kpi, sample_store: Path, tmp_path: Path) -> None:
+    assert run(kpi, ("report",), sample_store, tmp_path / ".csv").returncode == 0
+    assert is_in((tmp_path / ".csv").read_bytes(), Format.csv)
+    assert run(kpi, ("report",), sample_store, tmp_path / "r.txt").returncode == 0
+    assert "■ " in (tmp_path / "r.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "args", [["--out", "提出.xlsx"], ["--out", "sub2.csv", "--format", "xlsx"], ["--out", "a.XLS"]]
+)
+def test_export_out_named_like_a_file_is_a_usage_error(kpi, kpi_en, sample_store: Path, tmp_path: Path, args) -> None:
+    """kpi export's --out is a folder: a file's name makes no folder and records no submission."""
+    listed = ("submissions", "--db", str(sample_store), "--format", "json")
+    before = kpi(*listed).stdout
+    out = [str(tmp_path / a) if a == args[1] else a for a in args]
+    refused = kpi("export", "--db", str(sample_store), "--as-of", "2025", *out)
+    assert (
+        refused.returncode == 2
+        and "--out は書き出すフォルダの名前です" in refused.stderr
+        and "提出/2025/" in refused.stderr
+    )
+    assert list(tmp_path.iterdir()) == [sample_store] and kpi(*listed).stdout == before
+    english = kpi_en("export", "--db", str(sample_store), "--as-of", "2025", *out)
+    assert english.returncode == 2 and "is the name of the folder" in english.stderr

@@ -208,6 +208,16 @@ GIVING_WAY = {
 }
 
 
+def from_column(line: str, start: int) -> str:
+    """The part of an aligned line from a terminal column on (a folded value's line, beside other folded ones)."""
+    at = 0
+    for i, char in enumerate(line):
+        if at >= start:
+            return line[i:].strip()
+        at += wcswidth(char)
+    return ""
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", list(GIVING_WAY))
 def test_free_text_gives_way_first(month: Path, name: str) -> None:
@@ -221,5 +231,25 @@ def test_free_text_gives_way_first(month: Path, name: str) -> None:
         lines = shown.splitlines()
         first = next(i for i, line in enumerate(lines) if line.startswith("T1-005") and "機関名" in line)
         rest = next(i for i, line in enumerate(lines) if i > first and not line.startswith(" "))
-        after = "".join(line.split()[-1] for line in lines[first:rest])
+        rule = max(i for i in range(first) if lines[i].startswith("---"))
+        start = lines[rule].rindex(" ") + 1  # the last column's (変更後), in terminal columns: the rule is ASCII
+        after = "".join(from_column(line, start) for line in lines[first:rest])
         assert after == "株式会社国際電気通信基礎技術研究所と長い名前の共同研究機関株式会社", shown
+
+
+@pytest.mark.slow
+def test_a_wide_terminal_cuts_only_what_it_must(month: Path) -> None:
+    """kpi#35: at 120 and 200 columns `kpi changes` showed headers 「機…」「開…」 and 「株式…」; at 80 `kpi loads`
+    showed two theme lists' files alike (「theme…」). As wide as its table, a terminal shows it as a file would."""
+    from kit import cli
+
+    whole = cli("changes", "--db", str(month)).stdout
+    for columns in (120, 200):
+        shown = on_a_terminal("changes", "--db", str(month), columns=columns)
+        assert max(wcswidth(line) for line in shown.splitlines()) <= columns
+        assert not re.search(r"(?<!\S)\S{1,2}…", shown), shown  # no cell nor header cut to a character or two
+    natural = max(wcswidth(line) for line in whole.splitlines())
+    assert on_a_terminal("changes", "--db", str(month), columns=natural).splitlines() == whole.splitlines()
+    loads = on_a_terminal("loads", "--db", str(month), columns=80)
+    themes = re.findall(r"(\S*…\S*)\s+テー", loads)
+    assert len(themes) == 2 and len(set(themes)) == 2, loads  # the end of each file's name: t…3-31, t…6-30

@@ -229,8 +229,8 @@ def test_every_usage_error_is_said_in_english(path: tuple[str, ...], tmp_path: P
         ),
         (
             ["undo", "abc"],
-            "kpi: load の値 'abc' は整数ではありません",
-            "kpi: load: 'abc' is not an integer",
+            "kpi: 読込番号 の値 'abc' は整数ではありません",
+            "kpi: load number: 'abc' is not an integer",
         ),
         (
             ["report", "--asof", "2025"],
@@ -329,3 +329,189 @@ def test_a_file_that_is_not_a_database_is_said_so_not_in_duckdbs_words(tmp_path:
     assert english_sentences(result.stderr) == [] and "Catalog Error" not in result.stderr
     english = cli_en("portfolio", str(budget), cwd=tmp_path)
     assert "it is not a DuckDB database file" in english.stderr and "Catalog Error" not in english.stderr
+
+
+# ---------------------------------------------------------------------------- what the tester found (#35)
+
+
+@pytest.mark.parametrize(
+    ("args", "ja", "en"),
+    [
+        (["report", "--out", "--force"], "kpi: --out の後に値を書いてください", "kpi: --out needs a value after it"),
+        (
+            ["report", "--db", "--as-of", "2025"],
+            "kpi: --db の後に値を書いてください",
+            "kpi: --db needs a value after it",
+        ),
+        (
+            ["report", "--out", "-"],
+            "kpi: --out - は使えません。標準出力に出すときは --out を書かないでください",
+            "kpi: --out - is not a file name: leave --out out to write to the standard output",
+        ),
+        (
+            ["undo", "1", "2"],
+            "kpi: kpi undo がとる読込番号は一つです: 2 は余分です",
+            "kpi: kpi undo takes one load number: 2 is one too many",
+        ),
+        (
+            ["loads", "show", "1", "2"],
+            "kpi: kpi loads がとる読込番号は一つです: 2 は余分です",
+            "kpi: kpi loads takes one load number: 2 is one too many",
+        ),
+        (
+            ["loads", "show", "abc"],
+            "kpi: 読込番号 の値 'abc' は整数ではありません",
+            "kpi: load number: 'abc' is not an integer",
+        ),
+        (
+            ["chart", "frob"],
+            "kpi: グラフの名前 に 'frob' は使えません。使える値: short_term, long_term, budget, status",
+            "kpi: chart: 'frob' is not one of short_term, long_term, budget, status",
+        ),
+        (
+            ["report", "--stage", "final"],
+            "kpi: 不明なオプション: --stage（--stage は kpi export のオプションです）",
+            "kpi: no such option: --stage (--stage is an option of kpi export)",
+        ),
+        (
+            ["report", "--sheet", "x"],
+            "kpi: 不明なオプション: --sheet（--sheet は kpi load のオプションです）",
+            "kpi: no such option: --sheet (--sheet is an option of kpi load)",
+        ),
+        (
+            ["report", "--AS-OF", "2025"],
+            "kpi: 不明なオプション: --AS-OF（もしかして: --as-of）",
+            "kpi: no such option: --AS-OF (did you mean: --as-of?)",
+        ),
+        (
+            ["report", "--format", "JSON"],
+            "kpi: --format に 'JSON' は使えません。使える値: table, markdown, csv, json, html（もしかして: --format json）",
+            "kpi: --format: 'JSON' is not one of table, markdown, csv, json, html (did you mean: --format json?)",
+        ),
+        (
+            ["ｒｅｐｏｒｔ"],
+            "kpi: 不明なコマンド: ｒｅｐｏｒｔ（もしかして: kpi report, kpi export, kpi restore）",
+            "kpi: no such command: ｒｅｐｏｒｔ (did you mean: kpi report, kpi export, kpi restore?)",
+        ),
+        (
+            ["help"],
+            "kpi: 不明なコマンド: help（もしかして: kpi --help）",
+            "kpi: no such command: help (did you mean: kpi --help?)",
+        ),
+    ],
+)
+def test_each_mistake_the_tester_found_is_said_with_what_to_write(
+    args: list[str], ja: str, en: str, tmp_path: Path
+) -> None:
+    result = cli(*args, cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.splitlines()[0] == ja, result.stderr
+    assert english_sentences(result.stderr) == [], result.stderr
+    english = cli_en(*args, cwd=tmp_path)
+    assert english.returncode == 2 and english.stderr.splitlines()[0] == en, english.stderr
+    assert list(tmp_path.iterdir()) == []  # not a file named --force, nor -
+
+
+def test_a_language_written_where_a_value_belongs_is_not_the_language_asked_for(tmp_path: Path) -> None:
+    """`kpi report --as-of --lang en`: --as-of lacks its value; the user, Japanese by default, is told in Japanese."""
+    result = cli("report", "--as-of", "--lang", "en", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.splitlines()[0] == "kpi: --as-of の後に値を書いてください"
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=_id)
+def test_no_option_of_a_command_is_taken_as_the_value_of_another(path: tuple[str, ...], tmp_path: Path) -> None:
+    """Every option that takes a value, followed by the command's first flag (or --debug), is missing its value."""
+    command = COMMAND_OF[path]
+    flag = next((o.opts[0] for o in _options(command) if o.is_flag), "--help")
+    for option in _options(command):
+        if option.is_flag:
+            continue
+        result = cli(*path, *_required(command), option.opts[0], flag, cwd=tmp_path)
+        assert result.returncode == 2, (option.opts[0], flag, result.stderr)
+        assert result.stderr.splitlines()[0].startswith(f"kpi: {option.opts[0]} の後に値を書いてください")
+    assert list(tmp_path.iterdir()) == []
+
+
+def _arguments() -> list[tuple[tuple[str, ...], Any]]:
+    return [(path, p) for path, command in TREE for p in command.params if isinstance(p, TyperArgument)]
+
+
+def test_every_argument_has_a_label_in_both_languages() -> None:
+    from kpi.cli.help import ARGUMENT_LABELS
+    from kpi.present.catalogue import WORDS
+
+    for path, param in _arguments():
+        assert param.name in ARGUMENT_LABELS, (path, param.name)
+        assert all(WORDS[ARGUMENT_LABELS[param.name]]), param.name
+
+
+@pytest.mark.parametrize("path", sorted({path for path, _ in _arguments()}), ids=_id)
+def test_no_usage_error_or_help_names_a_python_parameter(path: tuple[str, ...], tmp_path: Path) -> None:
+    """An argument refused, and the help's usage line, say the argument's label, never its parameter's name."""
+    command = COMMAND_OF[path]
+    names = {str(p.name) for p in command.params if isinstance(p, TyperArgument)} - {"kpi"}  # (kpi's own name)
+    runs = [cli(*args, cwd=tmp_path) for kind, args in mistakes(path) if kind == "bad argument"]
+    runs += [cli(*path, "frob", cwd=tmp_path), cli(*path, "show", "abc", cwd=tmp_path)]
+    for text in [run.stderr for run in runs if run.returncode == 2]:
+        first = text.splitlines()[0]
+        assert not any(re.search(rf"(?<![\w-]){name}(?![\w-])", first.split(": ", 1)[1]) for name in names), first
+    usage = cli(*path, "--help", cwd=tmp_path).stdout.splitlines()[0]
+    assert not any(re.search(rf"[\[{{]{name}[\]}}:.]", usage) for name in names), usage
+    assert "[OPTIONS]" not in usage
+
+
+def test_help_names_no_python_type() -> None:
+    for path, _ in TREE:
+        text = cli(*path, "--help").stdout
+        assert not re.search(r"<(str|int|float|path|reason|name|kind|id)>", text), (path, text)
+
+
+@pytest.mark.parametrize("variable", ["KPI_LANG", "KPI_LOG_FORMAT"])
+def test_a_bad_environment_value_names_the_variable(variable: str, tmp_path: Path) -> None:
+    result = cli("report", env={variable: "xx"}, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines()[0].startswith(f"kpi: 環境変数 {variable} の値 'xx' は使えません（"), result.stderr
+
+
+def test_a_load_that_does_not_exist_is_no_data_for_undo_and_loads_show_alike(sample_store: Path) -> None:
+    shown = cli("loads", "show", "999", "--db", str(sample_store))
+    undone = cli("undo", "999", "--db", str(sample_store))
+    assert shown.returncode == undone.returncode == 3, (shown.stderr, undone.stderr)
+    assert "第999回の読込はありません" in shown.stderr and "第999回の読込はありません" in undone.stderr
+
+
+def _not_databases(folder: Path) -> dict[str, Path]:
+    import duckdb
+
+    real = folder / "real.duckdb"
+    con = duckdb.connect(str(real))
+    con.execute("CREATE TABLE t AS SELECT range AS i, range::VARCHAR AS s FROM range(300000)")
+    con.close()
+    files = {
+        "empty": folder / "empty.duckdb",
+        "random": folder / "random.duckdb",
+        "text": folder / "text.duckdb",
+        "cut": folder / "cut.duckdb",
+    }
+    files["empty"].write_bytes(b"")
+    files["random"].write_bytes(bytes(range(256)) * 20)
+    files["text"].write_text("hello\n", encoding="utf-8")
+    files["cut"].write_bytes(real.read_bytes()[:300_000])
+    real.unlink()
+    return files
+
+
+@pytest.mark.slow
+def test_a_file_that_is_not_a_database_or_is_cut_short_is_said_in_japanese_only(tmp_path: Path) -> None:
+    """Empty, random bytes, text, cut short: every command opening it says so in Japanese, no DuckDB English."""
+    for kind, path in _not_databases(tmp_path).items():
+        for args in (
+            ["report", "--db", str(path)],
+            ["load", "--db", str(path), str(tmp_path / "none.csv")],
+            ["backup", "--db", str(path)],
+            ["portfolio", str(path)],
+        ):
+            result = cli(*args, cwd=tmp_path)
+            assert result.returncode in (3, 65), (kind, args, result.stderr)
+            assert english_sentences(result.stderr) == [] and "Error" not in result.stderr, (kind, args, result.stderr)
+            expected = "途中で切れています" if kind == "cut" else "DuckDB のデータベースファイルではありません"
+            assert expected in result.stderr, (kind, args, result.stderr)

@@ -59,3 +59,23 @@ def test_format_offers_the_commands_formats_and_gives_one_enum() -> None:
     assert seen == [Format.markdown, Format.table] and all(type(f) is Format for f in seen)
     refused = runner.invoke(app, ["--format", "csv"])  # kpi changes offers no CSV
     assert refused.exit_code == 2
+
+
+def test_an_out_name_says_its_format_or_is_refused() -> None:
+    """options.file_format: the extensions kpi writes, any other name left to --format, the rest refused."""
+    from kpi.cli.options import Refused, extension, file_format
+    from kpi.present.formats import DueFormat, Format
+
+    assert [extension(n) for n in ("r.CSV", ".csv", "a/b.c/r", "r", "dir\\r.xlsx")] == [".csv", ".csv", "", "", ".xlsx"]
+    assert [file_format(n, DueFormat) for n in ("r.xlsx", ".csv", "r.txt", "r.dat", "r", "r.2025")] == [
+        Format.xlsx,
+        Format.csv,
+        None,
+        None,
+        None,
+        None,
+    ]
+    for name, key in [("r.xls", "not_offered"), ("r.xslx", "typo"), ("r.jsno", "typo"), ("r.csv.", "trailing")]:
+        with pytest.raises(Refused) as refused:
+            file_format(name, DueFormat)
+        assert key in refused.value.key and ".csv .json .xlsx" in refused.value.words, name

@@ -175,3 +175,32 @@ def test_undoing_a_correction_names_the_theme_it_takes_away(kpi, kpi_en, db: Pat
     assert [t["theme_id"] for t in data["missing"]] == ["T9"] and data["dropped"] == ["T9"]
     en = kpi_en("changes", "--db", str(db), "--from", "2026-03-31", "--to", "2026-03-31").stdout
     assert "■ Themes no longer counted (1)" in en and "Themes missing from the newer list (0)" in en
+
+
+def test_a_date_no_list_has_is_said_with_the_list_in_force_on_it(kpi, kpi_en, db: Path, tmp_path: Path) -> None:
+    from kit import theme
+
+    first = [theme("T1"), theme("T2"), theme("T3", status="計画通り", end_fy=2026)]
+    _correct(kpi, db, tmp_path / "a", "2026-03-31", first)
+    _correct(kpi, db, tmp_path / "b", "2026-03-31", [*first[:2], theme("T3", status="遅延", end_fy=2026)])
+    text = kpi("changes", "--db", str(db), "--from", "2026-04-30", "--to", "2026-04-30").stdout
+    assert text.splitlines()[0] == (
+        "2026-03-31 の一覧の訂正: 第1回の読込の版 → 第2回の読込の版"
+        "（2026-04-30 の一覧はありません。2026-04-30 に有効な一覧は 2026-03-31 のものです）"
+    )
+    en = kpi_en("changes", "--db", str(db), "--from", "2026-04-30", "--to", "2026-04-30").stdout
+    assert "(2026-04-30 has no list of its own: the list in force on 2026-04-30 is that of 2026-03-31)" in en
+    exact = kpi("changes", "--db", str(db), "--from", "2026-03-31", "--to", "2026-03-31").stdout
+    assert "有効な一覧" not in exact  # a date that has its list is not explained
+
+
+def test_to_alone_compares_the_list_before_it_with_its_own(kpi, kpi_en, db: Path, tmp_path: Path) -> None:
+    load_lists(kpi, db, tmp_path / "in", list(LISTS))
+    alone = json.loads(kpi("changes", "--db", str(db), "--to", "2025-03-31", "--format", "json").stdout)
+    assert (alone["from"], alone["to"]) == ("2024-03-31", "2025-03-31")
+    both = kpi("changes", "--db", str(db), "--from", "2024-03-31", "--to", "2025-03-31", "--format", "json").stdout
+    assert alone == json.loads(both)
+    first = kpi("changes", "--db", str(db), "--to", "2024-03-31")
+    assert first.returncode == 3 and "2024-03-31 の一覧より前の一覧がなく" in first.stderr
+    assert "2つ必要" not in first.stderr and "--to にこれより後の一覧の日付" in first.stderr
+    assert "give --to the date of a later list" in kpi_en("changes", "--db", str(db), "--to", "2024-03-31").stderr

@@ -68,7 +68,7 @@ def test_other_kinds_show_their_rows_by_key_and_an_undo_what_it_took_back(kpi, d
     _load(kpi, db, write(budget, "fy,budget,executed\n2021,1100,0\n2022,900,151.5\n"))
     _load(kpi, db, write(budget, "fy,budget,executed\n2021,1100,0\n2022,950,151.5\n2023,800,\n"))
     text = _show(kpi, db, 2).stdout
-    assert any(line.split() == ["予算", "2022", "変更", "budget", "900", "950"] for line in text.splitlines())
+    assert any(line.split() == ["予算", "2022", "変更", "予算額", "900", "950"] for line in text.splitlines())
     data = json.loads(_show(kpi, db, 2, "--format", "json").stdout)
     assert [(c["key"], c["change"], c["column"], c["before"], c["after"]) for c in data["changes"]] == [
         ("2022", "changed", "budget", 900, 950),
@@ -79,7 +79,7 @@ def test_other_kinds_show_their_rows_by_key_and_an_undo_what_it_took_back(kpi, d
         (c["key"], c["change"], c["column"], c["before"], c["after"]) for c in first
     ]
     shown = _show(kpi, db, 1).stdout.splitlines()  # an amount as written, not 151.5000000000
-    assert ["予算", "2022", "追加", "executed", "—", "151.5"] in [line.split() for line in shown]
+    assert ["予算", "2022", "追加", "執行額", "—", "151.5"] in [line.split() for line in shown]
     assert kpi("undo", "--db", str(db)).returncode == 0
     undone = json.loads(_show(kpi, db, 3, "--format", "json").stdout)
     assert [(c["key"], c["change"], c["column"], c["before"], c["after"]) for c in undone["changes"]] == [
@@ -89,10 +89,10 @@ def test_other_kinds_show_their_rows_by_key_and_an_undo_what_it_took_back(kpi, d
     assert undone["load"]["undoes"] == 2 and undone["themes"] is None
 
 
-def test_a_load_that_is_not_there_or_no_number_is_a_usage_error(kpi, kpi_en, db: Path, tmp_path: Path) -> None:
+def test_a_load_that_is_not_there_is_no_data_and_no_number_a_usage_error(kpi, kpi_en, db: Path, tmp_path: Path) -> None:
     _load(kpi, db, write(tmp_path / "themes_2026-03-31.csv", themes_csv([theme("T1")])))
     missing = _show(kpi, db, 7)
-    assert missing.returncode == 2 and "第7回の読込はありません（最新は第1回" in missing.stderr
+    assert missing.returncode == 3 and "第7回の読込はありません（最新は第1回" in missing.stderr
     assert "there is no load #7 (the latest is #1" in _show(kpi_en, db, 7).stderr
     bare = kpi("loads", "--db", str(db), "show")
     assert bare.returncode == 2 and "読込の番号が必要です" in bare.stderr

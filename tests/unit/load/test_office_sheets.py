@@ -283,7 +283,7 @@ def test_two_sheets_holding_the_headers_are_refused_and_sheet_chooses(kpi, kpi_e
     ja = kpi("load", "--db", str(tmp_path / "kpi.duckdb"), str(path))
     assert ja.returncode == 3
     assert (
-        "themes の見出しがそろったシートが複数あります: 3月, 2月（このブックのシート: 記入要領, 3月, 2月）" in ja.stderr
+        "テーマ の見出しがそろったシートが複数あります: 3月, 2月（このブックのシート: 記入要領, 3月, 2月）" in ja.stderr
     )
     en = kpi_en("load", "--db", str(tmp_path / "kpi.duckdb"), str(path))
     assert "more than one sheet has the themes headers: 3月, 2月" in en.stderr and "--sheet" in en.stderr
@@ -463,3 +463,88 @@ def test_every_sheet_looked_at_is_checked_before_it_is_read_and_only_those(kpi_e
     chosen = kpi_en("load", "--db", str(tmp_path / "kpi.duckdb"), "--sheet", "一覧", str(path))
     assert chosen.returncode == 0, chosen.stderr
     assert themes_stored(tmp_path / "kpi.duckdb") == len(rows) - 1
+
+
+def _survey_workbook(kpi, store: Path, tmp_path: Path) -> tuple[Path, list[str]]:
+    """kpi's own survey workbook for FY2026 (one sheet per organisation) with 段階 filled on two of its sheets."""
+    import openpyxl
+
+    made = tmp_path / "out" / "追跡調査_2026.xlsx"
+    result = kpi("followups", "due", "--db", str(store), "--as-of", "2026", "--out", str(made))
+    assert result.returncode == 0, result.stderr
+    workbook = openpyxl.load_workbook(made)
+    filled = ["日本電気株式会社", "楽天モバイル株式会社"]
+    workbook[filled[0]]["C2"] = "製品化"  # T1-001
+    workbook[filled[1]]["C3"] = "研究"  # T1-011
+    returned = tmp_path / "back" / "追跡調査_2026.xlsx"
+    returned.parent.mkdir()
+    workbook.save(returned)
+    return returned, filled
+
+
+def _surveys(store: Path) -> list[tuple[str, int, str]]:
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        rows = con.execute("SELECT theme_id, survey_fy, stage FROM followups ORDER BY theme_id").fetchall()
+        return [(str(t), int(fy), str(stage)) for t, fy, stage in rows]
+    finally:
+        con.close()
+
+
+def test_kpis_survey_workbook_loads_back_whole_its_sheets_taken_together(kpi, sample_store: Path, tmp_path) -> None:
+    returned, filled = _survey_workbook(kpi, sample_store, tmp_path)
+    before = _surveys(sample_store)
+    loaded = kpi("load", "--db", str(sample_store), str(returned))
+    assert loaded.returncode == 0, loaded.stderr
+    assert sorted(set(_surveys(sample_store)) - set(before)) == [("T1-001", 2026, "製品化"), ("T1-011", 2026, "研究")]
+    assert "見出しのそろった8枚のシートの行を合わせて読みました" in loaded.stderr
+    assert all(name in loaded.stderr for name in filled)
+    again = kpi("load", "--db", str(sample_store), str(returned))
+    assert again.returncode == 0, again.stderr
+    assert "変更なし" in again.stderr
+    assert sorted(set(_surveys(sample_store)) - set(before)) == [("T1-001", 2026, "製品化"), ("T1-011", 2026, "研究")]
+
+
+def test_a_failure_on_one_of_the_sheets_taken_together_names_that_sheet_and_its_row(
+    kpi, sample_store: Path, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    returned, filled = _survey_workbook(kpi, sample_store, tmp_path)
+    workbook = openpyxl.load_workbook(returned)
+    workbook[filled[1]]["C3"] = "研究継続"  # no stage
+    workbook.save(returned)
+    before = _surveys(sample_store)
+    refused = kpi("load", "--db", str(sample_store), str(returned))
+    assert refused.returncode == 3
+    lines = [line.split()[:3] for line in refused.stderr.splitlines()]
+    assert [f"{returned}", f"[{filled[1]}]", "3"] in lines, refused.stderr
+    assert "問題が1件見つかりました" in refused.stderr
+    assert _surveys(sample_store) == before
+
+
+def test_a_survey_given_on_two_sheets_is_refused_as_any_duplicate(kpi, sample_store: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    returned, filled = _survey_workbook(kpi, sample_store, tmp_path)
+    workbook = openpyxl.load_workbook(returned)
+    for column, value in zip("ABC", ("T1-001", 2026, "開発"), strict=True):
+        workbook[filled[1]][f"{column}4"] = value  # T1-001 again, on another sheet
+    workbook.save(returned)
+    before = _surveys(sample_store)
+    refused = kpi("load", "--db", str(sample_store), str(returned))
+    assert refused.returncode == 3
+    assert f"[{filled[0]}]" in refused.stderr and f"[{filled[1]}]" in refused.stderr, refused.stderr
+    assert _surveys(sample_store) == before
+
+
+def test_of_the_sheets_taken_together_one_with_no_rows_yet_is_passed_over(kpi, sample_store: Path, tmp_path) -> None:
+    import openpyxl
+
+    returned, _ = _survey_workbook(kpi, sample_store, tmp_path)
+    workbook = openpyxl.load_workbook(returned)
+    workbook.create_sheet("空").append(["テーマID", "調査年度", "段階"])  # the headers, no rows
+    workbook.save(returned)
+    loaded = kpi("load", "--db", str(sample_store), str(returned))
+    assert loaded.returncode == 0, loaded.stderr
+    assert {("T1-001", 2026, "製品化"), ("T1-011", 2026, "研究")} <= set(_surveys(sample_store))

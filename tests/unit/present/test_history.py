@@ -36,3 +36,31 @@ def test_the_years_a_list_stands_for_read_as_one_sentence(record: ListRecord, ja
     assert said == ja and "）（" not in said
     if en is not None:
         assert stands_for(record, Words(Lang.en)) == en
+
+
+def _load_of(kpi, store, kind: str) -> str:
+    import json
+
+    loads = json.loads(kpi("loads", "--db", str(store), "--format", "json").stdout)
+    return str(next(r["load"] for r in loads if r["kind"] == kind))
+
+
+def test_a_load_shows_its_key_and_columns_by_the_headers_of_its_contract(kpi, kpi_en, sample_store, tmp_path) -> None:
+    """The 列 and キー of `kpi loads show N` name the headers the load accepts, in the user's language (CSV too);
+    JSON keeps the stored names."""
+    import csv
+    import json
+
+    published, evaluation = _load_of(kpi, sample_store, "published"), _load_of(kpi, sample_store, "evaluation")
+    shown = kpi("loads", "show", published, "--db", str(sample_store)).stdout
+    assert "指標=budget.total.budget, 時点=2025" in shown and "figure=" not in shown
+    out = tmp_path / "evaluation.csv"
+    assert kpi("loads", "show", evaluation, "--db", str(sample_store), "--out", str(out)).returncode == 0
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert {r["列"] for r in rows} == {"評価", "ファイルでの順番"}
+    assert rows[0]["キー"].startswith("評価項目=") and ", 委員=" in rows[0]["キー"]
+    en = kpi_en("loads", "show", published, "--db", str(sample_store)).stdout
+    assert "figure=budget.total.budget, as_of_fy=2025" in en
+    data = json.loads(kpi("loads", "show", published, "--db", str(sample_store), "--format", "json").stdout)
+    assert data["changes"][0]["key"].startswith("figure=") and "keyed" not in data["changes"][0]
+    assert {c["column"] for c in data["changes"]} <= {"value", "source"}

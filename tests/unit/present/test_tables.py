@@ -102,11 +102,12 @@ def test_a_table_that_cannot_fit_folds_its_values_and_says_so() -> None:
     with fitting(40):
         out = str(emit(changed(), Format.table))
     lines = out.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("---")) + 1  # (a header may fold, never cut)
     assert max(wcswidth(line) for line in lines) <= 40
-    assert lines[2].endswith("39/56 (69.6%)")  # the figure whole
+    assert lines[first].endswith("39/56 (69.6%)")  # the figure whole
     start = wcswidth(lines[0].split("変更後")[0])
     end = wcswidth(lines[0].split("短期")[0])
-    value = [columns_of(line, start, end) for line in lines[2:]]
+    value = [columns_of(line, start, end) for line in lines[first:]]
     assert len(value) > 1 and "".join(value) == "株式会社日立製作所、三菱電機株式会社"  # folded, not cut
     assert notices() == [("table.too_wide", {"columns": 40})]
     with fitting(40):
@@ -221,3 +222,61 @@ def test_every_output_walks_the_report_sections_in_one_order(tmp_path: Path) -> 
     page = html.render_html(report, words, {})
     at = order(page, [f">{html.e(h)}</h3>" for h in headings])
     assert at == sorted(at)
+
+
+def test_a_table_as_wide_as_the_terminal_or_narrower_is_shown_whole_without_a_notice() -> None:
+    """At its natural width or more nothing is shortened, folded or noticed (kpi#35: 「機…」 at 200 columns)."""
+    with fitting(None):
+        natural = max(wcswidth(line) for line in str(emit(changed(), Format.table)).splitlines())
+    for width in (natural, natural + 1, 200):
+        with fitting(width):
+            out = str(emit(changed(), Format.table))
+        assert "…" not in out and "バス型海底ケーブルネットワークの研究開発" in out, width
+        assert notices() == []
+
+
+def wide() -> Table:
+    """Two free-text columns, a file's name and values that fold: the overflow is shared, headers fold."""
+    items = [
+        SimpleNamespace(
+            org="国立研究開発法人産業技術総合研究所 ソニーセミコンダクタソリューションズ株式会社",
+            title="ポスト5G情報通信システム基盤強化研究開発事業の高度化に関する研究開発",
+            file=f"themes_2026-0{month}-30.csv",
+            before="株式会社JVケンウッド エビフォニクス株式会社",
+            after="富士通株式会社、日本電気株式会社、株式会社日立製作所",
+        )
+        for month in (3, 6)
+    ]
+    return Table.of(
+        "wide",
+        [
+            Column("機関名", lambda i: i.org, TEXT),
+            Column("開発テーマ名", lambda i: i.title, TEXT),
+            Column("ファイル", lambda i: i.file, TEXT),
+            Column("変更前", lambda i: i.before),
+            Column("変更後", lambda i: i.after),
+        ],
+        items,
+    )
+
+
+def cells_under(out: str, header: str) -> list[str]:
+    """The first line of each cell of a column of an aligned table, the column found by its header's first line."""
+    lines = out.splitlines()
+    rule = next(i for i, line in enumerate(lines) if line.startswith("---"))
+    spans = {m.start(): m.end() for m in re.finditer(r"-+", lines[rule])}  # (the rule is ASCII: one column a dash)
+    start = wcswidth(lines[0].split(header)[0])
+    return [columns_of(line, start, spans[start]) for line in lines[rule + 1 :] if line[:1].strip()]
+
+
+@pytest.mark.parametrize("width", [80, 120, 200])
+def test_free_text_gives_way_in_proportion_stays_readable_and_a_file_keeps_its_tail(width: int) -> None:
+    with fitting(width):
+        out = str(emit(wide(), Format.table))
+    assert max(wcswidth(line) for line in out.splitlines()) <= width
+    organisations, titles = cells_under(out, "機関"), cells_under(out, "開発")
+    assert min(wcswidth(c) for c in organisations + titles) >= 10, out  # never 「株式…」
+    files = cells_under(out, "ファイル")
+    assert len(set(files)) == 2 and files[0].startswith("them") and files[0].endswith("03-30.csv"), out
+    assert "機…" not in out and "開…" not in out  # a header folds, never cut
+    notices()  # (values folded: said, and cleared for the next test)
