@@ -205,6 +205,14 @@ def _option_names(command: click.Command, ctx: click.Context) -> set[str]:
     return {name for name in names if name.startswith("-")}
 
 
+def _any_commands_option(word: str, ctx: click.Context) -> bool:
+    """Whether `word` is the name of an option of any kpi command (`kpi init --out --db x`: --db is not init's)."""
+    build = getattr(ctx.find_root().command, "every_command", None)
+    if not word.startswith("--") or build is None:
+        return False
+    return bool(_owners(build(), word.split("=", 1)[0]))  # every command, built only for a word like an option
+
+
 def _refuse_options_as_values(command: click.Command, ctx: click.Context, args: list[str]) -> None:
     """An option that takes a value followed by an option's name (`--out --force`, `--as-of --lang en`) is missing
     its value, whatever click would make of it: the one rule, before click parses."""
@@ -217,7 +225,7 @@ def _refuse_options_as_values(command: click.Command, ctx: click.Context, args: 
             i += 1
             continue
         following = args[i + 1] if i + 1 < len(args) else None
-        if following in names:
+        if following is not None and (following in names or _any_commands_option(following, ctx)):
             raise OptionAsValue(word, following, ctx)
         if word == "--out" and following == "-":
             raise OutDash(ctx)
@@ -241,6 +249,7 @@ def _parse(command: click.Command, parse: Any, ctx: click.Context, args: list[st
 
 class KpiGroup(TyperGroup):
     context_class = KpiContext
+    every_command: Callable[[], click.Command] | None = None  # kpi with every command built (kpi.cli.main)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -431,9 +440,21 @@ def _option_hint(exc: click_errors.NoSuchOption, words: Words, tree: Callable[[]
     if close:
         return words("usage.did_you_mean", commands=", ".join(close))
     owners = _owners(tree(), name) if tree is not None else []
+    here = _path(exc) + " "  # a group's own subcommands first: `kpi followups --db` is `kpi followups due`'s
+    owners = [o for o in owners if o.startswith(here)] or owners
+    if len(owners) > 3:
+        first, second = sorted(owners, key=_commonest)[:2]
+        return words("usage.many_commands_option", option=name, first=first, second=second)
     if owners:
-        return words("usage.other_commands_option", option=name, commands=", ".join(owners[:3]))
+        return words("usage.other_commands_option", option=name, commands=", ".join(owners))
     return ""
+
+
+COMMONEST = ("kpi load", "kpi report", "kpi export", "kpi check")  # named first for an option many commands have
+
+
+def _commonest(command: str) -> tuple[int, str]:
+    return (COMMONEST.index(command) if command in COMMONEST else len(COMMONEST), command)
 
 
 def _owners(command: click.Command, option: str, path: str = "kpi") -> list[str]:

@@ -23,7 +23,7 @@ from typer.core import TyperOption
 from kpi import interrupts
 from kpi.cli import commands
 from kpi.cli.app import app
-from kpi.cli.help import HELP, completion_script, completion_shell, completion_shells, install_completion
+from kpi.cli.help import HELP, KpiGroup, completion_script, completion_shell, completion_shells, install_completion
 from kpi.cli.options import Refused
 from kpi.cli.output import Console, LogFormat, Voice, fail, log, stopped
 from kpi.db.store import Store
@@ -102,6 +102,8 @@ def command_line(args: Sequence[str] | None = None) -> click.Command:
         if param.name in COMPLETION_OPTIONS and isinstance(param, TyperOption):
             key, callback = COMPLETION_OPTIONS[param.name]
             param.help, param.callback = HELP(key), callback
+    if isinstance(cli, KpiGroup):
+        cli.every_command = command_line  # (an option of any command is never an option's value: kpi.cli.help)
     return cli
 
 

@@ -272,7 +272,8 @@ def extension(path: str) -> str:
 def file_format(path: str, offered: Formats) -> Format | None:
     """The format an --out file's name says (None: --format's), or a usage error: a name ending in a dot or a blank
     (Windows drops them), an extension of a format kpi does not write (.xls, .tsv …) or one a typo away from a known
-    one (.xslx: 「もしかして .xlsx」). Any other name (r.txt, r.dat, r) is written in --format."""
+    one (.xslx: 「もしかして .xlsx」 when the command writes .xlsx, else unknown). Any other name (r.txt, r.dat, r)
+    is written in --format."""
     import difflib
 
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
@@ -283,9 +284,11 @@ def file_format(path: str, offered: Formats) -> Format | None:
         return EXTENSIONS[ext]
     if ext in NOT_WRITTEN:
         raise Refused("cli.out_format_not_offered", name=path, ext=ext, extensions=writes)
-    guess = difflib.get_close_matches(ext, list(EXTENSIONS), n=1, cutoff=TYPO)
+    guess = difflib.get_close_matches(ext, extensions_of(offered), n=1, cutoff=TYPO)  # only what it writes
     if guess:
         raise Refused("cli.out_extension_typo", name=path, ext=ext, guess=guess[0], extensions=writes)
+    if difflib.get_close_matches(ext, list(EXTENSIONS), n=1, cutoff=TYPO):  # (.xslx for kpi report)
+        raise Refused("cli.out_extension_unknown", name=path, ext=ext, extensions=writes)
     return None
 
 

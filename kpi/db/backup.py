@@ -25,7 +25,6 @@ from kpi.db import files, gate
 from kpi.db.connect import (
     explain,
     fetch_one,
-    first_line,
     migrate,
     open_file,
     open_for_write,
@@ -39,7 +38,7 @@ from kpi.db.copy import copy_database, current, ident, literal, take
 from kpi.db.files import wal_of
 from kpi.db.notices import notice
 from kpi.db.schema import SCHEMA_VERSION
-from kpi.errors import DatabaseDamaged, DatabaseUnreadable, NoData, UsageProblem
+from kpi.errors import DatabaseDamaged, DatabaseUnreadable, KpiError, NoData, UsageProblem
 from kpi.fiscal import DEFAULT_TIMEZONE, now_in
 
 SOURCE = "kpi_restore_source"  # the catalogue a backup is read from
@@ -63,6 +62,19 @@ class Restored:
     kept_aside: Path | None
 
 
+# A damaged backup said by the damage kpi.db.connect.explain found in it; DuckDB's own words stay in --debug.
+BACKUP_DAMAGE = {
+    "db.damaged_short": "backup.damaged_short",
+    "db.damaged_blocks": "backup.damaged_blocks",
+    "db.damaged_wal": "backup.damaged_wal",
+}
+
+
+def damaged_backup(found: KpiError, path: Path) -> DatabaseDamaged:
+    """The error for a backup `found` damaged (cut short, damaged blocks, another file's log)."""
+    return DatabaseDamaged(BACKUP_DAMAGE.get(found.key, "backup.damaged"), path=str(path))
+
+
 def check_whole(path: Path) -> int:
     """Open a backup read-only (DuckDB replays a log beside it) and read every block of every table: the number
     of loads it holds. A backup that is damaged, not kpi's, or of a newer kpi is refused."""
@@ -71,7 +83,7 @@ def check_whole(path: Path) -> int:
     try:
         con, _ = open_file(path, read_only=True, wait=0)
     except DatabaseDamaged as exc:
-        raise DatabaseDamaged("backup.damaged", path=str(path), detail=exc.params.get("detail", "")) from exc
+        raise damaged_backup(exc, path) from exc
     except DatabaseUnreadable as exc:
         raise DatabaseUnreadable("backup.not_kpi", path=str(path)) from exc
     try:
@@ -87,8 +99,9 @@ def check_whole(path: Path) -> int:
     except DatabaseUnreadable as exc:
         raise DatabaseUnreadable("backup.not_kpi", path=str(path)) from exc
     except duckdb.Error as exc:
-        if explain(exc, path) is not None:
-            raise DatabaseDamaged("backup.damaged", path=str(path), detail=first_line(exc)) from exc
+        found = explain(exc, path)
+        if found is not None:
+            raise damaged_backup(found, path) from exc
         raise DatabaseUnreadable("backup.not_kpi", path=str(path)) from exc
     finally:
         con.close()

@@ -91,6 +91,25 @@ def kind_of(path: Path, kind: str | None) -> str | None:
     return next((k for k, names in NAMES.items() if k != "programme" and stem.startswith(names)), None)
 
 
+def kind_by_headers(path: Path) -> str | None:
+    """The kind of a file its name does not tell (調査票.xlsx): the one kind whose every required column its header
+    row names (the header found as a load finds it), said in the load's output; None when no kind's or several
+    kinds' are named."""
+    from kpi.db.notices import notice
+    from kpi.load.tables import names_every_required
+    from schemas import KINDS
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    fitting = [kind for kind, spec in KINDS.items() if names_every_required(path, data, spec)]
+    if len(fitting) != 1:
+        return None
+    notice("load.kind_by_headers", path=str(path), kind=fitting[0], kind_ja=NAMES[fitting[0]][1])
+    return fitting[0]
+
+
 def _what(path: Path) -> str | None:
     """What a path is when it is not a regular file (a catalogue key), else None."""
     try:
@@ -208,10 +227,10 @@ def find_files(
         if not path.exists() and not path.is_symlink():
             raise InputRejected("load.no_such_path", path=str(path))
         if not path.is_dir():
-            k = kind_of(path, kind)
+            problem = check_input(path, max_bytes, kept)
+            k = kind_of(path, kind) or (None if problem else kind_by_headers(path))
             if k is None:
                 raise UsageProblem("load.kind_unknown_by_name", path=str(path))
-            problem = check_input(path, max_bytes, kept)
             refused += [problem] if problem else []
             found.append((path, k))
             continue

@@ -269,9 +269,14 @@ def on_its_sheet(failure: Failure, sources: list[SourceFile]) -> Failure:
 
 
 def in_own_words(failure: Failure, sources: list[SourceFile]) -> Failure:
-    """A failure naming the file's own header for its column, the contract's name in brackets when different."""
+    """A failure naming the file's own header for its column (or, for a column the file does not have, such as an
+    end year read from the status, the contract's first header), the contract's name in brackets when different."""
+    from schemas import KINDS
+
     source = next((s for s in sources if str(s.path) == failure.file), None)
     header = source.headers.get(failure.column) if source is not None else None
+    if header is None and source is not None and source.kind in KINDS:
+        header = next(iter(KINDS[source.kind].COLUMNS.get(failure.column, [])), None)
     if header is None or header == failure.column:
         return failure
     return replace(failure, column=f"{header} [{failure.column}]")

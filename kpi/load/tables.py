@@ -79,6 +79,16 @@ def _known(aliases: dict[str, str], header: str) -> str | None:
     return aliases.get(key) or aliases.get(key.replace(" ", "_"))
 
 
+def names_every_required(path: Path, data: bytes, spec: Columns) -> bool:
+    """Whether a file's header (found as read_tables finds it) names every column a kind requires."""
+    try:
+        headers = read_tables(path, None, data, spec)[0].frame.columns
+    except Exception:  # (a file no kind reads: not this kind)
+        return False
+    aliases = _aliases(spec)
+    return set(spec.COLUMNS) - spec.OPTIONAL <= {_known(aliases, str(h)) for h in headers}
+
+
 def map_headers(path: Path, headers: list[str], spec: Columns, line: int = 1) -> Headers:
     """Canonical name of each header, its units, and the headers the contract does not know (ignored); reject a
     column named twice and a column missing (on the header's `line`)."""

@@ -375,12 +375,12 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     # ------------------------------------------------------------------ kpi/cli/commands/followups.py
     "help.followups_due": (
-        "その年度に追跡調査（終了後の実用化の調査）を行うテーマを一覧にします。\n\n最新のテーマ一覧のうち先導研究以外で、終了年度 + 追跡年数 ≤ 年度 のテーマ。その年度以降の調査が未登録で、製品化・上市がまだ記録されていないもの。--out 調査票.csv で調査票を書き出し、段階を記入して kpi load で読み込めます。--out 調査票.xlsx なら、機関名ごとに1枚のシートにしたブックです（機関ごとに送るとき）。\n\n例: kpi followups due --as-of 2026 --out followups_2026.csv",
-        "List the themes whose follow-up survey (of practical use after the end) is due in a fiscal year.\n\nNon-leading themes of the latest theme list with end year + horizon ≤ the year, no survey recorded in or after that year, and no 製品化 or 上市 recorded yet. --out sheet.csv writes the survey sheet; fill in 段階 and load it back with kpi load. --out sheet.xlsx writes a workbook with one sheet per organisation (機関名), to send each its own.\n\nExample: kpi followups due --as-of 2026 --out followups_2026.csv",
+        "その年度に追跡調査（終了後の実用化の調査）を行うテーマを一覧にします。\n\n最新のテーマ一覧のうち先導研究以外で、終了年度 + 追跡年数 ≤ 年度 のテーマ。その年度以降の調査が未登録で、製品化・上市がまだ記録されていないもの。--out 追跡調査_2026.csv で調査票を書き出し、段階を記入して kpi load で読み込めます。--out 追跡調査_2026.xlsx なら、機関名ごとに1枚のシートにしたブックです（機関ごとに送るとき）。ファイル名は「追跡調査」か「followups」で始めてください（kpi load が種類を名前から判断します）。\n\n例: kpi followups due --as-of 2026 --out 追跡調査_2026.xlsx",
+        "List the themes whose follow-up survey (of practical use after the end) is due in a fiscal year.\n\nNon-leading themes of the latest theme list with end year + horizon ≤ the year, no survey recorded in or after that year, and no 製品化 or 上市 recorded yet. --out followups_2026.csv writes the survey sheet; fill in 段階 and load it back with kpi load. --out followups_2026.xlsx writes a workbook with one sheet per organisation (機関名), to send each its own. Begin the file's name with followups or 追跡調査 (kpi load tells the kind from the name).\n\nExample: kpi followups due --as-of 2026 --out followups_2026.xlsx",
     ),
     "help.opt.out_sheet": (
-        "調査票をこのファイルに書き出します。形式は拡張子で決まります（.csv は BOM付きUTF-8、CRLF: Excel でそのまま開けます。.xlsx は機関名ごとに1シートのブック。.json）。",
-        "Write to this file; its extension chooses the format (.csv is UTF-8 with BOM, CRLF: Excel opens it as is; .xlsx a workbook with one sheet per organisation; .json).",
+        "調査票をこのファイルに書き出します（例: 追跡調査_2026.xlsx。記入後そのまま kpi load で読み込めます）。形式は拡張子で決まります（.csv は BOM付きUTF-8、CRLF: Excel でそのまま開けます。.xlsx は機関名ごとに1シートのブック。.json）。",
+        "Write to this file (e.g. followups_2026.xlsx: filled in, kpi load reads it back as it is); its extension chooses the format (.csv is UTF-8 with BOM, CRLF: Excel opens it as is; .xlsx a workbook with one sheet per organisation; .json).",
     ),
     # ------------------------------------------------------------------ kpi/cli/commands/loading.py
     "help.opt.sheet": (
@@ -531,6 +531,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "Example: kpi lists --format json",
     ),
     # ------------------------------------------------------------------ kpi/cli/help.py
+    "usage.many_commands_option": (
+        "（{option} は {first}、{second} など多くのコマンドのオプションです）",
+        " ({option} is an option of {first}, {second} and many other commands)",
+    ),
     "usage.bad_env_value": (
         "環境変数 {env} の値 {value!r} は {option} の値として使えません",
         "environment variable {env}: {value!r} is not a value for {option}",
@@ -658,6 +662,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "cannot tell which shell to complete for ({shell}); completion works in: {shells}",
     ),
     # ------------------------------------------------------------------ kpi/cli/options.py
+    "cli.out_extension_unknown": (
+        "--out {name}: 拡張子 {ext} は分かりません。このコマンドが書き出す拡張子: {extensions}",
+        "--out {name}: unknown extension {ext}; this command writes {extensions}",
+    ),
     "cli.out_name_trailing": (
         "--out 「{name}」: ファイル名が点か空白で終わっています（Windows では消えてしまい、別の名前になります）。末尾の点や空白を除いてください。書き出せる拡張子: {extensions}",
         "--out '{name}': the file name ends in a dot or a blank (Windows drops them, so the file would be named otherwise); remove them. It writes {extensions}",
@@ -1851,6 +1859,10 @@ terminated_themes = "failed"
         "few (check the header row)",
     ),
     # ------------------------------------------------------------------ kpi/load/files.py
+    "load.kind_by_headers": (
+        "{path}: 種類は見出しから {kind_ja} と判断しました（ファイル名から分からないため。指定するには --kind {kind}）",
+        "{path}: kind {kind} ({kind_ja}) judged from the headers (the file's name does not tell it; --kind {kind} says it)",
+    ),
     "load.skip.lock_file": (
         "スキップ（Excel や LibreOffice がファイルを開いている間のロックファイル）: {files}",
         "skipped (lock files Excel or LibreOffice keeps while a file is open): {files}",
@@ -2221,6 +2233,22 @@ terminated_themes = "failed"
     ),
     "rule.start_after_end": ("開始年度が終了年度より後です", "start_fy must not be after end_fy"),
     # ------------------------------------------------------------------ kpi/db/backup.py
+    "backup.damaged": (
+        "バックアップ {path} は壊れています。ほかのバックアップを指定してください",
+        "backup {path} is damaged; choose another backup",
+    ),
+    "backup.damaged_short": (
+        "バックアップ {path} は途中で切れています（コピーの中断かディスクの障害です）。ほかのバックアップを指定してください",
+        "backup {path} is cut short (a copy was interrupted, or the disk failed); choose another backup",
+    ),
+    "backup.damaged_blocks": (
+        "バックアップ {path} の一部が壊れています（ブロックのチェックサムが合いません）。ほかのバックアップを指定してください",
+        "backup {path} has damaged blocks (their checksums fail); choose another backup",
+    ),
+    "backup.damaged_wal": (
+        "バックアップ {path} の隣の記録（.wal）はこのファイルのものではありません。ほかのバックアップを指定してください",
+        "the log (.wal) beside backup {path} is not this file's; choose another backup",
+    ),
     "backup.log_beside": (
         "{path} の隣に記録（{log}）があります。別のデータベースのものかもしれないので、この名前にはバックアップを書きません。別の名前を指定してください",
         "there is a log ({log}) beside {path}; it may be another database's, so no backup is written under that name: name another file",
@@ -2232,10 +2260,6 @@ terminated_themes = "failed"
     "backup.not_a_file": (
         "バックアップ {path} がありません（ファイルを指定してください）",
         "backup {path}: no such file",
-    ),
-    "backup.damaged": (
-        "バックアップ {path} は壊れています（{detail}）。ほかのバックアップを指定してください",
-        "backup {path} is damaged ({detail}); choose another backup",
     ),
     "backup.not_kpi": (
         "{path} は kpi のデータベースのバックアップではありません",

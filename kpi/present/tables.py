@@ -20,11 +20,12 @@ _WIDTH: ContextVar[int | None] = ContextVar("kpi_table_width", default=None)
 READABLE_TEXT = 20  # free text is first shortened to no fewer terminal columns than this (when it was wider)
 TEXT_MIN = 10  # and then, after the other cells are folded, to no fewer than this
 NARROWEST = 6  # and only on a terminal too narrow for anything else, to this
+FILE_MIN = 12  # a file's name keeps this many before the last resort (themes_…03-31.csv: the date tells two apart)
 WORTH_FOLDING = 4  # a header is folded onto two lines only when that makes its column this much narrower
 FOLDED_NARROWEST = 16  # a folded cell keeps lines of this many before free text is shortened below READABLE_TEXT
 GAP = 2  # tabulate's "simple" format puts two spaces between columns
 HEADER_PADDING = 2  # and makes each column at least its header's width plus two
-STEPS = ("shorten", "header", "fold", "shorten further", "tight", "last resort", "fold all")  # (see _Fit.floor)
+STEPS = ("empty", "shorten", "header", "fold", "headers", "shorten further", "tight", "fold all", "last resort")
 TOO_WIDE = "table.too_wide"  # the notice of a table wider than the terminal, even with its text shortened
 TEXT = "text"  # the kind of a column of free text (a title, a name) that gives way on a narrow terminal
 
@@ -64,14 +65,21 @@ def shorten(text: str, width: int) -> str:
 
 MIDDLE_EXTENSION = 12  # a file's name cut narrower than this keeps the end of its stem, not its extension
 FILE_NAME = re.compile(r"^[^/\\]+\.[A-Za-z0-9]{1,5}$")  # a cell that is a file's name: its tail tells two apart
+DATED = re.compile(r"\d{4}-\d{2}-\d{2}$")  # a name's date (themes_2026-03-31): kept whole when the name is cut
 
 
 def shorten_middle(text: str, width: int) -> str:
-    """A file's name cut to `width` columns in its middle, keeping its tail (themes_…03-31.csv; narrower than
-    MIDDLE_EXTENSION, without the extension: t…3-31): two files of one kind differ at the end of their names."""
+    """A file's name cut to `width` columns in its middle, keeping its tail (themes_…03-31.csv; a date whole when
+    MIDDLE_EXTENSION wide or more: th…2026-03-31.csv, t…2026-03-31; narrower, without the extension: t…3-31): two
+    files of one kind differ at the end of their names."""
     if display_width(text) <= width:
         return text
-    source = text if width >= MIDDLE_EXTENSION else text.rpartition(".")[0]
+    stem, _, extension = text.rpartition(".")
+    dated = DATED.search(stem)
+    if dated and width >= MIDDLE_EXTENSION:  # the date whole: th…2026-03-31.csv, or t…2026-03-31
+        tail = dated.group() + ("." + extension if width >= len(dated.group()) + len(extension) + 3 else "")
+        return shorten(stem[: dated.start()], width - len(tail)) + tail
+    source = text if width >= MIDDLE_EXTENSION else stem
     tail_width, tail = width - 1 - max((width - 1) // 3, 1), ""
     for char in reversed(source):
         if display_width(char + tail) > tail_width:
@@ -102,38 +110,46 @@ class _Fit:
     header: int  # its header's width
     give_way: bool  # free text, shortened with … when the table must be narrower
     limit: int  # as wide as it is made so far
+    empty: bool = False  # no cell holds anything: it gives way first, its header folded
+    least: int = TEXT_MIN  # free text's least readable width (FILE_MIN for a column of files' names)
+    pad: int = HEADER_PADDING  # the columns tabulate adds to a header: none in a table made narrower
 
     def floor(self, step: str, header_piece: int, cell_piece: int) -> int:
-        """How narrow the column may become in a step (fit's STEPS, in order): free text shortened to a readable
-        width, long headers folded onto two lines, the other cells folded, free text shortened to its least readable
-        width (TEXT_MIN), every other column folded (its header too) to that width; then, on a terminal too narrow
-        for all that, free text shortened further and the other columns folded as far as they go. A header is
-        folded, never cut."""
-        header = max(header_piece, -(-self.header // 2) + 1) + HEADER_PADDING
-        if step == "tight":  # (onto two lines, or more when they would be wider than TEXT_MIN)
-            header = max(header_piece + HEADER_PADDING, min(header, TEXT_MIN))
+        """How narrow the column may become in a step (fit's STEPS, in order): a column without a value folds its
+        header; free text shortened to a readable width, long headers folded onto two lines, the other cells
+        folded, every other header folded onto two lines, free text shortened to its least readable width
+        (`least`), every other column folded (its header too) to TEXT_MIN, then as far as they go; and only on a
+        terminal too narrow for all that, free text shortened further. A header is folded, never cut."""
+        header = max(header_piece, -(-self.header // 2) + 1) + self.pad
+        if step == "empty":
+            return max(header_piece, min(self.header, 2), -(-self.header // 2)) + self.pad if self.empty else self.limit
+        if step == "headers":
+            header = max(header_piece, -(-self.header // 2)) + self.pad
+        elif step == "tight":  # (onto two lines, or more when they would be wider than TEXT_MIN)
+            header = max(header_piece + self.pad, min(header, TEXT_MIN))
         elif step == "fold all":
-            header = header_piece + HEADER_PADDING
-        elif self.header + HEADER_PADDING - header < WORTH_FOLDING:
-            header = self.header + HEADER_PADDING  # (not worth a second line)
+            header = header_piece + self.pad
+        elif self.header + self.pad - header < WORTH_FOLDING:
+            header = self.header + self.pad  # (not worth a second line)
         if self.give_way:
-            least = {"shorten": READABLE_TEXT, "shorten further": TEXT_MIN, "last resort": NARROWEST}.get(step)
+            least = {"shorten": READABLE_TEXT, "shorten further": self.least, "last resort": NARROWEST}.get(step)
             if least is None:
                 return self.limit
-            header = header_piece + HEADER_PADDING if step == "last resort" else header
+            header = header_piece + self.pad if step == "last resort" else header
             return min(self.limit, max(least, header))
-        if step == "header":
-            return max(self.cells, header)
+        if step in ("header", "headers"):
+            return min(self.limit, max(self.cells, header))
         if step in ("fold", "tight", "fold all"):
-            least = {"fold": FOLDED_NARROWEST, "tight": TEXT_MIN}.get(step, NARROWEST)
+            least = {"fold": FOLDED_NARROWEST, "tight": TEXT_MIN}.get(step, 0)  # (fold all: as far as they go)
             return max(cell_piece, header, min(self.cells, least))
         return self.limit
 
 
 def fit(
     headers: Sequence[str], rows: list[list[str]], aligns: list[str], width: int, give_way: Sequence[bool] = ()
-) -> tuple[list[str], list[list[str]], bool]:
-    """Headers and rows made to fit `width` columns, and whether they could not, in the steps of _Fit.floor: the
+) -> tuple[list[str], list[list[str]], bool, int]:
+    """Headers and rows made to fit `width` columns, whether they could not, and the columns tabulate is to add to a
+    header (none in a table made narrower: the gap parts its columns), in the steps of _Fit.floor: the
     free-text columns (`give_way`: titles, names) give way first, the overflow shared among them in proportion and
     never below a readable width but on a terminal too narrow for anything else; headers and the other cells are
     folded onto more lines at their spaces and between full-width characters. A table as wide as the terminal or
@@ -146,10 +162,17 @@ def fit(
         cells = max([0, *(display_width(r[i]) for r in rows if i < len(r))])
         header = display_width(heads[i])
         natural = max(header + HEADER_PADDING, cells)
-        columns.append(_Fit(natural, cells, header, i < len(give_way) and give_way[i], natural))
+        texts = [r[i] for r in rows if i < len(r) and r[i]]
+        least = FILE_MIN if texts and all(FILE_NAME.match(t) for t in texts) else TEXT_MIN
+        gives = i < len(give_way) and give_way[i]
+        columns.append(_Fit(natural, cells, header, gives, natural, not texts, least))
     excess = sum(c.natural for c in columns) + GAP * (count - 1) - width
     if excess <= 0:
-        return list(headers), rows, False
+        return list(headers), rows, False, HEADER_PADDING
+    for column in columns:  # (narrower: no header is padded)
+        column.pad, column.natural = 0, max(column.header, column.cells)
+        column.limit = column.natural
+    excess = sum(c.natural for c in columns) + GAP * (count - 1) - width
     header_pieces = [_longest_piece(h) for h in heads]
     cell_pieces = [max([0, *(_longest_piece(r[i]) for r in rows if i < len(r))]) for i in range(count)]
     folded_cells = False
@@ -170,7 +193,7 @@ def fit(
             folded_cells |= step in ("fold", "tight", "fold all")
     shown = [_header(h, c) for h, c in zip(heads, columns, strict=True)] + list(headers[count:])
     body = [[_cell(cell, columns[i]) if i < count else cell for i, cell in enumerate(r)] for r in rows]
-    return shown, body, folded_cells or excess > 0
+    return shown, body, folded_cells or excess > 0, 0
 
 
 def _share(columns: list[_Fit], room: dict[int, int], excess: int) -> int:
@@ -190,10 +213,11 @@ def _share(columns: list[_Fit], room: dict[int, int], excess: int) -> int:
 
 def _header(header: str, column: _Fit) -> str:
     """A header within its column's width: folded onto more lines, never cut."""
-    room = column.limit - HEADER_PADDING
+    room = column.limit - column.pad
     if column.header <= room:
         return header
-    return folded(header, max(room, 1))
+    lines = folded(header, max(room, 1)).count("\n") + 1  # as few lines, as even as they go (調査予/定年度)
+    return next(f for w in range(1, max(room, 1) + 1) if (f := folded(header, w)).count("\n") < lines)
 
 
 def _cell(cell: str, column: _Fit) -> str:
@@ -255,17 +279,24 @@ def tabulated(
     cells = [[("" if c is None else str(c)) for c in r] for r in rows]
     aligns = alignments(rows, width) if rows else None
     fit_to = _WIDTH.get()
+    padding = HEADER_PADDING
     if fmt == "table" and fit_to is not None and aligns is not None:
-        headers, cells, too_wide = fit(headers, cells, aligns, fit_to, [kind == TEXT for kind in kinds])
+        headers, cells, too_wide, padding = fit(headers, cells, aligns, fit_to, [kind == TEXT for kind in kinds])
         if too_wide:
             _say_too_wide(fit_to)
-    shown: str = tabulate(
-        cells,
-        headers=list(headers) if fmt != "plain" else (),
-        tablefmt=tablefmt,
-        disable_numparse=True,
-        colalign=aligns,
-    )
+    import tabulate as module
+
+    module.MIN_PADDING = padding  # (tabulate's module setting, read as it runs: set for each table)
+    try:
+        shown: str = tabulate(
+            cells,
+            headers=list(headers) if fmt != "plain" else (),
+            tablefmt=tablefmt,
+            disable_numparse=True,
+            colalign=aligns,
+        )
+    finally:
+        module.MIN_PADDING = HEADER_PADDING
     return shown
 
 

@@ -190,7 +190,7 @@ REFUSED_NAMES = {  # a name → what its refusal says (Japanese)
     "f.xls": "書き出せません",
     "調査票.xlsm": "書き出せません",
     "調査票.tsv": "書き出せません",
-    "r.xslx": "もしかして .xlsx",
+    "r.xslx": "拡張子 .xslx は分かりません",
     "r.cvs": "もしかして .csv",
     "r.csv.": "点か空白で終わっています",
     "r.csv ": "点か空白で終わっています",
@@ -209,6 +209,16 @@ def test_a_name_of_a_format_not_written_a_typo_or_a_trailing_dot_is_a_usage_erro
     assert refused.returncode == 2, refused.stderr
     assert REFUSED_NAMES[name] in refused.stderr and ".csv .json" in refused.stderr
     assert list(folder.iterdir()) == []
+
+
+def test_a_typo_is_taken_for_an_extension_the_command_writes_only(kpi, sample_store: Path, tmp_path: Path) -> None:
+    """r.xslx: 「もしかして .xlsx」 from kpi followups due, which writes xlsx; not from kpi report, which does not."""
+    due = run(kpi, ("followups", "due"), sample_store, tmp_path / "r.xslx")
+    report = run(kpi, ("report",), sample_store, tmp_path / "r.xslx")
+    assert due.returncode == report.returncode == 2
+    assert "もしかして .xlsx" in due.stderr
+    assert "もしかして" not in report.stderr and ".xlsx" not in report.stderr.replace(".xslx", "")
+    assert ".md .markdown .csv .json .html .htm" in report.stderr
 
 
 def test_a_file_named_just_csv_is_a_csv_file_and_txt_is_text(kpi, sample_store: Path, tmp_path: Path) -> None:

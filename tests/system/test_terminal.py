@@ -253,3 +253,33 @@ def test_a_wide_terminal_cuts_only_what_it_must(month: Path) -> None:
     loads = on_a_terminal("loads", "--db", str(month), columns=80)
     themes = re.findall(r"(\S*…\S*)\s+テー", loads)
     assert len(themes) == 2 and len(set(themes)) == 2, loads  # the end of each file's name: t…3-31, t…6-30
+
+
+@pytest.mark.slow
+def test_names_stay_readable_at_80_columns(month: Path) -> None:
+    """kpi#35: at 80 columns `kpi loads` showed 「t…3-31」「b…dget」 beside an empty 備考 at full width, and `kpi
+    followups due` organisations of 7 characters beside an empty 期限超過: empty columns and headers give way first."""
+    from kit import cli
+
+    loads = on_a_terminal("loads", "--db", str(month), columns=80)
+    assert max(wcswidth(line) for line in loads.splitlines()) <= 80, loads
+    names = [r[2] for r in csv.reader(io.StringIO(cli("loads", "--db", str(month), "--format", "csv").stdout))][1:]
+    cut = re.findall(r"\S*…\S*", loads)
+    assert cut and all(wcswidth(c) >= 12 for c in cut), loads
+    assert all(name in loads for name in names if wcswidth(name) <= 12), loads  # a short name whole
+    assert {"2026-03-31", "2026-06-30"} <= {d for c in cut for d in re.findall(r"2026-\d\d-\d\d", c)}, loads
+    due = on_a_terminal("followups", "due", "--as-of", "2026", "--db", str(month), columns=80, codes=(0, 1))
+    rule = next(line for line in due.splitlines() if line.startswith("--"))
+    start, end = [m.span() for m in re.finditer(r"-+", rule)][1]  # the organisations' (the rule is ASCII)
+    organisations = [within(from_column(line, start), end - start) for line in due.splitlines() if line[:2] == "T1"]
+    assert organisations and all(wcswidth(o) >= 10 for o in organisations), due
+
+
+def within(text: str, columns: int) -> str:
+    """The start of a text as many terminal columns wide (a cell from its column's start)."""
+    out = ""
+    for char in text:
+        if wcswidth(out + char) > columns:
+            break
+        out += char
+    return out.strip()

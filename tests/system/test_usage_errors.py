@@ -379,6 +379,26 @@ def test_a_file_that_is_not_a_database_is_said_so_not_in_duckdbs_words(tmp_path:
             "kpi: no such option: --sheet (--sheet is an option of kpi load)",
         ),
         (
+            ["reconcile", "--out", "x"],
+            "kpi: 不明なオプション: --out（--out は kpi report、kpi export など多くのコマンドのオプションです）",
+            "kpi: no such option: --out (--out is an option of kpi report, kpi export and many other commands)",
+        ),
+        (
+            ["portfolio", "--db", "a.duckdb"],
+            "kpi: 不明なオプション: --db（--db は kpi load、kpi report など多くのコマンドのオプションです）",
+            "kpi: no such option: --db (--db is an option of kpi load, kpi report and many other commands)",
+        ),
+        (
+            ["followups", "--db", "a.duckdb"],
+            "kpi: 不明なオプション: --db（--db は kpi followups due のオプションです）",
+            "kpi: no such option: --db (--db is an option of kpi followups due)",
+        ),
+        (
+            ["init", "--out", "--db", "a.duckdb"],
+            "kpi: --out の後に値を書いてください",
+            "kpi: --out needs a value after it",
+        ),
+        (
             ["report", "--AS-OF", "2025"],
             "kpi: 不明なオプション: --AS-OF（もしかして: --as-of）",
             "kpi: no such option: --AS-OF (did you mean: --as-of?)",

@@ -88,7 +88,8 @@ def test_a_copy_is_read_back_whole_and_a_damaged_or_foreign_backup_is_refused(
     os.truncate(copy.path, copy.size // 2)
     with pytest.raises(DatabaseDamaged) as damaged:
         backup.check_whole(copy.path)
-    assert damaged.value.key == "backup.damaged" and damaged.value.exit_code == 65
+    assert damaged.value.key == "backup.damaged_short" and damaged.value.exit_code == 65
+    assert damaged.value.params == {"path": str(copy.path)}  # DuckDB's English stays in --debug (the cause)
     foreign = tmp_path / "other.duckdb"
     duckdb.connect(str(foreign)).execute("CREATE TABLE t (x INTEGER)").close()
     with pytest.raises(DatabaseUnreadable) as not_kpi:
@@ -96,6 +97,26 @@ def test_a_copy_is_read_back_whole_and_a_damaged_or_foreign_backup_is_refused(
     assert not_kpi.value.key == "backup.not_kpi"
     with pytest.raises(UsageProblem):
         backup.check_whole(tmp_path / "none.duckdb")
+
+
+def test_a_backup_with_zeroed_blocks_is_said_damaged_in_the_catalogues_words(
+    sample_store: Path, tmp_path: Path
+) -> None:
+    """A damaged backup is said by the damage kpi.db.connect.explain finds, never in DuckDB's English."""
+    from kpi.present.catalogue import Words
+    from kpi.present.messages import error_text
+
+    with connect.open_for_write(sample_store, wait=5) as con:
+        copy = backup.checked_copy(con, sample_store, tmp_path / "copy.duckdb", force=False)
+    with open(copy.path, "r+b") as f:
+        f.seek(100 * 4096)
+        f.write(bytes(200 * 4096))
+    with pytest.raises(DatabaseDamaged) as damaged:
+        backup.check_whole(copy.path)
+    assert damaged.value.key == "backup.damaged_blocks" and damaged.value.exit_code == 65
+    said = error_text(damaged.value, Words("ja"))
+    assert "チェックサム" in said and "Error" not in said and "checksum" not in said
+    assert "Corrupt database file" in str(damaged.value.__cause__)  # kept for --debug
 
 
 def test_a_restore_puts_the_backup_in_place_and_keeps_the_state_it_replaced(sample_store: Path, tmp_path: Path) -> None:

@@ -92,3 +92,12 @@ def test_the_current_fiscal_year_is_the_programmes_so_march_is_still_the_year_be
     assert ingest.read_files([themes, surveys], today=dt.date(2027, 3, 31)).failures == []
     [failure] = ingest.read_files([themes, surveys], today=dt.date(2026, 3, 31)).failures
     assert (failure.line, failure.value, failure.params) == (2, "2026", {"fy": 2025})
+
+
+def test_a_column_the_file_does_not_have_is_named_as_the_contract_names_it(tmp_path: Path) -> None:
+    """An end year read from the status, missing, is 「終了年度 [end_fy]」 as other columns are (kpi#35: 「end_fy」)."""
+    header = "テーマID,研究開発項目,契約形態,基盤要素,機関名,開発テーマ名,開始年度,結果/状況"
+    themes = write(tmp_path / "themes_2026-03-31.csv", f"{header}\nT1,1,委託,a1,某社,テーマT1,,目標達成\n")
+    batch = ingest.read_files([themes], today=TODAY)
+    named = {(f.column, f.rule) for f in (ingest.in_own_words(f, batch.sources) for f in batch.failures)}
+    assert ("終了年度 [end_fy]", "rule.end_year_required") in named, named

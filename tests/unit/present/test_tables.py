@@ -263,7 +263,7 @@ def wide() -> Table:
 def cells_under(out: str, header: str) -> list[str]:
     """The first line of each cell of a column of an aligned table, the column found by its header's first line."""
     lines = out.splitlines()
-    rule = next(i for i, line in enumerate(lines) if line.startswith("---"))
+    rule = next(i for i, line in enumerate(lines) if line.startswith("--"))
     spans = {m.start(): m.end() for m in re.finditer(r"-+", lines[rule])}  # (the rule is ASCII: one column a dash)
     start = wcswidth(lines[0].split(header)[0])
     return [columns_of(line, start, spans[start]) for line in lines[rule + 1 :] if line[:1].strip()]
@@ -277,6 +277,78 @@ def test_free_text_gives_way_in_proportion_stays_readable_and_a_file_keeps_its_t
     organisations, titles = cells_under(out, "機関"), cells_under(out, "開発")
     assert min(wcswidth(c) for c in organisations + titles) >= 10, out  # never 「株式…」
     files = cells_under(out, "ファイル")
-    assert len(set(files)) == 2 and files[0].startswith("them") and files[0].endswith("03-30.csv"), out
-    assert "機…" not in out and "開…" not in out  # a header folds, never cut
+    assert len(set(files)) == 2 and files[0].startswith("them") and "2026-03-30" in files[0], out
+    head = out.split("\n--")[0]  # (the header's lines: a cell may be 「国立研究開…」)
+    assert "機…" not in head and "開…" not in head and "…" not in head  # a header folds, never cut
     notices()  # (values folded: said, and cleared for the next test)
+
+
+def loads_like() -> Table:
+    """`kpi loads` as the office sees it: short figures under wide headers, a hash, an empty 備考, files' names."""
+    names = ["programme.toml", "themes_2026-03-31.csv", "themes_2026-06-30.csv", "followups_illustrative.csv"]
+    items = [SimpleNamespace(n=f"#{i}", name=name, kind="ステージゲート", rows=144) for i, name in enumerate(names)]
+    return Table.of(
+        "loads",
+        [
+            Column("読込", lambda i: i.n),
+            Column("日時", lambda i: "2026-12-05 22:25 JST"),
+            Column("ファイル", lambda i: i.name, TEXT),
+            Column("種類", lambda i: i.kind),
+            Column("一覧の日付", lambda i: i.name[7:17] if "_20" in i.name else ""),
+            Column("行数", lambda i: i.rows, "count"),
+            Column("追加", lambda i: i.rows, "count"),
+            Column("更新", lambda i: 0, "count"),
+            Column("ハッシュ（sha256）", lambda i: "9a6d644ce13a"),
+            Column("備考", lambda i: ""),
+        ],
+        items,
+    )
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+def test_an_empty_column_and_headers_give_way_before_a_files_name_drops_below_a_readable_width(width: int) -> None:
+    """kpi#35: at 80 columns `kpi loads` showed 「t…3-31」 while the empty 備考 kept its width."""
+    with fitting(width):
+        out = str(emit(loads_like(), Format.table))
+    assert max(wcswidth(line) for line in out.splitlines()) <= width, out
+    assert all(wcswidth(cut) >= 12 for cut in re.findall(r"\S*…\S*", out)), out  # every name cut keeps 12
+    dated = re.findall(r"(?<!\S)(t\S*…?\S*?2026-0[36]-[0-9]{2}\S*)", out)
+    assert len(dated) == 2 and "2026-03-31" in dated[0] and "2026-06-30" in dated[1], out  # each list's date whole
+    assert "9a6d644ce13a" in out and "2026-12-05" in out
+    notices()
+
+
+def test_a_dated_files_name_keeps_its_date_whole() -> None:
+    from kpi.present.tables import shorten_middle
+
+    name = "themes_2026-03-31.csv"
+    assert [shorten_middle(name, w) for w in (21, 17, 12, 6)] == [
+        name,
+        "th…2026-03-31.csv",
+        "t…2026-03-31",
+        "t…3-31",
+    ]
+
+
+def test_an_organisation_keeps_ten_columns_where_an_empty_column_folds_its_header() -> None:
+    """kpi#35: `kpi followups due` at 80 cut organisations to 7 characters, the empty 期限超過 keeping 10."""
+    items = [
+        SimpleNamespace(org="国立研究開発法人産業技術総合研究所", title="ポスト5G情報通信システム基盤強化研究開発")
+    ] * 3
+    table = Table.of(
+        "due",
+        [
+            Column("テーマID", lambda i: "T1-004"),
+            Column("機関名", lambda i: i.org, TEXT),
+            Column("開発テーマ名", lambda i: i.title, TEXT),
+            Column("終了年度", lambda i: "2023"),
+            Column("調査予定年度", lambda i: "2026"),
+            Column("期限超過", lambda i: ""),
+        ],
+        items,
+    )
+    with fitting(80):
+        out = str(emit(table, Format.table))
+    assert max(wcswidth(line) for line in out.splitlines()) <= 80, out
+    assert min(wcswidth(c) for c in cells_under(out, "機関名")) >= 18, out  # (was 14: 「国立研究開発法…」)
+    assert notices() == []  # headers folded, no value

@@ -1,0 +1,52 @@
+"""Which kind a file holds: from its name, or, when its name does not tell, from the one kind its header names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kpi.db.notices import notices
+from kpi.errors import UsageProblem
+from kpi.load.files import find_files
+from kpi.present.formats import Format
+from kpi.present.tables import Column, Table, emit
+
+SURVEY = ["テーマID", "調査年度", "段階", "機関名", "開発テーマ名", "終了年度", "調査予定年度", "期限超過"]
+
+
+def survey_sheet(path: Path) -> Path:
+    """A filled-in survey sheet as `kpi followups due --out` writes it (a title-free header, one answer)."""
+    rows = [["T1-001", 2026, "上市", "日本電気株式会社", "テーマ", 2023, 2026, ""]]
+    table = Table.of("due", [Column(h, lambda r, i=i: r[i]) for i, h in enumerate(SURVEY)], rows, title="日本電気")
+    fmt = Format.xlsx if path.suffix == ".xlsx" else Format.csv
+    data = emit(table, fmt, to_file=True)
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize("name", ["調査票.xlsx", "調査票.csv"])
+def test_a_survey_sheet_named_otherwise_is_known_by_its_header_and_the_load_says_so(tmp_path: Path, name: str) -> None:
+    """kpi#35: `kpi load 調査票.xlsx`, the name the help suggested, stopped: 「ファイル名から種類が分かりません」."""
+    path = survey_sheet(tmp_path / name)
+    found, _ = find_files([path], None)
+    assert found == [(path, "followups")]
+    assert notices() == [("load.kind_by_headers", {"path": str(path), "kind": "followups", "kind_ja": "追跡調査"})]
+
+
+def test_a_header_two_kinds_would_read_is_refused_as_before(tmp_path: Path) -> None:
+    path = tmp_path / "集計.csv"
+    path.write_text("年度,予算額,論文数,発表,国内特許出願,国外特許出願,PCT出願\n2025,1.0,1,2,3,4,5\n", encoding="utf-8")
+    with pytest.raises(UsageProblem) as refused:
+        find_files([path], None)
+    assert refused.value.key == "load.kind_unknown_by_name"
+    assert notices() == []
+
+
+def test_a_name_that_tells_the_kind_is_not_second_guessed_and_a_file_of_no_kind_is_refused(tmp_path: Path) -> None:
+    named = survey_sheet(tmp_path / "追跡調査_2026.xlsx")
+    assert find_files([named], None)[0] == [(named, "followups")] and notices() == []
+    other = tmp_path / "メモ.csv"
+    other.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(UsageProblem):
+        find_files([other], None)
