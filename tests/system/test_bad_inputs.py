@@ -5,7 +5,8 @@ own copy of a database that already holds sample_data/, all of them once; each p
 own case: exit 3, the message
 fragments on stderr (on the named line), one closing `kpi:` line, no traceback, nothing on stdout, a
 bounded stderr, and every table of the database unchanged (a checksum of all tables before and after).
-stderr goes to a file, as in cron: its lines carry the time, which is checked and then set aside.
+stderr goes to a file, as in cron: its lines carry the time, which is checked and then set aside. The default run
+keeps the first IN_DEFAULT cases of each kind of file; CI's slow step runs the whole corpus.
 """
 
 from __future__ import annotations
@@ -61,10 +62,18 @@ def fragments(case: dict[str, Any]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
+IN_DEFAULT = 3  # cases of each kind of file (its name's prefix) the default run keeps; CI's slow step runs all
+_kept: dict[str, int] = {}
+
+
 def param(case: dict[str, Any]) -> Any:
+    """A case as a parameter: the first IN_DEFAULT cases of each kind of file in the default run, the rest slow."""
     marks = [pytest.mark.xfail(strict=True, reason=f"defect: {case['defect']}")] if "defect" in case else []
-    if "generate" in case:
+    kind = case_id(case).split("_")[0]
+    if "generate" in case or _kept.get(kind, 0) >= IN_DEFAULT:
         marks.append(pytest.mark.slow)
+    else:
+        _kept[kind] = _kept.get(kind, 0) + 1
     return pytest.param(case, id=case_id(case), marks=marks)
 
 

@@ -160,6 +160,7 @@ def test_crontab_line_is_silent_when_every_target_is_met(crontab, home: Path, tm
     assert (home / "last-run.log").read_text(encoding="utf-8").count("outcome_kpis.csv") == 1
 
 
+@pytest.mark.slow  # a real cron-like run of several processes (the default run keeps two)
 def test_crontab_line_mails_a_rejected_file(crontab, home: Path, tmp_path: Path) -> None:
     shutil.copy(SAMPLE / "programme.toml", home / "inbox" / "programme.toml")
     write(home / "inbox" / "themes.csv", themes_csv([theme("A1", item=9)]))
@@ -174,6 +175,7 @@ def test_crontab_line_mails_a_rejected_file(crontab, home: Path, tmp_path: Path)
     assert os.path.exists(home / "inbox" / "themes.csv")
 
 
+@pytest.mark.slow  # a real cron-like run of several processes (the default run keeps two)
 def test_the_second_line_mails_what_changed_once_there_are_two_lists(crontab, home: Path, tmp_path: Path) -> None:
     shutil.copy(SAMPLE / "programme.toml", home / "inbox" / "programme.toml")
     rows = [theme(f"A{i}", end_fy=2023) for i in range(4)] + [theme("N1", end_fy=2023, status="目標未達")]

@@ -175,9 +175,11 @@ CELLS = matrix(command_tree())
 
 
 def in_default_run(cells: list[Cell]) -> set[str]:
-    """The cells the default run keeps: every target once and every command's output (with and without --force)
-    once, taken in turn; CI's slow step runs every cell."""
-    variants = list(dict.fromkeys((c.command, c.param, c.force) for c in cells))
+    """The cells the default run keeps: every target once and every command's output once (with --force and
+    without in turn), taken in turn; CI's slow step runs every cell."""
+    outputs = list(dict.fromkeys((c.command, c.param) for c in cells))
+    forces = list(dict.fromkeys(c.force for c in cells))
+    variants = [(command, param, forces[i % len(forces)]) for i, (command, param) in enumerate(outputs)]
     keep = {(variants[i % len(variants)], t) for i, t in enumerate(TARGETS)}
     keep |= {(v, TARGETS[j % len(TARGETS)]) for j, v in enumerate(variants)}
     return {c.id for c in cells if ((c.command, c.param, c.force), c.target) in keep}
