@@ -234,3 +234,20 @@ def ok(*args: str, env: dict[str, str] | None = None) -> Any:
     result = invoke(*args, env=env)
     assert result.exit_code == 0, (args, result.exit_code, result.output, result.exception)
     return result
+
+
+def workbook(path: Path, sheets: dict[str, list[list[str]]]) -> Path:
+    """A workbook as an office types it, one sheet per name: whole numbers as numbers, blank cells blank (a row []
+    stays a blank row)."""
+    import xlsxwriter
+
+    with xlsxwriter.Workbook(str(path)) as book:
+        for name, rows in sheets.items():
+            sheet = book.add_worksheet(name)
+            for r, row in enumerate(rows):
+                for c, text in enumerate(row):
+                    if text.isdigit():
+                        sheet.write_number(r, c, int(text))
+                    elif text:
+                        sheet.write_string(r, c, text)
+    return path

@@ -229,12 +229,9 @@ def given(*names: str) -> dict[str, bool]:
     return {flags.get(name, name): ctx.get_parameter_source(name) not in defaults for name in names}
 
 
-FOLDER_OUTS = ("help.opt.out_dir",)  # the --out that names a folder (kpi export's), by its help
-
-
-def out_option(help_key: str, default: Path | None = None) -> Any:
+def out_option(help_key: str, default: Path | None = None, folder: bool = False) -> Any:
     """--out, with the help of the command (a file, a folder, a sheet); a file's extension chooses its format."""
-    kind = OutputFolder() if help_key in FOLDER_OUTS else OutputPath()
+    kind = OutputFolder() if folder else OutputPath()
     return typer.Option(
         "--out", help=HELP(help_key), click_type=kind, show_default=default is not None, callback=settle_format
     )

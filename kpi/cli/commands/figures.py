@@ -87,7 +87,7 @@ ExportAsOf = Annotated[
 def export_command(
     console: Console,
     store: Store,
-    out: Annotated[Path, options.out_option("help.opt.out_dir")],
+    out: Annotated[Path, options.out_option("help.opt.out_dir", folder=True)],
     as_of: ExportAsOf = None,
     fmt: options.ExportFormatOption = ExportFormat.csv,
     encoding: Annotated[

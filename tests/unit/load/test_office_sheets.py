@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from kit import SAMPLE_THEMES
+from kit import SAMPLE_THEMES, workbook
 
 BUDGET_JA = "年度,予算額,執行額\n2019,100,0\n2020,200,150\n"
 
@@ -26,18 +26,8 @@ def csv_text(rows: list[list[str]]) -> str:
 
 
 def xlsx(path: Path, rows: list[list[str]]) -> Path:
-    """A workbook as an office types it: whole numbers as numbers, blank cells blank."""
-    import xlsxwriter
-
-    with xlsxwriter.Workbook(str(path)) as book:
-        sheet = book.add_worksheet("一覧")
-        for r, row in enumerate(rows):
-            for c, text in enumerate(row):
-                if text.isdigit():
-                    sheet.write_number(r, c, int(text))
-                elif text:
-                    sheet.write_string(r, c, text)
-    return path
+    """A workbook of one sheet as an office types it."""
+    return workbook(path, {"一覧": rows})
 
 
 def themes_stored(db: Path) -> int:
@@ -216,19 +206,8 @@ def test_a_semicolon_separated_csv_below_a_title_is_still_named_so(kpi_en, tmp_p
 
 
 def book(path: Path, sheets: dict[str, list[list[str]]]) -> Path:
-    """A workbook of several sheets (xlsxwriter, as the other workbooks of these tests)."""
-    import xlsxwriter
-
-    with xlsxwriter.Workbook(str(path)) as workbook:
-        for name, rows in sheets.items():
-            sheet = workbook.add_worksheet(name)
-            for r, row in enumerate(rows):
-                for c, text in enumerate(row):
-                    if text.isdigit():
-                        sheet.write_number(r, c, int(text))
-                    elif text:
-                        sheet.write_string(r, c, text)
-    return path
+    """A workbook of several sheets."""
+    return workbook(path, sheets)
 
 
 GUIDE = [["記入要領"], ["テーマID は T1-001 の形で書いてください"], ["結果/状況 は一覧から選んでください"]]

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from kit import SAMPLE_THEMES, TESTS, THEMES_HEADER, english, in_english, theme, themes_csv, write
+from kit import SAMPLE_THEMES, TESTS, THEMES_HEADER, english, in_english, theme, themes_csv, workbook, write
 
 from kpi.errors import InputRejected
 from kpi.load import files, ingest
@@ -189,18 +189,8 @@ def delimited_text(rows: list[list[str]], separator: str, line_end: str) -> str:
 
 
 def xlsx_bytes(rows: list[list[str]], path: Path) -> bytes:
-    """A workbook as an office types it: whole numbers as numbers, blank cells blank (rows [] stay blank rows)."""
-    import xlsxwriter
-
-    with xlsxwriter.Workbook(str(path)) as book:
-        sheet = book.add_worksheet("テーマ一覧")
-        for r, row in enumerate(rows):
-            for c, text in enumerate(row):
-                if text.isdigit():
-                    sheet.write_number(r, c, int(text))
-                elif text:
-                    sheet.write_string(r, c, text)
-    return path.read_bytes()
+    """A workbook as an office types it (kit.workbook), as bytes."""
+    return workbook(path, {"テーマ一覧": rows}).read_bytes()
 
 
 def saved_as(form: str, rows: list[list[str]], tmp_path: Path, stem: str) -> Path:
