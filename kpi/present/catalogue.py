@@ -226,7 +226,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "col.after": ("変更後", "after"),
     "col.change": ("変化", "change"),
     "col.column": ("列", "column"),
-    "help.opt.out_dir": ("提出ファイルを書き出すフォルダ。", "Folder to write the submission files into."),
     "group.terminated": ("中止（途中終了）", "ended early"),
     "rule.sheet_ambiguous": (
         "{kind_name} の見出しがそろったシートが複数あります: {holders}（このブックのシート: {sheets}）。読むシートを --sheet で指定してください",
@@ -373,6 +372,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "記録済みの提出 N のファイルを、記録どおり（同じバイト列、manifest の書き出し日時のみ異なる）にもう一度書き出します。",
         "Write the files of recorded submission N again, byte for byte (only the manifest's time of writing differs).",
     ),
+    "help.opt.out_dir": ("提出ファイルを書き出すフォルダ。", "Folder to write the submission files into."),
     # ------------------------------------------------------------------ kpi/cli/commands/followups.py
     "help.followups_due": (
         "その年度に追跡調査（終了後の実用化の調査）を行うテーマを一覧にします。\n\n最新のテーマ一覧のうち先導研究以外で、終了年度 + 追跡年数 ≤ 年度 のテーマ。その年度以降の調査が未登録で、製品化・上市がまだ記録されていないもの。--out 追跡調査_2026.csv で調査票を書き出し、段階を記入して kpi load で読み込めます。--out 追跡調査_2026.xlsx なら、機関名ごとに1枚のシートにしたブックです（機関ごとに送るとき）。ファイル名は「追跡調査」か「followups」で始めてください（kpi load が種類を名前から判断します）。\n\n例: kpi followups due --as-of 2026 --out 追跡調査_2026.xlsx",
