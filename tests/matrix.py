@@ -33,3 +33,18 @@ def _param(value: Any) -> ParameterSet:
     if isinstance(value, ParameterSet):
         return value
     return pytest.param(value, id=str(getattr(value, "name", value)))
+
+
+def some_in_default(cases: Sequence[Any], keep: int = 1) -> list[ParameterSet]:
+    """Cases of one rule (spellings, formats, languages…): `keep` of them, spread over the list, in the default run,
+    the others marked `slow` (CI's second step runs them all). Ids are pytest's own, as for the bare cases."""
+    kept = {round(i * len(cases) / keep) for i in range(min(keep, len(cases)))}
+    params = []
+    for i, case in enumerate(cases):
+        if isinstance(case, ParameterSet):
+            values, marks, ident = case.values, case.marks, case.id
+        else:
+            values, marks, ident = (case if isinstance(case, tuple) else (case,)), (), None
+        slow = () if i in kept else (pytest.mark.slow,)
+        params.append(pytest.param(*values, marks=(*marks, *slow), id=ident))
+    return params

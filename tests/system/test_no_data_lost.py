@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 from faultkit import Spy, kpi_env, rows, table_checksums
 from kit import ROOT, SAMPLE, SAMPLE_THEMES, TESTS, invoke, ok, run_kpi
+from matrix import some_in_default
 
 FOLLOWUPS = SAMPLE / "illustrative" / "followups_illustrative.csv"
 NOBODY = 65534
@@ -250,7 +251,7 @@ def portfolio_formats() -> list[str]:
     return [f.value for f in PortfolioFormat]
 
 
-@pytest.mark.parametrize("fmt", portfolio_formats())
+@pytest.mark.parametrize("fmt", some_in_default(portfolio_formats(), 3))
 def test_portfolio_out_never_replaces_a_programme_database_or_its_backup(office: Office, fmt: str) -> None:
     for target in (office.db, office.other, office.b2, office.automatic, office.other_backup):
         before = {p: fingerprint(p) for p in (office.db, office.other, target)}
@@ -338,7 +339,9 @@ def make_device(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("target", ["kept-copy", "automatic-backup", "backup", "log", "fifo", "device"])
+@pytest.mark.parametrize(
+    "target", some_in_default(["kept-copy", "automatic-backup", "backup", "log", "fifo", "device"], 3)
+)
 def test_backup_out_never_replaces_what_the_store_keeps(office: Office, target: str) -> None:
     if target == "kept-copy":
         restore("--db", str(office.db), str(office.b2), expect=0)
@@ -639,7 +642,7 @@ def lookalike(kind_: str, office: Office, folder: Path) -> Path:
 LOOKALIKES = ["meta-only", "version-abc", "renamed-column"]
 
 
-@pytest.mark.parametrize("kind_", LOOKALIKES)
+@pytest.mark.parametrize("kind_", some_in_default(LOOKALIKES, 2))
 def test_a_duckdb_file_that_is_not_kpis_is_named_with_exit_3(office: Office, tmp_path: Path, kind_: str) -> None:
     path = lookalike(kind_, office, tmp_path)
     before = sha(path)
@@ -650,7 +653,7 @@ def test_a_duckdb_file_that_is_not_kpis_is_named_with_exit_3(office: Office, tmp
     assert sha(path) == before
 
 
-@pytest.mark.parametrize("kind_", LOOKALIKES)
+@pytest.mark.parametrize("kind_", some_in_default(LOOKALIKES, 1))
 def test_portfolio_shows_the_other_programmes_beside_a_lookalike(office: Office, tmp_path: Path, kind_: str) -> None:
     path = lookalike(kind_, office, tmp_path)
     result = invoke("portfolio", str(path), str(office.db), str(office.other), "--as-of", "2025")

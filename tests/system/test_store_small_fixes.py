@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from faultkit import Spy, rows
 from kit import SAMPLE_THEMES, run_kpi
+from matrix import some_in_default
 from typer.testing import CliRunner
 
 from kpi.cli.main import whole_app
@@ -83,13 +84,16 @@ def test_a_blank_reason_to_reopen_is_a_usage_error(sample_store: Path, tmp_path:
 
 @pytest.mark.parametrize(
     ("option", "named"),
-    [
-        (["--stage", "final"], "--stage"),
-        (["--stage", "preliminary"], "--stage"),
-        (["--format", "xlsx"], "--format"),
-        (["-f", "csv"], "--format"),
-        (["--encoding", "cp932"], "--encoding"),
-    ],
+    some_in_default(
+        [
+            (["--stage", "final"], "--stage"),
+            (["--stage", "preliminary"], "--stage"),
+            (["--format", "xlsx"], "--format"),
+            (["-f", "csv"], "--format"),
+            (["--encoding", "cp932"], "--encoding"),
+        ],
+        2,
+    ),
 )
 def test_an_option_that_would_change_a_registered_submission_is_a_usage_error(
     sample_store: Path, tmp_path: Path, option: list[str], named: str

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from kit import theme, themes_csv, write
+from matrix import some_in_default
 from programmes import LISTS, load_lists
 
 
@@ -71,7 +72,7 @@ def test_the_trend_takes_each_year_from_its_own_list(kpi, programme: Path) -> No
     ]
 
 
-@pytest.mark.parametrize("as_of", [2024, 2025])
+@pytest.mark.parametrize("as_of", some_in_default([2024, 2025], 1))
 def test_an_export_for_an_earlier_year_is_byte_identical_after_a_later_list(
     kpi, db: Path, tmp_path: Path, as_of: int
 ) -> None:

@@ -164,51 +164,55 @@ def test_lazyframe_trap_a_bad_value_really_fails(tmp_path: Path) -> None:
     assert [f.rule for f in failures if f.column == "budget"]
 
 
-@pytest.mark.parametrize(
-    ("status", "expected"),
-    [
-        ("目標達成", "achieved"),
-        ("目標未達", "not_achieved"),
-        ("遅延", "delayed"),
-        ("計画通り", "on_track"),
-        ("遅延なし", "on_track"),
-        ("achieved", "achieved"),
-        ("Not Achieved", "not_achieved"),
-        ("not_achieved", "not_achieved"),
-        ("delayed", "delayed"),
-        ("on track", "on_track"),
-    ],
-)
-def test_status_spellings(status: str, expected: str, load) -> None:
+STATUS_SPELLINGS = [
+    ("目標達成", "achieved"),
+    ("目標未達", "not_achieved"),
+    ("遅延", "delayed"),
+    ("計画通り", "on_track"),
+    ("遅延なし", "on_track"),
+    ("achieved", "achieved"),
+    ("Not Achieved", "not_achieved"),
+    ("not_achieved", "not_achieved"),
+    ("delayed", "delayed"),
+    ("on track", "on_track"),
+]
+
+
+def test_status_spellings(load) -> None:
+    """Every spelling in one list, a theme each: each is stored as its code."""
     import duckdb
 
-    db = load({"themes.csv": themes_csv([theme("T1", status=status)])})
+    rows = [theme(f"T{i}", status=status) for i, (status, _) in enumerate(STATUS_SPELLINGS)]
+    db = load({"themes.csv": themes_csv(rows)})
     con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT status FROM themes").fetchall() == [(expected,)]
+    stored = dict(con.execute("SELECT theme_id, status FROM themes").fetchall())
     con.close()
+    assert stored == {f"T{i}": expected for i, (_, expected) in enumerate(STATUS_SPELLINGS)}
 
 
-@pytest.mark.parametrize(
-    ("item", "expected"),
-    [
-        ("1", 1),
-        ("①", 1),
-        ("②", 2),
-        ("③", 3),
-        ("①ポスト5G情報通信システム開発(委託)", 1),
-        ("先端半導体製造技術の開発", 2),
-        ("先導研究", 3),
-        ("ポスト5G情報通信システムの開発", 1),
-        ("Leading research", 3),
-    ],
-)
-def test_item_spellings(item: str, expected: int, load) -> None:
+ITEM_SPELLINGS = [
+    ("1", 1),
+    ("①", 1),
+    ("②", 2),
+    ("③", 3),
+    ("①ポスト5G情報通信システム開発(委託)", 1),
+    ("先端半導体製造技術の開発", 2),
+    ("先導研究", 3),
+    ("ポスト5G情報通信システムの開発", 1),
+    ("Leading research", 3),
+]
+
+
+def test_item_spellings(load) -> None:
+    """Every spelling in one list, a theme each: each is stored as its item number."""
     import duckdb
 
-    db = load({"themes.csv": themes_csv([theme("T1").replace(",1,", f",{item},", 1)])})
+    rows = [theme(f"T{i}").replace(",1,", f",{item},", 1) for i, (item, _) in enumerate(ITEM_SPELLINGS)]
+    db = load({"themes.csv": themes_csv(rows)})
     con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT item FROM themes").fetchall() == [(expected,)]
+    stored = dict(con.execute("SELECT theme_id, item FROM themes").fetchall())
     con.close()
+    assert stored == {f"T{i}": expected for i, (_, expected) in enumerate(ITEM_SPELLINGS)}
 
 
 @pytest.mark.parametrize(
