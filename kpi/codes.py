@@ -11,4 +11,7 @@ ENDED_EARLY = (TERMINATED, CANCELLED)  # the statuses a status cell may write af
 TERMINATED_THEMES = ("failed", "excluded")  # the settings' ways to count a terminated theme; the first is the default
 STAGES = ("研究", "開発", "製品化", "上市", "中止", "中断")  # NEDO's follow-up survey stages
 COMMERCIALISED = ("製品化", "上市")  # NEDO's 実用化: the stages of practical use
+STOPPED = ("中止", "中断")  # the stages of a survey answer a reason is given for
+# Why a theme stopped (中止・中断), as a survey answer codes it (schemas.followups spells each in words).
+REASON_CODES = ("technical", "market", "funding", "strategy", "other")
 LEADING_ITEM = 3  # 先導研究: excluded from every outcome figure and from the status tables

@@ -24,6 +24,7 @@ class ExitCode(IntEnum):
     TARGET_MISSED = 1
     USAGE = 2
     INPUT_REJECTED = 3
+    OVERDUE = 4  # kpi check --max-overdue-days N: a survey sent is unanswered more than N days past its deadline
     DAMAGED = 65  # sysexits EX_DATAERR: the database file is damaged (cut short, bad blocks)
     INTERNAL = 70
     CANNOT_CREATE = 73  # sysexits EX_CANTCREAT: an output file cannot be created (a read-only folder, a device)

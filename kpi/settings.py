@@ -5,6 +5,8 @@ The programme's rules are data: another fund is a settings file, not a code chan
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -30,6 +32,15 @@ TERMINATED_THEMES_SPELLINGS = {
     "除外": "excluded",
 }
 
+# The follow-up survey rounds: the years after a theme's end in which it is surveyed (NEDO's: 終了直後 the year after,
+# then 簡易追跡調査 at 2, 4 and 6 years), and the answer deadline of each fiscal year's round (a month and day).
+DEFAULT_FOLLOWUP_ROUNDS = (1, 2, 4, 6)
+MAX_ROUND = 30
+DEFAULT_FOLLOWUP_DEADLINE = (1, 31)
+# The smallest number of themes a published sales figure may sum (1: nothing is suppressed).
+DEFAULT_SUPPRESSION_K = 3
+MAX_SUPPRESSION_K = 1000
+
 # Every setting: required or not, in the order a template lists them.
 REQUIRED = (
     "name",
@@ -39,7 +50,16 @@ REQUIRED = (
     "followup_horizon_years",
     "long_term_judged_from_fy",
 )
-OPTIONAL = ("grade_points", "backups", "timezone", "terminated_themes")
+OPTIONAL = (
+    "grade_points",
+    "backups",
+    "timezone",
+    "terminated_themes",
+    "followup_rounds",
+    "followup_deadline",
+    "suppression_k",
+)
+LISTS = ("followup_rounds",)  # the settings that may be written as a TOML array
 
 
 def parse_target(text: str) -> Fraction:
@@ -120,13 +140,75 @@ def parse_terminated_themes(value: str) -> str:
     return code
 
 
+_RANGE = re.compile(r"^([0-9]+)\s*[-~〜]\s*([0-9]+)$")
+
+
+def parse_followup_rounds(value: object) -> tuple[int, ...]:
+    """The survey rounds from [1, 2, 4, 6], "1, 2, 4, 6" (、 and full-width digits too) or "1-6" (every year from 1
+    to 6): whole numbers 1–30, each once, sorted; ValueError (a rule key) otherwise."""
+    if isinstance(value, list):
+        parts = [unicodedata.normalize("NFKC", str(v)).strip() for v in value]
+        if any(isinstance(v, bool | float) for v in value):
+            raise ValueError("rule.setting.followup_rounds")
+    else:
+        text = unicodedata.normalize("NFKC", str(value)).replace("、", ",").strip()
+        span = _RANGE.match(text)
+        if span:
+            first, last = int(span[1]), int(span[2])
+            if not 1 <= first <= last <= MAX_ROUND:
+                raise ValueError("rule.setting.followup_rounds")
+            return tuple(range(first, last + 1))
+        parts = [part.strip() for part in text.split(",")]
+    if not parts or not all(part.isascii() and part.isdigit() for part in parts):
+        raise ValueError("rule.setting.followup_rounds")
+    years = [int(part) for part in parts]
+    if len(set(years)) != len(years) or not all(1 <= y <= MAX_ROUND for y in years):
+        raise ValueError("rule.setting.followup_rounds")
+    return tuple(sorted(years))
+
+
+_MONTH_DAY = re.compile(r"^([0-9]{1,2})\s*(?:[-/]\s*([0-9]{1,2})|月\s*([0-9]{1,2})\s*日?)$")
+
+
+def parse_followup_deadline(value: object) -> tuple[int, int]:
+    """The answer deadline as (month, day) from "01-31", "1/31" or "1月31日" (full-width digits too): a day every
+    year has (not 2月29日); ValueError (a rule key) otherwise."""
+    m = _MONTH_DAY.match(unicodedata.normalize("NFKC", str(value)).strip())
+    if m is None:
+        raise ValueError("rule.setting.followup_deadline")
+    month, day = int(m[1]), int(m[2] or m[3])
+    try:
+        dt.date(2001, month, day)  # a year without 29 February
+    except ValueError as exc:
+        raise ValueError("rule.setting.followup_deadline") from exc
+    return month, day
+
+
+def parse_suppression_k(value: object) -> int:
+    """The smallest number of themes a sales figure may sum: a whole number 1–1000; ValueError (a rule key)."""
+    try:
+        k = int(unicodedata.normalize("NFKC", str(value)).strip())
+    except ValueError as exc:
+        raise ValueError("rule.setting.whole_number") from exc
+    if not 1 <= k <= MAX_SUPPRESSION_K:
+        raise ValueError("rule.setting.suppression_k")
+    return k
+
+
+def deadline_of(settings: Settings | None, fy: int) -> dt.date:
+    """The answer deadline of fiscal year `fy`'s survey round: its month and day inside that year (April `fy` to
+    March `fy` + 1); the default deadline without settings."""
+    month, day = settings.followup_deadline if settings is not None else DEFAULT_FOLLOWUP_DEADLINE
+    return dt.date(fy if month >= 4 else fy + 1, month, day)
+
+
 def _name(value: str) -> str:
     if not value.strip():
         raise ValueError("rule.setting.empty")
     return value
 
 
-CHECKS: dict[str, Callable[[str], object]] = {
+CHECKS: dict[str, Callable[[Any], object]] = {
     "name": _name,
     "project_id": _project_id,
     "short_term_target": parse_target,
@@ -137,6 +219,9 @@ CHECKS: dict[str, Callable[[str], object]] = {
     "backups": _backups,
     "timezone": _timezone,
     "terminated_themes": parse_terminated_themes,
+    "followup_rounds": parse_followup_rounds,
+    "followup_deadline": parse_followup_deadline,
+    "suppression_k": parse_suppression_k,
 }
 
 
@@ -156,14 +241,14 @@ def problems(raw: Mapping[str, Any]) -> list[Problem]:
     for key, check in CHECKS.items():
         if key in raw:
             value = raw[key]
-            if isinstance(value, dict | list):
+            if isinstance(value, dict) or (isinstance(value, list) and key not in LISTS):
                 found.append(Problem(key, str(value), "rule.setting.not_a_value"))
                 continue
             if not str(value).strip():  # a line of a template (kpi init) still to be filled in
                 found.append(Problem(key, str(value), "rule.setting.empty"))
                 continue
             try:
-                check(str(value))
+                check(value if isinstance(value, list) else str(value))
             except ValueError as exc:
                 found.append(Problem(key, str(value), str(exc)))
     return found
@@ -172,6 +257,12 @@ def problems(raw: Mapping[str, Any]) -> list[Problem]:
 def normalise(raw: Mapping[str, Any]) -> dict[str, str]:
     """The settings as stored (text), the judging year in its Western form; call after problems() is []."""
     stored = {k: str(v) for k, v in raw.items() if k in CHECKS}
+    if "followup_rounds" in raw:
+        stored["followup_rounds"] = ", ".join(str(y) for y in parse_followup_rounds(raw["followup_rounds"]))
+    if "followup_deadline" in raw:
+        stored["followup_deadline"] = "{:02d}-{:02d}".format(*parse_followup_deadline(raw["followup_deadline"]))
+    if "suppression_k" in raw:
+        stored["suppression_k"] = str(parse_suppression_k(raw["suppression_k"]))
     stored["long_term_judged_from_fy"] = str(parse_fy(stored["long_term_judged_from_fy"]))
     if "terminated_themes" in stored:
         stored["terminated_themes"] = parse_terminated_themes(stored["terminated_themes"])
@@ -192,6 +283,9 @@ class Settings:
     backups: int = DEFAULT_BACKUPS
     timezone: str = DEFAULT_TIMEZONE
     terminated_themes: str = DEFAULT_TERMINATED_THEMES  # failed | excluded (kpi.codes.TERMINATED_THEMES)
+    followup_rounds: tuple[int, ...] = DEFAULT_FOLLOWUP_ROUNDS  # years after a theme's end it is surveyed in
+    followup_deadline: tuple[int, int] = DEFAULT_FOLLOWUP_DEADLINE  # (month, day) each year's round is answered by
+    suppression_k: int = DEFAULT_SUPPRESSION_K  # the fewest themes a shown sales figure sums
 
     @property
     def terminated_excluded(self) -> bool:
@@ -233,6 +327,13 @@ class Settings:
             backups=int(stored.get("backups", DEFAULT_BACKUPS)),
             timezone=stored.get("timezone", DEFAULT_TIMEZONE).strip(),
             terminated_themes=parse_terminated_themes(stored.get("terminated_themes", DEFAULT_TERMINATED_THEMES)),
+            followup_rounds=parse_followup_rounds(stored["followup_rounds"])
+            if "followup_rounds" in stored
+            else DEFAULT_FOLLOWUP_ROUNDS,
+            followup_deadline=parse_followup_deadline(stored["followup_deadline"])
+            if "followup_deadline" in stored
+            else DEFAULT_FOLLOWUP_DEADLINE,
+            suppression_k=int(stored.get("suppression_k", DEFAULT_SUPPRESSION_K)),
         )
 
     def as_json(self) -> dict[str, Any]:

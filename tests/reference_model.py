@@ -153,6 +153,12 @@ class State:
     settings: Mapping[str, str] | None = None
     lists: Mapping[dt.date, Mapping[str, Theme]] = field(default_factory=dict)  # date → theme_id → row
     surveys: Mapping[tuple[str, int], str] = field(default_factory=dict)  # (theme_id, survey_fy) → stage
+    # The survey sheets recorded as sent, (theme_id, organisation, survey_fy) → its row, and the answers loaded
+    # from them, (theme_id, organisation, survey_fy) → stage (`surveys` holds the answers for a theme as a whole).
+    sent: Mapping[tuple[str, str, int], tuple[int, str, str]] = field(
+        default_factory=dict
+    )  # (years after, kind, deadline)
+    answers: Mapping[tuple[str, str, int], str] = field(default_factory=dict)
     budget: Mapping[int, BudgetYear] = field(default_factory=dict)
     renumbered: frozenset[dt.date] = frozenset()  # the dates whose list was accepted as a renumbering: a restart
 
@@ -393,7 +399,8 @@ def end_years(state: State) -> dict[str, int]:
 
 
 def _surveys_load(state: State, path: Path) -> State | None:
-    """Follow-up surveys: each (theme_id, survey_fy) given replaces the stored one; unchanged when all are stored."""
+    """Follow-up surveys for a theme as a whole (never held to a round sent): each (theme_id, survey_fy) given
+    replaces the stored one; unchanged when all are stored."""
     ends = end_years(state)
     incoming: dict[tuple[str, int], str] = {}
     for row in read_rows(path):
@@ -406,6 +413,63 @@ def _surveys_load(state: State, path: Path) -> State | None:
     if all(state.surveys.get(key) == stage for key, stage in incoming.items()):
         return None
     return replace(state, surveys={**state.surveys, **incoming})
+
+
+def after_sending(state: State, rows: Mapping[tuple[str, str, int], tuple[int, str, str]]) -> State | None:
+    """`kpi followups sheets`: the sheets written recorded as sent (a sheet sent again replaces its row); None when
+    every row is recorded so already (no load)."""
+    if all(state.sent.get(key) == row for key, row in rows.items()):
+        return None
+    return replace(state, sent={**state.sent, **rows})
+
+
+def after_answers(state: State, rows: Mapping[tuple[str, str, int], str]) -> State | None:
+    """Filled-in survey sheets loaded: each (theme, organisation, year) answered replaces its stored answer; the
+    whole load refused (exit 3) when one is of a year before its theme's end (as its latest list has it) or after
+    this fiscal year, or not of the round sent; None when every answer is stored so already."""
+    ends = end_years(state)
+    for theme_id, organisation, fy in rows:
+        if fy < ends[theme_id] or fy > fiscal_year_of(today()):
+            raise Refused(3, f"answer of {theme_id} {fy}: before its theme's end or after this fiscal year")
+        round_sent = {o for t, o, y in state.sent if (t, y) == (theme_id, fy)}
+        if round_sent and organisation not in round_sent:  # (a round undone: any of the theme's organisations)
+            raise Refused(3, f"answer of {theme_id} {organisation} {fy}: not in the round sent")
+    if all(state.answers.get(key) == stage for key, stage in rows.items()):
+        return None
+    return replace(state, answers={**state.answers, **rows})
+
+
+def all_answers(state: State) -> dict[tuple[str, int], list[str]]:
+    """Every answer's stage by theme and survey year: for the theme as a whole and from each organisation."""
+    found: dict[tuple[str, int], list[str]] = {}
+    for (theme_id, fy), stage in state.surveys.items():
+        found.setdefault((theme_id, fy), []).append(stage)
+    for (theme_id, _, fy), stage in state.answers.items():
+        found.setdefault((theme_id, fy), []).append(stage)
+    return found
+
+
+@dataclass(frozen=True)
+class Responses:
+    """The response rates as of a fiscal year: of its latest round sent (its year, answered, sent) and of every
+    round up to it (answered, sent); None before a round was sent."""
+
+    latest: tuple[int, int, int]
+    overall: tuple[int, int]
+
+
+def responses(state: State, fy: int) -> Responses | None:
+    """A sheet sent is answered when its organisation answered that theme and year, or the theme as a whole did."""
+    sent = [key for key in state.sent if key[2] <= fy]
+    if not sent:
+        return None
+
+    def answered(key: tuple[str, str, int]) -> bool:
+        return key in state.answers or (key[0], key[2]) in state.surveys
+
+    last = max(y for _, _, y in sent)
+    in_last = [key for key in sent if key[2] == last]
+    return Responses((last, sum(map(answered, in_last)), len(in_last)), (sum(map(answered, sent)), len(sent)))
 
 
 def _budget_load(state: State, path: Path) -> State | None:
@@ -631,6 +695,7 @@ class Figures:
     total_executed: Decimal
     by_element: tuple[tuple[int, str, StatusSummary], ...] = ()  # (item, element letter, its groups), in order
     trend: tuple[tuple[int, int, int], ...] = ()  # (fy, achieved, completed): the short-term KPI at each year's end
+    responses: Responses | None = None  # the follow-up surveys' response rates (None: no round sent up to fy)
 
 
 def status_summary(themes: list[Theme]) -> StatusSummary:
@@ -656,7 +721,7 @@ def counted_surveys(state: State, themes: Mapping[str, Theme], fy: int) -> tuple
     `fy` — as (one says 製品化 or 上市, the latest one's year); and the surveys up to `fy` set aside (before the end)."""
     found: dict[str, tuple[bool, int]] = {}
     set_aside = 0
-    for (theme_id, survey_fy), stage in state.surveys.items():
+    for (theme_id, survey_fy), stages in all_answers(state).items():  # (any organisation's answer counts)
         theme = themes.get(theme_id)
         if theme is None or survey_fy > fy:
             continue
@@ -664,7 +729,8 @@ def counted_surveys(state: State, themes: Mapping[str, Theme], fy: int) -> tuple
             set_aside += 1
             continue
         before = found.get(theme_id, (False, survey_fy))
-        found[theme_id] = (before[0] or stage in COMMERCIALISED, max(before[1], survey_fy))
+        commercialised = any(stage in COMMERCIALISED for stage in stages)
+        found[theme_id] = (before[0] or commercialised, max(before[1], survey_fy))
     return found, set_aside
 
 
@@ -822,6 +888,7 @@ def figures(state: State, fy: int) -> Figures:
         total_executed=sum((y.executed for y in years if y.executed is not None), Decimal(0)),
         by_element=tuple((item, letter, status_summary(elements[item, letter])) for item, letter in sorted(elements)),
         trend=trend(state, fy),
+        responses=responses(state, fy),
     )
 
 

@@ -325,6 +325,7 @@ OPTION_METAVARS = {
     "--submission": "metavar.submission",
     "--wait": "metavar.seconds",
     "--kind": "metavar.kind",
+    "--max-overdue-days": "metavar.days",
 }
 
 
@@ -392,6 +393,9 @@ def _bad_parameter(exc: click_errors.BadParameter, param: click.Parameter, words
         said = words("usage.bad_choice", option=option, value=value, choices=", ".join(str(c) for c in choices))
         meant = [str(c) for c in choices if str(c) == _folded(value)]  # --format JSON, ｊｓｏｎ
         return said + (words("usage.did_you_mean", commands=f"{option} {meant[0]}") if meant else "")
+    below = re.match(r"(\S+) is not in the range", exc.message)  # an IntRange with only a minimum (min=0)
+    if below and getattr(param.type, "min", None) is not None and getattr(param.type, "max", None) is None:
+        return words("usage.below_minimum", option=option, value=below.group(1), minimum=param.type.min)  # type: ignore[attr-defined]
     kind = next((k for t, k in NUMBER_WORDS if isinstance(param.type, t)), None)
     if kind is not None and value is not None:
         return words("usage.bad_type", option=option, value=value, kind=words(kind))

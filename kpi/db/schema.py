@@ -160,6 +160,28 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE loads ADD COLUMN renumbered VARCHAR;
     """,
+    # 7: follow-up surveys per organisation, with their effects, and the survey rounds sent. An answer names the
+    # organisation it is from ('' = the theme as a whole, as every survey stored so far becomes) and may give the
+    # year's sales and the cumulative sales (億円), product names, effects, and a coded reason for 中止・中断. A
+    # round sent (`kpi followups sheets`) is a load of kind followup_sent: one row per theme, organisation and
+    # survey year, with the years since the theme's end, the kind of survey, the day sent and the deadline.
+    """
+    DROP VIEW followups;
+    ALTER TABLE followups_versions ADD COLUMN organisation VARCHAR NOT NULL DEFAULT '';
+    ALTER TABLE followups_versions ADD COLUMN sales DECIMAL(18, 4);
+    ALTER TABLE followups_versions ADD COLUMN cumulative_sales DECIMAL(18, 4);
+    ALTER TABLE followups_versions ADD COLUMN products VARCHAR;
+    ALTER TABLE followups_versions ADD COLUMN effects VARCHAR;
+    ALTER TABLE followups_versions ADD COLUMN reason_code VARCHAR;
+    ALTER TABLE followups_versions ADD COLUMN reason_text VARCHAR;
+    CREATE VIEW followups AS SELECT * EXCLUDE (superseded_by) FROM followups_versions WHERE superseded_by IS NULL;
+    CREATE TABLE followup_sent_versions (
+        survey_fy SMALLINT NOT NULL, theme_id VARCHAR NOT NULL, organisation VARCHAR NOT NULL,
+        years_after SMALLINT NOT NULL, kind VARCHAR NOT NULL, sent_on DATE NOT NULL, deadline DATE NOT NULL,
+        load_id INTEGER NOT NULL, superseded_by INTEGER);
+    CREATE VIEW followup_sent AS
+        SELECT * EXCLUDE (superseded_by) FROM followup_sent_versions WHERE superseded_by IS NULL;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -178,6 +200,7 @@ VERSIONED = (
     "rs_budget",
     "rs_indicators",
     "rs_values",
+    "followup_sent",
 )
 
 
@@ -194,10 +217,15 @@ def versions_of(name: str) -> str:
 # Every table of the current schema (a damaged block is looked for in each of them before a load writes).
 TABLES = ("meta", "loads", "theme_rows", "theme_history", "submissions", *(versions_of(n) for n in VERSIONED))
 
+# Columns kept confidential: a row's value is shown only by `kpi export --confidential` (issue 36: each
+# organisation's sales); every other output shows sums over enough themes (kpi.figures.suppress) or says it is withheld.
+CONFIDENTIAL = {"followups": ("sales", "cumulative_sales")}
+
 # The natural key of each kind of row: a reload supersedes the current rows whose key it gives.
 TABLE_KEYS = {
     "budget": ["fy"],
-    "followups": ["theme_id", "survey_fy"],
+    "followups": ["theme_id", "organisation", "survey_fy"],
+    "followup_sent": ["theme_id", "organisation", "survey_fy"],
     "outputs": ["fy"],
     "grants": ["as_of_date"],
     "stagegate": ["theme_id", "review_fy", "reviewer"],
@@ -207,6 +235,9 @@ TABLE_KEYS = {
     "rs_indicators": ["project_id", "sheet_fy", "seq"],
     "rs_values": ["project_id", "sheet_fy", "seq", "fy"],
 }
+
+# The kinds of survey a round sends a theme's organisation (followup_sent.kind): 終了直後, 簡易, 詳細.
+SENT_KINDS = ("immediate", "simple", "detailed")
 
 # The amounts of an RS appropriation row (rs_budget), in yen, in the order RS publishes them: the appropriation's
 # parts and its execution (shown beside their rate), then what is carried out and asked for next year.

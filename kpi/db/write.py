@@ -551,6 +551,11 @@ def stored_end_years(con: duckdb.DuckDBPyConnection) -> Any:
     return con.sql("SELECT theme_id, end_fy FROM themes")
 
 
+def stored_organisations(con: duckdb.DuckDBPyConnection) -> Any:
+    """Each listed theme's 機関名 cell as its latest list has it (an answer must be from one of them)."""
+    return con.sql("SELECT theme_id, organizations FROM themes")
+
+
 def mark_reopened(con: duckdb.DuckDBPyConnection, load_ids: list[int], reason: str) -> None:
     """Keep the reason a load changed the figures of a closed year with the load."""
     con.execute("UPDATE loads SET reopened = ? WHERE list_contains(?, load_id)", [reason, load_ids])

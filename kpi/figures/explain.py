@@ -19,6 +19,7 @@ from kpi.figures.kpis import KPIS, KpiSpec, placed_sql, terminated_excluded
 from kpi.figures.lists import Snapshot, in_force, list_id
 from kpi.figures.placement import PLACED_ROWS, ROLES, Rule, exclusions
 from kpi.figures.programme import as_of_year, require_data, settings
+from kpi.organisations import split
 from kpi.settings import DEFAULT_HORIZON, Settings
 
 
@@ -37,6 +38,8 @@ class ExplainedTheme(NamedTuple):
     status: str
     commercialised: bool
     carried_from: dt.date | None  # the date of the earlier list its row comes from (None: its own list names it)
+    organisations: int = 1  # how many organisations its 機関名 names (kpi.organisations.split)
+    answered: int = 0  # how many answered in its latest counted survey year (all, when one answered for the whole)
 
 
 class Explained(NamedTuple):
@@ -76,6 +79,15 @@ def rules_of(kpi: str) -> tuple[Rule, ...]:
     return (*exclusions(True), *spec_of(kpi).rules)
 
 
+def _answered(cell: str, answered: list[str]) -> tuple[int, int]:
+    """A theme's organisations, and how many of them answered in its latest counted survey year (an answer for the
+    theme as a whole that year answers for all)."""
+    organisations = split(cell)
+    if "" in answered:
+        return len(organisations), len(organisations)
+    return len(organisations), sum(1 for o in organisations if o in set(answered))
+
+
 def explain(con: duckdb.DuckDBPyConnection, kpi: str, asked: int | None, programme_id: int | None = None) -> Explained:
     """Every theme of the list in force for the year, by its part in the KPI; with `programme_id`, refused
     (exit 2) when the database holds another programme."""
@@ -92,7 +104,10 @@ def explain(con: duckdb.DuckDBPyConnection, kpi: str, asked: int | None, program
     rows = con.execute(
         f"""{placed_sql(terminated_excluded(programme))}
         SELECT theme_id, role_{spec.key}, reason_{spec.key}, item, element, organizations, title, start_fy, end_fy,
-               status, commercialised, carried_from
+               status, commercialised, carried_from,
+               (SELECT list(DISTINCT f.organisation) FROM followups f WHERE f.theme_id = placed_roles.theme_id
+                AND f.survey_fy = (SELECT max(g.survey_fy) FROM followups g WHERE g.theme_id = placed_roles.theme_id
+                                   AND g.survey_fy BETWEEN placed_roles.end_fy AND $as_of)) AS answered
         FROM placed_roles ORDER BY item, theme_id""",
         {"as_of": as_of, "horizon": horizon, "list": list_id(snapshot)},
     ).fetchall()
@@ -110,8 +125,9 @@ def explain(con: duckdb.DuckDBPyConnection, kpi: str, asked: int | None, program
             str(status),
             bool(commercialised),
             carried,
+            *_answered(str(orgs or ""), answered or []),
         )
-        for theme_id, role, reason, item, element, orgs, title, start, end, status, commercialised, carried in rows
+        for theme_id, role, reason, item, element, orgs, title, start, end, status, commercialised, carried, answered in rows
     )
     measured = not spec.needs_followups or bool(
         fetch_one(

@@ -9,7 +9,7 @@ from typing import NamedTuple
 import duckdb
 
 from kpi.db.connect import fetch_one
-from kpi.db.schema import TABLE_KEYS, THEME_FIELDS, VERSIONED, versions_of
+from kpi.db.schema import CONFIDENTIAL, TABLE_KEYS, THEME_FIELDS, VERSIONED, versions_of
 from kpi.db.versions import resolve, show_as_of, show_current, shown_load
 from kpi.errors import NoData
 from kpi.figures.changes import Changes, changes, corrected
@@ -93,6 +93,16 @@ class RowChange(NamedTuple):
     before: object
     after: object
     keyed: tuple[tuple[str, object], ...] = ()  # the key by its columns (a theme's: none, its key is its ID)
+
+
+class Withheld:
+    """A confidential value (kpi.db.schema.CONFIDENTIAL) a load changed: the change is shown, the value is not."""
+
+    def __repr__(self) -> str:
+        return "WITHHELD"
+
+
+WITHHELD = Withheld()
 
 
 class LoadChanges(NamedTuple):
@@ -196,7 +206,15 @@ def _row_changes(con: duckdb.DuckDBPyConnection, load_id: int) -> list[RowChange
                 found += [RowChange(kind, name, "removed", c, was[c], None, keyed) for c in shown if was[c] is not None]
             else:
                 found += [RowChange(kind, name, "changed", c, was[c], now[c], keyed) for c in shown if was[c] != now[c]]
-    return found
+    return [_withheld(change) for change in found]
+
+
+def _withheld(change: RowChange) -> RowChange:
+    """A change of a confidential column (kpi.db.schema.CONFIDENTIAL) with its values given as WITHHELD."""
+    if change.column not in CONFIDENTIAL.get(change.kind, ()):
+        return change
+    hidden = [None if v is None else WITHHELD for v in (change.before, change.after)]
+    return change._replace(before=hidden[0], after=hidden[1])
 
 
 def _by_key(

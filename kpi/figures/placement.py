@@ -68,12 +68,15 @@ def case(rules: tuple[Rule, ...], terminated_excluded: bool, as_of: str, part: s
 # horizon: $horizon). A survey counts for a theme when its year is within the theme's follow-up: from the year the
 # theme ends (as this list has it) to the as-of year; one from before that year is set aside (`set_aside`: a survey
 # of a theme whose end a later correction moved past it). The surveys are summed per theme before they meet the list
-# (one pass over each), so that the list is read once.
+# (one pass over each), so that the list is read once. A theme's organisations answer each for itself (several rows of
+# a theme and year): a theme is commercialised when any of its organisations' counted answers records 製品化 or 上市,
+# and a survey year counts once however many organisations answered in it.
 PLACED_ROWS = f"""
     listed AS {listed()},
     surveyed AS (
       SELECT theme_id, max(survey_fy) AS last_survey,
-             max(survey_fy) FILTER (stage IN {COMMERCIALISED_SQL}) AS last_commercialised, list(survey_fy) AS years
+             max(survey_fy) FILTER (stage IN {COMMERCIALISED_SQL}) AS last_commercialised,
+             list(DISTINCT survey_fy) AS years
       FROM followups WHERE survey_fy <= $as_of GROUP BY theme_id),
     placed AS (
       SELECT t.*, coalesce(s.last_commercialised >= t.end_fy, false) AS commercialised,

@@ -10,11 +10,13 @@ import duckdb
 from kpi.db.reading import together
 from kpi.db.versions import KnownLoad, shown_load
 from kpi.figures.budget import Budget, budget
+from kpi.figures.effects import Effects, effects
 from kpi.figures.evaluation import Evaluation, evaluation
 from kpi.figures.kpis import Outcome, TrendYear, outcome, trend
 from kpi.figures.lists import Snapshot, in_force_among, list_id
 from kpi.figures.outputs import Outputs, outputs
 from kpi.figures.programme import as_of_year, loaded
+from kpi.figures.responses import Responses, as_of_date, responses
 from kpi.figures.rs import Rs, rs
 from kpi.figures.schedule import Schedule, maturity_schedule
 from kpi.figures.stagegate import StageGate, stage_gate
@@ -31,6 +33,7 @@ from kpi.figures.status import (
     theme_lists,
 )
 from kpi.figures.submissions import Standing, against_latest, figures_from
+from kpi.fiscal import calendar_of
 from kpi.settings import Settings
 
 
@@ -54,6 +57,8 @@ class Report(NamedTuple):
     schedule: Schedule | None = None  # the long-term chart's maturity schedule, when asked for
     known_at: KnownLoad | None = None  # the load the figures are as known right after (--known-at)
     standing: Standing | None = None  # the latest submission for the year, and the figures that differ from it
+    effects: Effects | None = None  # the surveys' sales by cohort, reasons and cohort table (kpi.figures.effects)
+    responses: Responses | None = None  # the follow-up surveys sent up to the year and their answers
 
 
 class Submission(NamedTuple):
@@ -62,6 +67,7 @@ class Submission(NamedTuple):
     report: Report
     themes: list[dict[str, Any]]
     sources: list[dict[str, Any]]
+    answers: list[tuple[object, ...]] | None = None  # confidential: per-theme answers with sales (--confidential)
 
 
 def report(
@@ -88,6 +94,8 @@ def report(
         "exclusions": lambda c: exclusions(c, as_of, listed),
         "status_summary": lambda c: status_summary(c, as_of, listed),
         "outputs": lambda c: outputs(c, as_of),
+        "effects": lambda c: effects(c, as_of, programme, listed),
+        "responses": lambda c: responses(c, as_of, as_of_date(as_of, calendar_of(programme))),
     }
     built = Report(as_of_fy=as_of, snapshot=snapshot, programme=programme, **together(con, parts))
     figures = figures_from(built.outcome, built.status_summary, built.budget, snapshot)
@@ -101,10 +109,15 @@ def schedule(con: duckdb.DuckDBPyConnection, report: Report) -> Schedule:
     return maturity_schedule(con, report.as_of_fy, report.programme, list_id(report.snapshot), outcome.judged_from_fy)
 
 
-def submission(con: duckdb.DuckDBPyConnection, asked: int | None) -> Submission:
-    """What `kpi export` writes for the year asked: every theme of the lists, and the loads it came from."""
+def submission(con: duckdb.DuckDBPyConnection, asked: int | None, confidential: bool = False) -> Submission:
+    """What `kpi export` writes for the year asked: every theme of the lists, and the loads it came from; with
+    `confidential`, every survey answer with its sales too (kpi.figures.effects.answers)."""
+    from kpi.figures.effects import answers
+
     built = report(con, asked, all_rows=True)
-    return Submission(built, all_themes(con, list_id(built.snapshot)), sources(con))
+    listed = list_id(built.snapshot)
+    found = answers(con, built.as_of_fy, listed) if confidential else None
+    return Submission(built, all_themes(con, listed), sources(con), found)
 
 
 def sources(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

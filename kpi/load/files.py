@@ -110,6 +110,14 @@ def kind_by_headers(path: Path) -> str | None:
     return fitting[0]
 
 
+def _kind_inside(member: Path, max_bytes: int, kept: Collection[Path]) -> str | None:
+    """The kind of a readable file in a folder whose name does not tell it (a workbook renamed 【回答】産総研.xlsx):
+    judged by its headers, as when it is named alone; None when they fit no one kind (it is then skipped, named)."""
+    if _what(member) is not None or check_input(member, max_bytes, kept) is not None:
+        return None
+    return kind_by_headers(member)
+
+
 def _what(path: Path) -> str | None:
     """What a path is when it is not a regular file (a catalogue key), else None."""
     try:
@@ -243,7 +251,7 @@ def find_files(
                 skipped.append(Skipped(member, A_FOLDER))
             elif is_lock_file(member):
                 skipped.append(Skipped(member, LOCK_FILE))
-            elif k is None:
+            elif k is None and (k := _kind_inside(member, max_bytes, kept)) is None:
                 skipped.append(Skipped(member, NOT_A_KIND if _what(member) is None else NOT_A_FILE))
             elif problem := check_input(member, max_bytes, kept):
                 refused.append(problem)

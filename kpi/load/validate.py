@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kpi.db import stage
+from kpi.db.sent import stored_sent
 from kpi.db.stage import Staged
-from kpi.db.write import stored_end_years, stored_theme_ids
+from kpi.db.write import stored_end_years, stored_organisations, stored_theme_ids
 from kpi.errors import Failure
 
 if TYPE_CHECKING:
@@ -103,8 +104,13 @@ def validate_sources(sources: list[SourceFile], failures: list[Failure]) -> dict
 def check_references(
     con: duckdb.DuckDBPyConnection, sources: list[SourceFile], records: dict[int, pl.DataFrame]
 ) -> list[Failure]:
-    """Rules that need the database: follow-ups must name a known theme and not predate its end."""
-    return _unknown_themes(con, sources, records) + _surveys_before_the_end(con, sources, records)
+    """Rules that need the database: follow-ups must name a known theme and not predate its end, and an answer's
+    organisation must be one of its theme's and, when that year's round was sent for the theme, one it was sent to."""
+    return (
+        _unknown_themes(con, sources, records)
+        + _surveys_before_the_end(con, sources, records)
+        + _organisations_answering(con, sources, records)
+    )
 
 
 def _cross_file_duplicates(sources: list[SourceFile], records: dict[int, pl.DataFrame]) -> list[Failure]:
@@ -255,4 +261,62 @@ def _surveys_before_the_end(
                     {"end_fy": end_fy},
                 )
             )
+    return failures
+
+
+def _organisations_answering(
+    con: duckdb.DuckDBPyConnection, sources: list[SourceFile], records: dict[int, pl.DataFrame]
+) -> list[Failure]:
+    """An answer's organisation must be one its theme's 機関名 names (kpi.organisations.split, compared after NFKC
+    and trimming) or blank (the theme as a whole); and when a round of that survey year was recorded as sent, an
+    answer naming an organisation must be for a theme and organisation it was sent to. A theme unknown is refused on
+    its own; an answer for the theme as a whole is not held to the round (the three-column survey file)."""
+    import polars as pl
+
+    from kpi import organisations
+
+    answers = [(i, df) for i, df in records.items() if sources[i].kind == "followups"]
+    if not answers:
+        return []
+    loaded = [
+        _columns(con, df, ["theme_id", "organizations"]).with_columns(pl.lit(str(sources[i].snapshot)).alias("_list"))
+        for i, df in records.items()
+        if sources[i].kind == "themes"
+    ]
+    stored = pl.DataFrame(stored_organisations(con)).select(
+        pl.col("theme_id").cast(pl.String), pl.col("organizations").cast(pl.String), pl.lit("").alias("_list")
+    )
+    cells = pl.concat([stored, *loaded]).sort("_list").unique("theme_id", keep="last")
+    listed = {str(t): organisations.split(c) for t, c in cells.select("theme_id", "organizations").iter_rows()}
+    named = {t: {organisations.normal(o) for o in names} for t, names in listed.items()}
+    sent: dict[tuple[str, int], set[str]] = {}
+    for theme_id, survey_fy, organisation in stored_sent(con):
+        sent.setdefault((str(theme_id), int(survey_fy)), set()).add(organisations.normal(str(organisation)))
+    sent_years = {fy for _, fy in sent}
+    failures = []
+    for i, df in answers:
+        for theme_id, organisation, survey_fy, line in df.select(
+            "theme_id", "organisation", "survey_fy", "_line"
+        ).iter_rows():
+            name = organisations.normal(organisation or "")
+            if theme_id not in named:
+                continue
+            if name and name not in named[theme_id]:
+                params = {"organisations": "、".join(listed[theme_id])}
+                failures.append(
+                    Failure(
+                        str(sources[i].path), line, "organisation", organisation, "rule.not_an_organisation", params
+                    )
+                )
+                continue
+            if not name or int(survey_fy) not in sent_years:
+                continue  # the theme as a whole (the three-column survey file), or a year no round was sent for
+            round_sent = sent.get((theme_id, int(survey_fy)), set())
+            if name not in round_sent:
+                params = {"fy": survey_fy, "sent": "、".join(sorted(o or "—" for o in round_sent)) or "—"}
+                failures.append(
+                    Failure(
+                        str(sources[i].path), line, "organisation", organisation or None, "rule.not_in_round", params
+                    )
+                )
     return failures

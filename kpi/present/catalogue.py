@@ -235,12 +235,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "見出し行が {kind_name} の入力規約に合いません",
         "the header row does not match the {kind_name} contract",
     ),
+    "followups.col.organisation": ("回答機関", "organisation"),
+    "responses.whole": ("（テーマ全体）", "(the theme as a whole)"),
+    "effects.withheld": ("秘匿", "withheld"),
+    "load.field_sep": ("、", ", "),
     # ------------------------------------------------------------------ kpi/cli/app.py
-    "cli.version": ("kpi {version}", "kpi {version}"),
-    "help.app": (
-        "R&D基金事業のアウトカムKPI・予算執行・評価表をコマンドラインで。",
-        "Outcome KPIs, budget execution and evaluation tables of an R&D fund programme, from the command line.",
-    ),
     "help.exit_codes": (  # \b: kept line by line, one code a line
         (
             "\b\n"
@@ -249,6 +248,7 @@ WORDS: dict[str, tuple[str, str]] = {
             "  1       KPIが目標未達（kpi check）\n"
             "  2       使い方の誤り\n"
             "  3       入力の拒否またはデータなし（何も書き込まない）\n"
+            "  4       回答期限を過ぎた未回答の追跡調査（kpi check --max-overdue-days）\n"
             "  65      データベースの破損\n"
             "  70      内部エラー\n"
             "  73      書き出し先を作れない（読み取り専用のフォルダ）\n"
@@ -264,6 +264,7 @@ WORDS: dict[str, tuple[str, str]] = {
             "  1       a KPI below its target (kpi check)\n"
             "  2       usage error\n"
             "  3       input rejected or no data (nothing written)\n"
+            "  4       follow-up surveys overdue (kpi check --max-overdue-days)\n"
             "  65      database damaged\n"
             "  70      internal error\n"
             "  73      cannot create an output (a read-only folder)\n"
@@ -273,6 +274,11 @@ WORDS: dict[str, tuple[str, str]] = {
             "  130/143 interrupted by Ctrl-C/SIGTERM"
         ),
     ),
+    "cli.version": ("kpi {version}", "kpi {version}"),
+    "help.app": (
+        "R&D基金事業のアウトカムKPI・予算執行・評価表をコマンドラインで。",
+        "Outcome KPIs, budget execution and evaluation tables of an R&D fund programme, from the command line.",
+    ),
     "help.opt.debug": ("内部エラーのトレースバックを表示します。", "Show a traceback on internal errors."),
     "help.opt.version": ("版を表示して終了します。", "Print the version and exit."),
     "help.followups": (
@@ -280,6 +286,14 @@ WORDS: dict[str, tuple[str, str]] = {
         "The follow-up survey loop: whom to survey, and the survey sheet.",
     ),
     # ------------------------------------------------------------------ kpi/cli/commands/figures.py
+    "help.opt.confidential": (
+        "追跡調査の回答をテーマ・機関・年度別の売上高とともに書き出す（秘: 先頭行に明記）",
+        "Also write the survey answers with per-theme sales, by theme, organisation and year (confidential: said on the file's first line)",
+    ),
+    "help.opt.max_overdue_days": (
+        "送付した追跡調査が回答期限を N 日より長く過ぎて未回答なら終了コード 4 で終わります（KPIが目標未達の 1 が優先）。",
+        "Exit 4 when a follow-up survey sent is unanswered more than N days past its deadline (1, a KPI below its target, comes first).",
+    ),
     "help.changes": (
         "テーマ一覧の2つの版（日付の異なる2つの一覧、または同じ日付の一覧の訂正の前と後）の間で変わったことを示します: 結果/状況の変化、それ以外の列（機関名、開発テーマ名、基盤要素、年度など）の変化、"
         "追加・消えたテーマ、各アウトカム指標の変更前と変更後。\n\n"
@@ -374,9 +388,33 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "help.opt.out_dir": ("提出ファイルを書き出すフォルダ。", "Folder to write the submission files into."),
     # ------------------------------------------------------------------ kpi/cli/commands/followups.py
+    "help.followups_status": (
+        "送付を記録した追跡調査の回答状況を、調査年度ごと・回答機関ごとに示します。\n\n送付・回答・未回答の件数、回答期限、期限超過の開始日と日数、回答率（回答 / 送付）。回答は、その機関の回答またはテーマ全体としての回答（回答機関が空欄）で、段階が記入されたもの。期限後に読み込んだ回答も回答です。--as-of の年度までの送付を、その日（年度が終わっていればその年度末）時点で数えます。\n\n例: kpi followups status --as-of 2026",
+        "Show the answers to the follow-up surveys recorded as sent, per round and per organisation.\n\nSent, answered and not answered, the deadline, since when and for how many days answers are overdue, and the response rate (answered / sent). An answer is the organisation's own or one for the theme as a whole (organisation blank), with a stage; one loaded after the deadline counts. Counts the rounds up to the --as-of year, as of today (or the end of that fiscal year when it has ended).\n\nExample: kpi followups status --as-of 2026",
+    ),
+    "help.followups_remind": (
+        "未回答の追跡調査を回答機関ごとにまとめた督促リストを書き出します。\n\nMarkdown（機関ごとの見出しと表: メールに貼り付け）または CSV（Excel 用、BOM付き）。テーマ、調査年度、回答期限、超過日数を示します。\n\n例: kpi followups remind --out 督促_2026.md",
+        "Write the reminders: the follow-up surveys not answered, per organisation.\n\nMarkdown (a heading and a table per organisation, to paste into a mail) or CSV (for Excel, with a BOM). Shows the theme, round, deadline and days overdue.\n\nExample: kpi followups remind --out reminders_2026.md",
+    ),
+    "help.opt.out_status": (
+        "このファイルに書き出します。形式は拡張子で決まります（.md、.csv は BOM付きUTF-8、.json）。",
+        "Write to this file; its extension chooses the format (.md, .csv in UTF-8 with BOM, .json).",
+    ),
+    "help.opt.out_remind": (
+        "このファイルに書き出します（.md: メールに貼る Markdown、.csv: Excel 用、BOM付き）。",
+        "Write to this file (.md: markdown to paste into a mail, .csv: for Excel, with a BOM).",
+    ),
     "help.followups_due": (
-        "その年度に追跡調査（終了後の実用化の調査）を行うテーマを一覧にします。\n\n最新のテーマ一覧のうち先導研究以外で、終了年度 + 追跡年数 ≤ 年度 のテーマ。その年度以降の調査が未登録で、製品化・上市がまだ記録されていないもの。--out 追跡調査_2026.csv で調査票を書き出し、段階を記入して kpi load で読み込めます。--out 追跡調査_2026.xlsx なら、機関名ごとに1枚のシートにしたブックです（機関ごとに送るとき）。ファイル名は「追跡調査」か「followups」で始めてください（kpi load が種類を名前から判断します）。\n\n例: kpi followups due --as-of 2026 --out 追跡調査_2026.xlsx",
-        "List the themes whose follow-up survey (of practical use after the end) is due in a fiscal year.\n\nNon-leading themes of the latest theme list with end year + horizon ≤ the year, no survey recorded in or after that year, and no 製品化 or 上市 recorded yet. --out followups_2026.csv writes the survey sheet; fill in 段階 and load it back with kpi load. --out followups_2026.xlsx writes a workbook with one sheet per organisation (機関名), to send each its own. Begin the file's name with followups or 追跡調査 (kpi load tells the kind from the name).\n\nExample: kpi followups due --as-of 2026 --out followups_2026.xlsx",
+        "その年度に追跡調査を行うテーマ × 回答機関を一覧にします。\n\n最新のテーマ一覧のうち長期目標から除外されないテーマで、終了後の年数が追跡調査の時期（programme.toml の followup_rounds、既定 1, 2, 4, 6 年目）に当たるもの、と長期目標の測定の調査を待っているもの（期限超過）。機関名に複数の機関があれば機関ごとの行です。調査の種類（終了直後・簡易・詳細）と前回の回答、回答期限を示します。--out 追跡調査_2026.csv で調査票を書き出し、段階を記入して kpi load で読み込めます。機関ごとに送るブックは kpi followups sheets で。\n\n例: kpi followups due --as-of 2026",
+        "List the theme × organisation pairs to survey in a fiscal year.\n\nThemes of the latest theme list that the long-term KPI does not exclude, in a year after their end that the survey rounds name (followup_rounds of programme.toml, by default 1, 2, 4 and 6), and those whose long-term KPI awaits its measuring survey (overdue). A theme whose 機関名 names several organisations has a row for each. Shows the kind of survey (immediate, simple, detailed), the last answer and the deadline. --out followups_2026.csv writes the survey sheet; fill in the stage and load it back with kpi load. For a workbook per organisation to send, use kpi followups sheets.\n\nExample: kpi followups due --as-of 2026",
+    ),
+    "help.followups_sheets": (
+        "その年度の追跡調査票を、回答機関ごとに1つの xlsx ブックとしてフォルダに書き出し、送付を記録します。\n\n各ブックは記入要領のシートと回答のシート（段階・中止・中断の理由はプルダウン、前回の累積売上高と製品名は記入済み、A4横1ページ幅で印刷）。送付は読込として記録され、kpi loads に表示、kpi undo で取り消せます。記入されたブック（またはそのフォルダ）は kpi load で読み込めます。\n\n例: kpi followups sheets --as-of 2026 --out 追跡調査_2026",
+        "Write the follow-up survey sheets of a fiscal year into a folder, one xlsx workbook per organisation, and record them as sent.\n\nEach workbook has an instructions sheet and an answers sheet (drop-downs for stage and reason_code, last time's cumulative sales and products filled in, printed on A4 landscape one page wide). The sending is recorded as a load: kpi loads lists it, kpi undo takes it back. The filled workbooks (or their folder) load back with kpi load.\n\nExample: kpi followups sheets --as-of 2026 --out followups_2026",
+    ),
+    "help.opt.out_sheets": (
+        "回答機関ごとのブックを書き出すフォルダ（なければ作ります）。",
+        "Folder to write the workbooks into, one per organisation (created if missing).",
     ),
     "help.opt.out_sheet": (
         "調査票をこのファイルに書き出します（例: 追跡調査_2026.xlsx。記入後そのまま kpi load で読み込めます）。形式は拡張子で決まります（.csv は BOM付きUTF-8、CRLF: Excel でそのまま開けます。.xlsx は機関名ごとに1シートのブック。.json）。",
@@ -531,6 +569,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "Example: kpi lists --format json",
     ),
     # ------------------------------------------------------------------ kpi/cli/help.py
+    "usage.below_minimum": (
+        "{option} の値 {value} は {minimum} 以上にしてください",
+        "{option}: {value} is below its least value, {minimum}",
+    ),
+    "metavar.days": ("<日数>", "<days>"),
     "usage.many_commands_option": (
         "（{option} は {first}、{second} など多くのコマンドのオプションです）",
         " ({option} is an option of {first}, {second} and many other commands)",
@@ -823,6 +866,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "changes.col_before": ("変更前（{date} の一覧、{fy}年度）", "before ({date} list, FY{fy})"),
     "changes.col_after": ("変更後（{date} の一覧、{fy}年度）", "after ({date} list, FY{fy})"),
     # ------------------------------------------------------------------ kpi/present/charts.py
+    "effects.chart.years_after": ("{n}年後", "{n} yr after"),
+    "effects.chart.cohort": ("{fy}年度終了", "ended FY{fy}"),
+    "effects.chart.response": ("回答{rate}", "answered {rate}"),
     "chart.outlook": ("{fy}年度の見通し {worst}〜{best}", "FY{fy} outlook {worst}–{best}"),
     "chart.ratio_axis": ("目標達成率", "achieved / completed"),
     "chart.ratio_line": ("目標達成 / 研究開発完了（各年度末）", "achieved / completed (at each year's end)"),
@@ -867,6 +913,18 @@ WORDS: dict[str, tuple[str, str]] = {
         "best–worst (every pending theme achieving – none)",
     ),
     # ------------------------------------------------------------------ kpi/present/check.py
+    "check.overdue": (
+        "回答期限を {days} 日より長く過ぎて未回答の追跡調査が {n} 件あります（{date} 時点。最も古いもの: {theme_id} {organisation}、{fy}年度の調査、期限 {deadline}、{oldest} 日超過）。",
+        "{n} follow-up surveys are unanswered more than {days} days past their deadline (as of {date}; the oldest: {theme_id} {organisation}, the FY{fy} round, deadline {deadline}, {oldest} days overdue).",
+    ),
+    "check.overdue_none": (
+        "回答期限を {days} 日より長く過ぎて未回答の追跡調査はありません（{date} 時点）。",
+        "No follow-up survey is unanswered more than {days} days past its deadline (as of {date}).",
+    ),
+    "check.exit_overdue": (
+        "終了コード 4: 回答期限を {days} 日より長く過ぎて未回答の追跡調査があります（kpi followups remind で督促リスト）。",
+        "exit code 4: follow-up surveys are unanswered more than {days} days past their deadline (kpi followups remind writes the reminders).",
+    ),
     "check.exit_missed": (
         "終了コード 1: {fy}年度の {names} が目標に届いていません。",
         "exit code 1: for FY{fy}, {names} is below its target.",
@@ -877,6 +935,25 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "check.heading": ("{fy}年度（{wareki}）", "FY{fy} ({wareki})"),
     # ------------------------------------------------------------------ kpi/present/export.py
+    "effects.col.years_after_header": ("終了後年数", "years after the end"),
+    "effects.col.survey_fy": ("調査年度", "survey FY"),
+    "effects.col.commercialised": ("実用化テーマ数", "commercialised themes"),
+    "effects.col.commercialised_ratio": ("実用化の割合", "commercialised share"),
+    "effects.col.sent": ("送付数", "sent"),
+    "effects.col.answered": ("回答数", "answered"),
+    "effects.col.response_rate": ("回答率", "response rate"),
+    "effects.col.organisation": ("回答機関", "organisation"),
+    "effects.whole_theme": ("（テーマ全体）", "(theme as a whole)"),
+    "effects.col.stage": ("段階", "stage"),
+    "effects.col.sales": ("売上高", "sales"),
+    "effects.col.cumulative_sales": ("累積売上高", "cumulative sales"),
+    "effects.col.products": ("製品名", "products"),
+    "effects.col.effects": ("効果", "effects"),
+    "effects.sheet.confidential": ("回答（秘）", "answers (confidential)"),
+    "effects.confidential": (
+        "【秘】テーマ・機関別の売上高を含みます。外部に提出・公表しないでください（公表は設定した数以上のテーマの合計のみ）。",
+        "CONFIDENTIAL: per-theme and per-organisation sales. Do not submit or publish this file (sales are published only as sums over at least the set number of themes).",
+    ),
     "submission.title": (
         "{fy}年度（{wareki}）の提出ファイル（{stage}）",
         "FY{fy} ({wareki}) submission files ({stage})",
@@ -923,13 +1000,111 @@ WORDS: dict[str, tuple[str, str]] = {
     "submission.tag": ("提出 #{n}（{stage}）", "submission #{n} ({stage})"),
     "summary.submission": ("提出", "submission"),
     # ------------------------------------------------------------------ kpi/present/followups.py
+    "followups.heading_rounds": (
+        "{fy}年度の追跡調査: {n}件・{organisations}機関（終了後 {rounds} 年目のテーマと、終了後{horizon}年の調査を待つテーマ）、回答期限 {deadline}",
+        "Follow-up surveys of FY{fy}: {n}, {organisations} organisations (themes {rounds} years after their end, and those awaiting their survey {horizon} years after it), answers due by {deadline}",
+    ),
+    "followups.col.years_after": ("終了後年数", "years after"),
+    "followups.col.kind": ("調査の種類", "survey"),
+    "followups.col.last": ("前回の回答", "last answer"),
+    "followups.kind.immediate": ("終了直後", "immediate"),
+    "followups.kind.simple": ("簡易", "simple"),
+    "followups.kind.detailed": ("詳細", "detailed"),
+    "followups.reason.technical": ("技術的課題", "technical"),
+    "followups.reason.market": ("市場・需要", "market"),
+    "followups.reason.funding": ("資金", "funding"),
+    "followups.reason.strategy": ("事業戦略", "strategy"),
+    "followups.reason.other": ("その他", "other"),
+    "followups.file": ("追跡調査_FY{fy}_{organisation}.xlsx", "followups_FY{fy}_{organisation}.xlsx"),
+    "followups.sheet.guide": ("記入要領", "instructions"),
+    "followups.sheet.answers": ("回答", "answers"),
+    "followups.guide.item": ("項目", "item"),
+    "followups.guide.text": ("内容", "what to do"),
+    "followups.guide.what.label": ("記入するもの", "What to fill in"),
+    "followups.guide.what": (
+        "「回答」シートの各行（テーマと回答機関）について、段階を選び、該当する欄を記入してください。テーマID・調査年度・回答機関は変更しないでください。開発テーマ名から右の列は参考情報です（読込時には使いません）。",
+        "For each row of the sheet answers (a theme and your organisation), choose the stage and fill in what applies. Do not change theme_id, survey_fy or organisation. The columns from title on are for reference (not read back).",
+    ),
+    "followups.guide.stage.label": ("段階", "stage"),
+    "followups.guide.stage": (
+        "次の6つから一つを選んでください（セルのプルダウン）: {stages}",
+        "Choose one of these six (the cell's drop-down): {stages}",
+    ),
+    "followups.guide.stage.0.label": ("研究", "研究 (research)"),
+    "followups.guide.stage.0": ("研究段階: 基礎的な研究を続けている。", "Research: basic research continues."),
+    "followups.guide.stage.1.label": ("開発", "開発 (development)"),
+    "followups.guide.stage.1": (
+        "開発段階: 製品・サービスに向けた開発を行っている。",
+        "Development: developing towards a product or service.",
+    ),
+    "followups.guide.stage.2.label": ("製品化", "製品化 (productization)"),
+    "followups.guide.stage.2": (
+        "製品化段階: 製品・サービスとして完成し、販売・提供の準備ができている（実用化）。",
+        "Productization: the product or service is complete and ready to sell or provide (practical use).",
+    ),
+    "followups.guide.stage.3.label": ("上市", "上市 (launch)"),
+    "followups.guide.stage.3": (
+        "上市段階: 製品・サービスを販売・提供している（実用化）。",
+        "Launch: the product or service is on sale or provided (practical use).",
+    ),
+    "followups.guide.stage.4.label": ("中止", "中止 (discontinued)"),
+    "followups.guide.stage.4": (
+        "中止: 研究開発・事業化の取組をやめた。理由を選び、詳細を記入してください。",
+        "Discontinued: the work towards use has stopped. Choose the reason and describe it.",
+    ),
+    "followups.guide.stage.5.label": ("中断", "中断 (suspended)"),
+    "followups.guide.stage.5": (
+        "中断: 取組を一時的に止めている。理由を選び、詳細を記入してください。",
+        "Suspended: the work is paused. Choose the reason and describe it.",
+    ),
+    "followups.guide.reason.label": ("中止・中断の理由", "reason_code"),
+    "followups.guide.reason": (
+        "段階が中止・中断のときだけ、次から一つを選んでください（プルダウン）: {reasons}。理由の詳細は自由に記入してください。",
+        "Only when the stage is 中止 or 中断, choose one (drop-down): {reasons}; describe it freely in reason_text.",
+    ),
+    "followups.guide.sales.label": ("売上高・累積売上高", "sales, cumulative_sales"),
+    "followups.guide.sales": (
+        "単位は億円（例: 1.25）。売上高はその年度の額、累積売上高は上市からの合計です。前回の累積売上高を記入済みです。更新してください。",
+        "In 億円 (100 million yen, e.g. 1.25). sales is this fiscal year's; cumulative_sales the total since launch. Last time's cumulative sales are filled in: update them.",
+    ),
+    "followups.guide.products.label": ("製品名・効果", "products, effects"),
+    "followups.guide.products": (
+        "製品・サービスの名称（前回の回答を記入済み）と、波及効果（雇用、他の製品への展開など）を自由に記入してください。",
+        "The product or service names (last time's are filled in) and the wider effects (jobs, use in other products) in your words.",
+    ),
+    "followups.guide.deadline.label": ("回答期限", "deadline"),
+    "followups.guide.deadline": (
+        "{fy}年度の調査の回答期限は {deadline} です。",
+        "The answers of the FY{fy} survey are due by {deadline}.",
+    ),
+    "followups.guide.secret.label": ("売上高の取扱い", "confidentiality"),
+    "followups.guide.secret": (
+        "個別の売上高は公表しません。公表するのは {k} テーマ以上の合計だけです。",
+        "Individual sales are kept confidential: only sums over at least {k} themes are published.",
+    ),
+    "followups.guide.return.label": ("返送", "returning"),
+    "followups.guide.return": (
+        "このファイルを名前を変えずに、記入して事務局へ返送してください。",
+        "Fill in this file and send it back to the office without renaming it.",
+    ),
+    "followups.sheets_written": (
+        "{fy}年度の追跡調査票を {n} 機関分（{surveys}件）書き出しました:",
+        "Wrote the FY{fy} follow-up survey sheets of {n} organisations ({surveys} surveys):",
+    ),
+    "followups.sent_recorded": (
+        "送付を読込 #{load} として記録しました（kpi loads に表示、kpi undo で取り消せます）。",
+        "Recorded the sending as load #{load} (kpi loads lists it, kpi undo takes it back).",
+    ),
+    "followups.sent_already": (
+        "この送付は記録済みです（新しい読込はありません）。",
+        "This sending was recorded already (no new load).",
+    ),
+    "followups.nothing_due": (
+        "{fy}年度に行う追跡調査はありません（何も書き出していません）。",
+        "No follow-up survey is due in FY{fy} (nothing written).",
+    ),
     "followups.sheet": ("調査票", "survey"),
     "followups.no_organisation": ("機関名なし", "no organisation"),
-    "followups.heading": (
-        "{fy}年度に実施する追跡調査: {n}件（終了後{horizon}年時点の調査）",
-        "Follow-up surveys due in FY{fy}: {n} (the survey {horizon} years after each theme's end)",
-    ),
-    "col.due_fy": ("調査予定年度", "due FY"),
     "col.overdue": ("期限超過", "overdue"),
     # ------------------------------------------------------------------ kpi/present/history.py
     "col.file_order": ("ファイルでの順番", "order in the file"),
@@ -1048,6 +1223,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "wrong count of submission numbers for {action} ({n}): kpi submissions [show N | diff N [M]]",
     ),
     # ------------------------------------------------------------------ kpi/present/portfolio.py
+    "explain.col.answered": ("回答機関数", "organisations answered"),
     "explain.not_measured": (
         "追跡調査が未登録のため、この指標は測定不能（分子は0ではなく未測定）。",
         "No follow-up survey is counted yet: this figure is not measured (its numerator is unknown, not 0).",
@@ -1185,6 +1361,13 @@ WORDS: dict[str, tuple[str, str]] = {
         "Made by kpi {version} from the files loaded.",
     ),
     # ------------------------------------------------------------------ kpi/present/labels.py
+    "effects.chart.cohorts": ("終了年度別の実用化の推移", "Commercialisation by end-year cohort"),
+    "effects.chart_note.cohorts": (
+        "終了年度ごとのテーマのうち、終了後の各年数までに実用化（製品化・上市）したものの割合。点の数字は実用化 / テーマ数、送付した年度はその調査の回答率。",
+        "For the themes ending in each fiscal year, the share commercialised (製品化 or 上市) by each number of years after the end. Labels: commercialised / themes, and the survey's response rate where sheets were sent.",
+    ),
+    "effects.sheet.cohorts": ("終了年度別の実用化", "Cohorts"),
+    "kind.followup_sent": ("追跡調査の送付", "survey sent"),
     "status.terminated": ("中止（途中終了）", "terminated early"),
     "status.cancelled": ("採択取消", "adoption cancelled"),
     "kpi.short_term.name": ("短期: 目標達成 / 研究開発完了", "short-term: achieved / completed"),
@@ -1326,7 +1509,6 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "load.changed_fields": ("{file}: 変わったテーマ {n}件（{fields}）", "{file}: {n} themes changed ({fields})"),
     "load.field_count": ("{field} {n}件", "{field} {n}"),
-    "load.field_sep": ("、", ", "),
     "load.unnamed_column": ("{letter}列（見出しなし）", "column {letter} (no header)"),
     "load.list_replaced": (
         "{date} の一覧を置き換えました（前の版も残っています: kpi undo で戻せます）。",
@@ -1417,6 +1599,23 @@ WORDS: dict[str, tuple[str, str]] = {
         "--format html writes a file: add --out report.html",
     ),
     # ------------------------------------------------------------------ kpi/present/rows.py
+    "section.sales": (
+        "売上高（億円、終了年度別・調査年度別）",
+        "Sales (100M yen, 億円) by end-year cohort and survey year",
+    ),
+    "section.reasons": ("中止・中断の理由（最新の回答）", "Reasons for stopping (中止・中断, latest answers)"),
+    "section.cohorts": (
+        "実用化の推移（終了年度別・終了後年数別）",
+        "Commercialisation by end-year cohort and years since the end",
+    ),
+    "effects.cohort_note": (
+        "各欄: 実用化（製品化・上市）したテーマ / その終了年度のテーマ（その年度までの回答による）。送付した年度は回答数 / 送付数（回答率）も示します。",
+        "Each cell: themes commercialised (製品化 or 上市) / the cohort's themes, by the answers up to that year; where sheets were sent, answered / sent (response rate).",
+    ),
+    "report.response_rate": (
+        "追跡調査の回答率: {fy}年度の調査 {answered}/{sent}（{rate}）、送付した全回 {all_answered}/{all_sent}（{all_rate}）",
+        "Follow-up survey response rate: the FY{fy} round {answered}/{sent} ({rate}), every round sent {all_answered}/{all_sent} ({all_rate})",
+    ),
     "note.no_followups": (
         "追跡調査の結果が未登録のため長期指標は算出しない（0%ではない）。",
         "No follow-up surveys loaded: the long-term ratios are not computed (they are not 0%).",
@@ -1656,6 +1855,19 @@ timezone = "Asia/Tokyo"
 # "excluded"（除外）: 先導研究と同じくすべての指標から除き、別の行に件数を示します。
 # "未達として数える"、"除外" とも書けます。この行がなければ "failed"。
 terminated_themes = "failed"
+
+# 追跡調査の時点（省略可）: テーマの終了後、何年目の年度に追跡調査をするか。既定は NEDO と同じく
+# 終了直後（1年後）と2年後・4年後・6年後（簡易追跡調査）。毎年なら "1-6" のように書けます。
+# [1, 2, 4, 6]、"1, 2, 4, 6"、"1-6" のどの形でも。この行がなければ [1, 2, 4, 6]。
+followup_rounds = [1, 2, 4, 6]
+
+# 回答期限（省略可）: 各年度の追跡調査の回答期限（月と日）。その年度のうちの日付です（1〜3月なら翌年の暦年）。
+# "01-31" や "1月31日" の形で。この行がなければ "01-31"（1月31日）。
+followup_deadline = "01-31"
+
+# 売上高の秘匿（省略可）: 売上高は各社の秘密のため、この数以上のテーマの合計としてだけ示します。
+# これより少ないテーマの合計や、差し引きで求められる合計は伏せます。1 で伏せません。この行がなければ 3。
+suppression_k = 3
 """,
         """# kpi programme settings (programme.toml), written by kpi init.
 # kpi reads the targets and the rules of the outcome KPIs from this file, not from its code.
@@ -1714,6 +1926,19 @@ timezone = "Asia/Tokyo"
 # "excluded": it is left out of every KPI (as leading research is), shown on its own line.
 # 未達として数える and 除外 are read too. Without this line: "failed".
 terminated_themes = "failed"
+
+# Survey rounds (optional): the years after a theme's end in which it is surveyed. By default NEDO's: the year
+# after the end (終了直後), then 2, 4 and 6 years (簡易追跡調査). Every year to 6: "1-6".
+# Write [1, 2, 4, 6], "1, 2, 4, 6" or "1-6". Without this line: [1, 2, 4, 6].
+followup_rounds = [1, 2, 4, 6]
+
+# Answer deadline (optional): the month and day each fiscal year's survey round is answered by, inside that fiscal
+# year (January to March fall in the next calendar year). Write "01-31" or "1月31日". Without this line: "01-31".
+followup_deadline = "01-31"
+
+# Sales kept confidential (optional): sales are shown only as sums over at least this many themes; a smaller group,
+# or a total from which one could be derived by subtraction, is suppressed. 1 for none. Without this line: 3.
+suppression_k = 3
 """,
     ),
     "cli.init_name": (
@@ -2117,6 +2342,14 @@ terminated_themes = "failed"
         "sheet read: {sheet} (the workbook's sheets: {sheets}); --sheet chooses another",
     ),
     # ------------------------------------------------------------------ kpi/load/validate.py
+    "rule.not_an_organisation": (
+        "このテーマの機関名にない機関です（テーマの機関: {organisations}）。機関名のいずれか、またはテーマ全体の回答なら空欄にしてください",
+        "not one of this theme's organisations ({organisations}); give one of them, or leave it blank for the theme as a whole",
+    ),
+    "rule.not_in_round": (
+        "{fy}年度の調査はこのテーマのこの機関に送付していません（送付先: {sent}）",
+        "the survey of FY{fy} was not sent to this organisation for this theme (sent to: {sent})",
+    ),
     "rule.unknown_theme_refused": (
         "未登録のテーマを書いた行が{n}行あります（{rows}行目）。同じ読み込みのテーマ一覧 {cause} が受け付けられなかったためです。先にその一覧を直してください",
         "{n} row(s) name themes not registered (rows {rows}) because the themes file {cause} of this load was "
@@ -2167,6 +2400,22 @@ terminated_themes = "failed"
         "one grade per criterion and member (this pair appears twice)",
     ),
     # ------------------------------------------------------------------ schemas/followups.py
+    "rule.one_answer_per_organisation": (
+        "テーマ・回答機関・調査年度ごとに1行（この組が2回あります）",
+        "one row per theme, organisation and survey year (this combination appears twice)",
+    ),
+    "rule.reason_code": (
+        "中止・中断の理由: 技術的課題、市場・需要、資金、事業戦略、その他（technical, market, funding, strategy, other）",
+        "reason: technical, market, funding, strategy or other (技術的課題, 市場・需要, 資金, 事業戦略, その他)",
+    ),
+    "rule.reason_only_when_stopped": (
+        "中止・中断の理由は段階が中止か中断のときだけ書きます",
+        "a reason is given only when the stage is 中止 (discontinued) or 中断 (suspended)",
+    ),
+    "rule.sales_too_large": (
+        "売上高が大きすぎます: 億円で整数部14桁まで",
+        "sales too large: at most 14 digits before the point in 億円",
+    ),
     "rule.stage": ("段階: 研究、開発、製品化、上市、中止、中断", "stage: 研究, 開発, 製品化, 上市, 中止 or 中断"),
     "rule.one_survey_per_year": (
         "テーマと調査年度ごとに1行（この組が2回あります）",
@@ -2299,6 +2548,18 @@ terminated_themes = "failed"
     ),
     "db.cannot_open": ("データベース {path} を開けません: {detail}", "cannot open database {path}: {detail}"),
     # ------------------------------------------------------------------ kpi/settings.py
+    "rule.setting.followup_rounds": (
+        '追跡調査の時点は終了後の年数 1–30 を重複なく: [1, 2, 4, 6]、"1, 2, 4, 6" または "1-6"（1年後から6年後まで毎年）',
+        'the survey rounds are years after the end, 1–30, each once: [1, 2, 4, 6], "1, 2, 4, 6" or "1-6" (every year from 1 to 6)',
+    ),
+    "rule.setting.followup_deadline": (
+        '回答期限は月と日で: "01-31" または "1月31日"（毎年ある日。2月29日は不可）',
+        'the answer deadline is a month and day: "01-31" or "1月31日" (a day every year has, not 29 February)',
+    ),
+    "rule.setting.suppression_k": (
+        "売上高を示す最小のテーマ数は 1–1000（1 で秘匿しない）",
+        "the fewest themes a sales figure may sum must be 1–1000 (1: nothing suppressed)",
+    ),
     "rule.setting.terminated_themes": (
         '途中で終了したテーマの数え方は "failed"（未達として数える）か "excluded"（除外）で書いてください',
         'write "failed" (count as not achieved) or "excluded" (leave out of every KPI)',
@@ -2543,6 +2804,49 @@ terminated_themes = "failed"
         "第{load}回の読込はありません（最新は第{last}回。kpi loads で確かめてください）",
         "there is no load #{load} (the latest is #{last}; see kpi loads)",
     ),
+    # ------------------------------------------------------------------ kpi/present/responses.py
+    "remind.intro": (
+        "次の {n} 件のご回答をまだいただいていません（うち回答期限を過ぎたもの {overdue} 件）。記入した調査票をご返送ください。",
+        "Surveys not yet answered: {n} ({overdue} past their deadline). Please return the filled-in sheets.",
+    ),
+    "responses.heading": (
+        "追跡調査の回答状況（{fy}年度までの送付、{date} 時点）: 送付 {sent} 件、回答 {answered} 件、回答率 {rate}、期限超過 {overdue} 件",
+        "Follow-up survey answers (rounds sent up to FY{fy}, as of {date}): {sent} sent, {answered} answered, response rate {rate}, {overdue} overdue",
+    ),
+    "responses.none": (
+        "{fy}年度までに送付を記録した追跡調査はありません（kpi followups sheets で送付すると記録されます）。",
+        "No follow-up survey is recorded as sent for FY{fy} or earlier (kpi followups sheets records a round as sent).",
+    ),
+    "responses.section.rounds": ("調査年度ごとの回答状況", "Answers by round"),
+    "responses.section.organisations": ("調査年度 × 回答機関ごとの回答状況", "Answers by round and organisation"),
+    "responses.col.round": ("調査年度", "survey_fy"),
+    "responses.col.sent": ("送付", "sent"),
+    "responses.col.answered": ("回答", "answered"),
+    "responses.col.not_answered": ("未回答", "not_answered"),
+    "responses.col.deadline": ("回答期限", "deadline"),
+    "responses.col.overdue_since": ("期限超過の開始日", "overdue_since"),
+    "responses.col.days": ("超過日数", "days_overdue"),
+    "responses.col.rate": ("回答率", "response_rate"),
+    "remind.heading": (
+        "追跡調査のご回答のお願い（{date} 時点の未回答）",
+        "Follow-up survey: answers still awaited (as of {date})",
+    ),
+    "remind.none": (
+        "{fy}年度までに送付した追跡調査に未回答はありません（{date} 時点）。",
+        "Every follow-up survey sent up to FY{fy} is answered (as of {date}).",
+    ),
+    # ------------------------------------------------------------------ kpi/present/effects.py
+    "effects.sales_note": (
+        "秘匿: {k}テーマ未満の合計、または示した合計から差し引きで求められる値。テーマの売上高はその機関の回答の合計。",
+        "withheld: a sum over fewer than {k} themes, or a value derivable by subtraction from the totals shown. A theme's sales are the sum of its organisations' answers.",
+    ),
+    "effects.col.fy": ("{fy}年度", "FY{fy}"),
+    "effects.col.reason": ("理由", "reason"),
+    "effects.col.answers": ("回答数", "answers"),
+    "effects.reason.unrecorded": ("未記入", "not given"),
+    "effects.col.years_after": ("{n}年後", "{n} yr after"),
+    "effects.cohort_cell": ("{n}/{d}（{ratio}）", "{n}/{d} ({ratio})"),
+    "effects.response": ("回答{answered}/{sent}（{rate}）", "answered {answered}/{sent} ({rate})"),
 }
 
 _FIELDS = string.Formatter()

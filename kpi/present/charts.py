@@ -53,7 +53,13 @@ STATUS_COLOURS = {
     "on_track": OKABE_ITO["sky_blue"],
     "delayed_or_not_achieved": OKABE_ITO["vermillion"],
 }
-SIZES = {"short_term": (6.4, 3.6), "long_term": (6.4, 4.8), "budget": (6.4, 3.6), "status": (6.4, 4.8)}
+SIZES = {
+    "short_term": (6.4, 3.6),
+    "long_term": (6.4, 4.8),
+    "budget": (6.4, 3.6),
+    "status": (6.4, 4.8),
+    "cohorts": (6.4, 4.0),
+}
 
 
 def require() -> None:
@@ -510,6 +516,34 @@ def status_figure(report: Report, words: Words) -> Figure:
     return fig
 
 
+def cohorts_figure(report: Report, words: Words) -> Figure:
+    """(5) The cohort table (kpi.figures.effects): a line per end-year cohort, its share commercialised by years
+    since the end, each point labelled with its themes and, where sheets were sent, the round's response rate."""
+    fig, (ax,) = _new_figure(report, "cohorts", words)
+    table = report.effects.cohorts if report.effects else None
+    if table is None or not table.rows:
+        _empty(ax, words("chart.no_data"))
+        return fig
+    colours = list(OKABE_ITO.values())[1:]
+    for i, row in enumerate(table.rows):
+        cells = [c for c in row.cells if c is not None and c.ratio is not None]
+        if not cells:
+            continue
+        xs, ys = [c.years_after for c in cells], [float(c.ratio or 0) for c in cells]
+        colour = colours[i % len(colours)]
+        ax.plot(xs, ys, marker="o", color=colour, label=words("effects.chart.cohort", fy=row.end_fy), zorder=3)
+        for c, x, y in zip(cells, xs, ys, strict=True):
+            text = f"{c.commercialised}/{c.themes}"
+            if c.sent:
+                text += "\n" + words("effects.chart.response", rate=percent(c.response_rate, 0))
+            ax.annotate(text, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=6, color=colour)
+    ax.set_xticks(list(table.rounds), [words("effects.chart.years_after", n=y) for y in table.rounds])
+    _percent_axis(ax)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.legend(loc="upper left", fontsize=7)
+    return fig
+
+
 def figure(report: Report, name: str, words: Words, schedule: Schedule | None = None) -> Figure:
     """The named chart as a matplotlib Figure (call inside charts.style(), as render does)."""
     if name not in CHARTS:
@@ -522,6 +556,8 @@ def figure(report: Report, name: str, words: Words, schedule: Schedule | None = 
         return long_term_figure(report, words, schedule)
     if name == "budget":
         return budget_figure(report, words)
+    if name == "cohorts":
+        return cohorts_figure(report, words)
     return status_figure(report, words)
 
 

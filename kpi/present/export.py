@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from kpi import __version__
 from kpi.errors import CannotEncode
+from kpi.figures.effects import CohortTable
 from kpi.figures.kpis import Kpi
 from kpi.figures.outlook import Pending, ToReach
 from kpi.figures.report import Report, Submission
@@ -154,10 +155,57 @@ def tables(report: Report, themes: list[dict[str, Any]], words: Words) -> list[T
     built = [outcome_table(report, words), status, element, budget, theme_table, outputs, stage, evaluation]
     if report.rs:
         built += rs_tables(report, words)
+    if report.effects is not None and report.effects.cohorts is not None:
+        built.append(cohort_table(report.effects.cohorts, words))
     for table in built:
         table.title = words(labels.SHEET[table.name])
         table.headers = [with_unit(h, kind, words) for h, kind in zip(table.headers, table.formats, strict=True)]
     return built
+
+
+def cohort_table(table: CohortTable, words: Words) -> Table:
+    """The cohort table a row per cohort and round reached: commercialised of the cohort's themes, and the round's
+    answered of sent (kpi.figures.effects)."""
+    cells = [(r.end_fy, c) for r in table.rows for c in r.cells if c is not None]
+    return Table.of(
+        "cohorts",
+        [
+            Column(words("col.end_fy"), itemgetter(0), "year"),
+            Column(words("effects.col.years_after_header"), lambda r: r[1].years_after),
+            Column(words("effects.col.survey_fy"), lambda r: r[0] + r[1].years_after, "year"),
+            Column(words("col.themes"), lambda r: r[1].themes, "count"),
+            Column(words("effects.col.commercialised"), lambda r: r[1].commercialised, "count"),
+            Column(words("effects.col.commercialised_ratio"), lambda r: _ratio(r[1].ratio), "percent"),
+            Column(words("effects.col.sent"), lambda r: r[1].sent, "count"),
+            Column(words("effects.col.answered"), lambda r: r[1].answered, "count"),
+            Column(words("effects.col.response_rate"), lambda r: _ratio(r[1].response_rate), "percent"),
+        ],
+        cells,
+    )
+
+
+CONFIDENTIAL = "confidential_answers"  # the table of per-theme answers with sales (`kpi export --confidential`)
+CONFIDENTIAL_CSV = f"{CONFIDENTIAL}.csv"
+
+
+def confidential_table(answers: list[tuple[Any, ...]], words: Words) -> Table:
+    """Every survey answer with its sales, its first row (the CSV's first line) saying that it is confidential."""
+    columns = [
+        Column(words("col.theme_id"), itemgetter(0)),
+        Column(words("col.title"), itemgetter(1)),
+        Column(words("effects.col.organisation"), lambda a: a[2] or words("effects.whole_theme")),
+        Column(words("effects.col.survey_fy"), itemgetter(3), "year"),
+        Column(words("effects.col.stage"), itemgetter(4)),
+        Column(with_unit(words("effects.col.sales"), "oku", words), itemgetter(5), "oku"),
+        Column(with_unit(words("effects.col.cumulative_sales"), "oku", words), itemgetter(6), "oku"),
+        Column(words("effects.col.products"), itemgetter(7)),
+        Column(words("effects.col.effects"), itemgetter(8)),
+    ]
+    table = Table.of(CONFIDENTIAL, columns, answers, title=words("effects.sheet.confidential"))
+    notice = [words("effects.confidential"), *([""] * (len(columns) - 1))]
+    table.rows.insert(0, table.headers)
+    table.headers = notice
+    return table
 
 
 # The unit a column's header names, by the kind of its numbers (kpi.present.xlsx.NUMBER_FORMATS).
@@ -363,6 +411,8 @@ def build_files(
     when it was written."""
     report, sources = submission.report, submission.sources
     built = tables(report, submission.themes, words)
+    if submission.answers is not None:
+        built.append(confidential_table(submission.answers, words))
     zone = calendar_of(report.programme)  # the manifest's times are the programme's calendar's (kpi.fiscal)
     written_at = zoned(dt.datetime.now(dt.UTC), zone)
     made_at = tag.made_at if tag is not None else written_at

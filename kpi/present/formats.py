@@ -63,6 +63,8 @@ TableFormat = Formats(Format.table, Format.markdown, Format.csv, Format.json)  #
 ChangesFormat = Formats(Format.table, Format.markdown, Format.json)  # kpi changes: markdown for a mail
 CheckFormat = Formats(Format.text, Format.json)  # kpi check: a line per KPI
 DueFormat = Formats(Format.table, Format.csv, Format.json, Format.xlsx)  # kpi followups due: CSV, xlsx the survey sheet
+StatusFormat = Formats(Format.table, Format.markdown, Format.csv, Format.json)  # kpi followups status
+RemindFormat = Formats(Format.markdown, Format.csv)  # kpi followups remind: markdown for a mail, CSV for Excel
 ListingFormat = Formats(Format.table, Format.csv, Format.json)  # kpi loads, kpi lists
 PortfolioFormat = Formats(*ReportFormat[:4], Format.xlsx, Format.html)  # kpi portfolio (xlsx, html need --out)
 RecordFormat = Formats(Format.table, Format.csv, Format.json, Format.xlsx)  # kpi submissions, kpi explain
@@ -91,3 +93,4 @@ class ChartName(StrEnum):
     long_term = "long_term"
     budget = "budget"
     status = "status"
+    cohorts = "cohorts"

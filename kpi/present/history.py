@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from kpi.db.backup import Copy, Restored
-from kpi.figures.history import ListRecord, LoadChanges, LoadRecord, RowChange
+from kpi.figures.history import WITHHELD, ListRecord, LoadChanges, LoadRecord, RowChange
 from kpi.figures.lists import NO_LIST
 from kpi.fiscal import DEFAULT_TIMEZONE, fiscal_year_of, machine_time, shown_time, wareki
 from kpi.present import labels
@@ -105,6 +105,8 @@ def _shown(row: RowChange, value: object, words: Words) -> str:
     """A changed value as the lists and files show it: a theme's status and item by their names, none as —."""
     if value is None:
         return "—"
+    if value is WITHHELD:
+        return words("effects.withheld")
     if row.kind == "themes":
         return status(str(value), words) if row.column == "status" else cell_text(row.column, str(value), words)
     return str(_plain(value))
@@ -172,7 +174,9 @@ def _load_heading(record: LoadRecord, words: Words, timezone: str) -> str:
 
 
 def _json_value(value: object) -> object:
-    """A changed value in JSON: an amount as a number, a date in ISO form."""
+    """A changed value in JSON: an amount as a number, a date in ISO form, a confidential one as "withheld"."""
+    if value is WITHHELD:
+        return "withheld"
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return _plain(value)

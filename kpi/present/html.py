@@ -1,4 +1,4 @@
-"""The report as one self-contained HTML page: inline CSS, the four charts as inline SVG, no script, no URL.
+"""The report as one self-contained HTML page: inline CSS, the charts as inline SVG, no script, no URL.
 
 The tables are those of the text report (kpi.present.rows), so the two never disagree. Every text value is
 escaped: theme titles and organisations come from user files.
@@ -147,7 +147,7 @@ def kpi_cards(report: Report, words: Words) -> str:
 
 
 def charts_section(report: Report, words: Words, charts_svg: dict[str, str]) -> str:
-    """The four charts, each an inline SVG in a figure with a one-line caption."""
+    """The charts, each an inline SVG in a figure with a one-line caption."""
     figures = []
     for name in CHARTS:
         svg = charts_svg.get(name)

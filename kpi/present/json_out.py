@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from kpi.figures.effects import CohortCell, Effects
 from kpi.figures.kpis import LONG_TERM, LONG_TERM_MATURED, SHORT_TERM, Kpi, Outcome
 from kpi.figures.outlook import Pending, ToReach
 from kpi.figures.report import Report
+from kpi.figures.responses import Rate
 from kpi.figures.stagegate import StageGate
 from kpi.figures.status import GROUPS, LISTS, ThemeList
 from kpi.figures.submissions import Standing
+from kpi.figures.suppress import Figure
 from kpi.fiscal import DEFAULT_TIMEZONE, calendar_of, machine_time
 from kpi.present.numbers import as_float
 
@@ -125,7 +128,26 @@ def long_term(report: Report) -> dict[str, Any]:
         "surveyed_themes": o.surveyed_themes,
         "has_followups": o.has_followups,
         "outlook": outlook_json(official),
+        **response_rates(report),
     }
+
+
+def response_rates(report: Report) -> dict[str, Any]:
+    """The follow-up surveys' response rates, exact (answered / sent), of the latest round sent up to the year and
+    of every round; nothing before a round was ever sent (the JSON of a programme without sendings is as it was)."""
+    responses = report.responses
+    if responses is None or (latest := responses.latest) is None:
+        return {}
+    every = responses.overall
+    return {
+        "response_rate": {"survey_fy": latest.survey_fy, **rate_json(latest.rate)},
+        "response_rate_all_rounds": rate_json(every),
+    }
+
+
+def rate_json(rate: Rate) -> dict[str, Any]:
+    """A response rate exactly: answered (numerator) of sent (denominator), and the ratio for convenience."""
+    return {"numerator": rate.answered, "denominator": rate.sent, "ratio": as_float(rate.fraction)}
 
 
 def budget(report: Report) -> dict[str, Any]:
@@ -259,6 +281,63 @@ def standing_json(standing: Standing | None, timezone: str = DEFAULT_TIMEZONE) -
     }
 
 
+def _figure_json(f: Figure | None) -> dict[str, Any] | None:
+    """A sales figure in the JSON contract: its themes, its value (null when withheld or empty) and why withheld."""
+    if f is None:
+        return None
+    return {"themes": f.themes, "value": as_float(f.value), "withheld": str(f.withheld) if f.withheld else None}
+
+
+def effects_json(fx: Effects | None) -> dict[str, Any]:
+    """The surveys' effects in the report's JSON, under "effects": sales by cohort (withheld figures null), reasons,
+    cohort table; nothing without a survey (the JSON of a programme without surveys is as it was)."""
+    if fx is None or fx == (None, None, None):
+        return {}
+    return {"effects": _effects(fx)}
+
+
+def _effects(fx: Effects) -> dict[str, Any]:
+    """The parts of "effects" (null: no data for that part)."""
+    s, c = fx.sales, fx.cohorts
+    return {
+        "sales_by_cohort": None
+        if s is None
+        else {
+            "k": s.table.k,
+            "cohorts": list(s.cohorts),
+            "survey_years": list(s.years),
+            "cells": [[_figure_json(f) for f in row] for row in s.table.cells],
+            "cohort_totals": [_figure_json(f) for f in s.table.row_totals or ()],
+            "year_totals": [_figure_json(f) for f in s.table.column_totals or ()],
+            "total": _figure_json(s.table.grand_total),
+        },
+        "stop_reasons": None if fx.reasons is None else dict(fx.reasons),
+        "cohort_table": None
+        if c is None
+        else {
+            "years_after": list(c.rounds),
+            "rows": [
+                {"end_fy": r.end_fy, "themes": r.themes, "cells": [_cell_json(x) for x in r.cells]} for r in c.rows
+            ],
+        },
+    }
+
+
+def _cell_json(x: CohortCell | None) -> dict[str, Any] | None:
+    """A cohort cell in the JSON contract (null: the round is not reached yet)."""
+    if x is None:
+        return None
+    return {
+        "years_after": x.years_after,
+        "commercialised": x.commercialised,
+        "themes": x.themes,
+        "ratio": as_float(x.ratio),
+        "sent": x.sent,
+        "answered": x.answered,
+        "response_rate": as_float(x.response_rate),
+    }
+
+
 def report_json(report: Report) -> dict[str, Any]:
     """Everything `kpi report` shows, as the JSON contract."""
     return {
@@ -286,6 +365,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "stage_gate": stage_gate(report.stage_gate),
         "evaluation": evaluation(report),
         "rs": rs(report),
+        **effects_json(report.effects),
         "known_at_load": report.known_at.load_id if report.known_at else None,
         "latest_submission": standing_json(report.standing, calendar_of(report.programme)),
     }

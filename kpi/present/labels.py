@@ -32,6 +32,7 @@ KIND = {
     "evaluation": "kind.evaluation",
     "published": "kind.published",
     "rs": "kind.rs",
+    "followup_sent": "kind.followup_sent",
 }
 ITEM = {1: "item.1", 2: "item.2", 3: "item.3"}
 # A theme's columns a later list may change (kpi.db.schema.THEME_FIELDS), as the lists' headers name them.
@@ -97,18 +98,21 @@ SHEET = {
     "evaluation": "sheet.evaluation",
     "rs_appropriations": "sheet.rs_appropriations",
     "rs_indicators": "sheet.rs_indicators",
+    "cohorts": "effects.sheet.cohorts",
 }
 CHART_TITLE = {
     "short_term": "chart.short_term",
     "long_term": "chart.long_term",
     "budget": "chart.budget",
     "status": "chart.status",
+    "cohorts": "effects.chart.cohorts",
 }
 CHART_NOTE = {
     "short_term": "html.chart_note.short_term",
     "long_term": "html.chart_note.long_term",
     "budget": "html.chart_note.budget",
     "status": "html.chart_note.status",
+    "cohorts": "effects.chart_note.cohorts",
 }
 PROGRESS = {"read": "progress.read", "check": "progress.check", "write": "progress.write"}
 SCOPE = {"overall": "reconcile.scope.overall", "element": "reconcile.scope.element"}

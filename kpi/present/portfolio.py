@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi.figures.cohorts import Cohort
-from kpi.figures.explain import Explained, rules_of
+from kpi.figures.explain import Explained, rules_of, spec_of
 from kpi.figures.kpis import KPIS, Kpi
 from kpi.figures.placement import ROLES
 from kpi.figures.portfolio import Fault, Portfolio, Programme, Total
@@ -304,6 +304,8 @@ def explain_json(e: Explained) -> dict[str, Any]:
                 "start_fy": t.start_fy,
                 "end_fy": t.end_fy,
                 "carried_from": t.carried_from.isoformat() if t.carried_from else None,
+                "organisations": t.organisations,
+                "answered": t.answered,
             }
             for t in e.themes
         ],
@@ -317,7 +319,9 @@ def rule_text(e: Explained, role: str, reason: str, words: Words) -> str:
 
 
 def explain_table(e: Explained, words: Words) -> Table:
-    """Every theme of the list with its role in the KPI and the rule that puts it there."""
+    """Every theme of the list with its role in the KPI and the rule that puts it there; for a KPI the follow-up
+    surveys measure, how many of its organisations answered."""
+    surveyed = spec_of(e.kpi).needs_followups
     columns = [
         Column(words("col.theme_id"), lambda t: t.theme_id),
         Column(words("col.role"), lambda t: words(ROLE[t.role])),
@@ -325,6 +329,7 @@ def explain_table(e: Explained, words: Words) -> Table:
         Column(words("col.status"), lambda t: words(labels.STATUS[t.status])),
         Column(words("col.end_fy"), lambda t: t.end_fy),
         Column(words("col.carried_from"), lambda t: t.carried_from.isoformat() if t.carried_from else ""),
+        *([Column(words("explain.col.answered"), lambda t: f"{t.answered}/{t.organisations}")] if surveyed else []),
         Column(words("col.organizations"), lambda t: t.organizations, TEXT),
         Column(words("col.title"), lambda t: t.title, TEXT),
     ]

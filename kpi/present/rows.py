@@ -115,6 +115,21 @@ def headline_notes(report: Report, words: Words) -> list[str]:
         notes.append(words("note.matured_pending", n=matured, horizon=o.horizon_years))
     if not o.has_followups:
         notes.append(words("note.no_followups"))
+    if report.responses is not None and (latest := report.responses.latest) is not None:  # (only once one was sent)
+        every = report.responses.overall
+        rate, all_rate = percent(latest.rate.fraction), percent(every.fraction)
+        notes.append(
+            words(
+                "report.response_rate",
+                fy=latest.survey_fy,
+                answered=latest.rate.answered,
+                sent=latest.rate.sent,
+                rate=rate,
+                all_answered=every.answered,
+                all_sent=every.sent,
+                all_rate=all_rate,
+            )
+        )
     if report.programme is None:
         notes.append(words("note.no_settings"))
     return notes
@@ -417,6 +432,24 @@ class Section:
     anchor: str | None = None
 
 
+def effect_sections(report: Report, words: Words) -> list[Section]:
+    """The surveys' effects (kpi.figures.effects), each section only when it has data: sales by cohort (withheld
+    figures in words), the reasons for stopping, the cohort table."""
+    from kpi.present import effects as shown
+
+    fx = report.effects
+    out = []
+    if fx is not None and fx.sales is not None:
+        note = (Line(shown.sales_note(fx.sales, words)),)
+        out.append(Section(words("section.sales"), shown.sales(fx.sales, words), note, anchor="sales"))
+    if fx is not None and fx.reasons is not None:
+        out.append(Section(words("section.reasons"), shown.reasons(fx.reasons, words), anchor="reasons"))
+    if fx is not None and fx.cohorts is not None:
+        note = (Line(words("effects.cohort_note")),)
+        out.append(Section(words("section.cohorts"), shown.cohorts(fx.cohorts, words), note, anchor="cohorts"))
+    return out
+
+
 def sections(report: Report, words: Words) -> list[Section]:
     """The report's sections after its headline, in the one order every output (text, markdown, CSV, the HTML page)
     walks; a new section is added here."""
@@ -428,6 +461,7 @@ def sections(report: Report, words: Words) -> list[Section]:
         Section(words("section.budget"), budget(report, words), (Line(budget_total(report, words), "total"), *draws)),
         Section(words("section.trend"), trend(report, words)),
     ]
+    out += effect_sections(report, words)
     for name in LISTS:
         themes, label = report.themes[name], words(labels.THEME_LIST[name])
         more = [Line(words("list.more", n=themes.count - len(themes.rows)))] if themes.count > len(themes.rows) else []

@@ -25,7 +25,7 @@ from kpi.errors import DISK_FULL, NOT_PERMITTED, CannotCreate, CannotExport, Can
 from kpi.fiscal import current_fy
 from kpi.present import labels
 from kpi.present.catalogue import Lang, Words
-from kpi.present.export import Tag, build_files, data_hashes, submission_title, zone_of
+from kpi.present.export import CONFIDENTIAL_CSV, Tag, build_files, data_hashes, submission_title, zone_of
 from kpi.present.formats import Format, OutEncoding
 
 if TYPE_CHECKING:
@@ -53,9 +53,11 @@ def submit(
     out: Path,
     force: bool,
     known_at: KnownAt | None = None,
+    confidential: bool = False,
 ) -> Submitted:
     """Compute the submission for fiscal year `as_of` (which must be named), write its files into `out` and register
-    it (number, stage, figures, sha256); a final one only for a year that has ended in the programme's calendar."""
+    it (number, stage, figures, sha256); a final one only for a year that has ended in the programme's calendar;
+    with `confidential`, the survey answers with their sales too."""
     from kpi.figures.programme import require_data
     from kpi.figures.submissions import require_ended
 
@@ -72,7 +74,7 @@ def submit(
         with store.writing() as con:
             with ExitStack() as placing:  # left after the COMMIT: only then are the files renamed into place
                 with transaction(con, kept="submission.kept"):
-                    content, figures, load_id = _read(con, as_of, known_at)
+                    content, figures, load_id = _read(con, as_of, known_at, confidential)
                     number = register.next_id(con)  # (this process holds the database: no other takes the number)
                     made_at = made_at.astimezone(zone_of(content.report.programme))  # (the manifest says +09:00)
                     files = build_files(content, words, encoding, fmt, Tag(number, stage, made_at, load_id))
@@ -91,7 +93,7 @@ def submit(
 
 
 def _read(
-    con: duckdb.DuckDBPyConnection, as_of: int | None, known_at: KnownAt | None
+    con: duckdb.DuckDBPyConnection, as_of: int | None, known_at: KnownAt | None, confidential: bool = False
 ) -> tuple[Submission, dict[str, Any], int]:
     """The submission's content, figures and load, read in the transaction that records it (as known at
     `known_at`: the connection is shown the current rows again before the register is written)."""
@@ -102,7 +104,7 @@ def _read(
     if known_at is not None:
         versions.show_as_of(con, versions.resolve(con, known_at))
     try:
-        content = submission(con, as_of)
+        content = submission(con, as_of, confidential)
         return content, figures_of(con, content.report.as_of_fy), register.current_load(con)
     finally:
         if known_at is not None:
@@ -141,16 +143,18 @@ def _detail(exc: Exception, words: Words) -> str:
     return error_text(exc, words) if isinstance(exc, KpiError) else f"{type(exc).__name__}: {exc}"
 
 
-def resubmit(store: Store, number: int, out: Path, force: bool) -> Submitted:
+def resubmit(store: Store, number: int, out: Path, force: bool, confidential: bool = False) -> Submitted:
     """The files of submission `number` again, as they were registered: computed from the load it was computed
-    from, in its format, encoding and language; refused (nothing written) when any file's bytes would differ."""
+    from, in its format, encoding and language (and with its confidential answers when it has their file, or when
+    asked); refused (nothing written) when any file's bytes would differ."""
     from kpi.figures.report import submission
 
     with store.reading() as con:
         stored = register.get(con, number)
         version = register.made_with(con, number)
     with store.reading(stored.load_id) as con:
-        content = submission(con, stored.as_of_fy)
+        confidential = confidential or CONFIDENTIAL_CSV in stored.files
+        content = submission(con, stored.as_of_fy, confidential)
         programme = content.report.programme
     made_at = stored.made_at.replace(tzinfo=zone_of(programme))
     words = Words(Lang(stored.lang))

@@ -49,6 +49,10 @@ SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")  # (and control 
 SHEET_NAME_RESERVED = {"history"}  # Excel's own sheet (of a shared workbook's changes)
 
 
+class Choices(dict[int, list[str]]):
+    """The columns (by index) of a table's sheet answered from a drop-down, and the values it offers."""
+
+
 class Sheet(Protocol):
     """What a sheet is made from: a name, headers, rows, column formats and a title (kpi.present.export.Table)."""
 
@@ -182,9 +186,16 @@ def _high(sheet: Any, r: int, cells: Sequence[Any], widths: Sequence[int]) -> No
         sheet.set_row(r, LINE_HEIGHT * most)
 
 
-def workbook(tables: Sequence[Sheet], summary: Sheet | None = None, created: dt.datetime | None = None) -> bytes:
+def workbook(
+    tables: Sequence[Sheet],
+    summary: Sheet | None = None,
+    created: dt.datetime | None = None,
+    choices: Choices | None = None,
+    landscape: bool = False,
+) -> bytes:
     """One workbook: the summary sheet first (when given), then a sheet per table; `created` is the time its
-    properties give (xlsxwriter's default is now, so two writings of the same figures would differ)."""
+    properties give (xlsxwriter's default is now, so two writings of the same figures would differ); `choices` the
+    drop-downs of the tables' columns (a list validation on every row); `landscape` prints every sheet landscape."""
     import xlsxwriter
 
     refuse_long_text([*tables, *([summary] if summary else [])])
@@ -227,7 +238,7 @@ def workbook(tables: Sequence[Sheet], summary: Sheet | None = None, created: dt.
             for c, width in enumerate(widths):
                 sheet.set_column(c, c, width)
             sheet.set_paper(A4)
-            if sum(widths) > PORTRAIT:
+            if landscape or sum(widths) > PORTRAIT:
                 sheet.set_landscape()
             else:
                 sheet.set_portrait()
@@ -250,4 +261,6 @@ def workbook(tables: Sequence[Sheet], summary: Sheet | None = None, created: dt.
             lay_out(sheet, widths)
             sheet.freeze_panes(1, 0)
             sheet.autofilter(0, 0, max(len(table.rows), 1), max(len(table.headers) - 1, 0))
+            for c, values in (choices or {}).items():
+                sheet.data_validation(1, c, max(len(table.rows), 1), c, {"validate": "list", "source": values})
     return buf.getvalue()

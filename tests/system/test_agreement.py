@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from kit import SAMPLE, cli
+from matrix import one_per_moment
 
 LANGS = ["ja", "en"]
 
@@ -99,8 +100,7 @@ def sheet(found: dict[str, Any], name: str, lang: str) -> list[list[Any]]:
 TABLES = ["outcome_kpis", "status_summary", "by_element", "budget_execution", "themes", "outputs", "stage_gate"]
 
 
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("name", TABLES)
+@pytest.mark.parametrize(("name", "lang"), one_per_moment(TABLES, LANGS))
 def test_csv_and_workbook_hold_the_same_headers_and_cells(outputs, name: str, lang: str) -> None:
     found = outputs[lang]
     rows, cells = csv_table(found["csv"], name), sheet(found, name, lang)

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from kit import ROOT
 
-CHARTS = ("short_term", "long_term", "budget", "status")
+CHARTS = ("short_term", "long_term", "budget", "status", "cohorts")
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -312,7 +312,7 @@ def test_browser_print_keeps_charts_whole(browser: Browser, desktop: dict[str, A
         styles = browser.evaluate(
             session, "[...document.querySelectorAll('figure.chart')].map(f => getComputedStyle(f).breakInside)"
         )
-        assert styles == ["avoid"] * 4
+        assert styles == ["avoid"] * len(CHARTS)
     finally:
         browser.send("Emulation.setEmulatedMedia", {"media": ""}, session)
     pdf = base64.b64decode(browser.send("Page.printToPDF", {"preferCSSPageSize": True}, session)["data"])

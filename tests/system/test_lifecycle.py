@@ -209,6 +209,25 @@ class BadName:
     nth_name: int
 
 
+@dataclass(frozen=True)
+class Sheets:
+    """`kpi followups sheets` for this fiscal year or one before (`back` years): a workbook per organisation, the
+    round recorded as sent (sent again: each sheet replaces its row, or nothing changes)."""
+
+    back: int
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Filled-in sheets of a round sent (the nth sent, counting round): `share` of its organisations answer, each
+    leaving some rows blank (partial answers); a row answered before is answered again, perhaps at another stage.
+    Late when the round's deadline has passed."""
+
+    nth_round: int
+    share: float
+    seed: int
+
+
 Plan = NewList | Correction | Surveys | Budget | Ending | PartialSurveys | Foreign | BadName
 
 
@@ -260,6 +279,8 @@ FOREIGN_LISTS = st.builds(
     Foreign, nth_date=st.integers(0, 31), size=st.integers(50, 300), seed=SEEDS, renumbered=RENUMBERED
 )
 BAD_NAMED = st.builds(BadName, nth_name=st.integers(0, len(BAD_NAMES) - 1))
+SHEETS = st.builds(Sheets, back=st.integers(0, 2))
+ANSWERS = st.builds(Answers, nth_round=st.integers(0, 5), share=st.sampled_from((0.3, 0.7, 1.0)), seed=SEEDS)
 
 
 def new_theme(number: int, rng: random.Random, prefix: str = "T") -> rm.Theme:
@@ -271,7 +292,7 @@ def new_theme(number: int, rng: random.Random, prefix: str = "T") -> rm.Theme:
         item=item,
         funding=rng.choice(("委託", "助成")),
         element=f"{rng.choice('abcdefg')}{rng.randint(1, 9)}",
-        organizations=f"株式会社試験{number % 97}",
+        organizations=f"株式会社試験{number % 97}" + (f"、試験大学{number % 13}" if number % 4 == 0 else ""),
         title=f"試験テーマ{number}",
         start_fy=rng.randint(2019, end_fy) if rng.random() < 0.5 else None,
         end_fy=end_fy,
@@ -369,6 +390,7 @@ def expected(f: rm.Figures) -> dict[str, Any]:
         "status_summary": dataclasses.asdict(f.status_summary),
         "by_element": [[item, letter, *dataclasses.astuple(groups)] for item, letter, groups in f.by_element],
         "trend": [list(year) for year in f.trend],
+        "responses": dataclasses.astuple(f.responses) if f.responses else None,
         "budget": {
             "years": [
                 [y.fy, float(y.budget), None if y.executed is None else float(y.executed)] for y in f.budget_years
@@ -445,6 +467,7 @@ def from_report_json(report: dict[str, Any]) -> dict[str, Any]:
         "status_summary": report["status_summary"],
         "by_element": [[r["item"], r["element"], *(r[g] for g in GROUP_KEYS)] for r in report["by_element"]],
         "trend": [[y["fy"], y["achieved"], y["completed"]] for y in report["trend"]],
+        "responses": responses_of_json(long),
         "budget": {
             "years": [[y["fy"], y["budget"], y["executed"]] for y in report["budget"]["years"]],
             "total": [report["budget"]["total"]["budget"], report["budget"]["total"]["executed"]],
@@ -499,11 +522,28 @@ def from_library(report: Any) -> dict[str, Any]:
         "status_summary": report.status_summary._asdict(),
         "by_element": [[r.item, r.element, *(getattr(r, g) for g in GROUP_KEYS)] for r in report.by_element],
         "trend": [[y.fy, y.achieved, y.completed] for y in report.trend],
+        "responses": responses_of_library(report.responses),
         "budget": {
             "years": [[y.fy, float(y.budget), None if y.executed is None else float(y.executed)] for y in b.years],
             "total": [float(b.total_budget), float(b.total_executed)],
         },
     }
+
+
+def responses_of_json(long_term: dict[str, Any]) -> tuple[tuple[int, int, int], tuple[int, int]] | None:
+    """The response rates the report's long-term JSON gives (absent before a round was sent)."""
+    if "response_rate" not in long_term:
+        return None
+    latest, every = long_term["response_rate"], long_term["response_rate_all_rounds"]
+    return (latest["survey_fy"], latest["numerator"], latest["denominator"]), (every["numerator"], every["denominator"])
+
+
+def responses_of_library(r: Any) -> tuple[tuple[int, int, int], tuple[int, int]] | None:
+    """The response rates of kpi.figures.responses, as responses_of_json gives them."""
+    if r is None or r.latest is None:
+        return None
+    latest = r.latest
+    return (latest.survey_fy, latest.rate.answered, latest.rate.sent), (r.overall.answered, r.overall.sent)
 
 
 def kpi_figures(outcome: rm.Outcome) -> dict[str, tuple[int | None, int, str]]:
@@ -691,7 +731,7 @@ class Office:
         for theme_id in rng.sample(sorted(ends), min(len(ends), plan.count - len(rows))):
             year = min(THIS_FY, ends[theme_id] + rng.choice((0, 1, 2, 3, 3, 4)))
             rows.setdefault((theme_id, year), rng.choice(rm.STAGES))
-        return [(theme_id, fy, stage) for (theme_id, fy), stage in rows.items()]
+        return [(theme_id, fy, stage) for (theme_id, fy), stage in rows.items() if (theme_id, fy) not in sent(state)]
 
     @staticmethod
     def partial_surveys(state: rm.State, plan: PartialSurveys) -> list[tuple[str, int, str]]:
@@ -705,13 +745,52 @@ class Office:
         for theme_id in rng.sample(matured, min(len(matured), max(1, round(len(matured) * plan.share)))):
             end = ends[theme_id]
             year = rng.randint(end, end + horizon - 1) if rng.random() < 1 / 3 else rng.randint(end + horizon, THIS_FY)
-            rows[theme_id, year] = rng.choice(rm.STAGES)
+            if (theme_id, year) not in sent(state):  # (a round sent is answered in its sheets)
+                rows[theme_id, year] = rng.choice(rm.STAGES)
         ended = sorted(theme_id for theme_id, end in ends.items() if end <= THIS_FY)
         if plan.slip and ended:
             theme_id = rng.choice(ended)
             year = ends[theme_id] - 1 if plan.slip == "before_end" else THIS_FY + 1
             rows[theme_id, year] = rng.choice(rm.STAGES)
         return [(theme_id, fy, stage) for (theme_id, fy), stage in rows.items()]
+
+
+def sent(state: rm.State) -> set[tuple[str, int]]:
+    """The (theme, survey year) pairs a round was sent for."""
+    return {(theme_id, fy) for theme_id, _, fy in state.sent}
+
+
+SHEET_COLUMNS = ("テーマID", "調査年度", "回答機関", "段階", "終了後年数", "調査の種類", "回答期限")
+
+
+def read_sheets(folder: Path) -> dict[Path, list[dict[str, Any]]]:
+    """The workbooks `kpi followups sheets` wrote: per file, its 回答 rows (the columns of SHEET_COLUMNS)."""
+
+    return {path: read_sheets_of(path) for path in (sorted(folder.glob("*.xlsx")) if folder.exists() else [])}
+
+
+def read_sheets_of(path: Path) -> list[dict[str, Any]]:
+    """One workbook's 回答 rows (the columns of SHEET_COLUMNS)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    rows = list(book["回答"].iter_rows(values_only=True))
+    book.close()
+    at = [rows[0].index(name) for name in SHEET_COLUMNS]
+    return [dict(zip(SHEET_COLUMNS, (row[i] for i in at), strict=True)) for row in rows[1:]]
+
+
+def fill(path: Path, stages: Mapping[str, str]) -> None:
+    """Answer a workbook's rows by theme: 段階 written, the other rows left blank."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    sheet = book["回答"]
+    headers = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if str(row[0].value) in stages:
+            row[headers.index("段階")].value = stages[str(row[0].value)]
+    book.save(path)
 
 
 class OfficeLifecycle(Office, RuleBasedStateMachine):
@@ -725,6 +804,7 @@ class OfficeLifecycle(Office, RuleBasedStateMachine):
         self.model = rm.Model()
         self.steps = 0
         self.undos: set[int] = set()  # the loads that are undos
+        self.sheets: dict[int, dict[str, Path]] = {}  # the workbooks sent, by survey year and file name
 
     def teardown(self) -> None:
         """Remove the folder, database and files."""
@@ -792,6 +872,61 @@ class OfficeLifecycle(Office, RuleBasedStateMachine):
     def end_some_themes(self, plan: Ending) -> None:
         """A new list that drops some themes (carried), cancels some (採択取消) or ends some early (中止…)."""
         self.run_load(plan)
+
+    @precondition(lambda self: self.model.state.lists)
+    @rule(plan=SHEETS)
+    def send_survey_sheets(self, plan: Sheets) -> None:
+        """`kpi followups sheets`: a workbook per organisation of the themes due, the round recorded as sent with
+        the deadline the settings give (the default: 31 January in the fiscal year); sent again, a sheet replaces
+        its row, or nothing changes (no load)."""
+        fy = THIS_FY - plan.back
+        out = self.inbox() / "sheets"
+        ran(cli("followups", "sheets", "--db", str(self.db), "--as-of", str(fy), "--out", str(out), timeout=TIMEOUT), 0)
+        rows: dict[tuple[str, str, int], tuple[int, str, str]] = {}
+        for path, found in read_sheets(out).items():
+            self.sheets.setdefault(fy, {})[path.name] = path
+            for r in found:
+                assert (r["調査年度"], r["回答期限"]) == (fy, dt.date(fy + 1, 1, 31).isoformat()), r
+                rows[str(r["テーマID"]), r["回答機関"] or "", fy] = (r["終了後年数"], r["調査の種類"], r["回答期限"])
+        number = self.model.record(rm.after_sending(self.model.state, rows))
+        note(f"sheets of FY{fy}: {len(rows)} sent, {f'load #{number}' if number else 'unchanged, no load recorded'}")
+
+    @precondition(lambda self: self.sheets)
+    @rule(plan=ANSWERS)
+    def answer_survey_sheets(self, plan: Answers) -> None:
+        """Some organisations fill in their sheets of a round (some rows blank), late when its deadline has passed;
+        a row answered before perhaps at another stage. Loaded together; refused whole (exit 3) when the model says
+        so (a theme's end year moved after the survey year by a later list)."""
+        fy = sorted(self.sheets)[plan.nth_round % len(self.sheets)]
+        rng = random.Random(plan.seed)
+        answered: dict[Path, dict[tuple[str, str, int], str]] = {}  # each file is a load of its own, in order
+        for name, path in sorted(self.sheets[fy].items()):
+            if rng.random() >= plan.share:
+                continue  # this organisation does not answer (yet)
+            found = read_sheets_of(path)
+            stages = {str(r["テーマID"]): rng.choice(rm.STAGES) for r in found if rng.random() < 0.7}
+            if not stages:
+                continue
+            copy = self.inbox() / name
+            shutil.copy(path, copy)
+            fill(copy, stages)
+            answered[copy] = {
+                (str(r["テーマID"]), r["回答機関"] or "", fy): stages[str(r["テーマID"])]
+                for r in found
+                if str(r["テーマID"]) in stages
+            }
+        if not answered:
+            return
+        args = ("load", "--db", str(self.db), *map(str, answered))
+        try:
+            rm.after_answers(self.model.state, {k: v for rows in answered.values() for k, v in rows.items()})
+        except rm.Refused as refused:
+            ran(cli(*args, timeout=TIMEOUT), refused.code)
+            note(f"answers of FY{fy}: refused with exit {refused.code} ({refused})")
+            return
+        ran(cli(*args, timeout=TIMEOUT), 0)
+        numbers = [self.model.record(rm.after_answers(self.model.state, rows)) for rows in answered.values()]
+        note(f"answers of FY{fy} from {len(answered)} organisations: loads {numbers}")
 
     @rule(word=st.sampled_from(TERMINATED_WORDS))
     def count_terminated_themes(self, word: str) -> None:
@@ -1075,6 +1210,38 @@ def test_every_slip_and_reading_rule_on_a_small_history(history: str) -> None:
         machine.every_figure_is_the_models()
         for command in ("export", "report", "check", "changes"):
             machine.read(command=command, fy=2025)
+    finally:
+        machine.teardown()
+
+
+@pytest.mark.slow  # (about 12 s: every workbook of two rounds written, filled and loaded, each file a load)
+@settings(max_examples=1, deadline=None)
+@given(st.just("a survey round"))
+def test_survey_rounds_on_a_small_history(history: str) -> None:
+    """Sheets sent for a round whose deadline has passed, answered late and in part (some organisations, some rows),
+    the round sent again, the next round sent, answers given again at other stages: after each step the response
+    rates and the long-term figures are the model's (through the library; through the command and at every earlier
+    load at the end)."""
+    machine = OfficeLifecycle()
+    try:
+        machine.start_the_programme(first_list=NewList(nth_free_date=0, size=100, seed=0, change=0.0))
+        machine.load_surveys(plan=Surveys(count=30, seed=0, resurvey=False))
+        machine.end_some_themes(plan=Ending(machine.free_dates().index(dt.date(2024, 3, 31)), "drop", 0.1, seed=5))
+        steps = [
+            lambda: machine.send_survey_sheets(plan=Sheets(back=1)),  # a round whose deadline has passed
+            lambda: machine.answer_survey_sheets(plan=Answers(0, 0.7, seed=1)),  # late, partial answers
+            lambda: machine.send_survey_sheets(plan=Sheets(back=1)),  # the round's sheets sent again
+            lambda: machine.send_survey_sheets(plan=Sheets(back=0)),
+            lambda: machine.answer_survey_sheets(plan=Answers(0, 1.0, seed=2)),  # answered again, stages changed
+            lambda: machine.answer_survey_sheets(plan=Answers(1, 0.3, seed=3)),
+            lambda: machine.load_surveys(plan=Surveys(count=30, seed=4, resurvey=True)),
+            machine.undo_the_latest_load,
+        ]
+        for i, step in enumerate(steps):
+            step()
+            machine.figures_match(YEARS[i % len(YEARS)])
+        assert machine.model.state.sent and machine.model.state.answers  # (the steps did send and answer)
+        machine.every_figure_is_the_models()
     finally:
         machine.teardown()
 

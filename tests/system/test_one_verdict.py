@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from kit import SAMPLE, cli, theme, themes_csv, write
+from matrix import one_per_moment
 
 from kpi.present.catalogue import WORDS
 
@@ -157,8 +158,7 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
 
 
-@pytest.mark.parametrize("output", OUTPUTS)
-@pytest.mark.parametrize("scenario", list(SCENARIOS))
+@pytest.mark.parametrize(("output", "scenario"), one_per_moment(OUTPUTS, list(SCENARIOS)))
 def test_every_output_states_the_same_verdict_for_each_kpi(
     scenario: str, output: str, databases: dict[str, Path], tmp_path: Path
 ) -> None:

@@ -29,6 +29,8 @@ VALUES: dict[tuple[str, ...], list[str]] = {
     ("explain",): ["short_term", "--as-of", "2025"],
     ("submissions",): [],
     ("followups", "due"): ["--as-of", "2026"],
+    ("followups", "status"): ["--as-of", "2026"],
+    ("followups", "remind"): ["--as-of", "2026"],
     ("loads",): [],
     ("lists",): [],
 }
@@ -79,7 +81,29 @@ def test_every_writer_is_enumerated_and_has_its_arguments() -> None:
     assert [type(p.type) for p in export.params if p.name == "out"] == [options.OutputFolder]
 
 
+# The commands that show the surveys sent: the sample records none, so one sheet is recorded as sent first.
+SENT = {("followups", "status"), ("followups", "remind")}
+
+
+def send_one_sheet(store: Path) -> None:
+    """Record one survey sheet of the FY2025 round as sent to an organisation of the sample (not answered)."""
+    import datetime as dt
+
+    import duckdb
+
+    from kpi.db.sent import SentRow, record_sent
+
+    con = duckdb.connect(str(store))
+    try:
+        row = SentRow(2025, "T1-001", "日本電気株式会社", 1, "immediate", dt.date(2025, 11, 1), dt.date(2026, 1, 31))
+        record_sent(con, store.parent / "sheets", [row])
+    finally:
+        con.close()
+
+
 def run(kpi: Any, path: tuple[str, ...], store: Path, out: Path, *extra: str) -> Any:
+    if path in SENT:
+        send_one_sheet(store)
     args = [store.as_posix() if a == STORE else a for a in VALUES[path]]
     command = dict(leaves(command_tree()))[path]
     db = ["--db", str(store)] if any(p.name == "db" for p in command.params) else []

@@ -100,6 +100,7 @@ TABLES: dict[str, tuple[list[str], str]] = {
     "submissions": (["submissions", "show", "1"], "csv"),
     "explain": (["explain", "short_term", "--as-of", "2025"], "csv"),
     "followups due": (["followups", "due", "--as-of", "2026"], "csv"),
+    "followups status": (["followups", "status", "--as-of", "2026"], "csv"),
 }
 # The free-text columns that give way on a narrow terminal (shortened with …): their cells are not checked.
 GIVE_WAY = ("col.title", "col.organizations", "col.criterion", "col.programme", "col.rule", "col.file")
@@ -154,6 +155,20 @@ def month(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store
 
 
+@pytest.fixture(scope="module")
+def month_with_round(month: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The month's database with a survey round sent (`kpi followups status` has figures)."""
+    import shutil
+
+    from kit import cli
+
+    folder = tmp_path_factory.mktemp("round")
+    store = Path(shutil.copy(month, folder / "kpi.duckdb"))
+    sheets = ["followups", "sheets", "--db", str(store), "--as-of", "2026", "--out", str(folder / "sheets")]
+    assert cli(*sheets).returncode == 0
+    return store
+
+
 def cells_of(text: str, fmt: str) -> list[tuple[str, str]]:
     """(header, cell) of every table cell of a markdown document or a CSV file."""
     if fmt == "csv":
@@ -179,7 +194,7 @@ def figures(text: str) -> set[str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("columns", [80, 100, 120])
 @pytest.mark.parametrize("name", list(TABLES))
-def test_every_figure_is_whole_at_any_width(month: Path, name: str, columns: int) -> None:
+def test_every_figure_is_whole_at_any_width(month: Path, month_with_round: Path, name: str, columns: int) -> None:
     """Every figure (number, fraction, percentage) of every cell but the free text's, as the command writes it in a
     file, appears whole on a terminal `columns` wide (kpi#35: 「21/27…」, 「2/4 5…」)."""
     from kit import cli
@@ -188,7 +203,7 @@ def test_every_figure_is_whole_at_any_width(month: Path, name: str, columns: int
 
     args, fmt = TABLES[name]
     args = [str(month) if a == STORE else a for a in args]
-    db = [] if name == "portfolio" else ["--db", str(month)]
+    db = [] if name == "portfolio" else ["--db", str(month_with_round if name == "followups status" else month)]
     whole = cli(*args, *db, "--format", fmt)
     assert whole.returncode in (0, 1), whole.stderr
     free = {pair[0] for key in GIVE_WAY for pair in [WORDS[key]]}

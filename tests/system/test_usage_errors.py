@@ -263,8 +263,8 @@ def test_every_usage_error_is_said_in_english(path: tuple[str, ...], tmp_path: P
         ),
         (
             ["followups"],
-            "kpi: kpi followups の後にコマンドを書いてください: due",
-            "kpi: kpi followups needs one of its commands: due",
+            "kpi: kpi followups の後にコマンドを書いてください: due, sheets, status, remind",
+            "kpi: kpi followups needs one of its commands: due, sheets, status, remind",
         ),
         (
             ["report", "--force=1"],
@@ -289,7 +289,7 @@ def test_a_group_alone_is_one_line_not_its_help_with_escaped_newlines(tmp_path: 
     result = cli("followups", cwd=tmp_path)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.splitlines() == [
-        "kpi: kpi followups の後にコマンドを書いてください: due",
+        "kpi: kpi followups の後にコマンドを書いてください: due, sheets, status, remind",
         "使い方は kpi followups --help で表示します",
     ]
 
@@ -365,8 +365,8 @@ def test_a_file_that_is_not_a_database_is_said_so_not_in_duckdbs_words(tmp_path:
         ),
         (
             ["chart", "frob"],
-            "kpi: グラフの名前 に 'frob' は使えません。使える値: short_term, long_term, budget, status",
-            "kpi: chart: 'frob' is not one of short_term, long_term, budget, status",
+            "kpi: グラフの名前 に 'frob' は使えません。使える値: short_term, long_term, budget, status, cohorts",
+            "kpi: chart: 'frob' is not one of short_term, long_term, budget, status, cohorts",
         ),
         (
             ["report", "--stage", "final"],
@@ -390,8 +390,8 @@ def test_a_file_that_is_not_a_database_is_said_so_not_in_duckdbs_words(tmp_path:
         ),
         (
             ["followups", "--db", "a.duckdb"],
-            "kpi: 不明なオプション: --db（--db は kpi followups due のオプションです）",
-            "kpi: no such option: --db (--db is an option of kpi followups due)",
+            "kpi: 不明なオプション: --db（--db は kpi followups due、kpi followups remind など多くのコマンドのオプションです）",
+            "kpi: no such option: --db (--db is an option of kpi followups due, kpi followups remind and many other commands)",
         ),
         (
             ["init", "--out", "--db", "a.duckdb"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 
 import pytest
@@ -100,3 +101,82 @@ def test_an_unknown_way_to_count_terminated_themes_is_refused(written: object) -
     assert [(p.key, p.value, p.rule) for p in found] == [
         ("terminated_themes", str(written), "rule.setting.terminated_themes")
     ]
+
+
+# ---------------------------------------------------------------- survey rounds, deadline, suppression
+
+
+@pytest.mark.parametrize(
+    ("written", "rounds"),
+    [
+        ([1, 2, 4, 6], (1, 2, 4, 6)),
+        ([6, 1, 4, 2], (1, 2, 4, 6)),  # stored sorted
+        (["1", "3"], (1, 3)),
+        ("1, 2, 4, 6", (1, 2, 4, 6)),
+        ("1、2、4、6", (1, 2, 4, 6)),
+        ("１，２，４，６", (1, 2, 4, 6)),  # full-width after NFKC
+        ("1-6", (1, 2, 3, 4, 5, 6)),
+        ("１－３", (1, 2, 3)),
+        ("3", (3,)),
+        (30, (30,)),
+    ],
+)
+def test_survey_rounds_are_read_from_any_spelling_and_stored_sorted(written: object, rounds: tuple) -> None:
+    raw = {**GOOD, "followup_rounds": written}
+    assert settings.problems(raw) == []
+    stored = settings.Settings.from_stored(settings.normalise(raw))
+    assert stored is not None and stored.followup_rounds == rounds
+    assert settings.normalise(raw)["followup_rounds"] == ", ".join(str(r) for r in rounds)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [[], [1, 1], [0, 2], [31], [1.5], [True], "1, 1", "0-3", "4-2", "1-31", "a, b", "1,,2", "", {"a": 1}],
+)
+def test_a_bad_survey_round_is_refused_by_its_rule(written: object) -> None:
+    found = settings.problems({**GOOD, "followup_rounds": written})
+    assert len(found) == 1 and found[0].key == "followup_rounds"
+    assert found[0].rule in ("rule.setting.followup_rounds", "rule.setting.empty", "rule.setting.not_a_value")
+
+
+@pytest.mark.parametrize(
+    ("written", "month_day"),
+    [("01-31", (1, 31)), ("1-31", (1, 31)), ("1/31", (1, 31)), ("1月31日", (1, 31)), ("１２月２０日", (12, 20))],
+)
+def test_the_deadline_is_a_month_and_day(written: str, month_day: tuple[int, int]) -> None:
+    raw = {**GOOD, "followup_deadline": written}
+    assert settings.problems(raw) == []
+    assert settings.normalise(raw)["followup_deadline"] == "{:02d}-{:02d}".format(*month_day)
+    stored = settings.Settings.from_stored(settings.normalise(raw))
+    assert stored is not None and stored.followup_deadline == month_day
+
+
+@pytest.mark.parametrize("written", ["02-29", "13-01", "04-31", "1月", "January 31", "2027-01-31", "0-10"])
+def test_a_deadline_not_every_year_has_is_refused(written: str) -> None:
+    found = settings.problems({**GOOD, "followup_deadline": written})
+    assert [(p.key, p.rule) for p in found] == [("followup_deadline", "rule.setting.followup_deadline")]
+
+
+def test_the_deadline_of_a_round_falls_inside_its_fiscal_year() -> None:
+    january = settings.Settings.from_stored({**settings.normalise(GOOD), "followup_deadline": "01-31"})
+    december = settings.Settings.from_stored({**settings.normalise(GOOD), "followup_deadline": "12-20"})
+    assert settings.deadline_of(january, 2026) == dt.date(2027, 1, 31)
+    assert settings.deadline_of(december, 2026) == dt.date(2026, 12, 20)
+    assert settings.deadline_of(None, 2026) == dt.date(2027, 1, 31)  # the default
+
+
+@pytest.mark.parametrize(
+    ("written", "rule"),
+    [(0, "rule.setting.suppression_k"), (1001, "rule.setting.suppression_k"), ("three", "rule.setting.whole_number")],
+)
+def test_a_bad_suppression_k_is_refused(written: object, rule: str) -> None:
+    assert [(p.key, p.rule) for p in settings.problems({**GOOD, "suppression_k": written})] == [("suppression_k", rule)]
+
+
+def test_without_the_new_keys_the_defaults_are_nedos() -> None:
+    stored = settings.Settings.from_stored(settings.normalise(GOOD))
+    assert stored is not None
+    assert (stored.followup_rounds, stored.followup_deadline, stored.suppression_k) == ((1, 2, 4, 6), (1, 31), 3)
+    assert "followup_rounds" not in stored.as_json()  # the report's JSON contract is unchanged
+    raw = {**GOOD, "suppression_k": "５"}
+    assert settings.Settings.from_stored(settings.normalise(raw)).suppression_k == 5  # type: ignore[union-attr]

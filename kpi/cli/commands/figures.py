@@ -57,17 +57,24 @@ def check_command(
     fmt: options.CheckFormatOption = CheckFormat.text,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=HELP("help.opt.check_quiet"))] = False,
     known_at: options.KnownAtOption = None,
+    max_overdue_days: Annotated[
+        int | None,
+        typer.Option("--max-overdue-days", min=0, help=HELP("help.opt.max_overdue_days"), show_default=False),
+    ] = None,
 ) -> None:
-    """kpi check → figures.check.check(), exit 1 only on a KPI judged not met."""
+    """kpi check → figures.check.check(): exit 1 on a KPI judged not met, else 4 on a survey unanswered more than
+    --max-overdue-days past its deadline."""
     from kpi.figures.check import check
     from kpi.present.check import render
 
     with store.reading(known_at) as con:
-        result = check(con, as_of)
+        result = check(con, as_of, max_overdue_days)
     if not quiet:
         console.out(render(result, fmt, console.words))
     if result.failed:
         raise typer.Exit(ExitCode.TARGET_MISSED)
+    if result.overdue:
+        raise typer.Exit(ExitCode.OVERDUE)
 
 
 # --as-of of `kpi export`: the year a submission is of is named, never today's by default (kpi.present.submit).
@@ -97,6 +104,7 @@ def export_command(
     stage: Annotated[Stage, typer.Option("--stage", help=HELP("help.opt.stage"))] = Stage.preliminary,
     known_at: options.KnownAtOption = None,
     submission: Annotated[int | None, typer.Option("--submission", help=HELP("help.opt.submission"))] = None,
+    confidential: Annotated[bool, typer.Option("--confidential", help=HELP("help.opt.confidential"))] = False,
 ) -> None:
     """kpi export → present.submit: the files written and registered as a submission (or one written again), said
     under a first line naming the fiscal year they are of."""
@@ -106,9 +114,9 @@ def export_command(
     given = {"--as-of": as_of is not None, "--known-at": known_at is not None}
     refuse_with_number(submission, {**given, **options.given("fmt", "encoding", "stage")})
     if submission is not None:
-        done = resubmit(store, submission, out, force)
+        done = resubmit(store, submission, out, force, confidential)
     else:
-        done = submit(store, console.words, as_of, fmt, encoding, str(stage), out, force, known_at)
+        done = submit(store, console.words, as_of, fmt, encoding, str(stage), out, force, known_at, confidential)
     lines = submitted_lines(done.number, done.stage, done.written, submission is not None, console.words)
     console.say(f"{year_line(done, out, console.words)}\n{lines}")
 

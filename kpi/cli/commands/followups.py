@@ -1,4 +1,5 @@
-"""`kpi followups due`: the follow-up surveys to send, and the sheet the companies fill in."""
+"""`kpi followups due`, `sheets`, `status` and `remind`: the follow-up surveys of a year, the sheets the
+organisations fill in, who has answered, and the reminders to mail."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from kpi.cli import options
 from kpi.cli.app import command, followups
 from kpi.cli.output import Console
 from kpi.db.store import Store
-from kpi.present.formats import Format
+from kpi.present.formats import Format, RemindFormat, StatusFormat
 
 
 @command("due", "help.followups_due", group=followups)
@@ -33,3 +34,59 @@ def due_command(
     with store.reading(known_at) as con:
         result = due_in(con, as_of if as_of is not None else fy)
     console.emit(render(result, fmt, console.words, out is not None), out, force)
+
+
+@command("sheets", "help.followups_sheets", group=followups)
+def sheets_command(
+    console: Console,
+    store: Store,
+    out: Annotated[Path, options.out_option("help.opt.out_sheets", folder=True)],
+    as_of: options.SurveyYear = None,
+    force: options.ForceFolder = False,
+) -> None:
+    """kpi followups sheets → present.followups.send(): a workbook per organisation, the sending recorded."""
+    from kpi.present.followups import send, sent_lines
+
+    console.say(sent_lines(send(store, console.words, as_of, out, force), console.words))
+
+
+@command("status", "help.followups_status", group=followups)
+def status_command(
+    console: Console,
+    store: Store,
+    as_of: options.SurveyYear = None,
+    fmt: Annotated[Format, options.format_option(StatusFormat)] = Format.table,
+    out: Annotated[Path | None, options.out_option("help.opt.out_status")] = None,
+    force: options.Force = False,
+    known_at: options.KnownAtOption = None,
+) -> None:
+    """kpi followups status → figures.responses.responses_in(), per round and per organisation."""
+    from kpi.db.gate import refuse
+    from kpi.figures.responses import responses_in
+    from kpi.present.responses import render_status
+
+    refuse(out, force)
+    with store.reading(known_at) as con:
+        result = responses_in(con, as_of)
+    console.emit(render_status(result, fmt, console.words, out is not None), out, force)
+
+
+@command("remind", "help.followups_remind", group=followups)
+def remind_command(
+    console: Console,
+    store: Store,
+    as_of: options.SurveyYear = None,
+    fmt: Annotated[Format, options.format_option(RemindFormat)] = Format.markdown,
+    out: Annotated[Path | None, options.out_option("help.opt.out_remind")] = None,
+    force: options.Force = False,
+    known_at: options.KnownAtOption = None,
+) -> None:
+    """kpi followups remind → the surveys not answered, per organisation: markdown for a mail, CSV for Excel."""
+    from kpi.db.gate import refuse
+    from kpi.figures.responses import responses_in
+    from kpi.present.responses import render_remind
+
+    refuse(out, force)
+    with store.reading(known_at) as con:
+        result = responses_in(con, as_of)
+    console.emit(render_remind(result, fmt, console.words, out is not None), out, force)

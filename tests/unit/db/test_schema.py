@@ -244,3 +244,37 @@ def test_the_v1_fixture_upgraded_records_the_date_of_the_list_its_last_themes_lo
     finally:
         con.close()
     assert dated == [(True,)]
+
+
+def schema_6(path: Path) -> Path:
+    """A database as kpi wrote it at schema version 6, holding two surveys (one superseded by the other)."""
+    con = duckdb.connect(str(path))
+    for script in schema.MIGRATIONS[:6]:
+        for statement in filter(str.strip, script.split(";")):
+            con.execute(statement)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '6')")
+    for n in (1, 2):
+        con.execute(
+            "INSERT INTO loads (load_id, file_name, sha256, kind, row_count, inserted, updated, loaded_at) "
+            "VALUES (?, 'followups.csv', ?, 'followups', 1, 1, 0, TIMESTAMP '2026-04-01 09:00')",
+            [n, f"sha{n}"],
+        )
+    con.execute("INSERT INTO followups_versions VALUES ('T1', 2024, '開発', 1, 2), ('T1', 2024, '上市', 2, NULL)")
+    con.close()
+    return path
+
+
+def test_a_schema_6_database_keeps_every_survey_as_the_theme_as_a_whole(tmp_path: Path) -> None:
+    db = schema_6(tmp_path / "v6.duckdb")
+    with connect.open_for_write(db, wait=1):
+        pass
+    assert version(db) == schema.SCHEMA_VERSION == 7
+    assert rows(db, "SELECT theme_id, organisation, survey_fy, stage, sales, reason_code FROM followups") == [
+        ("T1", "", 2024, "上市", None, None)
+    ]
+    assert rows(db, "SELECT organisation, superseded_by FROM followups_versions ORDER BY load_id") == [
+        ("", 2),
+        ("", None),
+    ]
+    assert rows(db, "SELECT count(*) FROM followup_sent") == [(0,)]
+    assert schema.TABLE_KEYS["followups"] == ["theme_id", "organisation", "survey_fy"]

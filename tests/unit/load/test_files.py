@@ -50,3 +50,20 @@ def test_a_name_that_tells_the_kind_is_not_second_guessed_and_a_file_of_no_kind_
     other.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(UsageProblem):
         find_files([other], None)
+
+
+def test_in_a_folder_a_file_named_otherwise_is_known_by_its_header_and_one_of_no_kind_is_skipped(
+    tmp_path: Path,
+) -> None:
+    """A returned workbook renamed 【回答】産総研.xlsx was skipped from its folder (exit 0, its answers not loaded)."""
+    from kpi.load.files import NOT_A_KIND
+
+    folder = tmp_path / "回答"
+    folder.mkdir()
+    renamed = survey_sheet(folder / "【回答】産総研.xlsx")
+    memo = folder / "メモ.csv"
+    memo.write_text("a,b\n1,2\n", encoding="utf-8")
+    found, skipped = find_files([folder], None)
+    assert found == [(renamed, "followups")]
+    assert [(s.path, s.reason) for s in skipped] == [(memo, NOT_A_KIND)]
+    assert notices() == [("load.kind_by_headers", {"path": str(renamed), "kind": "followups", "kind_ja": "追跡調査"})]

@@ -453,8 +453,8 @@ def _survey_workbook(kpi, store: Path, tmp_path: Path) -> tuple[Path, list[str]]
     assert result.returncode == 0, result.stderr
     workbook = openpyxl.load_workbook(made)
     filled = ["日本電気株式会社", "楽天モバイル株式会社"]
-    workbook[filled[0]]["C2"] = "製品化"  # T1-001
-    workbook[filled[1]]["C3"] = "研究"  # T1-011
+    workbook[filled[0]]["D2"] = "製品化"  # T1-001
+    workbook[filled[1]]["D3"] = "研究"  # T1-011
     returned = tmp_path / "back" / "追跡調査_2026.xlsx"
     returned.parent.mkdir()
     workbook.save(returned)
@@ -476,7 +476,7 @@ def test_kpis_survey_workbook_loads_back_whole_its_sheets_taken_together(kpi, sa
     loaded = kpi("load", "--db", str(sample_store), str(returned))
     assert loaded.returncode == 0, loaded.stderr
     assert sorted(set(_surveys(sample_store)) - set(before)) == [("T1-001", 2026, "製品化"), ("T1-011", 2026, "研究")]
-    assert "見出しのそろった8枚のシートの行を合わせて読みました" in loaded.stderr
+    assert "見出しのそろった63枚のシートの行を合わせて読みました" in loaded.stderr
     assert all(name in loaded.stderr for name in filled)
     again = kpi("load", "--db", str(sample_store), str(returned))
     assert again.returncode == 0, again.stderr
@@ -491,7 +491,7 @@ def test_a_failure_on_one_of_the_sheets_taken_together_names_that_sheet_and_its_
 
     returned, filled = _survey_workbook(kpi, sample_store, tmp_path)
     workbook = openpyxl.load_workbook(returned)
-    workbook[filled[1]]["C3"] = "研究継続"  # no stage
+    workbook[filled[1]]["D3"] = "研究継続"  # no stage
     workbook.save(returned)
     before = _surveys(sample_store)
     refused = kpi("load", "--db", str(sample_store), str(returned))
@@ -507,7 +507,7 @@ def test_a_survey_given_on_two_sheets_is_refused_as_any_duplicate(kpi, sample_st
 
     returned, filled = _survey_workbook(kpi, sample_store, tmp_path)
     workbook = openpyxl.load_workbook(returned)
-    for column, value in zip("ABC", ("T1-001", 2026, "開発"), strict=True):
+    for column, value in zip("ABCD", ("T1-001", 2026, filled[0], "開発"), strict=True):
         workbook[filled[1]][f"{column}4"] = value  # T1-001 again, on another sheet
     workbook.save(returned)
     before = _surveys(sample_store)

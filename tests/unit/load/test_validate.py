@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -316,3 +317,106 @@ def test_one_cause_in_japanese_names_the_files_and_the_count(kpi, tmp_path: Path
         "が受け付けられなかったためです。先にその一覧を直してください"
     ) in result.stderr
     assert "問題が2件見つかりました" in result.stderr
+
+
+# ---------------------------------------------------------------- survey answers against the store (issue 36)
+
+ANSWERS = "theme_id,survey_fy,organisation,stage\n"
+TWO_ORGANISATIONS = themes_csv([theme("T1").replace("某社", '"A社、Ｂ社"'), theme("T2")])
+
+
+def _refused(db: Path, tmp_path: Path, name: str, text: str) -> list[Failure]:
+    """The failures (rules in English) of loading one file into `db`, which must refuse it."""
+    path = write(tmp_path / name, text)
+    with pytest.raises(InputRejected) as excinfo, open_for_write(db, wait=1) as con:
+        ingest.load_files(con, ingest.read_files([path]))
+    return in_english(excinfo.value.failures or [])
+
+
+def _answers(db: Path) -> list[tuple]:
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT theme_id, organisation, survey_fy, stage FROM followups ORDER BY ALL").fetchall()
+
+
+def test_an_answer_is_from_one_of_its_themes_organisations_or_the_theme_as_a_whole(tmp_path: Path, load) -> None:
+    db = load({"themes.csv": TWO_ORGANISATIONS})
+    load({"followups.csv": ANSWERS + "T1,2025,A社,研究\nT1,2025,B社,製品化\nT1,2025,,開発\nT2,2025,某社,上市\n"}, db)
+    assert _answers(db) == [
+        ("T1", "", 2025, "開発"),
+        ("T1", "A社", 2025, "研究"),
+        ("T1", "B社", 2025, "製品化"),  # Ｂ社 in the list, B社 in the answer: the same after NFKC
+        ("T2", "某社", 2025, "上市"),
+    ]
+
+
+def test_an_answer_from_another_organisation_is_refused_by_name_and_nothing_is_written(tmp_path: Path, load) -> None:
+    db = load({"themes.csv": TWO_ORGANISATIONS})
+    failures = _refused(db, tmp_path, "followups.csv", ANSWERS + "T1,2025,A社,研究\nT1,2025,C社,研究\n")
+    assert [(f.line, f.column, f.value) for f in failures] == [(3, "organisation", "C社")]
+    assert failures[0].file.endswith("followups.csv")
+    assert "not one of this theme's organisations (A社、B社)" in failures[0].rule
+    assert _answers(db) == []
+
+
+def test_when_a_round_was_sent_only_the_organisations_it_was_sent_to_answer_by_name(tmp_path: Path, load) -> None:
+    import datetime as dt
+
+    from kpi.db.sent import SentRow, record_sent
+
+    db = load({"themes.csv": TWO_ORGANISATIONS})
+    day, deadline = dt.date(2025, 6, 1), dt.date(2026, 1, 31)
+    with open_for_write(db, wait=1) as con:
+        record_sent(con, tmp_path, [SentRow(2025, "T1", "A社", 2, "simple", day, deadline)])
+    # another organisation of the theme, and an organisation of a theme the round left out
+    failures = _refused(db, tmp_path, "followups.csv", ANSWERS + "T1,2025,B社,研究\nT2,2025,某社,研究\n")
+    assert [(f.line, f.value) for f in failures] == [(2, "B社"), (3, "某社")]
+    assert all("the survey of FY2025 was not sent to this organisation" in f.rule for f in failures)
+    assert "(sent to: A社)" in failures[0].rule and "(sent to: —)" in failures[1].rule
+    # the organisation it was sent to answers; another year's answers, and answers for a theme as a whole (the
+    # three-column survey file), are not held to it
+    load({"followups.csv": ANSWERS + "T1,2025,A社,製品化\nT1,2024,B社,研究\nT2,2025,,上市\nT1,2025,,研究\n"}, db)
+    assert ("T1", "A社", 2025, "製品化") in _answers(db) and len(_answers(db)) == 4
+
+
+def test_the_three_column_survey_csv_loads_as_before(tmp_path: Path, load) -> None:
+    import duckdb
+
+    db = load({"themes.csv": TWO_ORGANISATIONS, "followups.csv": FOLLOWUPS + "T1,R7,製品化\nT2,2024,研究\n"})
+    with duckdb.connect(str(db), read_only=True) as con:
+        stored = con.execute(
+            "SELECT theme_id, organisation, survey_fy, stage, sales, cumulative_sales, products, effects, "
+            "reason_code, reason_text FROM followups ORDER BY theme_id"
+        ).fetchall()
+    assert stored == [
+        ("T1", "", 2025, "製品化", None, None, None, None, None, None),
+        ("T2", "", 2024, "研究", None, None, None, None, None, None),
+    ]
+    load({"followups.csv": FOLLOWUPS + "T1,2025,上市\n"}, db)  # the same key: the row before is superseded
+    assert _answers(db) == [("T1", "", 2025, "上市"), ("T2", "", 2024, "研究")]
+
+
+def test_a_workbook_of_answers_loaded_twice_changes_nothing_the_second_time(tmp_path: Path, load) -> None:
+    import duckdb
+    from kit import workbook
+
+    db = load({"themes.csv": TWO_ORGANISATIONS})
+    header = ["テーマID", "調査年度", "回答機関", "段階", "中止・中断の理由", "売上高(億円)", "製品名", "回答期限"]
+    book = workbook(
+        tmp_path / "追跡調査_FY2025_A社.xlsx",
+        {
+            "記入要領": [["この回答シートに記入してください"]],
+            "回答": [header, ["T1", "2025", "A社", "上市", "", "12.5", "X-1", "2026-01-31"]],
+            "回答2": [header, ["T1", "2025", "B社", "中止", "資金", "", "", ""]],
+        },
+    )
+    for attempt in (1, 2):
+        with open_for_write(db, wait=1) as con:
+            (result,) = ingest.load_files(con, ingest.read_files([book]))
+        assert (result.inserted, result.load_id is None) == ((2, False) if attempt == 1 else (0, True))
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM loads WHERE kind = 'followups'").fetchall() == [(1,)]
+        assert con.execute(
+            "SELECT organisation, stage, sales, products, reason_code FROM followups ORDER BY organisation"
+        ).fetchall() == [("A社", "上市", Decimal("12.5"), "X-1", None), ("B社", "中止", None, None, "funding")]

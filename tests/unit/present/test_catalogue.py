@@ -151,6 +151,7 @@ def test_each_entry_sits_under_the_module_that_uses_it() -> None:
 
 def test_every_code_the_layers_below_return_has_its_words() -> None:
     """Each stored or returned code (a status, a group, a kind, a verdict, a KPI…) has its key in present/labels."""
+    from kpi.db.sent import KIND as SENT
     from kpi.figures.outlook import Reach
     from kpi.figures.stagegate import decision
     from kpi.present import labels
@@ -159,7 +160,7 @@ def test_every_code_the_layers_below_return_has_its_words() -> None:
     assert set(labels.STATUS) == set(STATUSES)
     assert set(labels.GROUP) == set(GROUPS)
     assert set(labels.THEME_LIST) == set(LISTS)
-    assert set(labels.KIND) == set(KIND_ORDER)
+    assert set(labels.KIND) == {*KIND_ORDER, SENT}  # the kinds of files, and a survey round sent
     assert set(labels.VERDICT) == {str(v) for v in Verdict}
     assert set(labels.REACH) == {str(r) for r in Reach}
     assert set(labels.KPI) == {spec.key for spec in KPIS}

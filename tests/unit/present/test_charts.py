@@ -1,4 +1,4 @@
-"""The four charts: PNG size and resolution, Japanese drawn with the bundled font (not boxes), SVG, the schedule."""
+"""The charts: PNG size and resolution, Japanese drawn with the bundled font (not boxes), SVG, the schedule."""
 
 from __future__ import annotations
 

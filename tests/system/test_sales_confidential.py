@@ -1,0 +1,199 @@
+"""Sales kept confidential in every output: a programme whose survey answers carry distinctive sales (one theme's
+from two organisations) is read by every command of the tree in every format it writes, and no output holds a
+theme's (or an organisation's) sales — nor a difference of two printed figures that equals one; only
+`kpi export --confidential` writes them, its first line saying so. A command added to the tree must be placed here:
+run, or set aside with its reason."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from kit import SAMPLE, cli, write
+from system.test_write_matrix import command_tree, leaves
+
+from kpi.present.catalogue import WORDS
+
+HEADER = "theme_id,item,funding,element,organizations,title,start_fy,end_fy,status"
+THEMES = [
+    "A1,1,委託,a1,甲社、乙社,テーマA1,2020,2022,目標達成",
+    "A2,1,委託,a1,丙社,テーマA2,2020,2022,目標達成",
+    "A3,1,委託,a2,丁社,テーマA3,2020,2022,目標未達",
+    "A4,1,委託,a2,戊社,テーマA4,2020,2022,目標達成",
+    "B1,1,委託,b1,己社,テーマB1,2021,2023,目標達成",
+    "B2,1,委託,b1,庚社,テーマB2,2021,2023,目標達成",
+]
+# theme, organisation, stage, sales, cumulative sales, reason: A1's sales of FY2024 are 100.1212 + 23.3355
+ANSWERS = [
+    ("A1", "甲社", "上市", "100.1212", "150.9191", ""),
+    ("A1", "乙社", "製品化", "23.3355", "31.7373", ""),
+    ("A2", "", "製品化", "45.6789", "52.4141", ""),
+    ("A3", "", "上市", "67.0101", "71.2929", ""),
+    ("A4", "", "製品化", "38.3838", "44.5151", ""),
+    ("B1", "", "上市", "81.1919", "93.6767", ""),
+    ("B2", "", "中止", "", "", "market"),
+]
+SECRET = [Decimal(v) for a in ANSWERS for v in a[3:5] if v] + [Decimal("123.4567")]  # A1's sum of its organisations
+
+# Commands that print or write no figure of the surveys, or whose output is the organisation's own answer.
+SET_ASIDE = {
+    ("backup",): "a copy of the database",
+    ("init",): "a new programme's files",
+    ("load",): "reads files",
+    ("restore",): "replaces the database",
+    ("undo",): "takes a load back",
+    ("followups", "sheets"): "each workbook goes to the organisation it asks, pre-filled with its own last answer",
+}
+EXTRA = {  # the arguments a command needs besides --db, --as-of, --format and --out
+    ("chart",): [["short_term"], ["long_term"], ["budget"], ["status"], ["cohorts"]],
+    ("explain",): [["long_term"], ["long_term_matured"], ["short_term"]],
+    ("submissions",): [[], ["show", "1"]],
+    ("loads",): [[], ["show", "1"], ["show", "2"], ["show", "3"]],  # every load of the store: the answers' too
+}
+FILE_FORMATS = {"xlsx", "html"}
+SUFFIX = {"xlsx": ".xlsx", "html": ".html"}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The programme loaded."""
+    folder = tmp_path_factory.mktemp("secret")
+    write(folder / "themes.csv", HEADER + "\n" + "\n".join(THEMES) + "\n")
+    rows = ["theme_id,survey_fy,organisation,stage,sales,cumulative_sales,reason_code"]
+    rows += [f"{t},2024,{o},{s},{v},{c},{r}" for t, o, s, v, c, r in ANSWERS]
+    write(folder / "followups.csv", "\n".join(rows) + "\n")
+    write(folder / "programme.toml", (SAMPLE / "programme.toml").read_text(encoding="utf-8"))
+    db = folder / "kpi.duckdb"
+    assert cli("load", "--db", str(db), str(folder)).returncode == 0
+    return db
+
+
+def runs() -> list[tuple[tuple[str, ...], list[str], str | None]]:
+    """Every command of the tree not set aside × its extra arguments × each format it offers."""
+    found = []
+    for path, command in leaves(command_tree()):
+        if path in SET_ASIDE:
+            continue
+        fmt = next((p for p in command.params if "--format" in p.opts), None)
+        for fmt_choice in list(getattr(fmt.type, "choices", [])) if fmt else [None]:
+            for extra in EXTRA.get(path, [[]]):
+                found.append((path, extra, fmt_choice))
+    return found
+
+
+def test_every_command_is_run_or_set_aside() -> None:
+    paths = {path for path, _ in leaves(command_tree())}
+    assert set(SET_ASIDE) <= paths  # (a renamed command is noticed)
+    assert {p for p, _, _ in runs()} == paths - set(SET_ASIDE)
+
+
+def numbers(text: str) -> set[Decimal]:
+    """Every decimal number in a text (thousands separators dropped)."""
+    return {Decimal(m.replace(",", "")) for m in re.findall(r"\d[\d,]*\.\d+", text)}
+
+
+def written(folder: Path) -> str:
+    """The text of every file a command wrote (an xlsx workbook: its cells; an SVG chart: its texts)."""
+    texts = []
+    for path in sorted(folder.rglob("*")):
+        if path.suffix == ".xlsx":
+            book = openpyxl.load_workbook(path, read_only=True)
+            texts += [
+                " ".join(str(v) for v in row if v is not None) for ws in book for row in ws.iter_rows(values_only=True)
+            ]
+        elif path.suffix in (".svg", ".html"):
+            texts.append(page_text(path.read_text(encoding="utf-8")))
+        elif path.is_file():
+            texts.append(path.read_bytes().decode("utf-8-sig", errors="replace"))
+    return "\n".join(texts)
+
+
+def page_text(page: str) -> str:
+    """What a page or chart says: a chart's texts (drawn as paths, each said in a comment before it), then the
+    page's text without its markup and style (whose numbers are coordinates and sizes)."""
+    charts = re.findall(r"<svg\b.*?</svg>", page, flags=re.DOTALL)
+    said = [c for chart in charts for c in re.findall(r"<!-- (.*?) -->", chart)]
+    page = re.sub(r"<svg\b.*?</svg>|<style\b.*?</style>|<script\b.*?</script>", " ", page, flags=re.DOTALL)
+    return "\n".join([*said, re.sub(r"<[^>]*>", " ", page)])
+
+
+def leaks(printed: set[Decimal]) -> list[str]:
+    """The secret values a set of printed numbers shows, as printed or rounded, or as a difference of two."""
+    found = []
+    for secret in SECRET:
+        for p in printed:
+            if p == secret or p == round(secret, 2) or p == round(secret, 1):
+                found.append(f"{secret} printed as {p}")
+        for a, b in itertools.permutations(printed, 2):
+            if abs(a - b - secret) < Decimal("0.006"):
+                found.append(f"{secret} = {a} − {b}")
+    return found
+
+
+@pytest.mark.slow  # (every command in every format: ~60 runs)
+def test_no_output_shows_a_theme_s_sales(store: Path, tmp_path: Path) -> None:
+    done = cli("export", "--db", str(store), "--as-of", "2025", "--out", str(tmp_path / "first"))
+    assert done.returncode == 0, done.stderr  # (so that `submissions` has one to show)
+    problems = []
+    for i, (path, extra, fmt) in enumerate(runs()):
+        command = dict(leaves(command_tree()))[path]
+        names = {p.name for p in command.params}
+        args = [*path, *extra]
+        args += ["--db", str(store)] if "db" in names else []
+        args += ["--as-of", "2025"] if "as_of" in names else []
+        args += ["--format", fmt] if fmt else []
+        if path == ("portfolio",):
+            args.append(str(store))
+        out = tmp_path / str(i)
+        if "out" in names and (fmt in FILE_FORMATS or path in {("export",), ("chart",), ("backup",)}):
+            target = out / ("chart.svg" if path == ("chart",) else f"file{SUFFIX.get(fmt or '', '')}")
+            if path == ("export",):
+                target = out / "export"
+            args += ["--out", str(target)]
+        out.mkdir()
+        result = cli(*args)
+        assert result.returncode in (0, 1, 3), (args, result.stderr)
+        shown = numbers(result.stdout + result.stderr + written(out))
+        problems += [f"{' '.join(args)}: {leak}" for leak in leaks(shown)]
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_the_report_shows_sums_of_at_least_k_themes_and_says_withheld(store: Path) -> None:
+    text = cli("report", "--db", str(store), "--as-of", "2025").stdout
+    section = text.split("■ " + WORDS["section.sales"][0])[1].split("■")[0]
+    lines = [line.split() for line in section.splitlines()[3:6]]
+    # 2022: A1–A4 (4 themes) 274.5294; 2023: B1 alone, withheld, and so 2022 with it (FY2024's total would give it)
+    assert lines == [["2022", "秘匿", "秘匿"], ["2023", "秘匿", "秘匿"], ["計", "355.72", "355.72"]]
+    assert not leaks(numbers(text))
+    reasons = text.split("■ " + WORDS["section.reasons"][0])[1].split("■")[0]
+    assert re.search(r"市場・需要\s+1\n", reasons) and re.search(r"計\s+1\n", reasons)
+
+
+def test_the_confidential_export_says_so_first_and_holds_every_answer(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "secret"
+    result = cli("export", "--db", str(store), "--as-of", "2025", "--out", str(out), "--confidential")
+    assert result.returncode == 0, result.stderr
+    text = (out / "confidential_answers.csv").read_text(encoding="utf-8-sig")
+    first, *rows = list(csv.reader(io.StringIO(text)))
+    assert first[0] == WORDS["effects.confidential"][0]
+    assert rows[0][:3] == ["テーマID", "開発テーマ名", "回答機関"]
+    assert {(r[0], r[2], r[5]) for r in rows[1:]} >= {("A1", "甲社", "100.1212"), ("A1", "乙社", "23.3355")}
+    assert len(leaks(numbers(text))) >= len(SECRET) - 1  # (the search finds them where they are)
+    plain = tmp_path / "plain"
+    assert cli("export", "--db", str(store), "--as-of", "2025", "--out", str(plain)).returncode == 0
+    assert not (plain / "confidential_answers.csv").exists() and not leaks(numbers(written(plain)))
+    xlsx = tmp_path / "book"
+    assert (
+        cli(
+            "export", "--db", str(store), "--as-of", "2025", "--out", str(xlsx), "-f", "xlsx", "--confidential"
+        ).returncode
+        == 0
+    )
+    sheet = openpyxl.load_workbook(xlsx / "kpi_submission.xlsx")[WORDS["effects.sheet.confidential"][0]]
+    assert sheet["A1"].value == WORDS["effects.confidential"][0] and sheet["A2"].value == "テーマID"
