@@ -40,6 +40,7 @@ from typing import Annotated, Any
 import pytest
 import typer
 from kit import SAMPLE, SAMPLE_THEMES, invoke, ok, run_kpi
+from matrix import some_in_default
 from typer.core import TyperArgument
 from typer.models import TyperPath
 
@@ -579,7 +580,9 @@ def test_cell(cell: Cell, world: World, controls: World, tmp_path: Path) -> None
 FORMATTED = sorted({(c.command, c.param) for c in CELLS})
 
 
-@pytest.mark.parametrize("command,param", FORMATTED, ids=[f"{' '.join(c)}-{p}" for c, p in FORMATTED])
+@pytest.mark.parametrize(
+    "command,param", some_in_default(FORMATTED, 7), ids=[f"{' '.join(c)}-{p}" for c, p in FORMATTED]
+)
 def test_every_format_over_the_database(
     command: tuple[str, ...], param: str, world: World, controls: World, tmp_path: Path
 ) -> None:
@@ -627,7 +630,9 @@ def test_a_new_command_is_in_the_matrix_without_being_listed(world: World, contr
     assert name not in command_tree().commands
 
 
-@pytest.mark.parametrize("command,param", FORMATTED, ids=[f"{' '.join(c)}-{p}" for c, p in FORMATTED])
+@pytest.mark.parametrize(
+    "command,param", some_in_default(FORMATTED, 7), ids=[f"{' '.join(c)}-{p}" for c, p in FORMATTED]
+)
 def test_an_output_open_in_excel_is_never_replaced(
     command: tuple[str, ...], param: str, world: World, controls: World, tmp_path: Path
 ) -> None:
