@@ -113,7 +113,120 @@ def transcripts(folder: Path) -> dict[str, str]:
             kpi(folder, "portfolio", "kpi.duckdb", "other.duckdb", "--as-of", "2025").splitlines(keepends=True)[:12]
         )
     )
+    out["sheets"] = "$ kpi followups sheets --as-of 2026 --out 追跡調査_2026 | head -4\n" + "".join(
+        kpi(folder, "followups", "sheets", "--as-of", "2026", "--out", "追跡調査_2026", stream="stderr").splitlines(
+            keepends=True
+        )[:4]
+    )
+    returned = fill_answers(folder / "追跡調査_2026", folder / "返送")
+    out["answers"] = "$ kpi load 返送/   # two returned workbooks, one renamed by its sender\n" + kpi(
+        folder, "load", "返送/", stream="stderr"
+    )
+    (folder / "誤り").mkdir()
+    shutil.copy(returned, folder / "誤り" / returned.name)
+    wrong_answers(folder / "誤り" / returned.name)
+    out["not_sent"] = "$ kpi load 誤り/\n" + kpi(folder, "load", "誤り/", stream="stderr")
+    lines = kpi(folder, "explain", "long_term_matured", "--as-of", "2026").splitlines(keepends=True)
+    header = next(i for i, line in enumerate(lines) if line.startswith("テーマID"))
+    shown = [
+        lines[0],
+        *lines[header : header + 2],
+        *(line for line in lines if line.startswith(("T1-004 ", "T1-006 "))),
+    ]
+    out["answered"] = (
+        "$ kpi explain long_term_matured --as-of 2026 | sed -n '1p;/^テーマID/,+1p;/^T1-00[46] /p'\n" + "".join(shown)
+    )
+    # Last year's round, whose deadline has passed (a year that has ended: its figures are as of its last day).
+    kpi(folder, "followups", "sheets", "--as-of", "2025", "--out", "追跡調査_2025", stream="stderr")
+    answer_all(folder / "追跡調査_2025", folder / "返送_2025", ("日本電気株式会社", "楽天モバイル株式会社"))
+    kpi(folder, "load", "返送_2025/", stream="stderr")
+    lines = kpi(folder, "followups", "status", "--as-of", "2025").splitlines(keepends=True)
+    answered = [line for line in lines[11:] if "日本電気株式会社" in line or "楽天モバイル株式会社" in line]
+    out["status"] = (
+        "$ kpi followups status --as-of 2025 | sed -n '1,11p;/日本電気株式会社\\|楽天モバイル株式会社/p'\n"
+        + "".join(lines[:11] + answered)
+    )
+    out["remind"] = (
+        "$ kpi followups remind --as-of 2025 --out 督促_2025.md && head -12 督促_2025.md\n"
+        + kpi(folder, "followups", "remind", "--as-of", "2025", "--out", "督促_2025.md", stream="stderr")
+        + "".join((folder / "督促_2025.md").read_text(encoding="utf-8").splitlines(keepends=True)[:12])
+    )
+    late = ("check", "--as-of", "2025", "--max-overdue-days", "30")
+    code = subprocess.run([sys.executable, "-m", "kpi", *late], cwd=folder, capture_output=True).returncode
+    out["overdue"] = (
+        f"$ kpi {' '.join(late)} | tail -2; echo ${{PIPESTATUS[0]}}\n"
+        + "".join(kpi(folder, *late).splitlines(keepends=True)[-2:])
+        + f"{code}\n"
+    )
+    out["effects"] = "$ kpi report --as-of 2025 | sed -n '/■ 売上高/,/^各欄/p'\n" + "".join(
+        survey_sections(kpi(folder, "report", "--as-of", "2025"))
+    )
     return out
+
+
+def survey_sections(report: str) -> list[str]:
+    """The report's lines from its sales section to the end of the cohort table (as the sed in the transcript)."""
+    lines = report.splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if line.startswith("■ 売上高"))
+    last = next(i for i in range(first, len(lines)) if lines[i].startswith("各欄"))
+    return lines[first : last + 1]
+
+
+def answer_all(sent: Path, returned: Path, organisations: tuple[str, ...]) -> None:
+    """Every survey of these organisations' workbooks answered, into `returned` (invented): the first organisation's
+    themes on the market with sales of 1.5, 2.5, 3.5 … 億円, the others' in development."""
+    import openpyxl
+
+    returned.mkdir()
+    for n, organisation in enumerate(organisations):
+        book = openpyxl.load_workbook(sent / f"追跡調査_FY2025_{organisation}.xlsx")
+        sheet = book["回答"]
+        for row in range(2, sheet.max_row + 1):
+            sheet.cell(row, 4).value = "開発" if n else "上市"
+            if not n:
+                sheet.cell(row, 7).value = sheet.cell(row, 8).value = row - 0.5
+        book.save(returned / f"追跡調査_FY2025_{organisation}.xlsx")
+
+
+# Invented answers of FY2026's round: 日本電気 answers three themes (one productised, with sales; one stopped),
+# 1FINITY one of the themes it shares with 日本電気 and NTTインフラデバイス; the other organisations do not answer.
+ANSWERS = {
+    "日本電気株式会社": {
+        "T1-004": ("製品化", None, 1.25, 1.25, "光伝送用DSP"),
+        "T1-006": ("中止", "市場・需要"),
+        "T1-013": ("開発",),
+    },
+    "1FINITY株式会社": {"T1-004": ("開発",)},
+}
+
+
+def fill_answers(sent: Path, returned: Path) -> Path:
+    """Fill two of the workbooks kpi followups sheets wrote, into `returned`; the second renamed as its sender might."""
+    import openpyxl
+
+    returned.mkdir()
+    for organisation, answers in ANSWERS.items():
+        book = openpyxl.load_workbook(sent / f"追跡調査_FY2026_{organisation}.xlsx")
+        sheet = book["回答"]
+        for row in range(2, sheet.max_row + 1):
+            answer = answers.get(sheet.cell(row, 1).value)
+            for column, value in zip((4, 5, 7, 8, 9), answer or (), strict=False):
+                if value is not None:
+                    sheet.cell(row, column).value = value
+        book.save(returned / f"追跡調査_FY2026_{organisation}.xlsx")
+    renamed = returned / "回答_1FINITY.xlsx"
+    (returned / "追跡調査_FY2026_1FINITY株式会社.xlsx").rename(renamed)
+    return renamed
+
+
+def wrong_answers(path: Path) -> None:
+    """Two answers no round asked for: a leading-research theme (not surveyed), an organisation the theme lacks."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    book["回答"].append(["T3-003", 2026, "1FINITY株式会社", "開発"])
+    book["回答"].append(["T1-001", 2026, "富士通株式会社", "研究"])
+    book.save(path)
 
 
 def corrected_list() -> str:

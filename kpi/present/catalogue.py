@@ -333,10 +333,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "chart.wrote": ("書き出し: {path}", "wrote {path}"),
     "help.opt.check_quiet": ("何も表示せず、終了コードだけで伝えます。", "Print nothing; only the exit code speaks."),
     "help.opt.encoding_out": ("utf-8-sig（Excel向け）、cp932、utf-8。", "utf-8-sig (Excel), cp932 or utf-8."),
-    "help.opt.chart": (
-        "short_term、long_term、budget、status のいずれか。",
-        "short_term, long_term, budget or status.",
-    ),
     "help.opt.chart_out": ("FILE.png（300 dpi）か FILE.svg。", "FILE.png (300 dpi) or FILE.svg."),
     "help.check": (
         "測定できるKPIがすべて目標を満たせば 0、一つでも未達なら 1 で終了します（cron やスケジューラ向け）。\n\n"
@@ -387,6 +383,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "Write the files of recorded submission N again, byte for byte (only the manifest's time of writing differs).",
     ),
     "help.opt.out_dir": ("提出ファイルを書き出すフォルダ。", "Folder to write the submission files into."),
+    "help.opt.chart": (
+        "short_term、long_term、budget、status、cohorts のいずれか。",
+        "short_term, long_term, budget, status or cohorts.",
+    ),
     # ------------------------------------------------------------------ kpi/cli/commands/followups.py
     "help.followups_status": (
         "送付を記録した追跡調査の回答状況を、調査年度ごと・回答機関ごとに示します。\n\n送付・回答・未回答の件数、回答期限、期限超過の開始日と日数、回答率（回答 / 送付）。回答は、その機関の回答またはテーマ全体としての回答（回答機関が空欄）で、段階が記入されたもの。期限後に読み込んだ回答も回答です。--as-of の年度までの送付を、その日（年度が終わっていればその年度末）時点で数えます。\n\n例: kpi followups status --as-of 2026",
@@ -569,6 +569,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "Example: kpi lists --format json",
     ),
     # ------------------------------------------------------------------ kpi/cli/help.py
+    "usage.missing_chart": (
+        "グラフを指定してください: short_term、long_term、budget、status、cohorts（例: kpi chart short_term --out 短期.png）",
+        "name the chart: short_term, long_term, budget, status or cohorts (for example: kpi chart short_term --out short.png)",
+    ),
     "usage.below_minimum": (
         "{option} の値 {value} は {minimum} 以上にしてください",
         "{option}: {value} is below its least value, {minimum}",
@@ -668,10 +672,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "usage.missing_kpi": (
         "指標を指定してください: short_term、long_term、long_term_matured（例: kpi explain short_term）",
         "name the KPI: short_term, long_term or long_term_matured (for example: kpi explain short_term)",
-    ),
-    "usage.missing_chart": (
-        "グラフを指定してください: short_term、long_term、budget、status（例: kpi chart short_term --out 短期.png）",
-        "name the chart: short_term, long_term, budget or status (for example: kpi chart short_term --out short.png)",
     ),
     "usage.missing_backup": (
         "戻すバックアップのファイルを指定してください（kpi.duckdb.backups/ の中）",
