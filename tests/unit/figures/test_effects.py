@@ -15,7 +15,7 @@ from kit import cli, cli_en
 from kpi.codes import REASON_CODES
 from kpi.db.sent import SentRow, record_sent
 from kpi.db.store import Store
-from kpi.figures.effects import UNRECORDED, CohortCell, Effects
+from kpi.figures.effects import UNRECORDED, CohortCell, Effects, Sales
 from kpi.figures.effects import sales as sales_of
 from kpi.figures.kpis import placed_sql
 from kpi.figures.report import report
@@ -58,6 +58,18 @@ def effects_of(db: Path, as_of: int = 2025) -> Effects:
     return found
 
 
+def every_sum(db: Path) -> Sales | None:
+    """The sales table as of FY2025 with k = 1: every sum shown."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        list_id = con.execute("SELECT max(list_id) FROM theme_lists").fetchone()[0]  # type: ignore[index]
+        ended = f"""{placed_sql(False)}, ended AS (
+            SELECT theme_id, end_fy FROM placed_roles WHERE role_long_term <> 'excluded' AND end_fy < $as_of)"""
+        return sales_of(con, ended, {"as_of": 2025, "horizon": 3, "list": list_id}, 1)
+    finally:
+        con.close()
+
+
 def test_sales_are_summed_per_theme_over_its_organisations_then_by_cohort_and_year(store: Path) -> None:
     sales = effects_of(store).sales
     assert sales is not None and sales.cohorts == (2022, 2023) and sales.years == (2023, 2024)
@@ -71,14 +83,7 @@ def test_sales_are_summed_per_theme_over_its_organisations_then_by_cohort_and_ye
 
 
 def test_k_one_shows_every_sum(store: Path) -> None:
-    con = duckdb.connect(str(store), read_only=True)
-    try:
-        list_id = con.execute("SELECT max(list_id) FROM theme_lists").fetchone()[0]  # type: ignore[index]
-        ended = f"""{placed_sql(False)}, ended AS (
-            SELECT theme_id, end_fy FROM placed_roles WHERE role_long_term <> 'excluded' AND end_fy < $as_of)"""
-        found = sales_of(con, ended, {"as_of": 2025, "horizon": 3, "list": list_id}, 1)
-    finally:
-        con.close()
+    found = every_sum(store)
     assert found is not None
     assert [[f.value for f in row] for row in found.table.cells] == [
         [Decimal("4.5"), Decimal("2.25")],
@@ -90,14 +95,7 @@ def test_k_one_shows_every_sum(store: Path) -> None:
 def test_an_answer_for_the_whole_theme_is_not_added_to_its_organisations_answers(store: Path, load) -> None:  # type: ignore[no-untyped-def]
     """A1's organisations gave FY2024's sales (2.25): an answer for A1 as a whole that year (9) is not added to them."""
     load({"followups_whole.csv": "theme_id,survey_fy,stage,sales\nA1,2024,上市,9\n"}, store)
-    con = duckdb.connect(str(store), read_only=True)
-    try:
-        list_id = con.execute("SELECT max(list_id) FROM theme_lists").fetchone()[0]  # type: ignore[index]
-        ended = f"""{placed_sql(False)}, ended AS (
-            SELECT theme_id, end_fy FROM placed_roles WHERE role_long_term <> 'excluded' AND end_fy < $as_of)"""
-        found = sales_of(con, ended, {"as_of": 2025, "horizon": 3, "list": list_id}, 1)
-    finally:
-        con.close()
+    found = every_sum(store)
     assert found is not None and [f.value for f in found.table.cells[0]] == [Decimal("4.5"), Decimal("2.25")]
 
 
