@@ -26,8 +26,8 @@ SUITES = [
     "tests/unit/figures/test_placement.py",
 ]
 # The lifecycle machines run far longer than in the normal suite, with new examples each run: the store machine ten
-# times as many examples as CI's 3, each as long; the placement property ten times CI's 6 programmes (3 in
-# each of its two tests).
+# times as many examples as CI's 3, each as long; the placement property 30 drawn programmes in each of its two
+# tests (CI: 1 in the default run, 5 in the slow step).
 LIFECYCLE = {
     "KPI_LIFECYCLE_EXAMPLES": "12",
     "KPI_LIFECYCLE_STEPS": "14",
