@@ -9,6 +9,7 @@ from typing import Annotated
 from kpi.cli import options
 from kpi.cli.app import command, followups
 from kpi.cli.output import Console
+from kpi.db.known import KnownAt
 from kpi.db.store import Store
 from kpi.present.formats import Format, RemindFormat, StatusFormat
 
@@ -61,14 +62,7 @@ def status_command(
     known_at: options.KnownAtOption = None,
 ) -> None:
     """kpi followups status → figures.responses.responses_in(), per round and per organisation."""
-    from kpi.db.gate import refuse
-    from kpi.figures.responses import responses_in
-    from kpi.present.responses import render_status
-
-    refuse(out, force)
-    with store.reading(known_at) as con:
-        result = responses_in(con, as_of)
-    console.emit(render_status(result, fmt, console.words, out is not None), out, force)
+    _responses(console, store, as_of, known_at, "status", fmt, out, force)
 
 
 @command("remind", "help.followups_remind", group=followups)
@@ -82,11 +76,26 @@ def remind_command(
     known_at: options.KnownAtOption = None,
 ) -> None:
     """kpi followups remind → the surveys not answered, per organisation: markdown for a mail, CSV for Excel."""
+    _responses(console, store, as_of, known_at, "remind", fmt, out, force)
+
+
+def _responses(
+    console: Console,
+    store: Store,
+    as_of: int | None,
+    known_at: KnownAt | None,
+    view: str,
+    fmt: Format,
+    out: Path | None,
+    force: bool,
+) -> None:
+    """The answers to the rounds sent, read once and rendered as `view` (status or remind)."""
     from kpi.db.gate import refuse
     from kpi.figures.responses import responses_in
-    from kpi.present.responses import render_remind
+    from kpi.present.responses import render_remind, render_status
 
     refuse(out, force)
     with store.reading(known_at) as con:
         result = responses_in(con, as_of)
-    console.emit(render_remind(result, fmt, console.words, out is not None), out, force)
+    render = render_status if view == "status" else render_remind
+    console.emit(render(result, fmt, console.words, out is not None), out, force)
