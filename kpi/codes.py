@@ -8,6 +8,7 @@ STATUSES = ("achieved", "not_achieved", "delayed", "on_track", "terminated", "ca
 TERMINATED = "terminated"
 CANCELLED = "cancelled"
 ENDED_EARLY = (TERMINATED, CANCELLED)  # the statuses a status cell may write after the year they happened in
+REASON_GIVEN = ("not_achieved", *ENDED_EARLY)  # the statuses a theme list may give a reason for (目標未達, 中止)
 TERMINATED_THEMES = ("failed", "excluded")  # the settings' ways to count a terminated theme; the first is the default
 STAGES = ("研究", "開発", "製品化", "上市", "中止", "中断")  # NEDO's follow-up survey stages
 COMMERCIALISED = ("製品化", "上市")  # NEDO's 実用化: the stages of practical use

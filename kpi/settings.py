@@ -40,6 +40,12 @@ DEFAULT_FOLLOWUP_DEADLINE = (1, 31)
 # The smallest number of themes a published sales figure may sum (1: nothing is suppressed).
 DEFAULT_SUPPRESSION_K = 3
 MAX_SUPPRESSION_K = 1000
+# The stage gate (3-3 ③): the committee scores each theme out of 100 on 技術的評価 and 事業化評価, weighed as the
+# settings say (relative weights, here equal); a mean of 60 or more continues in principle, 40 to 60 is considered
+# with the special notes, under 40 is terminated in principle.
+DEFAULT_STAGEGATE_CRITERIA = (("技術的評価", Fraction(50)), ("事業化評価", Fraction(50)))
+DEFAULT_STAGEGATE_CONTINUE = Fraction(60)
+DEFAULT_STAGEGATE_CONSIDER = Fraction(40)
 
 # Every setting: required or not, in the order a template lists them.
 REQUIRED = (
@@ -58,8 +64,12 @@ OPTIONAL = (
     "followup_rounds",
     "followup_deadline",
     "suppression_k",
+    "stagegate_criteria",
+    "stagegate_continue",
+    "stagegate_consider",
 )
 LISTS = ("followup_rounds",)  # the settings that may be written as a TOML array
+TABLES = ("stagegate_criteria",)  # the settings that may be written as a TOML table
 
 
 def parse_target(text: str) -> Fraction:
@@ -195,6 +205,49 @@ def parse_suppression_k(value: object) -> int:
     return k
 
 
+def parse_stagegate_criteria(value: object) -> tuple[tuple[str, Fraction], ...]:
+    """The stage gate's criteria and their weights from {技術的評価 = 50, 事業化評価 = 50} or "技術的評価=50, 事業化評価=50":
+    names (NFKC, trimmed) each once, without = or a comma, weights positive numbers (relative: a criterion's share is
+    its weight over their sum), in the order written; ValueError (a rule key) otherwise."""
+    if isinstance(value, dict):
+        pairs = [(str(k), v) for k, v in value.items()]
+    else:
+        pairs = [part.partition("=")[::2] for part in unicodedata.normalize("NFKC", str(value)).split(",")]
+    criteria: list[tuple[str, Fraction]] = []
+    for name, weight in pairs:
+        name = unicodedata.normalize("NFKC", name).strip()
+        if not name or "=" in name or "," in name or isinstance(weight, bool) or name in dict(criteria):
+            raise ValueError("rule.setting.stagegate_criteria")
+        try:
+            share = Fraction(unicodedata.normalize("NFKC", str(weight)).strip())
+        except (ValueError, ZeroDivisionError) as exc:
+            raise ValueError("rule.setting.stagegate_criteria") from exc
+        if share <= 0:
+            raise ValueError("rule.setting.stagegate_criteria")
+        criteria.append((name, share))
+    if not criteria:
+        raise ValueError("rule.setting.stagegate_criteria")
+    return tuple(criteria)
+
+
+def criteria_text(criteria: tuple[tuple[str, Fraction], ...]) -> str:
+    """The criteria as stored: "技術的評価=50, 事業化評価=50"."""
+    return ", ".join(f"{name}={weight}" for name, weight in criteria)
+
+
+def parse_stagegate_threshold(value: object) -> Fraction:
+    """A stage-gate threshold: a mean score 0–100 (60, 62.5); ValueError (a rule key) otherwise."""
+    if isinstance(value, bool):
+        raise ValueError("rule.setting.stagegate_threshold")
+    try:
+        score = Fraction(unicodedata.normalize("NFKC", str(value)).strip())
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ValueError("rule.setting.stagegate_threshold") from exc
+    if not 0 <= score <= 100:
+        raise ValueError("rule.setting.stagegate_threshold")
+    return score
+
+
 def deadline_of(settings: Settings | None, fy: int) -> dt.date:
     """The answer deadline of fiscal year `fy`'s survey round: its month and day inside that year (April `fy` to
     March `fy` + 1); the default deadline without settings."""
@@ -222,6 +275,9 @@ CHECKS: dict[str, Callable[[Any], object]] = {
     "followup_rounds": parse_followup_rounds,
     "followup_deadline": parse_followup_deadline,
     "suppression_k": parse_suppression_k,
+    "stagegate_criteria": parse_stagegate_criteria,
+    "stagegate_continue": parse_stagegate_threshold,
+    "stagegate_consider": parse_stagegate_threshold,
 }
 
 
@@ -234,35 +290,172 @@ class Problem:
     rule: str
 
 
+# Theme attributes (issue 37): extra columns of a theme list the programme declares, each under [attributes."名前"]
+# with the headers it may be written under, its type and (a category) its values; see parse_attributes.
+ATTRIBUTES = "attributes"
+ATTRIBUTE_TYPES = {  # each type's spellings (compared after NFKC, trimmed, any case) → its code
+    "category": "category",
+    "区分": "category",
+    "カテゴリ": "category",
+    "number": "number",
+    "数値": "number",
+    "money": "money",
+    "金額": "money",
+    "year": "year",
+    "年度": "year",
+    "text": "text",
+    "文字": "text",
+    "テキスト": "text",
+}
+ATTRIBUTE_KEYS = ("headers", "type", "values")
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A theme attribute the settings declare: its name (also a header it is read under), the other headers, its type
+    (category, number, money in 億円, year, text) and, for a category, its values as they are stored."""
+
+    name: str
+    type: str
+    headers: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type, "headers": list(self.headers), "values": list(self.values)}
+
+
+def _nfkc(value: object) -> str:
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _texts(value: object) -> tuple[str, ...] | None:
+    """A TOML array of texts, each NFKC and trimmed, none empty and none twice (any case); None otherwise."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return None
+    texts = tuple(_nfkc(v) for v in value)
+    if not all(texts) or len({t.casefold() for t in texts}) != len(texts):
+        return None
+    return texts
+
+
+def attribute_problems(value: object) -> list[Problem]:
+    """Every way an [attributes] table breaks the contract, each keyed attributes.<name>[.<key>]; [] when sound."""
+    if not isinstance(value, dict) or not value:
+        return [Problem(ATTRIBUTES, str(value), "rule.setting.attributes")]
+    found: list[Problem] = []
+    names: set[str] = set()
+    for name, spec in value.items():
+        key = f"{ATTRIBUTES}.{name}"
+        if not _nfkc(name) or _nfkc(name).casefold() in names:
+            found.append(Problem(key, str(name), "rule.setting.attribute_name"))
+            continue
+        names.add(_nfkc(name).casefold())
+        if not isinstance(spec, dict):
+            found.append(Problem(key, str(spec), "rule.setting.attributes"))
+            continue
+        found += [
+            Problem(f"{key}.{k}", str(v), "rule.setting.attribute_key")
+            for k, v in spec.items()
+            if k not in ATTRIBUTE_KEYS
+        ]
+        kind = ATTRIBUTE_TYPES.get(_nfkc(spec.get("type", "")).lower())
+        if kind is None:
+            found.append(
+                Problem(f"{key}.type", str(spec["type"]) if "type" in spec else None, "rule.setting.attribute_type")
+            )
+        if "headers" in spec and _texts(spec["headers"]) is None:
+            found.append(Problem(f"{key}.headers", str(spec["headers"]), "rule.setting.attribute_headers"))
+        if kind == "category" and _texts(spec.get("values")) in (None, ()):
+            found.append(
+                Problem(
+                    f"{key}.values", str(spec["values"]) if "values" in spec else None, "rule.setting.attribute_values"
+                )
+            )
+        elif kind not in (None, "category") and "values" in spec:
+            found.append(Problem(f"{key}.values", str(spec["values"]), "rule.setting.attribute_values_category"))
+    return found
+
+
+def parse_attributes(value: Mapping[str, Any]) -> tuple[Attribute, ...]:
+    """The attributes of a sound [attributes] table (attribute_problems is []), in the order written."""
+    return tuple(
+        Attribute(
+            _nfkc(name),
+            ATTRIBUTE_TYPES[_nfkc(spec["type"]).lower()],
+            _texts(spec.get("headers", [])) or (),
+            _texts(spec.get("values", [])) or (),
+        )
+        for name, spec in value.items()
+    )
+
+
+def attributes_text(attributes: tuple[Attribute, ...]) -> str:
+    """The attributes as stored: JSON, in the order declared."""
+    import json
+
+    return json.dumps([a.as_json() for a in attributes], ensure_ascii=False, separators=(",", ":"))
+
+
+def stored_attributes(text: str | None) -> tuple[Attribute, ...]:
+    """The attributes from their stored text (attributes_text); none when the settings declare none."""
+    import json
+
+    if not text:
+        return ()
+    return tuple(Attribute(a["name"], a["type"], tuple(a["headers"]), tuple(a["values"])) for a in json.loads(text))
+
+
 def problems(raw: Mapping[str, Any]) -> list[Problem]:
     """Every way a settings mapping (as read from TOML) breaks the contract; [] when it is sound."""
-    found = [Problem(k, str(v), "rule.setting.unknown") for k, v in raw.items() if k not in CHECKS]
+    found = [Problem(k, str(v), "rule.setting.unknown") for k, v in raw.items() if k not in (*CHECKS, ATTRIBUTES)]
+    found += attribute_problems(raw[ATTRIBUTES]) if ATTRIBUTES in raw else []
     found += [Problem(k, None, "rule.setting.missing") for k in REQUIRED if k not in raw]
     for key, check in CHECKS.items():
         if key in raw:
             value = raw[key]
-            if isinstance(value, dict) or (isinstance(value, list) and key not in LISTS):
+            if (isinstance(value, dict) and key not in TABLES) or (isinstance(value, list) and key not in LISTS):
                 found.append(Problem(key, str(value), "rule.setting.not_a_value"))
                 continue
             if not str(value).strip():  # a line of a template (kpi init) still to be filled in
                 found.append(Problem(key, str(value), "rule.setting.empty"))
                 continue
             try:
-                check(value if isinstance(value, list) else str(value))
+                check(value if isinstance(value, list | dict) else str(value))
             except ValueError as exc:
                 found.append(Problem(key, str(value), str(exc)))
+    found += _threshold_order(raw, found)
     return found
+
+
+def _threshold_order(raw: Mapping[str, Any], found: list[Problem]) -> list[Problem]:
+    """The stage gate's consider threshold may not be above its continue threshold (each as given or by default)."""
+    if any(p.key in ("stagegate_continue", "stagegate_consider") for p in found):
+        return []
+    given = ("stagegate_continue" in raw, "stagegate_consider" in raw)
+    high = parse_stagegate_threshold(raw["stagegate_continue"]) if given[0] else DEFAULT_STAGEGATE_CONTINUE
+    low = parse_stagegate_threshold(raw["stagegate_consider"]) if given[1] else DEFAULT_STAGEGATE_CONSIDER
+    if low <= high:
+        return []
+    key = "stagegate_consider" if given[1] else "stagegate_continue"
+    return [Problem(key, str(raw[key]), "rule.setting.stagegate_order")]
 
 
 def normalise(raw: Mapping[str, Any]) -> dict[str, str]:
     """The settings as stored (text), the judging year in its Western form; call after problems() is []."""
     stored = {k: str(v) for k, v in raw.items() if k in CHECKS}
+    if ATTRIBUTES in raw:
+        stored[ATTRIBUTES] = attributes_text(parse_attributes(raw[ATTRIBUTES]))
     if "followup_rounds" in raw:
         stored["followup_rounds"] = ", ".join(str(y) for y in parse_followup_rounds(raw["followup_rounds"]))
     if "followup_deadline" in raw:
         stored["followup_deadline"] = "{:02d}-{:02d}".format(*parse_followup_deadline(raw["followup_deadline"]))
     if "suppression_k" in raw:
         stored["suppression_k"] = str(parse_suppression_k(raw["suppression_k"]))
+    if "stagegate_criteria" in raw:
+        stored["stagegate_criteria"] = criteria_text(parse_stagegate_criteria(raw["stagegate_criteria"]))
+    for key in ("stagegate_continue", "stagegate_consider"):
+        if key in raw:
+            stored[key] = str(parse_stagegate_threshold(raw[key]))
     stored["long_term_judged_from_fy"] = str(parse_fy(stored["long_term_judged_from_fy"]))
     if "terminated_themes" in stored:
         stored["terminated_themes"] = parse_terminated_themes(stored["terminated_themes"])
@@ -286,6 +479,10 @@ class Settings:
     followup_rounds: tuple[int, ...] = DEFAULT_FOLLOWUP_ROUNDS  # years after a theme's end it is surveyed in
     followup_deadline: tuple[int, int] = DEFAULT_FOLLOWUP_DEADLINE  # (month, day) each year's round is answered by
     suppression_k: int = DEFAULT_SUPPRESSION_K  # the fewest themes a shown sales figure sums
+    stagegate_criteria: tuple[tuple[str, Fraction], ...] = DEFAULT_STAGEGATE_CRITERIA  # (name, weight), in order
+    stagegate_continue: Fraction = DEFAULT_STAGEGATE_CONTINUE  # a mean from this continues in principle
+    stagegate_consider: Fraction = DEFAULT_STAGEGATE_CONSIDER  # from this (below continue): considered; below: ended
+    attributes: tuple[Attribute, ...] = ()  # the theme attributes declared, in order
 
     @property
     def terminated_excluded(self) -> bool:
@@ -334,6 +531,12 @@ class Settings:
             if "followup_deadline" in stored
             else DEFAULT_FOLLOWUP_DEADLINE,
             suppression_k=int(stored.get("suppression_k", DEFAULT_SUPPRESSION_K)),
+            stagegate_criteria=parse_stagegate_criteria(stored["stagegate_criteria"])
+            if "stagegate_criteria" in stored
+            else DEFAULT_STAGEGATE_CRITERIA,
+            stagegate_continue=Fraction(stored.get("stagegate_continue", DEFAULT_STAGEGATE_CONTINUE)),
+            stagegate_consider=Fraction(stored.get("stagegate_consider", DEFAULT_STAGEGATE_CONSIDER)),
+            attributes=stored_attributes(stored.get(ATTRIBUTES)),
         )
 
     def as_json(self) -> dict[str, Any]:

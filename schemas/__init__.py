@@ -19,8 +19,11 @@ if TYPE_CHECKING:
 def __getattr__(name: str) -> Any:
     if name != "KINDS":
         raise AttributeError(f"module 'schemas' has no attribute {name!r}")
-    from schemas import budget, evaluation, followups, grants, outputs, published, stagegate, themes
+    from schemas import budget, evaluation, followups, grants, outputs, published, recommendations, stagegate, themes
 
-    kinds = {spec.KIND: spec for spec in (themes, budget, followups, outputs, grants, stagegate, evaluation, published)}
+    kinds = {
+        spec.KIND: spec
+        for spec in (themes, budget, followups, outputs, grants, stagegate, evaluation, recommendations, published)
+    }
     globals()["KINDS"] = kinds
     return kinds

@@ -1,4 +1,4 @@
-"""evaluation: the working group's grades (評点法, A–D) per criterion and member (Chapter 1, 1.)."""
+"""evaluation: the working group's grades (評点法, A–D) per round, criterion and member (Chapter 1, 1.)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,18 @@ import pandera.polars as pa
 import polars as pl
 
 from schemas.common import LINE, row_check, text_check, text_column
+from schemas.rounds import ROUND_RULE, round_code, round_expr
 
 KIND = "evaluation"
 TABLE = "evaluation"
-KEY = ["criterion", "member"]
+KEY = ["criterion", "member", "round"]
 COLUMNS = {
     "criterion": ["評価項目", "評価項目・評価基準"],
     "member": ["委員", "評価WG委員"],
     "grade": ["評価", "評点"],
+    "round": ["評価回", "評価時期"],
 }
-OPTIONAL: set[str] = set()
+OPTIONAL: set[str] = {"round"}
 FREE_TEXT = {"criterion", "member"}
 
 SCHEMA = pa.DataFrameSchema(
@@ -28,11 +30,12 @@ SCHEMA = pa.DataFrameSchema(
             nullable=True,
             checks=text_check(lambda c: c.str.to_uppercase().is_in(["A", "B", "C", "D"]), "rule.grade"),
         ),
+        "round": pa.Column(str, nullable=True, checks=text_check(lambda c: round_expr(c).is_not_null(), ROUND_RULE)),
         LINE: pa.Column(pl.Int64),
     },
     checks=[
         row_check(
-            lambda: ~pl.struct("criterion", "member").is_duplicated(),
+            lambda: ~pl.struct(round_code(pl.col("round")), "criterion", "member").is_duplicated(),
             "rule.one_grade",
             "member",
         )
@@ -49,4 +52,5 @@ def to_records(df: pl.DataFrame, units: dict[str, str]) -> pl.DataFrame:
         pl.col("member"),
         pl.col("grade").str.to_uppercase().alias("grade"),
         pl.int_range(pl.len(), dtype=pl.Int32).alias("position"),
+        round_code(pl.col("round")).alias("round"),
     )

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pandera.polars as pa
 import polars as pl
 
-from kpi.codes import CANCELLED, ENDED_EARLY, TERMINATED
+from kpi.codes import CANCELLED, ENDED_EARLY, REASON_GIVEN, TERMINATED
 from kpi.fiscal import fy_expr
+from kpi.settings import Attribute
 from schemas.common import (
     LINE,
+    OKU,
+    amount_column,
     choice,
     fiscal_year_column,
     per_distinct,
@@ -20,9 +25,25 @@ from schemas.common import (
     text_check,
     text_column,
 )
-from schemas.themes_columns import COLUMNS, FREE_TEXT, KEY, KIND, OPTIONAL, TABLE
+from schemas.followups import REASONS
+from schemas.themes_columns import COLUMNS, FREE_TEXT, KEY, KIND, OPTIONAL, TABLE, Declared
+from schemas.themes_columns import REASONS as REASONS_COLUMNS
 
-__all__ = ["COLUMNS", "FREE_TEXT", "KEY", "KIND", "OPTIONAL", "RULE_INPUTS", "SCHEMA", "TABLE", "to_records"]
+if TYPE_CHECKING:
+    from schemas.common import KindSpec
+
+__all__ = [
+    "COLUMNS",
+    "FREE_TEXT",
+    "KEY",
+    "KIND",
+    "OPTIONAL",
+    "REASONS_COLUMNS",
+    "RULE_INPUTS",
+    "SCHEMA",
+    "TABLE",
+    "to_records",
+]
 
 ITEM_NAMES = {"ポスト5G": 1, "先端半導体": 2, "先導半導体": 2, "先導研究": 3, "leading": 3}
 FUNDING = {"委託": "委託", "助成": "助成", "contract": "委託", "grant": "助成"}
@@ -150,6 +171,13 @@ SCHEMA = pa.DataFrameSchema(
                 ),
             ],
         ),
+        "reason_code": pa.Column(
+            str,
+            nullable=True,
+            required=False,
+            checks=text_check(lambda c: choice(REASONS, c).is_not_null(), "rule.reason_code"),
+        ),
+        "reason_text": text_column(required=False),
         LINE: pa.Column(pl.Int64),
     },
     checks=[
@@ -177,6 +205,14 @@ SCHEMA = pa.DataFrameSchema(
             lambda: fy_expr(pl.col("start_fy")) <= end_fy_expr(),
             "rule.start_after_end",
             "start_fy",
+        ),
+        row_rule(  # a reason says why a theme missed its goals or ended early, and of no other theme
+            lambda: (
+                pl.col("reason_code").is_null() & pl.col("reason_text").is_null()
+                | status_expr(pl.col("status")).is_in(REASON_GIVEN)
+            ),
+            "rule.reason_only_when_missed",
+            "reason_code",
         ),
     ],
     strict=True,
@@ -235,4 +271,76 @@ def to_records(df: pl.DataFrame, units: dict[str, str]) -> pl.DataFrame:
         parsed["start_fy"],
         parsed["end_fy"],
         parsed["status"],
+        choice(REASONS, pl.col("reason_code")).alias("reason_code"),
+        pl.col("reason_text"),
     )
+
+
+# The theme attributes the settings declare (kpi.settings.Attribute): each type's rule on a cell, and the value
+# stored: a category's declared spelling, a number or an amount (億円; a header marked (円) is yen) as exact decimal
+# text, a year as the Western year, a text as written.
+ATTRIBUTE_CATEGORY = "rule.attribute_category"
+
+
+def _attribute_column(attribute: Attribute) -> pa.Column:
+    if attribute.type == "category":
+        values = {v: v for v in attribute.values}
+        return pa.Column(
+            str,
+            nullable=True,
+            required=False,
+            checks=text_check(lambda c: choice(values, c).is_not_null(), ATTRIBUTE_CATEGORY),
+        )
+    if attribute.type in ("number", "money"):
+        return amount_column(required=False)
+    if attribute.type == "year":
+        return fiscal_year_column(required=False)
+    return text_column(required=False)
+
+
+def _decimal_text(value: str | None, yen: bool) -> str | None:
+    """An amount's cell (1,100 or 151.50) as exact decimal text without trailing zeros (1100, 151.5); yen in 億円."""
+    if value is None:
+        return None
+    number = Decimal(value.replace(",", ""))
+    if yen:
+        number /= OKU
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def attribute_expr(attribute: Attribute, units: dict[str, str]) -> pl.Expr:
+    """An attribute's stored text from its validated cell."""
+    cell = pl.col(attribute.name)
+    if attribute.type == "category":
+        return choice({v: v for v in attribute.values}, cell)
+    if attribute.type in ("number", "money"):
+        yen = attribute.type == "money" and units.get(attribute.name) == "yen"
+        return cell.map_elements(lambda v: _decimal_text(v, yen), return_dtype=pl.String)
+    if attribute.type == "year":
+        return fy_expr(cell).cast(pl.String)
+    return cell
+
+
+class WithAttributes(Declared):
+    """The themes contract (KindSpec) of a list read with declared theme attributes: SCHEMA and its columns, and
+    records carrying each attribute's stored text in a column of its name, after the theme's own columns."""
+
+    def __init__(self, attributes: tuple[Attribute, ...]) -> None:
+        super().__init__(attributes)
+        self.SCHEMA = SCHEMA.add_columns({a.name: _attribute_column(a) for a in attributes})
+        self.AMOUNTS = [a.name for a in attributes if a.type == "money"]  # checked to fit once in 億円
+        self.RULE_PARAMS = {
+            (a.name, ATTRIBUTE_CATEGORY): {"values": "、".join(a.values)} for a in attributes if a.type == "category"
+        }
+
+    def to_records(self, df: pl.DataFrame, units: dict[str, str]) -> pl.DataFrame:
+        values = per_distinct(df.lazy(), {a.name: attribute_expr(a, units) for a in self.ATTRIBUTES}).collect()
+        return pl.concat([to_records(df, units), values], how="horizontal")
+
+
+def with_attributes(attributes: tuple[Attribute, ...]) -> KindSpec:
+    """The themes contract with the declared attributes; the plain one when none are declared."""
+    import schemas.themes
+
+    return WithAttributes(attributes) if attributes else schemas.themes

@@ -19,6 +19,15 @@ import pytest
 from kit import SAMPLE, cli, cli_en, write
 
 
+@pytest.fixture(autouse=True)
+def _no_notices_carried() -> None:
+    """Each test starts with no store notice left by the one before in its worker (one test upgrades a database by
+    calling the store directly, and the next may read the notices)."""
+    from kpi.db import notices
+
+    notices.notices()
+
+
 @pytest.fixture
 def kpi() -> Callable[..., subprocess.CompletedProcess[str]]:
     """The CLI run in this process, giving what a subprocess gives (Japanese, kpi's default)."""

@@ -305,6 +305,7 @@ ARGUMENT_LABELS = {
     "number": "param.load_number",
     "load": "param.load_number",
     "numbers": "param.submission_numbers",
+    "view": "param.stagegate_view",
 }
 OPTION_METAVARS = {
     "--as-of": "metavar.year",
@@ -326,6 +327,7 @@ OPTION_METAVARS = {
     "--wait": "metavar.seconds",
     "--kind": "metavar.kind",
     "--max-overdue-days": "metavar.days",
+    "--round": "metavar.round",
 }
 
 

@@ -138,6 +138,11 @@ class OutputFolder(OutputPath):
     """A folder kpi writes its files into (`kpi export --out`): its name never says a format."""
 
 
+class ApartFile(OutputPath):
+    """A file a command writes apart from its --out (`kpi export --confidential`): its own name says its format;
+    it never settles --format (settle_format reads only a plain OutputPath)."""
+
+
 class InputPath(_PathType):
     """A path kpi reads (an input file, a backup, another programme's database, the database itself)."""
 

@@ -39,3 +39,19 @@ def _renumbered_before(day: str) -> str:
     return f"""(SELECT max(v.snapshot) FROM theme_lists_versions v JOIN loads d USING (load_id)
         WHERE d.renumbered IS NOT NULL AND v.snapshot <= {day}
           AND NOT EXISTS (SELECT 1 FROM loads u WHERE u.undoes = d.load_id))"""
+
+
+def attribute_join(rows: str, name_expr: str = "$attribute", alias: str = "attribute") -> str:
+    """SQL: LEFT JOIN of a theme attribute's value (`{alias}.value`, null where the list gives none) to rows of
+    theme_rows or of listed() aliased `rows`: each theme's value as the list its row comes from gives it, so that a
+    carried theme carries its attributes; `name_expr` names the attribute (kpi.settings.Attribute.name)."""
+    return (
+        f"LEFT JOIN theme_attributes {alias} ON {alias}.list_id = {rows}.list_id "
+        f"AND {alias}.theme_id = {rows}.theme_id AND {alias}.name = {name_expr}"
+    )
+
+
+def attribute_of(name_expr: str = "$attribute", list_expr: str = "$list") -> str:
+    """The themes a list holds (carried ones included) with their value of one attribute, as a subquery of
+    (theme_id, value): `JOIN {attribute_of()} USING (theme_id)` groups a figure by the attribute (`kpi … --by`)."""
+    return f"(SELECT t.theme_id, attribute.value FROM {listed(list_expr)} t {attribute_join('t', name_expr)})"

@@ -182,6 +182,48 @@ MIGRATIONS: list[str] = [
     CREATE VIEW followup_sent AS
         SELECT * EXCLUDE (superseded_by) FROM followup_sent_versions WHERE superseded_by IS NULL;
     """,
+    # 8: a theme list may say why a theme missed its goals or ended early (目標未達, 中止): a reason code and details.
+    """
+    DROP VIEW themes;
+    ALTER TABLE theme_rows ADD COLUMN reason_code VARCHAR;
+    ALTER TABLE theme_rows ADD COLUMN reason_text VARCHAR;
+    CREATE VIEW themes AS
+        SELECT r.theme_id, r.item, r.funding, r.element, r.organizations, r.title, r.start_fy, r.end_fy, r.status,
+               r.load_id, l.snapshot, r.reason_code, r.reason_text
+        FROM theme_rows r JOIN theme_lists l USING (list_id)
+        QUALIFY row_number() OVER (PARTITION BY r.theme_id ORDER BY l.snapshot DESC) = 1;
+    """,
+    # 9: the working group's grades name their evaluation round (interim-2026; '' = the one unnamed round, as every
+    # grade stored so far becomes), so that rounds coexist; the recommendations of each round, their 対処方針, and
+    # what has been done about them (status, evidence, date) in the order of their file.
+    """
+    DROP VIEW evaluation;
+    ALTER TABLE evaluation_versions ADD COLUMN round VARCHAR NOT NULL DEFAULT '';
+    CREATE VIEW evaluation AS
+        SELECT * EXCLUDE (superseded_by) FROM evaluation_versions WHERE superseded_by IS NULL;
+    CREATE TABLE recommendations_versions (
+        round VARCHAR NOT NULL, section VARCHAR NOT NULL, number VARCHAR NOT NULL, member VARCHAR,
+        recommendation VARCHAR NOT NULL, response VARCHAR, status VARCHAR NOT NULL, evidence VARCHAR,
+        status_date DATE, position INTEGER NOT NULL, load_id INTEGER NOT NULL, superseded_by INTEGER);
+    CREATE VIEW recommendations AS
+        SELECT * EXCLUDE (superseded_by) FROM recommendations_versions WHERE superseded_by IS NULL;
+    """,
+    # 10: stage-gate scores per criterion (技術的評価, 事業化評価; '' = a reviewer's total score, as every score stored
+    # so far becomes), and the committee's decision on the review (continue, conditional, revise, stop) with its date.
+    """
+    DROP VIEW stagegate;
+    ALTER TABLE stagegate_versions ADD COLUMN criterion VARCHAR NOT NULL DEFAULT '';
+    ALTER TABLE stagegate_versions ADD COLUMN decision VARCHAR;
+    ALTER TABLE stagegate_versions ADD COLUMN decided_on DATE;
+    CREATE VIEW stagegate AS SELECT * EXCLUDE (superseded_by) FROM stagegate_versions WHERE superseded_by IS NULL;
+    """,
+    # 11: the theme attributes the settings declare (分野, 企業規模, 予算額 …), as a list gives them: a value (its
+    # stored text: kpi.settings.Attribute) per theme and attribute, tied to the list's set of rows like theme_rows
+    # (never changed; a corrected list writes its own). A blank cell, or a column the list does not have, is no row.
+    """
+    CREATE TABLE theme_attributes (
+        list_id INTEGER NOT NULL, theme_id VARCHAR NOT NULL, name VARCHAR NOT NULL, value VARCHAR NOT NULL);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -201,6 +243,7 @@ VERSIONED = (
     "rs_indicators",
     "rs_values",
     "followup_sent",
+    "recommendations",
 )
 
 
@@ -215,7 +258,15 @@ def versions_of(name: str) -> str:
 
 
 # Every table of the current schema (a damaged block is looked for in each of them before a load writes).
-TABLES = ("meta", "loads", "theme_rows", "theme_history", "submissions", *(versions_of(n) for n in VERSIONED))
+TABLES = (
+    "meta",
+    "loads",
+    "theme_rows",
+    "theme_attributes",
+    "theme_history",
+    "submissions",
+    *(versions_of(n) for n in VERSIONED),
+)
 
 # Columns kept confidential: a row's value is shown only by `kpi export --confidential` (issue 36: each
 # organisation's sales); every other output shows sums over enough themes (kpi.figures.suppress) or says it is withheld.
@@ -228,8 +279,9 @@ TABLE_KEYS = {
     "followup_sent": ["theme_id", "organisation", "survey_fy"],
     "outputs": ["fy"],
     "grants": ["as_of_date"],
-    "stagegate": ["theme_id", "review_fy", "reviewer"],
-    "evaluation": ["criterion", "member"],
+    "stagegate": ["theme_id", "review_fy", "reviewer", "criterion"],
+    "evaluation": ["criterion", "member", "round"],
+    "recommendations": ["round", "section", "number"],
     "published": ["figure", "as_of_fy"],
     "rs_budget": ["project_id", "sheet_fy", "budget_fy"],
     "rs_indicators": ["project_id", "sheet_fy", "seq"],
@@ -245,5 +297,17 @@ RS_APPROPRIATION = ("initial", "supplementary", "carried_in", "reserve", "curren
 RS_YEN = (*RS_APPROPRIATION, "carried_out", "requested_next")
 
 # The columns of a theme as a list stores it (between list_id and load_id).
-THEME_COLUMNS = ("theme_id", "item", "funding", "element", "organizations", "title", "start_fy", "end_fy", "status")
+THEME_COLUMNS = (
+    "theme_id",
+    "item",
+    "funding",
+    "element",
+    "organizations",
+    "title",
+    "start_fy",
+    "end_fy",
+    "status",
+    "reason_code",
+    "reason_text",
+)
 THEME_FIELDS = THEME_COLUMNS[1:]  # what a later list may change of a theme (its ID names it)

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from kpi.db.connect import fetch_one, transaction
 from kpi.db.schema import SENT_KINDS
 from kpi.db.write import Incoming, stored_setting, write_checked
-from kpi.fiscal import DEFAULT_TIMEZONE, now_in
+from kpi.errors import UsageProblem
+from kpi.fiscal import DEFAULT_TIMEZONE, fiscal_year_of, now_in
 from kpi.settings import DEFAULT_BACKUPS
 
 if TYPE_CHECKING:
@@ -57,6 +58,16 @@ def _digest(rows: Sequence[SentRow]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def sending_day(con: duckdb.DuckDBPyConnection, survey_fy: int | None) -> dt.date:
+    """Today in the programme's calendar, the day a round is sent; a round of a fiscal year after the current one
+    is refused (exit 2): its answers would be refused until that year (kpi.load.ingest.future_surveys)."""
+    today = now_in(stored_setting(con, "timezone") or DEFAULT_TIMEZONE).date()
+    current = fiscal_year_of(today)
+    if survey_fy is not None and survey_fy > current:
+        raise UsageProblem("followups.round_future", fy=survey_fy, current=current)
+    return today
+
+
 def record_sent(
     con: duckdb.DuckDBPyConnection,
     folder: Path,
@@ -67,7 +78,8 @@ def record_sent(
     """Record the sheets of a round as sent, in one transaction, as a load (kind followup_sent, file_name the
     folder written): its number, or None when every row was recorded so already (nothing changed, no load).
 
-    A row supersedes the one stored for its theme, organisation and survey year (a sheet sent again); `kpi loads`
+    A round of a fiscal year after the current one is refused (sending_day). A row supersedes the one stored for
+    its theme, organisation and survey year (a sheet sent again); `kpi loads`
     lists the load and `kpi undo` takes it back. With `db` (the file `con` holds) the database as it was is kept in
     its backups folder before the commit, as before every load.
     """
@@ -75,6 +87,7 @@ def record_sent(
 
     if not rows:
         return None
+    sending_day(con, max(r.survey_fy for r in rows))
     bad = sorted({r.kind for r in rows} - set(SENT_KINDS))
     if bad:
         raise ValueError(f"unknown kinds of survey: {bad}")

@@ -340,7 +340,9 @@ def _first_list(con: duckdb.DuckDBPyConnection, parts: list[Incoming]) -> list[F
         stage.take_place(con, staged)
     else:  # the staged table's layout is not theme_rows' (it always is): copy it
         cols = ", ".join(THEME_COLUMNS)
-        con.execute(f"INSERT INTO theme_rows SELECT {list_id}, {cols}, {load_id} FROM {staged.table}")
+        con.execute(
+            f"INSERT INTO theme_rows (list_id, {cols}, load_id) SELECT {list_id}, {cols}, {load_id} FROM {staged.table}"
+        )
         stage.drop(con, staged)
     change = ListChange(snapshot, False, None, 0, ())
     result = FileResult(str(part.path), part.kind, staged.height, staged.height, 0, load_id, None, snapshot, change)
@@ -374,17 +376,23 @@ def _against(con: duckdb.DuckDBPyConnection, part: Incoming, previous: tuple[int
     if previous is None:
         return Against(rows, 0)
     records = part.tables["themes"]
+    named = _attribute_names(con, previous[0])
     name = _rows_of(con, records, "part")
     differs = [f"p.{c} IS DISTINCT FROM r.{c}" for c in THEME_FIELDS]
     per_field = ", ".join(f"count(*) FILTER (r.theme_id IS NOT NULL AND {d})" for d in differs)
+    per_name = "".join(
+        f", count(*) FILTER (r.theme_id IS NOT NULL AND list_contains(d.names, $n{i}))" for i in range(len(named))
+    )
     try:
         row = fetch_one(
             con,
             f"""SELECT (SELECT count(*) FROM theme_rows WHERE list_id = $l), count(*), count(r.theme_id),
                       count(*) FILTER (r.theme_id IS NULL),
-                      count(*) FILTER (r.theme_id IS NOT NULL AND ({" OR ".join(differs)})), {per_field}
-               FROM {name} p LEFT JOIN theme_rows r ON r.list_id = $l AND r.theme_id = p.theme_id""",
-            {"l": previous[0]},
+                      count(*) FILTER (r.theme_id IS NOT NULL AND ({" OR ".join(differs)} OR d.theme_id IS NOT NULL)),
+                      {per_field}{per_name}
+               FROM {name} p LEFT JOIN theme_rows r ON r.list_id = $l AND r.theme_id = p.theme_id
+               LEFT JOIN {ATTRIBUTES_DIFFER} d ON d.theme_id = p.theme_id""",
+            {"l": previous[0], **{f"n{i}": n for i, n in enumerate(named)}},
         )
     finally:
         if not isinstance(records, Staged):
@@ -392,9 +400,59 @@ def _against(con: duckdb.DuckDBPyConnection, part: Incoming, previous: tuple[int
     if row is None:
         return Against(rows, 0)
     listed_rows, joined, paired, new, changed = (int(n) for n in row[:5])
-    fields = tuple((c, int(n)) for c, n in zip(THEME_FIELDS, row[5:], strict=True) if n)
+    counted = zip((*THEME_FIELDS, *named), row[5:], strict=True)
+    fields = tuple((c, int(n)) for c, n in counted if n)
     same = new == 0 and changed == 0 and joined == rows == listed_rows
     return Against(new, changed, fields, same, paired == listed_rows, (rows - new) * 2 >= rows)
+
+
+# A list's theme attributes as its files give them (schemas.themes.WithAttributes: a column per attribute after
+# the theme's own), one row per theme and attribute given; and, against the stored list $l, the themes whose
+# attributes differ (a value changed, given or taken away) with the names of those attributes.
+ATTRIBUTES_IN = "incoming_attributes"
+ATTRIBUTES_DIFFER = f"""(SELECT theme_id, list(DISTINCT name) AS names FROM (
+        SELECT coalesce(i.theme_id, s.theme_id) AS theme_id, coalesce(i.name, s.name) AS name
+        FROM {ATTRIBUTES_IN} i FULL JOIN (SELECT * FROM theme_attributes WHERE list_id = $l) s
+          ON i.theme_id = s.theme_id AND i.name = s.name
+        WHERE i.value IS DISTINCT FROM s.value) GROUP BY theme_id)"""
+
+
+def _keep_attributes(con: duckdb.DuckDBPyConnection, parts: list[Incoming]) -> None:
+    """The attributes the list's files give, as rows (theme_id, name, value, position) of ATTRIBUTES_IN; position
+    is the attribute's place among the file's columns (the order declared)."""
+    import polars as pl
+
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {ATTRIBUTES_IN} "
+        "(theme_id VARCHAR, name VARCHAR, value VARCHAR, position INTEGER)"
+    )
+    for part in parts:
+        records = part.tables["themes"]
+        if isinstance(records, Staged):  # (a file with attribute columns is never staged: kpi.load.staged)
+            continue
+        names = [c for c in records.columns if c not in THEME_COLUMNS and c != "_line"]
+        if not names:
+            continue
+        rows = (
+            records.select("theme_id", *names)
+            .unpivot(index="theme_id", on=names, variable_name="name", value_name="value")
+            .drop_nulls("value")
+            .with_columns(
+                pl.col("name").replace_strict(names, list(range(len(names))), return_dtype=pl.Int32).alias("position")
+            )
+        )
+        con.from_arrow(rows.__arrow_c_stream__()).insert_into(ATTRIBUTES_IN)
+
+
+def _attribute_names(con: duckdb.DuckDBPyConnection, list_id: int) -> list[str]:
+    """The attributes given by the incoming list or the stored list `list_id`, the incoming ones first in their order."""
+    rows = con.execute(
+        f"""SELECT name FROM (SELECT name, min(position) AS position FROM {ATTRIBUTES_IN} GROUP BY name
+               UNION ALL SELECT DISTINCT name, NULL FROM theme_attributes WHERE list_id = ?)
+            GROUP BY name ORDER BY min(position) NULLS LAST, name""",
+        [list_id],
+    ).fetchall()
+    return [str(n) for (n,) in rows]
 
 
 def _unique(parts: list[Incoming]) -> bool:
@@ -413,6 +471,7 @@ def _write_theme_list(
     first = _first_list(con, parts)
     if first is not None:
         return first
+    _keep_attributes(con, parts)
     cols = ", ".join(THEME_COLUMNS)
     unique = _unique(parts)
     if unique:  # read where it was staged: no copy
@@ -447,7 +506,8 @@ def _write_theme_list(
                     f"""SELECT (SELECT count(*) FROM (SELECT {cols} FROM {incoming}
                                                      EXCEPT ALL SELECT {cols} FROM theme_rows WHERE list_id = $l))
                              + (SELECT count(*) FROM (SELECT {cols} FROM theme_rows WHERE list_id = $l
-                                                     EXCEPT ALL SELECT {cols} FROM {incoming}))""",
+                                                     EXCEPT ALL SELECT {cols} FROM {incoming}))
+                             + (SELECT count(*) FROM {ATTRIBUTES_DIFFER})""",
                     {"l": stored},
                 )
                 if differs == (0,):
@@ -475,6 +535,7 @@ def _write_theme_list(
             f"INSERT INTO theme_rows (list_id, {cols}, load_id) SELECT ?, {cols}, ? FROM {incoming}",
             [list_id, load_ids[0]],
         )
+        con.execute(f"INSERT INTO theme_attributes SELECT ?, theme_id, name, value FROM {ATTRIBUTES_IN}", [list_id])
         missing_ids: list[str] = []
         missing = 0
         if previous is not None:
@@ -503,6 +564,7 @@ def _write_theme_list(
         ]
     finally:
         con.execute("DROP TABLE IF EXISTS incoming_list")
+        con.execute(f"DROP TABLE IF EXISTS {ATTRIBUTES_IN}")
         for part in parts:
             if isinstance(part.tables["themes"], Staged):
                 stage.drop(con, part.tables["themes"])

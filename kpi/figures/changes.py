@@ -37,7 +37,7 @@ class FieldChange(NamedTuple):
     """A column other than the status that differs between the two lists for one theme."""
 
     theme: ThemeRow  # as the newer list has it
-    column: str  # one of kpi.db.schema.THEME_FIELDS
+    column: str  # one of kpi.db.schema.THEME_FIELDS, or a theme attribute's name (kpi.settings.Attribute)
     before: str | None
     after: str | None
 
@@ -193,6 +193,9 @@ def _compared(
     edited = con.execute(
         f"SELECT * EXCLUDE (field_order) FROM ({differs}) ORDER BY item, theme_id, field_order", ids
     ).fetchall()
+    attributes = _attributes_edited(con, settings, columns, ids)
+    if attributes:  # after each theme's own columns (a stable sort keeps every theme's order)
+        edited = sorted([*edited, *attributes], key=lambda r: (r[1], r[0]))
     only = "SELECT {cols} FROM {one} x WHERE NOT EXISTS (SELECT 1 FROM {other} y WHERE y.theme_id = x.theme_id) ORDER BY item, theme_id"
     after_kpis = outcome(con, fiscal_year_of(after.date), settings, after.list_id).kpis
     # Missing, and not carried either: an undo took the theme away, or a renumbered list starts afresh.
@@ -212,6 +215,28 @@ def _compared(
         versions,
         frozenset(str(t) for (t,) in dropped),
     )
+
+
+def _attributes_edited(
+    con: duckdb.DuckDBPyConnection, settings: Settings | None, columns: str, ids: dict[str, int]
+) -> list[tuple[object, ...]]:
+    """The theme attributes that differ between the later list's own rows and the themes kept in BEFORE (each as
+    the list its row comes from gives it; none given: None), as rows like the other columns' (field: the attribute's
+    name), after them: by theme, then in the order the settings declare the attributes."""
+    declared = {a.name: i for i, a in enumerate(settings.attributes if settings else ())}
+    rows = con.execute(
+        f"""WITH now AS (SELECT theme_id, name, value FROM theme_attributes WHERE list_id = $a),
+                 was AS (SELECT x.theme_id, t.name, t.value FROM {BEFORE} x
+                         JOIN theme_attributes t ON t.list_id = x.list_id AND t.theme_id = x.theme_id),
+                 d AS (SELECT coalesce(now.theme_id, was.theme_id) AS theme_id, coalesce(now.name, was.name) AS name,
+                              was.value AS was, now.value AS now
+                       FROM now FULL JOIN was ON now.theme_id = was.theme_id AND now.name = was.name
+                       WHERE now.value IS DISTINCT FROM was.value)
+            SELECT {columns}, d.name, d.was, d.now FROM theme_rows a JOIN {BEFORE} b ON a.theme_id = b.theme_id
+            JOIN d ON d.theme_id = a.theme_id WHERE a.list_id = $a""",
+        ids,
+    ).fetchall()
+    return sorted(rows, key=lambda r: (declared.get(str(r[-3]), len(declared)), str(r[-3])))
 
 
 def between(con: duckdb.DuckDBPyConnection, since: dt.date | None, until: dt.date | None) -> Changes:

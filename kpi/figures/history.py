@@ -168,7 +168,7 @@ def _theme_rows(c: Changes) -> list[RowChange]:
     edited: list[tuple[ThemeRow, str, str | None, str | None]]
     edited = [(s.theme, "status", s.before, s.theme.status) for s in c.status_changes]
     edited += [(f.theme, f.column, f.before, f.after) for f in c.field_changes]
-    edited.sort(key=lambda e: (e[0].item, e[0].theme_id, order[e[1]]))
+    edited.sort(key=lambda e: (e[0].item, e[0].theme_id, order.get(e[1], len(order))))  # attributes after
     return [
         *(RowChange("themes", t.theme_id, "added", "title", None, t.title) for t in c.added),
         *(RowChange("themes", t.theme_id, "changed", column, was, now) for t, column, was, now in edited),

@@ -16,6 +16,7 @@ from kpi.figures.kpis import Outcome, TrendYear, outcome, trend
 from kpi.figures.lists import Snapshot, in_force_among, list_id
 from kpi.figures.outputs import Outputs, outputs
 from kpi.figures.programme import as_of_year, loaded
+from kpi.figures.reasons import ReasonCount, missed_reasons
 from kpi.figures.responses import Responses, as_of_date, responses
 from kpi.figures.rs import Rs, rs
 from kpi.figures.schedule import Schedule, maturity_schedule
@@ -59,6 +60,7 @@ class Report(NamedTuple):
     standing: Standing | None = None  # the latest submission for the year, and the figures that differ from it
     effects: Effects | None = None  # the surveys' sales by cohort, reasons and cohort table (kpi.figures.effects)
     responses: Responses | None = None  # the follow-up surveys sent up to the year and their answers
+    missed_reasons: tuple[ReasonCount, ...] | None = None  # why themes missed or stopped, as the list says
 
 
 class Submission(NamedTuple):
@@ -95,6 +97,7 @@ def report(
         "status_summary": lambda c: status_summary(c, as_of, listed),
         "outputs": lambda c: outputs(c, as_of),
         "effects": lambda c: effects(c, as_of, programme, listed),
+        "missed_reasons": lambda c: missed_reasons(c, listed),
         "responses": lambda c: responses(c, as_of, as_of_date(as_of, calendar_of(programme))),
     }
     built = Report(as_of_fy=as_of, snapshot=snapshot, programme=programme, **together(con, parts))

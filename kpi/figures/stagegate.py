@@ -1,33 +1,105 @@
-"""Stage-gate reviews: each theme's latest mean score and the rule's decision (3-3 ③), compared exactly."""
+"""Stage-gate reviews (3-3 ③): each theme's latest score and the rule's decision as the settings give it, beside the
+committee's recorded decision; and the themes whose stage gate falls in a year, compared exactly.
+
+A review's score (0–100): scored by criterion, the weighted mean over the criteria of each criterion's mean over
+its reviewers, Σ w·m / Σ w over the criteria the review scores (a criterion the settings no longer name weighs 0;
+when none of its criteria is named, each weighs the same); else, the mean of the reviewers' total scores, as before
+criteria were recorded. The rule: a score from stagegate_continue (60) continues in principle, from
+stagegate_consider (40) is considered with the special notes, below it is terminated in principle.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from fractions import Fraction
+from itertools import groupby
 from typing import NamedTuple
 
 import duckdb
 
+from kpi.codes import ENDED_EARLY
 from kpi.db.connect import fetch_one
 from kpi.figures.lists import in_force, list_id
 from kpi.figures.population import first_rows
-from kpi.figures.programme import as_of_year
+from kpi.figures.programme import as_of_year, settings
 from kpi.figures.status import LIST_LIMIT
+from kpi.settings import (
+    DEFAULT_STAGEGATE_CONSIDER,
+    DEFAULT_STAGEGATE_CONTINUE,
+    DEFAULT_STAGEGATE_CRITERIA,
+    Settings,
+)
 
-# The rule (3-3 ③): mean ≥ 60 continue; 40 ≤ mean < 60 consider with the notes; < 40 terminate.
-CONTINUE_FROM, CONSIDER_FROM = Fraction(60), Fraction(40)
+RUNNING = ("on_track", "delayed")  # the statuses of a theme still under way (its stage gate may be overdue)
+STOP = "stop"  # the committee's decision to stop a theme (schemas.stagegate.DECISIONS)
 
 
-def decision(mean: Fraction) -> str:
+class Rule(NamedTuple):
+    """The stage gate as the settings run it: criteria with their weights, and the two thresholds."""
+
+    criteria: tuple[tuple[str, Fraction], ...]
+    continue_from: Fraction
+    consider_from: Fraction
+
+
+DEFAULT_RULE = Rule(DEFAULT_STAGEGATE_CRITERIA, DEFAULT_STAGEGATE_CONTINUE, DEFAULT_STAGEGATE_CONSIDER)
+
+
+def rule_of(programme: Settings | None) -> Rule:
+    """The programme's stage-gate rule (the defaults without settings)."""
+    if programme is None:
+        return DEFAULT_RULE
+    return Rule(programme.stagegate_criteria, programme.stagegate_continue, programme.stagegate_consider)
+
+
+def decision(mean: Fraction, rule: Rule = DEFAULT_RULE) -> str:
     """The rule's decision for a mean score: continue, consider or terminate."""
-    if mean >= CONTINUE_FROM:
+    if mean >= rule.continue_from:
         return "continue"
-    if mean >= CONSIDER_FROM:
+    if mean >= rule.consider_from:
         return "consider"
     return "terminate"
 
 
+class Score(NamedTuple):
+    """One reviewer's score in a review: on a criterion, or in total (criterion '')."""
+
+    reviewer: str
+    criterion: str
+    score: Fraction
+
+
+class Scored(NamedTuple):
+    """A review's score (0–100), how many reviewers gave it, and each criterion's mean (empty for total scores)."""
+
+    mean: Fraction
+    reviewers: int
+    criteria: tuple[tuple[str, Fraction], ...]
+
+
+def review_score(scores: Iterable[Score], rule: Rule = DEFAULT_RULE) -> Scored:
+    """A review's score from its reviewers' scores (the module's rule): criteria first, totals without them."""
+    rows = list(scores)
+    by_criterion = [s for s in rows if s.criterion]
+    if not by_criterion:
+        return Scored(sum((s.score for s in rows), Fraction(0)) / len(rows), len({s.reviewer for s in rows}), ())
+    means: dict[str, list[Fraction]] = {}
+    for s in by_criterion:
+        means.setdefault(s.criterion, []).append(s.score)
+    criteria = tuple((c, sum(v, Fraction(0)) / len(v)) for c, v in means.items())
+    weights = dict(rule.criteria)
+    weighed = [(weights.get(c, Fraction(0)), m) for c, m in criteria]
+    if not sum(w for w, _ in weighed):
+        weighed = [(Fraction(1), m) for _, m in criteria]
+    mean = sum((w * m for w, m in weighed), Fraction(0)) / sum(w for w, _ in weighed)
+    order = [c for c, _ in rule.criteria]
+    shown = tuple(sorted(criteria, key=lambda cm: (order.index(cm[0]) if cm[0] in order else len(order), cm[0])))
+    return Scored(mean, len({s.reviewer for s in by_criterion}), shown)
+
+
 class Review(NamedTuple):
-    """A theme's latest review up to the as-of year."""
+    """A theme's latest review up to the as-of year, with the committee's decision when recorded."""
 
     theme_id: str
     item: int
@@ -36,10 +108,16 @@ class Review(NamedTuple):
     review_fy: int
     reviewers: int
     mean: Fraction
+    decision: str  # the rule's: continue, consider, terminate
+    criteria: tuple[tuple[str, Fraction], ...] = ()  # each criterion's mean over reviewers
+    committee: str | None = None  # the committee's: continue, conditional, revise, stop
+    decided_on: dt.date | None = None
+    status: str = ""  # the theme's status in the list
 
     @property
-    def decision(self) -> str:
-        return decision(self.mean)
+    def conflicts(self) -> bool:
+        """The committee stopped the theme but the list does not say it ended early (中止 vs 計画通り)."""
+        return self.committee == STOP and self.status not in ENDED_EARLY
 
 
 class Unreviewed(NamedTuple):
@@ -58,25 +136,56 @@ class StageGate(NamedTuple):
     not_reviewed: tuple[Unreviewed, ...]
     not_reviewed_count: int
 
+    @property
+    def decided(self) -> bool:
+        """Whether any review records the committee's decision (its columns are shown only then)."""
+        return any(r.committee for r in self.reviewed)
 
-def stage_gate(con: duckdb.DuckDBPyConnection, as_of: int, list_id: int, limit: int | None = LIST_LIMIT) -> StageGate:
-    """Each theme's latest review up to as_of (the themes of a list): mean score over reviewers and the decision."""
+
+def stage_gate(
+    con: duckdb.DuckDBPyConnection,
+    as_of: int,
+    list_id: int,
+    limit: int | None = LIST_LIMIT,
+    rule: Rule | None = None,
+) -> StageGate:
+    """Each theme's latest review up to as_of (the themes of a list): its score and decision under the programme's
+    rule (its settings', unless `rule` is given), and the committee's decision."""
+    rule = rule or rule_of(settings(con))
     latest_cte = """latest AS (
           SELECT theme_id, max(review_fy) AS review_fy FROM stagegate WHERE review_fy <= $as_of GROUP BY theme_id)"""
     latest = f"WITH {latest_cte}"
     rows = con.execute(
         f"""{latest}
-        SELECT t.theme_id, t.item, t.element, t.title, l.review_fy, sum(s.score), count(s.score)
+        SELECT t.theme_id, t.item, t.element, t.title, t.status, l.review_fy, s.reviewer, s.criterion, s.score,
+               s.decision, s.decided_on
         FROM latest l JOIN (SELECT * FROM theme_rows WHERE list_id = $list) t USING (theme_id)
         JOIN stagegate s ON s.theme_id = l.theme_id AND s.review_fy = l.review_fy
-        GROUP BY ALL ORDER BY t.item, t.theme_id
+        ORDER BY t.item, t.theme_id, s.load_id DESC, s.reviewer, s.criterion
         """,
         {"as_of": as_of, "list": list_id},
     ).fetchall()
-    reviewed = tuple(
-        Review(theme_id, int(item), element, title, int(fy), int(n), Fraction(total) / n)
-        for theme_id, item, element, title, fy, total, n in rows
-    )
+    reviewed = []
+    for (theme_id, item, element, title, status, fy), group in groupby(rows, key=lambda r: r[:6]):
+        review = list(group)
+        scored = review_score((Score(r[6], r[7], Fraction(r[8])) for r in review), rule)
+        committee, decided_on = next(((r[9], r[10]) for r in review if r[9] is not None), (None, None))
+        reviewed.append(
+            Review(
+                theme_id,
+                int(item),
+                element,
+                title,
+                int(fy),
+                scored.reviewers,
+                scored.mean,
+                decision(scored.mean, rule),
+                scored.criteria,
+                committee,
+                decided_on,
+                status,
+            )
+        )
     unreviewed = "(SELECT t.* FROM theme_rows t ANTI JOIN latest l USING (theme_id) WHERE t.list_id = $list)"
     count = fetch_one(
         con,
@@ -93,10 +202,74 @@ def stage_gate(con: duckdb.DuckDBPyConnection, as_of: int, list_id: int, limit: 
         ),
         {"as_of": as_of, "list": list_id, "limit": limit},
     ).fetchall()
-    return StageGate(reviewed, tuple(Unreviewed(*r) for r in listed), int(count[0]) if count else 0)
+    return StageGate(tuple(reviewed), tuple(Unreviewed(*r) for r in listed), int(count[0]) if count else 0)
 
 
 def for_year(con: duckdb.DuckDBPyConnection, asked: int | None) -> StageGate:
     """`kpi stagegate`: every theme of the list in force as of the year asked (else the current one)."""
     as_of = as_of_year(con, asked)
     return stage_gate(con, as_of, list_id(in_force(con, as_of)), limit=None)
+
+
+def gate_year(start_fy: int, end_fy: int) -> int:
+    """The year of a theme's stage gate: the midpoint of its term, floor((start_fy + end_fy) / 2) (3-3 ③: 各テーマの
+    中間時点; a 3-year theme 2023–2025 in 2024, a 2-year one 2023–2024 in 2023)."""
+    return (start_fy + end_fy) // 2
+
+
+class Due(NamedTuple):
+    """A theme whose stage gate falls in the year asked, or fell before it with no review since its start."""
+
+    theme_id: str
+    item: int
+    element: str
+    title: str
+    start_fy: int
+    end_fy: int
+    gate_fy: int
+    reviewed_fy: int | None  # its latest review from its start up to the year asked
+    overdue: bool
+
+
+class DueGates(NamedTuple):
+    """`kpi stagegate due`: the themes due (overdue first), and those whose term is unknown (no start year)."""
+
+    as_of: int
+    due: tuple[Due, ...]
+    term_unknown: tuple[Unreviewed, ...]
+
+
+def due(con: duckdb.DuckDBPyConnection, asked: int | None) -> DueGates:
+    """The themes of the list in force as of the year asked whose stage gate (gate_year) falls in it, reviewed or not,
+    and those overdue: a gate before it, no review from the theme's start up to it, the theme still under way (its
+    status on_track or delayed, its end not passed); a theme without a start year is listed as its term unknown."""
+    as_of = as_of_year(con, asked)
+    bound = {"fy": as_of, "list": list_id(in_force(con, as_of)), "running": list(RUNNING)}
+    rows = con.execute(
+        """
+        WITH reviews AS (
+          SELECT s.theme_id, max(s.review_fy) AS review_fy
+          FROM stagegate s JOIN theme_rows r ON r.theme_id = s.theme_id AND r.list_id = $list
+          WHERE s.review_fy <= $fy AND s.review_fy >= r.start_fy GROUP BY s.theme_id),
+        gates AS (
+          SELECT t.*, (t.start_fy + t.end_fy) // 2 AS gate_fy, r.review_fy AS reviewed_fy
+          FROM theme_rows t LEFT JOIN reviews r USING (theme_id)
+          WHERE t.list_id = $list AND t.start_fy IS NOT NULL)
+        SELECT theme_id, item, element, title, start_fy, end_fy, gate_fy, reviewed_fy, gate_fy < $fy AS overdue
+        FROM gates
+        WHERE gate_fy = $fy
+           OR (gate_fy < $fy AND reviewed_fy IS NULL AND end_fy >= $fy AND list_contains($running, status))
+        ORDER BY gate_fy, item, theme_id
+        """,
+        bound,
+    ).fetchall()
+    unknown = con.execute(
+        """SELECT theme_id, item, element, title FROM theme_rows
+        WHERE list_id = $list AND start_fy IS NULL ORDER BY item, theme_id""",
+        {"list": bound["list"]},
+    ).fetchall()
+    return DueGates(
+        as_of,
+        tuple(Due(*r) for r in rows),
+        tuple(Unreviewed(*r) for r in unknown),
+    )

@@ -143,8 +143,21 @@ def exclusions(con: duckdb.DuckDBPyConnection, as_of: int, list_id: int) -> Excl
 
 
 def all_themes(con: duckdb.DuckDBPyConnection, list_id: int) -> list[dict[str, object]]:
-    """Every theme of a list (leading research included, carried ones too) with its status, in a fixed order."""
+    """Every theme of a list (leading research included, carried ones too) with its status, in a fixed order; its
+    theme attributes as the list knows them under "attributes" (name → stored text)."""
     rows = con.execute(
         f"SELECT {', '.join(THEME_COLUMNS)} FROM {listed('$list')} ORDER BY item, theme_id", {"list": list_id}
     ).fetchall()
-    return [dict(zip(THEME_COLUMNS, r, strict=True)) for r in rows]
+    given: dict[str, dict[str, str]] = {}
+    any_given = con.execute("SELECT count(*) FROM (SELECT 1 FROM theme_attributes LIMIT 1)").fetchone() == (1,)
+    for theme_id, name, value in (
+        con.execute(
+            f"SELECT t.theme_id, a.name, a.value FROM {listed('$list')} t JOIN theme_attributes a "
+            "ON a.list_id = t.list_id AND a.theme_id = t.theme_id",
+            {"list": list_id},
+        ).fetchall()
+        if any_given
+        else []
+    ):
+        given.setdefault(str(theme_id), {})[str(name)] = str(value)
+    return [{**dict(zip(THEME_COLUMNS, r, strict=True)), "attributes": given.get(str(r[0]), {})} for r in rows]

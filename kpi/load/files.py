@@ -31,6 +31,7 @@ class Kind(StrEnum):
     grants = "grants"
     stagegate = "stagegate"
     evaluation = "evaluation"
+    recommendations = "recommendations"
     published = "published"
     rs = "rs"
     programme = "programme"
@@ -48,6 +49,7 @@ NAMES = {
     "grants": ("grants", "権利化"),
     "stagegate": ("stagegate", "ステージゲート"),
     "evaluation": ("evaluation", "評点"),
+    "recommendations": ("recommendations", "指摘事項", "提言"),
     "published": ("published", "公表値"),
 }
 # Every way Excel saves a sheet (kpi.load.tables), and parquet.
@@ -89,6 +91,15 @@ def kind_of(path: Path, kind: str | None) -> str | None:
     if "_rs_" in stem and path.suffix.lower() == ".csv":  # the government's files: 2-1_RS_2025_予算・執行_サマリ.csv
         return "rs"
     return next((k for k, names in NAMES.items() if k != "programme" and stem.startswith(names)), None)
+
+
+def kind_in_folder(member: Path, kind: str | None) -> str | None:
+    """The kind of a file in a folder by its name, or --kind for every file of the folder that can hold it (a
+    table; settings for programme), whatever its name: the kind named is never second-guessed by the headers."""
+    if kind is None:
+        return kind_of(member, None)
+    holds = {".toml"} if kind == "programme" else TABLE_SUFFIXES
+    return kind if member.suffix.lower() in holds else None
 
 
 def kind_by_headers(path: Path) -> str | None:
@@ -225,9 +236,9 @@ def refuse_open(paths: Iterable[Path]) -> None:
 def find_files(
     paths: list[Path], kind: str | None, max_bytes: int = MAX_FILE_BYTES, kept: Collection[Path] = ()
 ) -> tuple[list[tuple[Path, str]], list[Skipped]]:
-    """Expand folders into the files they hold; return (recognised files with kinds, entries left out). A file the
-    load must read but cannot (named on the command line, or named for its kind in a folder) is refused here, all
-    of them at once (exit 3), before any of them is read."""
+    """Expand folders into the files they hold (with --kind, every table file of a folder is of that kind); return
+    (recognised files with kinds, entries left out). A file the load must read but cannot (named on the command
+    line, or known for its kind in a folder) is refused here, all of them at once (exit 3), before any is read."""
     found: list[tuple[Path, str]] = []
     skipped: list[Skipped] = []
     refused: list[Failure] = []
@@ -243,7 +254,7 @@ def find_files(
             found.append((path, k))
             continue
         for member in sorted(path.iterdir()):
-            k = kind_of(member, None)
+            k = kind_in_folder(member, kind)
             if any(_same(member, other) for other in kept):
                 skipped.append(Skipped(member, OWN_FILE))  # the database beside its inputs: never opened
                 continue
@@ -251,7 +262,7 @@ def find_files(
                 skipped.append(Skipped(member, A_FOLDER))
             elif is_lock_file(member):
                 skipped.append(Skipped(member, LOCK_FILE))
-            elif k is None and (k := _kind_inside(member, max_bytes, kept)) is None:
+            elif k is None and (kind is not None or (k := _kind_inside(member, max_bytes, kept)) is None):
                 skipped.append(Skipped(member, NOT_A_KIND if _what(member) is None else NOT_A_FILE))
             elif problem := check_input(member, max_bytes, kept):
                 refused.append(problem)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kpi import settings
 from kpi.db.connect import transaction
 from kpi.db.files import store_files
 from kpi.db.versions import Undone
@@ -25,7 +26,7 @@ from kpi.fiscal import DEFAULT_TIMEZONE, fiscal_year_of, now_in, today_in
 from kpi.load.files import KIND_ORDER, MAX_FILE_BYTES, Skipped, find_files
 from kpi.load.programme import read_programme
 from kpi.load.source import SourceFile
-from kpi.settings import DEFAULT_BACKUPS
+from kpi.settings import DEFAULT_BACKUPS, Attribute
 
 if TYPE_CHECKING:
     import duckdb
@@ -70,9 +71,12 @@ def snapshot_of(path: Path, option: dt.date | None, today: dt.date) -> tuple[dt.
     return day, "name"
 
 
-def read_source(path: Path, kind: str, encoding: str | None, sheet: str | None = None) -> SourceFile:
+def read_source(
+    path: Path, kind: str, encoding: str | None, sheet: str | None = None, attributes: tuple[Attribute, ...] = ()
+) -> SourceFile:
     """Read one file of a known kind: programme settings, or a text frame with canonical columns and `_line` (a
-    workbook's sheet: `sheet`, else found: kpi.load.tables.spreadsheet).
+    workbook's sheet: `sheet`, else found: kpi.load.tables.spreadsheet); a theme list with the theme `attributes`
+    the settings declare.
 
     A follow-up survey sheet's rows whose 段階 is still blank (not answered yet) are left out and counted.
     """
@@ -85,7 +89,12 @@ def read_source(path: Path, kind: str, encoding: str | None, sheet: str | None =
         return SourceFile(path, kind, sha, settings=read_programme(path, data))
     if kind not in KINDS:
         raise UsageProblem("load.unknown_kind", kind=kind, kinds=", ".join(KIND_ORDER))
-    read = text_frame(path, data, KINDS[kind], encoding, sheet)
+    spec = KINDS[kind]
+    if kind == "themes" and attributes:
+        from schemas.themes import with_attributes
+
+        spec = with_attributes(attributes)
+    read = text_frame(path, data, spec, encoding, sheet)
     frame = read.frame
     skipped = 0
     if kind == "followups":
@@ -110,6 +119,7 @@ def read_source(path: Path, kind: str, encoding: str | None, sheet: str | None =
         sheet=read.sheet,
         sheets=read.sheets,
         parts=read.parts,
+        spec=None if spec is KINDS[kind] else spec,
     )
 
 
@@ -135,12 +145,14 @@ def read_files(
     max_bytes: int = MAX_FILE_BYTES,
     kept: Collection[Path] = (),
     sheet: str | None = None,
+    stored_attributes: Callable[[], str | None] = lambda: None,
 ) -> Batch:
     """Read and validate every file; collect every failure instead of stopping at the first.
 
     RS files keep one project's rows: --project-id, else the programme settings of this load, else the stored ones.
     Each themes file is the list of one date (`snapshot_of`); lists are written oldest first. "Today" is the
-    programme's: in the time zone of this load's settings file, else of the stored settings, else Japan's.
+    programme's: in the time zone of this load's settings file, else of the stored settings, else Japan's. A theme
+    list is read with the theme attributes this load's settings file declares, else the stored settings.
 
     With `con` (inside the load's transaction), a lone themes file in UTF-8 is staged by DuckDB in the database
     (kpi.load.staged); when it cannot be accepted that way this raises staged.NotStaged, after which the load
@@ -164,6 +176,8 @@ def read_files(
                 failures.extend(exc.failures or [Failure(str(path), None, "", None, exc.key, exc.params)])
     timezone = _programme_setting(sources, "timezone") or stored_timezone() or DEFAULT_TIMEZONE
     today = today or today_in(timezone)
+    given = any(s.settings is not None for s in sources)
+    attributes = settings.stored_attributes(_programme_setting(sources, "attributes") if given else stored_attributes())
     if snapshot is not None and snapshot > today:
         raise UsageProblem("load.snapshot_future", date=snapshot.isoformat())
     dates = {path: snapshot_of(path, snapshot, today) for path, k in found if k == "themes"}
@@ -178,7 +192,7 @@ def read_files(
             if k == "programme":
                 continue  # read above
             if fast and con is not None and path == themes_files[0]:
-                source = staged.read(con, path, progress)
+                source = staged.read(con, path, progress, attributes)
                 source.snapshot, source.snapshot_from = dates[path]
                 sources.append(source)
             elif k == "rs":
@@ -187,7 +201,7 @@ def read_files(
                     raise UsageProblem("load.rs_which_project", path=str(path))
                 sources.append(read_rs_source(path, project_id, encoding))
             else:
-                source = read_source(path, k, encoding, sheet)
+                source = read_source(path, k, encoding, sheet, attributes)
                 source.snapshot, source.snapshot_from = dates.get(path, (None, None))
                 sources.append(source)
         except InputRejected as exc:
@@ -276,7 +290,8 @@ def in_own_words(failure: Failure, sources: list[SourceFile]) -> Failure:
     source = next((s for s in sources if str(s.path) == failure.file), None)
     header = source.headers.get(failure.column) if source is not None else None
     if header is None and source is not None and source.kind in KINDS:
-        header = next(iter(KINDS[source.kind].COLUMNS.get(failure.column, [])), None)
+        spec = source.spec or KINDS[source.kind]
+        header = next(iter(spec.COLUMNS.get(failure.column, [])), None)
     if header is None or header == failure.column:
         return failure
     return replace(failure, column=f"{header} [{failure.column}]")
@@ -394,6 +409,7 @@ def load(
                 max_bytes=max_bytes or MAX_FILE_BYTES,
                 kept=own,
                 sheet=sheet,
+                stored_attributes=lambda: stored_setting(con, settings.ATTRIBUTES),
             )
             incoming = _checked(con, batch)
             if progress:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from kpi import settings
 from kpi.errors import Failure, InputRejected
@@ -24,26 +26,73 @@ def read_programme(path: Path, data: bytes) -> dict[str, str]:
     except tomllib.TOMLDecodeError as exc:
         raise InputRejected("load.settings_rejected", [_syntax_failure(path, text, exc)]) from exc
     found = settings.problems(raw)
-    if found:
+    clashes = [] if found else _attribute_clashes(raw.get(settings.ATTRIBUTES, {}))
+    if found or clashes:
         lines = _key_lines(text)
-        expected = ", ".join(settings.REQUIRED + settings.OPTIONAL)
+        expected = ", ".join((*settings.REQUIRED, *settings.OPTIONAL, settings.ATTRIBUTES))
         failures = [
-            Failure(str(path), lines.get(p.key), p.key, p.value, p.rule, {"expected": expected, "value": p.value})
+            Failure(str(path), _line_of(lines, p.key), p.key, p.value, p.rule, {"expected": expected, "value": p.value})
             for p in found
         ]
+        failures += [replace(f, file=str(path), line=_line_of(lines, f.column)) for f in clashes]
         raise InputRejected("load.settings_rejected", failures)
     return settings.normalise(raw)
 
 
+def _attribute_clashes(declared: dict[str, Any]) -> list[Failure]:
+    """A theme attribute whose name or header is one a theme list's own column is read under, or that another
+    attribute is read under, compared as headers are (kpi.load.tables.header_and_unit): refused, naming the column."""
+    from kpi.load.tables import header_and_unit
+    from schemas.themes_columns import COLUMNS
+
+    def keys(header: str) -> set[str]:
+        key = header_and_unit(header)[0]
+        return {key, key.replace(" ", "_")}
+
+    reserved = {
+        k: f"{names[0]} [{column}]" for column, names in COLUMNS.items() for h in (column, *names) for k in keys(h)
+    }
+    reserved.update(dict.fromkeys(keys("_line"), "_line"))  # the line a row starts on (schemas.common.LINE)
+    taken: dict[str, str] = {}
+    failures = []
+    for attribute in settings.parse_attributes(declared):
+        for header in (attribute.name, *attribute.headers):
+            key = f"{settings.ATTRIBUTES}.{attribute.name}" + (".headers" if header != attribute.name else "")
+            column = next((reserved[k] for k in keys(header) if k in reserved), None)
+            other = next((taken[k] for k in keys(header) if taken.get(k, attribute.name) != attribute.name), None)
+            if column is not None:
+                failures.append(Failure("", None, key, header, "rule.setting.attribute_clash", {"column": column}))
+            elif other is not None:
+                failures.append(Failure("", None, key, header, "rule.setting.attribute_header_twice", {"other": other}))
+            taken.update(dict.fromkeys(keys(header), attribute.name))
+    return failures
+
+
+def _line_of(lines: dict[str, int], key: str) -> int | None:
+    """The line a key is set on, else the line of the table holding it (attributes.分野.type: [attributes."分野"])."""
+    parts = key.split(".")
+    return next((lines[k] for n in range(len(parts), 0, -1) if (k := ".".join(parts[:n])) in lines), None)
+
+
 def _key_lines(text: str) -> dict[str, int]:
-    """The line each top-level key is set on (a missing key has none)."""
+    """The line each key is set on (a missing key has none); a key inside a table by its dotted path
+    ([attributes."分野"] then type = …: attributes.分野.type), the table by its header's line."""
     lines: dict[str, int] = {}
+    table = ""
     for number, line in enumerate(text.splitlines(), start=1):
         key, sep, _ = line.partition("=")
-        name = key.strip().strip('"')
-        if sep and name and not name.startswith("#") and name not in lines:
-            lines[name] = number
+        if line.strip().startswith("[") and not sep:  # a table: [stagegate_criteria], [attributes."分野"]
+            key, sep = line.split("#", 1)[0].strip().strip("[]"), "="
+            table = ""
+        name = _DOTS.sub(".", key.strip().replace('"', ""))
+        if sep and name and not name.startswith("#"):
+            lines.setdefault(f"{table}.{name}" if table else name, number)
+            if line.strip().startswith("["):
+                table = name
     return lines
+
+
+_DOTS = re.compile(r"\s*\.\s*")
 
 
 def _syntax_failure(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> Failure:
@@ -53,6 +102,11 @@ def _syntax_failure(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> Fail
     line = int(m[1]) if m else None
     detail = _AT.sub("", str(exc))
     source = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else ""
+    header = source.split("#", 1)[0].strip()
+    if header.startswith("[") and header.endswith("]") and not header.isascii():  # [attributes.分野]: quote it
+        parts = [part.strip().strip('"') for part in header.strip("[]").split(".")]
+        fixed = "[" + ".".join(part if part.isascii() else f'"{part}"' for part in parts) + "]"
+        return Failure(str(path), line, header, header, "rule.toml_quote_key", {"fixed": fixed})
     key, _, rest = source.partition("=")
     value = rest.split("#", 1)[0].strip() or None
     written = unicodedata.normalize("NFKC", value) if value else None

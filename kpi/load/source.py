@@ -23,6 +23,7 @@ class SourceFile:
     snapshot: dt.date | None = None  # themes: the date the list describes
     snapshot_from: str | None = None  # where that date came from: option, name or today
     skipped: int = 0  # rows left out on purpose (a survey sheet's rows whose 段階 is still blank)
+    spec: Any = None  # the contract read with when not the kind's own: a theme list's with theme attributes
     staged: Any = None  # kpi.db.stage.Staged: a themes file DuckDB has parsed into the database (kpi.load.staged)
     headers: dict[str, str] = field(default_factory=dict)  # the contract's name of a column → the file's header
     ignored: list[str] = field(default_factory=list)  # the file's headers the contract does not know

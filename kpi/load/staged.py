@@ -137,8 +137,11 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read(con: duckdb.DuckDBPyConnection, path: Path, progress: Any = None) -> SourceFile:
-    """Stage and check a themes file in the load's transaction; NotStaged when it must be read the ordinary way.
+def read(
+    con: duckdb.DuckDBPyConnection, path: Path, progress: Any = None, attributes: tuple[Any, ...] = ()
+) -> SourceFile:
+    """Stage and check a themes file in the load's transaction; NotStaged when it must be read the ordinary way
+    (among others, a file with a column of the theme `attributes` the settings declare: kpi.settings.Attribute).
 
     A DuckDB error aborts the transaction, so the caller starts the load again without this path.
     """
@@ -148,10 +151,12 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, progress: Any = None) -> So
 
     sep, header, used = _header(path)
     try:
-        mapping, _, ignored = map_headers(path, header, themes_columns)
+        mapping, _, ignored = map_headers(path, header, themes_columns.Declared(tuple(attributes)))
     except InputRejected as exc:
         raise NotStaged(str(exc)) from exc
     positions = {canonical: header.index(name) for name, canonical in mapping.items()}
+    if set(positions) & {*themes_columns.REASONS, *(a.name for a in attributes)}:
+        raise NotStaged("reasons or attributes")  # their rules are not judged here: read the ordinary way
     before = os.stat(path)
     text = themes_columns.FREE_TEXT | {"theme_id"}
     with _Worker(con, lambda: stage.stage_csv(con, path, sep, positions, len(header), text)) as staging:
@@ -247,6 +252,7 @@ def _check_and_recode(con: duckdb.DuckDBPyConnection, staged: stage.Staged) -> N
             "theme_id": pl.int_range(height, eager=True).cast(pl.String),
             "organizations": pl.repeat("-", height, eager=True),
             "title": pl.repeat("-", height, eager=True),
+            **{c: pl.repeat(None, height, dtype=pl.String, eager=True) for c in themes.REASONS_COLUMNS},
             **{c: filled(texts[c]["text"]) for c in single},
             **{c: filled(combos[c]) for c in together},
             LINE: pl.int_range(height, dtype=pl.Int64, eager=True),

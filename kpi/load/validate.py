@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from kpi.load.source import SourceFile
+    from schemas.common import KindSpec
 
 # pandera's names for its built-in checks, as catalogue keys.
 BUILTIN_RULES = {
@@ -29,10 +30,9 @@ def check_frame(source: SourceFile) -> list[Failure]:
     """Every rule a file's rows break (all of them, not just the first)."""
     import pandera.errors
 
-    from schemas import KINDS
     from schemas.common import LINE
 
-    spec = KINDS[source.kind]
+    spec = spec_of(source)
     df: pl.DataFrame = source.frame
     try:
         spec.SCHEMA.validate(df, lazy=True)  # an eager frame: a LazyFrame would skip the value checks
@@ -51,21 +51,28 @@ def check_frame(source: SourceFile) -> list[Failure]:
                 failures.append(Failure(str(source.path), None, column or "", case["failure_case"], rule))
                 continue
             value = df[column][index] if column in df.columns else case["failure_case"]
-            failures.append(Failure(str(source.path), int(df[LINE][index]), column, value, rule))
+            params = getattr(spec, "RULE_PARAMS", {}).get((column, rule), {})
+            failures.append(Failure(str(source.path), int(df[LINE][index]), column, value, rule, params))
         order = {c: i for i, c in enumerate(spec.COLUMNS)}
         return sorted(failures, key=lambda f: (f.line or 0, order.get(f.column, len(order))))
     return []
+
+
+def spec_of(source: SourceFile) -> KindSpec:
+    """The contract a file was read with: its kind's, or a theme list's with the theme attributes declared."""
+    from schemas import KINDS
+
+    return source.spec or KINDS[source.kind]
 
 
 def _amounts_too_large(source: SourceFile) -> list[Failure]:
     """Amounts that would not fit once converted to 億円 (their unit is known only from the header)."""
     import polars as pl
 
-    from schemas import KINDS
     from schemas.common import AMOUNT_TOO_LARGE, LINE, amount_fits
 
     failures = []
-    for column in getattr(KINDS[source.kind], "AMOUNTS", []):
+    for column in getattr(spec_of(source), "AMOUNTS", []):
         bad = source.frame.filter(~amount_fits(column, source.units).fill_null(True))
         for value, line in bad.select(pl.col(column), pl.col(LINE)).iter_rows():
             failures.append(Failure(str(source.path), line, column, value, AMOUNT_TOO_LARGE))
@@ -80,7 +87,6 @@ def validate_sources(sources: list[SourceFile], failures: list[Failure]) -> dict
     """
     import polars as pl
 
-    from schemas import KINDS
     from schemas.common import LINE
 
     records: dict[int, pl.DataFrame] = {}
@@ -96,7 +102,7 @@ def validate_sources(sources: list[SourceFile], failures: list[Failure]) -> dict
             continue  # a fault of the file as a whole (a column missing): no row can be read
         sound = source.frame.filter(~pl.col(LINE).is_in([f.line for f in found])) if found else source.frame
         if sound.height:
-            records[i] = KINDS[source.kind].to_records(sound, source.units).with_columns(sound[LINE])
+            records[i] = spec_of(source).to_records(sound, source.units).with_columns(sound[LINE])
     failures.extend(_cross_file_duplicates(sources, records))
     return records
 
@@ -110,7 +116,32 @@ def check_references(
         _unknown_themes(con, sources, records)
         + _surveys_before_the_end(con, sources, records)
         + _organisations_answering(con, sources, records)
+        + _stagegate_criteria(con, sources, records)
     )
+
+
+def _stagegate_criteria(
+    con: duckdb.DuckDBPyConnection, sources: list[SourceFile], records: dict[int, pl.DataFrame]
+) -> list[Failure]:
+    """Stage-gate scores by criterion name the criteria of the settings (this load's, else the stored ones, else the
+    defaults) and score each of them in every review (schemas.stagegate.criteria_faults)."""
+    from kpi import settings
+    from schemas.stagegate import criteria_faults
+
+    reviews = [(i, df) for i, df in records.items() if sources[i].kind == "stagegate"]
+    if not reviews:
+        return []
+    text = next((s.settings.get("stagegate_criteria") for s in sources if s.settings), None)
+    if text is None and not any(s.settings for s in sources):
+        row = con.execute("SELECT value FROM programme WHERE key = 'stagegate_criteria'").fetchone()
+        text = row[0] if row else None
+    criteria = settings.parse_stagegate_criteria(text) if text else settings.DEFAULT_STAGEGATE_CRITERIA
+    names = tuple(name for name, _ in criteria)
+    return [
+        Failure(str(sources[i].path), line, "criterion", value, rule, params)
+        for i, df in reviews
+        for line, value, rule, params in criteria_faults(df, names)
+    ]
 
 
 def _cross_file_duplicates(sources: list[SourceFile], records: dict[int, pl.DataFrame]) -> list[Failure]:

@@ -239,6 +239,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "responses.whole": ("（テーマ全体）", "(the theme as a whole)"),
     "effects.withheld": ("秘匿", "withheld"),
     "load.field_sep": ("、", ", "),
+    "rule.reason_code": (
+        "理由コード: 技術的課題、市場・需要、資金、事業戦略、その他（technical, market, funding, strategy, other）",
+        "reason code: technical, market, funding, strategy or other (技術的課題, 市場・需要, 資金, 事業戦略, その他)",
+    ),
+    "effects.col.reason": ("理由", "reason"),
+    "metavar.file": ("<ファイル>", "<file>"),
+    "rule.date": ("日付: 2026-05-31、2026-05、2026年5月 など", "a date such as 2026-05-31, 2026-05 or 2026年5月"),
+    "sheet.evaluation_trend": ("評点の推移", "Score trend"),
     # ------------------------------------------------------------------ kpi/cli/app.py
     "help.exit_codes": (  # \b: kept line by line, one code a line
         (
@@ -286,9 +294,37 @@ WORDS: dict[str, tuple[str, str]] = {
         "The follow-up survey loop: whom to survey, and the survey sheet.",
     ),
     # ------------------------------------------------------------------ kpi/cli/commands/figures.py
+    "help.opt.all_stagegate": (
+        "審査記録のないテーマ（due では実施期間が不明なテーマ）も1行ずつ表示します（既定は件数の1行）。"
+        "CSV と JSON はいつも全件です。",
+        "List every theme without a review (with due: every theme whose term is unknown), one row each (default: one "
+        "row with their count); CSV and JSON always hold every theme.",
+    ),
+    "help.opt.stagegate_view": (
+        "due: その年度（--as-of）にステージゲートを迎えるテーマと期限超過のテーマを一覧にします。",
+        "due: list the themes whose stage gate falls in the year (--as-of) and those overdue.",
+    ),
+    "help.stagegate": (
+        "審査済みテーマごとにステージゲート審査の点数と規則による判定、記録があれば委員会の決定を一覧にします。\n\n"
+        "規則（3-3 ③）: 平均60点以上は原則継続、40点以上60点未満は特記事項を踏まえて継続可否を検討、"
+        "40点未満は原則終了。審査項目（技術的評価・事業化評価）の配点と基準点は programme.toml の "
+        "stagegate_criteria、stagegate_continue、stagegate_consider で変えられます。審査記録のないテーマも示します。\n\n"
+        "kpi stagegate due: ステージゲートの年度（実施期間の中間: (開始年度 + 終了年度) / 2 の切り捨て）が"
+        "その年度のテーマと、過ぎても審査記録のないテーマを一覧にします。\n\n"
+        "例: kpi stagegate --as-of 2025 / kpi stagegate due --as-of 2026",
+        "List each reviewed theme's stage-gate score and the rule's decision, and the committee's decision when "
+        "recorded.\n\n"
+        "Rule (3-3 ③): mean ≥ 60 continue in principle; 40 ≤ mean < 60 consider with the special notes; "
+        "mean < 40 terminate in principle. The criteria's weights (技術的評価, 事業化評価) and the thresholds are "
+        "programme.toml's stagegate_criteria, stagegate_continue and stagegate_consider. Themes with no review are "
+        "listed too.\n\n"
+        "kpi stagegate due: the themes whose stage gate (the midpoint of their term: (start FY + end FY) / 2, rounded "
+        "down) falls in the year, and those past it with no review.\n\n"
+        "Example: kpi stagegate --as-of 2025 / kpi stagegate due --as-of 2026",
+    ),
     "help.opt.confidential": (
-        "追跡調査の回答をテーマ・機関・年度別の売上高とともに書き出す（秘: 先頭行に明記）",
-        "Also write the survey answers with per-theme sales, by theme, organisation and year (confidential: said on the file's first line)",
+        "追跡調査の回答（テーマ・機関・年度別の売上高。秘）を、提出フォルダの外のこのファイル（.csv または .xlsx）に書き出す。先頭行に秘と明記し、提出ファイル・マニフェスト・提出の記録には含めない",
+        "Also write the survey answers with per-theme sales (confidential) to this file (.csv or .xlsx) outside the submission's folder: its first line says it is confidential; never part of the submission, its manifest or its record",
     ),
     "help.opt.max_overdue_days": (
         "送付した追跡調査が回答期限を N 日より長く過ぎて未回答なら終了コード 4 で終わります（KPIが目標未達の 1 が優先）。",
@@ -325,11 +361,6 @@ WORDS: dict[str, tuple[str, str]] = {
         "The fiscal year of the submission (required): 2025, R7 or 令和7年度. Not with --submission N (it is written "
         "for the year it recorded).",
     ),
-    "help.opt.all_stagegate": (
-        "審査記録のないテーマも1行ずつ表示します（既定は件数の1行）。CSV と JSON はいつも全件です。",
-        "List every theme without a review, one row each (default: one row with their count); CSV and JSON always "
-        "hold every theme.",
-    ),
     "chart.wrote": ("書き出し: {path}", "wrote {path}"),
     "help.opt.check_quiet": ("何も表示せず、終了コードだけで伝えます。", "Print nothing; only the exit code speaks."),
     "help.opt.encoding_out": ("utf-8-sig（Excel向け）、cp932、utf-8。", "utf-8-sig (Excel), cp932 or utf-8."),
@@ -344,16 +375,6 @@ WORDS: dict[str, tuple[str, str]] = {
         "official long-term ratio from the judging year of the programme settings on. A KPI whose denominator "
         "is 0 is not measurable and does not fail.\n\n"
         'Example: kpi check --as-of 2025 --quiet || echo "a KPI is below target"',
-    ),
-    "help.stagegate": (
-        "審査済みテーマごとにステージゲート審査の平均点と規則による判定を一覧にします。\n\n"
-        "規則（3-3 ③）: 平均60点以上は原則継続、40点以上60点未満は特記事項を踏まえて継続可否を検討、"
-        "40点未満は原則終了。審査記録のないテーマも示します。\n\n"
-        "例: kpi stagegate --as-of 2025",
-        "List each reviewed theme's mean stage-gate score and the rule's decision.\n\n"
-        "Rule (3-3 ③): mean ≥ 60 continue in principle; 40 ≤ mean < 60 consider with the special notes; "
-        "mean < 40 terminate in principle. Themes with no review are listed too.\n\n"
-        "Example: kpi stagegate --as-of 2025",
     ),
     "help.reconcile": (
         "計算した指標を評価報告書に印刷された値と比べます。一つでも違えば 1 で終了します。\n\n"
@@ -388,6 +409,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "short_term, long_term, budget, status or cohorts.",
     ),
     # ------------------------------------------------------------------ kpi/cli/commands/followups.py
+    "followups.sent_overdue": (
+        "{fy}年度の回答期限 {deadline} は送付日 {today} より前です。送付した調査票 {n}件はすべて送付したときから期限超過です。",
+        "The answer deadline of FY{fy}, {deadline}, is before the day of sending ({today}): every sheet sent ({n}) is overdue at once.",
+    ),
     "help.followups_status": (
         "送付を記録した追跡調査の回答状況を、調査年度ごと・回答機関ごとに示します。\n\n送付・回答・未回答の件数、回答期限、期限超過の開始日と日数、回答率（回答 / 送付）。回答は、その機関の回答またはテーマ全体としての回答（回答機関が空欄）で、段階が記入されたもの。期限後に読み込んだ回答も回答です。--as-of の年度までの送付を、その日（年度が終わっていればその年度末）時点で数えます。\n\n例: kpi followups status --as-of 2026",
         "Show the answers to the follow-up surveys recorded as sent, per round and per organisation.\n\nSent, answered and not answered, the deadline, since when and for how many days answers are overdue, and the response rate (answered / sent). An answer is the organisation's own or one for the theme as a whole (organisation blank), with a stage; one loaded after the deadline counts. Counts the rounds up to the --as-of year, as of today (or the end of that fiscal year when it has ended).\n\nExample: kpi followups status --as-of 2026",
@@ -569,6 +594,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "Example: kpi lists --format json",
     ),
     # ------------------------------------------------------------------ kpi/cli/help.py
+    "param.stagegate_view": ("一覧の種類", "what to list"),
+    "metavar.round": ("<評価回>", "<round>"),
     "usage.missing_chart": (
         "グラフを指定してください: short_term、long_term、budget、status、cohorts（例: kpi chart short_term --out 短期.png）",
         "name the chart: short_term, long_term, budget, status or cohorts (for example: kpi chart short_term --out short.png)",
@@ -599,7 +626,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "param.load_number": ("読込番号", "load number"),
     "param.submission_numbers": ("提出番号", "submission numbers"),
     "metavar.year": ("<年度>", "<year>"),
-    "metavar.file": ("<ファイル>", "<file>"),
     "metavar.folder": ("<フォルダ>", "<folder>"),
     "metavar.kpi": ("<指標>", "<kpi>"),
     "metavar.date": ("<日付>", "<date>"),
@@ -935,6 +961,10 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "check.heading": ("{fy}年度（{wareki}）", "FY{fy} ({wareki})"),
     # ------------------------------------------------------------------ kpi/present/export.py
+    "export.confidential_suffix": (
+        "{name}: --confidential のファイル名は {extensions} で終わる名前にしてください（その形式で書き出します）",
+        "{name}: name the --confidential file with {extensions} (it is written in that format)",
+    ),
     "effects.col.years_after_header": ("終了後年数", "years after the end"),
     "effects.col.survey_fy": ("調査年度", "survey FY"),
     "effects.col.commercialised": ("実用化テーマ数", "commercialised themes"),
@@ -1361,6 +1391,13 @@ WORDS: dict[str, tuple[str, str]] = {
         "Made by kpi {version} from the files loaded.",
     ),
     # ------------------------------------------------------------------ kpi/present/labels.py
+    "committee.continue": ("継続", "continue"),
+    "committee.conditional": ("条件付き継続", "continue with conditions"),
+    "committee.revise": ("目標見直し", "revise the goals"),
+    "committee.stop": ("中止", "stop"),
+    "kind.recommendations": ("指摘事項", "recommendations"),
+    "col.reason_code": ("理由コード", "reason code"),
+    "col.reason_text": ("理由の詳細", "reason details"),
     "effects.chart.cohorts": ("終了年度別の実用化の推移", "Commercialisation by end-year cohort"),
     "effects.chart_note.cohorts": (
         "終了年度ごとのテーマのうち、終了後の各年数までに実用化（製品化・上市）したものの割合。点の数字は実用化 / テーマ数、送付した年度はその調査の回答率。",
@@ -1548,6 +1585,21 @@ WORDS: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ kpi/present/progress.py
     "progress.elapsed": ("{phase}…（{seconds}秒）", "{phase}… ({seconds} s)"),
     # ------------------------------------------------------------------ kpi/present/stagegate.py
+    "stagegate.due": ("この年度", "this year"),
+    "col.gate_fy": ("ステージゲート年度", "stage-gate FY"),
+    "col.gate_state": ("区分", "state"),
+    "stagegate.overdue": ("期限超過（審査記録なし）", "overdue (no review)"),
+    "stagegate.term_unknown": ("実施期間不明（開始年度なし）", "term unknown (no start year)"),
+    "stagegate.term_unknown_summary": ("実施期間不明 {n}件", "term unknown: {n} themes"),
+    "stagegate.due_heading": (
+        "{fy}年度にステージゲート（実施期間の中間年度）を迎えるテーマ: {due}件、期限超過: {overdue}件",
+        "themes whose stage gate (the midpoint of their term) falls in FY{fy}: {due}; overdue: {overdue}",
+    ),
+    "stagegate.none_due": ("該当するテーマはありません", "no theme"),
+    "stagegate.due_all_hint": (
+        "実施期間が不明なテーマ（テーマ一覧に開始年度がない）の一覧: kpi stagegate due --all",
+        "the themes whose term is unknown (no start year in the theme list): kpi stagegate due --all",
+    ),
     "stagegate.not_reviewed_summary": ("審査記録なし {n}件", "not reviewed: {n} themes"),
     "stagegate.all_hint": (
         "審査記録のないテーマの一覧は kpi stagegate --all で表示します（CSV・JSON は全件）。",
@@ -1599,6 +1651,17 @@ WORDS: dict[str, tuple[str, str]] = {
         "--format html writes a file: add --out report.html",
     ),
     # ------------------------------------------------------------------ kpi/present/rows.py
+    "col.committee": ("委員会の決定", "committee's decision"),
+    "col.decided_on": ("決定日", "decided on"),
+    "stagegate.conflict": ("{decision}（一覧の状況は「{status}」のまま）", "{decision} (the list still says {status})"),
+    "evaluation.latest_round": ("上の表は最新の評価回: {round}。", "The table above is the latest round: {round}."),
+    "section.evaluation_trend": ("評点の推移（評価回ごと）", "Score trend by evaluation round"),
+    "section.recommendations": ("前回評価等の指摘事項の対処状況", "Recommendations by status"),
+    "recommendations.see": ("一覧は kpi recommendations で示します。", "kpi recommendations lists them."),
+    "section.missed_reasons": (
+        "目標未達・中止の理由（テーマ一覧）",
+        "Why themes missed their goals or stopped (theme list)",
+    ),
     "section.sales": (
         "売上高（億円、終了年度別・調査年度別）",
         "Sales (100M yen, 億円) by end-year cohort and survey year",
@@ -1868,6 +1931,39 @@ followup_deadline = "01-31"
 # 売上高の秘匿（省略可）: 売上高は各社の秘密のため、この数以上のテーマの合計としてだけ示します。
 # これより少ないテーマの合計や、差し引きで求められる合計は伏せます。1 で伏せません。この行がなければ 3。
 suppression_k = 3
+
+# ステージゲートの審査項目と配点（省略可）: 各テーマの中間時点の審査（3-3 ③）。委員は審査項目ごとに100点満点で
+# 採点し、審査の点数は 項目ごとの委員の平均点 を配点で重み付けした平均（100点満点）です。配点は比で、合計は問いません。
+# 項目名は " で囲みます。点数のファイルに「審査項目」の列がなければ、委員ごとの合計点の平均です。
+# この行がなければ {{"技術的評価" = 50, "事業化評価" = 50}}（2項目を同じ重みで）。
+stagegate_criteria = {{"技術的評価" = 50, "事業化評価" = 50}}
+
+# ステージゲートの継続の基準点（省略可）: 審査の点数がこの点以上なら原則継続。
+# この行がなければ 60。
+stagegate_continue = 60
+
+# ステージゲートの検討の基準点（省略可）: 点数がこの点以上（継続の基準点未満）なら特記事項を踏まえて継続可否を検討、
+# この点未満なら原則終了。継続の基準点以下にします。この行がなければ 40。
+stagegate_consider = 40
+
+# テーマの属性（省略可）: テーマ一覧に列を加えると、テーマを分野・企業規模などで分けて示せます。属性ごとに
+# [attributes."名前"] の表をファイルの最後に書きます（日本語の名前は " で囲みます）。headers はその列の見出しとして
+# 読む名前（属性の名前も見出しとして読みます）。type は種類: "category"（区分: values の値のいずれか）、"number"（数値）、
+# "money"（金額、億円。見出しに (円) とあれば円）、"year"（年度: 2025、令和7年度 など）、"text"（文字）。
+# テーマ一覧の列の見出しと同じ名前・見出しは使えません。属性の列のない一覧では、そのテーマの属性は空欄です。
+# 使うときは次の行から先頭の "# " を外します。
+# [attributes."分野"]
+# headers = ["技術分野"]
+# type = "category"
+# values = ["通信", "計算基盤", "半導体製造", "先導研究"]
+#
+# [attributes."企業規模"]
+# type = "category"
+# values = ["大企業", "中小企業", "大学・研究機関"]
+#
+# [attributes."予算額"]
+# headers = ["予算額(億円)"]
+# type = "money"
 """,
         """# kpi programme settings (programme.toml), written by kpi init.
 # kpi reads the targets and the rules of the outcome KPIs from this file, not from its code.
@@ -1939,6 +2035,42 @@ followup_deadline = "01-31"
 # Sales kept confidential (optional): sales are shown only as sums over at least this many themes; a smaller group,
 # or a total from which one could be derived by subtraction, is suppressed. 1 for none. Without this line: 3.
 suppression_k = 3
+
+# Stage-gate criteria and their weights (optional): the review at each theme's midpoint (3-3 ③). Reviewers score
+# each criterion out of 100; a review's score is the weighted mean (out of 100) of each criterion's mean over its
+# reviewers. The weights are relative: they need not sum to 100. Names in quotes. A scores file without the
+# 審査項目 (criterion) column gives each reviewer's total, and the score is their mean.
+# Without this line: {{"技術的評価" = 50, "事業化評価" = 50}} (the two weighed alike).
+stagegate_criteria = {{"技術的評価" = 50, "事業化評価" = 50}}
+
+# Stage-gate threshold to continue (optional): a review scoring this or more continues in principle.
+# Without this line: 60.
+stagegate_continue = 60
+
+# Stage-gate threshold to consider (optional): a score from this (below the continue threshold) is considered with
+# the special notes; below it, the theme is terminated in principle. At most the continue threshold.
+# Without this line: 40.
+stagegate_consider = 40
+
+# Theme attributes (optional): columns added to the theme list, so that themes can be shown by field, size of
+# company and so on. Each attribute is a table [attributes."name"] at the end of this file (a name in Japanese in
+# quotes). headers: the column's headers read as it (the attribute's name is read as one too). type: "category" (one
+# of its values), "number", "money" (億円; yen when the header says (円)), "year" (2025, 令和7年度 …) or "text".
+# A header of the theme list's own columns cannot be an attribute's name or header. A list without an attribute's
+# column leaves it blank for its themes.
+# To use them, take "# " off the start of the lines from the next one.
+# [attributes."分野"]
+# headers = ["技術分野"]
+# type = "category"
+# values = ["通信", "計算基盤", "半導体製造", "先導研究"]
+#
+# [attributes."企業規模"]
+# type = "category"
+# values = ["大企業", "中小企業", "大学・研究機関"]
+#
+# [attributes."予算額"]
+# headers = ["予算額(億円)"]
+# type = "money"
 """,
     ),
     "cli.init_name": (
@@ -2214,6 +2346,18 @@ suppression_k = 3
         "{path}: which project? pass --project-id (the 予算事業ID) or load programme.toml first",
     ),
     # ------------------------------------------------------------------ kpi/load/programme.py
+    "rule.toml_quote_key": (
+        '日本語の名前は " で囲んで書いてください: {fixed}',
+        "write a name in Japanese within quotes: {fixed}",
+    ),
+    "rule.setting.attribute_clash": (
+        "属性の名前・見出しがテーマ一覧の列 {column} の見出しと同じです。別の名前にしてください",
+        "an attribute's name or header is a header of the theme list's own column {column}; choose another",
+    ),
+    "rule.setting.attribute_header_twice": (
+        "この見出しは属性「{other}」の名前・見出しでもあります。一つの属性にだけ付けてください",
+        "this header is also attribute {other}'s name or header; give it to one attribute only",
+    ),
     "load.toml_not_utf8": (
         "UTF-8 で保存されていません。メモ帳などで文字コード「UTF-8」を選んで保存し直してください",
         "not saved as UTF-8; save it again choosing the encoding UTF-8 (in メモ帳, for example)",
@@ -2404,10 +2548,6 @@ suppression_k = 3
         "テーマ・回答機関・調査年度ごとに1行（この組が2回あります）",
         "one row per theme, organisation and survey year (this combination appears twice)",
     ),
-    "rule.reason_code": (
-        "中止・中断の理由: 技術的課題、市場・需要、資金、事業戦略、その他（technical, market, funding, strategy, other）",
-        "reason: technical, market, funding, strategy or other (技術的課題, 市場・需要, 資金, 事業戦略, その他)",
-    ),
     "rule.reason_only_when_stopped": (
         "中止・中断の理由は段階が中止か中断のときだけ書きます",
         "a reason is given only when the stage is 中止 (discontinued) or 中断 (suspended)",
@@ -2422,7 +2562,6 @@ suppression_k = 3
         "one row per theme and survey year (this pair appears twice)",
     ),
     # ------------------------------------------------------------------ schemas/grants.py
-    "rule.date": ("日付: 2026-05-31、2026-05、2026年5月 など", "a date such as 2026-05-31, 2026-05 or 2026年5月"),
     "rule.one_row_per_date": ("日付ごとに1行（この日付が2回あります）", "one row per date (this date appears twice)"),
     # ------------------------------------------------------------------ schemas/published.py
     "rule.figure": (
@@ -2439,12 +2578,48 @@ suppression_k = 3
         "one value per figure and year (this pair appears twice)",
     ),
     # ------------------------------------------------------------------ schemas/stagegate.py
+    "rule.stagegate_one_decision": (
+        "一つの審査（テーマと審査年度）の決定は、記入するすべての行で同じにしてください",
+        "a review's (theme and review year) decision must be the same on every row that gives it",
+    ),
+    "rule.stagegate_one_date": (
+        "一つの審査（テーマと審査年度）の決定日は、記入するすべての行で同じにしてください",
+        "a review's (theme and review year) date of decision must be the same on every row that gives it",
+    ),
+    "rule.one_score_per_criterion": (
+        "テーマ・審査年度・審査委員・審査項目ごとに1行（この組が2回あります）",
+        "one score per theme, review year, reviewer and criterion (this one appears twice)",
+    ),
+    "rule.stagegate_mixed": (
+        "一つの審査（テーマと審査年度）は審査項目ごとの点数か合計点のどちらかで: 審査項目の空欄の行と記入した行が混ざっています",
+        "a review (theme and review year) is scored by criterion or in total, not both: rows with and without a criterion are mixed",
+    ),
+    "rule.stagegate_decision": (
+        "決定は 継続、条件付き継続、目標見直し、中止 のいずれか",
+        "a decision is 継続 (continue), 条件付き継続 (conditional), 目標見直し (revise) or 中止 (stop)",
+    ),
+    "rule.stagegate_criterion": (
+        "設定（stagegate_criteria）にない審査項目です。設定の審査項目: {criteria}",
+        "a criterion the settings (stagegate_criteria) do not name; theirs: {criteria}",
+    ),
+    "rule.stagegate_criterion_missing": (
+        "この審査（テーマと審査年度）には設定の審査項目 {missing} の点数がありません",
+        "this review (theme and review year) gives no score for the settings' criterion {missing}",
+    ),
     "rule.score": ("点数: 0から100（小数第2位まで）", "score between 0 and 100 (up to two decimals)"),
     "rule.one_score": (
         "テーマ・審査年度・審査委員ごとに1行（この組が2回あります）",
         "one score per theme, review year and reviewer (this one appears twice)",
     ),
     # ------------------------------------------------------------------ schemas/themes.py
+    "rule.attribute_category": (
+        "設定（programme.toml）で決めた値のいずれかを書いてください: {values}",
+        "write one of the values the settings (programme.toml) declare: {values}",
+    ),
+    "rule.reason_only_when_missed": (
+        "理由は結果が目標未達・中止・採択取消のテーマにだけ書きます",
+        "a reason is given only for a theme whose result is 目標未達 (not achieved), 中止 (terminated) or 採択取消 (cancelled)",
+    ),
     "rule.theme_id_case": (
         "大文字と小文字だけが違うテーマIDがほかの行にあります（同じテーマを2回書いています）",
         "another row has the same theme ID up to upper and lower case (the same theme written twice)",
@@ -2548,6 +2723,48 @@ suppression_k = 3
     ),
     "db.cannot_open": ("データベース {path} を開けません: {detail}", "cannot open database {path}: {detail}"),
     # ------------------------------------------------------------------ kpi/settings.py
+    "rule.setting.attributes": (
+        'テーマの属性は属性ごとの表で書きます: [attributes."分野"] の下に type = "category" など',
+        'declare each theme attribute as a table: [attributes."分野"] with type = "category" and so on below it',
+    ),
+    "rule.setting.attribute_name": (
+        "属性の名前が空か、ほかの属性と同じです（大文字・小文字、全角・半角の違いは同じとみなします）",
+        "an attribute's name is empty or the same as another attribute's (case and full/half width aside)",
+    ),
+    "rule.setting.attribute_key": (
+        "属性に書ける項目は headers（見出し）、type（種類）、values（区分の値）です",
+        "an attribute takes headers, type and values (a category's values) only",
+    ),
+    "rule.setting.attribute_type": (
+        '属性の種類 type は "category"（区分）、"number"（数値）、"money"（金額・億円）、"year"（年度）、"text"（文字）のいずれか',
+        'an attribute\'s type is "category", "number", "money" (億円), "year" or "text"',
+    ),
+    "rule.setting.attribute_headers": (
+        '見出し headers は文字の配列で、空や重複なく: ["分野", "技術分野"]',
+        'headers is an array of texts, none empty or twice: ["分野", "技術分野"]',
+    ),
+    "rule.setting.attribute_values": (
+        '区分（category）の属性には値の一覧 values を空や重複なく書いてください: ["大企業", "中小企業"]',
+        'a category attribute needs its values, none empty or twice: ["大企業", "中小企業"]',
+    ),
+    "rule.setting.attribute_values_category": (
+        "values（値の一覧）は区分（category）の属性にだけ書けます",
+        "values may be given for a category attribute only",
+    ),
+    "rule.setting.stagegate_criteria": (
+        '審査項目と配点は {{"技術的評価" = 50, "事業化評価" = 50}} の形で（項目名は " で囲みます）: 項目名は重複なく'
+        "（= と , は使えません）、配点は正の数",
+        'write the criteria and their weights as {{"技術的評価" = 50, "事業化評価" = 50}} (names in quotes): each name '
+        "once (without = or ,), each weight a positive number",
+    ),
+    "rule.setting.stagegate_threshold": (
+        "ステージゲートの基準点は 0–100 の数（例: 60、62.5）",
+        "a stage-gate threshold is a score 0–100 (e.g. 60 or 62.5)",
+    ),
+    "rule.setting.stagegate_order": (
+        "stagegate_consider（検討の基準点）は stagegate_continue（継続の基準点）以下にしてください",
+        "stagegate_consider (the threshold to consider) may not be above stagegate_continue (the threshold to continue)",
+    ),
     "rule.setting.followup_rounds": (
         '追跡調査の時点は終了後の年数 1–30 を重複なく: [1, 2, 4, 6]、"1, 2, 4, 6" または "1-6"（1年後から6年後まで毎年）',
         'the survey rounds are years after the end, 1–30, each once: [1, 2, 4, 6], "1, 2, 4, 6" or "1-6" (every year from 1 to 6)',
@@ -2644,6 +2861,18 @@ suppression_k = 3
         'FY{fy} is closed: its final figures were submitted (submission #{n}, {made}). This load would change them and was not stored; give --reopen "reason" to correct them',
     ),
     # ------------------------------------------------------------------ kpi/present/submit.py
+    "submission.confidential_inside": (
+        "{path}: 秘の回答は提出フォルダ {folder} の中には書き出しません（提出に紛れないように）。フォルダの外のファイルを指定してください",
+        "{path}: the confidential answers are never written in the submission's folder {folder} (they would be sent with it); name a file outside it",
+    ),
+    "submission.confidential_wrote": (
+        "【秘】テーマ・機関別の売上高: {path}（提出ファイルではありません。提出・公表しないでください）",
+        "CONFIDENTIAL per-theme sales: {path} (not a file of the submission; do not submit or publish it)",
+    ),
+    "submission.confidential_set_apart": (
+        "提出 #{n} の記録にある {files}（秘の回答）は提出フォルダには書き出しません。必要なら --confidential FILE でフォルダの外に書き出してください",
+        "{files} (the confidential answers) recorded with submission #{n} is no longer written into the submission's folder; give --confidential FILE to write it outside it",
+    ),
     "submission.as_of_required": (
         "提出する年度を --as-of で指定してください（例: 終わった年度の確定値は --as-of {last} --stage final、今年度の速報値は --as-of {now}。記録済みの提出をもう一度書き出すときは --submission N）。何も書き出していません",
         "name the fiscal year of the submission with --as-of (e.g. --as-of {last} --stage final for the final "
@@ -2841,12 +3070,71 @@ suppression_k = 3
         "withheld: a sum over fewer than {k} themes, or a value derivable by subtraction from the totals shown. A theme's sales are the sum of its organisations' answers.",
     ),
     "effects.col.fy": ("{fy}年度", "FY{fy}"),
-    "effects.col.reason": ("理由", "reason"),
     "effects.col.answers": ("回答数", "answers"),
     "effects.reason.unrecorded": ("未記入", "not given"),
     "effects.col.years_after": ("{n}年後", "{n} yr after"),
     "effects.cohort_cell": ("{n}/{d}（{ratio}）", "{n}/{d} ({ratio})"),
     "effects.response": ("回答{answered}/{sent}（{rate}）", "answered {answered}/{sent} ({rate})"),
+    # ------------------------------------------------------------------ kpi/db/sent.py
+    "followups.round_future": (
+        "--as-of {fy}: {fy}年度はまだ来ていません（今年度は{current}年度）。その年度の回答は{fy}年度になるまで読み込めないため、調査票は今年度以前についてだけ送付できます。何も書き出していません",
+        "--as-of {fy}: FY{fy} is in the future (the current fiscal year is FY{current}); its answers could not be loaded before FY{fy}, so sheets are sent only for the current year or an earlier one. Nothing was written",
+    ),
+    # ------------------------------------------------------------------ schemas/rounds.py
+    "rule.round": (
+        "評価回: 中間2026、中間評価（2022年度）、終了時2030、事前 R3 など（事前・中間・終了時と年度）",
+        "an evaluation round such as 中間2026, 中間評価（2022年度）, 終了時2030 or interim 2026 (事前, 中間 or 終了時 and a fiscal year)",
+    ),
+    # ------------------------------------------------------------------ schemas/recommendations.py
+    "rule.recommendation_status": (
+        "状況: 未着手、対応中、対応済",
+        "status 未着手, 対応中 or 対応済 (not started, in progress, done)",
+    ),
+    "rule.one_recommendation": (
+        "評価回・区分・番号ごとに1行（この組が2回あります）",
+        "one row per round, section and number (this one appears twice)",
+    ),
+    # ------------------------------------------------------------------ kpi/present/recommendations.py
+    "recommendations.none_in_round": ("{round}の指摘事項はありません", "no recommendations of the {round}"),
+    "round.ex_ante": ("事前評価（{fy}年度）", "ex-ante evaluation (FY{fy})"),
+    "round.interim": ("中間評価（{fy}年度）", "interim evaluation (FY{fy})"),
+    "round.final": ("終了時評価（{fy}年度）", "final evaluation (FY{fy})"),
+    "round.unnamed": ("評価回の記載なし", "round not named"),
+    "recommendations.bad_round": (
+        "--round {round} は評価回ではありません（例: 中間2022、中間評価（2026年度）、interim 2026）",
+        "--round {round} is not an evaluation round (for example 中間2022, 中間評価（2026年度）, interim 2026)",
+    ),
+    "recommendations.none": ("指摘事項はまだ読み込まれていません", "no recommendations loaded yet"),
+    "recommendation.status.not_started": ("未着手", "not started"),
+    "recommendation.status.in_progress": ("対応中", "in progress"),
+    "recommendation.status.done": ("対応済", "done"),
+    "col.round": ("評価回", "round"),
+    "col.section": ("区分", "section"),
+    "col.number": ("番号", "no."),
+    "col.member": ("委員", "member"),
+    "col.recommendation": ("指摘事項", "recommendation"),
+    "col.response": ("対処方針", "response"),
+    "col.recommendation_status": ("状況", "status"),
+    "col.evidence": ("対処状況", "evidence"),
+    "col.status_date": ("時点", "as of"),
+    "sheet.recommendations": ("指摘事項と対処状況", "Recommendations"),
+    # ------------------------------------------------------------------ kpi/cli/commands/recommendations.py
+    "help.recommendations": (
+        "評価WGの指摘事項（問題点・改善点・今後への提言）、対処方針、対処状況を示します。"
+        "未着手、対応中、対応済の順（未対応のものが先）。\n\n"
+        "例: kpi recommendations · kpi recommendations --round 中間2022 --format csv",
+        "The working group's recommendations, the 対処方針 and what has been done about them, the open ones first "
+        "(not started, in progress, then done).\n\n"
+        "Examples: kpi recommendations · kpi recommendations --round 中間2022 --format csv",
+    ),
+    "help.opt.recommendations_round": (
+        "この評価回の指摘事項だけ（中間2022、中間評価（2026年度）など）。",
+        "Only this round's recommendations (中間2022, interim 2026, …).",
+    ),
+    "help.opt.out_recommendations": (
+        "書き出すファイル。形式は拡張子で決まります（.md .csv .json .xlsx。xlsx はファイルのみ）。",
+        "File to write; its extension chooses the format (.md .csv .json .xlsx; xlsx is a file only).",
+    ),
 }
 
 _FIELDS = string.Formatter()

@@ -11,6 +11,7 @@ from kpi.figures.lists import NO_LIST
 from kpi.figures.status import ThemeRow
 from kpi.present import labels, rows
 from kpi.present.catalogue import Words
+from kpi.present.effects import REASON
 from kpi.present.formats import Format
 from kpi.present.json_out import dumps, kpi_json
 from kpi.present.numbers import number, percent
@@ -30,9 +31,11 @@ def _theme_columns(words: Words) -> list[Column]:
 
 
 def cell_text(column: str, value: str | None, words: Words) -> str:
-    """A changed cell as the lists show it: an item by its name, a missing value as —."""
+    """A changed cell as the lists show it: an item and a reason code by their names, a missing value as —."""
     if value is None:
         return "—"
+    if column == "reason_code":
+        return words(REASON[value])
     return rows.item_label(int(value), words) if column == "item" else value
 
 
@@ -66,7 +69,7 @@ def changes_text(c: Changes, words: Words, fmt: Format = Format.table) -> str:
         "edited",
         [
             *themes,
-            Column(words("col.field"), lambda f: words(labels.FIELD[f.column])),
+            Column(words("col.field"), lambda f: labels.field(f.column, words)),
             Column(words("col.before"), lambda f: cell_text(f.column, f.before, words)),
             Column(words("col.after"), lambda f: cell_text(f.column, f.after, words)),
         ],

@@ -10,10 +10,11 @@ import hashlib
 import json
 from collections.abc import Callable
 from operator import attrgetter, itemgetter
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from kpi import __version__
-from kpi.errors import CannotEncode
+from kpi.errors import CannotEncode, UsageProblem
 from kpi.figures.effects import CohortTable
 from kpi.figures.kpis import Kpi
 from kpi.figures.outlook import Pending, ToReach
@@ -23,7 +24,7 @@ from kpi.fiscal import calendar_of, machine_time, wareki, zoned
 from kpi.present import labels
 from kpi.present.catalogue import Words
 from kpi.present.csvfile import csv_text
-from kpi.present.formats import ExportFormat, Format, OutEncoding
+from kpi.present.formats import ExportFormat, Format, OutEncoding, extensions_of, named_format
 from kpi.present.json_out import placement_notes_json
 from kpi.present.rows import (
     BUDGET_KEYS,
@@ -110,6 +111,8 @@ def tables(report: Report, themes: list[dict[str, Any]], words: Words) -> list[T
             Column(words("col.end_fy"), lambda r: r["end_fy"], "year"),
             Column(words("col.end_wareki"), lambda r: wareki(int(r["end_fy"]))),
             Column(words("col.status"), lambda r: words(labels.STATUS[r["status"]])),
+            *(_reason_columns(words) if any(t["reason_code"] or t["reason_text"] for t in themes) else ()),
+            *_attribute_columns(report),
         ],
         themes,
     )
@@ -153,6 +156,10 @@ def tables(report: Report, themes: list[dict[str, Any]], words: Words) -> list[T
         ev.criteria,
     )
     built = [outcome_table(report, words), status, element, budget, theme_table, outputs, stage, evaluation]
+    if ev.rounds:
+        from kpi.present.recommendations import trend_table
+
+        built.append(trend_table(ev, words, _ratio))
     if report.rs:
         built += rs_tables(report, words)
     if report.effects is not None and report.effects.cohorts is not None:
@@ -184,7 +191,8 @@ def cohort_table(table: CohortTable, words: Words) -> Table:
     )
 
 
-CONFIDENTIAL = "confidential_answers"  # the table of per-theme answers with sales (`kpi export --confidential`)
+CONFIDENTIAL = "confidential_answers"  # the table of per-theme answers with sales (`kpi export --confidential FILE`)
+# Its name among a submission's files when it was one of them (a register entry made before it was written apart).
 CONFIDENTIAL_CSV = f"{CONFIDENTIAL}.csv"
 
 
@@ -206,6 +214,27 @@ def confidential_table(answers: list[tuple[Any, ...]], words: Words) -> Table:
     table.rows.insert(0, table.headers)
     table.headers = notice
     return table
+
+
+def confidential_format(path: Path) -> Format:
+    """The format of the confidential answers' file by its name: .csv or .xlsx; another name is a usage error."""
+    fmt = named_format(path.name)
+    if fmt is None or fmt not in ExportFormat:
+        raise UsageProblem(
+            "export.confidential_suffix", name=str(path), extensions=" ".join(extensions_of(ExportFormat))
+        )
+    return fmt
+
+
+def confidential_file(answers: list[tuple[Any, ...]], words: Words, encoding: OutEncoding, fmt: Format) -> bytes:
+    """The confidential answers as a file of their own, never one of a submission's: its first line (the workbook's
+    first row) says that it is confidential."""
+    table = confidential_table(answers, words)
+    if fmt is Format.xlsx:
+        from kpi.present.xlsx import workbook
+
+        return workbook([table])
+    return encode(table, csv_text([table.headers, *csv_rows(table)]), str(encoding), words)
 
 
 # The unit a column's header names, by the kind of its numbers (kpi.present.xlsx.NUMBER_FORMATS).
@@ -256,6 +285,29 @@ BUDGET_CELLS: dict[str, tuple[Callable[[Any], Any], str]] = {
 def _grade_of(member: str) -> Callable[[Any], Any]:
     """A working-group member's grade of a criterion (blank when the member gave none)."""
     return lambda criterion: criterion.grades.get(member)
+
+
+def _reason_columns(words: Words) -> list[Column]:
+    """The reason columns of the themes table, for a list that gives any reason (a list without has none)."""
+    from kpi.present.effects import REASON
+
+    return [
+        Column(
+            words(labels.FIELD["reason_code"]), lambda r: words(REASON[r["reason_code"]]) if r["reason_code"] else None
+        ),
+        Column(words(labels.FIELD["reason_text"]), lambda r: r["reason_text"]),
+    ]
+
+
+def _attribute_columns(report: Report) -> list[Column]:
+    """A column per theme attribute the settings declare, under its name, with its stored text (blank: none given);
+    none when none are declared."""
+    declared = report.programme.attributes if report.programme is not None else ()
+
+    def value(name: str) -> Callable[[dict[str, Any]], Any]:
+        return lambda r: r.get("attributes", {}).get(name)
+
+    return [Column(a.name, value(a.name)) for a in declared]
 
 
 # The text columns of the themes table, in order (its years, their 和暦 and the status follow).
@@ -410,9 +462,7 @@ def build_files(
     submission (`tag`) carry its time, so that writing them again gives the same bytes; only the manifest says
     when it was written."""
     report, sources = submission.report, submission.sources
-    built = tables(report, submission.themes, words)
-    if submission.answers is not None:
-        built.append(confidential_table(submission.answers, words))
+    built = tables(report, submission.themes, words)  # (never the confidential answers: confidential_file)
     zone = calendar_of(report.programme)  # the manifest's times are the programme's calendar's (kpi.fiscal)
     written_at = zoned(dt.datetime.now(dt.UTC), zone)
     made_at = tag.made_at if tag is not None else written_at
@@ -481,6 +531,18 @@ def submission_title(fy: int, stage: str, words: Words) -> str:
 def submission_text(tag: Tag, words: Words) -> str:
     """「提出 #1（速報値）」: a submission's number and stage as the summary sheet says them."""
     return words("submission.tag", n=tag.number, stage=words(labels.STAGE[tag.stage]))
+
+
+def holds_a_submission(folder: Path) -> bool:
+    """Whether a folder holds a submission's files: a manifest kpi wrote in it (tool "kpi")."""
+    for fmt in ExportFormat:
+        try:
+            manifest = json.loads((folder / manifest_name(fmt)).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(manifest, dict) and manifest.get("tool") == "kpi":
+            return True
+    return False
 
 
 def data_hashes(files: dict[str, bytes]) -> dict[str, str]:

@@ -126,7 +126,7 @@ def _header(kind: str, column: str, words: Words) -> str:
     Japanese header the load accepts, 段階; English: the contract's own name, stage); a theme's by its label; a
     column no contract has (the RS tables, the programme's settings) as it is stored."""
     if kind == "themes":
-        return words(labels.FIELD[column]) if column in labels.FIELD else column
+        return labels.field(column, words)
     if (kind, column) in STORED_ONLY:
         return words(STORED_ONLY[kind, column])
     if words.lang != Lang.ja:

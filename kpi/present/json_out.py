@@ -7,8 +7,10 @@ import json
 from typing import Any
 
 from kpi.figures.effects import CohortCell, Effects
+from kpi.figures.evaluation import Evaluation
 from kpi.figures.kpis import LONG_TERM, LONG_TERM_MATURED, SHORT_TERM, Kpi, Outcome
 from kpi.figures.outlook import Pending, ToReach
+from kpi.figures.reasons import ReasonCount
 from kpi.figures.report import Report
 from kpi.figures.responses import Rate
 from kpi.figures.stagegate import StageGate
@@ -191,6 +193,10 @@ def stage_gate(sg: StageGate) -> dict[str, Any]:
                 "reviewers": r.reviewers,
                 "mean": as_float(r.mean),
                 "decision": r.decision,
+                "criteria": {c: as_float(m) for c, m in r.criteria},
+                "committee": r.committee,
+                "decided_on": None if r.decided_on is None else r.decided_on.isoformat(),
+                "committee_conflicts_status": r.conflicts,
             }
             for r in sg.reviewed
         ],
@@ -228,7 +234,21 @@ def evaluation(report: Report) -> dict[str, Any]:
             for c in ev.criteria
         ],
         "grade_points": {g: as_float(p) for g, p in ev.grade_points.items()},
+        **evaluation_rounds(ev),
     }
+
+
+def evaluation_rounds(ev: Evaluation) -> dict[str, Any]:
+    """With two rounds or more: the latest round's code, every round (oldest first) and each criterion's scores."""
+    if not ev.rounds:
+        return {}
+    trend = [{"criterion": t.criterion, "scores": [as_float(s) for s in t.scores]} for t in ev.trend]
+    return {"round": ev.round, "rounds": list(ev.rounds), "trend": trend}
+
+
+def recommendations_json(ev: Evaluation) -> dict[str, Any]:
+    """The recommendations loaded, by status (not_started, in_progress, done): present only when some are."""
+    return {"recommendations": {c.status: c.n for c in ev.recommendations}} if ev.recommendations else {}
 
 
 def rs(report: Report) -> dict[str, Any] | None:
@@ -286,6 +306,14 @@ def _figure_json(f: Figure | None) -> dict[str, Any] | None:
     if f is None:
         return None
     return {"themes": f.themes, "value": as_float(f.value), "withheld": str(f.withheld) if f.withheld else None}
+
+
+def missed_reasons_json(counts: tuple[ReasonCount, ...] | None) -> dict[str, Any]:
+    """The theme list's reasons in the report's JSON, under "missed_reasons": per code, its 目標未達 and 中止 themes;
+    nothing when the list gives no reason (the JSON of a list without reasons is as it was)."""
+    if counts is None:
+        return {}
+    return {"missed_reasons": {c.code: {"not_achieved": c.not_achieved, "terminated": c.terminated} for c in counts}}
 
 
 def effects_json(fx: Effects | None) -> dict[str, Any]:
@@ -364,8 +392,10 @@ def report_json(report: Report) -> dict[str, Any]:
         "outputs": outputs(report),
         "stage_gate": stage_gate(report.stage_gate),
         "evaluation": evaluation(report),
+        **recommendations_json(report.evaluation),
         "rs": rs(report),
         **effects_json(report.effects),
+        **missed_reasons_json(report.missed_reasons),
         "known_at_load": report.known_at.load_id if report.known_at else None,
         "latest_submission": standing_json(report.standing, calendar_of(report.programme)),
     }

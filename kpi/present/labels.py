@@ -5,6 +5,10 @@ a bug the tests catch (tests/unit/present/test_catalogue.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kpi.present.catalogue import Words
 
 STATUS = {
     "achieved": "status.achieved",
@@ -30,6 +34,7 @@ KIND = {
     "grants": "kind.grants",
     "stagegate": "kind.stagegate",
     "evaluation": "kind.evaluation",
+    "recommendations": "kind.recommendations",
     "published": "kind.published",
     "rs": "kind.rs",
     "followup_sent": "kind.followup_sent",
@@ -45,8 +50,16 @@ FIELD = {
     "start_fy": "col.start_fy",
     "end_fy": "col.end_fy",
     "status": "col.status",
+    "reason_code": "col.reason_code",
+    "reason_text": "col.reason_text",
 }
 DECISION = {"continue": "decision.continue", "consider": "decision.consider", "terminate": "decision.terminate"}
+COMMITTEE = {  # the stage-gate committee's decision (schemas.stagegate.DECISIONS)
+    "continue": "committee.continue",
+    "conditional": "committee.conditional",
+    "revise": "committee.revise",
+    "stop": "committee.stop",
+}
 VERDICT = {
     "met": "verdict.met",
     "not_met": "verdict.not_met",
@@ -96,6 +109,7 @@ SHEET = {
     "outputs": "sheet.outputs",
     "stage_gate": "sheet.stage_gate",
     "evaluation": "sheet.evaluation",
+    "evaluation_trend": "sheet.evaluation_trend",
     "rs_appropriations": "sheet.rs_appropriations",
     "rs_indicators": "sheet.rs_indicators",
     "cohorts": "effects.sheet.cohorts",
@@ -142,6 +156,11 @@ KPI = {
         "check.name.long_term_matured",
     ),
 }
+
+
+def field(column: str, words: Words) -> str:
+    """A theme's column by its label (FIELD); a theme attribute (kpi.settings.Attribute) by its name, its header."""
+    return words(FIELD[column]) if column in FIELD else column
 
 
 def known(labels: dict[str, str], code: str) -> str | None:

@@ -150,7 +150,7 @@ def load_table(results: list[FileResult], skipped: list[Skipped], words: Words) 
     for r in results:
         if r.changed_fields:
             fields = words("load.field_sep").join(
-                words("load.field_count", field=words(labels.FIELD[c]), n=n) for c, n in r.changed_fields
+                words("load.field_count", field=labels.field(c, words), n=n) for c, n in r.changed_fields
             )
             lines.append(words("load.changed_fields", file=r.file, n=r.updated, fields=fields))
         change = r.list_change

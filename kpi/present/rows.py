@@ -7,18 +7,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from kpi.codes import TERMINATED
 from kpi.figures.kpis import LONG_TERM_MATURED, Kpi, Outcome
 from kpi.figures.lists import Snapshot, year_end
 from kpi.figures.outlook import Pending, Reach, ToReach
+from kpi.figures.reasons import ReasonCount
 from kpi.figures.report import Report
 from kpi.figures.rs import RS_AMOUNTS
-from kpi.figures.stagegate import StageGate
+from kpi.figures.stagegate import Review, StageGate
 from kpi.figures.status import GROUPS, LISTS, ThemeList
 from kpi.figures.verdict import Verdict
 from kpi.fiscal import wareki
 from kpi.present import labels
 from kpi.present.catalogue import Words
 from kpi.present.numbers import DASH, mean, number, oku, percent
+from kpi.present.recommendations import counts_table, round_label, trend_table
 from kpi.present.tables import TEXT, Column, Table
 
 
@@ -334,6 +337,16 @@ def grants_line(report: Report, words: Words) -> str:
     )
 
 
+def committee(review: Review, words: Words) -> str:
+    """The committee's decision, flagged when it stopped a theme the list does not show as ended (中止 vs 計画通り)."""
+    if review.committee is None:
+        return ""
+    said = words(labels.COMMITTEE[review.committee])
+    if review.conflicts:
+        return words("stagegate.conflict", decision=said, status=words(labels.STATUS[review.status]))
+    return said
+
+
 def stage_gate(sg: StageGate, words: Words, unreviewed: bool = False) -> Table:
     """Reviewed themes with their mean and decision; with `unreviewed`, the listed themes without a review too."""
     columns = [
@@ -345,9 +358,14 @@ def stage_gate(sg: StageGate, words: Words, unreviewed: bool = False) -> Table:
         Column(words("col.mean"), lambda r: mean(r.mean, 2)),
         Column(words("col.decision"), lambda r: words(labels.DECISION[r.decision])),
     ]
+    if sg.decided:  # the committee's decision beside the rule's, once any is recorded
+        columns += [
+            Column(words("col.committee"), lambda r: committee(r, words)),
+            Column(words("col.decided_on"), lambda r: str(r.decided_on or "")),
+        ]
     not_reviewed = words("stagegate.not_reviewed")
     footer = [
-        [r.theme_id, item_label(r.item, words), r.element, "", "", "", not_reviewed]
+        [r.theme_id, item_label(r.item, words), r.element, "", "", "", not_reviewed, *([""] * (len(columns) - 7))]
         for r in (sg.not_reviewed if unreviewed else ())
     ]
     return Table.of("stage_gate", columns, sg.reviewed, footer=footer)
@@ -407,6 +425,23 @@ def rs_indicators(report: Report, words: Words) -> Table:
     return Table.of("rs_indicators", columns, pairs)
 
 
+def missed_reasons(counts: tuple[ReasonCount, ...], words: Words) -> Table:
+    """The theme list's 目標未達 and 中止 themes by reason code (未記入 last), then their totals."""
+    from kpi.present.effects import REASON
+
+    rows = [(words(REASON[c.code]), c.not_achieved, c.terminated) for c in counts]
+    rows.append((words("row.total"), sum(c.not_achieved for c in counts), sum(c.terminated for c in counts)))
+    return Table.of(
+        "missed_reasons",
+        [
+            Column(words("effects.col.reason"), lambda r: r[0]),
+            Column(words(labels.STATUS["not_achieved"]), lambda r: r[1], "count"),
+            Column(words(labels.STATUS[TERMINATED]), lambda r: r[2], "count"),
+        ],
+        rows,
+    )
+
+
 # ---------------------------------------------------------------------------- the sections
 
 
@@ -462,12 +497,16 @@ def sections(report: Report, words: Words) -> list[Section]:
         Section(words("section.trend"), trend(report, words)),
     ]
     out += effect_sections(report, words)
+    if report.missed_reasons is not None:
+        out.append(Section(words("section.missed_reasons"), missed_reasons(report.missed_reasons, words)))
     for name in LISTS:
         themes, label = report.themes[name], words(labels.THEME_LIST[name])
         more = [Line(words("list.more", n=themes.count - len(themes.rows)))] if themes.count > len(themes.rows) else []
         heading = words("list.heading", label=label, n=themes.count)
         out.append(Section(heading, theme_list(themes, words), tuple(more), "lists", label, f"list-{name}"))
     points = Line(words("evaluation.points", points=grade_points(report)), None)
+    ev = report.evaluation
+    latest = [Line(words("evaluation.latest_round", round=round_label(ev.round, words)))] if ev.rounds else []
     out += [
         Section(
             words("section.outputs"), outputs(report, words), (Line(grants_line(report, words), "total"),), "figures"
@@ -478,8 +517,13 @@ def sections(report: Report, words: Words) -> list[Section]:
             (Line(words("stagegate.not_reviewed_count", n=sg.not_reviewed_count)),),
             "figures",
         ),
-        Section(words("section.evaluation"), evaluation(report, words), (points,), "figures"),
+        Section(words("section.evaluation"), evaluation(report, words), (points, *latest), "figures"),
     ]
+    if ev.rounds:
+        out.append(Section(words("section.evaluation_trend"), trend_table(ev, words), (), "figures"))
+    if ev.recommendations:
+        see = (Line(words("recommendations.see")),)
+        out.append(Section(words("section.recommendations"), counts_table(ev, words), see, "figures"))
     if report.rs:
         rs_heading = words("section.rs", project_id=report.rs.project_id)
         out += [

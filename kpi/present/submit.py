@@ -5,6 +5,10 @@ The figures are read, the files written whole under temporary names and the regi
 transaction of the write connection, so that no load can change the figures between their reading and their
 recording; the files are renamed into place once it is committed. Whatever fails after that COMMIT is said with
 the submission it recorded: running the export again would record a second one.
+
+The confidential answers (per-theme sales, `--confidential FILE`) are never a submission's: they are written to the
+file named for them, which may not be in the submission's folder, are not in its manifest nor in the register, and
+are read in the same transaction as the submission's figures so that both say the same.
 """
 
 from __future__ import annotations
@@ -18,14 +22,24 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from kpi import __version__
 from kpi.db import submissions as register
 from kpi.db.connect import transaction
-from kpi.db.gate import files_in_place, write_files
+from kpi.db.gate import canonical, files_in_place, refuse
 from kpi.db.known import KnownAt
 from kpi.db.store import Store
 from kpi.errors import DISK_FULL, NOT_PERMITTED, CannotCreate, CannotExport, CannotWrite, KpiError, UsageProblem
 from kpi.fiscal import current_fy
 from kpi.present import labels
 from kpi.present.catalogue import Lang, Words
-from kpi.present.export import CONFIDENTIAL_CSV, Tag, build_files, data_hashes, submission_title, zone_of
+from kpi.present.export import (
+    CONFIDENTIAL_CSV,
+    Tag,
+    build_files,
+    confidential_file,
+    confidential_format,
+    data_hashes,
+    holds_a_submission,
+    submission_title,
+    zone_of,
+)
 from kpi.present.formats import Format, OutEncoding
 
 if TYPE_CHECKING:
@@ -35,12 +49,40 @@ if TYPE_CHECKING:
 
 
 class Submitted(NamedTuple):
-    """A submission written: its number and stage, the files, and the fiscal year it is of."""
+    """A submission written: its number and stage, the files, and the fiscal year it is of; the confidential
+    answers written apart (not the submission's), and a registered file no longer written into its folder."""
 
     number: int
     stage: str
     written: list[Path]
     as_of_fy: int
+    confidential: Path | None = None
+    set_apart: tuple[str, ...] = ()
+
+
+def apart(out: Path, confidential: Path | None, force: bool) -> None:
+    """Refuse (exit 2, before anything is read or written) a confidential file that is not .csv or .xlsx, that
+    would be written in the submission's folder or below it, or in another folder that holds a submission (its
+    manifest), or that the gate refuses (an existing one without --force, a database, a folder)."""
+    if confidential is None:
+        return
+    confidential_format(confidential)
+    folder, path = canonical(out).resolve(), canonical(confidential)
+    if folder == path or folder in path.parents:
+        raise UsageProblem("submission.confidential_inside", path=str(confidential), folder=str(out))
+    if (up := next((i for i, p in enumerate(path.parents) if holds_a_submission(p)), None)) is not None:
+        holder = confidential.parents[up] if up < len(confidential.parents) else path.parents[up]  # (as named)
+        raise UsageProblem("submission.confidential_inside", path=str(confidential), folder=str(holder))
+    refuse(confidential, force)
+
+
+def _place_apart(placing: ExitStack, path: Path | None, data: bytes | None, force: bool) -> Path | None:
+    """The confidential file written under a temporary name beside its place, renamed into it with the submission's
+    files (kpi.db.gate.files_in_place)."""
+    if path is None or data is None:
+        return None
+    placing.enter_context(files_in_place(canonical(path).parent, {path.name: data}, force))
+    return path
 
 
 def submit(
@@ -53,17 +95,18 @@ def submit(
     out: Path,
     force: bool,
     known_at: KnownAt | None = None,
-    confidential: bool = False,
+    confidential: Path | None = None,
 ) -> Submitted:
     """Compute the submission for fiscal year `as_of` (which must be named), write its files into `out` and register
     it (number, stage, figures, sha256); a final one only for a year that has ended in the programme's calendar;
-    with `confidential`, the survey answers with their sales too."""
+    with `confidential`, the survey answers with their sales to that file, apart (see apart)."""
     from kpi.figures.programme import require_data
     from kpi.figures.submissions import require_ended
 
     if as_of is None:  # the year a submission is of is named, never today's by default: FY2026 is not FY2025
         now = current_fy()
         raise UsageProblem("submission.as_of_required", last=now - 1, now=now)
+    apart(out, confidential, force)
     with store.reading() as con:  # a missing or empty database is refused as by every reading command, not created
         require_data(con)
         require_ended(con, as_of, stage)
@@ -74,22 +117,31 @@ def submit(
         with store.writing() as con:
             with ExitStack() as placing:  # left after the COMMIT: only then are the files renamed into place
                 with transaction(con, kept="submission.kept"):
-                    content, figures, load_id = _read(con, as_of, known_at, confidential)
+                    content, figures, load_id = _read(con, as_of, known_at, confidential is not None)
                     number = register.next_id(con)  # (this process holds the database: no other takes the number)
                     made_at = made_at.astimezone(zone_of(content.report.programme))  # (the manifest says +09:00)
                     files = build_files(content, words, encoding, fmt, Tag(number, stage, made_at, load_id))
                     written_as = (str(fmt), str(encoding) if fmt is Format.csv else None, str(words.lang))
                     local = made_at.replace(tzinfo=None)  # (the register keeps the programme's calendar's time)
                     written = placing.enter_context(files_in_place(out, files, force))
+                    secret = _secret(content, words, encoding, confidential)
+                    kept = _place_apart(placing, confidential, secret, force)
                     fy, hashes = content.report.as_of_fy, data_hashes(files)
                     register.add(con, number, fy, stage, load_id, local, written_as, figures, hashes, __version__)
-                recorded = Submitted(number, stage, written, fy)
+                recorded = Submitted(number, stage, written, fy, kept)
             placed = True
     except Exception as exc:
         if recorded is None:
             raise
         raise after_recording(exc, recorded, store.path, out, placed, words) from exc
     return recorded
+
+
+def _secret(content: Submission, words: Words, encoding: OutEncoding, path: Path | None) -> bytes | None:
+    """The confidential answers' file for `path` (in the format its name says), or None when none is asked."""
+    if path is None:
+        return None
+    return confidential_file(content.answers or [], words, encoding, confidential_format(path))
 
 
 def _read(
@@ -143,18 +195,22 @@ def _detail(exc: Exception, words: Words) -> str:
     return error_text(exc, words) if isinstance(exc, KpiError) else f"{type(exc).__name__}: {exc}"
 
 
-def resubmit(store: Store, number: int, out: Path, force: bool, confidential: bool = False) -> Submitted:
+def resubmit(store: Store, number: int, out: Path, force: bool, confidential: Path | None = None) -> Submitted:
     """The files of submission `number` again, as they were registered: computed from the load it was computed
-    from, in its format, encoding and language (and with its confidential answers when it has their file, or when
-    asked); refused (nothing written) when any file's bytes would differ."""
+    from, in its format, encoding and language; refused (nothing written) when any file's bytes would differ.
+
+    The confidential answers are written only when asked, to their own file (see apart), as of that load. A
+    submission registered when they were one of its files (CONFIDENTIAL_CSV, before kpi wrote them apart) is
+    written again without them, its other files checked as ever; to the file asked for, they are checked against
+    the bytes the register kept when that file is a CSV."""
     from kpi.figures.report import submission
 
+    apart(out, confidential, force)
     with store.reading() as con:
         stored = register.get(con, number)
         version = register.made_with(con, number)
     with store.reading(stored.load_id) as con:
-        confidential = confidential or CONFIDENTIAL_CSV in stored.files
-        content = submission(con, stored.as_of_fy, confidential)
+        content = submission(con, stored.as_of_fy, confidential is not None)
         programme = content.report.programme
     made_at = stored.made_at.replace(tzinfo=zone_of(programme))
     words = Words(Lang(stored.lang))
@@ -162,7 +218,12 @@ def resubmit(store: Store, number: int, out: Path, force: bool, confidential: bo
     encoding = OutEncoding(stored.encoding) if stored.encoding else OutEncoding.utf_8_sig
     files = build_files(content, words, encoding, fmt, Tag(number, stored.stage, made_at, stored.load_id))
     hashes = data_hashes(files)
-    differ = sorted({n for n, sha in hashes.items() if stored.files.get(n) != sha} | (set(stored.files) ^ set(hashes)))
+    registered = {n: sha for n, sha in stored.files.items() if n != CONFIDENTIAL_CSV}
+    secret = _secret(content, words, encoding, confidential)
+    legacy = CONFIDENTIAL_CSV in stored.files  # (registered as one of its files: its bytes are known)
+    if confidential is not None and secret is not None and legacy and confidential_format(confidential) is Format.csv:
+        registered[CONFIDENTIAL_CSV], hashes[CONFIDENTIAL_CSV] = stored.files[CONFIDENTIAL_CSV], _sha(secret)
+    differ = sorted({n for n, sha in hashes.items() if registered.get(n) != sha} | (set(registered) ^ set(hashes)))
     if differ and version is not None and version != __version__:
         raise CannotExport(
             "submission.not_reproduced_version",
@@ -173,7 +234,26 @@ def resubmit(store: Store, number: int, out: Path, force: bool, confidential: bo
         )
     if differ:
         raise CannotExport("submission.not_reproduced", n=number, files=", ".join(differ))
-    return Submitted(number, stored.stage, write_files(out, files, force), stored.as_of_fy)
+    set_apart = (CONFIDENTIAL_CSV,) if legacy else ()
+    with ExitStack() as placing:
+        written = placing.enter_context(files_in_place(out, files, force))
+        kept = _place_apart(placing, confidential, secret, force)
+    return Submitted(number, stored.stage, written, stored.as_of_fy, kept, set_apart)
+
+
+def _sha(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def apart_lines(done: Submitted, words: Words) -> list[str]:
+    """What `kpi export` says of the confidential answers: where they were written, apart from the submission, or
+    that a submission registered with them among its files was written again without them."""
+    lines = [words("submission.confidential_wrote", path=str(done.confidential))] if done.confidential else []
+    if done.set_apart and done.confidential is None:
+        lines.append(words("submission.confidential_set_apart", n=done.number, files=", ".join(done.set_apart)))
+    return lines
 
 
 def year_line(done: Submitted, out: Path, words: Words) -> str:

@@ -33,6 +33,7 @@ VALUES: dict[tuple[str, ...], list[str]] = {
     ("followups", "remind"): ["--as-of", "2026"],
     ("loads",): [],
     ("lists",): [],
+    ("recommendations",): [],
 }
 
 

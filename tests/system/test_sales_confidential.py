@@ -1,17 +1,20 @@
 """Sales kept confidential in every output: a programme whose survey answers carry distinctive sales (one theme's
 from two organisations) is read by every command of the tree in every format it writes, and no output holds a
 theme's (or an organisation's) sales — nor a difference of two printed figures that equals one; only
-`kpi export --confidential` writes them, its first line saying so. A command added to the tree must be placed here:
-run, or set aside with its reason."""
+`kpi export --confidential FILE` writes them, to that file, apart from the submission's folder, its first line saying
+so. A command added to the tree must be placed here: run, or set aside with its reason."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import itertools
+import json
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -175,25 +178,79 @@ def test_the_report_shows_sums_of_at_least_k_themes_and_says_withheld(store: Pat
     assert re.search(r"市場・需要\s+1\n", reasons) and re.search(r"計\s+1\n", reasons)
 
 
-def test_the_confidential_export_says_so_first_and_holds_every_answer(store: Path, tmp_path: Path) -> None:
-    out = tmp_path / "secret"
-    result = cli("export", "--db", str(store), "--as-of", "2025", "--out", str(out), "--confidential")
+def submission_of(result: Any) -> int:
+    """The number of the submission an export recorded (「提出 #N（…）として記録しました」)."""
+    return int(re.findall(r"#(\d+)", result.stderr)[-1])
+
+
+def test_the_confidential_export_is_apart_from_the_submission_and_says_so_first(store: Path, tmp_path: Path) -> None:
+    """The answers with their sales go to the file --confidential names, never into the submission's folder, its
+    manifest or its record: what the office mails holds no theme's sales."""
+    out, apart = tmp_path / "提出" / "2025", tmp_path / "秘" / "answers_2025.csv"
+    result = cli("export", "--db", str(store), "--as-of", "2025", "--out", str(out), "--confidential", str(apart))
     assert result.returncode == 0, result.stderr
-    text = (out / "confidential_answers.csv").read_text(encoding="utf-8-sig")
+    text = apart.read_text(encoding="utf-8-sig")
     first, *rows = list(csv.reader(io.StringIO(text)))
     assert first[0] == WORDS["effects.confidential"][0]
     assert rows[0][:3] == ["テーマID", "開発テーマ名", "回答機関"]
     assert {(r[0], r[2], r[5]) for r in rows[1:]} >= {("A1", "甲社", "100.1212"), ("A1", "乙社", "23.3355")}
     assert len(leaks(numbers(text))) >= len(SECRET) - 1  # (the search finds them where they are)
-    plain = tmp_path / "plain"
-    assert cli("export", "--db", str(store), "--as-of", "2025", "--out", str(plain)).returncode == 0
-    assert not (plain / "confidential_answers.csv").exists() and not leaks(numbers(written(plain)))
-    xlsx = tmp_path / "book"
-    assert (
-        cli(
-            "export", "--db", str(store), "--as-of", "2025", "--out", str(xlsx), "-f", "xlsx", "--confidential"
-        ).returncode
-        == 0
-    )
-    sheet = openpyxl.load_workbook(xlsx / "kpi_submission.xlsx")[WORDS["effects.sheet.confidential"][0]]
+    assert str(apart) in result.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(p.name for p in out.iterdir()) == sorted([*manifest["files"], "manifest.json"])
+    assert not any("confidential" in name for name in manifest["files"])
+    assert not leaks(numbers(written(out))) and WORDS["effects.confidential"][0] not in written(out)
+    n = str(submission_of(result))
+    shown = cli("submissions", "show", n, "--db", str(store), "--format", "json").stdout
+    assert set(json.loads(shown)["files"]) == set(manifest["files"]) and not leaks(numbers(shown))
+
+
+@pytest.mark.slow  # (three exports, one in xlsx)
+def test_a_confidential_workbook_is_apart_and_an_old_submission_with_the_file_is_written_again_without_it(
+    store: Path, tmp_path: Path
+) -> None:
+    """--confidential FILE.xlsx is a workbook of its own (its first row says confidential), the submission's
+    workbook holds no sheet of it. A submission recorded before the answers were written apart (its record lists
+    confidential_answers.csv) is written again without them, said so; with --confidential FILE.csv they go to
+    that file, checked against the bytes the record kept."""
+    import duckdb
+
+    book, apart = tmp_path / "book", tmp_path / "秘.xlsx"
+    args = ["--db", str(store), "--as-of", "2025", "-f", "xlsx"]
+    assert cli("export", *args, "--out", str(book), "--confidential", str(apart)).returncode == 0
+    sheet = openpyxl.load_workbook(apart)[WORDS["effects.sheet.confidential"][0]]
     assert sheet["A1"].value == WORDS["effects.confidential"][0] and sheet["A2"].value == "テーマID"
+    assert WORDS["effects.sheet.confidential"][0] not in openpyxl.load_workbook(book / "kpi_submission.xlsx").sheetnames
+    assert not leaks(numbers(written(book)))
+
+    old, kept = tmp_path / "old", tmp_path / "kept" / "answers.csv"
+    made = cli("export", "--db", str(store), "--as-of", "2025", "--out", str(old), "--confidential", str(kept))
+    n = submission_of(made)
+    con = duckdb.connect(str(store))  # the record as kpi wrote it when the answers were one of the folder's files
+    try:
+        files = json.loads(con.execute("SELECT files FROM submissions WHERE submission_id = ?", [n]).fetchone()[0])
+        files["confidential_answers.csv"] = hashlib.sha256(kept.read_bytes()).hexdigest()
+        con.execute("UPDATE submissions SET files = ? WHERE submission_id = ?", [json.dumps(files), n])
+    finally:
+        con.close()
+    again = cli("export", "--db", str(store), "--submission", str(n), "--out", str(tmp_path / "again"))
+    assert again.returncode == 0, again.stderr
+    assert sorted(p.name for p in (tmp_path / "again").iterdir()) == sorted(p.name for p in old.iterdir())
+    assert "confidential_answers.csv" in again.stderr and "--confidential" in again.stderr
+    asked = tmp_path / "秘" / "again.csv"
+    both = ["--submission", str(n), "--out", str(tmp_path / "again2"), "--confidential", str(asked)]
+    assert cli("export", "--db", str(store), *both).returncode == 0
+    assert asked.read_bytes() == kept.read_bytes()
+    assert not (tmp_path / "again2" / "confidential_answers.csv").exists()
+
+
+def test_a_confidential_file_in_the_submission_s_folder_is_refused_and_nothing_is_written(
+    store: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "提出"
+    listed = cli("submissions", "--db", str(store), "--format", "json").stdout
+    result = cli(
+        "export", "--db", str(store), "--as-of", "2025", "--out", str(out), "--confidential", str(out / "a.csv")
+    )
+    assert result.returncode == 2 and str(out) in result.stderr
+    assert not out.exists() and cli("submissions", "--db", str(store), "--format", "json").stdout == listed

@@ -170,7 +170,7 @@ def test_a_submission_as_known_at_an_earlier_load_is_read_on_the_write_connectio
     out = tmp_path / "then"
     ok("export", "--db", str(sample_store), "--as-of", "2025", "--known-at", str(themes_load), "--out", str(out))
     register = rows(sample_store, "SELECT submission_id, load_id, figures FROM submissions ORDER BY 1")
-    assert [(n, load) for n, load, _ in register] == [(1, 7), (2, themes_load)]
+    assert [(n, load) for n, load, _ in register] == [(1, 8), (2, themes_load)]  # the sample's last load: 8
     assert json.loads(register[1][2])["short_term.numerator"] == 39
     ok("export", "--db", str(sample_store), "--submission", "2", "--out", str(tmp_path / "again"))
 

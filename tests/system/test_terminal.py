@@ -97,13 +97,17 @@ TABLES: dict[str, tuple[list[str], str]] = {
     "portfolio": (["portfolio", STORE, "--as-of", "2026"], "markdown"),
     "loads": (["loads"], "csv"),
     "lists": (["lists"], "csv"),
+    "recommendations": (["recommendations"], "markdown"),
     "submissions": (["submissions", "show", "1"], "csv"),
     "explain": (["explain", "short_term", "--as-of", "2025"], "csv"),
     "followups due": (["followups", "due", "--as-of", "2026"], "csv"),
     "followups status": (["followups", "status", "--as-of", "2026"], "csv"),
 }
 # The free-text columns that give way on a narrow terminal (shortened with …): their cells are not checked.
-GIVE_WAY = ("col.title", "col.organizations", "col.criterion", "col.programme", "col.rule", "col.file")
+GIVE_WAY = (
+    *("col.title", "col.organizations", "col.criterion", "col.programme", "col.rule", "col.file"),
+    *("col.section", "col.recommendation", "col.response", "col.evidence"),
+)
 FIGURE = re.compile(r"(?<![A-Za-z0-9_.,/])(?:—/\d[\d,]*|\d[\d,]*(?:\.\d+)?%?(?:/\d[\d,]*)?)(?![A-Za-z0-9_/%])")
 
 

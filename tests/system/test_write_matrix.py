@@ -417,6 +417,8 @@ def arguments(
             value = [fmt] if fmt is not None else []
         elif (path[-1], p.name) in NEEDED:
             value = [NEEDED[(path[-1], p.name)]]
+        elif is_output(p) and p.required:  # another output it needs (kpi export --out beside --confidential)
+            value = [str(out.parent / f"{p.name}-beside")]
         elif not p.required:
             continue
         elif (path[-1], p.name) in VALUES:

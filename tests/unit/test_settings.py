@@ -180,3 +180,127 @@ def test_without_the_new_keys_the_defaults_are_nedos() -> None:
     assert "followup_rounds" not in stored.as_json()  # the report's JSON contract is unchanged
     raw = {**GOOD, "suppression_k": "５"}
     assert settings.Settings.from_stored(settings.normalise(raw)).suppression_k == 5  # type: ignore[union-attr]
+
+
+def test_the_stage_gate_defaults_are_the_seeds() -> None:
+    """3-3 ③: 技術的評価 and 事業化評価 weighed alike, continue from 60, consider from 40."""
+    stored = settings.Settings.from_stored(settings.normalise(GOOD))
+    assert stored is not None
+    assert stored.stagegate_criteria == (("技術的評価", Fraction(50)), ("事業化評価", Fraction(50)))
+    assert (stored.stagegate_continue, stored.stagegate_consider) == (60, 40)
+    assert "stagegate_criteria" not in stored.as_json()  # the report's JSON contract is unchanged
+
+
+@pytest.mark.parametrize(
+    "written",
+    [{"技術的評価": 70, "事業化評価": 30}, "技術的評価=70, 事業化評価=30", " 技術的評価 = 70 , 事業化評価 = 30 "],
+)
+def test_stage_gate_criteria_are_a_table_or_a_line_and_stored_as_a_line(written: object) -> None:
+    raw = {**GOOD, "stagegate_criteria": written, "stagegate_continue": 62.5, "stagegate_consider": "35"}
+    assert settings.problems(raw) == []
+    stored = settings.normalise(raw)
+    assert stored["stagegate_criteria"] == "技術的評価=70, 事業化評価=30"
+    read = settings.Settings.from_stored(stored)
+    assert read is not None
+    assert read.stagegate_criteria == (("技術的評価", Fraction(70)), ("事業化評価", Fraction(30)))
+    assert (read.stagegate_continue, read.stagegate_consider) == (Fraction(125, 2), 35)
+
+
+@pytest.mark.parametrize(
+    ("key", "written", "rule"),
+    [
+        ("stagegate_criteria", {"技術的評価": 0}, "rule.setting.stagegate_criteria"),
+        ("stagegate_criteria", {"技術的評価": -5, "事業化評価": 105}, "rule.setting.stagegate_criteria"),
+        ("stagegate_criteria", {"技術的評価": "half"}, "rule.setting.stagegate_criteria"),
+        ("stagegate_criteria", {"技術的評価": True}, "rule.setting.stagegate_criteria"),
+        ("stagegate_criteria", {}, "rule.setting.stagegate_criteria"),
+        ("stagegate_criteria", "技術的評価=50, 技術的評価=50", "rule.setting.stagegate_criteria"),
+        ("stagegate_criteria", [50, 50], "rule.setting.not_a_value"),
+        ("stagegate_continue", 101, "rule.setting.stagegate_threshold"),
+        ("stagegate_continue", "sixty", "rule.setting.stagegate_threshold"),
+        ("stagegate_consider", {"a": 1}, "rule.setting.not_a_value"),
+        ("stagegate_consider", 61, "rule.setting.stagegate_order"),  # above the default continue (60)
+    ],
+)
+def test_a_bad_stage_gate_setting_is_refused_by_its_key(key: str, written: object, rule: str) -> None:
+    assert [(p.key, p.rule) for p in settings.problems({**GOOD, key: written})] == [(key, rule)]
+
+
+def test_a_stage_gate_table_is_refused_on_its_line(tmp_path) -> None:
+    """Written as a TOML table (names in quotes: TOML's bare keys are ASCII), a bad weight is named on the table's
+    line."""
+    from kpi.errors import InputRejected
+    from kpi.load.programme import read_programme
+
+    lines = [f"{k} = {v!r}".replace("'", '"') for k, v in GOOD.items()]
+    table = ["stagegate_continue = 50", "[stagegate_criteria]  # 配点", '"技術的評価" = 2', '"事業化評価" = 1', ""]
+    good = "\n".join([*lines, *table])
+    assert (
+        read_programme(tmp_path / "programme.toml", good.encode())["stagegate_criteria"] == "技術的評価=2, 事業化評価=1"
+    )
+    inline = "\n".join([*lines, 'stagegate_criteria = {"技術的評価" = 50, "事業化評価" = 0}', ""])
+    for bad, line in [(good.replace('"事業化評価" = 1', '"事業化評価" = 0'), len(lines) + 2), (inline, len(lines) + 1)]:
+        with pytest.raises(InputRejected) as caught:
+            read_programme(tmp_path / "programme.toml", bad.encode())
+        [failure] = caught.value.failures
+        assert (failure.line, failure.column, failure.rule) == (
+            line,
+            "stagegate_criteria",
+            "rule.setting.stagegate_criteria",
+        )
+
+
+ATTRIBUTES = {
+    "分野": {"headers": ["技術分野"], "type": "category", "values": ["通信", "ＡＩ"]},
+    "企業規模": {"type": "区分", "values": ["大企業", "中小企業"]},
+    "予算額": {"headers": ["予算額(億円)"], "type": "money"},
+    "採択年度": {"type": "年度"},
+    "備考": {"type": "text"},
+}
+
+
+def test_theme_attributes_are_stored_in_the_order_declared_and_read_back() -> None:
+    raw = {**GOOD, "attributes": ATTRIBUTES}
+    assert settings.problems(raw) == []
+    loaded = settings.Settings.from_stored(settings.normalise(raw))
+    assert loaded is not None
+    assert [(a.name, a.type, a.headers, a.values) for a in loaded.attributes] == [
+        ("分野", "category", ("技術分野",), ("通信", "AI")),  # (NFKC, as a cell is read)
+        ("企業規模", "category", (), ("大企業", "中小企業")),
+        ("予算額", "money", ("予算額(億円)",), ()),
+        ("採択年度", "year", (), ()),
+        ("備考", "text", (), ()),
+    ]
+    assert settings.Settings.from_stored(settings.normalise(GOOD)).attributes == ()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("attributes", "key", "rule"),
+    [
+        ("分野", "attributes", "rule.setting.attributes"),
+        ({"分野": "category"}, "attributes.分野", "rule.setting.attributes"),
+        ({"分野": {"type": "colour"}}, "attributes.分野.type", "rule.setting.attribute_type"),
+        ({"分野": {"values": ["通信"]}}, "attributes.分野.type", "rule.setting.attribute_type"),
+        ({"分野": {"type": "category"}}, "attributes.分野.values", "rule.setting.attribute_values"),
+        (
+            {"分野": {"type": "category", "values": ["通信", "通信"]}},
+            "attributes.分野.values",
+            "rule.setting.attribute_values",
+        ),
+        (
+            {"予算": {"type": "money", "values": ["1"]}},
+            "attributes.予算.values",
+            "rule.setting.attribute_values_category",
+        ),
+        ({"予算": {"type": "money", "headers": "予算額"}}, "attributes.予算.headers", "rule.setting.attribute_headers"),
+        ({"予算": {"type": "money", "unit": "円"}}, "attributes.予算.unit", "rule.setting.attribute_key"),
+        ({"備考": {"type": "text"}, " ": {"type": "text"}}, "attributes. ", "rule.setting.attribute_name"),
+        (
+            {"ＡＩ活用": {"type": "text"}, "ai活用": {"type": "text"}},
+            "attributes.ai活用",
+            "rule.setting.attribute_name",
+        ),
+    ],
+)
+def test_each_problem_of_an_attribute_names_its_key_and_rule(attributes: object, key: str, rule: str) -> None:
+    assert [(p.key, p.rule) for p in settings.problems({**GOOD, "attributes": attributes})] == [(key, rule)]

@@ -27,12 +27,15 @@ MODULES = {
     "restore": "store",
     "undo": "loading",
     "submissions": "submissions",
+    "recommendations": "recommendations",
     "loads": "store",
     "lists": "store",
 }
 
 # The commands that only read the store: `kpi` starts opening it while it builds the command line.
-READS = frozenset({"report", "check", "stagegate", "reconcile", "chart", "changes", "explain", "loads", "lists"})
+READS = frozenset(
+    {"report", "check", "stagegate", "reconcile", "chart", "changes", "explain", "loads", "lists", "recommendations"}
+)
 
 
 def register(name: str | None) -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -104,12 +105,21 @@ def export_command(
     stage: Annotated[Stage, typer.Option("--stage", help=HELP("help.opt.stage"))] = Stage.preliminary,
     known_at: options.KnownAtOption = None,
     submission: Annotated[int | None, typer.Option("--submission", help=HELP("help.opt.submission"))] = None,
-    confidential: Annotated[bool, typer.Option("--confidential", help=HELP("help.opt.confidential"))] = False,
+    confidential: Annotated[
+        Path | None,
+        typer.Option(
+            "--confidential",
+            help=HELP("help.opt.confidential"),
+            click_type=options.ApartFile(),
+            metavar=HELP("metavar.file"),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """kpi export → present.submit: the files written and registered as a submission (or one written again), said
-    under a first line naming the fiscal year they are of."""
+    under a first line naming the fiscal year they are of; the confidential answers, if asked, to their own file."""
     from kpi.present.submissions import submitted_lines
-    from kpi.present.submit import refuse_with_number, resubmit, submit, year_line
+    from kpi.present.submit import apart_lines, refuse_with_number, resubmit, submit, year_line
 
     given = {"--as-of": as_of is not None, "--known-at": known_at is not None}
     refuse_with_number(submission, {**given, **options.given("fmt", "encoding", "stage")})
@@ -118,23 +128,33 @@ def export_command(
     else:
         done = submit(store, console.words, as_of, fmt, encoding, str(stage), out, force, known_at, confidential)
     lines = submitted_lines(done.number, done.stage, done.written, submission is not None, console.words)
-    console.say(f"{year_line(done, out, console.words)}\n{lines}")
+    console.say("\n".join([year_line(done, out, console.words), lines, *apart_lines(done, console.words)]))
+
+
+class GateView(StrEnum):
+    """What `kpi stagegate` lists: the reviews (no argument), or the themes due a stage gate."""
+
+    due = "due"
 
 
 @command("stagegate", "help.stagegate")
 def stagegate_command(
     console: Console,
     store: Store,
+    view: Annotated[GateView | None, typer.Argument(help=HELP("help.opt.stagegate_view"), show_default=False)] = None,
     as_of: options.AsOf = None,
     fmt: options.TableFormatOption = TableFormat.table,
     all_rows: Annotated[bool, typer.Option("--all", help=HELP("help.opt.all_stagegate"))] = False,
     known_at: options.KnownAtOption = None,
 ) -> None:
-    """kpi stagegate → figures.stagegate.for_year()."""
-    from kpi.figures.stagegate import for_year
-    from kpi.present.stagegate import render
+    """kpi stagegate → figures.stagegate.for_year(); kpi stagegate due → figures.stagegate.due()."""
+    from kpi.figures.stagegate import due, for_year
+    from kpi.present.stagegate import render, render_due
 
     with store.reading(known_at) as con:
+        if view is GateView.due:
+            console.out(render_due(due(con, as_of), fmt, console.words, all_rows))
+            return
         result = for_year(con, as_of)
     console.out(render(result, fmt, console.words, all_rows))
 

@@ -45,10 +45,18 @@ def sheets_command(
     as_of: options.SurveyYear = None,
     force: options.ForceFolder = False,
 ) -> None:
-    """kpi followups sheets → present.followups.send(): a workbook per organisation, the sending recorded."""
+    """kpi followups sheets → present.followups.send(): a workbook per organisation, the sending recorded; a year
+    to come refused before anything is written, a deadline already passed said."""
+    from kpi.db.sent import sending_day
     from kpi.present.followups import send, sent_lines
 
-    console.say(sent_lines(send(store, console.words, as_of, out, force), console.words))
+    with store.reading() as con:
+        today = sending_day(con, as_of)
+    sent = send(store, console.words, as_of, out, force)
+    console.say(sent_lines(sent, console.words))
+    if sent.written and sent.due.deadline < today:
+        deadline, n = sent.due.deadline.isoformat(), len(sent.due.surveys)
+        console.say(console.words("followups.sent_overdue", fy=sent.due.fy, deadline=deadline, today=today, n=n))
 
 
 @command("status", "help.followups_status", group=followups)

@@ -6,9 +6,11 @@ kpi's are refused with exit 3 and a message, and left as they were.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import signal
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -268,7 +270,7 @@ def test_a_schema_6_database_keeps_every_survey_as_the_theme_as_a_whole(tmp_path
     db = schema_6(tmp_path / "v6.duckdb")
     with connect.open_for_write(db, wait=1):
         pass
-    assert version(db) == schema.SCHEMA_VERSION == 7
+    assert version(db) == schema.SCHEMA_VERSION
     assert rows(db, "SELECT theme_id, organisation, survey_fy, stage, sales, reason_code FROM followups") == [
         ("T1", "", 2024, "上市", None, None)
     ]
@@ -278,3 +280,79 @@ def test_a_schema_6_database_keeps_every_survey_as_the_theme_as_a_whole(tmp_path
     ]
     assert rows(db, "SELECT count(*) FROM followup_sent") == [(0,)]
     assert schema.TABLE_KEYS["followups"] == ["theme_id", "organisation", "survey_fy"]
+
+
+def test_a_schema_7_database_keeps_its_theme_lists_without_reasons(tmp_path: Path) -> None:
+    path = tmp_path / "v7.duckdb"
+    con = duckdb.connect(str(path))
+    for script in schema.MIGRATIONS[:7]:
+        for statement in filter(str.strip, script.split(";")):
+            con.execute(statement)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '7')")
+    con.execute(
+        "INSERT INTO loads (load_id, file_name, sha256, kind, row_count, inserted, updated, loaded_at) "
+        "VALUES (1, 'themes.csv', 'sha', 'themes', 1, 1, 0, TIMESTAMP '2026-04-01 09:00')"
+    )
+    con.execute("INSERT INTO theme_lists_versions VALUES (1, DATE '2026-03-31', 1, NULL)")
+    con.execute("INSERT INTO theme_rows VALUES (1, 'T1', 1, '委託', 'a1', 'A社', 't', NULL, 2024, 'not_achieved', 1)")
+    con.close()
+    with connect.open_for_write(path, wait=1):
+        pass
+    assert version(path) == schema.SCHEMA_VERSION
+    assert rows(path, "SELECT theme_id, status, snapshot, reason_code, reason_text FROM themes") == [
+        ("T1", "not_achieved", dt.date(2026, 3, 31), None, None)
+    ]
+
+
+def test_stage_gate_scores_stored_before_criteria_become_total_scores(tmp_path: Path) -> None:
+    """The scores of a database from before stage-gate criteria were recorded are each reviewer's total (criterion
+    ''), with no committee decision; the key names the criterion."""
+    n = next(i for i, script in enumerate(schema.MIGRATIONS) if "stagegate_versions ADD COLUMN criterion" in script)
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    for script in schema.MIGRATIONS[:n]:
+        for statement in filter(str.strip, script.split(";")):
+            con.execute(statement)
+    con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(n)])
+    con.execute(
+        "INSERT INTO loads (load_id, file_name, sha256, kind, row_count, inserted, updated, loaded_at) "
+        "VALUES (1, 'stagegate.csv', 'sha', 'stagegate', 2, 2, 0, TIMESTAMP '2026-04-01 09:00')"
+    )
+    con.execute(
+        "INSERT INTO stagegate_versions VALUES ('T1', 2024, '甲', 72, 1, NULL), ('T1', 2024, '乙', 48, 1, NULL)"
+    )
+    con.close()
+    with connect.open_for_write(path, wait=1):
+        pass
+    assert version(path) == schema.SCHEMA_VERSION
+    assert rows(path, "SELECT reviewer, criterion, score, decision, decided_on FROM stagegate ORDER BY reviewer") == [
+        ("乙", "", Decimal("48.00"), None, None),
+        ("甲", "", Decimal("72.00"), None, None),
+    ]
+    assert schema.TABLE_KEYS["stagegate"] == ["theme_id", "review_fy", "reviewer", "criterion"]
+
+
+def test_a_database_from_before_theme_attributes_keeps_its_lists_and_gains_the_empty_table(tmp_path: Path) -> None:
+    n = next(i for i, script in enumerate(schema.MIGRATIONS) if "CREATE TABLE theme_attributes" in script)
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    for script in schema.MIGRATIONS[:n]:
+        for statement in filter(str.strip, script.split(";")):
+            con.execute(statement)
+    con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(n)])
+    con.execute(
+        "INSERT INTO loads (load_id, file_name, sha256, kind, row_count, inserted, updated, loaded_at) "
+        "VALUES (1, 'themes.csv', 'sha', 'themes', 1, 1, 0, TIMESTAMP '2026-04-01 09:00')"
+    )
+    con.execute("INSERT INTO theme_lists_versions VALUES (1, DATE '2026-03-31', 1, NULL)")
+    con.execute(
+        "INSERT INTO theme_rows (list_id, theme_id, item, funding, element, organizations, title, end_fy, status, "
+        "load_id) VALUES (1, 'T1', 1, '委託', 'a1', 'A社', 't', 2024, 'achieved', 1)"
+    )
+    con.close()
+    with connect.open_for_write(path, wait=1):
+        pass
+    assert version(path) == schema.SCHEMA_VERSION
+    assert rows(path, "SELECT theme_id, status FROM themes") == [("T1", "achieved")]
+    assert rows(path, "SELECT count(*) FROM theme_attributes") == [(0,)]
+    assert "theme_attributes" in schema.TABLES  # read whole before a load writes (kpi.db.connect.read_whole)

@@ -9,7 +9,7 @@ import pytest
 from faultkit import rows
 from kit import cli_en
 
-from kpi.db.sent import SentRow, record_sent, sent_rounds, stored_sent
+from kpi.db.sent import SentRow, record_sent, sending_day, sent_rounds, stored_sent
 from kpi.db.store import Store
 from kpi.db.versions import undo_load
 
@@ -70,4 +70,22 @@ def test_a_recorded_round_keeps_a_backup_of_the_database_as_it_was(db: Path, tmp
 def test_an_unknown_kind_of_survey_is_refused_before_anything_is_written(db: Path, tmp_path: Path) -> None:
     with Store.at(db, 5).writing() as con, pytest.raises(ValueError, match="yearly"):
         record_sent(con, tmp_path, [ROUND[0]._replace(kind="yearly")])
+    assert rows(db, "SELECT count(*) FROM loads") == [(0,)]
+
+
+def test_a_round_of_a_year_to_come_is_refused_as_a_usage_error_and_nothing_recorded(db: Path, tmp_path: Path) -> None:
+    """kpi#36: a round recorded for a year after the current one had its answers refused until that year."""
+    from kpi.errors import UsageProblem
+    from kpi.fiscal import current_fy, today_in
+
+    current = current_fy()
+    later = ROUND[0]._replace(survey_fy=current + 1)
+    with Store.at(db, 5).writing() as con:
+        with pytest.raises(UsageProblem) as refused:
+            record_sent(con, tmp_path, [ROUND[1]._replace(survey_fy=current), later])
+        assert (refused.value.key, refused.value.params) == (
+            "followups.round_future",
+            {"fy": current + 1, "current": current},
+        )
+        assert sending_day(con, current) == sending_day(con, None) == today_in()
     assert rows(db, "SELECT count(*) FROM loads") == [(0,)]

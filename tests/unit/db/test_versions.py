@@ -85,7 +85,7 @@ def test_known_at_refuses_what_names_no_load(sample_store: Path) -> None:
     store = Store(sample_store, 1)
     with pytest.raises(UsageProblem) as refused, store.reading(999):
         pass
-    assert refused.value.key == "known_at.no_such_load" and refused.value.params["last"] == 7
+    assert refused.value.key == "known_at.no_such_load" and refused.value.params["last"] == 8  # the sample's loads
     with pytest.raises(UsageProblem) as early, store.reading(KnownAt(time=dt.datetime(2000, 1, 1))):
         pass
     assert early.value.key == "known_at.before_first"
@@ -101,15 +101,15 @@ def test_undo_refuses_a_load_built_on_and_an_undo(sample_store: Path, tmp_path: 
         assert cli("load", "--db", str(sample_store), str(folder / "budget.csv")).returncode == 0
     with connect.open_for_write(sample_store, wait=1) as con:
         with pytest.raises(UndoRefused) as built:
-            ingest.undo(con, 8)
-        assert built.value.key == "undo.built_on" and built.value.params["later"] == "#9"
+            ingest.undo(con, 9)
+        assert built.value.key == "undo.built_on" and built.value.params["later"] == "#10"
         done = ingest.undo(con, None)
-        assert (done.undone, done.load_id, done.superseded, done.restored) == (9, 10, 1, 1)
+        assert (done.undone, done.load_id, done.superseded, done.restored) == (10, 11, 1, 1)
         with pytest.raises(UndoRefused) as again:
             ingest.undo(con, None)
         assert again.value.key == "undo.latest_is_undo"
         with pytest.raises(UndoRefused) as twice:
-            ingest.undo(con, 9)
+            ingest.undo(con, 10)
         assert twice.value.key == "undo.already"
         assert [tuple(r) for r in con.execute("SELECT fy, budget FROM budget WHERE fy = 2019").fetchall()] == [
             (2019, 500)
@@ -117,8 +117,8 @@ def test_undo_refuses_a_load_built_on_and_an_undo(sample_store: Path, tmp_path: 
 
 
 def test_a_load_whose_later_load_was_undone_can_be_undone(sample_store: Path, tmp_path: Path) -> None:
-    """The undo dead end: load 9 superseded load 8's row and was undone (10); undoing 8 is not refused by the link
-    9 left, and supersedes the copy undo 10 made current again."""
+    """The undo dead end: load 10 superseded load 9's row and was undone (11); undoing 9 is not refused by the
+    link 10 left, and supersedes the copy undo 11 made current again."""
     from kpi.load import ingest
 
     sample = rows(sample_store, "SELECT fy, budget FROM budget WHERE fy = 2019")
@@ -128,17 +128,17 @@ def test_a_load_whose_later_load_was_undone_can_be_undone(sample_store: Path, tm
         (folder / "budget.csv").write_text(f"fy,budget,executed\n2019,{value},1\n", encoding="utf-8")
         assert cli("load", "--db", str(sample_store), str(folder / "budget.csv")).returncode == 0
     with connect.open_for_write(sample_store, wait=1) as con:
-        assert ingest.undo(con, 9).load_id == 10
-        assert versions.built_on(con, 8) == []
-        done = ingest.undo(con, 8)
-        assert (done.undone, done.load_id, done.superseded, done.restored) == (8, 11, 1, 1)
+        assert ingest.undo(con, 10).load_id == 11
+        assert versions.built_on(con, 9) == []
+        done = ingest.undo(con, 9)
+        assert (done.undone, done.load_id, done.superseded, done.restored) == (9, 12, 1, 1)
         assert [tuple(r) for r in con.execute("SELECT fy, budget FROM budget WHERE fy = 2019").fetchall()] == sample
-    with Store(sample_store, 1).reading(10) as con:  # the state before is still as it was known
+    with Store(sample_store, 1).reading(11) as con:  # the state before is still as it was known
         assert [int(b) for (b,) in con.execute("SELECT budget FROM budget WHERE fy = 2019").fetchall()] == [500]
 
 
 def test_a_load_that_superseded_an_undos_copy_still_refuses_the_undo(sample_store: Path, tmp_path: Path) -> None:
-    """After load 9 was undone (10), load 11 supersedes the copy of load 8's row: undoing 8 names 11."""
+    """After load 10 was undone (11), load 12 supersedes the copy of load 9's row: undoing 9 names 12."""
     from kpi.load import ingest
 
     for n, value in enumerate(("500", "600", "700"), start=1):
@@ -147,10 +147,10 @@ def test_a_load_that_superseded_an_undos_copy_still_refuses_the_undo(sample_stor
         (folder / "budget.csv").write_text(f"fy,budget,executed\n2019,{value},1\n", encoding="utf-8")
         if n == 3:
             with connect.open_for_write(sample_store, wait=1) as con:
-                ingest.undo(con, 9)
+                ingest.undo(con, 10)
         assert cli("load", "--db", str(sample_store), str(folder / "budget.csv")).returncode == 0
     with connect.open_for_write(sample_store, wait=1) as con:
-        assert versions.built_on(con, 8) == [11]
+        assert versions.built_on(con, 9) == [12]
         with pytest.raises(UndoRefused) as built:
-            ingest.undo(con, 8)
-        assert built.value.params["later"] == "#11"
+            ingest.undo(con, 9)
+        assert built.value.params["later"] == "#12"

@@ -204,3 +204,55 @@ def test_to_alone_compares_the_list_before_it_with_its_own(kpi, kpi_en, db: Path
     assert first.returncode == 3 and "2024-03-31 の一覧より前の一覧がなく" in first.stderr
     assert "2つ必要" not in first.stderr and "--to にこれより後の一覧の日付" in first.stderr
     assert "give --to the date of a later list" in kpi_en("changes", "--db", str(db), "--to", "2024-03-31").stderr
+
+
+def test_a_theme_attribute_is_stored_with_its_list_carried_shown_in_changes_and_undone_with_the_list(
+    kpi_en, db: Path, tmp_path: Path
+) -> None:
+    """Theme attributes (programme.toml [attributes]): stored with the list that gives them, carried with a theme a
+    later list leaves out, shown as a changed column by the load and by `kpi changes`, undone with the list."""
+    import duckdb
+    from kit import SAMPLE, THEMES_HEADER, theme, themes_csv, write
+
+    from kpi.db.carried import attribute_of
+
+    declared = (
+        '\n[attributes."分野"]\ntype = "category"\nvalues = ["通信", "AI"]\n\n[attributes."予算額"]\ntype = "money"\n'
+    )
+    settings = write(tmp_path / "programme.toml", (SAMPLE / "programme.toml").read_text(encoding="utf-8") + declared)
+    header = THEMES_HEADER + ",分野,予算額(億円)"
+    first = write(
+        tmp_path / "themes_2025-03-31.csv",
+        themes_csv([theme("T1") + ",通信,1.50", theme("T2") + ",ai,", theme("T3") + ",,"], header),
+    )
+    later = write(
+        tmp_path / "themes_2026-03-31.csv", themes_csv([theme("T1") + ",AI,1.5", theme("T3") + ",通信,"], header)
+    )
+    assert kpi_en("load", "--db", str(db), str(settings), str(first)).returncode == 0
+    loaded = kpi_en("load", "--db", str(db), str(later))
+    assert loaded.returncode == 0 and "2 themes changed (分野 2)" in loaded.stderr
+
+    def values(day: str) -> list[tuple[str, str | None]]:
+        with duckdb.connect(str(db), read_only=True) as con:
+            sql = f"SELECT * FROM {attribute_of('$a', '(SELECT list_id FROM theme_lists WHERE snapshot = $d)')} ORDER BY 1"
+            return con.execute(sql, {"a": "分野", "d": day}).fetchall()
+
+    assert values("2026-03-31") == [("T1", "AI"), ("T2", "AI"), ("T3", "通信")]  # T2 carried with its attribute
+    data = json.loads(kpi_en("changes", "--db", str(db), "--format", "json").stdout)
+    assert data["field_changes"] == [
+        {"theme_id": "T1", "field": "分野", "before": "通信", "after": "AI"},
+        {"theme_id": "T3", "field": "分野", "before": None, "after": "通信"},
+    ]
+    assert "分野      通信      AI" in kpi_en("changes", "--db", str(db)).stdout
+    corrected = write(
+        tmp_path / "themes_2026-03-31.csv", themes_csv([theme("T1") + ",AI,2", theme("T3") + ",通信,"], header)
+    )
+    assert "1 themes changed (予算額 1)" in kpi_en("load", "--db", str(db), str(corrected)).stderr
+    assert kpi_en("undo", "--db", str(db)).returncode == 0
+    data = json.loads(kpi_en("changes", "--db", str(db), "--format", "json").stdout)
+    assert {"theme_id": "T1", "field": "予算額", "before": "1.5", "after": "1.5"} not in data["field_changes"]
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(
+            "SELECT a.value FROM theme_attributes a JOIN theme_lists l USING (list_id) "
+            "WHERE l.snapshot = DATE '2026-03-31' AND a.theme_id = 'T1' AND a.name = '予算額'"
+        ).fetchall() == [("1.5",)]

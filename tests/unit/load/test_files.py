@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from faultkit import rows
+from kit import THEMES_HEADER
 
 from kpi.db.notices import notices
 from kpi.errors import UsageProblem
@@ -67,3 +69,36 @@ def test_in_a_folder_a_file_named_otherwise_is_known_by_its_header_and_one_of_no
     assert found == [(renamed, "followups")]
     assert [(s.path, s.reason) for s in skipped] == [(memo, NOT_A_KIND)]
     assert notices() == [("load.kind_by_headers", {"path": str(renamed), "kind": "followups", "kind_ja": "追跡調査"})]
+
+
+def test_in_a_folder_with_kind_every_table_file_is_of_that_kind_and_no_header_is_judged(tmp_path: Path) -> None:
+    """kpi#36: `kpi load --kind followups 返送/` said of a renamed workbook that its kind was judged from its
+    headers: the kind given is every table file's of the folder, whatever its name; other files are skipped."""
+    from kpi.load.files import NOT_A_KIND
+
+    folder = tmp_path / "返送"
+    folder.mkdir()
+    renamed = survey_sheet(folder / "【回答】産総研.xlsx")
+    named = survey_sheet(folder / "追跡調査_日本電気.csv")
+    scan = folder / "回答.pdf"
+    scan.write_bytes(b"%PDF-1.4\n")
+    found, skipped = find_files([folder], "followups")
+    assert found == [(renamed, "followups"), (named, "followups")]
+    assert [(s.path, s.reason) for s in skipped] == [(scan, NOT_A_KIND)]
+    assert notices() == []
+    settings = folder / "設定.toml"
+    settings.write_text('name = "x"\n', encoding="utf-8")
+    assert find_files([folder], "programme")[0] == [(settings, "programme")]  # settings are .toml, tables are not
+
+
+@pytest.mark.slow
+def test_a_folder_loaded_with_kind_says_nothing_of_headers(tmp_path: Path, load, kpi) -> None:
+    """`kpi load --kind followups 返送/`: the renamed workbook's answer stored, and no word of its headers."""
+    db = load({"themes.csv": "\n".join([THEMES_HEADER, "T1-001,1,委託,a1,日本電気株式会社,テーマ,,2023,目標達成", ""])})
+    folder = tmp_path / "返送"
+    folder.mkdir()
+    survey_sheet(folder / "【回答】日本電気.xlsx")
+    loaded = kpi("load", "--db", str(db), "--kind", "followups", str(folder))
+    assert loaded.returncode == 0, loaded.stderr
+    assert "見出しから" not in loaded.stderr and "【回答】日本電気.xlsx" in loaded.stderr
+    assert rows(db, "SELECT theme_id, survey_fy, stage FROM followups") == [("T1-001", 2026, "上市")]

@@ -76,3 +76,81 @@ def test_an_unknown_way_to_count_terminated_themes_names_its_line_and_the_two_wa
     assert row.split()[1:4] == [str(line_of(path, "terminated_themes")), "terminated_themes", "無視"]
     assert '"failed"（未達として数える）か "excluded"（除外）' in row
     assert not db.exists()
+
+
+def attributes_settings(tmp_path: Path, block: str) -> Path:
+    """The sample's settings with theme attributes declared below them."""
+    path = tmp_path / "programme.toml"
+    path.write_text((SAMPLE / "programme.toml").read_text(encoding="utf-8") + "\n" + block, encoding="utf-8")
+    return path
+
+
+def refused(path: Path) -> list[tuple[int | None, str, object, str, dict]]:
+    import pytest
+
+    from kpi.errors import InputRejected
+    from kpi.load.programme import read_programme
+
+    with pytest.raises(InputRejected) as caught:
+        read_programme(path, path.read_bytes())
+    return [(f.line, f.column, f.value, f.rule, f.params) for f in caught.value.failures]
+
+
+def test_an_attribute_named_as_a_theme_lists_own_column_is_refused_naming_the_column_and_line(tmp_path: Path) -> None:
+    path = attributes_settings(
+        tmp_path,
+        '[attributes."分野"]\ntype = "category"\nvalues = ["通信"]\n\n'
+        '[attributes."予算額"]\nheaders = ["予算額(億円)", "終了年度"]\ntype = "money"\n',
+    )
+    assert refused(path) == [
+        (
+            line_of(path, "headers"),
+            "attributes.予算額.headers",
+            "終了年度",
+            "rule.setting.attribute_clash",
+            {"column": "終了年度 [end_fy]"},
+        )
+    ]
+
+
+def test_a_header_two_attributes_share_is_refused_and_a_problem_inside_a_table_names_its_own_line(
+    tmp_path: Path,
+) -> None:
+    path = attributes_settings(
+        tmp_path,
+        '[attributes."分野"]\nheaders = ["技術分野"]\ntype = "text"\n\n[attributes."技術分野"]\ntype = "text"\n',
+    )
+    assert refused(path) == [
+        (
+            line_of(path, '[attributes."技術分野"]'),
+            "attributes.技術分野",
+            "技術分野",
+            "rule.setting.attribute_header_twice",
+            {"other": "分野"},
+        )
+    ]
+    path = attributes_settings(tmp_path, '[attributes."分野"]\ntype = "colour"\n')
+    [(line, key, value, rule, _)] = refused(path)
+    assert (line, key, value, rule) == (
+        line_of(path, "type"),
+        "attributes.分野.type",
+        "colour",
+        "rule.setting.attribute_type",
+    )
+
+
+def test_a_japanese_name_left_unquoted_says_how_to_quote_it(kpi_en, db: Path, tmp_path: Path) -> None:
+    path = attributes_settings(tmp_path, '[attributes.分野]\ntype = "text"\n')
+    assert refused(path) == [
+        (
+            line_of(path, "[attributes"),
+            "[attributes.分野]",
+            "[attributes.分野]",
+            "rule.toml_quote_key",
+            {"fixed": '[attributes."分野"]'},
+        )
+    ]
+    assert (
+        'write a name in Japanese within quotes: [attributes."分野"]'
+        in kpi_en("load", "--db", str(db), str(path)).stderr
+    )

@@ -270,3 +270,20 @@ def test_a_signal_as_duckdb_starts_on_the_worker_stops_it_before_the_process_goe
         preexec_fn=ctrl_c_as_a_terminal_gives_it,
     )
     assert (result.returncode, result.stdout) == (0, "stopped 1\n"), result.stderr
+
+
+def test_a_file_with_a_declared_attributes_column_is_read_the_ordinary_way(tmp_path: Path) -> None:
+    """Theme attributes (kpi.settings.Attribute) are judged by the ordinary reading only: a file giving one is not
+    staged; a file giving none still is, whatever the settings declare."""
+    from kpi.settings import Attribute
+
+    declared = (Attribute("分野", "category", ("技術分野",), ("通信",)),)
+    giving = write(tmp_path / "giving.csv", themes_csv([theme("T1") + ",通信"], THEMES_HEADER + ",技術分野"))
+    without = write(tmp_path / "without.csv", themes_csv([theme("T1") + ",通信"], THEMES_HEADER + ",企業規模"))
+    with open_for_write(tmp_path / "kpi.duckdb") as con, transaction(con):
+        with pytest.raises(staged.NotStaged, match="attributes"):
+            staged.read(con, giving, attributes=declared)
+        source = staged.read(con, without, attributes=declared)
+        assert source.staged is not None and source.ignored == ["企業規模"]
+        con.execute("ROLLBACK")
+        con.execute("BEGIN TRANSACTION")

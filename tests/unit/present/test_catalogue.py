@@ -207,10 +207,27 @@ def test_the_settings_template_sets_every_setting_once_and_waits_for_two(lang: L
     filled = {**raw, "name": "ポスト5G", "project_id": 3522}
     assert settings.problems(filled) == []
     assert settings.normalise(filled)["short_term_target"] == "80%"
-    blocks = template.split("\n\n")[1:]  # after the heading: one block per setting, its comments above it
+    # after the heading: one block per setting, its comments above it; last, the theme attributes' commented example
+    *blocks, example = template.split("\n\n")[1:]
+    assert all(line.startswith("#") for line in example.splitlines()) and '[attributes."分野"]' in example
     assert [b.splitlines()[-1].split(" =")[0] for b in blocks] == list(raw)
     for block in blocks:
         comments = block.splitlines()[:-1]
         assert len(comments) >= 2 and all(c.startswith("#") for c in comments), block
         if lang is Lang.ja:
             assert re.search(r"[ぁ-んァ-ヶ]", comments[0]), block  # explained in Japanese
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+def test_the_settings_templates_attribute_example_uncommented_declares_sound_attributes(lang: Lang) -> None:
+    """kpi init's commented example of theme attributes, its "# " taken off from its first table on, is sound."""
+    import tomllib
+
+    from kpi import settings
+
+    lines = Words(lang)("init.template").splitlines()
+    first = lines.index('# [attributes."分野"]')
+    text = "\n".join([*lines[:first], *(line.removeprefix("#").removeprefix(" ") for line in lines[first:])])
+    raw = {**tomllib.loads(text), "name": "ポスト5G", "project_id": 3522}
+    assert settings.problems(raw) == []
+    assert [a.name for a in settings.parse_attributes(raw["attributes"])] == ["分野", "企業規模", "予算額"]

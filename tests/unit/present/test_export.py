@@ -265,7 +265,7 @@ def test_xlsx_summary_sheet_says_what_the_workbook_is(workbook_ja) -> None:
     assert rows["作成ツール"] == f"kpi {__version__}"
     assert rows["書き出し日時"][:4].isdigit()
     sources = [row[1] for row in workbook_ja["概要"].iter_rows(values_only=True) if row[0] == "読み込んだファイル"]
-    assert len(sources) == 7 and sources[1].startswith("読込 #2 themes_2026-03-31.csv（テーマ、144行、")
+    assert len(sources) == 8 and sources[1].startswith("読込 #2 themes_2026-03-31.csv（テーマ、144行、")
 
 
 def test_xlsx_in_english(kpi, sample_store: Path, tmp_path: Path) -> None:
@@ -296,7 +296,7 @@ def test_every_sheet_name_is_one_excel_accepts() -> None:
     from kpi.present.xlsx import sheet_name
 
     names = {key: pair for key, pair in WORDS.items() if key.startswith("sheet.")}
-    assert len(names) == 17
+    assert len(names) == 19
     for key, pair in names.items():
         for title in pair:
             assert len(title) <= 31 and not re.search(r"[\[\]:*?/\\]", title), key
@@ -334,3 +334,51 @@ def test_the_summary_sheet_gives_its_time_in_the_programmes_zone_whatever_the_ma
         monkeypatch.undo()
         time.tzset()
     assert seen == {"2026-04-01 09:30:00+09:00"}
+
+
+def test_the_confidential_file_says_so_on_its_first_line_in_csv_and_in_xlsx(tmp_path: Path) -> None:
+    """The answers' own file (never one of a submission's): its first line, or its workbook's first row, says that
+    it is confidential, the column headers follow."""
+    import csv
+    import io
+    from decimal import Decimal
+
+    import openpyxl
+
+    from kpi.present.catalogue import WORDS, Lang, Words
+    from kpi.present.export import confidential_file
+    from kpi.present.formats import Format, OutEncoding
+
+    answers = [("A1", "テーマA1", "甲社", 2024, "上市", Decimal("100.1212"), Decimal("150.9191"), "製品X", "")]
+    words = Words(Lang.ja)
+    text = confidential_file(answers, words, OutEncoding.utf_8_sig, Format.csv).decode("utf-8-sig")
+    notice, headers, row = list(csv.reader(io.StringIO(text)))
+    assert notice[0] == WORDS["effects.confidential"][0] and headers[0] == "テーマID"
+    assert row[:3] == ["A1", "テーマA1", "甲社"] and row[5] == "100.1212"
+    (tmp_path / "a.xlsx").write_bytes(confidential_file(answers, words, OutEncoding.utf_8_sig, Format.xlsx))
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    assert book.sheetnames == [WORDS["effects.sheet.confidential"][0]]
+    sheet = book.worksheets[0]
+    assert sheet["A1"].value == WORDS["effects.confidential"][0] and sheet["A2"].value == "テーマID"
+    assert sheet["A3"].value == "A1" and float(sheet["F3"].value) == 100.1212
+
+
+@pytest.mark.slow
+def test_the_themes_file_gains_a_column_per_declared_attribute_after_the_themes_own(
+    kpi, db: Path, tmp_path: Path
+) -> None:
+    from kit import SAMPLE, THEMES_HEADER
+
+    declared = (
+        '\n[attributes."分野"]\ntype = "category"\nvalues = ["通信", "AI"]\n\n[attributes."予算額"]\ntype = "money"\n'
+    )
+    settings = write(tmp_path / "programme.toml", (SAMPLE / "programme.toml").read_text(encoding="utf-8") + declared)
+    listed = write(
+        tmp_path / "themes_2026-03-31.csv",
+        themes_csv([theme("T1") + ",ai,1.50", theme("T2") + ",,"], THEMES_HEADER + ",分野,予算額"),
+    )
+    assert kpi("load", "--db", str(db), str(settings), str(listed)).returncode == 0
+    export(kpi, db, tmp_path / "out")
+    lines = (tmp_path / "out" / "themes.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].endswith(",結果/状況,分野,予算額")
+    assert [line.rsplit(",", 2)[1:] for line in lines[1:]] == [["AI", "1.5"], ["", ""]]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
+import pytest
+
 from kpi.errors import CannotCreate, CannotWrite, DatabaseDamaged, ExitCode
 from kpi.present.catalogue import Lang, Words
 from kpi.present.messages import error_text
@@ -47,3 +49,75 @@ def test_another_failure_after_the_files_keeps_its_exit_code_and_says_what_was_r
     # the cause's own sentence follows (DuckDB's words stay in the --debug traceback, not in the message: #35)
     assert "database kpi.duckdb was then found damaged" in error_text(said, EN)
     assert "bad block" not in error_text(said, EN)
+
+
+# ---------------------------------------------------------------------------- the confidential answers, apart
+
+
+def test_the_confidential_answers_are_refused_in_the_submission_s_folder_or_below_it(tmp_path: Path) -> None:
+    from kpi.errors import UsageProblem
+    from kpi.present.submit import apart
+
+    out = tmp_path / "提出" / "2025"
+    link = tmp_path / "link"
+    out.mkdir(parents=True)
+    link.symlink_to(out)
+    for inside in (
+        out / "a.csv",
+        out / "sub" / "a.xlsx",
+        link / "a.csv",
+        tmp_path / "提出" / "2025" / ".." / "2025" / "b.csv",
+    ):
+        with pytest.raises(UsageProblem) as refused:
+            apart(out, inside, force=True)
+        assert refused.value.key == "submission.confidential_inside", inside
+    with pytest.raises(UsageProblem) as refused:
+        apart(link, out / "a.csv", force=True)  # (the folder named through a link)
+    assert refused.value.key == "submission.confidential_inside"
+    apart(out, tmp_path / "提出" / "2025_秘.csv", force=False)  # beside the folder: allowed
+    apart(out, None, force=False)
+
+
+def test_the_confidential_answers_are_refused_in_another_submission_s_folder(tmp_path: Path) -> None:
+    """A folder holding a manifest kpi wrote is a submission's, whichever export wrote it (last year's too)."""
+    from kpi.errors import UsageProblem
+    from kpi.present.submit import apart
+
+    last_year, other = tmp_path / "提出" / "2024", tmp_path / "web"
+    last_year.mkdir(parents=True)
+    other.mkdir()
+    (last_year / "manifest_xlsx.json").write_text('{"tool": "kpi", "as_of_fy": 2024}\n', encoding="utf-8")
+    (other / "manifest.json").write_text('{"name": "someone else\'s"}\n', encoding="utf-8")
+    for inside in (last_year / "秘.csv", last_year / "秘" / "秘.xlsx"):
+        with pytest.raises(UsageProblem) as refused:
+            apart(tmp_path / "提出" / "2025", inside, force=False)
+        assert refused.value.key == "submission.confidential_inside" and str(last_year) in error_text(refused.value, JA)
+    apart(tmp_path / "提出" / "2025", other / "秘.csv", force=False)
+
+
+def test_the_confidential_file_is_csv_or_xlsx_by_its_name_and_never_replaced_without_force(tmp_path: Path) -> None:
+    from kpi.errors import UsageProblem
+    from kpi.present.submit import apart
+
+    out = tmp_path / "out"
+    for name in ("answers", "answers.json", "answers.xls", "answers.csv.txt"):
+        with pytest.raises(UsageProblem) as refused:
+            apart(out, tmp_path / name, force=True)
+        assert refused.value.key == "export.confidential_suffix" and name in error_text(refused.value, EN)
+    existing = tmp_path / "秘.csv"
+    existing.write_text("kept\n", encoding="utf-8")
+    with pytest.raises(UsageProblem) as refused:
+        apart(out, existing, force=False)
+    assert refused.value.key == "cli.would_replace"
+    apart(out, existing, force=True)
+    assert existing.read_text(encoding="utf-8") == "kept\n"  # (refusing reads nothing and writes nothing)
+
+
+def test_what_export_says_of_the_confidential_answers() -> None:
+    from kpi.present.submit import apart_lines
+
+    written = RECORDED._replace(confidential=Path("秘/a.csv"))
+    assert apart_lines(written, EN) == [EN("submission.confidential_wrote", path="秘/a.csv")]
+    old = RECORDED._replace(set_apart=("confidential_answers.csv",))
+    assert "--confidential" in apart_lines(old, EN)[0] and "confidential_answers.csv" in apart_lines(old, JA)[0]
+    assert apart_lines(RECORDED, JA) == []

@@ -207,7 +207,8 @@ def test_every_output_walks_the_report_sections_in_one_order(tmp_path: Path) -> 
         report = build(con, 2025)
     words = Words("en")
     headings = [s.heading for s in rows.sections(report, words)]
-    assert len(headings) == 12  # status, elements, budget, trend, three lists, outputs, stage gate, grades, RS ×2
+    assert len(headings) == 13  # status, elements, budget, trend, three lists, outputs, stage gate, grades,
+    # recommendations, RS ×2
 
     def order(text: str, marks: list[str]) -> list[int]:
         return [text.index(m) for m in marks]

@@ -57,7 +57,12 @@ def test_every_reason_is_read_from_its_code_and_its_words_in_any_case(code: str,
     ("row", "column", "value", "rule"),
     [
         ("T1,2025,A社,上市,資金,,,,,", "reason_code", "資金", "a reason is given only when the stage is 中止"),
-        ("T1,2025,A社,中断,天候,,,,,", "reason_code", "天候", "reason: technical, market, funding, strategy or other"),
+        (
+            "T1,2025,A社,中断,天候,,,,,",
+            "reason_code",
+            "天候",
+            "reason code: technical, market, funding, strategy or other",
+        ),
         ("T1,2025,A社,上市,,,-1,,,", "sales", "-1", "non-negative amount"),
         ("T1,2025,A社,上市,,,12億,,,", "sales", "12億", "non-negative amount"),
         ("T1,2025,A社,上市,,,,123456789012345,,", "cumulative_sales", "123456789012345", "at most 14 digits"),

@@ -3,13 +3,14 @@ office carries, and the rules between a status and the end year."""
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
-from kit import invoke, ok, theme, themes_csv, write
+from kit import THEMES_HEADER, invoke, ok, theme, themes_csv, write
 
 from kpi.codes import ENDED_EARLY, STATUSES
 from schemas import themes
@@ -151,3 +152,76 @@ def test_the_rules_between_status_and_years_hold_for_themes_ended_early(
     assert failures == [["3", column]], refused.output
     assert rule in refused.output
     assert not db.exists()
+
+
+ATTRIBUTES = """
+[attributes."分野"]
+headers = ["技術分野"]
+type = "category"
+values = ["通信", "AI", "半導体製造"]
+
+[attributes."予算額"]
+type = "money"
+
+[attributes."従業員数"]
+type = "number"
+
+[attributes."採択年度"]
+type = "year"
+
+[attributes."備考"]
+type = "text"
+"""
+ATTRIBUTE_HEADER = "theme_id,item,funding,element,organizations,title,start_fy,end_fy,status,技術分野,予算額(円),従業員数,採択年度,備考"
+
+
+def _with_attributes(
+    tmp_path: Path, rows: list[str], header: str = ATTRIBUTE_HEADER
+) -> tuple[list, pl.DataFrame | None]:
+    """A settings file declaring attributes and a theme list, read in one command: its failures and records."""
+    from kit import SAMPLE
+
+    from kpi.load import ingest
+
+    settings = write(tmp_path / "programme.toml", (SAMPLE / "programme.toml").read_text(encoding="utf-8") + ATTRIBUTES)
+    listed = write(tmp_path / "themes_2026-03-31.csv", themes_csv(rows, header))
+    batch = ingest.read_files([settings, listed], today=dt.date(2026, 4, 1))
+    return batch.failures, next(iter(batch.records.values()), None)
+
+
+def test_declared_attributes_are_read_to_their_stored_text(tmp_path: Path) -> None:
+    failures, records = _with_attributes(
+        tmp_path,
+        [
+            theme("T1") + ',ａｉ,"1,500,000,000","1,200",令和5年度, 試作済み',
+            theme("T2") + ",通信,250000000,007.50,2024,",
+            theme("T3") + ",,,,,",
+        ],
+    )
+    assert failures == []
+    assert records is not None
+    got = records.select("theme_id", "分野", "予算額", "従業員数", "採択年度", "備考").rows()
+    assert got == [
+        ("T1", "AI", "15", "1200", "2023", "試作済み"),  # a category's declared spelling; 円 as 億円; 和暦 as a year
+        ("T2", "通信", "2.5", "7.5", "2024", None),
+        ("T3", None, None, None, None, None),
+    ]
+
+
+def test_each_bad_attribute_cell_is_named_with_its_line_column_value_and_the_values_allowed(tmp_path: Path) -> None:
+    failures, _ = _with_attributes(tmp_path, [theme("T1") + ",通信,,,,", theme("T2") + ",ロボット,1億,-3,来年,"])
+    assert [(f.line, f.column, f.value, f.rule, f.params) for f in failures] == [
+        (3, "分野", "ロボット", "rule.attribute_category", {"values": "通信、AI、半導体製造"}),
+        (3, "予算額", "1億", "rule.amount", {}),
+        (3, "従業員数", "-3", "rule.amount", {}),
+        (3, "採択年度", "来年", "rule.fiscal_year", {}),
+    ]
+
+
+def test_a_list_without_a_declared_attributes_column_gives_none_and_an_undeclared_one_is_ignored(
+    tmp_path: Path,
+) -> None:
+    failures, records = _with_attributes(tmp_path, [theme("T1") + ",大企業"], THEMES_HEADER + ",企業規模")
+    assert failures == [] and records is not None
+    assert records.select("分野", "予算額", "備考").rows() == [(None, None, None)]
+    assert "企業規模" not in records.columns
