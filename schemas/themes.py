@@ -206,13 +206,17 @@ SCHEMA = pa.DataFrameSchema(
             "rule.start_after_end",
             "start_fy",
         ),
-        row_rule(  # a reason says why a theme missed its goals or ended early, and of no other theme
-            lambda: (
-                pl.col("reason_code").is_null() & pl.col("reason_text").is_null()
-                | status_expr(pl.col("status")).is_in(REASON_GIVEN)
-            ),
+        # A reason says why a theme missed its goals or ended early, and of no other theme (each cell named: a
+        # failure is placed by its rule's key, so each column has its own).
+        row_rule(
+            lambda: pl.col("reason_code").is_null() | status_expr(pl.col("status")).is_in(REASON_GIVEN),
             "rule.reason_only_when_missed",
             "reason_code",
+        ),
+        row_rule(
+            lambda: pl.col("reason_text").is_null() | status_expr(pl.col("status")).is_in(REASON_GIVEN),
+            "rule.reason_text_only_when_missed",
+            "reason_text",
         ),
     ],
     strict=True,

@@ -22,7 +22,14 @@ COLUMNS = {
     "end_fy": ["終了年度"],
     "status": ["結果/状況", "結果", "状況"],
     # Why a theme missed its goals or ended early (目標未達, 中止): a code (schemas.followups.REASONS) and details.
-    "reason_code": ["理由コード", "未達・中止の理由", "目標未達・中止の理由", "目標未達の理由", "中止の理由"],
+    "reason_code": [
+        "理由コード",
+        "未達・中止の理由",
+        "目標未達・中止の理由",
+        "目標未達の理由",
+        "中止の理由",
+        "中止・中断の理由",
+    ],
     "reason_text": ["理由の詳細", "理由（詳細）"],
 }
 OPTIONAL = {"start_fy", "end_fy", "reason_code", "reason_text"}

@@ -172,7 +172,7 @@ def refuse(path: Path | None, force: bool) -> None:
         mode = os.stat(path).st_mode
     except OSError as exc:
         if exc.errno == errno.ENAMETOOLONG:
-            raise CannotCreate("out.cannot_create", path=str(named), folder=str(path.parent)) from exc
+            raise CannotCreate("out.name_too_long", path=str(named)) from exc
         if isinstance(exc, FileNotFoundError) and path.is_symlink():
             raise UsageProblem("out.not_a_file", path=str(named), kind="out.kind.other") from None
         mode = None  # absent (or a folder we cannot look into: the write itself will say)
@@ -213,8 +213,8 @@ def files_in_place(out: Path, files: dict[str, bytes], force: bool) -> Iterator[
         raise UsageProblem("out.not_a_file", path=str(named), kind="out.kind.other")
     if out.exists() and not out.is_dir():
         raise UsageProblem("out.not_a_folder", path=str(out))
-    if is_protected(out):
-        raise UsageProblem("out.protected", path=str(out))
+    if is_protected(out) or any(place.name.endswith(SUFFIX) for place in (out, *out.parents)):
+        raise UsageProblem("out.protected", path=str(out))  # (the folder, not a file in it: a backups folder)
     existing = [name for name in files if (out / name).exists() or (out / name).is_symlink()]
     for name in files:
         refuse(named / name, force=True)  # a folder, a device, a database, a file open in Excel: never
@@ -246,7 +246,9 @@ def files_in_place(out: Path, files: dict[str, bytes], force: bool) -> Iterator[
                     out.rmdir()
         if not staged and isinstance(exc, OSError) and exc.errno in DISK_FULL:
             raise CannotWrite("io.disk_full", path=str(out / writing), committed=False) from exc
-        if not staged and isinstance(exc, OSError):  # a read-only folder, a file where a folder goes, a long name
+        if not staged and isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG:
+            raise CannotCreate("out.name_too_long", path=str(out / writing)) from exc
+        if not staged and isinstance(exc, OSError):  # a read-only folder, a file where a folder goes
             raise CannotCreate("out.cannot_create", path=str(out / writing), folder=str(out)) from exc
         raise
     with interrupts.held():
@@ -315,6 +317,8 @@ def _cannot_create(exc: BaseException, target: Path, store: bool) -> Exception:
         )
     ):
         return exc if isinstance(exc, Exception) else RuntimeError(text)
+    if (isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG) or "File name too long" in text:
+        return CannotCreate("out.name_too_long", path=str(target))
     if store:
         return NoPermission("db.no_permission", path=str(target), detail=text.strip().splitlines()[0] if text else "")
     return CannotCreate("out.cannot_create", path=str(target), folder=str(target.parent))

@@ -124,14 +124,20 @@ def _cell(sales: dict[str, Decimal]) -> Cell:
 
 
 def reasons(con: duckdb.DuckDBPyConnection, ended: str, params: dict[str, int]) -> tuple[tuple[str, int], ...] | None:
-    """The current 中止・中断 answers (the latest of each theme and organisation) counted by reason code."""
+    """The current 中止・中断 answers counted by reason code: the latest answer of each theme and organisation, an
+    answer for the theme as a whole only while no organisation of the theme has answered in its year or later (an
+    organisation's answer supersedes it, as in the sales)."""
     stopped = ", ".join(f"'{s}'" for s in STOPPED)
     rows = con.execute(
         f"""{ended}, latest AS (
-          SELECT f.stage, f.reason_code FROM followups f JOIN ended e USING (theme_id)
+          SELECT f.theme_id, f.organisation, f.survey_fy, f.stage, f.reason_code
+          FROM followups f JOIN ended e USING (theme_id)
           WHERE f.survey_fy BETWEEN e.end_fy AND $as_of
-          QUALIFY row_number() OVER (PARTITION BY f.theme_id, f.organisation ORDER BY f.survey_fy DESC) = 1)
-        SELECT coalesce(reason_code, '{UNRECORDED}'), count(*) FROM latest WHERE stage IN ({stopped}) GROUP BY ALL""",
+          QUALIFY row_number() OVER (PARTITION BY f.theme_id, f.organisation ORDER BY f.survey_fy DESC) = 1),
+        current AS (
+          SELECT * FROM latest w WHERE w.organisation <> '' OR NOT EXISTS (
+            SELECT 1 FROM latest o WHERE o.theme_id = w.theme_id AND o.organisation <> '' AND o.survey_fy >= w.survey_fy))
+        SELECT coalesce(reason_code, '{UNRECORDED}'), count(*) FROM current WHERE stage IN ({stopped}) GROUP BY ALL""",
         params,
     ).fetchall()
     if not rows:

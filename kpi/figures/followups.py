@@ -37,6 +37,7 @@ class Answer(NamedTuple):
     stage: str
     cumulative_sales: Decimal | None
     products: str | None
+    organisation: str = ""  # who gave it: '' for the theme as a whole
 
 
 class DueSurvey(NamedTuple):
@@ -53,6 +54,15 @@ class DueSurvey(NamedTuple):
     last: Answer | None
     deadline: dt.date
     overdue: bool
+    joint: bool = False  # the theme has other organisations too
+
+    @property
+    def own_last(self) -> Answer | None:
+        """The last answer when it is the organisation's own to be shown its sales and products: its own, or the
+        theme's as a whole when the theme has no other organisation (a joint theme's may hold a partner's sales)."""
+        if self.last is None or (self.last.organisation != self.organisation and self.joint):
+            return None
+        return self.last
 
 
 class Due(NamedTuple):
@@ -97,7 +107,9 @@ def _answers_of(
 ) -> dict[str, dict[str, list[Answer]]]:
     found: dict[str, dict[str, list[Answer]]] = {}
     for theme_id, organisation, fy, stage, cumulative, products in rows:
-        found.setdefault(theme_id, {}).setdefault(organisation, []).append(Answer(fy, stage, cumulative, products))
+        found.setdefault(theme_id, {}).setdefault(organisation, []).append(
+            Answer(fy, stage, cumulative, products, organisation)
+        )
     return found
 
 
@@ -124,12 +136,24 @@ def due(con: duckdb.DuckDBPyConnection, fy: int, settings: Settings | None) -> D
         years_after = fy - end_fy
         if years_after not in rounds and not pending:
             continue
-        for organisation in split(cell or ""):
+        named = split(cell or "")
+        for organisation in named:
             past = _of_organisation(answers.get(theme_id, {}), organisation)
             kind = kind_of(years_after, rounds, past)
             last = past[-1] if past else None
             surveys.append(
-                DueSurvey(theme_id, organisation, title, end_fy, years_after, kind, last, deadline, pending and overdue)
+                DueSurvey(
+                    theme_id,
+                    organisation,
+                    title,
+                    end_fy,
+                    years_after,
+                    kind,
+                    last,
+                    deadline,
+                    pending and overdue,
+                    joint=len(named) > 1,
+                )
             )
     surveys.sort(key=lambda s: not s.overdue)  # (stable: the list's order within)
     return Due(fy, rounds, deadline, snapshot, tuple(surveys), horizon)

@@ -6,9 +6,10 @@ from typing import NamedTuple
 
 import duckdb
 
-from kpi.codes import LEADING_ITEM, REASON_CODES, TERMINATED
+from kpi.codes import REASON_CODES, TERMINATED
 from kpi.db.carried import listed
 from kpi.figures.effects import UNRECORDED  # also: a 目標未達 or 中止 theme the list gives no reason code for
+from kpi.figures.population import POPULATION
 
 
 class ReasonCount(NamedTuple):
@@ -19,16 +20,16 @@ class ReasonCount(NamedTuple):
     terminated: int
 
 
-def missed_reasons(con: duckdb.DuckDBPyConnection, list_id: int) -> tuple[ReasonCount, ...] | None:
-    """The list's 目標未達 and 中止 themes (leading research excluded) counted by reason code, every code in order
-    and UNRECORDED last; None when the list gives no theme a reason (the report then leaves the table out)."""
+def missed_reasons(con: duckdb.DuckDBPyConnection, as_of: int, list_id: int) -> tuple[ReasonCount, ...] | None:
+    """The 目標未達 and 中止 themes of the population (the status tables' themes as of the year) counted by reason
+    code, every code in order and UNRECORDED last; None when the list gives no theme a reason (no table then)."""
     rows = con.execute(
         f"""SELECT coalesce(reason_code, '{UNRECORDED}'),
                    count(*) FILTER (status = 'not_achieved'), count(*) FILTER (status = '{TERMINATED}')
-            FROM {listed("$list")} WHERE item <> {LEADING_ITEM} AND status IN ('not_achieved', '{TERMINATED}')
+            FROM {POPULATION} WHERE status IN ('not_achieved', '{TERMINATED}')
               AND EXISTS (SELECT 1 FROM {listed("$list")} WHERE reason_code IS NOT NULL OR reason_text IS NOT NULL)
             GROUP BY ALL""",
-        {"list": list_id},
+        {"list": list_id, "as_of": as_of},
     ).fetchall()
     if not rows:
         return None

@@ -97,7 +97,7 @@ def report(
         "status_summary": lambda c: status_summary(c, as_of, listed),
         "outputs": lambda c: outputs(c, as_of),
         "effects": lambda c: effects(c, as_of, programme, listed),
-        "missed_reasons": lambda c: missed_reasons(c, listed),
+        "missed_reasons": lambda c: missed_reasons(c, as_of, listed),
         "responses": lambda c: responses(c, as_of, as_of_date(as_of, calendar_of(programme))),
     }
     built = Report(as_of_fy=as_of, snapshot=snapshot, programme=programme, **together(con, parts))

@@ -3,7 +3,8 @@ organisation and over every round — the one rule every output reads.
 
 A round is the surveys recorded as sent for a survey year (`followup_sent`: one row per theme × organisation). A
 sending is answered when `followups` holds that theme's answer of that year with a stage, from that organisation or
-for the theme as a whole (organisation ''), whenever it was loaded (a late answer is answered). One unanswered is
+for the theme as a whole (organisation ''), whenever it was loaded (a late answer is answered); a sending whose
+theme the latest list cancels (採択取消) leaves every count, as the theme leaves the programme. One unanswered is
 overdue once the as-of date is after its deadline: overdue since the day after, for (as-of date − deadline) days.
 The response rate is answered / sent, exact; presenters round it.
 """
@@ -16,6 +17,7 @@ from typing import NamedTuple
 
 import duckdb
 
+from kpi.codes import CANCELLED
 from kpi.fiscal import DEFAULT_TIMEZONE, today_in
 from kpi.organisations import normal
 
@@ -114,11 +116,12 @@ def as_of_date(fy: int, timezone: str = DEFAULT_TIMEZONE) -> dt.date:
     return min(today_in(timezone), dt.date(fy + 1, 3, 31))
 
 
-SENT_SQL = """
+SENT_SQL = f"""
     SELECT s.survey_fy, s.theme_id, s.organisation, coalesce(t.title, ''), s.years_after, s.kind, s.sent_on,
            s.deadline
     FROM followup_sent s LEFT JOIN themes t USING (theme_id)
-    WHERE s.survey_fy <= $fy ORDER BY s.survey_fy, s.organisation, s.theme_id"""
+    WHERE s.survey_fy <= $fy AND t.status IS DISTINCT FROM '{CANCELLED}'
+    ORDER BY s.survey_fy, s.organisation, s.theme_id"""
 ANSWERED_SQL = "SELECT DISTINCT theme_id, survey_fy, organisation FROM followups WHERE stage IS NOT NULL"
 
 

@@ -71,6 +71,11 @@ def snapshot_of(path: Path, option: dt.date | None, today: dt.date) -> tuple[dt.
     return day, "name"
 
 
+# A survey sheet's cells that hold an answer even while 段階 is blank: not the 累積売上高 and 製品名 kpi pre-fills in
+# every row (kpi.present.followups), which a row not answered yet carries too.
+ANSWERED_WITHOUT_STAGE = ("reason_code", "reason_text", "sales", "effects")
+
+
 def read_source(
     path: Path, kind: str, encoding: str | None, sheet: str | None = None, attributes: tuple[Attribute, ...] = ()
 ) -> SourceFile:
@@ -78,7 +83,8 @@ def read_source(
     workbook's sheet: `sheet`, else found: kpi.load.tables.spreadsheet); a theme list with the theme `attributes`
     the settings declare.
 
-    A follow-up survey sheet's rows whose 段階 is still blank (not answered yet) are left out and counted.
+    A follow-up survey sheet's rows whose 段階 is still blank (not answered yet) are left out and counted; one that
+    carries an answer all the same (ANSWERED_WITHOUT_STAGE) is kept, for the checks to refuse.
     """
     from kpi.load.tables import text_frame
     from schemas import KINDS
@@ -100,7 +106,8 @@ def read_source(
     if kind == "followups":
         import polars as pl
 
-        answered = frame.filter(pl.col("stage").is_not_null())
+        given = [pl.col(c).is_not_null() for c in ANSWERED_WITHOUT_STAGE if c in frame.columns]
+        answered = frame.filter(pl.col("stage").is_not_null() | pl.any_horizontal(pl.lit(False), *given))
         skipped, frame = frame.height - answered.height, answered
         if frame.height == 0:
             raise InputRejected("load.no_answers", skipped=skipped)

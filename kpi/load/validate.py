@@ -24,6 +24,9 @@ BUILTIN_RULES = {
     "column_in_dataframe": "rule.column_missing_plain",
     "column_in_schema": "rule.unknown_column_plain",
 }
+# A required cell left blank, by a rule of its own: (kind, column) → catalogue key. A survey sheet's row reaches the
+# checks with 段階 blank only when it carries an answer (kpi.load.ingest.ANSWERED_WITHOUT_STAGE).
+BLANK_RULES = {("followups", "stage"): "rule.stage_blank_answered"}
 
 
 def check_frame(source: SourceFile) -> list[Failure]:
@@ -46,6 +49,8 @@ def check_frame(source: SourceFile) -> list[Failure]:
                 column = columns_of_checks.get(case["check"], "")
             else:
                 column = case["column"] or ""
+            if rule == "rule.required":
+                rule = BLANK_RULES.get((source.kind, column), rule)
             index = case["index"]
             if index is None:
                 failures.append(Failure(str(source.path), None, column or "", case["failure_case"], rule))
@@ -146,8 +151,9 @@ def _stagegate_criteria(
 
 def _cross_file_duplicates(sources: list[SourceFile], records: dict[int, pl.DataFrame]) -> list[Failure]:
     """A key given by two files of one command is ambiguous (which should win?), so it is refused: one line per
-    set of files that share keys (two lists of one date, a budget in two files), naming the files, the date of
-    the lists, how many keys they share and how many rows that is; not a line per row."""
+    set of files that share keys (two lists of one date, a budget in two files), naming the files with their rows,
+    the date of the lists, how many keys they share and how many rows that is, and the first keys; not a line per
+    row. The key's columns are named by the message, in the user's words (kpi.present.messages)."""
     import polars as pl
 
     from schemas import KINDS
@@ -169,16 +175,23 @@ def _cross_file_duplicates(sources: list[SourceFile], records: dict[int, pl.Data
         clashes = both.filter(pl.col("_files") > 1)
         for (listed,), rows in sorted(clashes.group_by("_list"), key=lambda group: str(group[0][0])):
             files = sorted(rows["_file"].unique().to_list())
+            keys = rows.select(key).unique(maintain_order=True)
             params = {
-                "key": "/".join(key),
-                "files": ", ".join(files),
-                "n": rows.select(key).n_unique(),
+                "kind": kind,
+                "columns": list(key),
+                "keys": [[str(v) for v in k] for k in keys.head(SHOWN_KEYS).iter_rows()],
+                "files": files,
+                "rows": {f: sorted(rows.filter(pl.col("_file") == f)["_line"].to_list()) for f in files},
+                "n": keys.height,
                 "lines": rows.height,
                 "date": listed,
             }
             rule = "rule.key_in_two_files_of_a_date" if kind == "themes" else "rule.key_in_two_files"
             failures.append(Failure(files[0], None, key[0], None, rule, params))
     return failures
+
+
+SHOWN_KEYS = 5  # the keys a line standing for many names
 
 
 def follow_on(failures: list[Failure], sources: list[SourceFile], kinds: dict[str, str]) -> list[Failure]:

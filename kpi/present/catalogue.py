@@ -247,6 +247,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "metavar.file": ("<ファイル>", "<file>"),
     "rule.date": ("日付: 2026-05-31、2026-05、2026年5月 など", "a date such as 2026-05-31, 2026-05 or 2026年5月"),
     "sheet.evaluation_trend": ("評点の推移", "Score trend"),
+    "rule.key_in_two_files": (
+        "{files_text} に同じ {key_text} の行があります: {n}件（{lines}行）: {keys_text}。同じ読み込みの別のファイルにもある値は、どちらを使うか決められません。{advice_text}",
+        "{key_text}: {n} also given by another file of this load ({files_text}; {lines} rows): {keys_text}. Which should win? {advice_text}",
+    ),
+    "rule.key_in_two_files_of_a_date": (
+        "{files_text} は同じ日（{date}）のテーマ一覧です。{n}件のテーマ（{key_text} = {keys_text}）が同じ読み込みの別のファイルにもあります（{lines}行分）。同じ日の一覧は一つのファイルにしてください（古い版をフォルダから除くか、別の日の一覧ならファイル名の日付を直してください）",
+        "{files_text} are lists of the same date ({date}): {n} themes ({key_text} = {keys_text}) also given by another file of this load "
+        "({lines} rows). Keep one file per date (take the older version out of the folder, or correct the date in "
+        "the name of another day's list)",
+    ),
     # ------------------------------------------------------------------ kpi/cli/app.py
     "help.exit_codes": (  # \b: kept line by line, one code a line
         (
@@ -434,8 +444,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "List the theme × organisation pairs to survey in a fiscal year.\n\nThemes of the latest theme list that the long-term KPI does not exclude, in a year after their end that the survey rounds name (followup_rounds of programme.toml, by default 1, 2, 4 and 6), and those whose long-term KPI awaits its measuring survey (overdue). A theme whose 機関名 names several organisations has a row for each. Shows the kind of survey (immediate, simple, detailed), the last answer and the deadline. --out followups_2026.csv writes the survey sheet; fill in the stage and load it back with kpi load. For a workbook per organisation to send, use kpi followups sheets.\n\nExample: kpi followups due --as-of 2026",
     ),
     "help.followups_sheets": (
-        "その年度の追跡調査票を、回答機関ごとに1つの xlsx ブックとしてフォルダに書き出し、送付を記録します。\n\n各ブックは記入要領のシートと回答のシート（段階・中止・中断の理由はプルダウン、前回の累積売上高と製品名は記入済み、A4横1ページ幅で印刷）。送付は読込として記録され、kpi loads に表示、kpi undo で取り消せます。記入されたブック（またはそのフォルダ）は kpi load で読み込めます。\n\n例: kpi followups sheets --as-of 2026 --out 追跡調査_2026",
-        "Write the follow-up survey sheets of a fiscal year into a folder, one xlsx workbook per organisation, and record them as sent.\n\nEach workbook has an instructions sheet and an answers sheet (drop-downs for stage and reason_code, last time's cumulative sales and products filled in, printed on A4 landscape one page wide). The sending is recorded as a load: kpi loads lists it, kpi undo takes it back. The filled workbooks (or their folder) load back with kpi load.\n\nExample: kpi followups sheets --as-of 2026 --out followups_2026",
+        "その年度の追跡調査票を、回答機関ごとに1つの xlsx ブックとしてフォルダに書き出し、送付を記録します。\n\n各ブックは記入要領のシートと回答のシート（段階・中止・中断の理由はプルダウン、その機関自身の前回の累積売上高と製品名は記入済み、A4横1ページ幅で印刷）。送付は読込として記録され、kpi loads に表示、kpi undo で取り消せます。記入されたブック（またはそのフォルダ）は kpi load で読み込めます。\n\n例: kpi followups sheets --as-of 2026 --out 追跡調査_2026",
+        "Write the follow-up survey sheets of a fiscal year into a folder, one xlsx workbook per organisation, and record them as sent.\n\nEach workbook has an instructions sheet and an answers sheet (drop-downs for stage and reason_code, the organisation's own last cumulative sales and products filled in, printed on A4 landscape one page wide). The sending is recorded as a load: kpi loads lists it, kpi undo takes it back. The filled workbooks (or their folder) load back with kpi load.\n\nExample: kpi followups sheets --as-of 2026 --out followups_2026",
     ),
     "help.opt.out_sheets": (
         "回答機関ごとのブックを書き出すフォルダ（なければ作ります）。",
@@ -1030,6 +1040,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "submission.tag": ("提出 #{n}（{stage}）", "submission #{n} ({stage})"),
     "summary.submission": ("提出", "submission"),
     # ------------------------------------------------------------------ kpi/present/followups.py
+    "followups.guide.sales": (
+        "単位は億円（例: 1.25）。売上高はその年度の額、累積売上高は上市からの合計で、いずれも貴機関の分です。貴機関の前回の累積売上高を記入済みです。更新してください（複数機関のテーマで、テーマ全体として回答された額は記入していません）。",
+        "In 億円 (100 million yen, e.g. 1.25). sales is this fiscal year's; cumulative_sales the total since launch; both your organisation's own. Your last cumulative sales are filled in: update them (a theme of several organisations answered as a whole is not filled in).",
+    ),
+    "followups.guide.products": (
+        "製品・サービスの名称（貴機関の前回の回答を記入済み）と、波及効果（雇用、他の製品への展開など）を自由に記入してください。",
+        "The product or service names (your last answer's are filled in) and the wider effects (jobs, use in other products) in your words.",
+    ),
     "followups.heading_rounds": (
         "{fy}年度の追跡調査: {n}件・{organisations}機関（終了後 {rounds} 年目のテーマと、終了後{horizon}年の調査を待つテーマ）、回答期限 {deadline}",
         "Follow-up surveys of FY{fy}: {n}, {organisations} organisations (themes {rounds} years after their end, and those awaiting their survey {horizon} years after it), answers due by {deadline}",
@@ -1093,15 +1111,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "Only when the stage is 中止 or 中断, choose one (drop-down): {reasons}; describe it freely in reason_text.",
     ),
     "followups.guide.sales.label": ("売上高・累積売上高", "sales, cumulative_sales"),
-    "followups.guide.sales": (
-        "単位は億円（例: 1.25）。売上高はその年度の額、累積売上高は上市からの合計です。前回の累積売上高を記入済みです。更新してください。",
-        "In 億円 (100 million yen, e.g. 1.25). sales is this fiscal year's; cumulative_sales the total since launch. Last time's cumulative sales are filled in: update them.",
-    ),
     "followups.guide.products.label": ("製品名・効果", "products, effects"),
-    "followups.guide.products": (
-        "製品・サービスの名称（前回の回答を記入済み）と、波及効果（雇用、他の製品への展開など）を自由に記入してください。",
-        "The product or service names (last time's are filled in) and the wider effects (jobs, use in other products) in your words.",
-    ),
     "followups.guide.deadline.label": ("回答期限", "deadline"),
     "followups.guide.deadline": (
         "{fy}年度の調査の回答期限は {deadline} です。",
@@ -1538,6 +1548,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "stage.final": ("確定値", "final"),
     "verdict.word.not_judged_yet": ("判定前", "not judged yet"),
     # ------------------------------------------------------------------ kpi/present/messages.py
+    "load.file_rows": ("{file}（行 {rows}）", "{file} (rows {rows})"),
+    "rule.key_in_two_files.advice.any": ("一つのファイルにまとめてください", "Put each in one file only"),
+    "rule.key_in_two_files.advice.followups": (
+        "同じ機関が2回返送したなら、新しい方だけを読み込んでください（古い方を読み込み済みなら、新しい方を後から読み込めば置き換わります）",
+        "If an organisation sent its answers twice, load only the newer workbook (an answer loaded later replaces the one loaded before)",
+    ),
     "load.snapshot_is_load_day": (
         "{file}: ファイル名に日付がないため、読み込んだ日（今日 {date}）の一覧として記録しました。別の日の一覧なら、--snapshot YYYY-MM-DD を付けるか、ファイル名に日付を入れてください（テーマ一覧_2026-03-31.csv、テーマ一覧_令和8年3月31日.xlsx など）。",
         "{file}: its name gives no date, so it was stored as the list of the day it was loaded (today, {date}). "
@@ -2486,6 +2502,10 @@ stagegate_consider = 40
         "sheet read: {sheet} (the workbook's sheets: {sheets}); --sheet chooses another",
     ),
     # ------------------------------------------------------------------ kpi/load/validate.py
+    "rule.stage_blank_answered": (
+        "段階を選んでください（売上高などが記入されています）",
+        "choose a 段階 (stage): the row gives sales, effects or a reason",
+    ),
     "rule.not_an_organisation": (
         "このテーマの機関名にない機関です（テーマの機関: {organisations}）。機関名のいずれか、またはテーマ全体の回答なら空欄にしてください",
         "not one of this theme's organisations ({organisations}); give one of them, or leave it blank for the theme as a whole",
@@ -2498,16 +2518,6 @@ stagegate_consider = 40
         "未登録のテーマを書いた行が{n}行あります（{rows}行目）。同じ読み込みのテーマ一覧 {cause} が受け付けられなかったためです。先にその一覧を直してください",
         "{n} row(s) name themes not registered (rows {rows}) because the themes file {cause} of this load was "
         "refused; correct that file first",
-    ),
-    "rule.key_in_two_files": (
-        "{files} に同じ {key} があります: {n}件（{lines}行）。同じ読み込みの別のファイルにもある値は、どちらを使うか決められません。一つのファイルにまとめてください",
-        "{key}: {n} also given by another file of this load ({files}; {lines} rows): which should win? Put each in one file only",
-    ),
-    "rule.key_in_two_files_of_a_date": (
-        "{files} は同じ日（{date}）のテーマ一覧です。{n}件のテーマ（{key}）が同じ読み込みの別のファイルにもあります（{lines}行分）。同じ日の一覧は一つのファイルにしてください（古い版をフォルダから除くか、別の日の一覧ならファイル名の日付を直してください）",
-        "{files} are lists of the same date ({date}): {n} themes ({key}) also given by another file of this load "
-        "({lines} rows). Keep one file per date (take the older version out of the folder, or correct the date in "
-        "the name of another day's list)",
     ),
     "rule.survey_before_end": (
         "調査年度がテーマの終了年度（{end_fy}年度）より前です",
@@ -2612,6 +2622,10 @@ stagegate_consider = 40
         "one score per theme, review year and reviewer (this one appears twice)",
     ),
     # ------------------------------------------------------------------ schemas/themes.py
+    "rule.reason_text_only_when_missed": (
+        "理由の詳細は結果が目標未達・中止・採択取消のテーマにだけ書きます",
+        "reason details are given only for a theme whose result is 目標未達 (not achieved), 中止 (terminated) or 採択取消 (cancelled)",
+    ),
     "rule.attribute_category": (
         "設定（programme.toml）で決めた値のいずれかを書いてください: {values}",
         "write one of the values the settings (programme.toml) declare: {values}",
@@ -2861,6 +2875,22 @@ stagegate_consider = 40
         'FY{fy} is closed: its final figures were submitted (submission #{n}, {made}). This load would change them and was not stored; give --reopen "reason" to correct them',
     ),
     # ------------------------------------------------------------------ kpi/present/submit.py
+    "submission.not_reproduced_answers_sheet": (
+        "提出 #{n} の {files} には秘の回答（「{sheet}」シート）が入っていました。kpi はいま秘の回答を提出とは別のファイルに書き出すため、この提出のファイルは作り直しません。何も書き出していません。新しい提出として書き出してください: kpi export --as-of {fy} --stage {stage} --format xlsx --out DIR --confidential FILE（秘の回答は提出フォルダの外の FILE に書き出します）",
+        'the workbook of submission #{n} ({files}) held the confidential answers (sheet "{sheet}"), which kpi now writes apart from a submission, so its files are not made again; nothing was written. Export a new submission: kpi export --as-of {fy} --stage {stage} --format xlsx --out DIR --confidential FILE (the answers go to FILE, outside the submission\'s folder)',
+    ),
+    "submission.confidential_swept": (
+        "{path} は kpi が書き出した秘の回答（テーマ・機関別の売上高）のファイルです。提出フォルダ {folder} に置いたままでは提出と一緒に送られてしまうため、何も書き出していません。フォルダの外に移してから、もう一度実行してください",
+        "{path} is a file of confidential answers (per-theme sales) that kpi wrote: left in the submission's folder {folder} it would be sent with the submission, so nothing was written. Move it out of the folder and run the command again",
+    ),
+    "submission.confidential_in_another": (
+        "{path}: 秘の回答は別の提出（#{n}）のフォルダ {folder} の中には書き出しません（その提出に紛れないように）。提出フォルダの外のファイルを指定してください",
+        "{path}: the confidential answers are never written in the folder {folder} of another submission (#{n}): they would be sent with it; name a file outside every submission's folder",
+    ),
+    "submission.confidential_in_another_folder": (
+        "{path}: 秘の回答は別の提出のフォルダ {folder} の中には書き出しません（その提出に紛れないように）。提出フォルダの外のファイルを指定してください",
+        "{path}: the confidential answers are never written in the folder {folder} of another submission: they would be sent with it; name a file outside every submission's folder",
+    ),
     "submission.confidential_inside": (
         "{path}: 秘の回答は提出フォルダ {folder} の中には書き出しません（提出に紛れないように）。フォルダの外のファイルを指定してください",
         "{path}: the confidential answers are never written in the submission's folder {folder} (they would be sent with it); name a file outside it",
@@ -2980,6 +3010,10 @@ stagegate_consider = 40
         "The KPI: short_term, long_term, long_term_matured.",
     ),
     # ------------------------------------------------------------------ kpi/db/gate.py
+    "out.name_too_long": (
+        "{path} を作れません: 名前が長すぎます（ファイルシステムの上限は1つの名前につき255バイト、日本語はおよそ85文字）。短い名前のフォルダやファイルを指定してください",
+        "cannot create {path}: the name is too long for the file system (at most 255 bytes a name); use a shorter name",
+    ),
     "out.open_in_office": (
         "{path} は Excel（または LibreOffice）で開かれています（横に {lock} があります）。保存していない変更があるかもしれないため、--force を付けても置き換えません。保存して閉じてから、もう一度実行してください",
         "{path} is open in Excel (or LibreOffice): {lock} lies beside it. It may hold unsaved changes, so it is not replaced, even with --force; save and close it, then run the command again",

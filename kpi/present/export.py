@@ -22,7 +22,7 @@ from kpi.figures.report import Report, Submission
 from kpi.figures.rs import RS_AMOUNTS
 from kpi.fiscal import calendar_of, machine_time, wareki, zoned
 from kpi.present import labels
-from kpi.present.catalogue import Words
+from kpi.present.catalogue import Lang, Words
 from kpi.present.csvfile import csv_text
 from kpi.present.formats import ExportFormat, Format, OutEncoding, extensions_of, named_format
 from kpi.present.json_out import placement_notes_json
@@ -209,11 +209,22 @@ def confidential_table(answers: list[tuple[Any, ...]], words: Words) -> Table:
         Column(words("effects.col.products"), itemgetter(7)),
         Column(words("effects.col.effects"), itemgetter(8)),
     ]
-    table = Table.of(CONFIDENTIAL, columns, answers, title=words("effects.sheet.confidential"))
+    table = Table.of(CONFIDENTIAL, columns, answers, title=confidential_sheet(words))
     notice = [words("effects.confidential"), *([""] * (len(columns) - 1))]
     table.rows.insert(0, table.headers)
     table.headers = notice
     return table
+
+
+def confidential_sheet(words: Words) -> str:
+    """The name of the confidential answers' sheet: 回答（秘）."""
+    return words("effects.sheet.confidential")
+
+
+def confidential_notices() -> set[str]:
+    """The first cell of a confidential file kpi writes (its first line, its first sheet's first row), in every
+    language."""
+    return {Words(lang)("effects.confidential") for lang in Lang}
 
 
 def confidential_format(path: Path) -> Format:
@@ -456,13 +467,22 @@ MANIFEST = "manifest.json"
 
 
 def build_files(
-    submission: Submission, words: Words, encoding: OutEncoding, fmt: Format, tag: Tag | None = None
+    submission: Submission,
+    words: Words,
+    encoding: OutEncoding,
+    fmt: Format,
+    tag: Tag | None = None,
+    answers_sheet: bool = False,
 ) -> dict[str, bytes]:
     """Every file of the submission, as bytes, before anything touches the disk. The files of a registered
     submission (`tag`) carry its time, so that writing them again gives the same bytes; only the manifest says
-    when it was written."""
+    when it was written. `answers_sheet` adds the confidential answers as the workbook's last sheet, as kpi
+    wrote them before they were written apart: only to recognise such a record (kpi.present.submit), never
+    written."""
     report, sources = submission.report, submission.sources
     built = tables(report, submission.themes, words)  # (never the confidential answers: confidential_file)
+    if answers_sheet:
+        built.append(confidential_table(submission.answers or [], words))
     zone = calendar_of(report.programme)  # the manifest's times are the programme's calendar's (kpi.fiscal)
     written_at = zoned(dt.datetime.now(dt.UTC), zone)
     made_at = tag.made_at if tag is not None else written_at
@@ -533,16 +553,16 @@ def submission_text(tag: Tag, words: Words) -> str:
     return words("submission.tag", n=tag.number, stage=words(labels.STAGE[tag.stage]))
 
 
-def holds_a_submission(folder: Path) -> bool:
-    """Whether a folder holds a submission's files: a manifest kpi wrote in it (tool "kpi")."""
+def submission_manifest(folder: Path) -> dict[str, Any] | None:
+    """The manifest kpi wrote in a folder (tool "kpi"), which makes it a submission's folder, or None."""
     for fmt in ExportFormat:
         try:
             manifest = json.loads((folder / manifest_name(fmt)).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
         if isinstance(manifest, dict) and manifest.get("tool") == "kpi":
-            return True
-    return False
+            return manifest
+    return None
 
 
 def data_hashes(files: dict[str, bytes]) -> dict[str, str]:

@@ -55,7 +55,9 @@ KIND = {
     "detailed": "followups.kind.detailed",
 }
 UNSAFE = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]')  # not in a file name on Windows, macOS or Linux
-NAME_ROOM = 80  # characters of an organisation's name kept in a file name
+# The bytes (UTF-8) of an organisation's name kept in a file name: a name is at most 255 bytes on ext4 and NTFS,
+# and the file's prefix, its number " (n)" and the gate's temporary name (kpi.db.gate) need the rest.
+NAME_BYTES = 150
 
 
 def reason_words(words: Words) -> list[str]:
@@ -65,6 +67,11 @@ def reason_words(words: Words) -> list[str]:
 
 def _last(s: DueSurvey, field: str) -> Any:
     return getattr(s.last, field) if s.last is not None else None
+
+
+def _own(s: DueSurvey, field: str) -> Any:
+    """A field of the organisation's own last answer (DueSurvey.own_last), pre-filled in its row."""
+    return getattr(s.own_last, field) if s.own_last is not None else None
 
 
 def due_table(due: Due, words: Words) -> Table:
@@ -103,15 +110,16 @@ def survey_sheet(
     due: Due, words: Words, surveys: tuple[DueSurvey, ...] | None = None, title: str = "", own: bool = False
 ) -> Table:
     """The survey sheet (of `surveys`, by default every one due): one row per theme × organisation, 調査年度 filled
-    with the year, 段階 blank for the answer, the last products pre-filled; the last cumulative sales only in a
-    workbook sent to the organisation that gave them (`own`): sales are shown nowhere else per theme."""
+    with the year, 段階 blank for the answer, the products of the organisation's own last answer pre-filled (a
+    joint theme's answer as a whole is no partner's own: DueSurvey.own_last); its cumulative sales only in a
+    workbook sent to that organisation (`own`): sales are shown nowhere else per theme."""
     cells: list[Callable[[DueSurvey], Any]] = [
         lambda s: s.theme_id,
         lambda s: due.fy,
         lambda s: s.organisation or None,
         *(lambda s: None for _ in range(4)),  # the answer: stage, reason, its detail, this year's sales
-        lambda s: _last(s, "cumulative_sales") if own else None,
-        lambda s: _last(s, "products"),
+        lambda s: _own(s, "cumulative_sales") if own else None,
+        lambda s: _own(s, "products"),
         lambda s: None,  # effects
         lambda s: s.title,
         lambda s: s.end_fy,
@@ -151,7 +159,8 @@ def by_organisation(due: Due, words: Words) -> list[Table]:
 def file_name(fy: int, organisation: str, words: Words, taken: set[str]) -> str:
     """The workbook's file name for an organisation: no character a file system refuses, unique regardless of
     case among `taken` (lower case; the new one is added)."""
-    clean = UNSAFE.sub("_", organisation or words("followups.no_organisation")).strip(" .")[:NAME_ROOM] or "_"
+    clean = UNSAFE.sub("_", organisation or words("followups.no_organisation")).strip(" .")
+    clean = clean.encode()[:NAME_BYTES].decode(errors="ignore").rstrip(" .") or "_"  # (a character cut is dropped)
     n = 1
     while True:
         name = words("followups.file", fy=fy, organisation=clean + (f" ({n})" if n > 1 else ""))
@@ -273,7 +282,9 @@ def due_json(due: Due) -> list[dict[str, Any]]:
             "end_fy": s.end_fy,
             "years_after": s.years_after,
             "kind": s.kind,
-            "last": {k: v for k, v in s.last._asdict().items() if k != "cumulative_sales"} if s.last else None,
+            "last": {k: v for k, v in s.last._asdict().items() if k not in ("cumulative_sales", "organisation")}
+            if s.last
+            else None,
             "deadline": s.deadline.isoformat(),
             "overdue": s.overdue,
         }

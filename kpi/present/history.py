@@ -102,13 +102,16 @@ def _plain(value: object) -> object:
 
 
 def _shown(row: RowChange, value: object, words: Words) -> str:
-    """A changed value as the lists and files show it: a theme's status and item by their names, none as —."""
+    """A changed value as the lists and files show it: a theme's status and item, and a reason (a theme list's or a
+    survey answer's) by their names, none as —."""
     if value is None:
         return "—"
     if value is WITHHELD:
         return words("effects.withheld")
-    if row.kind == "themes":
-        return status(str(value), words) if row.column == "status" else cell_text(row.column, str(value), words)
+    if row.kind == "themes" and row.column == "status":
+        return status(str(value), words)
+    if row.kind == "themes" or row.column == "reason_code":
+        return cell_text(row.column, str(value), words)
     return str(_plain(value))
 
 
@@ -121,11 +124,11 @@ def _kind(kind: str, words: Words) -> str:
 STORED_ONLY = {("evaluation", "position"): "col.file_order", ("programme", "value"): "col.value"}
 
 
-def _header(kind: str, column: str, words: Words) -> str:
+def header(kind: str, column: str, words: Words) -> str:
     """A stored column by the header of its kind's input contract in the user's language (Japanese: the first
-    Japanese header the load accepts, 段階; English: the contract's own name, stage); a theme's by its label; a
-    column no contract has (the RS tables, the programme's settings) as it is stored."""
-    if kind == "themes":
+    Japanese header the load accepts, 段階; English: the contract's own name, stage); a theme's field by its label;
+    a column no contract has (the RS tables, the programme's settings, a theme attribute) as it is stored."""
+    if kind == "themes" and column in labels.FIELD:
         return labels.field(column, words)
     if (kind, column) in STORED_ONLY:
         return words(STORED_ONLY[kind, column])
@@ -143,7 +146,7 @@ def _key(row: RowChange, words: Words) -> str:
     by its value."""
     if len(row.keyed) < 2:
         return row.key
-    return ", ".join(f"{_header(row.kind, column, words)}={value}" for column, value in row.keyed)
+    return ", ".join(f"{header(row.kind, column, words)}={value}" for column, value in row.keyed)
 
 
 def row_change_table(changes: LoadChanges, words: Words, limit: int | None = None) -> Table:
@@ -153,7 +156,7 @@ def row_change_table(changes: LoadChanges, words: Words, limit: int | None = Non
         Column(words("col.kind"), lambda r: _kind(r.kind, words)),
         Column(words("col.key"), lambda r: _key(r, words)),
         Column(words("col.change"), lambda r: words(CHANGE[r.change])),
-        Column(words("col.column"), lambda r: _header(r.kind, r.column, words)),
+        Column(words("col.column"), lambda r: header(r.kind, r.column, words)),
         Column(words("col.before"), lambda r: _shown(r, r.before, words)),
         Column(words("col.after"), lambda r: _shown(r, r.after, words)),
     ]

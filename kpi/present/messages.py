@@ -52,6 +52,31 @@ def _found(words: Words, p: Mapping[str, Any]) -> dict[str, str]:
     return {"found_text": words(str(p["found"]))}
 
 
+def _key_in_files(words: Words, p: Mapping[str, Any]) -> dict[str, str]:
+    """A key given by two files of one load (kpi.load.validate): its columns by their headers in the user's words,
+    the first keys, each file with its rows, and what to do (an organisation's two workbooks: load the newer)."""
+    from kpi.present.catalogue import Lang
+    from kpi.present.history import header
+
+    sep = "・" if words.lang is Lang.ja else "/"
+    more = " …" if p["n"] > len(p["keys"]) else ""
+    rows = {file: [str(n) for n in lines] for file, lines in p["rows"].items()}
+    cut = {
+        file: ", ".join(lines[:SHOWN_ROWS]) + (" …" if len(lines) > SHOWN_ROWS else "") for file, lines in rows.items()
+    }
+    return {
+        "key_text": sep.join(header(p["kind"], column, words) for column in p["columns"]),
+        "keys_text": ", ".join(sep.join(v or "—" for v in key) for key in p["keys"]) + more,
+        "files_text": ", ".join(words("load.file_rows", file=file, rows=lines) for file, lines in cut.items()),
+        "advice_text": words(
+            "rule.key_in_two_files.advice.followups" if p["kind"] == "followups" else "rule.key_in_two_files.advice.any"
+        ),
+    }
+
+
+SHOWN_ROWS = 5  # the rows of a file a message names
+
+
 # Parameters some messages compose from others (a clause that is there or not).
 DERIVED: dict[str, Callable[[Words, Mapping[str, Any]], dict[str, str]]] = {
     "db.damaged_short": _advice,
@@ -68,6 +93,8 @@ DERIVED: dict[str, Callable[[Words, Mapping[str, Any]], dict[str, str]]] = {
     "io.write_failed": _kept,
     "rule.sheet_ambiguous": _kind_name,
     "load.header_mismatch": _kind_name,
+    "rule.key_in_two_files": _key_in_files,
+    "rule.key_in_two_files_of_a_date": _key_in_files,
 }
 
 

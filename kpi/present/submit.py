@@ -13,7 +13,9 @@ are read in the same transaction as the submission's figures so that both say th
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import os
 import shlex
 from contextlib import ExitStack
 from pathlib import Path
@@ -35,12 +37,14 @@ from kpi.present.export import (
     build_files,
     confidential_file,
     confidential_format,
+    confidential_notices,
+    confidential_sheet,
     data_hashes,
-    holds_a_submission,
+    submission_manifest,
     submission_title,
     zone_of,
 )
-from kpi.present.formats import Format, OutEncoding
+from kpi.present.formats import Format, OutEncoding, named_format
 
 if TYPE_CHECKING:
     import duckdb
@@ -61,19 +65,83 @@ class Submitted(NamedTuple):
 
 
 def apart(out: Path, confidential: Path | None, force: bool) -> None:
-    """Refuse (exit 2, before anything is read or written) a confidential file that is not .csv or .xlsx, that
-    would be written in the submission's folder or below it, or in another folder that holds a submission (its
-    manifest), or that the gate refuses (an existing one without --force, a database, a folder)."""
+    """Refuse (exit 2, before anything is read or written) a submission's folder that already holds a confidential
+    file kpi wrote (see swept); and a confidential file that is not .csv or .xlsx, that would be written in the
+    submission's folder or below it, or in another folder that holds a submission (its manifest), or that the gate
+    refuses (an existing one without --force, a database, a folder)."""
+    if (found := swept(out)) is not None:
+        raise UsageProblem("submission.confidential_swept", path=str(found), folder=str(out))
     if confidential is None:
         return
     confidential_format(confidential)
     folder, path = canonical(out).resolve(), canonical(confidential)
     if folder == path or folder in path.parents:
         raise UsageProblem("submission.confidential_inside", path=str(confidential), folder=str(out))
-    if (up := next((i for i, p in enumerate(path.parents) if holds_a_submission(p)), None)) is not None:
-        holder = confidential.parents[up] if up < len(confidential.parents) else path.parents[up]  # (as named)
-        raise UsageProblem("submission.confidential_inside", path=str(confidential), folder=str(holder))
+    for up, parent in enumerate(path.parents):
+        if (manifest := submission_manifest(parent)) is None:
+            continue
+        named = confidential.parents[up] if up < len(confidential.parents) else parent
+        holder = parent if str(named) == "." else named  # (as named, but the working folder by its name)
+        said = {"path": str(confidential), "folder": str(holder)}
+        tag = manifest.get("submission")
+        if isinstance(tag, dict) and isinstance(number := tag.get("number"), int):
+            raise UsageProblem("submission.confidential_in_another", **said, n=number)
+        raise UsageProblem("submission.confidential_in_another_folder", **said)
     refuse(confidential, force)
+
+
+def swept(out: Path) -> Path | None:
+    """The first confidential file kpi wrote in `out` or a folder below it, which a submission written there would
+    carry: a .csv whose first line, or an .xlsx whose first sheet's first row, is kpi's confidential notice (in
+    either language, in any encoding kpi writes). Only the names in the folder's tree are looked at, and only the
+    first line (or row) of the .csv and .xlsx files among them."""
+    notices = confidential_notices()
+    for top, folders, names in os.walk(out):  # (a missing folder holds nothing; links to folders are not followed)
+        folders.sort()
+        for name in sorted(names):
+            fmt = named_format(name)
+            if fmt in (Format.csv, Format.xlsx) and _first_cell(Path(top) / name, fmt) in notices:
+                return Path(top) / name
+    return None
+
+
+NOTICE_ROOM = 4096  # bytes: the notice's first line is well within them (~400 in UTF-8)
+
+
+def _first_cell(path: Path, fmt: Format) -> str | None:
+    """The first cell of a .csv file's first line (UTF-8, with or without BOM, or CP932) or of an .xlsx
+    workbook's first sheet, or None when the file cannot be read as one."""
+    if fmt is Format.xlsx:
+        return _first_cell_of_workbook(path)
+    try:
+        with path.open("rb") as f:
+            head = f.read(NOTICE_ROOM)
+    except OSError:
+        return None
+    line = head.split(b"\n", 1)[0].rstrip(b"\r")  # (no byte of a CP932 character is a line feed)
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return next(csv.reader([line.decode(encoding)]), [None])[0]
+        except (UnicodeDecodeError, csv.Error, IndexError):
+            continue
+    return None
+
+
+def _first_cell_of_workbook(path: Path) -> str | None:
+    """The first cell of an .xlsx workbook's first sheet (read-only: nothing but that row is read)."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True)
+    except Exception:  # (not a workbook: openpyxl raises many types for a file it cannot read)
+        return None
+    try:
+        row = next(book.worksheets[0].iter_rows(max_row=1, values_only=True), ()) if book.worksheets else ()
+        return row[0] if row and isinstance(row[0], str) else None
+    except Exception:
+        return None
+    finally:
+        book.close()
 
 
 def _place_apart(placing: ExitStack, path: Path | None, data: bytes | None, force: bool) -> Path | None:
@@ -202,7 +270,8 @@ def resubmit(store: Store, number: int, out: Path, force: bool, confidential: Pa
     The confidential answers are written only when asked, to their own file (see apart), as of that load. A
     submission registered when they were one of its files (CONFIDENTIAL_CSV, before kpi wrote them apart) is
     written again without them, its other files checked as ever; to the file asked for, they are checked against
-    the bytes the register kept when that file is a CSV."""
+    the bytes the register kept when that file is a CSV. A workbook registered with them as its last sheet
+    cannot be written again without them: refused, saying so (see _had_answers_sheet)."""
     from kpi.figures.report import submission
 
     apart(out, confidential, force)
@@ -224,6 +293,19 @@ def resubmit(store: Store, number: int, out: Path, force: bool, confidential: Pa
     if confidential is not None and secret is not None and legacy and confidential_format(confidential) is Format.csv:
         registered[CONFIDENTIAL_CSV], hashes[CONFIDENTIAL_CSV] = stored.files[CONFIDENTIAL_CSV], _sha(secret)
     differ = sorted({n for n, sha in hashes.items() if registered.get(n) != sha} | (set(registered) ^ set(hashes)))
+    if (
+        differ
+        and fmt is Format.xlsx
+        and _had_answers_sheet(store, stored, words, Tag(number, stored.stage, made_at, stored.load_id))
+    ):
+        raise CannotExport(
+            "submission.not_reproduced_answers_sheet",
+            n=number,
+            files=", ".join(differ),
+            sheet=confidential_sheet(words),
+            fy=stored.as_of_fy,
+            stage=stored.stage,
+        )
     if differ and version is not None and version != __version__:
         raise CannotExport(
             "submission.not_reproduced_version",
@@ -239,6 +321,17 @@ def resubmit(store: Store, number: int, out: Path, force: bool, confidential: Pa
         written = placing.enter_context(files_in_place(out, files, force))
         kept = _place_apart(placing, confidential, secret, force)
     return Submitted(number, stored.stage, written, stored.as_of_fy, kept, set_apart)
+
+
+def _had_answers_sheet(store: Store, stored: register.Stored, words: Words, tag: Tag) -> bool:
+    """Whether a workbook registered with a submission held the confidential answers as its last sheet, as kpi
+    wrote them before they were written apart: the workbook made again with that sheet has the registered bytes."""
+    from kpi.figures.report import submission
+
+    with store.reading(stored.load_id) as con:
+        content = submission(con, stored.as_of_fy, confidential=True)
+    files = build_files(content, words, OutEncoding.utf_8_sig, Format.xlsx, tag, answers_sheet=True)
+    return data_hashes(files) == stored.files
 
 
 def _sha(data: bytes) -> str:

@@ -21,7 +21,9 @@ import pytest
 from kit import SAMPLE, cli, write
 from system.test_write_matrix import command_tree, leaves
 
-from kpi.present.catalogue import WORDS
+from kpi.present.catalogue import WORDS, Lang, Words
+from kpi.present.export import confidential_file
+from kpi.present.formats import Format, OutEncoding
 
 HEADER = "theme_id,item,funding,element,organizations,title,start_fy,end_fy,status"
 THEMES = [
@@ -254,3 +256,63 @@ def test_a_confidential_file_in_the_submission_s_folder_is_refused_and_nothing_i
     )
     assert result.returncode == 2 and str(out) in result.stderr
     assert not out.exists() and cli("submissions", "--db", str(store), "--format", "json").stdout == listed
+
+
+def test_a_folder_holding_a_confidential_file_is_refused_as_a_submission_s_folder(store: Path, tmp_path: Path) -> None:
+    """A confidential file written into a folder that was no submission's yet is never swept into a submission
+    written there later (nor with --force over one, nor written again by --submission): exit 2, the file named,
+    nothing written and nothing recorded."""
+    later, first = tmp_path / "later", tmp_path / "first"
+    made = cli(
+        "export", "--db", str(store), "--as-of", "2025", "--out", str(first), "--confidential", str(later / "c.csv")
+    )
+    assert made.returncode == 0, made.stderr
+    n = submission_of(made)
+    (first / "old").mkdir()
+    (first / "old" / "c.xlsx").write_bytes(
+        confidential_file([], Words(Lang.en), OutEncoding.utf_8_sig, Format.xlsx)  # (as kpi wrote it, in English)
+    )
+    listed = cli("submissions", "--db", str(store), "--format", "json").stdout
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    for args, found in (
+        (["--as-of", "2025", "--out", str(later)], later / "c.csv"),
+        (["--as-of", "2025", "--out", str(later), "--force"], later / "c.csv"),
+        (["--as-of", "2025", "--out", str(first), "--force", "-f", "xlsx"], first / "old" / "c.xlsx"),
+        (["--submission", str(n), "--out", str(first), "--force"], first / "old" / "c.xlsx"),
+        (["--submission", str(n), "--out", str(tmp_path)], first / "old" / "c.xlsx"),  # (the first found, by name)
+    ):
+        refused = cli("export", "--db", str(store), *args)
+        assert refused.returncode == 2, (args, refused.stderr)
+        assert f"{found} は kpi が書き出した秘の回答" in refused.stderr, args
+    assert cli("submissions", "--db", str(store), "--format", "json").stdout == listed
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.slow  # (an xlsx export and its workbook made again twice: ~1.3 s)
+def test_an_old_workbook_that_held_the_confidential_sheet_says_why_and_what_to_do(store: Path, tmp_path: Path) -> None:
+    """A workbook registered when kpi wrote the confidential answers as its last sheet cannot be written again
+    without them: refused (exit 3, nothing written), saying so and naming the export of a new submission."""
+    import duckdb
+
+    from kpi.db import submissions as register
+    from kpi.db.store import Store
+    from kpi.figures.report import submission
+    from kpi.present.export import Tag, build_files, data_hashes, zone_of
+
+    made = cli("export", "--db", str(store), "--as-of", "2025", "-f", "xlsx", "--out", str(tmp_path / "new"))
+    n = submission_of(made)
+    with Store(store).reading() as con:  # the workbook as kpi wrote it then: the answers its last sheet
+        stored = register.get(con, n)
+        content = submission(con, 2025, confidential=True)
+    tag = Tag(n, stored.stage, stored.made_at.replace(tzinfo=zone_of(content.report.programme)), stored.load_id)
+    old = data_hashes(build_files(content, Words(Lang.ja), OutEncoding.utf_8_sig, Format.xlsx, tag, True))
+    con = duckdb.connect(str(store))
+    try:
+        con.execute("UPDATE submissions SET files = ? WHERE submission_id = ?", [json.dumps(old), n])
+    finally:
+        con.close()
+    again = cli("export", "--db", str(store), "--submission", str(n), "--out", str(tmp_path / "again"))
+    assert again.returncode == 3 and not (tmp_path / "again").exists()
+    said = f"提出 #{n} の kpi_submission.xlsx には秘の回答（「回答（秘）」シート）が入っていました"
+    assert said in again.stderr
+    assert "kpi export --as-of 2025 --stage preliminary --format xlsx --out DIR --confidential FILE" in again.stderr

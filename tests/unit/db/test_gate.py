@@ -149,3 +149,23 @@ def test_the_writer_scan_finds_each_kind_of_write() -> None:
         "open(…, write)",
     ]
     assert _writers('open("f", "rb")\nos.path.join("a")') == []
+
+
+def test_a_name_too_long_for_the_file_system_is_said_as_such(tmp_path: Path) -> None:
+    """A name over 255 bytes (90 Japanese characters) is refused naming that cause, not a read-only folder (F14)."""
+    from kpi.errors import CannotCreate
+
+    long = "あ" * 90 + ".csv"
+    with pytest.raises(CannotCreate) as alone:
+        write_file(tmp_path / long, b"x")
+    with pytest.raises(CannotCreate) as among:
+        write_files(tmp_path / "out", {"a.csv": b"x", long: b"y"}, force=False)
+    assert alone.value.key == among.value.key == "out.name_too_long"
+    assert among.value.params["path"].endswith(long) and not (tmp_path / "out").exists()
+
+
+def test_a_backups_folder_is_refused_as_the_folder(tmp_path: Path) -> None:
+    """--out a database's backups folder (by its name, no database opened): the folder is named, not a file (M5)."""
+    with pytest.raises(UsageProblem) as refused:
+        write_files(tmp_path / "kpi.duckdb.backups", {"a.xlsx": b"x"}, force=False)
+    assert (refused.value.key, refused.value.params["path"]) == ("out.protected", str(tmp_path / "kpi.duckdb.backups"))

@@ -111,6 +111,25 @@ def test_reasons_count_the_latest_answer_of_each_theme_and_organisation(store: P
     assert effects_of(store, 2024).reasons == (*((c, int(c == "market")) for c in REASON_CODES), (UNRECORDED, 1))
 
 
+def test_an_organisations_later_answer_supersedes_the_whole_themes_stop(store: Path, load) -> None:  # type: ignore[no-untyped-def]
+    """B1 (己社 alone) was 中断 as a whole theme in 2024; 己社 answers 上市 in 2025: no longer stopped. A3 stopped as a
+    whole theme (market) and 丁社 answers 中止 (funding) the same year later on: one stop, counted once, by 丁社's code."""
+    load(
+        {
+            "followups_orgs.csv": "theme_id,survey_fy,organisation,stage,reason_code\nB1,2025,己社,上市,\nA3,2024,丁社,中止,funding\n"
+        },
+        store,
+    )
+    assert dict(effects_of(store).reasons or ()) == {
+        "technical": 1,  # B2
+        "market": 0,
+        "funding": 1,  # A3 by 丁社
+        "strategy": 0,
+        "other": 0,
+        UNRECORDED: 0,
+    }
+
+
 def test_the_cohort_table_counts_commercialised_by_years_after_the_end(store: Path, tmp_path: Path) -> None:
     with Store.at(store, 5).writing() as con:  # FY2025's round: A3 and B1 (B1 answered nothing that year)
         day, deadline = dt.date(2025, 6, 1), dt.date(2026, 1, 31)

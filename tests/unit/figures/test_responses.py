@@ -94,6 +94,18 @@ def test_answered_per_organisation_or_for_the_theme_as_a_whole(tmp_path: Path, l
     assert t1[(2024, "A社")].fraction == 1 and t1[(2024, "B社")].fraction == 0
 
 
+def test_a_sending_whose_theme_is_cancelled_leaves_every_count(tmp_path: Path, load) -> None:
+    """T4 (E社, unanswered, FY2025's round) is cancelled by a later list: its sending leaves the rates and the overdue."""
+    db = _store(tmp_path, load)
+    cancelled = THEMES.replace(
+        "T4,1,委託,a1,E社,テーマ4,2021,2024,目標達成", "T4,1,委託,a1,E社,テーマ4,2021,2024,採択取消"
+    )
+    load({"themes.csv": cancelled}, db)  # a correction of the list of the day
+    r = _responses(db, 2025, dt.date(2026, 6, 1))
+    assert [(g.survey_fy, g.rate.answered, g.rate.sent) for g in r.rounds] == [(2024, 2, 4), (2025, 1, 1)]
+    assert "E社" not in {s.organisation for s in r.overdue}
+
+
 def test_overdue_since_the_day_after_the_deadline_and_a_late_answer_ends_it(tmp_path: Path, load) -> None:
     db = _store(tmp_path, load, answered=False)
     on_deadline = _responses(db, 2024, DEADLINE_2024)

@@ -283,10 +283,10 @@ def test_several_lists_of_one_date_are_one_line_naming_the_files(tmp_path: Path)
     )
     assert len(failures) == 1, failures[:3]
     [line] = failures
-    files = f"{tmp_path / 'themes_2026-03-31.csv'}, {tmp_path / 'themes_2026-03-31_修正.csv'}"
+    files = f"{tmp_path / 'themes_2026-03-31.csv'} (rows 2, 3, 4, 5, 6 …), {tmp_path / 'themes_2026-03-31_修正.csv'}"
     assert line.rule.startswith(
-        f"{files} are lists of the same date (2026-03-31): 100 themes (theme_id) also given by another file of this "
-        "load (200 rows)"
+        f"{files} (rows 2, 3, 4, 5, 6 …) are lists of the same date (2026-03-31): 100 themes (theme_id = T1, T2, T3, "
+        "T4, T5 …) also given by another file of this load (200 rows)"
     ), line.rule
     budget = "fy,budget,executed\n2023,100,50\n2024,100,60\n"
     (tmp_path / "b").mkdir()
@@ -303,8 +303,9 @@ def test_one_cause_in_japanese_names_the_files_and_the_count(kpi, tmp_path: Path
     result = kpi("load", "--db", str(tmp_path / "kpi.duckdb"), str(folder))
     assert result.returncode == 3
     assert (
-        f"{folder / 'テーマ一覧_2026-03-31.csv'}, {folder / 'テーマ一覧_2026-03-31_修正.csv'} は同じ日（2026-03-31）の"
-        "テーマ一覧です。3件のテーマ（theme_id）が同じ読み込みの別のファイルにもあります（6行分）"
+        f"{folder / 'テーマ一覧_2026-03-31.csv'}（行 2, 3, 4）, {folder / 'テーマ一覧_2026-03-31_修正.csv'}（行 2, 3, 4）"
+        " は同じ日（2026-03-31）のテーマ一覧です。3件のテーマ（テーマID = T1, T2, T3）が同じ読み込みの別のファイルにも"
+        "あります（6行分）"
     ) in result.stderr
     assert "問題が1件見つかりました" in result.stderr
     (folder / "テーマ一覧_2026-03-31_修正.csv").unlink()
@@ -420,3 +421,38 @@ def test_a_workbook_of_answers_loaded_twice_changes_nothing_the_second_time(tmp_
         assert con.execute(
             "SELECT organisation, stage, sales, products, reason_code FROM followups ORDER BY organisation"
         ).fetchall() == [("A社", "上市", Decimal("12.5"), "X-1", None), ("B社", "中止", None, None, "funding")]
+
+
+def test_a_row_with_an_answer_but_no_stage_is_refused_and_blank_ones_are_left_out(tmp_path: Path, load) -> None:
+    """A returned row whose 段階 is blank but which gives sales, effects or a reason is refused by row (F13); a row
+    carrying only what kpi pre-fills (累積売上高, 製品名) is not answered yet, left out and counted."""
+    db = load({"themes.csv": TWO_ORGANISATIONS})
+    header = "theme_id,survey_fy,organisation,stage,sales,cumulative_sales,products,effects,reason_code\n"
+    rows = "T1,2025,A社,上市,5,,,,\nT1,2025,B社,,9.5,,製品Z,,\nT2,2025,某社,,,3,製品Y,,\nT1,2024,A社,,,,,雇用,\n"
+    failures = _refused(db, tmp_path, "followups.csv", header + rows)
+    assert [(f.line, f.column, f.value) for f in failures] == [(3, "stage", None), (5, "stage", None)]
+    assert all(f.rule == "choose a 段階 (stage): the row gives sales, effects or a reason" for f in failures)
+    assert _answers(db) == []
+    path = write(tmp_path / "answered.csv", header + "T1,2025,A社,上市,5,,,,\nT2,2025,某社,,,3,製品Y,,\n")
+    with open_for_write(db, wait=1) as con:
+        (result,) = ingest.load_files(con, ingest.read_files([path]))
+    assert result.skipped == 1 and _answers(db) == [("T1", "A社", 2025, "上市")]
+
+
+def test_two_workbooks_of_one_organisation_name_the_keys_and_rows_in_the_users_words(tmp_path: Path, load) -> None:
+    """The same answers in two files of one load (an organisation's workbook returned twice): the key by its headers
+    in the user's language, the first keys, each file's rows, and the advice to load the newer one (F11)."""
+    from kpi.present.catalogue import Lang, Words
+    from kpi.present.messages import rule_text
+
+    db = load({"themes.csv": TWO_ORGANISATIONS})
+    answers = ANSWERS + "T1,2025,A社,研究\nT2,2025,某社,開発\n"
+    paths = [write(tmp_path / "first.csv", answers), write(tmp_path / "second.csv", answers)]
+    with pytest.raises(InputRejected) as excinfo, open_for_write(db, wait=1) as con:
+        ingest.load_files(con, ingest.read_files(paths))
+    (failure,) = excinfo.value.failures
+    ja, en = rule_text(failure, Words(Lang.ja)), rule_text(failure, Words(Lang.en))
+    assert "テーマID・回答機関・調査年度 の行があります: 2件（4行）: T1・A社・2025, T2・某社・2025" in ja
+    assert f"{paths[0]}（行 2, 3）, {paths[1]}（行 2, 3）" in ja and "新しい方だけを読み込んでください" in ja
+    assert "theme_id/organisation/survey_fy: 2 also given" in en and "T1/A社/2025, T2/某社/2025" in en
+    assert "load only the newer workbook" in en

@@ -5,6 +5,7 @@ instructions first, drop-downs for the stage and the reason, A4 landscape one pa
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -140,3 +141,64 @@ def test_sheets_of_a_year_with_nothing_due_write_and_record_nothing(kpi_en, samp
     assert result.returncode == 0, result.stderr
     assert "No follow-up survey is due in FY2020 (nothing written)." in result.stderr
     assert not out.exists() and "survey sent" not in kpi_en("loads", "--db", str(sample_store)).stdout
+
+
+def test_sales_and_products_are_pre_filled_from_the_organisations_own_answer_only(tmp_path: Path) -> None:
+    """A joint theme's answer as a whole may hold a partner's sales: it pre-fills no partner's row (F5); the answer of
+    a theme with one organisation, or the organisation's own, does."""
+    whole = Answer(2024, "上市", Decimal(50), "製品P")  # organisation '': the theme as a whole
+    own = Answer(2024, "上市", Decimal(7), "製品Q", "甲社")
+    surveys = (
+        _survey("J1", "甲社", whole)._replace(joint=True),
+        _survey("J1", "乙社", whole)._replace(joint=True),
+        _survey("J2", "甲社", own)._replace(joint=True),
+        _survey("S1", "丙社", whole),
+    )
+    files = workbooks(Due(2025, (3,), DEADLINE, None, surveys), Words(Lang.ja), 3)
+    rows = {}
+    for name, data in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        for row in openpyxl.load_workbook(path)["回答"].iter_rows(min_row=2, values_only=True):
+            rows[row[0], row[2]] = (row[7], row[8], row[15])  # 累積売上高, 製品名, 前回の段階
+    assert rows == {
+        ("J1", "甲社"): (None, None, "上市"),
+        ("J1", "乙社"): (None, None, "上市"),
+        ("J2", "甲社"): (7, "製品Q", "上市"),
+        ("S1", "丙社"): (50, "製品P", "上市"),
+    }
+
+
+def test_a_long_name_is_cut_by_bytes_and_the_workbook_is_written(tmp_path: Path) -> None:
+    """A name of 100 Japanese characters (300 bytes) gives a file name the file system takes (at most 255 bytes with
+    the gate's temporary affixes), still unique (F14)."""
+    from kpi.db.gate import write_files
+
+    words, taken = Words(Lang.ja), set()
+    long = "国立研究開発法人" + "超長い名前の機関" * 11 + "株式会社"
+    names = [file_name(2026, org, words, taken) for org in (long, long + "別", "ａ" + "あ" * 60)]
+    assert names[0] != names[1] and names[1].endswith(" (2).xlsx")
+    assert all(len(f".{name}.12345678.tmp".encode()) <= 255 for name in names)
+    assert names[2] == "追跡調査_FY2026_ａ" + "あ" * 49 + ".xlsx"  # 150 bytes: no character cut in two
+    written = write_files(tmp_path, dict.fromkeys(names, b"x"), force=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names) and len(written) == 3
+
+
+def test_a_joint_themes_sales_as_a_whole_reach_no_partners_workbook(kpi, db: Path, tmp_path: Path) -> None:
+    """kpi followups sheets end to end: the answer as a whole of a joint theme pre-fills neither partner's sales
+    (F5), the one of a single organisation's theme does."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    write(inbox / "programme.toml", (SAMPLE / "programme.toml").read_text(encoding="utf-8"))  # a 3-year horizon
+    write(inbox / "themes_2026-03-31.csv", _themes(("J1", "甲社、乙社"), ("S1", "丙社")))
+    header = "テーマID,調査年度,回答機関,段階,累積売上高(億円),製品名\n"
+    write(inbox / "followups.csv", header + "J1,2023,,上市,50,製品P\nS1,2023,,上市,9,製品S\n")
+    assert kpi("load", "--db", str(db), str(inbox)).returncode == 0
+    out = tmp_path / "sent"
+    sent = kpi("followups", "sheets", "--db", str(db), "--as-of", "2024", "--out", str(out))  # round 2
+    assert sent.returncode == 0, sent.stderr
+    cells = {}
+    for path in out.iterdir():
+        for row in openpyxl.load_workbook(path)["回答"].iter_rows(min_row=2, values_only=True):
+            cells[row[0], row[2]] = (row[7], row[8])
+    assert cells == {("J1", "甲社"): (None, None), ("J1", "乙社"): (None, None), ("S1", "丙社"): (9, "製品S")}

@@ -64,3 +64,23 @@ def test_a_load_shows_its_key_and_columns_by_the_headers_of_its_contract(kpi, kp
     data = json.loads(kpi("loads", "show", published, "--db", str(sample_store), "--format", "json").stdout)
     assert data["changes"][0]["key"].startswith("figure=") and "keyed" not in data["changes"][0]
     assert {c["column"] for c in data["changes"]} <= {"value", "source"}
+
+
+def test_a_survey_answers_reason_is_shown_by_its_name_as_a_theme_lists_is() -> None:
+    """`kpi loads show N`: a reason code is shown by the catalogue's word whichever kind stores it (F10)."""
+    from kpi.figures.history import LoadChanges, RowChange
+    from kpi.present.history import row_change_table
+
+    rows = (
+        RowChange("followups", "T1", "added", "reason_code", None, "market", (("theme_id", "T1"),)),
+        RowChange("themes", "T2", "changed", "reason_code", "funding", "technical"),
+        RowChange("followups", "T1", "added", "stage", None, "中止", (("theme_id", "T1"),)),
+    )
+    changes = LoadChanges(None, rows)  # type: ignore[arg-type]  (no record: only the rows are shown)
+    shown = {lang: [r[3:] for r in row_change_table(changes, Words(lang)).rows] for lang in Lang}
+    assert shown[Lang.ja] == [
+        ["中止・中断の理由", "—", "市場・需要"],
+        ["理由コード", "資金", "技術的課題"],
+        ["段階", "—", "中止"],
+    ]
+    assert [r[2] for r in shown[Lang.en]] == ["market", "technical", "中止"]

@@ -91,8 +91,91 @@ def test_the_confidential_answers_are_refused_in_another_submission_s_folder(tmp
     for inside in (last_year / "秘.csv", last_year / "秘" / "秘.xlsx"):
         with pytest.raises(UsageProblem) as refused:
             apart(tmp_path / "提出" / "2025", inside, force=False)
-        assert refused.value.key == "submission.confidential_inside" and str(last_year) in error_text(refused.value, JA)
+        assert refused.value.key == "submission.confidential_in_another_folder"
+        assert f"別の提出のフォルダ {last_year} " in error_text(refused.value, JA)
     apart(tmp_path / "提出" / "2025", other / "秘.csv", force=False)
+
+
+def test_another_submission_s_folder_is_named_as_another_s_with_its_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kpi export --out sub --confidential c.csv` run in submission #4's folder names that folder, not `.`."""
+    from kpi.errors import UsageProblem
+    from kpi.present.submit import apart
+
+    (tmp_path / "manifest.json").write_text('{"tool": "kpi", "submission": {"number": 4}}\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(UsageProblem) as refused:
+        apart(Path("sub"), Path("c.csv"), force=False)
+    assert refused.value.key == "submission.confidential_in_another"
+    assert error_text(refused.value, JA).startswith(f"c.csv: 秘の回答は別の提出（#4）のフォルダ {tmp_path} の中には")
+    assert "another submission (#4): " in error_text(refused.value, EN)
+
+
+@pytest.mark.parametrize(
+    ("lang", "encoding", "name"),
+    [
+        (Lang.ja, "utf-8-sig", "c.csv"),
+        (Lang.en, "utf-8-sig", "c.CSV"),
+        (Lang.ja, "cp932", "c.csv"),
+        (Lang.en, "cp932", "c.csv"),
+        (Lang.ja, "utf-8", "c.csv"),
+        (Lang.ja, "utf-8-sig", "c.xlsx"),
+        (Lang.en, "utf-8-sig", "c.xlsx"),
+    ],
+)
+def test_a_folder_already_holding_a_confidential_file_kpi_wrote_is_no_submission_s_folder(
+    tmp_path: Path, lang: Lang, encoding: str, name: str
+) -> None:
+    """A confidential file written earlier into a folder (or below it) would be sent with a submission written
+    there: refused, the file named, whatever the language, encoding or format kpi wrote it in, with --force too."""
+    from kpi.errors import UsageProblem
+    from kpi.present.export import confidential_file
+    from kpi.present.formats import OutEncoding, named_format
+    from kpi.present.submit import apart
+
+    answers = [("T1-001", "テーマ", "甲社", 2025, "上市", 12.5, 30.0, "製品", "")]
+    fmt = named_format(name)
+    assert fmt is not None
+    out = tmp_path / "later"
+    found = out / "秘" / name
+    found.parent.mkdir(parents=True)
+    found.write_bytes(confidential_file(answers, Words(lang), OutEncoding(encoding), fmt))
+    for force in (False, True):
+        with pytest.raises(UsageProblem) as refused:
+            apart(out, None, force)
+        assert refused.value.key == "submission.confidential_swept" and refused.value.exit_code == ExitCode.USAGE
+        assert error_text(refused.value, JA).startswith(f"{found} は kpi が書き出した秘の回答")
+        assert f"submission's folder {out} " in error_text(refused.value, EN)
+    apart(tmp_path / "elsewhere", None, force=False)  # (a folder that does not exist holds nothing)
+
+
+def test_only_kpi_s_confidential_first_line_makes_a_file_confidential(tmp_path: Path) -> None:
+    """Files whose first line is another, the notice on a later line, a broken workbook, the notice in a .txt:
+    none is kpi's confidential file; the first one found (by name) is named."""
+    import openpyxl
+
+    from kpi.present.catalogue import WORDS
+    from kpi.present.submit import swept
+
+    notice = WORDS["effects.confidential"][0]
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "themes.csv").write_text(f"テーマID,{notice}\n", encoding="utf-8-sig")
+    (out / "later.csv").write_text(f"x\n{notice}\n", encoding="utf-8-sig")
+    (out / "note.txt").write_text(f"{notice}\n", encoding="utf-8")
+    (out / "broken.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    (out / "empty.csv").write_bytes(b"")
+    (out / "binary.csv").write_bytes(bytes(range(256)) * 32)
+    book = openpyxl.Workbook()
+    book.active.append(["summary"])
+    book.create_sheet("2").append([notice])  # (a sheet other than the first)
+    book.save(out / "book.xlsx")
+    assert swept(out) is None
+    (out / "z" / "y").mkdir(parents=True)
+    (out / "z" / "y" / "b.csv").write_text(f"{notice},,\n", encoding="utf-8-sig")
+    (out / "z" / "a.csv").write_text(f'"{notice}"\n', encoding="cp932")
+    assert swept(out) == out / "z" / "a.csv"
 
 
 def test_the_confidential_file_is_csv_or_xlsx_by_its_name_and_never_replaced_without_force(tmp_path: Path) -> None:
