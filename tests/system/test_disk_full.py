@@ -57,7 +57,9 @@ def one_line(stderr: str, path: Path, kept: str) -> None:
 @pytest.mark.parametrize(
     ("pause_at", "fails", "expected"),
     [
-        pytest.param("before COMMIT", [".wal"], "before", id="writing-the-log-at-commit"),
+        pytest.param(
+            "before COMMIT", [".wal"], "before", id="writing-the-log-at-commit", marks=pytest.mark.slow
+        ),  # (CI's slow step; the default run keeps the phase after the commit)
         pytest.param("after COMMIT", ["", ".wal"], "after", id="checkpointing-after-the-commit"),
     ],
 )

@@ -1174,6 +1174,7 @@ def test_months_of_ordinary_use_keep_every_figure_right() -> None:
     )
 
 
+@pytest.mark.slow  # (6 s of CPU: CI's slow step)
 @settings(max_examples=1, deadline=None)
 @given(st.just("a small history"))
 def test_every_slip_and_reading_rule_on_a_small_history(history: str) -> None:

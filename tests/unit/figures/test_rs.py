@@ -124,6 +124,7 @@ def test_export_writes_the_rs_tables(rs_store: Path, kpi, tmp_path: Path) -> Non
     assert ",アウトカム,短期," in indicators and ",アウトカム,長期," in indicators and ",outcome," not in indicators
 
 
+@pytest.mark.slow  # (3 s of CPU; test_reconcile_with_rs keeps RS in the default run)
 def test_reconcile_names_the_reading_of_a_yearly_rs_actual_in_every_format(rs_store: Path, kpi, kpi_en) -> None:
     """The RS file's FY2023 actual (83%) is the FY2023 end-year cohort (10/12), not the cumulative KPI (11/13)."""
     ja = kpi("reconcile", "--db", str(rs_store))
