@@ -813,11 +813,13 @@ def lookalike_backup(office: Office, name: str, sql: str) -> Path:
 
 @pytest.mark.parametrize(
     ("name", "sql"),
-    [
-        ("labelled-v4.duckdb", "UPDATE meta SET value = '4' WHERE key = 'schema_version'"),
-        ("labelled-minus-3.duckdb", "UPDATE meta SET value = '-3' WHERE key = 'schema_version'"),
-        ("renamed-column.duckdb", "ALTER TABLE theme_rows RENAME COLUMN status TO stat"),
-    ],
+    some_in_default(
+        [
+            ("labelled-v4.duckdb", "UPDATE meta SET value = '4' WHERE key = 'schema_version'"),
+            ("labelled-minus-3.duckdb", "UPDATE meta SET value = '-3' WHERE key = 'schema_version'"),
+            ("renamed-column.duckdb", "ALTER TABLE theme_rows RENAME COLUMN status TO stat"),
+        ]
+    ),
 )
 def test_a_backup_not_of_kpis_shape_is_refused_and_the_database_is_left_as_it_was(
     office: Office, states: States, name: str, sql: str

@@ -8,6 +8,7 @@ import duckdb
 import polars as pl
 import pytest
 from kit import SAMPLE_THEMES, TESTS, THEMES_HEADER, english, in_english, theme, themes_csv, workbook, write
+from matrix import some_in_default
 
 from kpi.errors import InputRejected
 from kpi.load import files, ingest
@@ -22,7 +23,7 @@ def stored(db_path: Path, sql: str) -> list[tuple]:
         con.close()
 
 
-@pytest.mark.parametrize(("canonical", "aliases"), list(themes.COLUMNS.items()))
+@pytest.mark.parametrize(("canonical", "aliases"), some_in_default(list(themes.COLUMNS.items()), 4))
 def test_every_japanese_header_alias_is_accepted(canonical: str, aliases: list[str], load) -> None:
     for alias in aliases:
         header = THEMES_HEADER.replace(canonical, f" {alias} ", 1)
@@ -255,7 +256,7 @@ def sample_themes_stored(tmp_path_factory: pytest.TempPathFactory) -> list[tuple
     return rows
 
 
-@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("form", some_in_default(FORMS, 3))
 def test_every_way_excel_saves_a_sheet_stores_the_same_themes(
     form: str, tmp_path: Path, sample_themes_stored: list[tuple]
 ) -> None:

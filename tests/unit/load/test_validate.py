@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from kit import english, in_english, theme, themes_csv, write
+from matrix import some_in_default
 
 from kpi.db.connect import open_for_write
 from kpi.errors import Failure, InputRejected
@@ -108,7 +109,7 @@ def failures_of(tmp_path: Path, files: dict[str, str]) -> list[Failure]:
     return in_english(failures)
 
 
-@pytest.mark.parametrize(("name", "content", "line", "column", "value", "rule"), CASES)
+@pytest.mark.parametrize(("name", "content", "line", "column", "value", "rule"), some_in_default(CASES, 10))
 def test_each_rule_reports_file_line_column_value_and_rule(
     name, content, line, column, value, rule, tmp_path: Path
 ) -> None:
