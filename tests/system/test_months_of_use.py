@@ -128,6 +128,7 @@ def test_a_dozen_kills_across_a_same_date_replacement_leave_the_old_figure_or_th
     assert seen == {"old", "new"}  # the kills landed on both sides of the COMMIT
 
 
+@pytest.mark.slow  # (2.7 s of CPU; CI's slow step: test_damaged_database keeps the damaged file in the default run)
 def test_a_damaged_database_names_its_newest_backup_and_the_command_that_restores_it(tmp_path: Path) -> None:
     db = tmp_path / "kpi.duckdb"
     load(db, str(SAMPLE))

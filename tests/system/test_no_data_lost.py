@@ -477,6 +477,7 @@ def damaged_index(template: Office, tmp_path_factory: pytest.TempPathFactory) ->
     raise AssertionError(f"no block of {source} is read by an index only")
 
 
+@pytest.mark.slow  # (2 s of CPU; CI's slow step: a backup not of kpi's shape keeps a refused restore in the default run)
 def test_a_backup_with_a_damaged_index_is_refused_or_restored_whole(office: Office, damaged_index: Path) -> None:
     backup = office.folder.parent / "damaged-index.duckdb"
     shutil.copy(damaged_index, backup)

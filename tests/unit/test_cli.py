@@ -521,6 +521,7 @@ def test_log_format_json_after_the_subcommand(kpi, db: Path, tmp_path: Path) -> 
     assert all("time" in r for r in records)
 
 
+@pytest.mark.slow  # (2 s of CPU; CI's slow step: test_cron keeps a real cron line in the default run)
 def test_text_log_lines_carry_the_time_when_stderr_is_a_file(db: Path, tmp_path: Path) -> None:
     """A file (cron's 2>> kpi.log): every line starts with the local time. A pipe or a terminal: plain lines."""
     import os
