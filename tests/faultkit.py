@@ -99,6 +99,23 @@ def rows(db: Path, sql: str, params: Iterable[Any] | None = None) -> list[tuple[
         con.close()
 
 
+def database_at(path: Path, version: int | str) -> Any:
+    """A new database as kpi wrote it at an earlier schema version (a number, or the first migration holding a text),
+    open for the test to fill: the connection is returned and the caller closes it."""
+    import duckdb
+
+    from kpi.db import schema
+
+    if isinstance(version, str):
+        version = next(i for i, script in enumerate(schema.MIGRATIONS) if version in script)
+    con = duckdb.connect(str(path))
+    for script in schema.MIGRATIONS[:version]:
+        for statement in filter(str.strip, script.split(";")):
+            con.execute(statement)
+    con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(version)])
+    return con
+
+
 def copy_db(source: Path, target: Path) -> Path:
     """A copy of a database file, with no write-ahead log of an earlier file left beside it (DuckDB would
     replay a stale log into the copy)."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from faultkit import Spy, copy_db, rows, table_checksums
+from faultkit import Spy, copy_db, database_at, rows, table_checksums
 from kit import SAMPLE, SAMPLE_THEMES, TESTS, cli, cli_en
 
 from kpi.db import connect, files, schema
@@ -250,11 +250,7 @@ def test_the_v1_fixture_upgraded_records_the_date_of_the_list_its_last_themes_lo
 
 def schema_6(path: Path) -> Path:
     """A database as kpi wrote it at schema version 6, holding two surveys (one superseded by the other)."""
-    con = duckdb.connect(str(path))
-    for script in schema.MIGRATIONS[:6]:
-        for statement in filter(str.strip, script.split(";")):
-            con.execute(statement)
-    con.execute("INSERT INTO meta VALUES ('schema_version', '6')")
+    con = database_at(path, 6)
     for n in (1, 2):
         con.execute(
             "INSERT INTO loads (load_id, file_name, sha256, kind, row_count, inserted, updated, loaded_at) "
@@ -284,11 +280,7 @@ def test_a_schema_6_database_keeps_every_survey_as_the_theme_as_a_whole(tmp_path
 
 def test_a_schema_7_database_keeps_its_theme_lists_without_reasons(tmp_path: Path) -> None:
     path = tmp_path / "v7.duckdb"
-    con = duckdb.connect(str(path))
-    for script in schema.MIGRATIONS[:7]:
-        for statement in filter(str.strip, script.split(";")):
-            con.execute(statement)
-    con.execute("INSERT INTO meta VALUES ('schema_version', '7')")
+    con = database_at(path, 7)
     con.execute(
         "INSERT INTO loads (load_id, file_name, sha256, kind, row_count, inserted, updated, loaded_at) "
         "VALUES (1, 'themes.csv', 'sha', 'themes', 1, 1, 0, TIMESTAMP '2026-04-01 09:00')"
@@ -307,13 +299,8 @@ def test_a_schema_7_database_keeps_its_theme_lists_without_reasons(tmp_path: Pat
 def test_stage_gate_scores_stored_before_criteria_become_total_scores(tmp_path: Path) -> None:
     """The scores of a database from before stage-gate criteria were recorded are each reviewer's total (criterion
     ''), with no committee decision; the key names the criterion."""
-    n = next(i for i, script in enumerate(schema.MIGRATIONS) if "stagegate_versions ADD COLUMN criterion" in script)
     path = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(path))
-    for script in schema.MIGRATIONS[:n]:
-        for statement in filter(str.strip, script.split(";")):
-            con.execute(statement)
-    con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(n)])
+    con = database_at(path, "stagegate_versions ADD COLUMN criterion")
     con.execute(
         "INSERT INTO loads (load_id, file_name, sha256, kind, row_count, inserted, updated, loaded_at) "
         "VALUES (1, 'stagegate.csv', 'sha', 'stagegate', 2, 2, 0, TIMESTAMP '2026-04-01 09:00')"
@@ -333,13 +320,8 @@ def test_stage_gate_scores_stored_before_criteria_become_total_scores(tmp_path: 
 
 
 def test_a_database_from_before_theme_attributes_keeps_its_lists_and_gains_the_empty_table(tmp_path: Path) -> None:
-    n = next(i for i, script in enumerate(schema.MIGRATIONS) if "CREATE TABLE theme_attributes" in script)
     path = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(path))
-    for script in schema.MIGRATIONS[:n]:
-        for statement in filter(str.strip, script.split(";")):
-            con.execute(statement)
-    con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(n)])
+    con = database_at(path, "CREATE TABLE theme_attributes")
     con.execute(
         "INSERT INTO loads (load_id, file_name, sha256, kind, row_count, inserted, updated, loaded_at) "
         "VALUES (1, 'themes.csv', 'sha', 'themes', 1, 1, 0, TIMESTAMP '2026-04-01 09:00')"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from faultkit import database_at
 from kit import SAMPLE, theme, themes_csv
 
 from kpi.db.connect import open_for_read
@@ -88,13 +89,8 @@ def test_an_older_database_keeps_its_grades_as_the_unnamed_round(tmp_path: Path)
     from kpi.db import schema
     from kpi.db.connect import open_for_write
 
-    before = next(i for i, m in enumerate(schema.MIGRATIONS) if "recommendations_versions" in m)
     path = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(path))
-    for script in schema.MIGRATIONS[:before]:
-        for statement in filter(str.strip, script.split(";")):
-            con.execute(statement)
-    con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(before)])
+    con = database_at(path, "recommendations_versions")
     con.execute("INSERT INTO evaluation_versions VALUES ('意義', '委員A', 'A', 0, 1, NULL)")
     con.close()
     with open_for_write(path, wait=1):
