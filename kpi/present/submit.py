@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import os
 import shlex
+import stat
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -100,9 +101,19 @@ def swept(out: Path) -> Path | None:
         folders.sort()
         for name in sorted(names):
             fmt = named_format(name)
-            if fmt in (Format.csv, Format.xlsx) and _first_cell(Path(top) / name, fmt) in notices:
-                return Path(top) / name
+            path = Path(top) / name
+            if fmt in (Format.csv, Format.xlsx) and _regular(path) and _first_cell(path, fmt) in notices:
+                return path
     return None
+
+
+def _regular(path: Path) -> bool:
+    """Whether a name is a regular file (through a link): a FIFO or a device is never opened, since opening a FIFO
+    waits for a writer."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 NOTICE_ROOM = 4096  # bytes: the notice's first line is well within them (~400 in UTF-8)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 from pathlib import Path
 
 import pytest
@@ -171,6 +172,8 @@ def test_only_kpi_s_confidential_first_line_makes_a_file_confidential(tmp_path: 
     book.active.append(["summary"])
     book.create_sheet("2").append([notice])  # (a sheet other than the first)
     book.save(out / "book.xlsx")
+    os.mkfifo(out / "pipe.csv")  # never opened: opening a FIFO waits for a writer
+    (out / "device.csv").symlink_to("/dev/zero")
     assert swept(out) is None
     (out / "z" / "y").mkdir(parents=True)
     (out / "z" / "y" / "b.csv").write_text(f"{notice},,\n", encoding="utf-8-sig")
