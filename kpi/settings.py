@@ -46,6 +46,9 @@ MAX_SUPPRESSION_K = 1000
 DEFAULT_STAGEGATE_CRITERIA = (("技術的評価", Fraction(50)), ("事業化評価", Fraction(50)))
 DEFAULT_STAGEGATE_CONTINUE = Fraction(60)
 DEFAULT_STAGEGATE_CONSIDER = Fraction(40)
+# A group of a breakdown (--by) with fewer adopted themes than this is marked small: its ratios move a lot per theme.
+DEFAULT_SMALL_GROUP = 5
+MAX_SMALL_GROUP = 1000
 
 # Every setting: required or not, in the order a template lists them.
 REQUIRED = (
@@ -67,8 +70,12 @@ OPTIONAL = (
     "stagegate_criteria",
     "stagegate_continue",
     "stagegate_consider",
+    "small_group",
 )
-LISTS = ("followup_rounds",)  # the settings that may be written as a TOML array
+# The programme calendar: its period and evaluation rounds. Not in OPTIONAL: kpi init's template shows them commented
+# out, and a programme declaring neither reads as before (the report says the next evaluation only when declared).
+CALENDAR = ("period", "evaluations")
+LISTS = ("followup_rounds", "evaluations")  # the settings that may be written as a TOML array
 TABLES = ("stagegate_criteria",)  # the settings that may be written as a TOML table
 
 
@@ -205,6 +212,17 @@ def parse_suppression_k(value: object) -> int:
     return k
 
 
+def parse_small_group(value: object) -> int:
+    """The fewest adopted themes a breakdown's group has without being marked small: 1–1000; ValueError (a rule key)."""
+    try:
+        n = int(unicodedata.normalize("NFKC", str(value)).strip())
+    except ValueError as exc:
+        raise ValueError("rule.setting.whole_number") from exc
+    if not 1 <= n <= MAX_SMALL_GROUP:
+        raise ValueError("rule.setting.small_group")
+    return n
+
+
 def parse_stagegate_criteria(value: object) -> tuple[tuple[str, Fraction], ...]:
     """The stage gate's criteria and their weights from {技術的評価 = 50, 事業化評価 = 50} or "技術的評価=50, 事業化評価=50":
     names (NFKC, trimmed) each once, without = or a comma, weights positive numbers (relative: a criterion's share is
@@ -248,6 +266,39 @@ def parse_stagegate_threshold(value: object) -> Fraction:
     return score
 
 
+_PERIOD = re.compile(r"^(.+?)\s*[-~〜–]\s*(.+)$")
+
+
+def parse_period(value: object) -> tuple[int, int]:
+    """The programme's period from "2020-2030", "R2〜R12" or "令和2年度〜令和12年度": its first and last fiscal years
+    (the first not after the last); ValueError (a rule key) otherwise."""
+    m = _PERIOD.match(unicodedata.normalize("NFKC", str(value)).strip())
+    if m is None:
+        raise ValueError("rule.setting.period")
+    try:
+        first, last = parse_fy(m[1]), parse_fy(m[2])
+    except ValueError as exc:
+        raise ValueError("rule.setting.period") from exc
+    if first > last:
+        raise ValueError("rule.setting.period")
+    return first, last
+
+
+def parse_evaluations(value: object) -> tuple[str, ...]:
+    """The evaluation calendar's rounds as written, from ["中間2022", "中間2026", "終了時2030"] or "中間2022, 中間2026,
+    終了時2030" (、 too): each named once (NFKC, trimmed); ValueError (a rule key) otherwise. kpi.load.calendar checks
+    that each names an evaluation round (schemas.rounds) inside the period."""
+    if isinstance(value, list):
+        if not all(isinstance(v, str) for v in value):
+            raise ValueError("rule.setting.evaluations")
+        names = [_nfkc(v) for v in value]
+    else:
+        names = [_nfkc(part) for part in _nfkc(value).replace("、", ",").split(",")]
+    if not names or not all(names) or len(set(names)) != len(names) or any("," in n for n in names):
+        raise ValueError("rule.setting.evaluations")
+    return tuple(names)
+
+
 def deadline_of(settings: Settings | None, fy: int) -> dt.date:
     """The answer deadline of fiscal year `fy`'s survey round: its month and day inside that year (April `fy` to
     March `fy` + 1); the default deadline without settings."""
@@ -278,6 +329,11 @@ CHECKS: dict[str, Callable[[Any], object]] = {
     "stagegate_criteria": parse_stagegate_criteria,
     "stagegate_continue": parse_stagegate_threshold,
     "stagegate_consider": parse_stagegate_threshold,
+    "theme_budget": _name,  # a declared money attribute: _money_settings
+    "theme_executed": _name,
+    "small_group": parse_small_group,
+    "period": parse_period,
+    "evaluations": parse_evaluations,
 }
 
 
@@ -424,6 +480,7 @@ def problems(raw: Mapping[str, Any]) -> list[Problem]:
             except ValueError as exc:
                 found.append(Problem(key, str(value), str(exc)))
     found += _threshold_order(raw, found)
+    found += _money_settings(raw, found)
     return found
 
 
@@ -440,6 +497,24 @@ def _threshold_order(raw: Mapping[str, Any], found: list[Problem]) -> list[Probl
     return [Problem(key, str(raw[key]), "rule.setting.stagegate_order")]
 
 
+# Which declared money attribute is each theme's budget, and which its execution (`kpi money`); not in OPTIONAL: a
+# template (kpi init) declares no attribute for them to name.
+MONEY_SETTINGS = ("theme_budget", "theme_executed")
+
+
+def _money_settings(raw: Mapping[str, Any], found: list[Problem]) -> list[Problem]:
+    """theme_budget and theme_executed each name a money attribute the settings declare, and not the same one."""
+    if any(p.key in MONEY_SETTINGS or p.key.split(".")[0] == ATTRIBUTES for p in found):
+        return []
+    declared = parse_attributes(raw[ATTRIBUTES]) if ATTRIBUTES in raw else ()
+    money = {a.name for a in declared if a.type == "money"}
+    named = [(key, raw[key]) for key in MONEY_SETTINGS if key in raw]
+    wrong = [Problem(key, str(value), "rule.setting.theme_money") for key, value in named if _nfkc(value) not in money]
+    if not wrong and len(named) == 2 and _nfkc(named[0][1]) == _nfkc(named[1][1]):
+        return [Problem("theme_executed", str(named[1][1]), "rule.setting.theme_money_same")]
+    return wrong
+
+
 def normalise(raw: Mapping[str, Any]) -> dict[str, str]:
     """The settings as stored (text), the judging year in its Western form; call after problems() is []."""
     stored = {k: str(v) for k, v in raw.items() if k in CHECKS}
@@ -451,11 +526,18 @@ def normalise(raw: Mapping[str, Any]) -> dict[str, str]:
         stored["followup_deadline"] = "{:02d}-{:02d}".format(*parse_followup_deadline(raw["followup_deadline"]))
     if "suppression_k" in raw:
         stored["suppression_k"] = str(parse_suppression_k(raw["suppression_k"]))
+    if "small_group" in raw:
+        stored["small_group"] = str(parse_small_group(raw["small_group"]))
     if "stagegate_criteria" in raw:
         stored["stagegate_criteria"] = criteria_text(parse_stagegate_criteria(raw["stagegate_criteria"]))
     for key in ("stagegate_continue", "stagegate_consider"):
         if key in raw:
             stored[key] = str(parse_stagegate_threshold(raw[key]))
+    stored.update({key: _nfkc(raw[key]) for key in MONEY_SETTINGS if key in raw})
+    if "period" in raw:
+        stored["period"] = "{}-{}".format(*parse_period(raw["period"]))
+    if "evaluations" in raw:
+        stored["evaluations"] = ", ".join(parse_evaluations(raw["evaluations"]))
     stored["long_term_judged_from_fy"] = str(parse_fy(stored["long_term_judged_from_fy"]))
     if "terminated_themes" in stored:
         stored["terminated_themes"] = parse_terminated_themes(stored["terminated_themes"])
@@ -483,6 +565,11 @@ class Settings:
     stagegate_continue: Fraction = DEFAULT_STAGEGATE_CONTINUE  # a mean from this continues in principle
     stagegate_consider: Fraction = DEFAULT_STAGEGATE_CONSIDER  # from this (below continue): considered; below: ended
     attributes: tuple[Attribute, ...] = ()  # the theme attributes declared, in order
+    period: tuple[int, int] | None = None  # the programme's first and last fiscal years, when declared
+    evaluations: tuple[str, ...] = ()  # the evaluation calendar: its rounds as written (schemas.rounds reads them)
+    theme_budget: str | None = None  # the money attribute given as each theme's budget (budget_attribute)
+    theme_executed: str | None = None  # the money attribute given as each theme's execution
+    small_group: int = DEFAULT_SMALL_GROUP  # a breakdown's group with fewer adopted themes is marked small
 
     @property
     def terminated_excluded(self) -> bool:
@@ -507,6 +594,15 @@ class Settings:
 
     def target_text(self, key: str) -> str:
         return str(getattr(self, f"{key}_text"))
+
+    @property
+    def budget_attribute(self) -> str | None:
+        """The money attribute that is each theme's budget: theme_budget, else the one money attribute declared
+        (other than theme_executed); None when neither names one."""
+        if self.theme_budget is not None:
+            return self.theme_budget
+        money = [a.name for a in self.attributes if a.type == "money" and a.name != self.theme_executed]
+        return money[0] if len(money) == 1 else None
 
     @classmethod
     def from_stored(cls, stored: Mapping[str, str]) -> Settings | None:
@@ -537,6 +633,11 @@ class Settings:
             stagegate_continue=Fraction(stored.get("stagegate_continue", DEFAULT_STAGEGATE_CONTINUE)),
             stagegate_consider=Fraction(stored.get("stagegate_consider", DEFAULT_STAGEGATE_CONSIDER)),
             attributes=stored_attributes(stored.get(ATTRIBUTES)),
+            period=parse_period(stored["period"]) if "period" in stored else None,
+            evaluations=parse_evaluations(stored["evaluations"]) if "evaluations" in stored else (),
+            theme_budget=stored.get("theme_budget"),
+            theme_executed=stored.get("theme_executed"),
+            small_group=int(stored.get("small_group", DEFAULT_SMALL_GROUP)),
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -552,4 +653,11 @@ class Settings:
             "backups": self.backups,
             "timezone": self.timezone,
             "terminated_themes": self.terminated_themes,
+            **self.calendar_json(),
         }
+
+    def calendar_json(self) -> dict[str, Any]:
+        """The programme's period and evaluation calendar, each only when declared (a programme declaring neither
+        keeps the JSON it always had)."""
+        period = {"period": list(self.period)} if self.period else {}
+        return {**period, **({"evaluations": list(self.evaluations)} if self.evaluations else {})}

@@ -19,11 +19,20 @@ if TYPE_CHECKING:
 def __getattr__(name: str) -> Any:
     if name != "KINDS":
         raise AttributeError(f"module 'schemas' has no attribute {name!r}")
-    from schemas import budget, evaluation, followups, grants, outputs, published, recommendations, stagegate, themes
+    from schemas import (
+        budget,
+        evaluation,
+        followups,
+        grants,
+        outputs,
+        published,
+        recommendations,
+        schedule,
+        stagegate,
+        themes,
+    )
 
-    kinds = {
-        spec.KIND: spec
-        for spec in (themes, budget, followups, outputs, grants, stagegate, evaluation, recommendations, published)
-    }
+    specs = (themes, budget, followups, outputs, grants, stagegate, schedule, evaluation, recommendations, published)
+    kinds = {spec.KIND: spec for spec in specs}
     globals()["KINDS"] = kinds
     return kinds

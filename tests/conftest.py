@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from kit import SAMPLE, cli, cli_en, write
+from kit import SAMPLE, cli, cli_en, grouped_programme, write
 
 
 @pytest.fixture(autouse=True)
@@ -52,6 +52,12 @@ def _sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = cli("load", "--db", str(path), str(SAMPLE))
     assert result.returncode == 0, result.stderr
     return path
+
+
+@pytest.fixture(scope="session")
+def grouped_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small programme with theme attributes (kit.GROUPED_ROWS), loaded once: read it, never write it."""
+    return grouped_programme(tmp_path_factory.mktemp("grouped"))
 
 
 @pytest.fixture

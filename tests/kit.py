@@ -251,3 +251,52 @@ def workbook(path: Path, sheets: dict[str, list[list[str]]]) -> Path:
                     elif text:
                         sheet.write_string(r, c, text)
     return path
+
+
+# A small programme with theme attributes, for the breakdowns (--by): six themes, three attributes, two surveys.
+GROUPED_SETTINGS = """
+small_group = 3
+
+[attributes."分野"]
+headers = ["技術分野"]
+type = "category"
+values = ["通信", "AI", "光"]
+
+[attributes."企業規模"]
+type = "category"
+values = ["大企業", "中小企業"]
+
+[attributes."採択年度"]
+type = "year"
+
+[attributes."予算額"]
+type = "money"
+"""
+GROUPED_HEADER = THEMES_HEADER + ",分野,企業規模,採択年度,予算額(億円)"
+GROUPED_ROWS = [  # as of FY2026: T1–T3 ended (achieved, not achieved, achieved), T4 runs to 2028, T5 delayed, T6 leading
+    theme("T1", end_fy=2024) + ",通信,大企業,2021,10",
+    theme("T2", end_fy=2025, status="目標未達") + ",通信,中小企業,2021,2.5",
+    theme("T3", item=2, end_fy=2023, element="b1") + ",AI,中小企業,2020,",
+    theme("T4", item=2, end_fy=2028, status="計画通り", element="b2") + ",AI,,2022,1",
+    theme("T5", end_fy=2025, status="遅延", element="c1") + ",,大企業,,",
+    theme("T6", item=3, end_fy=2022) + ",通信,,,",
+]
+
+
+def grouped_programme(folder: Path, project_id: int = 3522) -> Path:
+    """GROUPED_ROWS with their settings (as the programme `project_id`) and two surveys, loaded through the library
+    into folder/kpi.duckdb."""
+    from kpi.db.connect import open_for_write
+    from kpi.load import ingest
+
+    sample = (SAMPLE / "programme.toml").read_text(encoding="utf-8")
+    settings = sample.replace("project_id = 3522", f"project_id = {project_id}") + GROUPED_SETTINGS
+    paths = [
+        write(folder / "programme.toml", settings),
+        write(folder / "themes_2026-03-31.csv", themes_csv(GROUPED_ROWS, GROUPED_HEADER)),
+        write(folder / "followups.csv", "theme_id,survey_fy,stage\nT1,2025,製品化\nT3,2024,開発\n"),
+    ]
+    db = folder / "kpi.duckdb"
+    with open_for_write(db, wait=5) as con:
+        ingest.load_files(con, ingest.read_files(paths))
+    return db

@@ -770,8 +770,10 @@ def pending_outlook(kpi: Kpi, pending: int) -> PendingOutlook | None:
     return PendingOutlook(pending, (kpi.numerator + pending, total), (kpi.numerator, total))
 
 
-def outcome(state: State, day: dt.date | None, fy: int) -> Outcome:
-    """The KPIs over the list of `day` (None: no list) as of `fy`, each theme placed by `place`."""
+def outcome(state: State, day: dt.date | None, fy: int, item: int | None = None) -> Outcome:
+    """The KPIs over the list of `day` (None: no list) as of `fy`, each theme placed by `place`; with `item`, over
+    that research item's themes only (`kpi report --by item`), still measured when any theme of the list is
+    surveyed."""
     themes, carried = listed(state, day) if day is not None else ({}, {})
     settings = state.programme
     surveyed, set_aside = counted_surveys(state, themes, fy)
@@ -787,7 +789,7 @@ def outcome(state: State, day: dt.date | None, fy: int) -> Outcome:
         groups[shape(themes[theme_id]), on, says_commercialised, surveyed_in] += 1
     roles: dict[str, dict[str, Counter[str]]] = {kpi: {} for kpi in KPIS}
     for (theme, listed_on, commercialised, last), n in groups.items():
-        if not n:
+        if not n or (item is not None and theme.item != item):
             continue
         p = Placing(base.fy, base.horizon, base.terminated_excluded, commercialised, last, listed_on)
         for kpi in KPIS:

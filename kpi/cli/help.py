@@ -328,6 +328,7 @@ OPTION_METAVARS = {
     "--kind": "metavar.kind",
     "--max-overdue-days": "metavar.days",
     "--round": "metavar.round",
+    "--by": "metavar.grouping",
 }
 
 
@@ -434,8 +435,9 @@ def _folded(text: str) -> str:
 
 
 def _option_hint(exc: click_errors.NoSuchOption, words: Words, tree: Callable[[], click.Command] | None) -> str:
-    """「もしかして: --as-of」 for an option of the command spelled close to it (in any case or width), else the
-    commands whose option it is (「--stage は kpi export のオプションです」)."""
+    """The commands whose option it is (「--stage は kpi export のオプションです」), else 「もしかして: --as-of」 for an
+    option of the command spelled close to it (in any case or width): an option other commands have is not a typo
+    (`kpi portfolio --db` is not `--by`)."""
     import difflib
 
     name = exc.option_name.split("=", 1)[0]
@@ -443,9 +445,9 @@ def _option_hint(exc: click_errors.NoSuchOption, words: Words, tree: Callable[[]
     own = [o for p in (command.params if command else []) for o in (*p.opts, *p.secondary_opts) if o[:1] == "-"]
     possible = {_folded(p): p for p in [*own, *(exc.possibilities or ())]}
     close = [possible[c] for c in difflib.get_close_matches(_folded(name), list(possible), cutoff=0.75)]
-    if close:
-        return words("usage.did_you_mean", commands=", ".join(close))
     owners = _owners(tree(), name) if tree is not None else []
+    if close and not owners:
+        return words("usage.did_you_mean", commands=", ".join(close))
     here = _path(exc) + " "  # a group's own subcommands first: `kpi followups --db` is `kpi followups due`'s
     owners = [o for o in owners if o.startswith(here)] or owners
     if len(owners) > 3:

@@ -203,6 +203,7 @@ MaxFileSize = Annotated[
     _option("--max-file-size", help_key="help.opt.max_file_size", parser=size, metavar="<str>", show_default=False),
 ]
 AllRows = Annotated[bool, _option("--all", help_key="help.opt.all")]
+By = Annotated[str | None, _option("--by", help_key="help.opt.by", metavar="<str>", show_default=False)]
 KnownAtOption = Annotated[
     KnownAt | None,
     _option("--known-at", help_key="help.opt.known_at", parser=known_at, metavar="<str>", show_default=False),

@@ -224,6 +224,14 @@ MIGRATIONS: list[str] = [
     CREATE TABLE theme_attributes (
         list_id INTEGER NOT NULL, theme_id VARCHAR NOT NULL, name VARCHAR NOT NULL, value VARCHAR NOT NULL);
     """,
+    # each theme's plan (3-3's schedule): the planned and actual fiscal years of its start, stage gate, end and the
+    # milestones it names (event milestone, its name; '' for the others).
+    """
+    CREATE TABLE schedule_versions (
+        theme_id VARCHAR NOT NULL, event VARCHAR NOT NULL, name VARCHAR NOT NULL, planned_fy SMALLINT NOT NULL,
+        actual_fy SMALLINT, load_id INTEGER NOT NULL, superseded_by INTEGER);
+    CREATE VIEW schedule AS SELECT * EXCLUDE (superseded_by) FROM schedule_versions WHERE superseded_by IS NULL;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -244,6 +252,7 @@ VERSIONED = (
     "rs_values",
     "followup_sent",
     "recommendations",
+    "schedule",
 )
 
 
@@ -282,6 +291,7 @@ TABLE_KEYS = {
     "stagegate": ["theme_id", "review_fy", "reviewer", "criterion"],
     "evaluation": ["criterion", "member", "round"],
     "recommendations": ["round", "section", "number"],
+    "schedule": ["theme_id", "event", "name"],
     "published": ["figure", "as_of_fy"],
     "rs_budget": ["project_id", "sheet_fy", "budget_fy"],
     "rs_indicators": ["project_id", "sheet_fy", "seq"],

@@ -57,9 +57,11 @@ def add(
     figures: dict[str, Any],
     files: dict[str, str],
     version: str | None = None,
+    by: str | None = None,
 ) -> None:
     """Register a submission (inside the caller's transaction); `written` is its (format, encoding, language),
-    `version` the kpi that wrote its files (kept in `meta`: the register's columns are those of schema 5)."""
+    `version` the kpi that wrote its files and `by` the grouping of its breakdown (--by), each kept in `meta`: the
+    register's columns are those of schema 5."""
     import json
 
     con.execute(
@@ -77,10 +79,22 @@ def add(
     )
     if version is not None:
         con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [_version_key(submission_id), version])
+    if by is not None:
+        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [_by_key(submission_id), by])
 
 
 def _version_key(submission_id: int) -> str:
     return f"submission.{int(submission_id)}.kpi_version"
+
+
+def _by_key(submission_id: int) -> str:
+    return f"submission.{int(submission_id)}.by"
+
+
+def grouped_by(con: duckdb.DuckDBPyConnection, submission_id: int) -> str | None:
+    """The grouping a submission's breakdown was written by (--by; None: it has none)."""
+    row = fetch_one(con, "SELECT value FROM meta WHERE key = ?", [_by_key(submission_id)])
+    return str(row[0]) if row else None
 
 
 def made_with(con: duckdb.DuckDBPyConnection, submission_id: int) -> str | None:

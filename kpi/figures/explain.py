@@ -15,6 +15,7 @@ import duckdb
 
 from kpi.db.connect import fetch_one
 from kpi.errors import UsageProblem
+from kpi.figures.breakdown import Grouping, grouping, ordered
 from kpi.figures.kpis import KPIS, KpiSpec, placed_sql, terminated_excluded
 from kpi.figures.lists import Snapshot, in_force, list_id
 from kpi.figures.placement import PLACED_ROWS, ROLES, Rule, exclusions
@@ -40,6 +41,7 @@ class ExplainedTheme(NamedTuple):
     carried_from: dt.date | None  # the date of the earlier list its row comes from (None: its own list names it)
     organisations: int = 1  # how many organisations its 機関名 names (kpi.organisations.split)
     answered: int = 0  # how many answered in its latest counted survey year (all, when one answered for the whole)
+    group: tuple[object, ...] = ()  # its group, when grouped (--by: kpi.figures.breakdown.Grouping.keys)
 
 
 class Explained(NamedTuple):
@@ -52,6 +54,8 @@ class Explained(NamedTuple):
     project_id: int | None
     themes: tuple[ExplainedTheme, ...]
     measured: bool = True  # False: the KPI needs a follow-up survey and none is counted yet (not measured, not 0)
+    grouping: Grouping | None = None  # how the themes are grouped (--by), in its order `groups`
+    groups: tuple[tuple[object, ...], ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -88,9 +92,15 @@ def _answered(cell: str, answered: list[str]) -> tuple[int, int]:
     return len(organisations), sum(1 for o in organisations if o in set(answered))
 
 
-def explain(con: duckdb.DuckDBPyConnection, kpi: str, asked: int | None, programme_id: int | None = None) -> Explained:
+def explain(
+    con: duckdb.DuckDBPyConnection,
+    kpi: str,
+    asked: int | None,
+    programme_id: int | None = None,
+    by: str | None = None,
+) -> Explained:
     """Every theme of the list in force for the year, by its part in the KPI; with `programme_id`, refused
-    (exit 2) when the database holds another programme."""
+    (exit 2) when the database holds another programme; with `by`, each theme's group (kpi.figures.breakdown)."""
     spec = spec_of(kpi)
     require_data(con)
     programme: Settings | None = settings(con)
@@ -101,15 +111,17 @@ def explain(con: duckdb.DuckDBPyConnection, kpi: str, asked: int | None, program
     as_of = as_of_year(con, asked, programme)
     snapshot = in_force(con, as_of)
     horizon = programme.followup_horizon_years if programme else DEFAULT_HORIZON
+    grouped = grouping(by, programme) if by is not None else None
+    keys = "".join(f", {k}" for k in grouped.keys) if grouped else ""
     rows = con.execute(
         f"""{placed_sql(terminated_excluded(programme))}
-        SELECT theme_id, role_{spec.key}, reason_{spec.key}, item, element, organizations, title, start_fy, end_fy,
-               status, commercialised, carried_from,
-               (SELECT list(DISTINCT f.organisation) FROM followups f WHERE f.theme_id = placed_roles.theme_id
-                AND f.survey_fy = (SELECT max(g.survey_fy) FROM followups g WHERE g.theme_id = placed_roles.theme_id
-                                   AND g.survey_fy BETWEEN placed_roles.end_fy AND $as_of)) AS answered
-        FROM placed_roles ORDER BY item, theme_id""",
-        {"as_of": as_of, "horizon": horizon, "list": list_id(snapshot)},
+        SELECT p.theme_id, p.role_{spec.key}, p.reason_{spec.key}, p.item, p.element, p.organizations, p.title,
+               p.start_fy, p.end_fy, p.status, p.commercialised, p.carried_from,
+               (SELECT list(DISTINCT f.organisation) FROM followups f WHERE f.theme_id = p.theme_id
+                AND f.survey_fy = (SELECT max(g.survey_fy) FROM followups g WHERE g.theme_id = p.theme_id
+                                   AND g.survey_fy BETWEEN p.end_fy AND $as_of)) AS answered{keys}
+        FROM placed_roles p {grouped.join if grouped else ""} ORDER BY p.item, p.theme_id""",
+        {"as_of": as_of, "horizon": horizon, "list": list_id(snapshot), **(grouped.params if grouped else {})},
     ).fetchall()
     themes = tuple(
         ExplainedTheme(
@@ -126,8 +138,9 @@ def explain(con: duckdb.DuckDBPyConnection, kpi: str, asked: int | None, program
             bool(commercialised),
             carried,
             *_answered(str(orgs or ""), answered or []),
+            tuple(group),
         )
-        for theme_id, role, reason, item, element, orgs, title, start, end, status, commercialised, carried, answered in rows
+        for theme_id, role, reason, item, element, orgs, title, start, end, status, commercialised, carried, answered, *group in rows
     )
     measured = not spec.needs_followups or bool(
         fetch_one(
@@ -138,4 +151,7 @@ def explain(con: duckdb.DuckDBPyConnection, kpi: str, asked: int | None, program
         != (0,)
     )
     project = programme.project_id if programme else None
-    return Explained(spec.key, as_of, snapshot, horizon, project, themes, measured)
+    if grouped is None:
+        return Explained(spec.key, as_of, snapshot, horizon, project, themes, measured)
+    found = tuple(ordered(grouped, {t.group for t in themes}))
+    return Explained(spec.key, as_of, snapshot, horizon, project, themes, measured, grouped, found)

@@ -114,32 +114,62 @@ def placements(
 ) -> tuple[dict[str, Placement], Extra]:
     """Every KPI's placement of the themes of one list as of a year, and the counts printed beside them, in one
     pass over the list (grouped by every KPI's role and reason)."""
+    return grouped_placements(con, as_of, settings, list_id).get((), ({s.key: placement_of({}, s) for s in KPIS}, NONE))
+
+
+def grouped_placements(
+    con: duckdb.DuckDBPyConnection,
+    as_of: int,
+    settings: Settings | None,
+    list_id: int,
+    group: tuple[str, ...] = (),
+    join: str = "",
+    params: dict[str, object] | None = None,
+) -> dict[tuple[object, ...], tuple[dict[str, Placement], Extra]]:
+    """placements() per group of themes: `group` are SQL expressions over a placed row (aliased `p`, with what `join`
+    joins to it) whose values name its group; one pass over the list, so the groups partition it (kpi.figures.breakdown).
+    """
     horizon = settings.followup_horizon_years if settings else DEFAULT_HORIZON
     columns = ", ".join(f"role_{s.key}, reason_{s.key}" for s in KPIS)
+    keys = "".join(f"{g} AS group_{i}, " for i, g in enumerate(group))
     rows = con.execute(
         f"""{placed_sql(terminated_excluded(settings))}
-        SELECT {columns}, carried_from, count(*), count(*) FILTER (surveyed), sum(set_aside)
-        FROM placed_roles GROUP BY ALL""",
-        {"as_of": as_of, "horizon": horizon, "list": list_id},
+        SELECT {keys}{columns}, carried_from, count(*), count(*) FILTER (surveyed), sum(set_aside)
+        FROM placed_roles p {join} GROUP BY ALL""",
+        {"as_of": as_of, "horizon": horizon, "list": list_id, **(params or {})},
     ).fetchall()
-    found: dict[str, dict[tuple[str, str], int]] = {s.key: {} for s in KPIS}
-    carried: dict[dt.date, int] = {}
-    surveyed = set_aside = 0
-    width = 2 * len(KPIS)
+    found: dict[tuple[object, ...], dict[str, dict[tuple[str, str], int]]] = {}
+    carried: dict[tuple[object, ...], dict[dt.date, int]] = {}
+    counts: dict[tuple[object, ...], list[int]] = {}
+    width, at = 2 * len(KPIS), len(group)
     for row in rows:
+        key, row = tuple(row[:at]), row[at:]
         n = int(row[width + 1])
+        of = found.setdefault(key, {s.key: {} for s in KPIS})
         for i, s in enumerate(KPIS):
-            key = (str(row[2 * i]), str(row[2 * i + 1]))
-            found[s.key][key] = found[s.key].get(key, 0) + n
+            role = (str(row[2 * i]), str(row[2 * i + 1]))
+            of[s.key][role] = of[s.key].get(role, 0) + n
         if row[width] is not None:
-            carried[row[width]] = carried.get(row[width], 0) + n
-        surveyed += int(row[width + 2])
-        set_aside += int(row[width + 3] or 0)
-    placed = {}
-    for s in KPIS:
-        order = [(r.role, r.reason) for r in (*exclusions(False), *s.rules)]
-        placed[s.key] = Placement(tuple((role, why, found[s.key].get((role, why), 0)) for role, why in order))
-    return placed, Extra(surveyed, set_aside, tuple(sorted(carried)), sum(carried.values()))
+            dates = carried.setdefault(key, {})
+            dates[row[width]] = dates.get(row[width], 0) + n
+        surveyed = counts.setdefault(key, [0, 0])
+        surveyed[0] += int(row[width + 2])
+        surveyed[1] += int(row[width + 3] or 0)
+    return {
+        key: (
+            {s.key: placement_of(of[s.key], s) for s in KPIS},
+            Extra(
+                counts[key][0], counts[key][1], tuple(sorted(carried.get(key, {}))), sum(carried.get(key, {}).values())
+            ),
+        )
+        for key, of in found.items()
+    }
+
+
+def placement_of(found: dict[tuple[str, str], int], spec: KpiSpec) -> Placement:
+    """A KPI's placement from themes counted per (role, reason), every rule's (role, reason) in order."""
+    order = [(r.role, r.reason) for r in (*exclusions(False), *spec.rules)]
+    return Placement(tuple((role, why, found.get((role, why), 0)) for role, why in order))
 
 
 class Extra(NamedTuple):
@@ -150,6 +180,9 @@ class Extra(NamedTuple):
     surveys_set_aside: int  # surveys dated before their theme's end year (as the list has it): not counted
     carried_from: tuple[dt.date, ...]
     carried: int
+
+
+NONE = Extra(0, 0, (), 0)  # a list without a theme
 
 
 class Kpi(NamedTuple):
@@ -243,12 +276,20 @@ class Outcome:
 
 def outcome(con: duckdb.DuckDBPyConnection, as_of: int, settings: Settings | None, list_id: int) -> Outcome:
     """Every KPI of KPIS as of `as_of` over the themes of one list, counted from their placement."""
-    horizon = settings.followup_horizon_years if settings else DEFAULT_HORIZON
     placed, extra = placements(con, as_of, settings, list_id)
+    return outcome_of(placed, extra, as_of, settings, extra.surveyed_themes > 0)
+
+
+def outcome_of(
+    placed: dict[str, Placement], extra: Extra, as_of: int, settings: Settings | None, surveyed: bool
+) -> Outcome:
+    """Every KPI of KPIS from its placement; `surveyed`: a follow-up survey of the list's themes is counted (without
+    one, a KPI that needs it is not measured: None, not 0)."""
+    horizon = settings.followup_horizon_years if settings else DEFAULT_HORIZON
     kpis = []
     for spec in KPIS:
         place = placed[spec.key]
-        numerator: int | None = None if spec.needs_followups and not extra.surveyed_themes else place.numerator
+        numerator: int | None = None if spec.needs_followups and not surveyed else place.numerator
         target = settings.target(spec.target) if settings else None
         judged_from = getattr(settings, spec.judged_from) if settings and spec.judged_from else None
         outlook: Pending | ToReach | None = None

@@ -20,9 +20,10 @@ from kpi.db.attach import attached
 from kpi.db.known import KnownAt
 from kpi.errors import ExitCode, InputRejected, KpiError
 from kpi.exact import ratio
+from kpi.figures.breakdown import Breakdown, breakdown
 from kpi.figures.cohorts import Cohort, cohorts
 from kpi.figures.explain import Explained, explain
-from kpi.figures.kpis import KPIS
+from kpi.figures.kpis import KPIS, Outcome
 from kpi.figures.lists import list_id
 from kpi.figures.report import Report, report
 from kpi.figures.verdict import Verdict, judge
@@ -38,6 +39,7 @@ class Programme(NamedTuple):
     report: Report
     cohorts: tuple[Cohort, ...]
     explained: Explained | None = None
+    breakdown: Breakdown | None = None  # every figure per group (--by)
 
 
 class Fault(NamedTuple):
@@ -71,6 +73,7 @@ class Portfolio(NamedTuple):
     lacking_settings: int
     lacking_followups: int
     cohorts: tuple[Cohort, ...]
+    groups: tuple[GroupTotal, ...] = ()  # with --by: the portfolio line of each group, in the groups' order
 
     @property
     def exit_code(self) -> ExitCode:
@@ -81,28 +84,55 @@ class Portfolio(NamedTuple):
         return next((code for code in WORST_FIRST if code in codes), max(codes))
 
 
-def _read_one(path: Path, asked: int | None, known_at: KnownAt | None, wait: float, kpi: str | None) -> Programme:
+def _read_one(
+    path: Path, asked: int | None, known_at: KnownAt | None, wait: float, kpi: str | None, by: str | None = None
+) -> Programme:
     with attached(path, wait) as con:
         if known_at is not None:
             versions.show_as_of(con, versions.resolve(con, known_at))
         built = report(con, asked)
         surveyed = built.outcome.has_followups
         found = cohorts(con, built.as_of_fy, built.programme, list_id(built.snapshot), surveyed)
-        explained = explain(con, kpi, built.as_of_fy) if kpi else None
-    return Programme(path, built, found, explained)
+        explained = explain(con, kpi, built.as_of_fy, by=by) if kpi else None
+        grouped = breakdown(con, by, built.as_of_fy) if by is not None else None
+    return Programme(path, built, found, explained, grouped)
+
+
+class GroupTotal(NamedTuple):
+    """A group's portfolio line (--by): its KPIs summed over the programmes that have the group."""
+
+    key: tuple[object, ...]
+    totals: tuple[Total, ...]
+    programmes: int
+
+
+def _groups(programmes: tuple[Programme, ...]) -> tuple[GroupTotal, ...]:
+    """Each group's portfolio line, the groups in the order the programmes give them (the first's first)."""
+    found: dict[tuple[object, ...], list[Outcome]] = {}
+    for p in programmes:
+        for group in p.breakdown.groups if p.breakdown else ():
+            found.setdefault(group.key, []).append(group.outcome)
+    as_of = max((p.report.as_of_fy for p in programmes), default=0)
+    return tuple(GroupTotal(key, _summed_kpis(outcomes, as_of), len(outcomes)) for key, outcomes in found.items())
 
 
 def _totals(programmes: tuple[Programme, ...]) -> tuple[Total, ...]:
+    as_of = max((p.report.as_of_fy for p in programmes), default=0)
+    return _summed_kpis([p.report.outcome for p in programmes], as_of)
+
+
+def _summed_kpis(outcomes: list[Outcome], as_of: int) -> tuple[Total, ...]:
+    """Each KPI's numerators and denominators summed over the outcomes that measure it, judged against the common
+    target when there is one."""
     totals = []
     for spec in KPIS:
-        kpis = [p.report.outcome[spec.key] for p in programmes]
+        kpis = [o[spec.key] for o in outcomes]
         measured = [k for k in kpis if k.numerator is not None]
         targets = {k.target for k in kpis if k.target is not None}
         judged = {k.judged_from_fy for k in kpis}
         numerator = sum(k.numerator or 0 for k in measured) if measured else None
         denominator = sum(k.denominator for k in measured) if measured else sum(k.denominator for k in kpis)
         target = next(iter(targets)) if len(targets) == 1 else None
-        as_of = max((p.report.as_of_fy for p in programmes), default=0)
         verdict = (
             judge(numerator, denominator, target, as_of, next(iter(judged)) if len(judged) == 1 else None)
             if len(targets) <= 1
@@ -142,6 +172,7 @@ def portfolio(
     kpi: str | None = None,
     programme_id: int | None = None,
     told: Callable[[Path], None] | None = None,
+    by: str | None = None,
 ) -> Portfolio:
     """Read every programme file, one at a time (memory bounded by the largest); refuse two programmes with the
     same 予算事業ID, naming both files. With `kpi`, the themes behind it (of the programme `programme_id` only,
@@ -152,7 +183,7 @@ def portfolio(
         if told is not None:
             told(path)
         try:
-            read.append(_read_one(path, asked, known_at, wait, kpi))
+            read.append(_read_one(path, asked, known_at, wait, kpi, by))
         except KpiError as error:
             faults.append(Fault(path, error))
     seen: dict[int, Path] = {}
@@ -176,4 +207,5 @@ def portfolio(
         sum(1 for p in programmes if p.report.programme is None),
         sum(1 for p in programmes if not p.report.outcome.has_followups),
         _summed(programmes),
+        _groups(programmes),
     )

@@ -9,6 +9,7 @@ import duckdb
 
 from kpi.db.reading import together
 from kpi.db.versions import KnownLoad, shown_load
+from kpi.figures.breakdown import Breakdown
 from kpi.figures.budget import Budget, budget
 from kpi.figures.effects import Effects, effects
 from kpi.figures.evaluation import Evaluation, evaluation
@@ -70,6 +71,7 @@ class Submission(NamedTuple):
     themes: list[dict[str, Any]]
     sources: list[dict[str, Any]]
     answers: list[tuple[object, ...]] | None = None  # confidential: per-theme answers with sales (--confidential)
+    breakdown: Breakdown | None = None  # every figure per group (--by: kpi.figures.breakdown)
 
 
 def report(
@@ -112,15 +114,20 @@ def schedule(con: duckdb.DuckDBPyConnection, report: Report) -> Schedule:
     return maturity_schedule(con, report.as_of_fy, report.programme, list_id(report.snapshot), outcome.judged_from_fy)
 
 
-def submission(con: duckdb.DuckDBPyConnection, asked: int | None, confidential: bool = False) -> Submission:
+def submission(
+    con: duckdb.DuckDBPyConnection, asked: int | None, confidential: bool = False, by: str | None = None
+) -> Submission:
     """What `kpi export` writes for the year asked: every theme of the lists, and the loads it came from; with
-    `confidential`, every survey answer with its sales too (kpi.figures.effects.answers)."""
+    `confidential`, every survey answer with its sales too (kpi.figures.effects.answers); with `by`, every figure
+    per group (kpi.figures.breakdown)."""
+    from kpi.figures.breakdown import breakdown
     from kpi.figures.effects import answers
 
     built = report(con, asked, all_rows=True)
     listed = list_id(built.snapshot)
     found = answers(con, built.as_of_fy, listed) if confidential else None
-    return Submission(built, all_themes(con, listed), sources(con), found)
+    grouped = breakdown(con, by, built.as_of_fy) if by is not None else None
+    return Submission(built, all_themes(con, listed), sources(con), found, grouped)
 
 
 def sources(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

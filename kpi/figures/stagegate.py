@@ -224,11 +224,12 @@ class Due(NamedTuple):
     item: int
     element: str
     title: str
-    start_fy: int
-    end_fy: int
+    start_fy: int | None  # None: the list gives none (its schedule declares the gate)
+    end_fy: int | None
     gate_fy: int
     reviewed_fy: int | None  # its latest review from its start up to the year asked
     overdue: bool
+    declared: bool = False  # the gate's year is the one the theme's schedule plans, not the midpoint of its term
 
 
 class DueGates(NamedTuple):
@@ -240,32 +241,43 @@ class DueGates(NamedTuple):
 
 
 def due(con: duckdb.DuckDBPyConnection, asked: int | None) -> DueGates:
-    """The themes of the list in force as of the year asked whose stage gate (gate_year) falls in it, reviewed or not,
-    and those overdue: a gate before it, no review from the theme's start up to it, the theme still under way (its
-    status on_track or delayed, its end not passed); a theme without a start year is listed as its term unknown."""
+    """The themes of the list in force as of the year asked whose stage gate falls in it, reviewed or not, and those
+    overdue: a gate before it, no review from the theme's start up to it, the theme still under way (its status
+    on_track or delayed, its end not passed). A gate is in the year its schedule plans (declared, kpi schedule), else
+    at gate_year; a theme with neither a declared gate nor a start year is listed as its term unknown."""
     as_of = as_of_year(con, asked)
     bound = {"fy": as_of, "list": list_id(in_force(con, as_of)), "running": list(RUNNING)}
+    declared = """declared AS (
+          SELECT theme_id, any_value(planned_fy) FILTER (WHERE event = 'stagegate') AS gate_fy,
+                 any_value(coalesce(actual_fy, planned_fy)) FILTER (WHERE event = 'start') AS start_fy
+          FROM schedule GROUP BY theme_id)"""
     rows = con.execute(
-        """
-        WITH reviews AS (
+        f"""
+        WITH {declared},
+        reviews AS (
           SELECT s.theme_id, max(s.review_fy) AS review_fy
           FROM stagegate s JOIN theme_rows r ON r.theme_id = s.theme_id AND r.list_id = $list
-          WHERE s.review_fy <= $fy AND s.review_fy >= r.start_fy GROUP BY s.theme_id),
+          LEFT JOIN declared d ON d.theme_id = s.theme_id
+          WHERE s.review_fy <= $fy AND s.review_fy >= coalesce(r.start_fy, d.start_fy, s.review_fy)
+          GROUP BY s.theme_id),
         gates AS (
-          SELECT t.*, (t.start_fy + t.end_fy) // 2 AS gate_fy, r.review_fy AS reviewed_fy
-          FROM theme_rows t LEFT JOIN reviews r USING (theme_id)
-          WHERE t.list_id = $list AND t.start_fy IS NOT NULL)
-        SELECT theme_id, item, element, title, start_fy, end_fy, gate_fy, reviewed_fy, gate_fy < $fy AS overdue
+          SELECT t.*, coalesce(d.gate_fy, (t.start_fy + t.end_fy) // 2) AS gate_fy, r.review_fy AS reviewed_fy,
+                 d.gate_fy IS NOT NULL AS declared
+          FROM theme_rows t LEFT JOIN reviews r USING (theme_id) LEFT JOIN declared d USING (theme_id)
+          WHERE t.list_id = $list AND (t.start_fy IS NOT NULL OR d.gate_fy IS NOT NULL))
+        SELECT theme_id, item, element, title, start_fy, end_fy, gate_fy, reviewed_fy, gate_fy < $fy AS overdue,
+               declared
         FROM gates
         WHERE gate_fy = $fy
-           OR (gate_fy < $fy AND reviewed_fy IS NULL AND end_fy >= $fy AND list_contains($running, status))
+           OR (gate_fy < $fy AND reviewed_fy IS NULL AND coalesce(end_fy, $fy) >= $fy
+               AND list_contains($running, status))
         ORDER BY gate_fy, item, theme_id
         """,
         bound,
     ).fetchall()
     unknown = con.execute(
-        """SELECT theme_id, item, element, title FROM theme_rows
-        WHERE list_id = $list AND start_fy IS NULL ORDER BY item, theme_id""",
+        f"""WITH {declared} SELECT theme_id, item, element, title FROM theme_rows t LEFT JOIN declared d USING (theme_id)
+        WHERE list_id = $list AND t.start_fy IS NULL AND d.gate_fy IS NULL ORDER BY item, theme_id""",
         {"list": bound["list"]},
     ).fetchall()
     return DueGates(

@@ -30,6 +30,7 @@ class Kind(StrEnum):
     outputs = "outputs"
     grants = "grants"
     stagegate = "stagegate"
+    schedule = "schedule"
     evaluation = "evaluation"
     recommendations = "recommendations"
     published = "published"
@@ -48,6 +49,7 @@ NAMES = {
     "outputs": ("outputs", "成果"),
     "grants": ("grants", "権利化"),
     "stagegate": ("stagegate", "ステージゲート"),
+    "schedule": ("schedule", "スケジュール", "研究開発計画", "マイルストーン"),
     "evaluation": ("evaluation", "評点"),
     "recommendations": ("recommendations", "指摘事項", "提言"),
     "published": ("published", "公表値"),

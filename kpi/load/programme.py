@@ -11,6 +11,7 @@ from typing import Any
 
 from kpi import settings
 from kpi.errors import Failure, InputRejected
+from kpi.load.calendar import calendar_problems
 
 _AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 
@@ -26,10 +27,12 @@ def read_programme(path: Path, data: bytes) -> dict[str, str]:
     except tomllib.TOMLDecodeError as exc:
         raise InputRejected("load.settings_rejected", [_syntax_failure(path, text, exc)]) from exc
     found = settings.problems(raw)
+    found += calendar_problems(raw, found)
     clashes = [] if found else _attribute_clashes(raw.get(settings.ATTRIBUTES, {}))
     if found or clashes:
         lines = _key_lines(text)
-        expected = ", ".join((*settings.REQUIRED, *settings.OPTIONAL, settings.ATTRIBUTES))
+        accepted = (*settings.REQUIRED, *settings.OPTIONAL, *settings.MONEY_SETTINGS, *settings.CALENDAR)
+        expected = ", ".join((*accepted, settings.ATTRIBUTES))
         failures = [
             Failure(str(path), _line_of(lines, p.key), p.key, p.value, p.rule, {"expected": expected, "value": p.value})
             for p in found

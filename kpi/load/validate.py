@@ -241,10 +241,10 @@ def _columns(con: duckdb.DuckDBPyConnection, records: Any, columns: list[str]) -
 def _unknown_themes(
     con: duckdb.DuckDBPyConnection, sources: list[SourceFile], records: dict[int, pl.DataFrame]
 ) -> list[Failure]:
-    """Follow-up and stage-gate rows must name a theme already stored or loaded by the same command."""
+    """Follow-up, stage-gate and schedule rows must name a theme already stored or loaded by the same command."""
     import polars as pl
 
-    followups = [(i, df) for i, df in records.items() if sources[i].kind in ("followups", "stagegate")]
+    followups = [(i, df) for i, df in records.items() if sources[i].kind in ("followups", "stagegate", "schedule")]
     if not followups:
         return []
     stored = pl.DataFrame(stored_theme_ids(con))["theme_id"]

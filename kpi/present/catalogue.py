@@ -257,6 +257,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "({lines} rows). Keep one file per date (take the older version out of the folder, or correct the date in "
         "the name of another day's list)",
     ),
+    "col.note": ("説明", "note"),
+    "col.outlook": ("見通し", "outlook"),
     # ------------------------------------------------------------------ kpi/cli/app.py
     "help.exit_codes": (  # \b: kept line by line, one code a line
         (
@@ -604,6 +606,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "Example: kpi lists --format json",
     ),
     # ------------------------------------------------------------------ kpi/cli/help.py
+    "metavar.grouping": ("<群分け>", "<grouping>"),
     "param.stagegate_view": ("一覧の種類", "what to list"),
     "metavar.round": ("<評価回>", "<round>"),
     "usage.missing_chart": (
@@ -852,6 +855,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "調査する年度: 2026、R8、令和8年度。[既定値: 今日を含む年度]",
         "The survey year: 2026, R8 or 令和8年度. [default: the current fiscal year]",
     ),
+    "help.opt.by": (
+        "指標を群に分けて示します: item（研究開発項目）、element（基盤要素）、または programme.toml で宣言した属性の名前（例: 分野、企業規模）。",
+        "Show the figures per group: item, element, or the name of an attribute programme.toml declares (e.g. 分野).",
+    ),
     # ------------------------------------------------------------------ kpi/cli/output.py
     "cli.error": ("kpi: {message}", "kpi: {message}"),
     "cli.internal": (
@@ -902,6 +909,26 @@ WORDS: dict[str, tuple[str, str]] = {
     "changes.col_before": ("変更前（{date} の一覧、{fy}年度）", "before ({date} list, FY{fy})"),
     "changes.col_after": ("変更後（{date} の一覧、{fy}年度）", "after ({date} list, FY{fy})"),
     # ------------------------------------------------------------------ kpi/present/charts.py
+    "chart.by.partition": (
+        "各テーマはちょうど1つの群に入り、群の件数・分子・分母の合計は「計」に等しくなります。",
+        "Each theme is in exactly one group; the groups' counts, numerators and denominators sum to the total's.",
+    ),
+    "chart.by.kpi_title": ("{kpi}（{by}別）", "{kpi}, by {by}"),
+    "chart.by.status_title": (
+        "研究開発の状況（{by}別、先導研究除く）",
+        "Status of themes by {by} (leading research excluded)",
+    ),
+    "chart.by.small": ("{label}（少数）", "{label} (small)"),
+    "chart.by.small_note": (
+        "（少数）: 採択テーマが{n}件未満の群。1件で比率が大きく動きます。",
+        "(small): a group with fewer than {n} adopted themes; one theme moves its ratio a lot.",
+    ),
+    "chart.by.denominator_zero": ("分母0: 未算出", "denominator 0: not computed"),
+    "chart.by.no_followups": ("追跡調査データなし: 未算出（0%ではない）", "no follow-up survey: not computed (not 0%)"),
+    "chart.by.refused": (
+        "--by は {name} のグラフには使えません。群別に描けるグラフ: {charts}",
+        "--by does not apply to the {name} chart; the charts drawn by group: {charts}",
+    ),
     "effects.chart.years_after": ("{n}年後", "{n} yr after"),
     "effects.chart.cohort": ("{fy}年度終了", "ended FY{fy}"),
     "effects.chart.response": ("回答{rate}", "answered {rate}"),
@@ -1004,7 +1031,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "unit.count": ("件", "count"),
     "unit.percent": ("%", "%"),
     "col.definition": ("定義", "definition"),
-    "col.outlook": ("見通し", "outlook"),
     "col.best": ("全件達成なら", "if all pending meet their goals"),
     "col.worst": ("全件未達なら", "if none does"),
     "col.needed": ("必要件数", "needed"),
@@ -1263,6 +1289,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "wrong count of submission numbers for {action} ({n}): kpi submissions [show N | diff N [M]]",
     ),
     # ------------------------------------------------------------------ kpi/present/portfolio.py
+    "col.programmes": ("事業数", "programmes"),
+    "sheet.portfolio_groups": ("群別のポートフォリオ計", "Portfolio line by group"),
     "explain.col.answered": ("回答機関数", "organisations answered"),
     "explain.not_measured": (
         "追跡調査が未登録のため、この指標は測定不能（分子は0ではなく未測定）。",
@@ -1401,6 +1429,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "Made by kpi {version} from the files loaded.",
     ),
     # ------------------------------------------------------------------ kpi/present/labels.py
+    "kind.schedule": ("スケジュール", "schedule"),
+    "sheet.breakdown_short_term": ("群別_短期", "By group, short-term"),
+    "sheet.breakdown_long_term": ("群別_長期", "By group, long-term"),
+    "sheet.breakdown_long_term_matured": ("群別_長期_3年経過", "By group, long matured"),
+    "sheet.breakdown_status": ("群別_状況", "By group, status"),
     "committee.continue": ("継続", "continue"),
     "committee.conditional": ("条件付き継続", "continue with conditions"),
     "committee.revise": ("目標見直し", "revise the goals"),
@@ -1547,6 +1580,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "stage.preliminary": ("速報値", "preliminary"),
     "stage.final": ("確定値", "final"),
     "verdict.word.not_judged_yet": ("判定前", "not judged yet"),
+    "schedule.event.start": ("開始", "start"),
+    "schedule.event.stagegate": ("ステージゲート", "stage gate"),
+    "schedule.event.end": ("終了", "end"),
+    "schedule.event.milestone": ("マイルストーン", "milestone"),
     # ------------------------------------------------------------------ kpi/present/messages.py
     "load.file_rows": ("{file}（行 {rows}）", "{file} (rows {rows})"),
     "rule.key_in_two_files.advice.any": ("一つのファイルにまとめてください", "Put each in one file only"),
@@ -1601,6 +1638,13 @@ WORDS: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ kpi/present/progress.py
     "progress.elapsed": ("{phase}…（{seconds}秒）", "{phase}… ({seconds} s)"),
     # ------------------------------------------------------------------ kpi/present/stagegate.py
+    "stagegate.due_heading_declared": (
+        "{fy}年度にステージゲート（スケジュールの予定年度、なければ実施期間の中間年度）を迎えるテーマ: {due}件、期限超過: {overdue}件",
+        "themes whose stage gate (the year their schedule plans, else the midpoint of their term) falls in FY{fy}: {due}; overdue: {overdue}",
+    ),
+    "col.gate_basis": ("年度の根拠", "FY from"),
+    "stagegate.declared": ("スケジュールの予定", "the schedule"),
+    "stagegate.midpoint": ("実施期間の中間年度", "the midpoint of the term"),
     "stagegate.due": ("この年度", "this year"),
     "col.gate_fy": ("ステージゲート年度", "stage-gate FY"),
     "col.gate_state": ("区分", "state"),
@@ -1652,7 +1696,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "col.computed": ("計算値", "computed"),
     "col.agree": ("一致", "agree"),
     "col.source": ("出典", "source"),
-    "col.note": ("説明", "note"),
     "agree.yes": ("一致", "yes"),
     "agree.no": ("不一致", "NO"),
     "reconcile.summary": ("{total}件中{n}件が一致。", "{n} of {total} figures agree."),
@@ -1666,6 +1709,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "--format html はファイルに書き出します: --out report.html を付けてください",
         "--format html writes a file: add --out report.html",
     ),
+    # section: kpi/cli/options.py
     # ------------------------------------------------------------------ kpi/present/rows.py
     "col.committee": ("委員会の決定", "committee's decision"),
     "col.decided_on": ("決定日", "decided on"),
@@ -1962,6 +2006,17 @@ stagegate_continue = 60
 # この点未満なら原則終了。継続の基準点以下にします。この行がなければ 40。
 stagegate_consider = 40
 
+# 小さい群（省略可）: 群別の表（kpi report --by 分野 など）で、採択テーマがこの数より少ない群は「少数」と示します
+# （隠しはしません。1件で比率が大きく動くことを示すためです）。この行がなければ 5。
+small_group = 5
+
+# 事業期間（省略可）: 事業の最初と最後の年度。"2020-2030"、"R2〜R12" のどの形でも書けます。
+# 評価の予定（省略可）: 評価回（事前・中間・終了時と年度: 中間2026、終了時評価（2030年度） など）の並び。書くと kpi report の
+# 1行目に次の評価（例: 次の評価: 終了時評価（2030年度）、あと4年度）を示します。評価回の年度は事業期間の中に。
+# 使うときは次の2行の先頭の "# " を外します。
+# period = "2020-2030"
+# evaluations = ["中間2022", "中間2026", "終了時2030"]
+#
 # テーマの属性（省略可）: テーマ一覧に列を加えると、テーマを分野・企業規模などで分けて示せます。属性ごとに
 # [attributes."名前"] の表をファイルの最後に書きます（日本語の名前は " で囲みます）。headers はその列の見出しとして
 # 読む名前（属性の名前も見出しとして読みます）。type は種類: "category"（区分: values の値のいずれか）、"number"（数値）、
@@ -2068,6 +2123,18 @@ stagegate_continue = 60
 # Without this line: 40.
 stagegate_consider = 40
 
+# Small groups (optional): in a breakdown (kpi report --by 分野 and the like) a group with fewer adopted themes than
+# this is marked small, never hidden: one theme moves its ratios a lot. Without this line: 5.
+small_group = 5
+
+# Programme period (optional): the programme's first and last fiscal years. Write "2020-2030" or "R2~R12".
+# Evaluation calendar (optional): the evaluation rounds (事前, 中間 or 終了時 and a fiscal year: 中間2026, interim 2026,
+# final FY2030 …). When given, the first line of kpi report says when the next evaluation is (for example: next
+# evaluation: final evaluation (FY2030), in 4 years). Each round's year lies inside the period.
+# To use them, remove the leading "# " of the next two lines.
+# period = "2020-2030"
+# evaluations = ["中間2022", "中間2026", "終了時2030"]
+#
 # Theme attributes (optional): columns added to the theme list, so that themes can be shown by field, size of
 # company and so on. Each attribute is a table [attributes."name"] at the end of this file (a name in Japanese in
 # quotes). headers: the column's headers read as it (the attribute's name is read as one too). type: "category" (one
@@ -2737,6 +2804,27 @@ stagegate_consider = 40
     ),
     "db.cannot_open": ("データベース {path} を開けません: {detail}", "cannot open database {path}: {detail}"),
     # ------------------------------------------------------------------ kpi/settings.py
+    "rule.setting.period": (
+        '事業期間: 最初と最後の年度を - か 〜 でつなぎます（例: "2020-2030"、"R2〜R12"。最初の年度は最後の年度以前）',
+        'the programme\'s period: its first and last fiscal years joined by - or ~ (for example "2020-2030", "R2~R12"; the first not after the last)',
+    ),
+    "rule.setting.evaluations": (
+        '評価の予定: 評価回の配列かカンマ区切り（例: ["中間2022", "中間2026", "終了時2030"]）。空の評価回・同じ評価回の重複・評価回の中のカンマは不可',
+        'the evaluation calendar: an array of rounds or a comma-separated list (for example ["中間2022", "中間2026", "終了時2030"]); no empty round, none twice, no comma inside a round',
+    ),
+    "rule.setting.theme_money": (
+        'theme_budget と theme_executed には [attributes."…"] で type = "money"（金額）と宣言した'
+        "属性の名前を書いてください",
+        'theme_budget and theme_executed name an attribute declared under [attributes."…"] with type = "money"',
+    ),
+    "rule.setting.theme_money_same": (
+        "theme_executed（執行額）には theme_budget（予算額）と別の属性を書いてください",
+        "theme_executed (execution) names another attribute than theme_budget (budget)",
+    ),
+    "rule.setting.small_group": (
+        "小さい群とみなすテーマ数は 1–1000 の整数",
+        "the size below which a group is marked small must be a whole number 1–1000",
+    ),
     "rule.setting.attributes": (
         'テーマの属性は属性ごとの表で書きます: [attributes."分野"] の下に type = "category" など',
         'declare each theme attribute as a table: [attributes."分野"] with type = "category" and so on below it',
@@ -3168,6 +3256,232 @@ stagegate_consider = 40
     "help.opt.out_recommendations": (
         "書き出すファイル。形式は拡張子で決まります（.md .csv .json .xlsx。xlsx はファイルのみ）。",
         "File to write; its extension chooses the format (.md .csv .json .xlsx; xlsx is a file only).",
+    ),
+    # ------------------------------------------------------------------ kpi/present/breakdown.py
+    "breakdown.element": ("{item}（{letter}）", "{item}({letter})"),
+    "col.left_out": ("対象外", "left out"),
+    "breakdown.note.partition": (
+        "各テーマはちょうど1つの群に入ります（一覧に値のないテーマは「（未設定）」）。群の分子・分母・件数の合計は「計」の行、"
+        "すなわち kpi report の値に等しくなります。対象外は先導研究・未採択・採択取消のテーマで、どの指標にも入りません。",
+        "Each theme is in exactly one group (a theme whose list gives no value: (not given)). The groups' numerators, "
+        "denominators and counts sum to the total line, which is kpi report's. Left out: leading research, not yet "
+        "adopted and cancelled themes, in no figure.",
+    ),
+    "breakdown.not_given": ("（未設定）", "(not given)"),
+    "breakdown.small": ("少数（{n}件未満）", "small (under {n})"),
+    "breakdown.heading": (
+        "{by}別のアウトカム指標と状況 · {fy}年度末 · テーマ一覧 {date}",
+        "Outcome KPIs and status by {by} · end of FY{fy} · theme list of {date}",
+    ),
+    "breakdown.note.small": (
+        "採択テーマが{n}件未満の群は「少数」と示します（隠しません）。1件で比率が大きく動きます。設定 small_group で変えられます。",
+        "A group with fewer than {n} adopted themes is marked small (not hidden): one theme moves its ratios a lot. "
+        "The setting small_group changes the size.",
+    ),
+    "col.pending": ("結果待ち", "pending"),
+    "col.share_of_adopted": ("採択テーマに占める割合", "share of adopted themes"),
+    "section.breakdown_status": ("状況（群別）", "Status by group"),
+    # section: kpi/figures/breakdown.py
+    # ------------------------------------------------------------------ kpi/figures/breakdown.py
+    "breakdown.unknown_by": (
+        "--by {by}: そのような群分けはありません。使えるもの: {choices}（属性は programme.toml の [attributes] で宣言します）",
+        "--by {by}: no such grouping; expected one of: {choices} (attributes are declared under [attributes] in "
+        "programme.toml)",
+    ),
+    "breakdown.not_groupable": (
+        "--by {by}: 種類 {type} の属性では群に分けられません（カテゴリ、年度、文字の属性で分けます）",
+        "--by {by}: an attribute of type {type} does not name groups (use a category, year or text attribute)",
+    ),
+    # section: kpi/present/report.py
+    # ------------------------------------------------------------------ schemas/schedule.py
+    "rule.schedule_event": (
+        "事象: 開始、ステージゲート、終了、マイルストーン",
+        "event 開始, ステージゲート, 終了 or マイルストーン (start, stagegate, end, milestone)",
+    ),
+    "rule.schedule_name_required": (
+        "マイルストーンには名称が必要です",
+        "a milestone needs its name",
+    ),
+    "rule.schedule_name_only_milestone": (
+        "名称はマイルストーンの行にだけ書きます（開始・ステージゲート・終了はテーマに1つ）",
+        "only a milestone has a name (a theme has one start, stage gate and end)",
+    ),
+    "rule.schedule_one_event": (
+        "テーマ・事象・名称ごとに1行（この組が2回あります）",
+        "one row per theme, event and name (this one appears twice)",
+    ),
+    # ------------------------------------------------------------------ kpi/present/milestones.py
+    "calendar.next": ("次の評価: {round}、あと{n}年度", "next evaluation: {round}, in {n} years"),
+    "calendar.next_this_year": ("次の評価: {round}、今年度", "next evaluation: {round}, this year"),
+    "calendar.none_left": ("評価の予定はすべて過ぎました", "every evaluation of the calendar has passed"),
+    "schedule.status.late": ("遅れ", "late"),
+    "schedule.status.not_started": ("未着手", "not started"),
+    "schedule.status.on_schedule": ("予定通り", "on schedule"),
+    "schedule.status.done": ("完了", "done"),
+    "schedule.due": ("この年度", "this year"),
+    "schedule.overdue": ("期限超過（実績なし）", "overdue (not done)"),
+    "schedule.none": ("スケジュールはまだ読み込まれていません", "no schedule loaded yet"),
+    "schedule.none_due": ("該当する予定はありません", "nothing due"),
+    "schedule.heading": (
+        "{fy}年度末時点の各テーマのスケジュール（予定・実績）",
+        "each theme's schedule (planned, actual) as of FY{fy}",
+    ),
+    "schedule.due_heading": (
+        "{fy}年度に予定された開始・ステージゲート・終了・マイルストーン: {due}件、期限超過: {overdue}件",
+        "starts, stage gates, ends and milestones planned in FY{fy}: {due}; overdue: {overdue}",
+    ),
+    "col.start_planned": ("開始（予定）", "start (planned)"),
+    "col.start_actual": ("開始（実績）", "start (actual)"),
+    "col.gate_planned": ("SG（予定）", "stage gate (planned)"),
+    "col.gate_actual": ("SG（実績）", "stage gate (actual)"),
+    "col.end_planned": ("終了（予定）", "end (planned)"),
+    "col.end_actual": ("終了（実績）", "end (actual)"),
+    "col.milestones": ("マイルストーン（実績/予定）", "milestones (done/planned)"),
+    "col.schedule_status": ("状況", "status"),
+    "col.event": ("事象", "event"),
+    "col.milestone_name": ("名称", "name"),
+    "col.planned_fy": ("予定年度", "planned FY"),
+    "col.due_state": ("区分", "state"),
+    "sheet.schedule": ("スケジュール", "Schedule"),
+    "sheet.schedule_due": ("予定と期限超過", "Due and overdue"),
+    # ------------------------------------------------------------------ kpi/cli/commands/schedule.py
+    "help.schedule": (
+        "テーマごとの研究開発スケジュール（3-3 の予定・ステージゲート・実績）を示します: 開始・ステージゲート・終了の"
+        "予定年度と実績年度、マイルストーンの実績/予定、状況（遅れ、未着手、予定通り、完了。遅れが先）。"
+        "スケジュールのファイル（スケジュール.csv など: テーマ番号、事象、名称、予定年度、実績年度）を kpi load で"
+        "読み込みます。kpi schedule due はその年度の予定と期限超過（予定年度を過ぎて実績なし）を示します。\n\n"
+        "例: kpi schedule --as-of 2026 · kpi schedule due --as-of 2026",
+        "Each theme's R&D schedule (3-3's planned, stage gate and actual): the planned and actual years of its start, "
+        "stage gate and end, its milestones done of those planned, and its status (late, not started, on schedule, "
+        "done; the late ones first). Load the schedule file (schedule.csv: theme_id, event, name, planned_fy, "
+        "actual_fy) with kpi load. kpi schedule due lists what is due in the year and what is overdue (planned "
+        "before it, not done).\n\n"
+        "Examples: kpi schedule --as-of 2026 · kpi schedule due --as-of 2026",
+    ),
+    "help.opt.schedule_view": (
+        "due: その年度（--as-of）に予定された開始・ステージゲート・終了・マイルストーンと、期限超過のものを一覧にします。",
+        "due: list the starts, stage gates, ends and milestones planned in the year (--as-of) and those overdue.",
+    ),
+    "help.opt.out_schedule": (
+        "書き出すファイル。形式は拡張子で決まります（.md .csv .json .xlsx。xlsx はファイルのみ）。",
+        "File to write; its extension chooses the format (.md .csv .json .xlsx; xlsx is a file only).",
+    ),
+    # ------------------------------------------------------------------ kpi/present/money.py
+    "money.coverage_rule": (
+        "対象は先導研究と採択取消を除く採択テーマ（KPIの母数と同じ）。",
+        "The themes are the adopted ones, leading research and cancelled adoptions left out (the KPIs' population).",
+    ),
+    "money.execution_rule": (
+        "執行率は予算額と執行額の両方があるテーマの執行額計 ÷ その予算額計。",
+        "The execution ratio is the execution over the budget of the themes that have both.",
+    ),
+    "money.no_theme_budget": (
+        'テーマごとの予算額がありません。programme.toml に [attributes."予算額"] を type = "money" で宣言し、'
+        "テーマ一覧に「予算額(億円)」の列を加えて読み込んでください（金額の属性が複数あるときは "
+        'theme_budget = "予算額"、テーマごとの執行額は theme_executed = "執行額" で指定）。'
+        "執行額あたりの論文・特許出願は事業全体の予算・執行の表から計算します。",
+        'No per-theme budget: declare [attributes."予算額"] with type = "money" in programme.toml and load a theme '
+        'list with a 予算額(億円) column (with more than one money attribute, name it: theme_budget = "予算額"; '
+        'the execution per theme: theme_executed = "執行額"). Outputs per 100億円 come from the programme budget '
+        "table.",
+    ),
+    "col.money_budgeted": ("予算額あり", "with a budget"),
+    "col.money_budget_total": ("予算額計(億円)", "budget (億円)"),
+    "col.money_paired": ("執行額あり", "with execution"),
+    "col.money_paired_budget": ("その予算額(億円)", "their budget (億円)"),
+    "col.money_executed": ("執行額計(億円)", "executed (億円)"),
+    "col.money_rank": ("順位", "rank"),
+    "col.money_budget": ("予算額(億円)", "budget (億円)"),
+    "col.money_share": ("構成比", "share"),
+    "col.money_cumulative": ("累積構成比", "cumulative share"),
+    "col.money_top": ("上位", "largest"),
+    "col.money_decile": ("十分位", "decile"),
+    "col.money_theme_share": ("テーマの累積割合", "cumulative share of themes"),
+    "col.money_budget_share": ("予算額の累積割合", "cumulative share of budget"),
+    "col.money_finished": ("研究開発を完了したテーマ", "finished R&D"),
+    "col.money_finished_budgeted": ("うち予算額あり", "of which with a budget"),
+    "col.money_achieved": ("目標を達成したテーマ", "achieved"),
+    "col.money_achieved_budgeted": ("達成のうち予算額あり", "achieved with a budget"),
+    "col.money_finished_budget": ("完了テーマの予算額計(億円)", "budget of finished themes (億円)"),
+    "col.money_per_achieved": ("達成1テーマあたり(億円)", "per achieved theme (億円)"),
+    "col.money_executed_fy": ("執行額(億円)", "executed (億円)"),
+    "col.money_patents": ("特許出願(国内+国外)", "patent applications (domestic + foreign)"),
+    "col.money_papers_per": ("論文/100億円", "papers per 100億円"),
+    "col.money_patents_per": ("特許出願/100億円", "patents per 100億円"),
+    "money.top": ("上位{n}テーマ", "largest {n}"),
+    "money.heading_coverage": (
+        "テーマ別予算額の把握状況（{fy}年度時点、{date} の一覧、属性「{attribute}」）",
+        "Per-theme budget coverage (as of FY{fy}, the list of {date}, attribute {attribute})",
+    ),
+    "money.executed_attribute": ("執行額: 属性「{attribute}」", "Execution: attribute {attribute}"),
+    "money.heading_concentration": (
+        "予算の集中度（予算額のある {n} テーマ、計 {total} 億円）",
+        "Concentration of the budget ({n} themes with a budget, {total} 億円 in all)",
+    ),
+    "money.gini": (
+        "ジニ係数: {gini}（0 は均等、1 に近いほど少数のテーマに集中）",
+        "Gini coefficient: {gini} (0: equal; the nearer 1, the fewer themes hold the budget)",
+    ),
+    "money.heading_largest": ("予算額の大きいテーマ（上位 {n} 件）", "The largest themes (top {n})"),
+    "money.heading_lorenz": ("ローレンツ表（予算額の小さい順）", "Lorenz table (smallest budgets first)"),
+    "money.lorenz_rule": (
+        "第d十分位: 予算額の小さい順に ⌈d × テーマ数 ÷ 10⌉ テーマまでの累積。均等なら両列が同じ値になります。",
+        "Decile d: the smallest ⌈d × themes ÷ 10⌉ budgets, cumulated. Were they equal, both columns would agree.",
+    ),
+    "money.none_budgeted": (
+        "予算額のあるテーマがありません（テーマ一覧の予算額の列が空です）。",
+        "No theme has a budget (the theme list's budget column is empty).",
+    ),
+    "money.heading_cost": (
+        "目標達成1テーマあたりの予算額（短期KPIと同じ判定）",
+        "Budget per achieved theme (the themes as the short-term KPI places them)",
+    ),
+    "money.cost_rule": (
+        "予算額のあるテーマだけで計算: 完了テーマの予算額計 ÷ 予算額のある達成テーマ数。研究開発を完了した"
+        "テーマ {finished} 件のうち予算額のない {without} 件はどちらにも含みません。",
+        "Over the themes with a budget only: the budget of the finished themes ÷ the achieved themes with a budget. "
+        "Of the {finished} themes that finished R&D, the {without} without a budget are in neither.",
+    ),
+    "money.heading_outputs": (
+        "執行額{per}億円あたりの論文・特許出願（年度別、事業全体の予算・執行から）",
+        "Papers and patent applications per {per}億円 executed, by year (the programme's budget table)",
+    ),
+    "money.outputs_rule": (
+        "その年度の件数 × 100 ÷ その年度の執行額。執行額のない年度は計算できません（—）。特許出願は国内＋国外"
+        "（PCT出願は各国への出願ではないため含みません）。計は執行額と成果の両方がある年度の合計です。",
+        "That year's count × 100 ÷ that year's execution; a year without execution is not computable (—). Patent "
+        "applications are domestic + foreign (a PCT application is not a national filing). The total is over the "
+        "years with both execution and outputs.",
+    ),
+    "money.outputs_none": (
+        "予算・執行と成果（論文・特許）の表が読み込まれていません。",
+        "No budget or outputs table is loaded.",
+    ),
+    # ------------------------------------------------------------------ kpi/cli/commands/money.py
+    "help.money": (
+        "テーマごとの予算額（programme.toml で宣言した金額の属性）から、把握状況、予算の集中度（上位テーマの構成比、"
+        "ローレンツ表、ジニ係数）、目標達成1テーマあたりの予算額（短期KPIと同じ判定）を、また事業全体の予算・執行から"
+        "年度別の執行額100億円あたりの論文・特許出願を示します。\n\n"
+        "例: kpi money · kpi money --as-of 2025 --top 5 · kpi money --format csv --out money.csv",
+        "Money per theme (the money attribute programme.toml declares): how many themes have a budget, how "
+        "concentrated it is (the largest themes' shares, a Lorenz table, the Gini coefficient) and the budget per "
+        "achieved theme (as the short-term KPI places the themes); and, from the programme's budget table, papers and "
+        "patent applications per 100億円 executed, by year.\n\n"
+        "Examples: kpi money · kpi money --as-of 2025 --top 5 · kpi money --format csv --out money.csv",
+    ),
+    "help.opt.top_money": ("予算額の大きいテーマを何件示すか。", "How many of the largest themes to list."),
+    "help.opt.out_money": (
+        "書き出すファイル。形式は拡張子で決まります（.md .csv .json）。",
+        "File to write; its extension chooses the format (.md .csv .json).",
+    ),
+    # ------------------------------------------------------------------ kpi/load/calendar.py
+    "rule.setting.evaluation_round": (
+        "評価回ではありません: 事前・中間・終了時と年度で書きます（例: 中間2026、終了時評価（2030年度）、interim 2026）",
+        "not an evaluation round: write 事前, 中間 or 終了時 and a fiscal year (for example 中間2026, 終了時評価（2030年度）, interim 2026)",
+    ),
+    "rule.setting.evaluation_outside_period": (
+        "評価回の年度が事業期間（period）の外です",
+        "the round's fiscal year is outside the programme's period (period)",
     ),
 }
 

@@ -2,7 +2,8 @@
 
 matplotlib and matplotlib-fontja are imported inside the functions only, so that every other command
 starts without them. Each chart is drawn from a figures.report.Report; the long-term chart also needs the
-maturity schedule (figures.schedule).
+maturity schedule (figures.schedule). Per group (`kpi chart … --by`), the KPI and status charts are drawn from a
+figures.breakdown.Breakdown.
 """
 
 from __future__ import annotations
@@ -12,16 +13,19 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kpi.errors import UsageProblem
-from kpi.figures.kpis import KPIS, LONG_TERM, LONG_TERM_MATURED, SHORT_TERM
+from kpi.figures.breakdown import Breakdown
+from kpi.figures.kpis import KPIS, LONG_TERM, LONG_TERM_MATURED, SHORT_TERM, Outcome
+from kpi.figures.lists import Snapshot
 from kpi.figures.portfolio import Portfolio
 from kpi.figures.report import Report
 from kpi.figures.schedule import Schedule
 from kpi.figures.verdict import Verdict
 from kpi.fiscal import wareki
 from kpi.present import labels
+from kpi.present.breakdown import Line, by_header, lines
 from kpi.present.catalogue import Words
 from kpi.present.formats import ChartName
 from kpi.present.numbers import percent
@@ -141,17 +145,48 @@ def _new_figure(
     notes: tuple[str, ...] = (),
     height_ratios: list[float] | None = None,
 ) -> tuple[Figure, list[Axes]]:
+    programme = report.programme.name if report.programme else None
+    return _framed(
+        SIZES[name],
+        title(report, name, words),
+        Footer(report.as_of_fy, report.snapshot, report.outcome, programme),
+        words,
+        rows,
+        notes,
+        height_ratios,
+    )
+
+
+class Footer(NamedTuple):
+    """What a chart's footer says: the as-of year, the theme list, the programme, the notes on its themes."""
+
+    as_of_fy: int
+    snapshot: Snapshot | None
+    outcome: Outcome
+    programme: str | None
+
+
+def _framed(
+    size: tuple[float, float],
+    heading: str,
+    footer: Footer,
+    words: Words,
+    rows: int = 1,
+    notes: tuple[str, ...] = (),
+    height_ratios: list[float] | None = None,
+) -> tuple[Figure, list[Axes]]:
+    """A figure of the size with its title, its axes (one per row) and the footer every chart carries."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=SIZES[name], layout="constrained")
-    fig.suptitle(title(report, name, words), fontsize=11)
+    fig = Figure(figsize=size, layout="constrained")
+    fig.suptitle(heading, fontsize=11)
     axes = list(fig.subplots(rows, 1, squeeze=False, height_ratios=height_ratios)[:, 0])
-    fy = report.as_of_fy
+    fy = footer.as_of_fy
     from kpi.present.rows import fallback_note, placement_notes, snapshot_line
 
-    as_of = f"{words('report.as_of', fy=fy, wareki=wareki(fy))}  ·  {snapshot_line(report.snapshot, words)}"
-    source = f"{as_of}  ·  {report.programme.name}" if report.programme else as_of
-    notes = (*notes, *fallback_note(fy, report.snapshot, words), *placement_notes(report.outcome, words))
+    as_of = f"{words('report.as_of', fy=fy, wareki=wareki(fy))}  ·  {snapshot_line(footer.snapshot, words)}"
+    source = f"{as_of}  ·  {footer.programme}" if footer.programme else as_of
+    notes = (*notes, *fallback_note(fy, footer.snapshot, words), *placement_notes(footer.outcome, words))
     # A footer inside the layout (constrained layout makes room for it): notes, then the as-of year and source.
     fig.supxlabel("\n".join([*notes, source]), x=0.995, ha="right", fontsize=5.5, color="#555555", linespacing=1.4)
     return fig, axes
@@ -493,9 +528,25 @@ def status_figure(report: Report, words: Words) -> Figure:
         names.append(words("chart.item_element", item=item_label(r.item, words), element=r.element))
         previous = r.item
         y += 1
+    _stacked(ax, positions, names, rows, STATUS_COLOURS, max(r.total for r in rows) or 1, words)
+    ax.legend(loc="lower right", fontsize=7.5)
+    return fig
+
+
+def _stacked(
+    ax: Axes,
+    positions: list[float],
+    names: list[str],
+    rows: list[Any],
+    colours: dict[str, str],
+    widest: int,
+    words: Words,
+    totals: list[str] | None = None,
+) -> None:
+    """Horizontal bars, one per row, stacking the status groups of `colours` (each row has them as attributes),
+    each bar's sum (or the text in `totals`) at its end; the first row at the top."""
     left = [0] * len(rows)
-    widest = max(r.total for r in rows) or 1
-    for key, colour in STATUS_COLOURS.items():
+    for key, colour in colours.items():
         values = [int(getattr(r, key)) for r in rows]
         bars = ax.barh(positions, values, 0.75, left=left, color=colour, label=words(labels.GROUP[key]), zorder=2)
         shown = [str(v) if v and v >= widest * 0.035 else "" for v in values]
@@ -503,8 +554,8 @@ def status_figure(report: Report, words: Words) -> Figure:
             bars, labels=shown, label_type="center", fontsize=6.5, color="white" if key != "on_track" else "black"
         )
         left = [a + b for a, b in zip(left, values, strict=True)]
-    for pos, total in zip(positions, left, strict=True):
-        ax.text(total + widest * 0.01, pos, str(total), va="center", fontsize=6.5, color="#333333")
+    for pos, total, text in zip(positions, left, totals or [str(t) for t in left], strict=True):
+        ax.text(total + widest * 0.01, pos, text, va="center", fontsize=6.5, color="#333333")
     ax.set_yticks(positions, names)
     ax.invert_yaxis()
     ax.set_xlim(0, widest * 1.08)
@@ -512,8 +563,6 @@ def status_figure(report: Report, words: Words) -> Figure:
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     ax.tick_params(axis="y", length=0)
-    ax.legend(loc="lower right", fontsize=7.5)
-    return fig
 
 
 def cohorts_figure(report: Report, words: Words) -> Figure:
@@ -577,10 +626,14 @@ def render(report: Report, name: str, words: Words, fmt: str, schedule: Schedule
     if fmt not in ("png", "svg"):
         raise ValueError(f"unknown chart format {fmt!r} (use png or svg)")
     with style():
-        fig = figure(report, name, words, schedule)
-        buf = io.BytesIO()
-        metadata: dict[str, Any] = {"Software": "kpi"} if fmt == "png" else {"Date": None, "Creator": "kpi"}
-        fig.savefig(buf, format=fmt, dpi=DPI, metadata=metadata, facecolor="white")
+        return _saved(figure(report, name, words, schedule), fmt)
+
+
+def _saved(fig: Figure, fmt: str) -> bytes:
+    """A figure as PNG (300 dpi) or SVG bytes, with no timestamp (call inside style())."""
+    buf = io.BytesIO()
+    metadata: dict[str, Any] = {"Software": "kpi"} if fmt == "png" else {"Date": None, "Creator": "kpi"}
+    fig.savefig(buf, format=fmt, dpi=DPI, metadata=metadata, facecolor="white")
     return buf.getvalue()
 
 
@@ -671,3 +724,138 @@ def portfolio_svgs(result: Portfolio, words: Words) -> dict[str, str]:
             fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "kpi"}, facecolor="white")
             out[spec.key] = inline_svg(buf.getvalue().decode("utf-8"), f"kpi-portfolio-{spec.key}", spec.key)
     return out
+
+
+# ---------------------------------------------------------------------------- breakdowns (kpi chart … --by)
+
+BY_KPI = {"short_term": SHORT_TERM.key, "long_term": LONG_TERM_MATURED.key}  # the KPI a chart draws per group
+BY_CHARTS: tuple[str, ...] = (*BY_KPI, "status")
+BY_UNMEASURED = {"denominator_zero": "chart.by.denominator_zero", "no_followups": "chart.by.no_followups"}
+BY_GAP = 0.6  # the room between the last group's bar and the whole's
+LABEL: dict[str, Any] = {
+    "zorder": 5,
+    "bbox": {"facecolor": "white", "edgecolor": "none", "pad": 0.6},
+}  # over the target
+
+
+def check_by(name: ChartName, by: str | None) -> None:
+    """--by draws the KPI charts and the status chart per group; the other charts have no groups: a usage error."""
+    if by is not None and str(name) not in BY_CHARTS:
+        raise UsageProblem("chart.by.refused", name=str(name), charts=", ".join(BY_CHARTS))
+
+
+def breakdown_file(found: Breakdown, name: ChartName, words: Words, path: Path, programme: str | None) -> bytes:
+    """`kpi chart NAME --by ATTRIBUTE --out PATH`: the chart per group in the file's format."""
+    return render_breakdown(found, str(name), words, format_of(path), programme)
+
+
+def render_breakdown(found: Breakdown, name: str, words: Words, fmt: str, programme: str | None = None) -> bytes:
+    """The named chart per group as PNG (300 dpi) or SVG bytes."""
+    if fmt not in ("png", "svg"):
+        raise ValueError(f"unknown chart format {fmt!r} (use png or svg)")
+    with style():
+        return _saved(breakdown_figure(found, name, words, programme), fmt)
+
+
+def breakdown_figure(found: Breakdown, name: str, words: Words, programme: str | None = None) -> Figure:
+    """The named chart per group: a KPI's ratio (short_term, long_term) or the status groups (status)."""
+    if name not in BY_CHARTS:
+        raise ValueError(f"no chart {name!r} by group (use one of: {', '.join(BY_CHARTS)})")
+    if name == "status":
+        return breakdown_status_figure(found, words, programme)
+    return breakdown_kpi_figure(found, BY_KPI[name], words, programme)
+
+
+def _by_frame(found: Breakdown, heading: str, words: Words, programme: str | None) -> tuple[Figure, Axes]:
+    """A breakdown chart's figure: tall enough for a bar per group and the whole's, with the notes on groups."""
+    notes = [words("chart.by.partition")]
+    if any(g.small for g in found.groups):
+        notes.append(words("chart.by.small_note", n=found.small_group))
+    height = max(3.0, 1.9 + 0.3 * (len(found.groups) + 1))
+    footer = Footer(found.as_of_fy, found.snapshot, found.whole, programme)
+    fig, (ax,) = _framed((6.4, height), heading, footer, words, notes=tuple(notes))
+    return fig, ax
+
+
+def _by_rows(every: list[Line], words: Words) -> tuple[list[float], list[str]]:
+    """Each line's place (groups from the top, the whole's after a gap) and name (a small group marked)."""
+    positions = [float(i) for i in range(len(every) - 1)] + [len(every) - 1 + BY_GAP]
+    names = [
+        words("chart.by.small", label=line.label) if line.group is not None and line.group.small else line.label
+        for line in every
+    ]
+    return positions, names
+
+
+def _set_apart(ax: Axes, positions: list[float]) -> None:
+    """The whole's bar (the last) set apart from the groups': a rule across the gap above it (the bundled font has no
+    bold to mark its name with)."""
+    ax.axhline(positions[-1] - (1 + BY_GAP) / 2, color="#777777", linewidth=0.8, zorder=1)
+
+
+def breakdown_kpi_figure(found: Breakdown, key: str, words: Words, programme: str | None = None) -> Figure:
+    """One KPI per group as horizontal bars against the target, each labelled with its exact numerator/denominator;
+    a group whose ratio is not measurable drawn as an empty bar saying why (not 0%); the whole's bar last."""
+    whole = found.whole[key]
+    kpi_name = words(labels.KPI[key].name, horizon=found.whole.horizon_years)
+    heading = words("chart.by.kpi_title", kpi=kpi_name, by=by_header(found.grouping, words))
+    fig, ax = _by_frame(found, heading, words, programme)
+    every = lines(found, words)
+    positions, names = _by_rows(every, words)
+    for pos, line in zip(positions, every, strict=True):
+        kpi = line.outcome[key]
+        counts = f"{'—' if kpi.numerator is None else kpi.numerator}/{kpi.denominator}"
+        if kpi.ratio is None:
+            ax.barh(pos, 1.0, 0.7, color="none", edgecolor="#888888", linestyle=(0, (3, 2)), linewidth=0.8, zorder=2)
+            why = words(BY_UNMEASURED[kpi.unmeasured_reason or "denominator_zero"])
+            ax.text(0.015, pos, f"{why}  {counts}", va="center", ha="left", fontsize=7, color="#333333", **LABEL)
+            continue
+        colour = OKABE_ITO["blue"] if line.group is not None else OKABE_ITO["black"]
+        ax.barh(pos, float(kpi.ratio), 0.7, color=colour, zorder=2)
+        text = f"{percent(kpi.ratio)}  {counts}"
+        ax.text(float(kpi.ratio) + 0.015, pos, text, va="center", ha="left", fontsize=7, color="#222222", **LABEL)
+    from matplotlib.ticker import PercentFormatter
+
+    ax.set_yticks(positions, names)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1.32)  # room right of a full bar for its label
+    ax.set_xticks([i / 5 for i in range(6)])
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.tick_params(axis="y", length=0)
+    _set_apart(ax, positions)
+    if whole.target is not None:
+        target = whole.target_text or percent(whole.target, 0)
+        ax.axvline(
+            float(whole.target),
+            color=OKABE_ITO["black"],
+            linestyle=(0, (4, 3)),
+            linewidth=1.1,
+            zorder=4,
+            label=words("chart.target_line", target=target),
+        )
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=7, borderaxespad=0.2)
+    return fig
+
+
+def breakdown_status_figure(found: Breakdown, words: Words, programme: str | None = None) -> Figure:
+    """The status groups stacked per group, each bar's adopted themes and share of the whole's at its end; the
+    whole's bar last."""
+    heading = words("chart.by.status_title", by=by_header(found.grouping, words))
+    fig, ax = _by_frame(found, heading, words, programme)
+    every = lines(found, words)
+    positions, names = _by_rows(every, words)
+    colours = dict(STATUS_COLOURS)
+    if found.whole_status.terminated:  # shown when there are some, as the status table shows them
+        colours["terminated"] = OKABE_ITO["reddish_purple"]
+    totals = [
+        str(line.status.total) if line.group is None else f"{line.status.total} ({percent(line.share)})"
+        for line in every
+    ]
+    rows = [line.status for line in every]
+    _stacked(ax, positions, names, rows, colours, found.whole_status.total or 1, words, totals)
+    _set_apart(ax, positions)
+    ax.set_xlim(0, (found.whole_status.total or 1) * 1.16)  # room for the share after the widest bar
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(colours), fontsize=7, borderaxespad=0.2)
+    return fig

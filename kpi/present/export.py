@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from kpi import __version__
 from kpi.errors import CannotEncode, UsageProblem
+from kpi.figures.breakdown import Breakdown
 from kpi.figures.effects import CohortTable
 from kpi.figures.kpis import Kpi
 from kpi.figures.outlook import Pending, ToReach
@@ -75,8 +76,9 @@ def outcome_table(report: Report, words: Words) -> Table:
     return Table.of("outcome_kpis", columns, report.outcome.kpis)
 
 
-def tables(report: Report, themes: list[dict[str, Any]], words: Words) -> list[Table]:
-    """The submission tables for one as-of year, in a fixed row and column order."""
+def tables(report: Report, themes: list[dict[str, Any]], words: Words, grouped: Breakdown | None = None) -> list[Table]:
+    """The submission tables for one as-of year, in a fixed row and column order; with `grouped`, every figure per
+    group last (--by)."""
     shown = groups(report)
     group = {g: words(labels.GROUP[g]) for g in shown}
     status = Table.of(
@@ -164,6 +166,10 @@ def tables(report: Report, themes: list[dict[str, Any]], words: Words) -> list[T
         built += rs_tables(report, words)
     if report.effects is not None and report.effects.cohorts is not None:
         built.append(cohort_table(report.effects.cohorts, words))
+    if grouped is not None:
+        from kpi.present import breakdown
+
+        built += breakdown.tables(grouped, words, outlook=True)
     for table in built:
         table.title = words(labels.SHEET[table.name])
         table.headers = [with_unit(h, kind, words) for h, kind in zip(table.headers, table.formats, strict=True)]
@@ -480,7 +486,7 @@ def build_files(
     wrote them before they were written apart: only to recognise such a record (kpi.present.submit), never
     written."""
     report, sources = submission.report, submission.sources
-    built = tables(report, submission.themes, words)  # (never the confidential answers: confidential_file)
+    built = tables(report, submission.themes, words, submission.breakdown)  # (never the confidential answers)
     if answers_sheet:
         built.append(confidential_table(submission.answers or [], words))
     zone = calendar_of(report.programme)  # the manifest's times are the programme's calendar's (kpi.fiscal)
@@ -516,6 +522,7 @@ def build_files(
         "format": str(fmt),
         "encoding": str(encoding) if fmt is Format.csv else None,
         "lang": str(words.lang),
+        **({"breakdown": {"by": submission.breakdown.grouping.by}} if submission.breakdown else {}),
         **(
             {
                 "submission": {

@@ -146,7 +146,16 @@ def _key(row: RowChange, words: Words) -> str:
     by its value."""
     if len(row.keyed) < 2:
         return row.key
-    return ", ".join(f"{header(row.kind, column, words)}={value}" for column, value in row.keyed)
+    return ", ".join(
+        f"{header(row.kind, column, words)}={_key_value(row.kind, column, value, words)}" for column, value in row.keyed
+    )
+
+
+def _key_value(kind: str, column: str, value: object, words: Words) -> object:
+    """A key's value as the files write it: a schedule's event by its word (ステージゲート), any other as stored."""
+    if (kind, column) == ("schedule", "event") and value in labels.SCHEDULE_EVENT:
+        return words(labels.SCHEDULE_EVENT[str(value)])
+    return value
 
 
 def row_change_table(changes: LoadChanges, words: Words, limit: int | None = None) -> Table:

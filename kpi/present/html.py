@@ -7,6 +7,7 @@ escaped: theme titles and organisations come from user files.
 from __future__ import annotations
 
 from kpi import __version__
+from kpi.figures.breakdown import Breakdown
 from kpi.figures.kpis import Kpi
 from kpi.figures.report import Report
 from kpi.figures.verdict import Verdict
@@ -216,6 +217,58 @@ def render_html(report: Report, words: Words, charts_svg: dict[str, str]) -> str
         "</section>",
         "</main>",
         f"<footer>{e(as_of)} · {e(words('html.generated', version=__version__))}</footer>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def breakdown_html(found: Breakdown, words: Words) -> str:
+    """A breakdown (`kpi report --by … --format html`) as one HTML document: each KPI's chart and table per group with
+    its outlook, then the status chart and table (the charts of `kpi chart … --by`, inline SVG)."""
+    from kpi.present import breakdown as shown
+    from kpi.present.charts import BY_CHARTS, inline_svg, render_breakdown
+
+    programme = found.programme.name if found.programme else None
+    charts_svg = {
+        name: inline_svg(render_breakdown(found, name, words, "svg", programme).decode("utf-8"), f"kpi-by-{name}", name)
+        for name in BY_CHARTS
+    }
+    title = shown.heading(found, words)
+    none = f'<p class="none">{e(words("none"))}</p>'
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{e(words.lang)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{e(CSP)}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="referrer" content="no-referrer">',
+        f'<meta name="generator" content="kpi {e(__version__)}">',
+        f"<title>{e(title)}{' — ' + e(programme) if programme else ''}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        "<header>",
+        f"<h1>{e(programme or title)}</h1>",
+        *([f'<p class="asof">{e(title)}</p>'] if programme else []),
+        "</header>",
+        "<main>",
+    ]
+    charts = [*shown.CHART_OF_TABLE.values()]
+    for table, said in zip(shown.tables(found, words), shown.every_outlook(found, words), strict=True):
+        chart = shown.CHART_OF_TABLE.get(table.name)
+        parts += ["<section>", f"<h2>{e(table.title)}</h2>"]
+        if chart in charts_svg:
+            parts.append(f'<div class="charts"><figure class="chart">{charts_svg[chart]}</figure></div>')
+        parts.append(html_table(table.headers, table.text_rows) or none)
+        parts += [f'<p class="note">{e(line)}</p>' for line in said]
+        parts.append("</section>")
+    assert set(charts) >= set(charts_svg), "a chart the page has no place for"
+    parts += [
+        '<ul class="notes">' + "".join(f"<li>{e(n)}</li>" for n in shown.footnotes(found, words)) + "</ul>",
+        "</main>",
+        f"<footer>{e(words('html.generated', version=__version__))}</footer>",
         "</body>",
         "</html>",
     ]

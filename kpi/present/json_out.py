@@ -246,6 +246,17 @@ def evaluation_rounds(ev: Evaluation) -> dict[str, Any]:
     return {"round": ev.round, "rounds": list(ev.rounds), "trend": trend}
 
 
+def next_evaluation_json(report: Report) -> dict[str, Any]:
+    """The evaluation calendar's next round as of the report's year (None: every round has passed): present only when
+    the settings declare the calendar."""
+    from kpi.figures.milestones import next_evaluation
+
+    if report.programme is None or not report.programme.evaluations:
+        return {}
+    found = next_evaluation(report.programme, report.as_of_fy)
+    return {"next_evaluation": found._asdict() if found else None}
+
+
 def recommendations_json(ev: Evaluation) -> dict[str, Any]:
     """The recommendations loaded, by status (not_started, in_progress, done): present only when some are."""
     return {"recommendations": {c.status: c.n for c in ev.recommendations}} if ev.recommendations else {}
@@ -393,6 +404,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "stage_gate": stage_gate(report.stage_gate),
         "evaluation": evaluation(report),
         **recommendations_json(report.evaluation),
+        **next_evaluation_json(report),
         "rs": rs(report),
         **effects_json(report.effects),
         **missed_reasons_json(report.missed_reasons),

@@ -35,11 +35,19 @@ KIND = {
     "stagegate": "kind.stagegate",
     "evaluation": "kind.evaluation",
     "recommendations": "kind.recommendations",
+    "schedule": "kind.schedule",
     "published": "kind.published",
     "rs": "kind.rs",
     "followup_sent": "kind.followup_sent",
 }
 ITEM = {1: "item.1", 2: "item.2", 3: "item.3"}
+# The events of a theme's schedule (kpi.figures.milestones), as stored.
+SCHEDULE_EVENT = {
+    "start": "schedule.event.start",
+    "stagegate": "schedule.event.stagegate",
+    "end": "schedule.event.end",
+    "milestone": "schedule.event.milestone",
+}
 # A theme's columns a later list may change (kpi.db.schema.THEME_FIELDS), as the lists' headers name them.
 FIELD = {
     "item": "col.item",
@@ -113,6 +121,10 @@ SHEET = {
     "rs_appropriations": "sheet.rs_appropriations",
     "rs_indicators": "sheet.rs_indicators",
     "cohorts": "effects.sheet.cohorts",
+    "breakdown_short_term": "sheet.breakdown_short_term",
+    "breakdown_long_term": "sheet.breakdown_long_term",
+    "breakdown_long_term_matured": "sheet.breakdown_long_term_matured",
+    "breakdown_status": "sheet.breakdown_status",
 }
 CHART_TITLE = {
     "short_term": "chart.short_term",

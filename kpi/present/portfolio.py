@@ -13,7 +13,7 @@ from kpi.figures.cohorts import Cohort
 from kpi.figures.explain import Explained, rules_of, spec_of
 from kpi.figures.kpis import KPIS, Kpi
 from kpi.figures.placement import ROLES
-from kpi.figures.portfolio import Fault, Portfolio, Programme, Total
+from kpi.figures.portfolio import Fault, GroupTotal, Portfolio, Programme, Total
 from kpi.fiscal import wareki
 from kpi.present import json_out, labels
 from kpi.present.catalogue import Words
@@ -100,6 +100,27 @@ def programme_table(result: Portfolio, words: Words, inert: bool = False) -> Tab
     return Table.of("portfolio", columns, result.programmes, footer=[total], title=words("sheet.portfolio"))
 
 
+def group_table(result: Portfolio, words: Words) -> Table | None:
+    """With --by: each group's portfolio line (every KPI summed over the programmes that have the group); None
+    without."""
+    from kpi.present.breakdown import by_header, group_label
+
+    grouping = next((p.breakdown.grouping for p in result.programmes if p.breakdown), None)
+    if grouping is None:
+        return None
+    columns = [
+        Column(by_header(grouping, words), lambda g: group_label(grouping, g.key, words)),
+        *(Column(words(labels.KPI[s.key].name, horizon=3), _group_total(i, words)) for i, s in enumerate(KPIS)),
+        Column(words("col.programmes"), lambda g: g.programmes),
+    ]
+    return Table.of("portfolio_groups", columns, result.groups, title=words("sheet.portfolio_groups"))
+
+
+def _group_total(index: int, words: Words) -> Callable[[GroupTotal], str]:
+    """A group's portfolio line of its `index`th KPI."""
+    return lambda g: _total_cell(g.totals[index], words)
+
+
 def _kpi_of(index: int, words: Words) -> Callable[[Programme], str]:
     """A programme's KPI cell: the fraction, the ratio and the verdict of its `index`th KPI."""
     return lambda p: _kpi_cell(p.report.outcome.kpis[index], words)
@@ -178,6 +199,8 @@ def portfolio_text(result: Portfolio, words: Words, fmt: Format = Format.table) 
     ]
     if outlooks:
         out += [heading(words("section.outlook"), fmt), *outlooks, ""]
+    if (grouped := group_table(result, words)) is not None:
+        out += [heading(grouped.title, fmt), text(grouped, fmt), ""]
     out += [heading(words("portfolio.section.cohorts"), fmt), text(cohort_table(result, words), fmt), ""]
     explained = [p for p in result.programmes if p.explained is not None]
     if explained:
@@ -199,7 +222,9 @@ def _role_count(role: str) -> Callable[[Programme], int]:
     return lambda p: p.explained.counts[role] if p.explained else 0
 
 
-def _programme_json(p: Programme) -> dict[str, Any]:
+def _programme_json(p: Programme, words: Words | None = None) -> dict[str, Any]:
+    from kpi.present.breakdown import json_of
+
     return {
         "file": str(p.path),
         "name": p.report.programme.name if p.report.programme else None,
@@ -207,6 +232,7 @@ def _programme_json(p: Programme) -> dict[str, Any]:
         "report": json_out.report_json(p.report),
         "cohorts": [c._asdict() for c in p.cohorts],
         **({"explain": explain_json(p.explained)} if p.explained else {}),
+        **({"breakdown": json_of(p.breakdown, words)} if p.breakdown and words else {}),
     }
 
 
@@ -214,7 +240,7 @@ def portfolio_json(result: Portfolio, words: Words) -> dict[str, Any]:
     """The JSON contract: each programme's whole report (as `kpi report --format json`), the portfolio line, the
     cohorts and the faults."""
     return {
-        "programmes": [_programme_json(p) for p in result.programmes],
+        "programmes": [_programme_json(p, words) for p in result.programmes],
         "portfolio": {
             "programmes": len(result.programmes),
             "lacking_settings": result.lacking_settings,
@@ -232,6 +258,7 @@ def portfolio_json(result: Portfolio, words: Words) -> dict[str, Any]:
                 for t in result.totals
             ],
             "cohorts": [c._asdict() for c in result.cohorts],
+            **({"groups": [_group_json(g) for g in result.groups]} if result.groups else {}),
         },
         "faults": [
             {
@@ -245,13 +272,26 @@ def portfolio_json(result: Portfolio, words: Words) -> dict[str, Any]:
     }
 
 
+def _group_json(g: GroupTotal) -> dict[str, Any]:
+    """A group's portfolio line in the JSON contract."""
+    return {
+        "group": list(g.key),
+        "programmes": g.programmes,
+        "kpis": [
+            {"name": t.key, "numerator": t.numerator, "denominator": t.denominator, "ratio": as_float(t.ratio)}
+            for t in g.totals
+        ],
+    }
+
+
 def render(result: Portfolio, fmt: Format, words: Words) -> str | bytes:
     """`kpi portfolio` in a format (a workbook and the page are files: --out)."""
     if fmt is Format.html:
         return portfolio_html(result, words)
     if is_text(fmt):
         return portfolio_text(result, words, fmt)
-    tables = [programme_table(result, words), cohort_table(result, words)]
+    grouped = group_table(result, words)
+    tables = [programme_table(result, words), cohort_table(result, words), *([grouped] if grouped else [])]
     return emit(tables, fmt, json=portfolio_json(result, words))
 
 
@@ -285,8 +325,9 @@ def portfolio_html(result: Portfolio, words: Words) -> str:
 # ---------------------------------------------------------------------------- kpi explain
 
 
-def explain_json(e: Explained) -> dict[str, Any]:
-    return {
+def explain_json(e: Explained, words: Words | None = None) -> dict[str, Any]:
+    """`kpi explain` in its JSON contract; with --by, each theme's group and the counts per group too."""
+    found = {
         "kpi": e.kpi,
         "as_of_fy": e.as_of_fy,
         "snapshot": e.snapshot.date.isoformat() if e.snapshot else None,
@@ -306,10 +347,44 @@ def explain_json(e: Explained) -> dict[str, Any]:
                 "carried_from": t.carried_from.isoformat() if t.carried_from else None,
                 "organisations": t.organisations,
                 "answered": t.answered,
+                **({"group": list(t.group)} if e.grouping else {}),
             }
             for t in e.themes
         ],
     }
+    if e.grouping is None or words is None:
+        return found
+    from kpi.present.breakdown import group_label
+
+    found["by"] = e.grouping.by
+    found["groups"] = [
+        {"group": list(g), "label": group_label(e.grouping, g, words), "counts": _group_counts(e, g)} for g in e.groups
+    ]
+    return found
+
+
+def _role_in_group(e: Explained, role: str) -> Callable[[tuple[object, ...]], int]:
+    """A group's themes in one role."""
+    return lambda g: _group_counts(e, g)[role]
+
+
+def _group_counts(e: Explained, group: tuple[object, ...]) -> dict[str, int]:
+    """A group's themes per role."""
+    return {role: sum(1 for t in e.themes if t.group == group and t.role == role) for role in e.counts}
+
+
+def explain_group_table(e: Explained, words: Words) -> Table:
+    """The themes per group and role (--by): the numerator and denominator columns are the breakdown's."""
+    from kpi.present.breakdown import by_header, group_label
+
+    assert e.grouping is not None
+    columns = [
+        Column(by_header(e.grouping, words), lambda g: group_label(e.grouping, g, words) if e.grouping else ""),
+        *(Column(words(ROLE[role]), _role_in_group(e, role)) for role in e.counts),
+        Column(words("group.total"), lambda g: sum(_group_counts(e, g).values())),
+    ]
+    total = [words("group.total"), *e.counts.values(), len(e.themes)]
+    return Table.of("explain_groups", columns, e.groups, footer=[total])
 
 
 def rule_text(e: Explained, role: str, reason: str, words: Words) -> str:
@@ -321,9 +396,21 @@ def rule_text(e: Explained, role: str, reason: str, words: Words) -> str:
 def explain_table(e: Explained, words: Words) -> Table:
     """Every theme of the list with its role in the KPI and the rule that puts it there; for a KPI the follow-up
     surveys measure, how many of its organisations answered."""
+    from kpi.present.breakdown import by_header, group_label
+
     surveyed = spec_of(e.kpi).needs_followups
     columns = [
         Column(words("col.theme_id"), lambda t: t.theme_id),
+        *(
+            [
+                Column(
+                    by_header(e.grouping, words),
+                    lambda t: group_label(e.grouping, t.group, words) if e.grouping else "",
+                )
+            ]
+            if e.grouping
+            else []
+        ),
         Column(words("col.role"), lambda t: words(ROLE[t.role])),
         Column(words("col.rule"), lambda t: rule_text(e, t.role, t.reason, words), TEXT),
         Column(words("col.status"), lambda t: words(labels.STATUS[t.status])),
@@ -340,7 +427,7 @@ def render_explain(e: Explained, fmt: Format, words: Words) -> str | bytes:
     """`kpi explain`: the counts by rule (which add up to the list), then every theme with its role and rule."""
     themes = explain_table(e, words)
     if not is_text(fmt):
-        return emit(themes, fmt, json=explain_json(e))
+        return emit(themes, fmt, json=explain_json(e, words))
     counted = [rule for rule in rules_of(e.kpi) if e.reasons[rule.role].get(rule.reason, 0)]
     columns = [
         Column(words("col.role"), lambda rule: words(ROLE[rule.role])),
@@ -358,7 +445,8 @@ def render_explain(e: Explained, fmt: Format, words: Words) -> str | bytes:
     note = [words("explain.carried", n=carried), ""] if carried else []
     if not e.measured:
         note = [words("explain.not_measured"), "", *note]
-    return "\n".join([head, "", text(counts), "", *note, text(themes)]) + "\n"
+    grouped = [text(explain_group_table(e, words)), ""] if e.grouping else []
+    return "\n".join([head, "", text(counts), "", *grouped, *note, text(themes)]) + "\n"
 
 
 def check_options(fmt: Format, out: Path | None, force: bool, kpi: str | None) -> None:

@@ -7,20 +7,25 @@ from pathlib import Path
 from typing import Any
 
 from kpi.errors import UsageProblem
+from kpi.figures.breakdown import Breakdown
 from kpi.figures.report import Report
 from kpi.fiscal import wareki
 from kpi.present import rows
 from kpi.present.catalogue import Words
 from kpi.present.csvfile import csv_text, excel_bytes
 from kpi.present.formats import Format
+from kpi.present.milestones import next_evaluation_line
 from kpi.present.tables import block, markdown_text, text
 from kpi.present.tables import heading as section
 
 
 def heading(report: Report, words: Words) -> tuple[str, str]:
-    """The report's title (programme and 予算事業ID) and its as-of line with the date of its theme list."""
+    """The report's title (programme and 予算事業ID, and the next evaluation when the settings declare the calendar) and
+    its as-of line with the date of its theme list."""
     prog = report.programme
     title = words("report.title", name=prog.name, project_id=prog.project_id) if prog else words("report.no_programme")
+    if (evaluation := next_evaluation_line(prog, report.as_of_fy, words)) is not None:
+        title = f"{title} · {evaluation}"  # only when the settings declare an evaluation calendar
     as_of = words("report.as_of", fy=report.as_of_fy, wareki=wareki(report.as_of_fy))
     return title, f"{as_of} · {rows.snapshot_line(report.snapshot, words)}"
 
@@ -71,14 +76,26 @@ def needs_schedule(fmt: Format) -> bool:
     return fmt is Format.html
 
 
-def check_options(fmt: Format, out: Path | None) -> None:
-    """The HTML page is a file (--out) and needs the charts extra: usage errors otherwise, before any work."""
+def check_options(fmt: Format, out: Path | None, by: str | None = None) -> None:
+    """The HTML page (of the report, or of a breakdown: --by) is a file (--out) and needs the charts extra: usage
+    errors otherwise, before any work."""
     if fmt is Format.html:
         if out is None:
             raise UsageProblem("cli.html_needs_out")
         from kpi.present import charts
 
         charts.require()
+
+
+def render_breakdown(found: Breakdown, fmt: Format, words: Words, to_file: bool) -> str | bytes:
+    """`kpi report --by` in a format: the page with its charts (HTML), else kpi.present.breakdown's tables."""
+    if fmt is Format.html:
+        from kpi.present import html
+
+        return html.breakdown_html(found, words)
+    from kpi.present import breakdown
+
+    return breakdown.render(found, fmt, words, to_file)
 
 
 def render(report: Report, fmt: Format, words: Words, to_file: bool) -> str | bytes:

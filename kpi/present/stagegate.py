@@ -25,22 +25,25 @@ def render(sg: StageGate, fmt: Format, words: Words, all_rows: bool = False) -> 
 
 
 def due_table(gates: DueGates, words: Words, unknown: bool) -> Table:
-    """The themes due a stage gate (overdue first); with `unknown`, the themes whose term is unknown as rows too."""
+    """The themes due a stage gate (overdue first), each with where its year comes from (the schedule declares it, or
+    the midpoint of its term); with `unknown`, the themes whose term is unknown as rows too."""
     state = {False: words("stagegate.due"), True: words("stagegate.overdue")}
+    basis = {False: words("stagegate.midpoint"), True: words("stagegate.declared")}
     columns = [
         Column(words("col.theme_id"), lambda r: r.theme_id),
         Column(words("col.item"), lambda r: rows.item_label(r.item, words)),
         Column(words("col.element"), lambda r: r.element),
         Column(words("col.title"), lambda r: r.title, TEXT),
-        Column(words("col.start_fy"), lambda r: str(r.start_fy)),
-        Column(words("col.end_fy"), lambda r: str(r.end_fy)),
+        Column(words("col.start_fy"), lambda r: "" if r.start_fy is None else str(r.start_fy)),
+        Column(words("col.end_fy"), lambda r: "" if r.end_fy is None else str(r.end_fy)),
         Column(words("col.gate_fy"), lambda r: str(r.gate_fy)),
+        Column(words("col.gate_basis"), lambda r: basis[r.declared]),
         Column(words("col.review_fy"), lambda r: "" if r.reviewed_fy is None else str(r.reviewed_fy)),
         Column(words("col.gate_state"), lambda r: state[r.overdue]),
     ]
     term_unknown = words("stagegate.term_unknown")
     footer = [
-        [r.theme_id, rows.item_label(r.item, words), r.element, r.title, "", "", "", "", term_unknown]
+        [r.theme_id, rows.item_label(r.item, words), r.element, r.title, "", "", "", "", "", term_unknown]
         for r in (gates.term_unknown if unknown else ())
     ]
     return Table.of("stagegate_due", columns, gates.due, footer=footer)
@@ -64,7 +67,8 @@ def render_due(gates: DueGates, fmt: Format, words: Words, all_rows: bool = Fals
     if not is_text(fmt):
         return emit(table, fmt, json=due_json(gates), line_end="\n")
     overdue = sum(r.overdue for r in gates.due)
-    heading = words("stagegate.due_heading", fy=gates.as_of, due=len(gates.due) - overdue, overdue=overdue)
+    said = "stagegate.due_heading_declared" if any(r.declared for r in gates.due) else "stagegate.due_heading"
+    heading = words(said, fy=gates.as_of, due=len(gates.due) - overdue, overdue=overdue)
     body = table.rows
     if not every:
         body = [

@@ -175,6 +175,7 @@ def submit(
     force: bool,
     known_at: KnownAt | None = None,
     confidential: Path | None = None,
+    by: str | None = None,
 ) -> Submitted:
     """Compute the submission for fiscal year `as_of` (which must be named), write its files into `out` and register
     it (number, stage, figures, sha256); a final one only for a year that has ended in the programme's calendar;
@@ -196,7 +197,7 @@ def submit(
         with store.writing() as con:
             with ExitStack() as placing:  # left after the COMMIT: only then are the files renamed into place
                 with transaction(con, kept="submission.kept"):
-                    content, figures, load_id = _read(con, as_of, known_at, confidential is not None)
+                    content, figures, load_id = _read(con, as_of, known_at, confidential is not None, by)
                     number = register.next_id(con)  # (this process holds the database: no other takes the number)
                     made_at = made_at.astimezone(zone_of(content.report.programme))  # (the manifest says +09:00)
                     files = build_files(content, words, encoding, fmt, Tag(number, stage, made_at, load_id))
@@ -206,7 +207,10 @@ def submit(
                     secret = _secret(content, words, encoding, confidential)
                     kept = _place_apart(placing, confidential, secret, force)
                     fy, hashes = content.report.as_of_fy, data_hashes(files)
-                    register.add(con, number, fy, stage, load_id, local, written_as, figures, hashes, __version__)
+                    grouped = content.breakdown.grouping.by if content.breakdown else None
+                    register.add(
+                        con, number, fy, stage, load_id, local, written_as, figures, hashes, __version__, grouped
+                    )
                 recorded = Submitted(number, stage, written, fy, kept)
             placed = True
     except Exception as exc:
@@ -224,7 +228,11 @@ def _secret(content: Submission, words: Words, encoding: OutEncoding, path: Path
 
 
 def _read(
-    con: duckdb.DuckDBPyConnection, as_of: int | None, known_at: KnownAt | None, confidential: bool = False
+    con: duckdb.DuckDBPyConnection,
+    as_of: int | None,
+    known_at: KnownAt | None,
+    confidential: bool = False,
+    by: str | None = None,
 ) -> tuple[Submission, dict[str, Any], int]:
     """The submission's content, figures and load, read in the transaction that records it (as known at
     `known_at`: the connection is shown the current rows again before the register is written)."""
@@ -235,7 +243,7 @@ def _read(
     if known_at is not None:
         versions.show_as_of(con, versions.resolve(con, known_at))
     try:
-        content = submission(con, as_of, confidential)
+        content = submission(con, as_of, confidential, by)
         return content, figures_of(con, content.report.as_of_fy), register.current_load(con)
     finally:
         if known_at is not None:
@@ -289,8 +297,9 @@ def resubmit(store: Store, number: int, out: Path, force: bool, confidential: Pa
     with store.reading() as con:
         stored = register.get(con, number)
         version = register.made_with(con, number)
+        by = register.grouped_by(con, number)
     with store.reading(stored.load_id) as con:
-        content = submission(con, stored.as_of_fy, confidential is not None)
+        content = submission(con, stored.as_of_fy, confidential is not None, by)
         programme = content.report.programme
     made_at = stored.made_at.replace(tzinfo=zone_of(programme))
     words = Words(Lang(stored.lang))

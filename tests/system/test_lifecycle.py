@@ -475,6 +475,36 @@ def from_report_json(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def by_item_is_the_models(con: Any, state: rm.State, fy: int) -> None:
+    """`kpi report --by item` as of `fy`: each item's KPIs (every theme's role and reason, the numerator, denominator
+    and verdict) are the model's over that item's themes alone, and no theme of the list is in no group."""
+    from kpi.figures.breakdown import breakdown
+
+    found = breakdown(con, "item", fy)
+    in_force = rm.list_in_force(state, fy)
+    day = in_force[0] if in_force else None
+    items = {t.item for t in (rm.listed(state, day)[0].values() if day else ())}
+    assert items <= {g.key[0] for g in found.groups}, fy
+    for group in found.groups:
+        model = rm.outcome(state, day, fy, item=int(str(group.key[0])))
+        shown = from_library_outcome(group.outcome)
+        for key in ("short_term", "long_term", "long_term_matured"):
+            m = getattr(model, key)
+            assert shown[key] == (m.numerator, m.denominator, m.verdict), (fy, group.key, key)
+        assert shown["roles"] == {k: {r: dict(n) for r, n in v.items() if n} for k, v in model.roles.items()}, fy
+
+
+def from_library_outcome(o: Any) -> dict[str, Any]:
+    """An Outcome's KPIs as (numerator, denominator, verdict), and every KPI's themes per role and reason."""
+    roles: dict[str, dict[str, dict[str, int]]] = {}
+    for k in o.kpis:
+        found = roles.setdefault(k.key, {})
+        for role, reason, n in k.placement.counts:
+            if n:
+                found.setdefault(role, {})[reason] = n
+    return {**{k.key: (k.numerator, k.denominator, str(k.verdict)) for k in o.kpis}, "roles": roles}
+
+
 def from_library(report: Any) -> dict[str, Any]:
     """The figures the model computes, from kpi.figures.report.report() in this process."""
     o = report.outcome
@@ -1112,6 +1142,7 @@ class OfficeLifecycle(Office, RuleBasedStateMachine):
                 for other in YEARS:
                     if other != fy:
                         assert from_library(report(con, other)) == expected(rm.figures(state, other)), other
+                by_item_is_the_models(con, state, fy)
             loads = fetch_one(con, "SELECT coalesce(max(load_id), 0) FROM loads")
         assert loads == (self.model.loads,)
         self.known_at_every_load_is_the_models()

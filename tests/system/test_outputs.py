@@ -35,6 +35,8 @@ VALUES: dict[tuple[str, ...], list[str]] = {
     ("loads",): [],
     ("lists",): [],
     ("recommendations",): [],
+    ("schedule",): ["--as-of", "2026"],
+    ("money",): ["--as-of", "2025"],
 }
 
 

@@ -145,3 +145,27 @@ def test_two_programmes_with_one_project_id_are_refused_by_name(three: list[Path
     result = cli("portfolio", str(three[0]), str(twin), "--as-of", "2025")
     assert result.returncode == 3
     assert "予算事業ID 3522" in result.stderr and str(twin) in result.stderr
+
+
+@pytest.mark.slow  # (a second programme loaded: 1 s; CI's slow step)
+def test_by_a_grouping_each_groups_line_sums_the_programmes_groups(grouped_store: Path, tmp_path: Path) -> None:
+    """`kpi portfolio --by 企業規模`: each group's portfolio line is its numerators and denominators summed over the
+    programmes that have it; a programme that does not declare the attribute is a fault named with the choices, the
+    others shown all the same."""
+    from kit import grouped_programme
+
+    other = grouped_programme(tmp_path, project_id=9999)
+    plain = tmp_path / "plain.duckdb"
+    assert cli("load", "--db", str(plain), str(SAMPLE / "programme.toml"), str(SAMPLE_THEMES)).returncode == 0
+    result = cli("portfolio", str(grouped_store), str(other), "--by", "企業規模", "--as-of", "2026", "-f", "json")
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    groups = {tuple(g["group"]): g for g in found["portfolio"]["groups"]}
+    each = [{tuple(g["group"]): g for g in p["breakdown"]["groups"]} for p in found["programmes"]]
+    for key, line in groups.items():
+        assert line["programmes"] == 2
+        for i, kpi in enumerate(line["kpis"]):
+            assert kpi["denominator"] == sum(e[key]["kpis"][i]["denominator"] for e in each)
+    assert groups[("中小企業",)]["kpis"][0] == {"name": "short_term", "numerator": 2, "denominator": 4, "ratio": 0.5}
+    faulty = cli("portfolio", str(other), str(plain), "--by", "企業規模", "--as-of", "2026")
+    assert faulty.returncode == 2 and "企業規模" in faulty.stderr and "item, element" in faulty.stderr

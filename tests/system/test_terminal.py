@@ -98,6 +98,8 @@ TABLES: dict[str, tuple[list[str], str]] = {
     "loads": (["loads"], "csv"),
     "lists": (["lists"], "csv"),
     "recommendations": (["recommendations"], "markdown"),
+    "schedule": (["schedule", "--as-of", "2026"], "markdown"),
+    "money": (["money", "--as-of", "2025"], "markdown"),
     "submissions": (["submissions", "show", "1"], "csv"),
     "explain": (["explain", "short_term", "--as-of", "2025"], "csv"),
     "followups due": (["followups", "due", "--as-of", "2026"], "csv"),
@@ -138,14 +140,15 @@ def test_every_command_that_prints_a_table_is_checked() -> None:
 
 @pytest.fixture(scope="module")
 def month(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample data, the illustrative files, a later theme list (statuses and organisations changed), a
-    submission."""
+    """The sample data, the illustrative files (and schedule), a later theme list (statuses and organisations
+    changed), a submission."""
     from kit import SAMPLE, SAMPLE_THEMES, cli
 
     folder = tmp_path_factory.mktemp("month")
     store = folder / "kpi.duckdb"
     assert cli("load", "--db", str(store), str(SAMPLE)).returncode == 0
     assert cli("load", "--db", str(store), str(SAMPLE / "illustrative")).returncode == 0
+    assert cli("load", "--db", str(store), str(ROOT / "tests" / "fixtures" / "schedule")).returncode == 0
     rows = list(csv.reader(SAMPLE_THEMES.open(encoding="utf-8-sig", newline="")))
     for row in [r for r in rows[1:] if "遅延" in r[7]][:3]:
         row[7] = row[7].replace("遅延", "目標達成")

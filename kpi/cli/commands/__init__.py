@@ -28,13 +28,28 @@ MODULES = {
     "undo": "loading",
     "submissions": "submissions",
     "recommendations": "recommendations",
+    "money": "money",
+    "schedule": "schedule",
     "loads": "store",
     "lists": "store",
 }
 
 # The commands that only read the store: `kpi` starts opening it while it builds the command line.
 READS = frozenset(
-    {"report", "check", "stagegate", "reconcile", "chart", "changes", "explain", "loads", "lists", "recommendations"}
+    {
+        "report",
+        "check",
+        "stagegate",
+        "reconcile",
+        "chart",
+        "changes",
+        "explain",
+        "loads",
+        "lists",
+        "recommendations",
+        "schedule",
+        "money",
+    }
 )
 
 

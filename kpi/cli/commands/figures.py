@@ -37,14 +37,24 @@ def report_command(
     all_rows: options.AllRows = False,
     force: options.Force = False,
     known_at: options.KnownAtOption = None,
+    by: options.By = None,
 ) -> None:
-    """kpi report → figures.report.report(), rendered by present.report.render()."""
+    """kpi report → figures.report.report(), rendered by present.report.render(); with --by,
+    figures.breakdown.breakdown() rendered by present.breakdown.render()."""
     from kpi.db.gate import refuse
-    from kpi.figures.report import report
-    from kpi.present.report import check_options, needs_schedule, render
+    from kpi.present.report import check_options, needs_schedule, render, render_breakdown
 
-    check_options(fmt, out)
+    check_options(fmt, out, by)
     refuse(out, force)
+    if by is not None:
+        from kpi.figures.breakdown import breakdown
+
+        with store.reading(known_at) as con:
+            found = breakdown(con, by, as_of)
+        console.emit(render_breakdown(found, fmt, console.words, out is not None), out, force)
+        return
+    from kpi.figures.report import report
+
     with store.reading(known_at) as con:
         figures = report(con, as_of, all_rows, needs_schedule(fmt))
     console.emit(render(figures, fmt, console.words, out is not None), out, force)
@@ -115,18 +125,19 @@ def export_command(
             show_default=False,
         ),
     ] = None,
+    by: options.By = None,
 ) -> None:
     """kpi export → present.submit: the files written and registered as a submission (or one written again), said
     under a first line naming the fiscal year they are of; the confidential answers, if asked, to their own file."""
     from kpi.present.submissions import submitted_lines
     from kpi.present.submit import apart_lines, refuse_with_number, resubmit, submit, year_line
 
-    given = {"--as-of": as_of is not None, "--known-at": known_at is not None}
+    given = {"--as-of": as_of is not None, "--known-at": known_at is not None, "--by": by is not None}
     refuse_with_number(submission, {**given, **options.given("fmt", "encoding", "stage")})
     if submission is not None:
         done = resubmit(store, submission, out, force, confidential)
     else:
-        done = submit(store, console.words, as_of, fmt, encoding, str(stage), out, force, known_at, confidential)
+        done = submit(store, console.words, as_of, fmt, encoding, str(stage), out, force, known_at, confidential, by)
     lines = submitted_lines(done.number, done.stage, done.written, submission is not None, console.words)
     console.say("\n".join([year_line(done, out, console.words), lines, *apart_lines(done, console.words)]))
 
@@ -186,15 +197,27 @@ def chart_command(
     as_of: options.AsOf = None,
     force: options.Force = False,
     known_at: options.KnownAtOption = None,
+    by: options.By = None,
 ) -> None:
-    """kpi chart → present.charts.chart_file() of figures.report.report()."""
+    """kpi chart → present.charts.chart_file() of figures.report.report(); with --by,
+    present.charts.breakdown_file() of figures.breakdown.breakdown()."""
     from kpi.db.gate import refuse
     from kpi.figures.report import report
     from kpi.present import charts
 
     charts.require()
     charts.format_of(out)
+    charts.check_by(name, by)
     refuse(out, force)
+    if by is not None:
+        from kpi.figures.breakdown import breakdown
+
+        with store.reading(known_at) as con:
+            found = breakdown(con, by, as_of)
+        programme = found.programme.name if found.programme else None
+        drawn = charts.breakdown_file(found, name, console.words, out, programme)
+        console.emit(drawn, out, force, said="chart.wrote")
+        return
     with store.reading(known_at) as con:
         figures = report(con, as_of, with_schedule=charts.needs_schedule(name))
     console.emit(charts.chart_file(figures, name, console.words, out), out, force, said="chart.wrote")

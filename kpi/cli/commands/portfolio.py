@@ -30,6 +30,7 @@ def portfolio_command(
     explain: KpiOption = None,
     programme: ProgrammeOption = None,
     wait: options.Wait = None,
+    by: options.By = None,
 ) -> None:
     """kpi portfolio → figures.portfolio.portfolio() of the files attached read-only; faults named, worst exit."""
     from kpi.db.attach import programme_files
@@ -38,7 +39,7 @@ def portfolio_command(
 
     files = programme_files(programmes)  # (each one protected from the output: kpi.db.gate)
     check_options(fmt, out, force, explain)
-    result = portfolio(files, as_of, known_at, options.wait_of(wait), explain, programme)
+    result = portfolio(files, as_of, known_at, options.wait_of(wait), explain, programme, by=by)
     console.emit(render(result, fmt, console.words), out, force)
     if result.faults:
         console.say(fault_lines(result, console.words))
@@ -56,6 +57,7 @@ def explain_command(
     fmt: options.RecordFormatOption = RecordFormat.table,
     out: Annotated[Path | None, options.out_option("help.opt.out_record")] = None,
     force: options.Force = False,
+    by: options.By = None,
 ) -> None:
     """kpi explain → figures.explain.explain(): every theme of the list in force by its part in the KPI."""
     from kpi.figures.explain import explain
@@ -63,5 +65,5 @@ def explain_command(
 
     check_explain_options(fmt, out, force)
     with store.reading(known_at) as con:
-        result = explain(con, kpi, as_of, programme)
+        result = explain(con, kpi, as_of, programme, by)
     console.emit(render_explain(result, fmt, console.words), out, force)

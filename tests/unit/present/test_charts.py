@@ -265,3 +265,92 @@ def test_inline_svg_prefixes_ids_and_drops_the_prologue(sample: dict[str, Any]) 
         assert "<?xml" not in svg and "<!DOCTYPE" not in svg and "<metadata" not in svg and "://" not in svg
         ids = re.findall(r'\bid="([^"]+)"', svg)
         assert all(i.startswith(f"kpi-{name}") for i in ids)
+
+
+# ---------------------------------------------------------------- per group (kpi chart … --by)
+
+
+def drawn_texts(svg: str) -> list[str]:
+    """The texts of an SVG chart, in drawing order: matplotlib precedes each text's outlines with it as a comment."""
+    return re.findall(r"<!-- (.*?) -->", svg, re.DOTALL)
+
+
+def test_short_term_by_field_labels_each_group_with_its_counts_and_the_whole_last(kpi, grouped_store: Path) -> None:
+    """`kpi chart short_term --by 分野` draws a bar per declared value (in order), then (未設定), then the whole;
+    each bar says its ratio and exact counts, a group without a countable theme says why (not 0%), small groups are
+    marked, and the target is drawn."""
+    out = grouped_store.parent / "short_by.svg"
+    args = ("chart", "short_term", "--by", "分野", "--db", str(grouped_store), "--as-of", "2026", "--out", str(out))
+    result = kpi(*args, "--force")
+    assert result.returncode == 0, result.stderr
+    texts = drawn_texts(out.read_text(encoding="utf-8"))
+    assert "短期: 目標達成 / 研究開発完了（分野別）" in texts
+    bars = [t for t in texts if "/" in t and ("%" in t or "未算出" in t)]
+    assert bars == ["50.0%  1/2", "100.0%  1/1", "分母0: 未算出  0/0", "分母0: 未算出  0/0", "66.7%  2/3"]
+    names = ["通信（少数）", "AI（少数）", "光（少数）", "（未設定）（少数）", "計"]
+    assert [t for t in texts if t in names] == names  # the y-axis, top to bottom: the whole last
+    assert "目標 80%" in texts
+    assert any(t.startswith("（少数）: 採択テーマが3件未満の群") for t in texts)
+
+
+@pytest.mark.slow
+def test_status_by_company_size_stacks_each_group_and_gives_its_share(kpi_en, grouped_store: Path) -> None:
+    """`kpi chart status --by 企業規模`: each group's status groups stacked, its adopted themes and share at the
+    bar's end (the SME share), the whole last with every adopted theme."""
+    out = grouped_store.parent / "status_by.svg"
+    args = ("chart", "status", "--by", "企業規模", "--db", str(grouped_store), "--as-of", "2026", "--out", str(out))
+    result = kpi_en(*args, "--force")
+    assert result.returncode == 0, result.stderr
+    texts = drawn_texts(out.read_text(encoding="utf-8"))
+    assert "Status of themes by 企業規模 (leading research excluded)" in texts
+    shares = [t for t in texts if re.fullmatch(r"\d+ \(\d+\.\d%\)", t)]
+    assert shares == ["2 (40.0%)", "2 (40.0%)", "1 (20.0%)"]  # 大企業, 中小企業 (the SME share), (not given)
+    assert texts[texts.index(shares[-1]) + 1] == "5"  # the whole's bar ends in every adopted theme
+    names = ["大企業 (small)", "中小企業 (small)", "(not given) (small)", "total"]
+    assert [t for t in texts if t in names] == names
+    assert {"achieved", "on track", "delayed or not achieved"} <= set(texts)  # the legend
+
+
+@pytest.mark.slow
+def test_long_term_by_item_without_surveys_says_so_in_each_bar(kpi, sample_store: Path, tmp_path: Path) -> None:
+    """Without a follow-up survey, each group's matured long-term ratio is an empty bar saying it is not computed
+    (not 0%); the whole's too."""
+    out = tmp_path / "long_by.svg"
+    result = kpi("chart", "long_term", "--by", "item", "--db", str(sample_store), "--as-of", "2025", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    texts = drawn_texts(out.read_text(encoding="utf-8"))
+    assert "長期: 実用化 / 3年経過テーマ（研究開発項目別）" in texts
+    groups = [t for t in texts if re.fullmatch(r"[①-⑨](（少数）)?", t)]
+    assert groups[:3] == ["①", "②", "③（少数）"] and "計" in texts
+    said = [t for t in texts if t.startswith("追跡調査データなし: 未算出（0%ではない）  —/")]
+    assert len(said) == len(groups) + 1  # each group's bar and the whole's
+    assert not any(t.startswith("0.0%") for t in texts)
+
+
+def test_budget_and_cohorts_by_group_are_refused_before_any_work(kpi_en, tmp_path: Path) -> None:
+    """--by on a chart without groups is a usage error (exit 2) naming the charts that have them; nothing is read
+    (the database does not exist) and nothing written."""
+    for name in ("budget", "cohorts"):
+        out = tmp_path / f"{name}.png"
+        result = kpi_en("chart", name, "--by", "分野", "--db", str(tmp_path / "none.duckdb"), "--out", str(out))
+        assert result.returncode == 2, result.stderr
+        assert f"--by does not apply to the {name} chart" in result.stderr
+        assert "short_term, long_term, status" in result.stderr
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.slow
+def test_every_chart_by_group_is_drawn_in_both_languages_without_missing_glyphs(grouped_store: Path) -> None:
+    """Each chart by group draws as PNG in Japanese and English with every glyph in the bundled font."""
+    from kpi.figures.breakdown import breakdown
+
+    with open_for_read(grouped_store) as con:
+        found = breakdown(con, "分野", 2026)
+    for lang in ("ja", "en"):
+        for name in charts.BY_CHARTS:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                img = Image.open(io.BytesIO(charts.render_breakdown(found, name, Words(lang), "png", "P")))
+            assert [str(w.message) for w in caught if "missing from font" in str(w.message)] == []
+            assert img.info["dpi"] == pytest.approx((300, 300), abs=0.01)
+            assert len(img.convert("RGB").getcolors(maxcolors=1 << 20) or []) > 20

@@ -296,7 +296,7 @@ def test_every_sheet_name_is_one_excel_accepts() -> None:
     from kpi.present.xlsx import sheet_name
 
     names = {key: pair for key, pair in WORDS.items() if key.startswith("sheet.")}
-    assert len(names) == 19
+    assert len(names) == 26
     for key, pair in names.items():
         for title in pair:
             assert len(title) <= 31 and not re.search(r"[\[\]:*?/\\]", title), key
@@ -382,3 +382,37 @@ def test_the_themes_file_gains_a_column_per_declared_attribute_after_the_themes_
     lines = (tmp_path / "out" / "themes.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].endswith(",結果/状況,分野,予算額")
     assert [line.rsplit(",", 2)[1:] for line in lines[1:]] == [["AI", "1.5"], ["", ""]]
+
+
+def test_a_breakdown_is_exported_registered_and_written_again_as_it_was(
+    kpi_en, grouped_store: Path, tmp_path: Path
+) -> None:
+    """`kpi export --by 分野`: a file per KPI and one of status, each group's counts summing to the total line (the
+    outcome file's); the manifest names the grouping; `--submission N` writes the same bytes without being told
+    --by; an unknown grouping is refused before anything is written or registered."""
+    import csv
+
+    db = tmp_path / "kpi.duckdb"
+    shutil.copy(grouped_store, db)
+    out = tmp_path / "out"
+    done = kpi_en(
+        "export", "--db", str(db), "--as-of", "2026", "--out", str(out), "--by", "分野", "--encoding", "utf-8"
+    )
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.reader((out / "breakdown_short_term.csv").read_text(encoding="utf-8").splitlines()))
+    assert rows[0][:5] == ["分野", "numerator (count)", "denominator (count)", "pending (count)", "actual (%)"]
+    groups, total = rows[1:-1], rows[-1]
+    assert [r[0] for r in groups] == ["通信", "AI", "光", "(not given)"] and total[0] == "total"
+    for column in (1, 2, 3):
+        assert sum(int(r[column]) for r in groups) == int(total[column])
+    outcome = list(csv.reader((out / "outcome_kpis.csv").read_text(encoding="utf-8").splitlines()))
+    assert [total[1], total[2]] == outcome[1][4:6]  # the short-term KPI's numerator and denominator
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["breakdown"] == {"by": "分野"}
+    again = tmp_path / "again"
+    assert kpi_en("export", "--db", str(db), "--submission", "1", "--out", str(again)).returncode == 0
+    assert {p.name: p.read_bytes() for p in out.glob("*.csv")} == {p.name: p.read_bytes() for p in again.glob("*.csv")}
+    refused = kpi_en("export", "--db", str(db), "--as-of", "2026", "--out", str(tmp_path / "no"), "--by", "size")
+    assert refused.returncode == 2 and "no such grouping" in refused.stderr
+    assert not (tmp_path / "no").exists() or not any((tmp_path / "no").iterdir())
+    listed = kpi_en("submissions", "--db", str(db), "-f", "json")
+    assert [s["submission"] for s in json.loads(listed.stdout)] == [1]
