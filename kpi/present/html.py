@@ -161,6 +161,25 @@ def charts_section(report: Report, words: Words, charts_svg: dict[str, str]) -> 
     return '<div class="charts">\n' + "\n".join(figures) + "\n</div>"
 
 
+def head(title: str, words: Words) -> list[str]:
+    """A page's start up to <body>: its language, the policy that nothing is fetched, its title (text, escaped here)
+    and its styles."""
+    return [
+        "<!DOCTYPE html>",
+        f'<html lang="{e(words.lang)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{e(CSP)}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="referrer" content="no-referrer">',
+        f'<meta name="generator" content="kpi {e(__version__)}">',
+        f"<title>{e(title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+    ]
+
+
 def render_html(report: Report, words: Words, charts_svg: dict[str, str]) -> str:
     """The whole report as one HTML document; charts_svg maps chart names to inline SVG (kpi.present.charts.svgs)."""
     prog = report.programme
@@ -172,18 +191,7 @@ def render_html(report: Report, words: Words, charts_svg: dict[str, str]) -> str
     none = f'<p class="none">{e(words("none"))}</p>'
 
     parts: list[str] = [
-        "<!DOCTYPE html>",
-        f'<html lang="{e(words.lang)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{e(CSP)}">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta name="referrer" content="no-referrer">',
-        f'<meta name="generator" content="kpi {e(__version__)}">',
-        f"<title>{e(words('html.title'))} {e(as_of)} — {e(heading)}</title>",
-        f"<style>{CSS}</style>",
-        "</head>",
-        "<body>",
+        *head(f"{words('html.title')} {as_of} — {heading}", words),
         "<header>",
         f"<h1>{e(heading)}</h1>",
         f'<p class="asof">{e(sub)}</p>',
@@ -237,18 +245,7 @@ def breakdown_html(found: Breakdown, words: Words) -> str:
     title = shown.heading(found, words)
     none = f'<p class="none">{e(words("none"))}</p>'
     parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{e(words.lang)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{e(CSP)}">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta name="referrer" content="no-referrer">',
-        f'<meta name="generator" content="kpi {e(__version__)}">',
-        f"<title>{e(title)}{' — ' + e(programme) if programme else ''}</title>",
-        f"<style>{CSS}</style>",
-        "</head>",
-        "<body>",
+        *head(f"{title} — {programme}" if programme else title, words),
         "<header>",
         f"<h1>{e(programme or title)}</h1>",
         *([f'<p class="asof">{e(title)}</p>'] if programme else []),

@@ -116,3 +116,47 @@ def test_the_built_programmes_place_their_themes_as_written(programme: tuple[str
         assert roles["B06", "short_term"] == ("pending", "delayed")  # carried since 2024-03-31
         assert roles["B08", "short_term"] == ("not_countable", "in_progress")
         assert roles["B07", "long_term"] == ("excluded", "leading_research")
+
+
+@pytest.mark.slow  # (every grouping of the sample, three years: 4 s; CI's slow step)
+def test_the_sample_with_attributes_breaks_down_into_groups_that_sum_to_the_report(tmp_path: Path) -> None:
+    """#37's "Done when": the sample, its list given the illustrative attributes (tests/fixtures/attributes: 分野 from
+    the seed's fields, 企業規模, 予算額) and the illustrative surveys: for every grouping and year, `kpi report --by`'s
+    groups sum to `kpi report`'s every KPI, role and status; `kpi explain KPI --by` counts each group's themes as the
+    breakdown does; the SME share is the 中小企業 line."""
+    from kit import ROOT, SAMPLE
+
+    db = tmp_path / "kpi.duckdb"
+    fixture = ROOT / "tests" / "fixtures" / "attributes"
+    ok("load", "--db", str(db), str(SAMPLE))
+    ok("load", "--db", str(db), str(SAMPLE / "illustrative"))
+    ok(
+        "load",
+        "--db",
+        str(db),
+        str(fixture / "programme_illustrative.toml"),
+        str(fixture / "themes_illustrative_2026-03-31.csv"),
+    )
+    for fy in (2024, 2025, 2026):
+        whole = json_of("report", "--db", str(db), "--as-of", str(fy))
+        kpis = {k["name"]: k for k in whole["kpis"]}
+        for by in ("item", "element", "分野", "企業規模"):
+            found = json_of("report", "--db", str(db), "--as-of", str(fy), "--by", by)
+            assert found["total"]["status"] == whole["status_summary"], (fy, by)
+            assert sum(g["adopted"] for g in found["groups"]) == whole["status_summary"]["total"]
+            for i, key in enumerate(KPIS):
+                total = found["total"]["kpis"][i]
+                assert {k: total[k] for k in ("numerator", "denominator", "verdict", "roles")} == {
+                    k: kpis[key][k] for k in ("numerator", "denominator", "verdict", "roles")
+                }, (fy, by, key)
+                for role, n in total["roles"].items():
+                    assert sum(g["kpis"][i]["roles"][role] for g in found["groups"]) == n, (fy, by, key, role)
+                if total["numerator"] is not None:
+                    assert sum(g["kpis"][i]["numerator"] for g in found["groups"]) == total["numerator"]
+                explained = json_of("explain", key, "--db", str(db), "--as-of", str(fy), "--by", by)
+                for group, shown in zip(found["groups"], explained["groups"], strict=True):
+                    assert shown["label"] == group["label"] and shown["counts"] == group["kpis"][i]["roles"]
+        sizes = {
+            g["label"]: g for g in json_of("report", "--db", str(db), "--as-of", str(fy), "--by", "企業規模")["groups"]
+        }
+        assert sizes["中小企業"]["share"] == sizes["中小企業"]["adopted"] / whole["status_summary"]["total"]
