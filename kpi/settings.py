@@ -420,15 +420,17 @@ def attribute_problems(value: object) -> list[Problem]:
                 Problem(f"{key}.type", str(spec["type"]) if "type" in spec else None, "rule.setting.attribute_type")
             )
         if "headers" in spec and _texts(spec["headers"]) is None:
-            found.append(Problem(f"{key}.headers", str(spec["headers"]), "rule.setting.attribute_headers"))
+            found.append(Problem(f"{key}.headers", as_written(spec["headers"]), "rule.setting.attribute_headers"))
         if kind == "category" and _texts(spec.get("values")) in (None, ()):
             found.append(
                 Problem(
-                    f"{key}.values", str(spec["values"]) if "values" in spec else None, "rule.setting.attribute_values"
+                    f"{key}.values",
+                    as_written(spec["values"]) if "values" in spec else None,
+                    "rule.setting.attribute_values",
                 )
             )
         elif kind not in (None, "category") and "values" in spec:
-            found.append(Problem(f"{key}.values", str(spec["values"]), "rule.setting.attribute_values_category"))
+            found.append(Problem(f"{key}.values", as_written(spec["values"]), "rule.setting.attribute_values_category"))
     return found
 
 
@@ -461,6 +463,12 @@ def stored_attributes(text: str | None) -> tuple[Attribute, ...]:
     return tuple(Attribute(a["name"], a["type"], tuple(a["headers"]), tuple(a["values"])) for a in json.loads(text))
 
 
+def as_written(value: object) -> str:
+    """A setting's value as a refusal shows it: an array's items joined by commas (中間2022, 中間2022), not Python's
+    list."""
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+
+
 def problems(raw: Mapping[str, Any]) -> list[Problem]:
     """Every way a settings mapping (as read from TOML) breaks the contract; [] when it is sound."""
     found = [Problem(k, str(v), "rule.setting.unknown") for k, v in raw.items() if k not in (*CHECKS, ATTRIBUTES)]
@@ -478,7 +486,7 @@ def problems(raw: Mapping[str, Any]) -> list[Problem]:
             try:
                 check(value if isinstance(value, list | dict) else str(value))
             except ValueError as exc:
-                found.append(Problem(key, str(value), str(exc)))
+                found.append(Problem(key, as_written(value), str(exc)))
     found += _threshold_order(raw, found)
     found += _money_settings(raw, found)
     return found

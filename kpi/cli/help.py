@@ -494,7 +494,7 @@ TELLING_KINDS = ("metavar.year", "metavar.date", "metavar.known_at")
 
 
 def _likely_options(exc: ExtraArguments, words: Words) -> str:
-    """「もしかして: --as-of 2025」: for each extra argument, the first option of the command that would take it —
+    """「もしかして: --as-of 2025」: for each extra argument, the first option of the command not yet offered that would take it —
     a choice it is one of, else a value kpi's own parser accepts (a year, a date, a load) — none for a path or a
     plain number, which any path or number option would take."""
     import shlex
@@ -508,9 +508,10 @@ def _likely_options(exc: ExtraArguments, words: Words) -> str:
         if isinstance(p, TyperOption) and not p.is_flag and p.opts[0] not in ("--lang", "--log-format")
     ]
     fixes = []
-    for value in exc.extra:
+    for value in exc.extra:  # each option offered once: `kpi changes D1 D2` is --from D1 --to D2
         option = next((p for p in offered if _accepts(p, value, ctx)), None)
         if option is not None:
+            offered.remove(option)
             fixes.append(f"{option.opts[0]} {shlex.quote(value)}")
     return words("usage.did_you_mean", commands=" ".join(fixes)) if fixes else ""
 

@@ -60,7 +60,7 @@ def _digest(rows: Sequence[SentRow]) -> str:
 
 def sending_day(con: duckdb.DuckDBPyConnection, survey_fy: int | None) -> dt.date:
     """Today in the programme's calendar, the day a round is sent; a round of a fiscal year after the current one
-    is refused (exit 2): its answers would be refused until that year (kpi.load.ingest.future_surveys)."""
+    is refused (exit 2): its answers would be refused until that year (kpi.load.ingest.future_years)."""
     today = now_in(stored_setting(con, "timezone") or DEFAULT_TIMEZONE).date()
     current = fiscal_year_of(today)
     if survey_fy is not None and survey_fy > current:

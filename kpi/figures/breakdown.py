@@ -16,6 +16,7 @@ from typing import NamedTuple
 import duckdb
 
 from kpi.db.carried import attribute_join
+from kpi.db.versions import KnownLoad, shown_load
 from kpi.errors import UsageProblem
 from kpi.figures.kpis import KPIS, NONE, Outcome, grouped_placements, outcome, outcome_of, placement_of
 from kpi.figures.lists import Snapshot, in_force_among, list_id
@@ -64,7 +65,7 @@ def grouping(by: str, programme: Settings | None) -> Grouping:
     for attribute in attributes:
         if asked in {h.casefold() for h in (attribute.name, *attribute.headers)}:
             if attribute.type not in GROUPABLE:
-                raise UsageProblem("breakdown.not_groupable", by=by, type=attribute.type)
+                raise UsageProblem("breakdown.not_groupable", by=by)
             return Grouping(attribute.name, attribute)
     names = [*("item", "element"), *(a.name for a in attributes if a.type in GROUPABLE)]
     raise UsageProblem("breakdown.unknown_by", by=by, choices=", ".join(names))
@@ -95,6 +96,7 @@ class Breakdown(NamedTuple):
     whole_status: StatusCounts
     small_group: int
     programme: Settings | None = None  # the settings the figures were judged by
+    known_at: KnownLoad | None = None  # the load the figures are as known right after (--known-at)
 
     def share(self, group: Group) -> Fraction | None:
         """A group's share of the adopted themes (the SME share, for 企業規模 = 中小企業); None without any."""
@@ -121,6 +123,7 @@ def breakdown(con: duckdb.DuckDBPyConnection, by: str, asked: int | None) -> Bre
         whole_status,
         programme.small_group if programme else DEFAULT_SMALL_GROUP,
         programme,
+        shown_load(con),
     )
 
 

@@ -4,7 +4,9 @@ next evaluation (its settings' calendar).
 
 As of fiscal year F, an actual year after F is not yet known (a later year's record). An event is late when it was
 done after its planned year, or is still to be done after it (planned < F); a theme's plan is done once its end has an
-actual year, late when any of its events is, not started when its start is still to come, else on schedule.
+actual year, late when any of its events is, not started when its start is planned after F and none of its events has
+an actual year, else on schedule (a plan without a start is judged by its other events). A theme whose adoption the
+list in force cancelled (採択取消) left the programme: its plan is not shown.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import NamedTuple
 
 import duckdb
 
+from kpi.codes import CANCELLED
+from kpi.db.carried import listed
 from kpi.figures.lists import in_force, list_id
 from kpi.figures.programme import as_of_year
 from kpi.settings import Settings
@@ -80,19 +84,27 @@ def plan_status(start: Dates, gate: Dates, end: Dates, milestones: list[Dates], 
         return "done"
     if any(_late(d, as_of) for d in (start, gate, end, *milestones)):
         return "late"
-    if start.actual is None and (start.planned is None or start.planned >= as_of):
+    started = any(d.actual is not None for d in (start, gate, end, *milestones))
+    if start.planned is not None and start.planned > as_of and not started:
         return "not_started"
     return "on_schedule"
 
 
 def _rows(con: duckdb.DuckDBPyConnection, as_of: int) -> list[tuple[str, str | None, str, str, int, int | None]]:
-    """Every stored event with its theme's title in the list in force, an actual year after `as_of` as none."""
+    """Every stored event with its theme's title in the list in force, an actual year after `as_of` as none; the
+    themes whose adoption that list cancelled (carried from an earlier list too) left out."""
     rows: list[tuple[str, str | None, str, str, int, int | None]] = con.execute(
-        """SELECT s.theme_id, t.title, s.event, s.name, s.planned_fy,
+        f"""SELECT s.theme_id, t.title, s.event, s.name, s.planned_fy,
                   CASE WHEN s.actual_fy <= $fy THEN s.actual_fy END
            FROM schedule s LEFT JOIN (SELECT * FROM theme_rows WHERE list_id = $list) t USING (theme_id)
+           WHERE s.theme_id NOT IN (SELECT theme_id FROM {listed()} WHERE status = $cancelled)
            ORDER BY s.theme_id, s.planned_fy, list_position($events, s.event), s.name""",
-        {"fy": as_of, "list": list_id(in_force(con, as_of)), "events": ["start", "stagegate", "milestone", "end"]},
+        {
+            "fy": as_of,
+            "list": list_id(in_force(con, as_of)),
+            "events": ["start", "stagegate", "milestone", "end"],
+            "cancelled": CANCELLED,
+        },
     ).fetchall()
     return rows
 

@@ -21,6 +21,7 @@ from typing import NamedTuple
 import duckdb
 
 from kpi.db.carried import attribute_join
+from kpi.db.versions import KnownLoad, shown_load
 from kpi.exact import ratio
 from kpi.figures.budget import budget
 from kpi.figures.kpis import SHORT_TERM, placed_sql, terminated_excluded
@@ -157,6 +158,7 @@ class Money(NamedTuple):
     cost: CostPerAchieved
     outputs: tuple[OutputsPerMoney, ...]
     outputs_total: OutputsPerMoney  # the years with execution and outputs (fy 0)
+    known_at: KnownLoad | None = None  # the load the figures are as known right after (--known-at)
 
     @property
     def has_theme_budget(self) -> bool:
@@ -188,6 +190,7 @@ def money(con: duckdb.DuckDBPyConnection, asked: int | None, top: int = DEFAULT_
         cost_per_achieved(themes),
         by_year,
         total,
+        shown_load(con),
     )
 
 

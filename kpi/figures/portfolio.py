@@ -113,7 +113,8 @@ def _groups(programmes: tuple[Programme, ...]) -> tuple[GroupTotal, ...]:
         for group in p.breakdown.groups if p.breakdown else ():
             found.setdefault(group.key, []).append(group.outcome)
     as_of = max((p.report.as_of_fy for p in programmes), default=0)
-    return tuple(GroupTotal(key, _summed_kpis(outcomes, as_of), len(outcomes)) for key, outcomes in found.items())
+    last = sorted(found, key=lambda key: any(v is None for v in key))  # (stable: the themes without a value last)
+    return tuple(GroupTotal(key, _summed_kpis(found[key], as_of), len(found[key])) for key in last)
 
 
 def _totals(programmes: tuple[Programme, ...]) -> tuple[Total, ...]:

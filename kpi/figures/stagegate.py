@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import duckdb
 
-from kpi.codes import ENDED_EARLY
+from kpi.codes import CANCELLED, ENDED_EARLY
 from kpi.db.connect import fetch_one
 from kpi.figures.lists import in_force, list_id
 from kpi.figures.population import first_rows
@@ -227,7 +227,8 @@ class Due(NamedTuple):
     start_fy: int | None  # None: the list gives none (its schedule declares the gate)
     end_fy: int | None
     gate_fy: int
-    reviewed_fy: int | None  # its latest review from its start up to the year asked
+    reviewed_fy: int | None  # its latest review from its start up to the year asked, else the year its schedule
+    # records the gate held (up to the year asked)
     overdue: bool
     declared: bool = False  # the gate's year is the one the theme's schedule plans, not the midpoint of its term
 
@@ -244,11 +245,14 @@ def due(con: duckdb.DuckDBPyConnection, asked: int | None) -> DueGates:
     """The themes of the list in force as of the year asked whose stage gate falls in it, reviewed or not, and those
     overdue: a gate before it, no review from the theme's start up to it, the theme still under way (its status
     on_track or delayed, its end not passed). A gate is in the year its schedule plans (declared, kpi schedule), else
-    at gate_year; a theme with neither a declared gate nor a start year is listed as its term unknown."""
+    at gate_year; a gate the schedule records as held (its actual year up to the year asked) counts as reviewed that
+    year when no review is recorded. A theme with neither a declared gate nor a start year is listed as its term
+    unknown; a theme whose adoption the list cancelled (採択取消) left the programme and is not listed."""
     as_of = as_of_year(con, asked)
-    bound = {"fy": as_of, "list": list_id(in_force(con, as_of)), "running": list(RUNNING)}
+    bound = {"fy": as_of, "list": list_id(in_force(con, as_of)), "running": list(RUNNING), "cancelled": CANCELLED}
     declared = """declared AS (
           SELECT theme_id, any_value(planned_fy) FILTER (WHERE event = 'stagegate') AS gate_fy,
+                 any_value(actual_fy) FILTER (WHERE event = 'stagegate') AS held_fy,
                  any_value(coalesce(actual_fy, planned_fy)) FILTER (WHERE event = 'start') AS start_fy
           FROM schedule GROUP BY theme_id)"""
     rows = con.execute(
@@ -261,10 +265,12 @@ def due(con: duckdb.DuckDBPyConnection, asked: int | None) -> DueGates:
           WHERE s.review_fy <= $fy AND s.review_fy >= coalesce(r.start_fy, d.start_fy, s.review_fy)
           GROUP BY s.theme_id),
         gates AS (
-          SELECT t.*, coalesce(d.gate_fy, (t.start_fy + t.end_fy) // 2) AS gate_fy, r.review_fy AS reviewed_fy,
+          SELECT t.*, coalesce(d.gate_fy, (t.start_fy + t.end_fy) // 2) AS gate_fy,
+                 coalesce(r.review_fy, CASE WHEN d.held_fy <= $fy THEN d.held_fy END) AS reviewed_fy,
                  d.gate_fy IS NOT NULL AS declared
           FROM theme_rows t LEFT JOIN reviews r USING (theme_id) LEFT JOIN declared d USING (theme_id)
-          WHERE t.list_id = $list AND (t.start_fy IS NOT NULL OR d.gate_fy IS NOT NULL))
+          WHERE t.list_id = $list AND (t.start_fy IS NOT NULL OR d.gate_fy IS NOT NULL)
+            AND t.status IS DISTINCT FROM $cancelled)
         SELECT theme_id, item, element, title, start_fy, end_fy, gate_fy, reviewed_fy, gate_fy < $fy AS overdue,
                declared
         FROM gates
@@ -277,8 +283,9 @@ def due(con: duckdb.DuckDBPyConnection, asked: int | None) -> DueGates:
     ).fetchall()
     unknown = con.execute(
         f"""WITH {declared} SELECT theme_id, item, element, title FROM theme_rows t LEFT JOIN declared d USING (theme_id)
-        WHERE list_id = $list AND t.start_fy IS NULL AND d.gate_fy IS NULL ORDER BY item, theme_id""",
-        {"list": bound["list"]},
+        WHERE list_id = $list AND t.start_fy IS NULL AND d.gate_fy IS NULL AND t.status IS DISTINCT FROM $cancelled
+        ORDER BY item, theme_id""",
+        {"list": bound["list"], "cancelled": CANCELLED},
     ).fetchall()
     return DueGates(
         as_of,

@@ -216,35 +216,42 @@ def read_files(
     if progress:
         progress("check")
     records = validate.validate_sources(sources, failures)
-    failures.extend(future_surveys(sources, records, fiscal_year_of(today)))
+    failures.extend(future_years(sources, records, fiscal_year_of(today)))
     kinds = {str(path): k for path, k in found}
-    return Batch(sources, skipped + read_notes(sources), failures, records, kinds)
+    return Batch(sources, skipped + read_notes(sources, attributes), failures, records, kinds)
 
 
-def future_surveys(sources: list[SourceFile], records: dict[int, Any], current_fy: int) -> list[Failure]:
-    """A follow-up row whose survey year is after the current fiscal year (of the programme's calendar): a survey
-    not yet made, so a year mistyped; its value as the file writes it."""
+# The years a row records as past that cannot be after the current fiscal year: each kind's column and its rule.
+PAST_YEARS = {"followups": ("survey_fy", "rule.survey_future"), "schedule": ("actual_fy", "rule.actual_future")}
+
+
+def future_years(sources: list[SourceFile], records: dict[int, Any], current_fy: int) -> list[Failure]:
+    """A row whose year of something done (a follow-up's survey, a schedule's actual year) is after the current
+    fiscal year (of the programme's calendar): a year that has not come yet, so mistyped; its value as written."""
     import polars as pl
 
     failures = []
     for i, frame in records.items():
         source = sources[i]
-        if source.kind != "followups" or source.frame is None:
+        if source.kind not in PAST_YEARS or source.frame is None:
             continue
-        late = frame.filter(pl.col("survey_fy") > current_fy).select("_line")
-        written = source.frame.join(late, on="_line").select("_line", "survey_fy").sort("_line")
+        column, rule = PAST_YEARS[source.kind]
+        late = frame.filter(pl.col(column) > current_fy).select("_line")
+        written = source.frame.join(late, on="_line").select("_line", column).sort("_line")
         for line, value in written.iter_rows():
-            failures.append(
-                Failure(str(source.path), line, "survey_fy", value, "rule.survey_future", {"fy": current_fy})
-            )
+            failures.append(Failure(str(source.path), line, column, value, rule, {"fy": current_fy}))
     return failures
 
 
-def read_notes(sources: list[SourceFile]) -> list[Skipped]:
+def read_notes(sources: list[SourceFile], attributes: tuple[Attribute, ...] = ()) -> list[Skipped]:
     """What the load's output says of how each file was read: the sheet of a workbook of several, a header below
-    title rows, the headers ignored, the totals rows left out."""
+    title rows, the headers ignored, the totals rows left out, and a theme list without the column of an attribute
+    the settings declare (its themes then have none: a list that dropped the column by mistake is said)."""
     notes = []
     for source in sources:
+        missing = [a.name for a in attributes if source.kind == "themes" and a.name not in source.headers]
+        if missing:
+            notes.append(Skipped(source.path, "load.note.no_attribute_column", {"names": "、".join(missing)}))
         if source.parts:
             notes.append(
                 Skipped(source.path, "load.note.sheets_together", {"n": len(source.parts), "sheet": source.sheet})

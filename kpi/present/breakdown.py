@@ -148,14 +148,37 @@ def heading(found: Breakdown, words: Words) -> str:
 
 
 def footnotes(found: Breakdown, words: Words) -> list[str]:
-    """What a reader needs beside the tables: the groups partition the list, how small is marked."""
-    return [words("breakdown.note.partition"), words("breakdown.note.small", n=found.small_group)]
+    """What a reader needs beside the tables, as the report says it: the list that stands in for the year, themes
+    carried, ended early, cancelled and surveys set aside; then that the groups partition the list and how small is
+    marked."""
+    from kpi.present.rows import fallback_note, placement_notes
+
+    valued = [line for line in lines(found, words)[:-1] if line.group is not None and line.group.key[0] is not None]
+    unvalued = found.grouping.attribute is not None and not any(left_out(line) + line.status.total for line in valued)
+    return [
+        *fallback_note(found.as_of_fy, found.snapshot, words),
+        *placement_notes(found.whole, words),
+        *([words("breakdown.note.no_values", by=found.grouping.by)] if unvalued else []),
+        words("breakdown.note.partition"),
+        words("breakdown.note.small", n=found.small_group),
+    ]
+
+
+def known_at(found: Breakdown, words: Words) -> list[str]:
+    """Under the heading, for a --known-at read: the load the figures are as known right after."""
+    if found.known_at is None:
+        return []
+    from kpi.fiscal import calendar_of
+    from kpi.present.submissions import known_at_line
+
+    line = known_at_line(found.known_at, words, calendar_of(found.programme))
+    return [line] if line else []
 
 
 def json_of(found: Breakdown, words: Words) -> dict[str, Any]:
     """A breakdown in its JSON contract: every group's KPIs (as `kpi check` gives them), status and share, then the
     whole's."""
-    from kpi.present.json_out import kpi_json
+    from kpi.present.json_out import kpi_json, placement_notes_json
     from kpi.present.numbers import as_float
 
     def line_json(line: Line) -> dict[str, Any]:
@@ -175,6 +198,9 @@ def json_of(found: Breakdown, words: Words) -> dict[str, Any]:
         "as_of_fy": found.as_of_fy,
         "list_date": found.snapshot.date.isoformat() if found.snapshot else None,
         "by": found.grouping.by,
+        "snapshot_fallback": found.snapshot.fallback if found.snapshot else False,
+        "known_at_load": found.known_at.load_id if found.known_at else None,
+        "placement": placement_notes_json(found.whole),
         "small_group": found.small_group,
         "groups": every[:-1],
         "total": every[-1],
@@ -207,14 +233,14 @@ def render(found: Breakdown, fmt: Format, words: Words, to_file: bool) -> str | 
     if fmt is Format.csv:
         from kpi.present.csvfile import csv_text, excel_bytes
 
-        records: list[list[Any]] = [[heading(found, words)], []]
+        records: list[list[Any]] = [[heading(found, words)], *([line] for line in known_at(found, words)), []]
         for table, said in zip(every, after, strict=True):
             records += [[table.title], table.headers, *table.text_rows, *([s] for s in said), []]
         records += [[n] for n in footnotes(found, words)]
         data = csv_text(records, "\r\n" if to_file else "\n")
         return excel_bytes(data) if to_file else data
     title = heading(found, words)
-    out = ["# " + markdown_text(title) if fmt is Format.markdown else title, ""]
+    out = ["# " + markdown_text(title) if fmt is Format.markdown else title, *known_at(found, words), ""]
     bullet = "- " if fmt is Format.markdown else ""
     for table, said in zip(every, after, strict=True):
         out += block(table.title, table, fmt, words("none"), *(bullet + s for s in said))

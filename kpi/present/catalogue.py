@@ -909,6 +909,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "changes.col_before": ("変更前（{date} の一覧、{fy}年度）", "before ({date} list, FY{fy})"),
     "changes.col_after": ("変更後（{date} の一覧、{fy}年度）", "after ({date} list, FY{fy})"),
     # ------------------------------------------------------------------ kpi/present/charts.py
+    "chart.by.too_many": (
+        "群が{n}あり、グラフでは読めません（{most}まで）。kpi report --by で表にしてください",
+        "{n} groups: too many to read in a chart (at most {most}); use kpi report --by for the table",
+    ),
     "chart.by.partition": (
         "各テーマはちょうど1つの群に入り、群の件数・分子・分母の合計は「計」に等しくなります。",
         "Each theme is in exactly one group; the groups' counts, numerators and denominators sum to the total's.",
@@ -1289,6 +1293,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "wrong count of submission numbers for {action} ({n}): kpi submissions [show N | diff N [M]]",
     ),
     # ------------------------------------------------------------------ kpi/present/portfolio.py
+    "portfolio.fault_usage": ("読めましたが示せません: {file}: {reason}", "read but not shown: {file}: {reason}"),
     "col.programmes": ("事業数", "programmes"),
     "sheet.portfolio_groups": ("群別のポートフォリオ計", "Portfolio line by group"),
     "explain.col.answered": ("回答機関数", "organisations answered"),
@@ -2366,6 +2371,15 @@ small_group = 5
         "followups*.csv (追跡調査*) and so on, or pass --kind",
     ),
     # ------------------------------------------------------------------ kpi/load/ingest.py
+    "load.note.no_attribute_column": (
+        "{file}: 設定で決めた属性の列がありません: {names}。この一覧のテーマにはその値がありません（kpi report --by では「（未設定）」）",
+        "{file}: no column for the attribute the settings declare: {names}. This list's themes have no such value "
+        "(kpi report --by shows them as (not given))",
+    ),
+    "rule.actual_future": (
+        "実績年度は今年度（{fy}年度）より後にはできません（まだ来ていない年度です。年度の書き誤りでは）",
+        "an actual year cannot be after the current fiscal year FY{fy} (a year that has not come yet: a mistyped year?)",
+    ),
     "load.note.sheets_together": (
         "{file}: 見出しのそろった{n}枚のシートの行を合わせて読みました: {sheet}。",
         "{file}: the rows of the {n} sheets with the headers were read together: {sheet}.",
@@ -3258,6 +3272,11 @@ small_group = 5
         "File to write; its extension chooses the format (.md .csv .json .xlsx; xlsx is a file only).",
     ),
     # ------------------------------------------------------------------ kpi/present/breakdown.py
+    "breakdown.note.no_values": (
+        "この一覧のどのテーマにも「{by}」の値がありません。属性は設定で決めた後に読み込んだテーマ一覧から読みます。列のある一覧をもう一度読み込んでください。",
+        "No theme of this list has a value of {by}: attributes are read from the theme lists loaded after the settings "
+        "declare them. Load a list with the column again.",
+    ),
     "breakdown.element": ("{item}（{letter}）", "{item}({letter})"),
     "col.left_out": ("対象外", "left out"),
     "breakdown.note.partition": (
@@ -3283,14 +3302,14 @@ small_group = 5
     "section.breakdown_status": ("状況（群別）", "Status by group"),
     # section: kpi/figures/breakdown.py
     # ------------------------------------------------------------------ kpi/figures/breakdown.py
+    "breakdown.not_groupable": (
+        "--by {by}: 金額・数値の属性では群に分けられません（カテゴリ、年度、文字の属性で分けます）",
+        "--by {by}: an amount or number attribute does not name groups (use a category, year or text attribute)",
+    ),
     "breakdown.unknown_by": (
         "--by {by}: そのような群分けはありません。使えるもの: {choices}（属性は programme.toml の [attributes] で宣言します）",
         "--by {by}: no such grouping; expected one of: {choices} (attributes are declared under [attributes] in "
         "programme.toml)",
-    ),
-    "breakdown.not_groupable": (
-        "--by {by}: 種類 {type} の属性では群に分けられません（カテゴリ、年度、文字の属性で分けます）",
-        "--by {by}: an attribute of type {type} does not name groups (use a category, year or text attribute)",
     ),
     # section: kpi/present/report.py
     # ------------------------------------------------------------------ schemas/schedule.py

@@ -731,6 +731,7 @@ def portfolio_svgs(result: Portfolio, words: Words) -> dict[str, str]:
 BY_KPI = {"short_term": SHORT_TERM.key, "long_term": LONG_TERM_MATURED.key}  # the KPI a chart draws per group
 BY_CHARTS: tuple[str, ...] = (*BY_KPI, "status")
 BY_UNMEASURED = {"denominator_zero": "chart.by.denominator_zero", "no_followups": "chart.by.no_followups"}
+MOST_BARS = 60  # groups a chart draws at most: beyond, no bar can be read (kpi report --by lists them all)
 BY_GAP = 0.6  # the room between the last group's bar and the whole's
 LABEL: dict[str, Any] = {
     "zorder": 5,
@@ -761,6 +762,8 @@ def breakdown_figure(found: Breakdown, name: str, words: Words, programme: str |
     """The named chart per group: a KPI's ratio (short_term, long_term) or the status groups (status)."""
     if name not in BY_CHARTS:
         raise ValueError(f"no chart {name!r} by group (use one of: {', '.join(BY_CHARTS)})")
+    if len(found.groups) > MOST_BARS:
+        raise UsageProblem("chart.by.too_many", n=len(found.groups), most=MOST_BARS)
     if name == "status":
         return breakdown_status_figure(found, words, programme)
     return breakdown_kpi_figure(found, BY_KPI[name], words, programme)

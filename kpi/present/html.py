@@ -249,6 +249,7 @@ def breakdown_html(found: Breakdown, words: Words) -> str:
         "<header>",
         f"<h1>{e(programme or title)}</h1>",
         *([f'<p class="asof">{e(title)}</p>'] if programme else []),
+        *(f'<p class="asof">{e(line)}</p>' for line in shown.known_at(found, words)),
         "</header>",
         "<main>",
     ]

@@ -124,8 +124,9 @@ def theme_tables(m: Money, words: Words) -> list[Table]:
 
 
 def document(m: Money, fmt: Format, words: Words) -> str:
-    """The figures as a person reads them: a heading, a table and the rule of each."""
-    lines: list[str] = []
+    """The figures as a person reads them: what they are as of (a --known-at read, an earlier list standing in for
+    the year), then a heading, a table and the rule of each."""
+    lines = said_first(m, words)
     if m.has_theme_budget:
         c, cost = m.concentration, m.cost
         listed = m.snapshot.date.isoformat() if m.snapshot else DASH
@@ -238,6 +239,18 @@ def money_json(m: Money) -> dict[str, Any]:
         "outputs_per_100oku": [{"fy": y.fy, **_outputs_json(y)} for y in m.outputs],
         "outputs_per_100oku_total": _outputs_json(m.outputs_total) if m.outputs else None,
     }
+
+
+def said_first(m: Money, words: Words) -> list[str]:
+    """The lines every output of figures starts with when they apply: the load a --known-at read is as of, and the
+    earliest list standing in for a year that has none of its own (as the report says them)."""
+    from kpi.fiscal import calendar_of
+    from kpi.present.rows import fallback_note
+    from kpi.present.submissions import known_at_line
+
+    known = known_at_line(m.known_at, words, calendar_of(None))
+    lines = [*([known] if known else []), *fallback_note(m.as_of, m.snapshot, words)]
+    return [*lines, ""] if lines else []
 
 
 def render(m: Money, fmt: Format, words: Words) -> str | bytes:

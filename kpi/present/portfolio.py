@@ -9,6 +9,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from kpi.errors import ExitCode
 from kpi.figures.cohorts import Cohort
 from kpi.figures.explain import Explained, rules_of, spec_of
 from kpi.figures.kpis import KPIS, Kpi
@@ -159,8 +160,10 @@ def _ratio(a: int, b: int) -> Any:
 
 
 def fault_line(fault: Fault, words: Words) -> str:
-    """A file that could not be read: its name and the reason, in one line."""
-    return words("portfolio.fault", file=str(fault.path), reason=message(fault.error.key, fault.error.params, words))
+    """A file that could not be read, or read but not grouped as asked (--by): its name and the reason, in one
+    line."""
+    key = "portfolio.fault_usage" if fault.error.exit_code is ExitCode.USAGE else "portfolio.fault"
+    return words(key, file=str(fault.path), reason=message(fault.error.key, fault.error.params, words))
 
 
 def fault_lines(result: Portfolio, words: Words) -> str:
@@ -357,20 +360,24 @@ def explain_json(e: Explained, words: Words | None = None) -> dict[str, Any]:
     from kpi.present.breakdown import group_label
 
     found["by"] = e.grouping.by
+    counts = group_counts(e)
     found["groups"] = [
-        {"group": list(g), "label": group_label(e.grouping, g, words), "counts": _group_counts(e, g)} for g in e.groups
+        {"group": list(g), "label": group_label(e.grouping, g, words), "counts": counts[g]} for g in e.groups
     ]
     return found
 
 
-def _role_in_group(e: Explained, role: str) -> Callable[[tuple[object, ...]], int]:
+def group_counts(e: Explained) -> dict[tuple[object, ...], dict[str, int]]:
+    """Each group's themes per role (every role, 0 where none), counted in one pass over the themes."""
+    found = {g: dict.fromkeys(ROLES, 0) for g in e.groups}
+    for t in e.themes:
+        found[t.group][t.role] += 1
+    return found
+
+
+def _in_role(counts: dict[tuple[object, ...], dict[str, int]], role: str) -> Callable[[tuple[object, ...]], int]:
     """A group's themes in one role."""
-    return lambda g: _group_counts(e, g)[role]
-
-
-def _group_counts(e: Explained, group: tuple[object, ...]) -> dict[str, int]:
-    """A group's themes per role."""
-    return {role: sum(1 for t in e.themes if t.group == group and t.role == role) for role in e.counts}
+    return lambda g: counts[g][role]
 
 
 def explain_group_table(e: Explained, words: Words) -> Table:
@@ -378,10 +385,11 @@ def explain_group_table(e: Explained, words: Words) -> Table:
     from kpi.present.breakdown import by_header, group_label
 
     assert e.grouping is not None
+    counts = group_counts(e)
     columns = [
         Column(by_header(e.grouping, words), lambda g: group_label(e.grouping, g, words) if e.grouping else ""),
-        *(Column(words(ROLE[role]), _role_in_group(e, role)) for role in e.counts),
-        Column(words("group.total"), lambda g: sum(_group_counts(e, g).values())),
+        *(Column(words(ROLE[role]), _in_role(counts, role)) for role in ROLES),
+        Column(words("group.total"), lambda g: sum(counts[g].values())),
     ]
     total = [words("group.total"), *e.counts.values(), len(e.themes)]
     return Table.of("explain_groups", columns, e.groups, footer=[total])

@@ -168,4 +168,5 @@ def test_by_a_grouping_each_groups_line_sums_the_programmes_groups(grouped_store
             assert kpi["denominator"] == sum(e[key]["kpis"][i]["denominator"] for e in each)
     assert groups[("中小企業",)]["kpis"][0] == {"name": "short_term", "numerator": 2, "denominator": 4, "ratio": 0.5}
     faulty = cli("portfolio", str(other), str(plain), "--by", "企業規模", "--as-of", "2026")
-    assert faulty.returncode == 2 and "企業規模" in faulty.stderr and "item, element" in faulty.stderr
+    assert faulty.returncode == 2 and "item, element" in faulty.stderr
+    assert f"読めましたが示せません: {plain}: --by 企業規模" in faulty.stderr  # read, but it has no such grouping

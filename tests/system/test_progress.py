@@ -13,6 +13,7 @@ import select
 import time
 from pathlib import Path
 
+import pytest
 from faultkit import Spy
 from kit import SAMPLE_THEMES
 
@@ -86,6 +87,7 @@ def test_quiet_shows_nothing_on_a_terminal(tmp_path: Path) -> None:
     assert (code, shown) == (0, "")
 
 
+@pytest.mark.slow  # (a real process: 3 s; --quiet on a terminal, in the default run, shows the same silence)
 def test_a_pipe_gets_no_progress(tmp_path: Path) -> None:
     with Spy("load", "--db", str(tmp_path / "kpi.duckdb"), str(SAMPLE_THEMES), pause_at=HELD_AT) as spy:
         hold_past_the_delay(spy)

@@ -228,6 +228,11 @@ def test_every_usage_error_is_said_in_english(path: tuple[str, ...], tmp_path: P
             "kpi: unexpected argument(s): 2025 json (did you mean: --as-of 2025 --format json?)",
         ),
         (
+            ["changes", "2024-03-31", "2025-03-31"],
+            "kpi: 余分な引数があります: 2024-03-31 2025-03-31（もしかして: --from 2024-03-31 --to 2025-03-31）",
+            "kpi: unexpected argument(s): 2024-03-31 2025-03-31 (did you mean: --from 2024-03-31 --to 2025-03-31?)",
+        ),
+        (
             ["undo", "abc"],
             "kpi: 読込番号 の値 'abc' は整数ではありません",
             "kpi: load number: 'abc' is not an integer",

@@ -591,6 +591,7 @@ def test_install_completion_writes_the_shells_script(tmp_path: Path) -> None:
         assert "bash, zsh, fish" in refused.stderr
 
 
+@pytest.mark.slow  # (every help of every command in both languages: 4 s; CI's slow step — tools/update_commands.py writes it)
 def test_the_command_reference_is_every_help_as_printed_today() -> None:
     """docs/commands.md is written only by tools/update_commands.py; it fails here as soon as a --help changes."""
     import subprocess

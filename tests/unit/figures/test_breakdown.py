@@ -88,7 +88,7 @@ def test_by_names_an_attribute_by_any_of_its_headers_and_refuses_what_names_no_g
     assert grouping(" ＩＴＥＭ ", settings).by == "item" and grouping("基盤要素", settings).by == "element"
     with pytest.raises(UsageProblem) as amount:
         grouping("予算額", settings)
-    assert "type money" in english(amount.value)
+    assert "an amount or number attribute" in english(amount.value)
     with pytest.raises(UsageProblem) as unknown:
         grouping("size", settings)
     assert "item, element, 分野" in english(unknown.value)

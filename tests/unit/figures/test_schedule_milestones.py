@@ -31,6 +31,21 @@ def test_a_plans_status_is_done_late_not_started_or_on_schedule() -> None:
     assert plan_status(Dates(2027), Dates(), Dates(2029), [], 2026) == "not_started"
 
 
+def test_a_plan_is_not_started_only_while_its_start_is_to_come_and_nothing_is_done() -> None:
+    assert plan_status(Dates(2026), Dates(), Dates(2029), [], 2026) == "on_schedule"  # it starts this year
+    assert (
+        plan_status(Dates(2027), Dates(), Dates(2029), [Dates(2026, 2026)], 2026) == "on_schedule"
+    )  # a milestone done
+    assert plan_status(Dates(2027), Dates(2027, 2025), Dates(2029), [], 2026) == "on_schedule"  # its gate held early
+    # no start row: judged by its other events
+    assert plan_status(Dates(), Dates(2023, 2023), Dates(2028), [], 2026) == "on_schedule"  # a gate held
+    assert plan_status(Dates(), Dates(), Dates(), [Dates(2022, 2022)], 2026) == "on_schedule"  # a milestone done
+    assert plan_status(Dates(), Dates(), Dates(2030), [], 2026) == "on_schedule"  # nothing due yet
+    assert plan_status(Dates(), Dates(2024), Dates(2030), [], 2026) == "late"  # its gate overdue
+    assert plan_status(Dates(), Dates(), Dates(2019), [], 2026) == "late"  # its end overdue
+    assert plan_status(Dates(), Dates(), Dates(2025, 2025), [], 2026) == "done"
+
+
 def test_the_next_evaluation_is_the_first_round_of_the_calendar_in_or_after_the_year() -> None:
     declared = Settings(
         "P", 1, "80%", "50%", 3, 2030, "", evaluations=("終了時2030", "中間2022", "中間評価（2026年度）")
@@ -72,3 +87,38 @@ def test_plans_due_events_and_the_declared_stage_gate_on_a_small_store(load) -> 
     assert (t1.gate, t1.status) == (Dates(2024), "on_schedule")  # its 2025 record is not known as of 2024
     assert [(g.theme_id, g.gate_fy, g.declared, g.overdue) for g in gates.due] == [("T2", 2026, True, False)]
     assert [u.theme_id for u in gates.term_unknown] == ["T3", "T4"]
+
+
+def test_a_cancelled_theme_is_left_out_and_a_gate_the_schedule_records_held_is_not_overdue(load) -> None:
+    themes = [
+        theme("C1", end_fy=2028, status="採択取消"),  # cancelled: in neither list
+        *(theme(t, end_fy=2028, status="計画通り") for t in ("H1", "H2", "O1")),
+    ]
+    schedule = (
+        "テーマ番号,事象,名称,予定年度,実績年度\n"
+        "C1,開始,,2026,\nC1,ステージゲート,,2026,\n"
+        "H1,ステージゲート,,2025,2025\n"  # held on time: not overdue in 2026
+        "H2,ステージゲート,,2026,2026\n"  # held this year: due, shown held in 2026
+        "O1,ステージゲート,,2025,\n"  # not held: overdue
+    )
+    db = load({"programme.toml": PROGRAMME, "themes.csv": themes_csv(themes), "schedule.csv": schedule})
+    with open_for_read(db, wait=5) as con:
+        found = plans(con, 2026)
+        events = due(con, 2026)
+        gates = gates_due(con, 2026)
+        earlier = gates_due(con, 2025)
+    assert [(p.theme_id, p.status) for p in found.plans] == [
+        ("O1", "late"),
+        ("H1", "on_schedule"),
+        ("H2", "on_schedule"),
+    ]
+    assert [(e.theme_id, e.event, e.overdue) for e in events.due] == [
+        ("O1", "stagegate", True),
+        ("H2", "stagegate", False),  # planned this year (done in it)
+    ]
+    assert [(g.theme_id, g.gate_fy, g.reviewed_fy, g.overdue) for g in gates.due] == [
+        ("O1", 2025, None, True),
+        ("H2", 2026, 2026, False),
+    ]
+    assert [(g.theme_id, g.reviewed_fy) for g in earlier.due] == [("H1", 2025), ("O1", None)]
+    assert gates.term_unknown == ()

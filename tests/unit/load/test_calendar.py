@@ -55,4 +55,4 @@ def test_a_bad_period_and_rounds_that_name_none_or_fall_outside_it_are_refused_w
         (line, "evaluations", "終了時2030", "rule.setting.evaluation_outside_period"),
     ]
     path = calendar(tmp_path, 'evaluations = ["中間2022", "中間2022"]\n')
-    assert [r[1:] for r in refused(path)] == [("evaluations", "['中間2022', '中間2022']", "rule.setting.evaluations")]
+    assert [r[1:] for r in refused(path)] == [("evaluations", "中間2022, 中間2022", "rule.setting.evaluations")]

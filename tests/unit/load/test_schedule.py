@@ -3,6 +3,7 @@ the lists do not know refused as a follow-up's is, and nothing written; sound ro
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,22 @@ def test_every_bad_cell_is_refused_with_its_line_column_value_and_rule(tmp_path:
     with pytest.raises(InputRejected) as caught, open_for_write(db, wait=5) as con:
         ingest.load_files(con, ingest.read_files([unknown]))
     assert [(f.line, f.value, f.rule) for f in caught.value.failures] == [(2, "T9", "rule.unknown_theme")]
+
+
+def test_an_actual_year_after_the_current_fiscal_year_is_refused_and_nothing_written(tmp_path: Path, load) -> None:
+    db = load({"themes.csv": themes_csv([theme("T1"), theme("T2")])})
+    rows = "T1,開始,,2024,2024\nT1,終了,,2024,2027\nT2,終了,,2026,2026\nT2,開始,,2025,令和9年度\n"
+    future = write(tmp_path / "schedule.csv", HEADER + rows)  # 3 and 5: years not come as of 2026-12-05
+    batch = ingest.read_files([future], today=dt.date(2026, 12, 5))
+    found = [(f.file, f.line, f.column, f.value, f.rule, f.params) for f in batch.failures]
+    assert found == [
+        (str(future), 3, "actual_fy", "2027", "rule.actual_future", {"fy": 2026}),
+        (str(future), 5, "actual_fy", "令和9年度", "rule.actual_future", {"fy": 2026}),
+    ]
+    with pytest.raises(InputRejected), open_for_write(db, wait=5) as con:
+        ingest.load_files(con, batch)
+    with open_for_read(db, wait=5) as con:
+        assert con.execute("SELECT count(*) FROM schedule").fetchone() == (0,)
 
 
 @pytest.mark.slow

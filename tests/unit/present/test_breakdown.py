@@ -59,7 +59,7 @@ def test_explain_by_counts_each_groups_themes_as_the_report_does(kpi, grouped_st
 @pytest.mark.parametrize(
     ("args", "said"),
     [
-        (["--by", "予算額"], "type money"),
+        (["--by", "予算額"], "an amount or number attribute"),
         (["--by", "size"], "expected one of: item, element, 分野, 企業規模, 採択年度"),
     ],
 )
@@ -81,3 +81,32 @@ def test_the_html_page_holds_every_table_and_the_charts_per_group(kpi_en, groupe
     assert html.count("<svg") == 3 and html.count("<table") == 4
     assert "<td>通信</td>" in html and "small (under 3)" in html
     assert "://" not in html.replace("http://www.w3.org/", "")  # (the SVG namespaces are names, never fetched)
+
+
+def test_a_breakdown_says_what_the_report_says_of_its_figures(kpi_en, load, tmp_path: Path) -> None:
+    """Carried themes, the earliest list standing in and a --known-at read are said by `--by` as by the report (text
+    and JSON); a list without the attribute's column is said at load, and a breakdown no theme has a value of says
+    to load the lists again."""
+    from kit import SAMPLE, THEMES_HEADER, theme, themes_csv, write
+
+    settings = (SAMPLE / "programme.toml").read_text(encoding="utf-8") + '\n[attributes."分野"]\ntype = "text"\n'
+    folder = tmp_path / "in"
+    folder.mkdir()
+    db = str(tmp_path / "kpi.duckdb")
+    first = themes_csv([theme("T1") + ",通信", theme("T2") + ",AI"], THEMES_HEADER + ",分野")
+    paths = [write(folder / "programme.toml", settings), write(folder / "themes_2025-03-31.csv", first)]
+    assert kpi_en("load", "--db", db, *map(str, paths)).returncode == 0
+    later = write(folder / "themes_2026-03-31.csv", themes_csv([theme("T2")]))
+    loaded = kpi_en("load", "--db", db, str(later))
+    assert "no column for the attribute the settings declare: 分野" in loaded.stderr
+    found = json.loads(kpi_en("report", "--db", db, "--as-of", "2025", "--by", "分野", "-f", "json").stdout)
+    assert found["placement"]["carried"] == 1 and [g["label"] for g in found["groups"]] == ["通信", "(not given)"]
+    text = kpi_en("report", "--db", db, "--as-of", "2025", "--by", "分野").stdout
+    assert "1 themes missing from the newer list count with their state in the last list" in text
+    early = kpi_en("report", "--db", db, "--as-of", "2020", "--by", "分野", "--known-at", "2").stdout
+    assert early.splitlines()[1].startswith("figures as known right after load #2") and "earliest list" in early
+    assert json.loads(kpi_en("report", "--db", db, "--as-of", "2020", "--by", "分野", "-f", "json").stdout)[
+        "snapshot_fallback"
+    ]
+    bare = kpi_en("report", "--db", db, "--as-of", "2026", "--by", "分野").stdout
+    assert "No theme of this list has a value of 分野" not in bare  # T1, carried, still has its value

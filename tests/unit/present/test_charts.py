@@ -236,6 +236,7 @@ def test_schedule_without_followups(sample: dict[str, Any]) -> None:
     assert [y.matured for y in years] == sorted(y.matured for y in years)
 
 
+@pytest.mark.slow  # (the sample with surveys loaded: 2 s; CI's slow step)
 def test_schedule_with_followups_agrees_with_the_matured_kpi(tmp_path: Path) -> None:
     """With surveys loaded, the row of each as-of year equals the matured KPI; later years stay unmeasured."""
     from fractions import Fraction
@@ -354,3 +355,19 @@ def test_every_chart_by_group_is_drawn_in_both_languages_without_missing_glyphs(
             assert [str(w.message) for w in caught if "missing from font" in str(w.message)] == []
             assert img.info["dpi"] == pytest.approx((300, 300), abs=0.01)
             assert len(img.convert("RGB").getcolors(maxcolors=1 << 20) or []) > 20
+
+
+@pytest.mark.slow  # (1 s: matplotlib's import; CI's slow step)
+def test_a_chart_of_more_groups_than_can_be_read_is_refused(kpi_en, load, tmp_path: Path) -> None:
+    """`kpi chart … --by` draws at most MOST_BARS groups: beyond, a usage error naming `kpi report --by`, nothing
+    written (a text attribute of 12,000 values once drew for three minutes)."""
+    from kit import SAMPLE, THEMES_HEADER, theme, themes_csv
+
+    from kpi.present.charts import MOST_BARS
+
+    settings = (SAMPLE / "programme.toml").read_text(encoding="utf-8") + '\n[attributes."メモ"]\ntype = "text"\n'
+    rows = [theme(f"T{i}") + f",m{i}" for i in range(MOST_BARS + 1)]
+    db = load({"programme.toml": settings, "themes_2026-03-31.csv": themes_csv(rows, THEMES_HEADER + ",メモ")})
+    out = tmp_path / "c.png"
+    result = kpi_en("chart", "short_term", "--db", str(db), "--by", "メモ", "--out", str(out))
+    assert result.returncode == 2 and f"{MOST_BARS + 1} groups: too many" in result.stderr and not out.exists()
