@@ -140,6 +140,7 @@ def test_crontab_line_mails_when_a_kpi_misses_its_target(crontab, home: Path, tm
     assert (home / "kpi.duckdb").exists()
 
 
+@pytest.mark.slow  # (a real cron-like run: 3 s; the default run keeps the one that mails, CI's slow step both)
 def test_crontab_line_is_silent_when_every_target_is_met(crontab, home: Path, tmp_path: Path) -> None:
     shutil.copy(SAMPLE / "programme.toml", home / "inbox" / "programme.toml")
     write(

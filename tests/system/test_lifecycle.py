@@ -1339,6 +1339,7 @@ def test_the_model_reads_a_date_in_a_name_as_kpi_does() -> None:
         assert given == model, name
 
 
+@pytest.mark.slow  # (2.6 s; the placement and agreement tests hold the sample's figures in the default run)
 def test_the_model_gives_kpis_figures_on_the_sample_data(tmp_path: Path) -> None:
     """The reference model, given the sample data (the evaluation's 144 themes, its budget, the illustrative
     surveys), computes what kpi reports for every year the programme runs."""

@@ -134,7 +134,7 @@ def is_in(data: bytes, fmt: Format) -> bool:
     )
 
 
-@pytest.mark.parametrize(("path", "ext"), some_in_default(CASES, 10), ids=[f"{' '.join(p)}{e}" for p, e in CASES])
+@pytest.mark.parametrize(("path", "ext"), some_in_default(CASES, 5), ids=[f"{' '.join(p)}{e}" for p, e in CASES])
 def test_the_extension_chooses_the_format(kpi, sample_store: Path, tmp_path: Path, path, ext: str) -> None:
     out = tmp_path / f"out{ext}"
     result = run(kpi, path, sample_store, out)

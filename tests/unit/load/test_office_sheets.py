@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from kit import SAMPLE_THEMES, workbook
+from matrix import some_in_default
 
 BUDGET_JA = "年度,予算額,執行額\n2019,100,0\n2020,200,150\n"
 
@@ -51,7 +52,7 @@ def test_a_column_kpi_does_not_use_is_ignored_and_named(kpi, kpi_en, tmp_path: P
     assert themes_stored(tmp_path / "ja.duckdb") == themes_stored(tmp_path / "en.duckdb") == len(rows) - 1
 
 
-@pytest.mark.parametrize("word", ["合計", "計", "小計", "Total", "総計"])
+@pytest.mark.parametrize("word", some_in_default(["合計", "計", "小計", "Total", "総計"], 2))
 def test_a_totals_row_of_a_budget_is_left_out_and_named(word: str, kpi, kpi_en, tmp_path: Path) -> None:
     path = tmp_path / "予算.csv"
     path.write_text(BUDGET_JA + f"{word},300,150\n", encoding="utf-8")
@@ -143,7 +144,7 @@ def titled(rows: list[list[str]], padded: bool) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "cp932"])
-@pytest.mark.parametrize("padded", [True, False], ids=["as-excel-saves-it", "typed"])
+@pytest.mark.parametrize("padded", some_in_default([True, False], 1))
 def test_a_csv_header_below_a_title_and_a_blank_row_is_found(
     encoding: str, padded: bool, kpi, kpi_en, tmp_path: Path
 ) -> None:
