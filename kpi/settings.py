@@ -466,19 +466,23 @@ def stored_attributes(text: str | None) -> tuple[Attribute, ...]:
 def as_written(value: object) -> str:
     """A setting's value as a refusal shows it: an array's items joined by commas (中間2022, 中間2022), not Python's
     list."""
-    return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} = {as_written(v)}" for k, v in value.items())
+    return ", ".join(as_written(v) for v in value) if isinstance(value, list) else str(value)
 
 
 def problems(raw: Mapping[str, Any]) -> list[Problem]:
     """Every way a settings mapping (as read from TOML) breaks the contract; [] when it is sound."""
-    found = [Problem(k, str(v), "rule.setting.unknown") for k, v in raw.items() if k not in (*CHECKS, ATTRIBUTES)]
+    found = [
+        Problem(k, as_written(v), "rule.setting.unknown") for k, v in raw.items() if k not in (*CHECKS, ATTRIBUTES)
+    ]
     found += attribute_problems(raw[ATTRIBUTES]) if ATTRIBUTES in raw else []
     found += [Problem(k, None, "rule.setting.missing") for k in REQUIRED if k not in raw]
     for key, check in CHECKS.items():
         if key in raw:
             value = raw[key]
             if (isinstance(value, dict) and key not in TABLES) or (isinstance(value, list) and key not in LISTS):
-                found.append(Problem(key, str(value), "rule.setting.not_a_value"))
+                found.append(Problem(key, as_written(value), "rule.setting.not_a_value"))
                 continue
             if not str(value).strip():  # a line of a template (kpi init) still to be filled in
                 found.append(Problem(key, str(value), "rule.setting.empty"))

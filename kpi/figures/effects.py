@@ -87,7 +87,8 @@ def effects(con: duckdb.DuckDBPyConnection, as_of: int, programme: Settings | No
     horizon = programme.followup_horizon_years if programme else DEFAULT_HORIZON
     params = {"as_of": as_of, "horizon": horizon, "list": list_id}
     ended = f"""{placed_sql(terminated_excluded(programme))}, ended AS (
-        SELECT theme_id, end_fy FROM placed_roles WHERE role_{LONG_TERM.key} <> 'excluded' AND end_fy < $as_of)"""
+        SELECT theme_id, end_fy, reason_{LONG_TERM.key} = 'terminated' AS terminated
+        FROM placed_roles WHERE role_{LONG_TERM.key} <> 'excluded' AND end_fy < $as_of)"""
     k = programme.suppression_k if programme else DEFAULT_SUPPRESSION_K
     rounds = programme.followup_rounds if programme else DEFAULT_FOLLOWUP_ROUNDS
     return Effects(
@@ -149,12 +150,13 @@ def reasons(con: duckdb.DuckDBPyConnection, ended: str, params: dict[str, int]) 
 def cohort_table(
     con: duckdb.DuckDBPyConnection, ended: str, params: dict[str, int], rounds: tuple[int, ...], as_of: int
 ) -> CohortTable | None:
-    """Each cohort's themes commercialised by each round reached, and the round's response rate for the cohort."""
+    """Each cohort's themes commercialised by each round reached, and the round's response rate for the cohort; a theme
+    ended early (中止) is never commercialised, as the long-term KPI places it, whatever a later answer says."""
     rows = con.execute(
         f"""{ended}, rounds AS (SELECT unnest($rounds::INTEGER[]) AS y),
-        cells AS (SELECT e.theme_id, e.end_fy, r.y FROM ended e, rounds r WHERE e.end_fy + r.y <= $as_of),
+        cells AS (SELECT e.theme_id, e.end_fy, e.terminated, r.y FROM ended e, rounds r WHERE e.end_fy + r.y <= $as_of),
         done AS (
-          SELECT c.end_fy, c.y, count(*) FILTER (EXISTS (
+          SELECT c.end_fy, c.y, count(*) FILTER (NOT c.terminated AND EXISTS (
             SELECT 1 FROM followups f WHERE f.theme_id = c.theme_id AND f.stage IN {COMMERCIALISED_SQL}
               AND f.survey_fy BETWEEN c.end_fy AND c.end_fy + c.y)) AS commercialised
           FROM cells c GROUP BY ALL)

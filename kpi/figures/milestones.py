@@ -96,7 +96,7 @@ def _rows(con: duckdb.DuckDBPyConnection, as_of: int) -> list[tuple[str, str | N
     rows: list[tuple[str, str | None, str, str, int, int | None]] = con.execute(
         f"""SELECT s.theme_id, t.title, s.event, s.name, s.planned_fy,
                   CASE WHEN s.actual_fy <= $fy THEN s.actual_fy END
-           FROM schedule s LEFT JOIN (SELECT * FROM theme_rows WHERE list_id = $list) t USING (theme_id)
+           FROM schedule s LEFT JOIN {listed()} t USING (theme_id)
            WHERE s.theme_id NOT IN (SELECT theme_id FROM {listed()} WHERE status = $cancelled)
            ORDER BY s.theme_id, s.planned_fy, list_position($events, s.event), s.name""",
         {

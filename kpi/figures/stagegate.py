@@ -19,6 +19,7 @@ from typing import NamedTuple
 import duckdb
 
 from kpi.codes import CANCELLED, ENDED_EARLY
+from kpi.db.carried import listed
 from kpi.db.connect import fetch_one
 from kpi.figures.lists import in_force, list_id
 from kpi.figures.population import first_rows
@@ -243,7 +244,7 @@ class DueGates(NamedTuple):
 
 def due(con: duckdb.DuckDBPyConnection, asked: int | None) -> DueGates:
     """The themes of the list in force as of the year asked whose stage gate falls in it, reviewed or not, and those
-    overdue: a gate before it, no review from the theme's start up to it, the theme still under way (its status
+    overdue (the themes it carries from earlier lists too): a gate before it, no review from the theme's start up to it, the theme still under way (its status
     on_track or delayed, its end not passed). A gate is in the year its schedule plans (declared, kpi schedule), else
     at gate_year; a gate the schedule records as held (its actual year up to the year asked) counts as reviewed that
     year when no review is recorded. A theme with neither a declared gate nor a start year is listed as its term
@@ -260,7 +261,7 @@ def due(con: duckdb.DuckDBPyConnection, asked: int | None) -> DueGates:
         WITH {declared},
         reviews AS (
           SELECT s.theme_id, max(s.review_fy) AS review_fy
-          FROM stagegate s JOIN theme_rows r ON r.theme_id = s.theme_id AND r.list_id = $list
+          FROM stagegate s JOIN {listed()} r ON r.theme_id = s.theme_id
           LEFT JOIN declared d ON d.theme_id = s.theme_id
           WHERE s.review_fy <= $fy AND s.review_fy >= coalesce(r.start_fy, d.start_fy, s.review_fy)
           GROUP BY s.theme_id),
@@ -268,8 +269,8 @@ def due(con: duckdb.DuckDBPyConnection, asked: int | None) -> DueGates:
           SELECT t.*, coalesce(d.gate_fy, (t.start_fy + t.end_fy) // 2) AS gate_fy,
                  coalesce(r.review_fy, CASE WHEN d.held_fy <= $fy THEN d.held_fy END) AS reviewed_fy,
                  d.gate_fy IS NOT NULL AS declared
-          FROM theme_rows t LEFT JOIN reviews r USING (theme_id) LEFT JOIN declared d USING (theme_id)
-          WHERE t.list_id = $list AND (t.start_fy IS NOT NULL OR d.gate_fy IS NOT NULL)
+          FROM {listed()} t LEFT JOIN reviews r USING (theme_id) LEFT JOIN declared d USING (theme_id)
+          WHERE (t.start_fy IS NOT NULL OR d.gate_fy IS NOT NULL)
             AND t.status IS DISTINCT FROM $cancelled)
         SELECT theme_id, item, element, title, start_fy, end_fy, gate_fy, reviewed_fy, gate_fy < $fy AS overdue,
                declared
@@ -282,8 +283,8 @@ def due(con: duckdb.DuckDBPyConnection, asked: int | None) -> DueGates:
         bound,
     ).fetchall()
     unknown = con.execute(
-        f"""WITH {declared} SELECT theme_id, item, element, title FROM theme_rows t LEFT JOIN declared d USING (theme_id)
-        WHERE list_id = $list AND t.start_fy IS NULL AND d.gate_fy IS NULL AND t.status IS DISTINCT FROM $cancelled
+        f"""WITH {declared} SELECT theme_id, item, element, title FROM {listed()} t LEFT JOIN declared d USING (theme_id)
+        WHERE t.start_fy IS NULL AND d.gate_fy IS NULL AND t.status IS DISTINCT FROM $cancelled
         ORDER BY item, theme_id""",
         {"list": bound["list"], "cancelled": CANCELLED},
     ).fetchall()

@@ -169,3 +169,14 @@ def test_the_sections_in_both_languages(store: Path) -> None:
     assert "■ 中止・中断の理由（最新の回答）" in ja and "not given" in en
     csv_text = cli("report", "--db", str(store), "--as-of", "2025", "-f", "csv").stdout
     assert "実用化の推移（終了年度別・終了後年数別）" in csv_text
+
+
+def test_a_theme_ended_early_is_never_commercialised_in_the_cohort_table(load) -> None:  # type: ignore[no-untyped-def]
+    """The cohort table places a theme as the long-term KPI does: a 中止 theme whose organisation later answers 上市
+    is not in practical use there either (found by the adversarial pass on #37: it showed 2/2 for 1/2)."""
+    themes = HEADER + "\nS1,1,委託,a1,甲社,S1,2020,2022,中止\nS2,1,委託,a1,乙社,S2,2020,2022,目標達成\n"
+    db: Path = load({"themes.csv": themes, "followups.csv": "theme_id,survey_fy,stage\nS1,2024,上市\nS2,2024,上市\n"})
+    table = effects_of(db).cohorts
+    assert table is not None
+    cell = next(c for c in table.rows[0].cells if c is not None and c.years_after == 2)
+    assert (cell.commercialised, cell.themes) == (1, 2)

@@ -214,3 +214,22 @@ def test_kpi_stagegate_due_lists_the_midpoints_the_overdue_and_the_terms_unknown
     assert "実施期間不明 1件" in shown and "kpi stagegate due --all" in shown
     assert "実施期間不明（開始年度なし）" in kpi("stagegate", "due", "--db", str(db), "--as-of", "2024", "--all").stdout
     assert "T2" in kpi("stagegate", "due", "--db", str(db), "--as-of", "2025", "-f", "csv").stdout
+
+
+def test_a_theme_a_newer_list_carries_is_due_its_stage_gate_as_any_other(load) -> None:
+    """`kpi stagegate due` reads the themes the list in force holds, carried ones included (as every figure does): a
+    theme missing from the newer list keeps its term, and its gate falls where it did."""
+    from kpi.figures.stagegate import due
+
+    settings = (SAMPLE / "programme.toml").read_text(encoding="utf-8")
+    first = themes_csv(
+        [
+            theme("T1", start_fy=2024, end_fy=2026, status="計画通り"),
+            theme("T2", start_fy=2024, end_fy=2028, status="計画通り"),
+        ]
+    )
+    db = load({"programme.toml": settings, "themes_2025-03-31.csv": first})
+    load({"themes_2026-03-31.csv": themes_csv([theme("T2", start_fy=2024, end_fy=2028, status="計画通り")])}, db)
+    with open_for_read(db, wait=5) as con:
+        gates = due(con, 2025)
+    assert [(d.theme_id, d.gate_fy) for d in gates.due] == [("T1", 2025)]  # T1 carried from 2025-03-31
