@@ -12,6 +12,7 @@ from kpi.present import labels
 from kpi.present.catalogue import Words
 from kpi.present.formats import Format, Formats
 from kpi.present.numbers import DASH, as_float, number, percent
+from kpi.present.rows import item_label
 from kpi.present.tables import TEXT, Column, Table, block, emit, is_text
 
 MoneyFormat = Formats(Format.table, Format.markdown, Format.csv, Format.json)
@@ -24,9 +25,8 @@ def per_100(value: Fraction | None) -> str:
 
 
 def _item(item: int | None, words: Words) -> str:
-    if item is None:
-        return words("row.total")
-    return words(labels.ITEM[item]) if item in labels.ITEM else str(item)
+    """An item as the report shows it (kpi.present.rows.item_label); the total's row when None."""
+    return words("row.total") if item is None else item_label(item, words)
 
 
 def coverage_table(m: Money, words: Words) -> Table:
