@@ -458,9 +458,17 @@ class Responses:
     overall: tuple[int, int]
 
 
+def _latest_status(state: State, theme_id: str) -> str | None:
+    """A theme's status in the latest-dated list that names it (None: no list does)."""
+    day = max((d for d, themes in state.lists.items() if theme_id in themes), default=None)
+    return None if day is None else state.lists[day][theme_id].status
+
+
 def responses(state: State, fy: int) -> Responses | None:
-    """A sheet sent is answered when its organisation answered that theme and year, or the theme as a whole did."""
-    sent = [key for key in state.sent if key[2] <= fy]
+    """A sheet sent is answered when its organisation answered that theme and year, or the theme as a whole did; a
+    sheet of a theme whose latest row (in the latest list naming it) cancels its adoption is in no count."""
+    cancelled = {t for t in {key[0] for key in state.sent} if _latest_status(state, t) == CANCELLED}
+    sent = [key for key in state.sent if key[2] <= fy and key[0] not in cancelled]
     if not sent:
         return None
 
