@@ -349,6 +349,11 @@ def _first_list(con: duckdb.DuckDBPyConnection, parts: list[Incoming]) -> list[F
     return [replace(result, snapshot_from=part.snapshot_from)]
 
 
+# The file's rows one pass of _against joins at most: the hash table of the stored rows they meet is the largest
+# part of a correction's memory, so a large list is compared in parts (theme IDs split by their hash), each exactly.
+COMPARED_PER_PASS = 500_000
+
+
 @dataclass(frozen=True)
 class Against:
     """A file's themes against a stored list: new to it, changed since it (and how many in each column, THEME_FIELDS
@@ -378,27 +383,39 @@ def _against(con: duckdb.DuckDBPyConnection, part: Incoming, previous: tuple[int
     records = part.tables["themes"]
     named = _attribute_names(con, previous[0])
     name = _rows_of(con, records, "part")
+    passes = max(1, -(-rows // COMPARED_PER_PASS))
+    if passes > 1 and not isinstance(records, Staged):  # a registered frame is read once: keep it for every pass
+        con.execute(f"CREATE OR REPLACE TEMP TABLE compared_rows AS SELECT * FROM {name}")
+        con.unregister(name)
+        name = "compared_rows"
     differs = [f"p.{c} IS DISTINCT FROM r.{c}" for c in THEME_FIELDS]
     per_field = ", ".join(f"count(*) FILTER (r.theme_id IS NOT NULL AND {d})" for d in differs)
     per_name = "".join(
         f", count(*) FILTER (r.theme_id IS NOT NULL AND list_contains(d.names, $n{i}))" for i in range(len(named))
     )
+    counts = [0] * (4 + len(THEME_FIELDS) + len(named))
     try:
-        row = fetch_one(
-            con,
-            f"""SELECT (SELECT count(*) FROM theme_rows WHERE list_id = $l), count(*), count(r.theme_id),
-                      count(*) FILTER (r.theme_id IS NULL),
-                      count(*) FILTER (r.theme_id IS NOT NULL AND ({" OR ".join(differs)} OR d.theme_id IS NOT NULL)),
-                      {per_field}{per_name}
-               FROM {name} p LEFT JOIN theme_rows r ON r.list_id = $l AND r.theme_id = p.theme_id
-               LEFT JOIN {ATTRIBUTES_DIFFER} d ON d.theme_id = p.theme_id""",
-            {"l": previous[0], **{f"n{i}": n for i, n in enumerate(named)}},
-        )
+        for n in range(passes):
+            # (the part as literals: with parameters DuckDB filtered after the scan, about 3× slower)
+            share = f"hash(theme_id) % {int(passes)} = {int(n)}" if passes > 1 else "true"
+            row = fetch_one(
+                con,
+                f"""SELECT count(*), count(r.theme_id), count(*) FILTER (r.theme_id IS NULL),
+                          count(*) FILTER (r.theme_id IS NOT NULL AND ({" OR ".join(differs)} OR d.theme_id IS NOT NULL)),
+                          {per_field}{per_name}
+                   FROM (SELECT * FROM {name} WHERE {share}) p
+                   LEFT JOIN (SELECT * FROM theme_rows WHERE list_id = $l AND {share}) r ON r.theme_id = p.theme_id
+                   LEFT JOIN {ATTRIBUTES_DIFFER} d ON d.theme_id = p.theme_id""",
+                {"l": previous[0], **{f"n{i}": n for i, n in enumerate(named)}},
+            )
+            counts = [a + int(b) for a, b in zip(counts, row or (), strict=True)]
     finally:
-        if not isinstance(records, Staged):
+        if name == "compared_rows":
+            con.execute("DROP TABLE IF EXISTS compared_rows")
+        elif not isinstance(records, Staged):
             con.unregister(name)
-    if row is None:
-        return Against(rows, 0)
+    listed = fetch_one(con, "SELECT count(*) FROM theme_rows WHERE list_id = $l", {"l": previous[0]})
+    row = (int(listed[0]) if listed else 0, *counts)
     listed_rows, joined, paired, new, changed = (int(n) for n in row[:5])
     counted = zip((*THEME_FIELDS, *named), row[5:], strict=True)
     fields = tuple((c, int(n)) for c, n in counted if n)

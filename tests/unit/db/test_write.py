@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from kit import SAMPLE, theme, themes_csv, write
+from matrix import some_in_default
 
 from kpi.errors import InputRejected
 
@@ -385,3 +386,62 @@ def test_an_undone_correction_gives_back_the_list_it_corrected_which_is_then_unc
     assert redone.returncode == 0, redone.stderr
     assert rows(db, "SELECT load_id, inserted, updated FROM loads WHERE load_id = 4") == [(4, 0, 1)]
     assert rows(db, "SELECT status FROM themes WHERE theme_id = 'T1'") == [("achieved",)]
+
+
+def _corrected_in_process(folder: Path, encoding: str, correction: list[str]) -> tuple:
+    """EARLIER, BASE, then a correction of BASE, loaded with the library: what the correction did (its counts and
+    changed columns, or the refusal) and the rows every list then holds."""
+    from kpi.db.connect import open_for_write
+    from kpi.errors import KpiError
+    from kpi.load import ingest
+
+    folder.mkdir()
+    files = [
+        ("themes_2025-03-31.csv", EARLIER),
+        ("themes_2026-03-31.csv", BASE),
+        ("c/themes_2026-03-31.csv", correction),
+    ]
+    did: object = None
+    with open_for_write(folder / "kpi.duckdb") as con:
+        for name, listed in files:
+            path = folder / name
+            path.parent.mkdir(exist_ok=True)
+            write(path, themes_csv(listed), encoding)
+            try:
+                (result,), _ = ingest.load(con, [path], encoding=encoding)
+                did = (result.inserted, result.updated, result.changed_fields, result.load_id is not None)
+            except KpiError as e:
+                did = e.key
+        held = tuple(con.execute("SELECT * FROM theme_rows ORDER BY ALL").fetchall())
+    return did, held
+
+
+# (the default run keeps a case that adds and changes a theme; CI's slow step runs every case)
+@pytest.mark.parametrize(
+    "case", some_in_default(sorted(CORRECTIONS, key=lambda c: c != "a theme added and one changed"), keep=1)
+)
+def test_a_correction_compared_in_parts_counts_as_one_compared_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """_against compares a large file in parts (COMPARED_PER_PASS rows at a time, split by the hash of theme_id):
+    a theme per part gives the same counts, changed columns, refusals and rows as one part, staged (UTF-8) or read
+    the ordinary way (CP932, its frame kept in a temporary table for the passes)."""
+    from kpi.db import write as writing
+
+    seen = {}
+    for per_pass in (None, 1):
+        if per_pass is not None:
+            monkeypatch.setattr(writing, "COMPARED_PER_PASS", per_pass)
+        for encoding in ("utf-8", "cp932"):
+            seen[per_pass, encoding] = _corrected_in_process(
+                tmp_path / f"{encoding}-{per_pass}", encoding, CORRECTIONS[case][0]
+            )
+    assert all(v == seen[None, "utf-8"] for v in seen.values()), seen
+    expected = CORRECTIONS[case][1]
+    did = seen[None, "utf-8"][0]
+    if expected == "unchanged":
+        assert did[:2] == (0, 0) and not did[3]
+    elif isinstance(expected, str):
+        assert did == expected
+    else:
+        assert did[:2] == expected
