@@ -34,10 +34,13 @@ def current(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def copy_database(con: duckdb.DuckDBPyConnection, staged: Path) -> None:
-    """DuckDB writes the database `con` is on into the new file `staged`, its text compressed with zstd.
+    """DuckDB writes the database `con` is on into the new file `staged`, the text of its large tables compressed
+    with zstd.
 
     zstd, not DuckDB's choice per segment: on 1,000,000 themes the copy took 0.48 s instead of 0.70 s and 250 MB
-    instead of 307 MB at its peak, for a file of 58 MB instead of 53 MB (docs/benchmarks.md, issue 34).
+    instead of 307 MB at its peak, for a file of 58 MB instead of 53 MB (docs/benchmarks.md, issue 34). The setting
+    is DuckDB's, for the whole database instance: it holds while the copy writes its row groups (a table of fewer
+    rows than one row group is written at DETACH, after the reset, as before) and is reset before the load commits.
     """
     con.execute(f"ATTACH {literal(staged)} AS {COPY}")
     try:
