@@ -391,10 +391,10 @@ def _against(con: duckdb.DuckDBPyConnection, part: Incoming, previous: tuple[int
         if not isinstance(records, Staged):
             con.unregister(name)
     listed = fetch_one(con, "SELECT count(*) FROM theme_rows WHERE list_id = $l", {"l": previous[0]})
-    row = (int(listed[0]) if listed else 0, *counts)
-    listed_rows, joined, paired, new, changed = (int(n) for n in row[:5])
-    counted = zip((*THEME_FIELDS, *named), row[5:], strict=True)
-    fields = tuple((c, int(n)) for c, n in counted if n)
+    listed_rows = int(listed[0]) if listed else 0
+    joined, paired, new, changed, *per_column = counts
+    counted = zip((*THEME_FIELDS, *named), per_column, strict=True)
+    fields = tuple((c, n) for c, n in counted if n)
     same = new == 0 and changed == 0 and joined == rows == listed_rows
     return Against(new, changed, fields, same, paired == listed_rows, (rows - new) * 2 >= rows)
 
